@@ -1,0 +1,49 @@
+#pragma once
+// App: the main-thread frame loop. Each frame takes the newest snapshot, uploads changed textures,
+// draws the panels and presents. It redraws when something new is there (a snapshot, input) and
+// sleeps otherwise, so drawing does not take the CPU that training needs.
+#include <string>
+#include <vector>
+
+#include "app/window.h"
+#include "train/metric_stream.h"
+
+namespace genscope {
+
+/// How the App runs.
+struct AppOptions {
+  WindowOptions window;
+  std::string screenshot_path;  // with screenshot_frames: save a PNG after that many frames, exit
+  int screenshot_frames = 0;    // counted from the first frame that shows training samples
+  double max_fps = 60.0;
+  double run_seconds = 0.0;     // > 0: close after this long (benchmarks)
+  bool continuous = false;      // redraw every frame even when nothing changed (benchmarks)
+};
+
+/// Frame-time figures the App measured, for benchmarks.
+struct AppReport {
+  uint64_t frames = 0;
+  double seconds = 0.0;
+  std::vector<double> frame_ms;  // CPU time of each frame
+  int64_t steps_during_run = 0;  // training steps between the first and last snapshot seen
+  double steps_seconds = 0.0;    // time between those snapshots
+};
+
+/// Runs the window against a trainer's link until the window closes.
+class App {
+ public:
+  /// Hooks the link's publish notification to wake the frame loop: construct before the trainer
+  /// starts.
+  App(TrainerLink& link, AppOptions options);
+  /// Opens the window and loops; returns the process exit code (non-zero with a message on
+  /// stderr when the window could not open or a scripted screenshot failed).
+  int run();
+  const AppReport& report() const { return report_; }
+
+ private:
+  TrainerLink& link_;
+  AppOptions options_;
+  AppReport report_;
+};
+
+}  // namespace genscope

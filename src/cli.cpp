@@ -1,0 +1,126 @@
+#include "cli.h"
+
+#include <sstream>
+
+#include "util/strings.h"
+
+namespace genscope {
+namespace {
+
+// Splits "--flag=value" and "--flag value" forms; returns false when a value is missing.
+bool take_value(const std::vector<std::string>& args, size_t& i, const std::string& inline_value,
+                bool has_inline, std::string& out) {
+  if (has_inline) {
+    out = inline_value;
+    return true;
+  }
+  if (i + 1 >= args.size()) return false;
+  out = args[++i];
+  return true;
+}
+
+}  // namespace
+
+Result<CliOptions> parse_cli(const std::vector<std::string>& args) {
+  CliOptions o;
+  for (size_t i = 0; i < args.size(); ++i) {
+    std::string arg = args[i];
+    if (arg.rfind("--", 0) != 0) return Error{"unexpected argument '" + arg + "' (see --help)"};
+    std::string flag = arg, inline_value;
+    bool has_inline = false;
+    if (auto eq = arg.find('='); eq != std::string::npos) {
+      flag = arg.substr(0, eq);
+      inline_value = arg.substr(eq + 1);
+      has_inline = true;
+    }
+    auto value = [&](std::string& out) -> Status {
+      if (!take_value(args, i, inline_value, has_inline, out)) return Error{flag + ": needs a value"};
+      return {};
+    };
+    auto number = [&](double lo, double hi, double& out) -> Status {
+      std::string v;
+      if (auto s = value(v); !s) return s;
+      auto d = parse_double(v);
+      if (!d) return Error{flag + ": '" + v + "' is not a number"};
+      if (*d < lo || *d > hi) {
+        return Error{strformat("%s: %s is outside the range [%s, %s]", flag.c_str(), v.c_str(),
+                               format_number(lo).c_str(), format_number(hi).c_str())};
+      }
+      out = *d;
+      return {};
+    };
+    Status status;
+    double d = 0;
+    std::string text;
+    if (flag == "--help" || flag == "-h") {
+      o.help = true;
+    } else if (flag == "--print-config") {
+      o.print_config = true;
+    } else if (flag == "--headless") {
+      o.headless = true;
+    } else if (flag == "--steps") {
+      if ((status = number(1, 1e12, d))) o.steps = static_cast<long long>(d);
+    } else if (flag == "--out") {
+      if ((status = value(text))) o.out_dir = text;
+    } else if (flag == "--screenshot") {
+      if ((status = value(text))) o.screenshot_path = text;
+    } else if (flag == "--frames") {
+      if ((status = number(1, 1e6, d))) o.screenshot_frames = static_cast<int>(d);
+    } else if (flag == "--seconds") {
+      if ((status = number(0.1, 86400, d))) o.seconds = d;
+    } else if (flag == "--window-size") {
+      if ((status = value(text))) {
+        int w = 0, h = 0;
+        char extra = 0;
+        if (std::sscanf(text.c_str(), "%dx%d%c", &w, &h, &extra) != 2 || w < 320 || h < 240 ||
+            w > 8192 || h > 8192) {
+          status = Error{"--window-size: '" + text + "' is not WIDTHxHEIGHT within 320x240..8192x8192"};
+        } else {
+          o.window_width = w;
+          o.window_height = h;
+        }
+      }
+    } else if (flag == "--config") {
+      if ((status = value(text))) status = load_config(text, o.params);
+    } else if (const ParamSpec* spec = find_param(flag.substr(2))) {
+      if ((status = value(text))) {
+        status = o.params.set_from_string(spec->id, text);
+        if (!status) status = Error{flag + ": " + status.error().substr(status.error().find(':') + 2)};
+      }
+    } else {
+      status = Error{"unknown flag " + flag + " (see --help)"};
+    }
+    if (!status) return Error{status.error()};
+  }
+  return o;
+}
+
+std::string cli_help() {
+  std::ostringstream out;
+  out << "genscope: train generative models live and watch them learn.\n\n"
+         "usage: genscope [options]\n"
+         "  (no mode flag)          open the window and train\n"
+         "  --headless --steps N    train N steps with no window; writes --out DIR/metrics.csv\n"
+         "                          and DIR/samples.png (default DIR: genscope-out)\n"
+         "  --screenshot PATH       save a PNG of the window after --frames K frames (default 3)\n"
+         "                          that show training samples, then exit (F12 saves one anytime)\n"
+         "  --window-size WxH       window size (default 1280x720)\n"
+         "  --config FILE           read 'key = value' lines; later flags override them\n"
+         "  --print-config          print every parameter as a config file and exit\n\n"
+         "parameters (live ones apply while training; (reset) ones on Reset):\n";
+  for (const auto& spec : param_table()) {
+    Params defaults;
+    std::string flag = cli_flag(spec) + " " + defaults.to_string(spec.id);
+    out << "  " << flag;
+    for (size_t n = flag.size(); n < 26; ++n) out << ' ';
+    out << spec.help;
+    if (spec.type == ParamType::kFloat || spec.type == ParamType::kInt) {
+      out << " [" << format_number(spec.min_value) << ", " << format_number(spec.max_value) << "]";
+    }
+    if (spec.apply == ParamApply::kReset) out << " (reset)";
+    out << "\n";
+  }
+  return out.str();
+}
+
+}  // namespace genscope

@@ -1,0 +1,149 @@
+#include "data/dataset.h"
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+
+#include "data/idx.h"
+#include "util/strings.h"
+
+namespace genscope {
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::vector<std::string> kFashionMnistClasses = {
+    "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+    "Sandal",      "Shirt",   "Sneaker",  "Bag",   "Ankle boot"};
+
+// The file names a split's IDX file may have, e.g. train-images-idx3-ubyte[.gz] and
+// train-images.idx3-ubyte[.gz].
+std::vector<std::string> candidate_names(const std::string& split, const std::string& kind,
+                                         int dims) {
+  std::string dashed = strformat("%s-%s-idx%d-ubyte", split.c_str(), kind.c_str(), dims);
+  std::string dotted = strformat("%s-%s.idx%d-ubyte", split.c_str(), kind.c_str(), dims);
+  return {dashed, dashed + ".gz", dotted, dotted + ".gz"};
+}
+
+// The first candidate that exists as a regular file in `dir`, or "" when none does.
+std::string find_idx(const fs::path& dir, const std::string& split, const std::string& kind,
+                     int dims) {
+  std::error_code ec;
+  for (const auto& name : candidate_names(split, kind, dims))
+    if (fs::is_regular_file(dir / name, ec)) return (dir / name).string();
+  return {};
+}
+
+// Copies an IDX image array of shape (N,H,W) or (N,H,W,3) into `set` as NCHW.
+Status fill_images(const std::string& path, const IdxArray& idx, ImageSet& set) {
+  const auto& d = idx.dims;
+  if (d.size() != 3 && !(d.size() == 4 && d[3] == 3)) {
+    std::string shape;
+    for (int64_t v : d) shape += (shape.empty() ? "" : ",") + std::to_string(v);
+    return Error{path + ": expected images of shape (N,H,W) or (N,H,W,3), got (" + shape + ")"};
+  }
+  set.count = d[0];
+  set.height = int(d[1]);
+  set.width = int(d[2]);
+  set.channels = d.size() == 4 ? 3 : 1;
+  set.source = path;
+  if (set.channels == 1) {
+    set.pixels = idx.data;
+    return {};
+  }
+  const int64_t plane = int64_t(set.height) * set.width;
+  set.pixels.resize(idx.data.size());
+  for (int64_t n = 0; n < set.count; ++n) {
+    const uint8_t* src = idx.data.data() + n * plane * 3;
+    uint8_t* dst = set.pixels.data() + n * plane * 3;
+    for (int64_t p = 0; p < plane; ++p)
+      for (int c = 0; c < 3; ++c) dst[c * plane + p] = src[p * 3 + c];
+  }
+  return {};
+}
+
+// Loads one split; an absent image file gives an empty set (count 0).
+Result<ImageSet> load_split(const fs::path& dir, const std::string& split) {
+  ImageSet set;
+  std::string images_path = find_idx(dir, split, "images", 3);
+  if (images_path.empty()) return set;
+  auto images = read_idx(images_path);
+  if (!images) return Error{images.error()};
+  if (auto status = fill_images(images_path, *images, set); !status) return Error{status.error()};
+
+  std::string labels_path = find_idx(dir, split, "labels", 1);
+  if (labels_path.empty()) return set;
+  auto labels = read_idx(labels_path);
+  if (!labels) return Error{labels.error()};
+  if (labels->dims.size() != 1)
+    return Error{strformat("%s: expected a 1-dimensional label file, got %zu dimensions",
+                           labels_path.c_str(), labels->dims.size())};
+  if (labels->dims[0] != set.count)
+    return Error{strformat("%s: %lld labels for %lld images in %s", labels_path.c_str(),
+                           static_cast<long long>(labels->dims[0]),
+                           static_cast<long long>(set.count), images_path.c_str())};
+  set.labels = std::move(labels->data);
+  return set;
+}
+
+bool contains_ignoring_case(std::string text, const std::string& lower_word) {
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return char(std::tolower(c)); });
+  return text.find(lower_word) != std::string::npos;
+}
+
+// Fashion-MNIST's names for its directory; "0".."9" for other MNIST-like directories whose
+// labels are digits; nothing otherwise.
+std::vector<std::string> class_names_for(const std::string& spec, const std::string& dir_name,
+                                         const Dataset& dataset) {
+  std::error_code ec;
+  if (spec == "fashion-mnist" || fs::equivalent(spec, kFashionMnistDir, ec))
+    return kFashionMnistClasses;
+  if (!contains_ignoring_case(dir_name, "mnist")) return {};
+  const auto& labels = dataset.train.labels;
+  if (labels.empty() || *std::max_element(labels.begin(), labels.end()) > 9) return {};
+  std::vector<std::string> digits;
+  for (int i = 0; i < 10; ++i) digits.push_back(std::to_string(i));
+  return digits;
+}
+
+}  // namespace
+
+Result<Dataset> load_dataset(const std::string& spec) {
+  std::string dir_string = spec == "fashion-mnist" ? std::string(kFashionMnistDir) : spec;
+  while (dir_string.size() > 1 && dir_string.back() == '/') dir_string.pop_back();
+  const fs::path dir(dir_string);
+  std::error_code ec;
+  if (!fs::exists(dir, ec)) return Error{"dataset directory " + dir_string + ": not found"};
+  if (!fs::is_directory(dir, ec))
+    return Error{"dataset directory " + dir_string + ": not a directory"};
+
+  Dataset dataset;
+  const fs::path canonical = fs::weakly_canonical(dir, ec);
+  dataset.name = spec == "fashion-mnist" ? spec : (ec ? dir : canonical).filename().string();
+  auto train = load_split(dir, "train");
+  if (!train) return Error{train.error()};
+  if (train->count == 0) {
+    auto names = candidate_names("train", "images", 3);
+    return Error{"dataset directory " + dir_string + ": no training images (expected " + names[0] +
+                 "[.gz] or " + names[2] + "[.gz])"};
+  }
+  dataset.train = std::move(*train);
+
+  auto test = load_split(dir, "t10k");
+  if (!test) return Error{test.error()};
+  dataset.test = std::move(*test);
+  const ImageSet& a = dataset.train;
+  const ImageSet& b = dataset.test;
+  if (b.count > 0 && (a.channels != b.channels || a.height != b.height || a.width != b.width))
+    return Error{strformat("%s: test images are %dx%dx%d but training images are %dx%dx%d",
+                           b.source.c_str(), b.channels, b.height, b.width, a.channels, a.height,
+                           a.width)};
+
+  auto names = class_names_for(spec, dataset.name, dataset);
+  dataset.train.class_names = names;
+  dataset.test.class_names = names;
+  return dataset;
+}
+
+}  // namespace genscope

@@ -1,0 +1,73 @@
+#include "gui/panels/panels.h"
+#include "util/strings.h"
+
+namespace genscope {
+namespace {
+
+ImVec4 level_color(MessageLevel level) {
+  switch (level) {
+    case MessageLevel::kError: return ImVec4(1.0f, 0.35f, 0.3f, 1.0f);
+    case MessageLevel::kWarning: return ImVec4(1.0f, 0.75f, 0.3f, 1.0f);
+    default: return ImVec4(0.7f, 0.8f, 0.9f, 1.0f);
+  }
+}
+
+void row(const char* label, const std::string& value) {
+  ImGui::TextDisabled("%s", label);
+  ImGui::SameLine(90);
+  ImGui::PushTextWrapPos(0.0f);
+  ImGui::TextUnformatted(value.c_str());
+  ImGui::PopTextWrapPos();
+}
+
+}  // namespace
+
+void StatusPanel::draw(View& view, const ImRect& area) {
+  place_window(area);
+  if (!ImGui::Begin("Status")) {
+    ImGui::End();
+    return;
+  }
+  const FrameStats& f = view.frame();
+  if (!view.has_snapshot()) {
+    ImGui::TextDisabled("starting the trainer...");
+    ImGui::End();
+    return;
+  }
+  const Snapshot& s = view.snapshot();
+  const char* state = !s.running ? "not running" : s.paused ? "paused" : "training";
+  row("model", s.model_name.empty() ? "-" : s.model_name);
+  row("dataset", s.dataset_name.empty() ? "-" : strformat("%s, %lld images", s.dataset_name.c_str(),
+                                                          static_cast<long long>(s.dataset_size)));
+  row("state", state);
+  row("step", strformat("%lld", static_cast<long long>(s.step)));
+  ImGui::TextDisabled("epoch");
+  ImGui::SameLine(90);
+  ImGui::ProgressBar(static_cast<float>(s.epoch_progress), ImVec2(-1, 0),
+                     strformat("%lld  (%.0f%%)", static_cast<long long>(s.epoch),
+                               100.0 * s.epoch_progress).c_str());
+  row("throughput", strformat("%.2f steps/s  %.0f samples/s", s.steps_per_sec, s.samples_per_sec));
+  row("frame", strformat("%.0f fps  %.1f ms (p99 %.1f)", f.fps, f.frame_ms, f.frame_p99_ms));
+  row("device", s.runtime.device);
+  row("threads", strformat("%d of %d hardware", s.runtime.threads, s.runtime.hardware_threads));
+  row("BLAS", s.runtime.blas);
+  if (!s.runtime.notes.empty()) {
+    ImGui::PushTextWrapPos(0.0f);
+    ImGui::TextColored(level_color(MessageLevel::kWarning), "%s", s.runtime.notes.c_str());
+    ImGui::PopTextWrapPos();
+  }
+  if (!s.message.empty()) {
+    ImGui::Separator();
+    ImGui::PushTextWrapPos(0.0f);
+    ImGui::TextColored(level_color(s.message_level), "%s", s.message.c_str());
+    ImGui::PopTextWrapPos();
+  }
+  if (!view.notice().empty()) {
+    ImGui::PushTextWrapPos(0.0f);
+    ImGui::TextDisabled("%s", view.notice().c_str());
+    ImGui::PopTextWrapPos();
+  }
+  ImGui::End();
+}
+
+}  // namespace genscope

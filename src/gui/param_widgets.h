@@ -1,0 +1,13 @@
+#pragma once
+// One ImGui widget per parameter, generated from the parameter table.
+#include <string>
+
+#include "train/params.h"
+
+namespace genscope {
+
+/// Draws the widget for `spec` editing `value` (text parameters edit `text_buffer` and commit on
+/// Enter). Returns true when the user committed a new value. Hovering shows the help text.
+bool param_widget(const ParamSpec& spec, ParamValue& value, std::string& text_buffer);
+
+}  // namespace genscope

@@ -1,0 +1,52 @@
+#pragma once
+// Plot widgets drawn with ImDrawList: metric lines over training steps and overlaid histograms.
+// They keep no state between frames and allocate nothing per frame (lines are streamed into the
+// window draw list's own path buffer), so a panel owns only its LinePlotOptions.
+#include <imgui.h>
+
+#include <vector>
+
+#include "util/series.h"
+
+namespace genscope {
+
+/// One line of a line_plot: a labelled series drawn in one color.
+struct PlotLine {
+  const char* label;
+  const MetricSeries* series;
+  ImU32 color;
+};
+
+/// How line_plot draws; a panel keeps one per plot and may bind its fields to widgets.
+struct LinePlotOptions {
+  float height = 200.0f;           // plot height in pixels; the width is the available width
+  bool show_raw = true;            // draw the raw values faintly under the smoothed line
+  bool fixed_y = false;            // use [y_min, y_max] instead of fitting the values
+  double y_min = 0.0;              // bottom of the fixed y range
+  double y_max = 1.0;              // top of the fixed y range
+  const char* y_format = nullptr;  // printf format for y labels and values; nullptr: automatic
+  float thickness = 1.5f;          // width of the smoothed line in pixels
+};
+
+/// Draws `count` series against their steps, with axes, ticks, a legend and a hover tooltip
+/// giving each series' value at the step under the mouse. x fits the union of the kept steps;
+/// y fits the finite visible values with 5% padding unless options.fixed_y. Each line is
+/// decimated to at most two points per pixel column (the column's min and max).
+void line_plot(const char* id, const PlotLine* lines, int count, const LinePlotOptions& options);
+
+/// Draws two overlaid translucent histograms of `a` and `b` (e.g. D scores of real and fake
+/// images) over [lo, hi] with `bins` bins (at most 512), with x ticks, a legend and a tooltip
+/// giving the hovered bin's range and both counts. `b` may be null. size.x <= 0: available width.
+void histogram_plot(const char* id, const float* a, int na, const char* label_a, ImU32 color_a,
+                    const float* b, int nb, const char* label_b, ImU32 color_b, float lo, float hi,
+                    int bins, ImVec2 size);
+
+/// At most `max_ticks` evenly spaced round values (multiples of 1, 2 or 5 times a power of ten)
+/// inside [lo, hi], ascending. Empty for non-finite bounds or max_ticks < 1; {lo} when lo == hi.
+std::vector<double> nice_ticks(double lo, double hi, int max_ticks);
+
+/// Counts of the finite values in `bins` equal bins over [lo, hi]; values outside fall into the
+/// edge bins, non-finite values are ignored. Everything lands in bin 0 when hi <= lo.
+std::vector<int> histogram_counts(const float* values, int n, float lo, float hi, int bins);
+
+}  // namespace genscope

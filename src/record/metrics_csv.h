@@ -1,0 +1,30 @@
+#pragma once
+// metrics.csv: one row per training step (step, epoch, wall time, then the model's metrics).
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include "train/snapshot.h"
+#include "util/result.h"
+
+namespace genscope {
+
+/// Streams metric rows to a CSV file; the file is complete after close() (or destruction).
+class MetricsCsvWriter {
+ public:
+  /// Creates the file and writes the header. Errors name the path.
+  static Result<MetricsCsvWriter> open(const std::string& path, const MetricSchema& names);
+  /// Appends one row.
+  Status write(const MetricRow& row);
+  /// Flushes and closes; reports write errors (e.g. a full disk).
+  Status close();
+
+ private:
+  struct FileCloser {
+    void operator()(std::FILE* f) const { std::fclose(f); }
+  };
+  std::string path_;
+  std::unique_ptr<std::FILE, FileCloser> file_;
+};
+
+}  // namespace genscope

@@ -1,0 +1,42 @@
+#pragma once
+// Every step's MetricRow, from the trainer to whoever plots or logs them. Unlike snapshots, rows
+// are never skipped: the consumer drains all rows since its last drain.
+#include <mutex>
+#include <vector>
+
+#include "train/command_queue.h"
+#include "train/snapshot.h"
+#include "train/snapshot_buffer.h"
+
+namespace genscope {
+
+/// Single-producer, single-consumer stream of metric rows; each call holds a mutex briefly.
+class MetricStream {
+ public:
+  /// Appends one row (trainer side).
+  void push(const MetricRow& row) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    pending_.push_back(row);
+  }
+
+  /// Swaps every pending row into `out` (cleared first); returns how many there are.
+  size_t drain(std::vector<MetricRow>& out) {
+    out.clear();
+    std::lock_guard<std::mutex> lock(mutex_);
+    pending_.swap(out);
+    return out.size();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::vector<MetricRow> pending_;
+};
+
+/// The three channels between a trainer and its viewers.
+struct TrainerLink {
+  SnapshotBuffer snapshots;
+  CommandQueue commands;
+  MetricStream metrics;
+};
+
+}  // namespace genscope

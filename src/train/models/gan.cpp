@@ -1,0 +1,170 @@
+#include "train/models/gan.h"
+
+namespace genscope {
+namespace {
+
+namespace nn = torch::nn;
+
+nn::ConvTranspose2d up(int in, int out, int k, int s, int p) {
+  return nn::ConvTranspose2d(nn::ConvTranspose2dOptions(in, out, k).stride(s).padding(p).bias(false));
+}
+nn::Conv2d down(int in, int out, int k, int s, int p) {
+  return nn::Conv2d(nn::Conv2dOptions(in, out, k).stride(s).padding(p).bias(false));
+}
+nn::LeakyReLU lrelu() { return nn::LeakyReLU(nn::LeakyReLUOptions().negative_slope(0.2)); }
+
+// DCGAN's initialisation: conv weights N(0, 0.02), batch-norm scale N(1, 0.02) and shift 0.
+void dcgan_init(nn::Module& m) {
+  torch::NoGradGuard no_grad;
+  for (auto& module : m.modules(/*include_self=*/false)) {
+    if (auto* conv = module->as<nn::Conv2d>()) conv->weight.normal_(0.0, 0.02);
+    if (auto* conv = module->as<nn::ConvTranspose2d>()) conv->weight.normal_(0.0, 0.02);
+    if (auto* bn = module->as<nn::BatchNorm2d>()) {
+      bn->weight.normal_(1.0, 0.02);
+      bn->bias.zero_();
+    }
+  }
+}
+
+int scaled(int base, int width) { return std::max(8, base * width / 32); }
+
+}  // namespace
+
+DcganGeneratorImpl::DcganGeneratorImpl(const GanConfig& c) : latent_dim(c.latent_dim) {
+  int w = c.width;
+  net = register_module(
+      "net", nn::Sequential(up(c.latent_dim, 4 * w, 4, 1, 0), nn::BatchNorm2d(4 * w), nn::ReLU(),
+                            up(4 * w, 2 * w, 3, 2, 1), nn::BatchNorm2d(2 * w), nn::ReLU(),
+                            up(2 * w, w, 4, 2, 1), nn::BatchNorm2d(w), nn::ReLU(),
+                            up(w, c.channels, 4, 2, 1), nn::Tanh()));
+  dcgan_init(*this);
+}
+
+torch::Tensor DcganGeneratorImpl::forward(torch::Tensor z) {
+  return net->forward(z.view({z.size(0), latent_dim, 1, 1}));
+}
+
+DcganDiscriminatorImpl::DcganDiscriminatorImpl(const GanConfig& c) {
+  int w = c.width;
+  net = register_module(
+      "net", nn::Sequential(down(c.channels, w, 4, 2, 1), lrelu(),
+                            down(w, 2 * w, 4, 2, 1), nn::BatchNorm2d(2 * w), lrelu(),
+                            down(2 * w, 4 * w, 4, 2, 1), nn::BatchNorm2d(4 * w), lrelu(),
+                            down(4 * w, 1, 3, 1, 0)));
+  dcgan_init(*this);
+}
+
+torch::Tensor DcganDiscriminatorImpl::forward(torch::Tensor x) { return net->forward(x).view({-1}); }
+
+MlpGeneratorImpl::MlpGeneratorImpl(const GanConfig& c)
+    : channels(c.channels), image_size(c.image_size) {
+  int h1 = scaled(256, c.width), h2 = scaled(512, c.width);
+  int out = c.channels * c.image_size * c.image_size;
+  net = register_module("net", nn::Sequential(nn::Linear(c.latent_dim, h1), lrelu(),
+                                              nn::Linear(h1, h2), lrelu(), nn::Linear(h2, out),
+                                              nn::Tanh()));
+}
+
+torch::Tensor MlpGeneratorImpl::forward(torch::Tensor z) {
+  return net->forward(z).view({z.size(0), channels, image_size, image_size});
+}
+
+MlpDiscriminatorImpl::MlpDiscriminatorImpl(const GanConfig& c) {
+  int h1 = scaled(512, c.width), h2 = scaled(256, c.width);
+  int in = c.channels * c.image_size * c.image_size;
+  net = register_module("net", nn::Sequential(nn::Linear(in, h1), lrelu(), nn::Linear(h1, h2),
+                                              lrelu(), nn::Linear(h2, 1)));
+}
+
+torch::Tensor MlpDiscriminatorImpl::forward(torch::Tensor x) {
+  return net->forward(x.view({x.size(0), -1})).view({-1});
+}
+
+Gan::Gan(const GanConfig& config, const GanOptimSettings& optim, torch::Device device)
+    : config_(config), optim_(optim), device_(device) {
+  if (config.convolutional) {
+    dc_g_ = DcganGenerator(config);
+    dc_d_ = DcganDiscriminator(config);
+    dc_g_->to(device);
+    dc_d_->to(device);
+    g_module_ = dc_g_.ptr();
+    d_module_ = dc_d_.ptr();
+  } else {
+    mlp_g_ = MlpGenerator(config);
+    mlp_d_ = MlpDiscriminator(config);
+    mlp_g_->to(device);
+    mlp_d_->to(device);
+    g_module_ = mlp_g_.ptr();
+    d_module_ = mlp_d_.ptr();
+  }
+  auto opts = [&](double lr) {
+    return torch::optim::AdamOptions(lr).betas(std::make_tuple(optim.beta1, optim.beta2));
+  };
+  opt_g_ = std::make_unique<torch::optim::Adam>(g_module_->parameters(), opts(optim.lr_g));
+  opt_d_ = std::make_unique<torch::optim::Adam>(d_module_->parameters(), opts(optim.lr_d));
+}
+
+torch::Tensor Gan::run_g(const torch::Tensor& z) {
+  return config_.convolutional ? dc_g_->forward(z) : mlp_g_->forward(z);
+}
+
+torch::Tensor Gan::run_d(const torch::Tensor& x) {
+  return config_.convolutional ? dc_d_->forward(x) : mlp_d_->forward(x);
+}
+
+torch::Tensor Gan::noise(int64_t n) const {
+  return torch::randn({n, config_.latent_dim}, torch::TensorOptions().device(device_));
+}
+
+DStepResult Gan::d_step(const torch::Tensor& real, const torch::Tensor& fake) {
+  opt_d_->zero_grad();
+  torch::Tensor real_logits = run_d(real);
+  torch::Tensor fake_logits = run_d(fake.detach());
+  auto real_target = torch::full_like(real_logits, 1.0 - optim_.label_smoothing);
+  auto fake_target = torch::zeros_like(fake_logits);
+  torch::Tensor loss = torch::binary_cross_entropy_with_logits(real_logits, real_target) +
+                       torch::binary_cross_entropy_with_logits(fake_logits, fake_target);
+  loss.backward();
+  opt_d_->step();
+  DStepResult r;
+  r.loss = loss.item<float>();
+  r.real_scores = torch::sigmoid(real_logits.detach());
+  r.fake_scores = torch::sigmoid(fake_logits.detach());
+  return r;
+}
+
+torch::Tensor Gan::fake(const torch::Tensor& z, bool grad) {
+  if (grad) return run_g(z);
+  torch::NoGradGuard no_grad;
+  return run_g(z);
+}
+
+float Gan::g_step(const torch::Tensor& fake_with_grad) {
+  opt_g_->zero_grad();
+  torch::Tensor logits = run_d(fake_with_grad);
+  torch::Tensor loss =
+      torch::binary_cross_entropy_with_logits(logits, torch::ones_like(logits));
+  loss.backward();
+  opt_g_->step();
+  return loss.item<float>();
+}
+
+torch::Tensor Gan::generate(const torch::Tensor& z) {
+  torch::NoGradGuard no_grad;
+  return run_g(z);
+}
+
+void Gan::set_optim(const GanOptimSettings& s) {
+  auto apply = [&](torch::optim::Adam& opt, double lr) {
+    for (auto& group : opt.param_groups()) {
+      auto& o = static_cast<torch::optim::AdamOptions&>(group.options());
+      o.lr(lr);
+      o.betas(std::make_tuple(s.beta1, s.beta2));
+    }
+  };
+  apply(*opt_g_, s.lr_g);
+  apply(*opt_d_, s.lr_d);
+  optim_ = s;
+}
+
+}  // namespace genscope

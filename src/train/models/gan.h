@@ -1,0 +1,105 @@
+#pragma once
+// GANs for 28x28 images: a DCGAN and an MLP GAN, trained with the non-saturating BCE loss and Adam.
+#include "train/torch_pch.h"
+
+namespace genscope {
+
+/// Architecture choices shared by the GAN families.
+struct GanConfig {
+  bool convolutional = true;  // DCGAN when true, MLP GAN otherwise
+  int latent_dim = 64;
+  int width = 32;  // DCGAN base channels; MLP hidden sizes scale with width / 32
+  int channels = 1;
+  int image_size = 28;
+};
+
+/// DCGAN generator: z -> 4x4 -> 7x7 -> 14x14 -> 28x28, tanh output.
+struct DcganGeneratorImpl : torch::nn::Module {
+  explicit DcganGeneratorImpl(const GanConfig& c);
+  torch::Tensor forward(torch::Tensor z);
+  torch::nn::Sequential net{nullptr};
+  int latent_dim;
+};
+TORCH_MODULE(DcganGenerator);
+
+/// DCGAN discriminator: 28x28 -> 14 -> 7 -> 3 -> one logit per image.
+struct DcganDiscriminatorImpl : torch::nn::Module {
+  explicit DcganDiscriminatorImpl(const GanConfig& c);
+  torch::Tensor forward(torch::Tensor x);
+  torch::nn::Sequential net{nullptr};
+};
+TORCH_MODULE(DcganDiscriminator);
+
+/// MLP generator: z -> 256s -> 512s -> image, LeakyReLU, tanh output.
+struct MlpGeneratorImpl : torch::nn::Module {
+  explicit MlpGeneratorImpl(const GanConfig& c);
+  torch::Tensor forward(torch::Tensor z);
+  torch::nn::Sequential net{nullptr};
+  int channels, image_size;
+};
+TORCH_MODULE(MlpGenerator);
+
+/// MLP discriminator: image -> 512s -> 256s -> one logit.
+struct MlpDiscriminatorImpl : torch::nn::Module {
+  explicit MlpDiscriminatorImpl(const GanConfig& c);
+  torch::Tensor forward(torch::Tensor x);
+  torch::nn::Sequential net{nullptr};
+};
+TORCH_MODULE(MlpDiscriminator);
+
+/// Optimizer settings that apply live (between two steps) without touching Adam's moments.
+struct GanOptimSettings {
+  double lr_g = 2e-4, lr_d = 2e-4, beta1 = 0.5, beta2 = 0.999;
+  double label_smoothing = 0.0;
+};
+
+/// Scalars from one D update.
+struct DStepResult {
+  float loss = 0.f;
+  torch::Tensor real_scores;  // sigmoid(D(x)), [B]
+  torch::Tensor fake_scores;  // sigmoid(D(G(z))), [B]
+};
+
+/// A generator and discriminator with their optimizers: the trainable unit of a GAN experiment.
+class Gan {
+ public:
+  Gan(const GanConfig& config, const GanOptimSettings& optim, torch::Device device);
+
+  /// One D update on a real batch (in [-1,1]) and a fake batch; returns loss and scores.
+  DStepResult d_step(const torch::Tensor& real, const torch::Tensor& fake);
+  /// Fakes from z in training mode; with `grad` the graph is kept for a following g_step.
+  torch::Tensor fake(const torch::Tensor& z, bool grad);
+  /// One G update (non-saturating loss) through fakes made by fake(z, true); returns the loss.
+  float g_step(const torch::Tensor& fake_with_grad);
+  /// Generates images in [-1,1] without gradients. Batch norm uses the batch's statistics, as
+  /// in training: early running averages would show flat gray images.
+  torch::Tensor generate(const torch::Tensor& z);
+  /// Fresh noise of the configured latent size.
+  torch::Tensor noise(int64_t n) const;
+
+  /// Applies learning rates, betas and smoothing; Adam's moment estimates are kept.
+  void set_optim(const GanOptimSettings& s);
+  const GanOptimSettings& optim() const { return optim_; }
+  const GanConfig& config() const { return config_; }
+
+  torch::nn::Module& generator() { return *g_module_; }
+  torch::nn::Module& discriminator() { return *d_module_; }
+  torch::optim::Adam& opt_g() { return *opt_g_; }
+  torch::optim::Adam& opt_d() { return *opt_d_; }
+
+ private:
+  torch::Tensor run_g(const torch::Tensor& z);
+  torch::Tensor run_d(const torch::Tensor& x);
+
+  GanConfig config_;
+  GanOptimSettings optim_;
+  torch::Device device_;
+  std::shared_ptr<torch::nn::Module> g_module_, d_module_;
+  DcganGenerator dc_g_{nullptr};
+  DcganDiscriminator dc_d_{nullptr};
+  MlpGenerator mlp_g_{nullptr};
+  MlpDiscriminator mlp_d_{nullptr};
+  std::unique_ptr<torch::optim::Adam> opt_g_, opt_d_;
+};
+
+}  // namespace genscope

@@ -1,0 +1,224 @@
+#include "train/params.h"
+
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include "util/strings.h"
+
+namespace genscope {
+namespace {
+
+using T = ParamType;
+using A = ParamApply;
+
+std::array<ParamSpec, kParamCount> make_table() {
+  std::array<ParamSpec, kParamCount> t{{
+      {ParamId::kModel, "model", T::kChoice, 0, 0, 1, "", {"dcgan", "mlp-gan"}, A::kReset, false,
+       "Experiment", "Model family: a DCGAN for 28x28 images, or an MLP GAN."},
+      {ParamId::kDataset, "dataset", T::kText, 0, 0, 0, "fashion-mnist", {}, A::kReset, false,
+       "Experiment",
+       "'fashion-mnist' (Debian's dataset-fashion-mnist) or a directory of MNIST-format IDX files."},
+      {ParamId::kSeed, "seed", T::kInt, 1, 0, 2147483647, "", {}, A::kReset, false, "Experiment",
+       "Seeds weights, the fixed sample noise and the data order; applied on reset."},
+      {ParamId::kThreads, "threads", T::kInt, 0, 0, 256, "", {}, A::kReset, false, "Experiment",
+       "CPU threads for LibTorch; 0 uses every hardware thread."},
+      {ParamId::kLatentDim, "latent_dim", T::kInt, 64, 1, 1024, "", {}, A::kReset, false, "Model",
+       "Size of the noise vector z fed to the generator."},
+      {ParamId::kWidth, "width", T::kInt, 32, 4, 512, "", {}, A::kReset, false, "Model",
+       "Base channel count of the DCGAN (G and D use 1x, 2x, 4x it); the MLP scales its hidden "
+       "layers by width/32. The reference DCGAN uses 64; 32 trains ~3x faster on a CPU."},
+      {ParamId::kLrG, "lr_g", T::kFloat, 2e-4, 1e-6, 1e-1, "", {}, A::kLive, true, "Optimizer",
+       "Generator learning rate (Adam). Changing it keeps Adam's moment estimates."},
+      {ParamId::kLrD, "lr_d", T::kFloat, 2e-4, 1e-6, 1e-1, "", {}, A::kLive, true, "Optimizer",
+       "Discriminator learning rate (Adam). Changing it keeps Adam's moment estimates."},
+      {ParamId::kBeta1, "beta1", T::kFloat, 0.5, 0.0, 0.999, "", {}, A::kLive, false, "Optimizer",
+       "Adam beta1 (momentum) for both networks. DCGAN uses 0.5."},
+      {ParamId::kBeta2, "beta2", T::kFloat, 0.999, 0.0, 0.9999, "", {}, A::kLive, false,
+       "Optimizer", "Adam beta2 (second-moment decay) for both networks."},
+      {ParamId::kBatchSize, "batch_size", T::kInt, 64, 1, 1024, "", {}, A::kLive, false,
+       "Training", "Images per step, for real and for fake batches."},
+      {ParamId::kDSteps, "d_steps", T::kInt, 1, 1, 20, "", {}, A::kLive, false, "Training",
+       "Discriminator updates per generator update."},
+      {ParamId::kLabelSmoothing, "label_smoothing", T::kFloat, 0.0, 0.0, 0.5, "", {}, A::kLive,
+       false, "Training", "One-sided label smoothing: D's target for real images is 1 - s."},
+  }};
+  for (int i = 0; i < kParamCount; ++i) {
+    if (static_cast<int>(t[i].id) != i) throw std::logic_error("param table out of order");
+  }
+  return t;
+}
+
+std::string key_spelling(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c == '-') c = '_';
+  }
+  return out;
+}
+
+}  // namespace
+
+const std::array<ParamSpec, kParamCount>& param_table() {
+  static const std::array<ParamSpec, kParamCount> table = make_table();
+  return table;
+}
+
+const ParamSpec& param_spec(ParamId id) { return param_table()[static_cast<int>(id)]; }
+
+const ParamSpec* find_param(std::string_view key) {
+  std::string k = key_spelling(key);
+  for (const auto& spec : param_table()) {
+    if (k == spec.key) return &spec;
+  }
+  return nullptr;
+}
+
+std::string cli_flag(const ParamSpec& spec) {
+  std::string flag = "--" + std::string(spec.key);
+  for (char& c : flag) {
+    if (c == '_') c = '-';
+  }
+  return flag;
+}
+
+Params::Params() {
+  for (const auto& spec : param_table()) {
+    auto& v = values_[static_cast<int>(spec.id)];
+    v.number = spec.default_value;
+    v.text = spec.default_text;
+  }
+}
+
+std::string Params::choice(ParamId id) const {
+  const auto& spec = param_spec(id);
+  return spec.choices.at(static_cast<size_t>(number(id)));
+}
+
+Status validate_param(const ParamSpec& spec, const ParamValue& v) {
+  switch (spec.type) {
+    case ParamType::kText:
+      if (trim(v.text).empty()) return Error{std::string(spec.key) + ": must not be empty"};
+      return {};
+    case ParamType::kInt:
+    case ParamType::kChoice:
+      if (std::floor(v.number) != v.number) {
+        return Error{strformat("%s: %s is not a whole number", spec.key, format_number(v.number).c_str())};
+      }
+      [[fallthrough]];
+    case ParamType::kFloat:
+      if (!std::isfinite(v.number) || v.number < spec.min_value || v.number > spec.max_value) {
+        return Error{strformat("%s: %s is outside the range [%s, %s]", spec.key,
+                               format_number(v.number).c_str(), format_number(spec.min_value).c_str(),
+                               format_number(spec.max_value).c_str())};
+      }
+      return {};
+  }
+  return {};
+}
+
+Status Params::set(ParamId id, const ParamValue& v) {
+  const auto& spec = param_spec(id);
+  if (auto s = validate_param(spec, v); !s) return s;
+  auto& slot = values_[static_cast<int>(id)];
+  if (spec.type == ParamType::kText) {
+    slot.text = std::string(trim(v.text));
+  } else {
+    slot.number = v.number;
+  }
+  return {};
+}
+
+Status Params::set_from_string(ParamId id, std::string_view text) {
+  const auto& spec = param_spec(id);
+  ParamValue v;
+  switch (spec.type) {
+    case ParamType::kText:
+      v.text = std::string(text);
+      break;
+    case ParamType::kChoice: {
+      std::string t(trim(text));
+      for (size_t i = 0; i < spec.choices.size(); ++i) {
+        if (t == spec.choices[i]) v.number = static_cast<double>(i);
+      }
+      if (v.number == 0 && t != spec.choices[0]) {
+        std::string names;
+        for (const char* c : spec.choices) names += (names.empty() ? "" : ", ") + std::string(c);
+        return Error{strformat("%s: unknown value '%s' (choose one of: %s)", spec.key, t.c_str(),
+                               names.c_str())};
+      }
+      break;
+    }
+    case ParamType::kInt:
+    case ParamType::kFloat: {
+      auto d = parse_double(text);
+      if (!d) {
+        return Error{strformat("%s: '%s' is not a number", spec.key, std::string(text).c_str())};
+      }
+      v.number = *d;
+      break;
+    }
+  }
+  return set(id, v);
+}
+
+std::vector<ParamId> Params::diff(const Params& other) const {
+  std::vector<ParamId> out;
+  for (int i = 0; i < kParamCount; ++i) {
+    if (values_[i] != other.values_[i]) out.push_back(static_cast<ParamId>(i));
+  }
+  return out;
+}
+
+std::string Params::to_string(ParamId id) const {
+  const auto& spec = param_spec(id);
+  switch (spec.type) {
+    case ParamType::kText:
+      return text(id);
+    case ParamType::kChoice:
+      return choice(id);
+    case ParamType::kInt:
+      return strformat("%d", integer(id));
+    case ParamType::kFloat:
+      return strformat("%.6g", number(id));
+  }
+  return {};
+}
+
+Status load_config(const std::string& path, Params& params) {
+  std::ifstream in(path);
+  if (!in) return Error{"config " + path + ": cannot open"};
+  std::string line;
+  int line_no = 0;
+  while (std::getline(in, line)) {
+    ++line_no;
+    std::string_view body = line;
+    if (auto hash = body.find('#'); hash != std::string_view::npos) body = body.substr(0, hash);
+    body = trim(body);
+    if (body.empty()) continue;
+    auto eq = body.find('=');
+    if (eq == std::string_view::npos) {
+      return Error{strformat("config %s:%d: expected 'key = value'", path.c_str(), line_no)};
+    }
+    std::string key(trim(body.substr(0, eq)));
+    const ParamSpec* spec = find_param(key);
+    if (!spec) {
+      return Error{strformat("config %s:%d: unknown key '%s'", path.c_str(), line_no, key.c_str())};
+    }
+    if (auto s = params.set_from_string(spec->id, trim(body.substr(eq + 1))); !s) {
+      return Error{strformat("config %s:%d: %s", path.c_str(), line_no, s.error().c_str())};
+    }
+  }
+  return {};
+}
+
+std::string to_config_text(const Params& params) {
+  std::ostringstream out;
+  for (const auto& spec : param_table()) {
+    out << "# " << spec.help << (spec.apply == ParamApply::kReset ? " (needs reset)" : "") << "\n";
+    out << spec.key << " = " << params.to_string(spec.id) << "\n";
+  }
+  return out.str();
+}
+
+}  // namespace genscope

@@ -1,0 +1,109 @@
+#pragma once
+// The one table of hyperparameters. Each is declared once here (name, type, default, range, help,
+// live or needs-reset); the CLI flags, config-file keys, control widgets and validation all come
+// from this table. Plain C++: no torch.
+#include <array>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "util/result.h"
+
+namespace genscope {
+
+/// Identifies a parameter; indexes the table.
+enum class ParamId : int {
+  kModel,
+  kDataset,
+  kSeed,
+  kThreads,
+  kLatentDim,
+  kWidth,
+  kLrG,
+  kLrD,
+  kBeta1,
+  kBeta2,
+  kBatchSize,
+  kDSteps,
+  kLabelSmoothing,
+  kCount
+};
+inline constexpr int kParamCount = static_cast<int>(ParamId::kCount);
+
+/// How a parameter's value is typed and edited.
+enum class ParamType { kFloat, kInt, kChoice, kText };
+
+/// Whether an edit applies between two steps, or needs new weights (a reset).
+enum class ParamApply { kLive, kReset };
+
+/// One row of the table.
+struct ParamSpec {
+  ParamId id;
+  const char* key;  // config key; the CLI flag is "--" + key with '_' as '-'
+  ParamType type;
+  double default_value;  // numeric default, or the default choice index
+  double min_value;
+  double max_value;
+  const char* default_text;            // kText default
+  std::vector<const char*> choices;    // kChoice names
+  ParamApply apply;
+  bool log_scale;  // widgets drag logarithmically (learning rates)
+  const char* group;  // panel section: "Experiment", "Model", "Optimizer", "Training"
+  const char* help;
+};
+
+/// The table, indexed by ParamId.
+const std::array<ParamSpec, kParamCount>& param_table();
+/// The row for an id.
+const ParamSpec& param_spec(ParamId id);
+/// The row whose key (or CLI flag spelling) is `key`, or nullptr.
+const ParamSpec* find_param(std::string_view key);
+/// "--lr-g" for lr_g.
+std::string cli_flag(const ParamSpec& spec);
+
+/// A value for one parameter: numeric (float, int, choice index) or text.
+struct ParamValue {
+  double number = 0.0;
+  std::string text;
+  bool operator==(const ParamValue& o) const { return number == o.number && text == o.text; }
+  bool operator!=(const ParamValue& o) const { return !(*this == o); }
+};
+
+/// A full set of parameter values, each valid by construction: setters validate against the table.
+class Params {
+ public:
+  /// All defaults.
+  Params();
+
+  const ParamValue& value(ParamId id) const { return values_[static_cast<int>(id)]; }
+  double number(ParamId id) const { return value(id).number; }
+  int integer(ParamId id) const { return static_cast<int>(value(id).number); }
+  const std::string& text(ParamId id) const { return value(id).text; }
+  /// The selected choice's name for a kChoice parameter.
+  std::string choice(ParamId id) const;
+
+  /// Checks `v` against the table; on success stores it. Errors name the key and the range.
+  Status set(ParamId id, const ParamValue& v);
+  /// Parses text (a number, or a choice name) and sets it. Errors name the key and the value.
+  Status set_from_string(ParamId id, std::string_view text);
+
+  /// The ids whose values differ from `other`.
+  std::vector<ParamId> diff(const Params& other) const;
+  /// The value as the user would type it ("2e-4", "dcgan").
+  std::string to_string(ParamId id) const;
+
+ private:
+  std::array<ParamValue, kParamCount> values_;
+};
+
+/// Checks a value against a spec without storing it.
+Status validate_param(const ParamSpec& spec, const ParamValue& v);
+
+/// Reads a config file of `key = value` lines ('#' starts a comment) into `params`.
+/// Errors name the file, line and key.
+Status load_config(const std::string& path, Params& params);
+
+/// Writes every parameter as `key = value` with its help as a comment; config files round-trip.
+std::string to_config_text(const Params& params);
+
+}  // namespace genscope

@@ -1,0 +1,96 @@
+#pragma once
+// TrainingSession: the synchronous heart of training (data, model, parameters, step counting).
+// The Trainer runs one on its own thread; the headless runner and the tests drive one directly.
+#include <chrono>
+#include <memory>
+#include <optional>
+
+#include "data/dataset.h"
+#include "train/command_queue.h"
+#include "train/models/gan.h"
+#include "train/snapshot.h"
+
+namespace genscope {
+
+/// Number of images in the fixed-noise sample grid (8x8).
+inline constexpr int kSampleGridCount = 64;
+
+/// What one step did, for logs and tests.
+struct StepOutcome {
+  bool stepped = false;
+  bool non_finite = false;  // a loss was NaN or infinite: training paused
+  MetricRow row;
+};
+
+/// Trains one experiment synchronously. Not thread-safe: one thread drives it.
+class TrainingSession {
+ public:
+  /// Builds a session on an already loaded dataset. Throws nothing; errors come back as Result.
+  static Result<std::unique_ptr<TrainingSession>> create(const Params& params,
+                                                         std::shared_ptr<const Dataset> data);
+
+  /// Applies a command: live parameters at once, needs-reset ones on kReset, pause/resume/step.
+  /// Returns an error message for a rejected value (the session keeps running).
+  Status apply(const Command& command);
+
+  /// True when the session should take a step now (running, or single steps pending).
+  bool wants_step() const { return !paused_ || steps_left_ > 0; }
+
+  /// One iteration: d_steps D updates and one G update. A non-finite loss pauses training.
+  StepOutcome step();
+
+  /// Writes the current state (and the sample grids when `with_images`) into `out`.
+  void fill_snapshot(Snapshot& out, bool with_images);
+
+  /// Fixed-noise samples as an RGBA grid.
+  void render_samples(ImageRGBA& out);
+
+  /// Names of the metric columns this model reports.
+  const MetricSchema& metric_names() const { return schema_; }
+
+  bool paused() const { return paused_; }
+  int64_t step_count() const { return step_; }
+  const Params& params() const { return params_; }
+  const Params& pending() const { return pending_; }
+  Gan& model() { return *gan_; }
+  const std::shared_ptr<const Dataset>& data() const { return data_; }
+  /// Replaces the dataset used from the next reset on (after the caller loaded it).
+  void set_dataset(std::shared_ptr<const Dataset> data) { data_ = std::move(data); }
+  /// Sets the message shown in the UI.
+  void set_message(MessageLevel level, std::string text);
+
+ private:
+  TrainingSession(const Params& params, std::shared_ptr<const Dataset> data);
+  void rebuild();  // new weights from the seed; resets counters
+  torch::Tensor next_batch(int64_t n);
+  GanOptimSettings optim_settings() const;
+  void update_rate();
+
+  Params params_;   // in force
+  Params pending_;  // edited values, including needs-reset ones not yet applied
+  std::shared_ptr<const Dataset> data_;
+  torch::Device device_;
+  std::unique_ptr<Gan> gan_;
+  MetricSchema schema_;
+  torch::Tensor images_u8_;  // whole train split on the device, [N, C, H, W] uint8
+  torch::Tensor order_;      // permutation of the current epoch
+  torch::Tensor fixed_noise_;
+  torch::Tensor real_grid_;  // kSampleGridCount real images for comparison, [-1,1]
+  int64_t cursor_ = 0;
+  int64_t epoch_ = 0;
+  int64_t step_ = 0;
+  bool paused_ = false;
+  int64_t steps_left_ = 0;
+  std::vector<float> last_real_scores_, last_fake_scores_;
+  MessageLevel message_level_ = MessageLevel::kNone;
+  std::string message_;
+  std::chrono::steady_clock::time_point start_, rate_mark_;
+  int64_t rate_mark_step_ = 0;
+  double steps_per_sec_ = 0.0;
+  ImageRGBA samples_cache_;
+  int64_t samples_cache_step_ = 0;
+  uint64_t samples_version_ = 0;
+  uint64_t real_version_ = 0;
+};
+
+}  // namespace genscope

@@ -1,0 +1,69 @@
+#pragma once
+// What the trainer publishes for the view: plain data only (no torch), so the GUI, renderer and
+// recorder build and test without LibTorch.
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "train/params.h"
+#include "util/image.h"
+
+namespace genscope {
+
+/// Severity of the trainer's message line.
+enum class MessageLevel { kNone, kInfo, kWarning, kError };
+
+/// One training step's scalars. Names come from the model's MetricSchema.
+struct MetricRow {
+  static constexpr int kMaxValues = 8;
+  int64_t step = 0;
+  int64_t epoch = 0;
+  double wall_s = 0.0;  // seconds since training started
+  int count = 0;
+  std::array<float, kMaxValues> values{};
+};
+
+/// Names of a model's metric columns, e.g. loss_d, loss_g, d_real, d_fake.
+using MetricSchema = std::vector<std::string>;
+
+/// Where and how LibTorch runs, shown in the status panel.
+struct RuntimeInfo {
+  std::string device;       // "CPU" or "CUDA (NVIDIA H100)"
+  std::string blas;         // the BLAS library libtorch's BLAS calls resolve to
+  int threads = 0;          // intra-op threads LibTorch uses
+  int hardware_threads = 0;
+  std::string notes;        // caps worth knowing, e.g. OPENBLAS_CORETYPE=Haswell
+};
+
+/// One immutable view of the trainer's state.
+struct Snapshot {
+  uint64_t version = 0;  // increases with every publish
+  int64_t step = 0;
+  int64_t epoch = 0;
+  double epoch_progress = 0.0;  // 0..1 within the current epoch
+  double steps_per_sec = 0.0;
+  double samples_per_sec = 0.0;
+  double wall_s = 0.0;
+  bool paused = false;
+  bool running = false;  // false until the dataset is loaded and the model built
+  std::string model_name;
+  std::string dataset_name;
+  int64_t dataset_size = 0;
+  RuntimeInfo runtime;
+  MessageLevel message_level = MessageLevel::kNone;
+  std::string message;  // last error or notice, e.g. "loss is NaN at step 812: paused"
+  Params params;        // the values in force
+  Params pending;       // values edited but waiting for a reset (needs-reset parameters)
+  MetricSchema metric_names;
+
+  ImageRGBA samples;  // generator grid for the fixed noise batch
+  int64_t samples_step = 0;
+  uint64_t samples_version = 0;  // changes only when `samples` changes
+  ImageRGBA real;                // a grid of real images of the same layout
+  uint64_t real_version = 0;
+  std::vector<float> d_real;  // D(x) for the current real batch, in [0, 1]
+  std::vector<float> d_fake;  // D(G(z)) for the current fake batch
+};
+
+}  // namespace genscope

@@ -1,0 +1,3 @@
+#pragma once
+// Precompiled header for the training code: the only place LibTorch is included from.
+#include <torch/torch.h>

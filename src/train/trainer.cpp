@@ -1,0 +1,207 @@
+#include "train/trainer.h"
+
+#include <chrono>
+#include <filesystem>
+#include <thread>
+
+#include "record/metrics_csv.h"
+#include "record/png.h"
+#include "train/runtime.h"
+#include "train/session.h"
+#include "util/strings.h"
+
+namespace genscope {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr auto kPublishInterval = std::chrono::milliseconds(100);
+constexpr auto kSamplesInterval = std::chrono::milliseconds(250);
+
+Result<std::shared_ptr<const Dataset>> load_shared(const std::string& spec) {
+  auto data = load_dataset(spec);
+  if (!data) return Error{data.error()};
+  return std::shared_ptr<const Dataset>(std::make_shared<Dataset>(std::move(*data)));
+}
+
+}  // namespace
+
+struct Trainer::Impl {
+  TrainerLink& link;
+  Params requested;  // every accepted edit, applied or pending
+  std::unique_ptr<TrainingSession> session;
+  RuntimeInfo runtime;
+  std::thread thread;
+  bool stop_requested = false;
+  Clock::time_point last_publish{}, last_samples{};
+  MessageLevel idle_level = MessageLevel::kNone;  // messages while there is no session
+  std::string idle_message;
+
+  Impl(TrainerLink& l, Params p) : link(l), requested(std::move(p)) {}
+
+  void message(MessageLevel level, std::string text) {
+    if (session) {
+      session->set_message(level, std::move(text));
+    } else {
+      idle_level = level;
+      idle_message = std::move(text);
+    }
+  }
+
+  void publish(bool with_images) {
+    Snapshot& s = link.snapshots.write_slot();
+    s.runtime = runtime;
+    if (session) {
+      try {
+        session->fill_snapshot(s, with_images);
+      } catch (const std::exception& e) {
+        session->set_message(MessageLevel::kError, std::string("drawing samples failed: ") + e.what());
+      }
+    } else {
+      s.running = false;
+      s.paused = true;
+      s.params = requested;
+      s.pending = requested;
+      s.message_level = idle_level;
+      s.message = idle_message;
+    }
+    link.snapshots.publish();
+    last_publish = Clock::now();
+    if (with_images) last_samples = last_publish;
+  }
+
+  // Loads the requested dataset and builds a session; on failure keeps the old one.
+  void build_session() {
+    const std::string& spec = requested.text(ParamId::kDataset);
+    std::shared_ptr<const Dataset> data;
+    if (session && session->params().text(ParamId::kDataset) == spec) {
+      data = session->data();
+    } else {
+      message(MessageLevel::kInfo, "loading dataset " + spec);
+      publish(false);
+      auto loaded = load_shared(spec);
+      if (!loaded) {
+        message(MessageLevel::kError, loaded.error() + (session ? " (kept the current dataset)" : ""));
+        return;
+      }
+      data = *loaded;
+    }
+    auto created = TrainingSession::create(requested, data);
+    if (!created) {
+      message(MessageLevel::kError, created.error());
+      return;
+    }
+    bool was_paused = session && session->paused();
+    session = std::move(*created);
+    if (was_paused) session->apply(Command::of(Command::Kind::kPause));
+    session->set_message(MessageLevel::kInfo, "training " + session->params().choice(ParamId::kModel) +
+                                                  " on " + data->name);
+  }
+
+  void handle(const Command& c) {
+    if (c.kind == Command::Kind::kStop) {
+      stop_requested = true;
+      return;
+    }
+    if (c.kind == Command::Kind::kSetParam) {
+      if (auto s = requested.set(c.param, c.value); !s) {
+        message(MessageLevel::kError, s.error());
+        return;
+      }
+    }
+    if (c.kind == Command::Kind::kReset) {
+      set_torch_threads(requested.integer(ParamId::kThreads));
+      runtime = runtime_info();
+    }
+    bool needs_new_session =
+        c.kind == Command::Kind::kReset &&
+        (!session || session->params().text(ParamId::kDataset) != requested.text(ParamId::kDataset) ||
+         session->params().value(ParamId::kModel) != requested.value(ParamId::kModel));
+    if (needs_new_session) {
+      build_session();
+      return;
+    }
+    if (!session) return;
+    if (auto s = session->apply(c); !s) session->set_message(MessageLevel::kError, s.error());
+  }
+
+  void run() {
+    set_torch_threads(requested.integer(ParamId::kThreads));
+    runtime = runtime_info();
+    build_session();
+    publish(true);
+    std::vector<Command> commands;
+    while (!stop_requested) {
+      link.commands.drain(commands);
+      for (const Command& c : commands) {
+        try {
+          handle(c);
+        } catch (const std::exception& e) {
+          message(MessageLevel::kError, e.what());
+        }
+      }
+      if (!commands.empty()) publish(!session || session->step_count() == 0);
+      if (stop_requested) break;
+      if (!session || !session->wants_step()) {
+        publish(true);
+        link.commands.wait_for_commands();
+        continue;
+      }
+      try {
+        StepOutcome outcome = session->step();
+        if (outcome.stepped) link.metrics.push(outcome.row);
+      } catch (const std::exception& e) {
+        session->apply(Command::of(Command::Kind::kPause));
+        session->set_message(MessageLevel::kError, std::string("training step failed: ") + e.what());
+      }
+      auto now = Clock::now();
+      if (now - last_publish >= kPublishInterval || !session->wants_step()) {
+        publish(now - last_samples >= kSamplesInterval || !session->wants_step());
+      }
+    }
+  }
+};
+
+Trainer::Trainer(TrainerLink& link, Params params)
+    : impl_(std::make_unique<Impl>(link, std::move(params))) {}
+
+Trainer::~Trainer() { stop(); }
+
+void Trainer::start() {
+  if (impl_->thread.joinable()) return;
+  impl_->thread = std::thread([this] { impl_->run(); });
+}
+
+void Trainer::stop() {
+  if (!impl_->thread.joinable()) return;
+  impl_->link.commands.push(Command::of(Command::Kind::kStop));
+  impl_->thread.join();
+}
+
+Status run_headless(const Params& params, int64_t steps, const std::string& out_dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(out_dir, ec);
+  if (ec) return Error{"--out " + out_dir + ": cannot create directory: " + ec.message()};
+  set_torch_threads(params.integer(ParamId::kThreads));
+  auto data = load_shared(params.text(ParamId::kDataset));
+  if (!data) return Error{data.error()};
+  auto session = TrainingSession::create(params, *data);
+  if (!session) return Error{session.error()};
+  auto csv = MetricsCsvWriter::open(out_dir + "/metrics.csv", (*session)->metric_names());
+  if (!csv) return Error{csv.error()};
+  for (int64_t i = 0; i < steps; ++i) {
+    StepOutcome outcome = (*session)->step();
+    if (auto s = csv->write(outcome.row); !s) return s;
+    if (outcome.non_finite) {
+      Snapshot snap;
+      (*session)->fill_snapshot(snap, false);
+      return Error{snap.message};
+    }
+  }
+  if (auto s = csv->close(); !s) return s;
+  ImageRGBA grid;
+  (*session)->render_samples(grid);
+  return write_png_rgba(out_dir + "/samples.png", grid.width, grid.height, grid.pixels.data(),
+                        grid.width * 4);
+}
+
+}  // namespace genscope

@@ -1,0 +1,34 @@
+#pragma once
+// Trainer: runs a TrainingSession on its own thread. It drains Commands between steps and publishes
+// Snapshots and metric rows through a TrainerLink. This header is torch-free.
+#include <memory>
+
+#include "train/metric_stream.h"
+#include "train/params.h"
+
+namespace genscope {
+
+/// Owns the training thread. Construct, start(), and destroy (or stop()) to end it.
+class Trainer {
+ public:
+  /// Trains the experiment `params` describes, talking through `link` (which must outlive it).
+  Trainer(TrainerLink& link, Params params);
+  ~Trainer();
+  Trainer(const Trainer&) = delete;
+  Trainer& operator=(const Trainer&) = delete;
+
+  /// Starts the thread: it loads the dataset, builds the model and trains until paused or stopped.
+  void start();
+  /// Asks the thread to leave at the next step boundary and joins it. Idempotent.
+  void stop();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+/// Trains `steps` steps on the calling thread with no window, writing `out_dir/metrics.csv` and
+/// `out_dir/samples.png`. Returns a one-line error (naming the file or value) on failure.
+Status run_headless(const Params& params, int64_t steps, const std::string& out_dir);
+
+}  // namespace genscope

@@ -1,0 +1,20 @@
+#pragma once
+// Small string helpers shared by the CLI, config files and panels.
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace genscope {
+
+/// Removes leading and trailing whitespace.
+std::string_view trim(std::string_view s);
+/// Parses a whole string as a finite double; nullopt on trailing junk, NaN or overflow.
+std::optional<double> parse_double(std::string_view s);
+/// Parses a whole string as a 64-bit integer; accepts "1e3"-style integral values too.
+std::optional<long long> parse_integer(std::string_view s);
+/// Formats a number compactly: integers without decimals, others with up to 4 significant digits.
+std::string format_number(double v);
+/// printf-style formatting into a std::string.
+std::string strformat(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
+
+}  // namespace genscope

@@ -1,0 +1,204 @@
+// Plot helpers (ticks, histogram counts) and the plot widgets run headless in an ImGui context:
+// no GL is needed, the tests only look at the draw data ImGui builds.
+#include <gtest/gtest.h>
+#include <imgui.h>
+
+#include <cmath>
+#include <limits>
+#include <vector>
+
+#include "gui/plot.h"
+
+namespace genscope {
+namespace {
+
+constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();
+constexpr float kInf = std::numeric_limits<float>::infinity();
+
+// True when step is 1, 2 or 5 times a power of ten.
+bool is_nice_step(double step) {
+  const double mantissa = step / std::pow(10.0, std::floor(std::log10(step)));
+  for (double m : {1.0, 2.0, 5.0, 10.0}) {
+    if (std::fabs(mantissa - m) < 1e-6) return true;
+  }
+  return false;
+}
+
+TEST(NiceTicks, RoundEvenlySpacedAndInside) {
+  const double ranges[][2] = {{0, 1},       {-3.7, 12.2}, {0.0012, 0.0019},
+                              {1e5, 3.4e6}, {-1, -0.2},   {7, 7.5}};
+  for (const auto& range : ranges) {
+    for (int max_ticks : {2, 3, 5, 8, 12}) {
+      const std::vector<double> ticks = nice_ticks(range[0], range[1], max_ticks);
+      SCOPED_TRACE(testing::Message() << range[0] << ".." << range[1] << " max " << max_ticks);
+      ASSERT_GE(ticks.size(), 1u);
+      ASSERT_LE(ticks.size(), static_cast<std::size_t>(max_ticks));
+      const double eps = 1e-9 * (range[1] - range[0]);
+      EXPECT_GE(ticks.front(), range[0] - eps);
+      EXPECT_LE(ticks.back(), range[1] + eps);
+      if (ticks.size() < 2) continue;
+      const double step = ticks[1] - ticks[0];
+      EXPECT_TRUE(is_nice_step(step)) << step;
+      for (std::size_t i = 1; i < ticks.size(); ++i)
+        EXPECT_NEAR(ticks[i] - ticks[i - 1], step, 1e-9 * step);
+    }
+  }
+}
+
+TEST(NiceTicks, KnownValues) {
+  EXPECT_EQ(nice_ticks(0, 1, 5), (std::vector<double>{0, 0.5, 1}));
+  EXPECT_EQ(nice_ticks(0, 100, 10), (std::vector<double>{0, 20, 40, 60, 80, 100}));
+  EXPECT_EQ(nice_ticks(-3.7, 12.2, 6), (std::vector<double>{0, 5, 10}));
+  EXPECT_EQ(nice_ticks(12.2, -3.7, 6), (std::vector<double>{0, 5, 10}));  // reversed bounds
+  const std::vector<double> around_zero = nice_ticks(-0.3, 0.3, 5);
+  ASSERT_EQ(around_zero.size(), 3u);
+  EXPECT_DOUBLE_EQ(around_zero[0], -0.2);
+  EXPECT_EQ(around_zero[1], 0.0);
+  EXPECT_FALSE(std::signbit(around_zero[1]));
+  EXPECT_DOUBLE_EQ(around_zero[2], 0.2);
+}
+
+TEST(NiceTicks, DegenerateInputs) {
+  EXPECT_EQ(nice_ticks(2.5, 2.5, 5), (std::vector<double>{2.5}));
+  EXPECT_TRUE(nice_ticks(0, 1, 0).empty());
+  EXPECT_TRUE(nice_ticks(0, std::nan(""), 5).empty());
+  EXPECT_TRUE(nice_ticks(-1e308, 1e308, 5).empty());  // span overflows
+  EXPECT_LE(nice_ticks(0, 1, 1).size(), 1u);
+}
+
+TEST(HistogramCounts, BinsClampsAndSkipsNonFinite) {
+  const float values[] = {0.0f, 0.05f, 0.1f, 0.49f, 0.5f, 0.99f,
+                          1.0f, -3.0f, 7.0f, kNaN,  kInf, -kInf};
+  const std::vector<int> counts = histogram_counts(values, 12, 0.0f, 1.0f, 10);
+  // -3 joins bin 0; 1.0 and 7 join bin 9; NaN and infinities are dropped.
+  EXPECT_EQ(counts, (std::vector<int>{3, 1, 0, 0, 1, 1, 0, 0, 0, 3}));
+}
+
+TEST(HistogramCounts, DegenerateInputs) {
+  const float values[] = {0.2f, 0.8f};
+  EXPECT_TRUE(histogram_counts(values, 2, 0.0f, 1.0f, 0).empty());
+  EXPECT_EQ(histogram_counts(values, 2, 1.0f, 1.0f, 3), (std::vector<int>{2, 0, 0}));
+  EXPECT_EQ(histogram_counts(nullptr, 0, 0.0f, 1.0f, 2), (std::vector<int>{0, 0}));
+}
+
+// A fresh ImGui context with a built font atlas and no renderer; frames draw into one window.
+class PlotWidgets : public testing::Test {
+ protected:
+  void SetUp() override {
+    context_ = ImGui::CreateContext();
+    ImGui::SetCurrentContext(context_);
+    ImGuiIO& io = ImGui::GetIO();
+    io.DisplaySize = ImVec2(1024.0f, 768.0f);
+    io.DeltaTime = 1.0f / 60.0f;
+    io.IniFilename = nullptr;
+    io.BackendFlags |= ImGuiBackendFlags_RendererHasVtxOffset;  // as the OpenGL 3 backend does
+    unsigned char* pixels = nullptr;
+    int width = 0, height = 0;
+    io.Fonts->GetTexDataAsRGBA32(&pixels, &width, &height);
+  }
+  void TearDown() override { ImGui::DestroyContext(context_); }
+
+  // Runs one frame with `body` inside an 820x620 window; returns the vertices `body` added to it
+  // and remembers where the first widget started.
+  template <class Body>
+  int frame(Body body) {
+    ImGui::NewFrame();
+    ImGui::SetNextWindowPos(ImVec2(0.0f, 0.0f));
+    ImGui::SetNextWindowSize(ImVec2(820.0f, 620.0f));
+    ImGui::Begin("plots", nullptr, ImGuiWindowFlags_NoDecoration);
+    widget_origin_ = ImGui::GetCursorScreenPos();
+    const int before = ImGui::GetWindowDrawList()->VtxBuffer.Size;
+    body();
+    const int added = ImGui::GetWindowDrawList()->VtxBuffer.Size - before;
+    ImGui::End();
+    ImGui::Render();
+    return added;
+  }
+
+  ImGuiContext* context_ = nullptr;
+  ImVec2 widget_origin_;
+};
+
+MetricSeries noisy_series(int n, float smoothing) {
+  MetricSeries series(MetricSeries::kDefaultCapacity, smoothing);
+  for (int i = 0; i < n; ++i)
+    series.push(10.0 * i, std::sin(0.01f * i) + 0.3f * std::sin(7.1f * i));
+  return series;
+}
+
+TEST_F(PlotWidgets, LinePlotDrawsLinesAxesAndLegend) {
+  MetricSeries loss_d = noisy_series(500, 0.6f);
+  MetricSeries loss_g = noisy_series(300, 0.0f);
+  loss_g.push(3000.0, kNaN);
+  loss_g.push(3010.0, 1.0f);
+  const PlotLine lines[] = {{"D loss", &loss_d, IM_COL32(230, 90, 60, 255)},
+                            {"G loss", &loss_g, IM_COL32(60, 140, 230, 255)}};
+  LinePlotOptions options;
+  const int added = frame([&] { line_plot("##losses", lines, 2, options); });
+  EXPECT_GT(added, 100);
+  ASSERT_NE(ImGui::GetDrawData(), nullptr);
+  EXPECT_GT(ImGui::GetDrawData()->TotalVtxCount, 0);
+
+  options.fixed_y = true;
+  options.y_min = -0.5;
+  options.y_max = 0.5;
+  options.y_format = "%.2f";
+  EXPECT_GT(frame([&] { line_plot("##losses", lines, 2, options); }), 100);
+}
+
+TEST_F(PlotWidgets, LinePlotDecimatesToThePixelWidth) {
+  const MetricSeries series = noisy_series(65536, 0.9f);
+  const PlotLine line{"loss", &series, IM_COL32(230, 90, 60, 255)};
+  LinePlotOptions options;
+  const int added = frame([&] { line_plot("##long", &line, 1, options); });
+  // Two lines (raw and smoothed) at <= 2 points per column over ~800 columns; undecimated,
+  // 65536 points would take several hundred thousand vertices.
+  EXPECT_GT(added, 1000);
+  EXPECT_LT(added, 40000);
+}
+
+TEST_F(PlotWidgets, LinePlotWithoutDataSaysSo) {
+  const MetricSeries empty;
+  const PlotLine lines[] = {{"empty", &empty, IM_COL32_WHITE}, {"null", nullptr, IM_COL32_WHITE}};
+  EXPECT_GT(frame([&] { line_plot("##empty", lines, 2, LinePlotOptions{}); }), 0);
+  EXPECT_GT(frame([&] { line_plot("##none", nullptr, 0, LinePlotOptions{}); }), 0);
+}
+
+TEST_F(PlotWidgets, HoveringALinePlotOpensATooltip) {
+  const MetricSeries series = noisy_series(1000, 0.6f);
+  const PlotLine line{"loss", &series, IM_COL32(230, 90, 60, 255)};
+  const auto draw = [&] { line_plot("##hover", &line, 1, LinePlotOptions{}); };
+  frame(draw);
+  EXPECT_EQ(ImGui::GetDrawData()->CmdListsCount, 1);
+  ImGui::GetIO().MousePos = ImVec2(widget_origin_.x + 400.0f, widget_origin_.y + 100.0f);
+  for (int i = 0; i < 3; ++i) frame(draw);  // hover, then the tooltip's first (hidden) frame
+  EXPECT_EQ(ImGui::GetDrawData()->CmdListsCount, 2);
+}
+
+TEST_F(PlotWidgets, HistogramPlotDrawsAndHovers) {
+  std::vector<float> real, fake;
+  for (int i = 0; i < 256; ++i) {
+    real.push_back(0.7f + 0.3f * std::sin(0.37f * i));
+    fake.push_back(0.3f + 0.3f * std::cos(0.53f * i));
+  }
+  const auto draw = [&] {
+    histogram_plot("##scores", real.data(), static_cast<int>(real.size()), "real",
+                   IM_COL32(80, 200, 120, 255), fake.data(), static_cast<int>(fake.size()), "fake",
+                   IM_COL32(230, 90, 60, 255), 0.0f, 1.0f, 20, ImVec2(0.0f, 180.0f));
+  };
+  EXPECT_GT(frame(draw), 100);
+  EXPECT_GT(ImGui::GetDrawData()->TotalVtxCount, 0);
+  ImGui::GetIO().MousePos = ImVec2(widget_origin_.x + 300.0f, widget_origin_.y + 90.0f);
+  for (int i = 0; i < 3; ++i) frame(draw);
+  EXPECT_EQ(ImGui::GetDrawData()->CmdListsCount, 2);
+
+  const float one[] = {0.5f};
+  EXPECT_GT(frame([&] {
+              histogram_plot("##one", one, 1, "only", IM_COL32_WHITE, nullptr, 0, nullptr, 0, 0.0f,
+                             1.0f, 4, ImVec2(200.0f, 100.0f));
+            }),
+            0);
+}
+
+}  // namespace
+}  // namespace genscope

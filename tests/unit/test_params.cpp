@@ -1,0 +1,123 @@
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+#include "cli.h"
+#include "train/params.h"
+
+using namespace genscope;
+
+TEST(ParamTable, EveryRowIsConsistent) {
+  std::set<std::string> keys;
+  for (const auto& spec : param_table()) {
+    EXPECT_TRUE(keys.insert(spec.key).second) << spec.key;
+    EXPECT_NE(std::string(spec.help), "") << spec.key;
+    ParamValue def{spec.default_value, spec.default_text};
+    EXPECT_TRUE(validate_param(spec, def).ok()) << spec.key;
+    if (spec.type == ParamType::kChoice) EXPECT_FALSE(spec.choices.empty());
+  }
+}
+
+TEST(ParamTable, LiveAndResetAreMarked) {
+  EXPECT_EQ(param_spec(ParamId::kLrG).apply, ParamApply::kLive);
+  EXPECT_EQ(param_spec(ParamId::kLrD).apply, ParamApply::kLive);
+  EXPECT_EQ(param_spec(ParamId::kBatchSize).apply, ParamApply::kLive);
+  EXPECT_EQ(param_spec(ParamId::kDSteps).apply, ParamApply::kLive);
+  EXPECT_EQ(param_spec(ParamId::kLabelSmoothing).apply, ParamApply::kLive);
+  EXPECT_EQ(param_spec(ParamId::kLatentDim).apply, ParamApply::kReset);
+  EXPECT_EQ(param_spec(ParamId::kWidth).apply, ParamApply::kReset);
+  EXPECT_EQ(param_spec(ParamId::kModel).apply, ParamApply::kReset);
+}
+
+TEST(Params, RangeChecksNameTheKey) {
+  Params p;
+  Status s = p.set(ParamId::kLrG, {5.0, ""});
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.error().find("lr_g"), std::string::npos);
+  EXPECT_NE(s.error().find("outside the range"), std::string::npos);
+  EXPECT_DOUBLE_EQ(p.number(ParamId::kLrG), 2e-4);  // unchanged
+  EXPECT_FALSE(p.set(ParamId::kBatchSize, {3.5, ""}).ok());
+  EXPECT_FALSE(p.set_from_string(ParamId::kBatchSize, "nan").ok());
+  EXPECT_TRUE(p.set(ParamId::kBatchSize, {128, ""}).ok());
+  EXPECT_EQ(p.integer(ParamId::kBatchSize), 128);
+}
+
+TEST(Params, ChoicesParseByName) {
+  Params p;
+  ASSERT_TRUE(p.set_from_string(ParamId::kModel, "mlp-gan").ok());
+  EXPECT_EQ(p.choice(ParamId::kModel), "mlp-gan");
+  Status s = p.set_from_string(ParamId::kModel, "transformer");
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.error().find("dcgan"), std::string::npos);  // lists the choices
+}
+
+TEST(Params, DiffListsChangedIds) {
+  Params a, b;
+  EXPECT_TRUE(a.diff(b).empty());
+  b.set(ParamId::kWidth, {48, ""});
+  b.set(ParamId::kLrD, {1e-3, ""});
+  auto d = a.diff(b);
+  ASSERT_EQ(d.size(), 2u);
+  EXPECT_EQ(d[0], ParamId::kWidth);
+  EXPECT_EQ(d[1], ParamId::kLrD);
+}
+
+TEST(Cli, FlagsComeFromTheTable) {
+  auto r = parse_cli({"--lr-g", "1e-3", "--batch_size=32", "--model", "mlp-gan", "--headless",
+                      "--steps", "50", "--out", "/tmp/x"});
+  ASSERT_TRUE(r.ok()) << r.error();
+  EXPECT_DOUBLE_EQ(r->params.number(ParamId::kLrG), 1e-3);
+  EXPECT_EQ(r->params.integer(ParamId::kBatchSize), 32);
+  EXPECT_EQ(r->params.choice(ParamId::kModel), "mlp-gan");
+  EXPECT_TRUE(r->headless);
+  EXPECT_EQ(r->steps, 50);
+  EXPECT_EQ(r->out_dir, "/tmp/x");
+  for (const auto& spec : param_table()) {
+    EXPECT_NE(cli_help().find(cli_flag(spec)), std::string::npos) << spec.key;
+  }
+}
+
+TEST(Cli, BadInputNamesTheFlag) {
+  auto r = parse_cli({"--lr-d", "abc"});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error(), "--lr-d: 'abc' is not a number");
+  r = parse_cli({"--batch-size", "0"});
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().find("--batch-size"), std::string::npos);
+  EXPECT_NE(r.error().find("outside the range [1, 1024]"), std::string::npos);
+  r = parse_cli({"--bogus"});
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().find("--bogus"), std::string::npos);
+  r = parse_cli({"--steps"});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error(), "--steps: needs a value");
+}
+
+TEST(Config, RoundTripsAndLaterFlagsOverride) {
+  std::filesystem::create_directories(GENSCOPE_TEST_TMP);
+  std::string path = std::string(GENSCOPE_TEST_TMP) + "/params.conf";
+  Params p;
+  p.set(ParamId::kLrG, {3e-4, ""});
+  p.set(ParamId::kDSteps, {2, ""});
+  { std::ofstream(path) << to_config_text(p); }
+  auto r = parse_cli({"--config", path, "--d-steps", "3"});
+  ASSERT_TRUE(r.ok()) << r.error();
+  EXPECT_DOUBLE_EQ(r->params.number(ParamId::kLrG), 3e-4);
+  EXPECT_EQ(r->params.integer(ParamId::kDSteps), 3);
+}
+
+TEST(Config, ErrorsNameFileLineAndKey) {
+  std::filesystem::create_directories(GENSCOPE_TEST_TMP);
+  std::string path = std::string(GENSCOPE_TEST_TMP) + "/bad.conf";
+  { std::ofstream(path) << "# comment\nlr_g = 1e-4\nbeta1 = 2\n"; }
+  Params p;
+  Status s = load_config(path, p);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.error().find(path + ":3"), std::string::npos) << s.error();
+  EXPECT_NE(s.error().find("beta1"), std::string::npos);
+  { std::ofstream(path) << "nonsense = 1\n"; }
+  EXPECT_NE(load_config(path, p).error().find("unknown key 'nonsense'"), std::string::npos);
+  EXPECT_NE(load_config("/nonexistent.conf", p).error().find("/nonexistent.conf"), std::string::npos);
+}
