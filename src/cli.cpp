@@ -66,6 +66,8 @@ Result<CliOptions> parse_cli(const std::vector<std::string>& args) {
       if ((status = value(text))) o.screenshot_path = text;
     } else if (flag == "--frames") {
       if ((status = number(1, 1e6, d))) o.screenshot_frames = static_cast<int>(d);
+    } else if (flag == "--screenshot-step") {
+      if ((status = number(0, 1e12, d))) o.screenshot_step = static_cast<long long>(d);
     } else if (flag == "--seconds") {
       if ((status = number(0.1, 86400, d))) o.seconds = d;
     } else if (flag == "--window-size") {
@@ -104,6 +106,7 @@ std::string cli_help() {
          "                          and DIR/samples.png (default DIR: genscope-out)\n"
          "  --screenshot PATH       save a PNG of the window after --frames K frames (default 3)\n"
          "                          that show training samples, then exit (F12 saves one anytime)\n"
+         "  --screenshot-step N     with --screenshot: wait until training reached step N\n"
          "  --window-size WxH       window size (default 1280x720)\n"
          "  --config FILE           read 'key = value' lines; later flags override them\n"
          "  --print-config          print every parameter as a config file and exit\n\n"

@@ -17,6 +17,7 @@ struct CliOptions {
   std::string out_dir = "genscope-out";
   std::string screenshot_path;   // --screenshot
   int screenshot_frames = 3;     // --frames
+  long long screenshot_step = 0; // --screenshot-step: wait until training reached this step
   int window_width = 1280, window_height = 720;
   double seconds = 0.0;          // --seconds: benchmark phase length
 };

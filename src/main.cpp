@@ -7,9 +7,11 @@
 #include "cli.h"
 #include "train/runtime.h"
 #include "train/trainer.h"
+#include "util/interrupt.h"
 
 int main(int argc, char** argv) {
   genscope::tune_allocator();
+  genscope::install_interrupt_handler();
   auto cli = genscope::parse_cli(std::vector<std::string>(argv + 1, argv + argc));
   if (!cli) {
     std::fprintf(stderr, "genscope: %s\n", cli.error().c_str());
@@ -44,6 +46,7 @@ int main(int argc, char** argv) {
   options.window.height = cli->window_height;
   options.screenshot_path = cli->screenshot_path;
   options.screenshot_frames = cli->screenshot_frames;
+  options.screenshot_step = cli->screenshot_step;
   genscope::App app(link, options);
   genscope::Trainer trainer(link, cli->params);
   trainer.start();

@@ -9,6 +9,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <thread>
 
@@ -16,6 +17,7 @@
 #include "gui/panels/panels.h"
 #include "gui/view.h"
 #include "render/screenshot.h"
+#include "util/interrupt.h"
 #include "util/strings.h"
 
 namespace genscope {
@@ -74,6 +76,9 @@ App::App(TrainerLink& link, AppOptions options) : link_(link), options_(std::mov
 }
 
 int App::run() {
+  // Mesa's software rasterizer would otherwise spread over every core and slow the training
+  // threads down (measured with genscope-bench); one thread draws these panels fast enough.
+  setenv("LP_NUM_THREADS", "1", /*overwrite=*/0);
   auto window = Window::open(options_.window);
   if (!window) {
     std::fprintf(stderr, "genscope: %s\n", window.error().c_str());
@@ -109,7 +114,7 @@ int App::run() {
     auto last_frame = start - std::chrono::seconds(1);
     bool dirty = true;
 
-    while (!(*window)->should_close()) {
+    while (!(*window)->should_close() && !interrupted()) {
       if (options_.run_seconds > 0 &&
           std::chrono::duration<double>(Clock::now() - start).count() >= options_.run_seconds) {
         break;
@@ -162,7 +167,8 @@ int App::run() {
         report_.steps_seconds = std::chrono::duration<double>(Clock::now() - first_step_time).count();
       }
       // A scripted screenshot waits for something to show: samples, or the reason there are none.
-      bool settled = snap.running ? !snap.samples.empty() : snap.message_level == MessageLevel::kError;
+      bool settled = snap.running ? !snap.samples.empty() && snap.samples_step >= options_.screenshot_step
+                                  : snap.message_level == MessageLevel::kError;
       if (view.has_snapshot() && settled) ++frames_with_samples;
       bool scripted = !options_.screenshot_path.empty() &&
                       frames_with_samples >= std::max(1, options_.screenshot_frames);

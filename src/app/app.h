@@ -15,6 +15,7 @@ struct AppOptions {
   WindowOptions window;
   std::string screenshot_path;  // with screenshot_frames: save a PNG after that many frames, exit
   int screenshot_frames = 0;    // counted from the first frame that shows training samples
+  long long screenshot_step = 0;  // and taken no earlier than this training step
   double max_fps = 60.0;
   double run_seconds = 0.0;     // > 0: close after this long (benchmarks)
   bool continuous = false;      // redraw every frame even when nothing changed (benchmarks)

@@ -8,6 +8,7 @@
 #include "record/png.h"
 #include "train/runtime.h"
 #include "train/session.h"
+#include "util/interrupt.h"
 #include "util/strings.h"
 
 namespace genscope {
@@ -188,7 +189,7 @@ Status run_headless(const Params& params, int64_t steps, const std::string& out_
   if (!session) return Error{session.error()};
   auto csv = MetricsCsvWriter::open(out_dir + "/metrics.csv", (*session)->metric_names());
   if (!csv) return Error{csv.error()};
-  for (int64_t i = 0; i < steps; ++i) {
+  for (int64_t i = 0; i < steps && !interrupted(); ++i) {
     StepOutcome outcome = (*session)->step();
     if (auto s = csv->write(outcome.row); !s) return s;
     if (outcome.non_finite) {
@@ -200,8 +201,16 @@ Status run_headless(const Params& params, int64_t steps, const std::string& out_
   if (auto s = csv->close(); !s) return s;
   ImageRGBA grid;
   (*session)->render_samples(grid);
-  return write_png_rgba(out_dir + "/samples.png", grid.width, grid.height, grid.pixels.data(),
-                        grid.width * 4);
+  if (auto s = write_png_rgba(out_dir + "/samples.png", grid.width, grid.height,
+                              grid.pixels.data(), grid.width * 4);
+      !s) {
+    return s;
+  }
+  if (interrupted()) {
+    return Error{strformat("interrupted at step %lld; metrics.csv and samples.png are complete",
+                           static_cast<long long>((*session)->step_count()))};
+  }
+  return {};
 }
 
 }  // namespace genscope

@@ -44,7 +44,7 @@ void StatusPanel::draw(View& view, const ImRect& area) {
   ImGui::TextDisabled("epoch");
   ImGui::SameLine(90);
   ImGui::ProgressBar(static_cast<float>(s.epoch_progress), ImVec2(-1, 0),
-                     strformat("%lld  (%.0f%%)", static_cast<long long>(s.epoch),
+                     strformat("epoch %lld: %.0f%%", static_cast<long long>(s.epoch),
                                100.0 * s.epoch_progress).c_str());
   row("throughput", strformat("%.2f steps/s  %.0f samples/s", s.steps_per_sec, s.samples_per_sec));
   row("frame", strformat("%.0f fps  %.1f ms (p99 %.1f)", f.fps, f.frame_ms, f.frame_p99_ms));
