@@ -146,5 +146,15 @@ TEST(E2E, WindowStaysUpAndShowsAMissingDataset) {
   fs::remove(shot);
   RunResult r = run("--dataset /nonexistent/data --screenshot " + shot + " --frames 2");
   ASSERT_EQ(r.code, 0) << r.output;
-  EXPECT_TRUE(fs::exists(shot));
+  auto png = read_png_rgba(shot);
+  ASSERT_TRUE(png.ok()) << png.error();
+  // The error line is drawn in red in the Status panel (top left).
+  int red = 0;
+  for (int y = 0; y < 250; ++y) {
+    for (int x = 0; x < 320; ++x) {
+      const uint8_t* p = &png->pixels[(size_t(y) * png->width + x) * 4];
+      if (p[0] > 200 && p[1] < 130 && p[2] < 130) ++red;
+    }
+  }
+  EXPECT_GT(red, 30);
 }

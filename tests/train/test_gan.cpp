@@ -170,3 +170,13 @@ TEST(Session, RejectsImagesTheDcganCannotTake) {
   ASSERT_FALSE(s.ok());
   EXPECT_NE(s.error().find("28x28"), std::string::npos);
 }
+
+TEST(Cuda, SessionTrainsOnTheGpuWhenThereIsOne) {
+  if (!cuda_available()) GTEST_SKIP() << "no CUDA device or CPU-only LibTorch";
+  auto s = make_session(small_params());
+  EXPECT_TRUE(s->step().stepped);
+  for (auto& p : s->model().generator().parameters()) EXPECT_TRUE(p.is_cuda());
+  Snapshot snap;
+  s->fill_snapshot(snap, true);
+  EXPECT_FALSE(snap.samples.empty());
+}

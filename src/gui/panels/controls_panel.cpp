@@ -5,17 +5,8 @@
 
 namespace genscope {
 
-void place_window(const ImRect& area) {
-  ImGui::SetNextWindowPos(area.Min, ImGuiCond_FirstUseEver);
-  ImGui::SetNextWindowSize(area.GetSize(), ImGuiCond_FirstUseEver);
-}
-
 void ControlsPanel::draw(View& view, const ImRect& area) {
-  place_window(area);
-  if (!ImGui::Begin("Controls")) {
-    ImGui::End();
-    return;
-  }
+  if (!begin_panel("Controls", area)) return;
   if (!view.has_snapshot()) {
     ImGui::TextDisabled("starting the trainer...");
     ImGui::End();

@@ -3,11 +3,7 @@
 namespace genscope {
 
 void LossesPanel::draw(View& view, const ImRect& area) {
-  place_window(area);
-  if (!ImGui::Begin("Losses")) {
-    ImGui::End();
-    return;
-  }
+  if (!begin_panel("Losses", area)) return;
   ImGui::SetNextItemWidth(160);
   if (ImGui::SliderFloat("smoothing", &smoothing, 0.0f, 0.99f, "%.2f")) view.set_smoothing(smoothing);
   ImGui::SameLine();

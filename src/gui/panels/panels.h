@@ -46,7 +46,8 @@ struct StatusPanel {
   void draw(View& view, const ImRect& area);
 };
 
-/// Places the next window at `area` the first time it appears.
-void place_window(const ImRect& area);
+/// Begins the panel window `title`, placed at `area` the first time it appears. Returns false
+/// (having ended the window) when it is collapsed: the caller draws nothing and must not End().
+bool begin_panel(const char* title, const ImRect& area);
 
 }  // namespace genscope

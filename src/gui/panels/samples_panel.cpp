@@ -43,11 +43,7 @@ void draw_grid(const char* title, const Texture& texture, ImVec2 avail, int64_t 
 }  // namespace
 
 void SamplesPanel::draw(View& view, const ImRect& area) {
-  place_window(area);
-  if (!ImGui::Begin("Samples")) {
-    ImGui::End();
-    return;
-  }
+  if (!begin_panel("Samples", area)) return;
   ImGui::Checkbox("real images beside", &show_real);
   ImVec2 avail = ImGui::GetContentRegionAvail();
   int64_t step = view.has_snapshot() ? view.snapshot().samples_step : -1;

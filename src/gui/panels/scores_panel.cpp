@@ -3,11 +3,7 @@
 namespace genscope {
 
 void ScoresPanel::draw(View& view, const ImRect& area) {
-  place_window(area);
-  if (!ImGui::Begin("Discriminator")) {
-    ImGui::End();
-    return;
-  }
+  if (!begin_panel("Discriminator", area)) return;
   const MetricSeries* real = view.series("d_real");
   const MetricSeries* fake = view.series("d_fake");
   ImVec2 avail = ImGui::GetContentRegionAvail();

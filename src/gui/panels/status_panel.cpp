@@ -23,11 +23,7 @@ void row(const char* label, const std::string& value) {
 }  // namespace
 
 void StatusPanel::draw(View& view, const ImRect& area) {
-  place_window(area);
-  if (!ImGui::Begin("Status")) {
-    ImGui::End();
-    return;
-  }
+  if (!begin_panel("Status", area)) return;
   const FrameStats& f = view.frame();
   if (!view.has_snapshot()) {
     ImGui::TextDisabled("starting the trainer...");
