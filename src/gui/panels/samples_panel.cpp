@@ -45,6 +45,17 @@ void draw_grid(const char* title, const Texture& texture, ImVec2 avail, int64_t 
 void SamplesPanel::draw(View& view, const ImRect& area) {
   if (!begin_panel("Samples", area)) return;
   ImGui::Checkbox("real images beside", &show_real);
+  if (view.has_snapshot() && !view.snapshot().running) {
+    const Snapshot& snap = view.snapshot();
+    ImGui::PushTextWrapPos(0.0f);
+    ImGui::TextColored(snap.message_level == MessageLevel::kError ? ImVec4(1.0f, 0.35f, 0.3f, 1.0f)
+                                                                  : ImVec4(0.7f, 0.8f, 0.9f, 1.0f),
+                       "%s", snap.message.empty() ? "starting..." : snap.message.c_str());
+    ImGui::TextDisabled("Fix the dataset path in Controls and press Reset.");
+    ImGui::PopTextWrapPos();
+    ImGui::End();
+    return;
+  }
   ImVec2 avail = ImGui::GetContentRegionAvail();
   int64_t step = view.has_snapshot() ? view.snapshot().samples_step : -1;
   if (show_real) {

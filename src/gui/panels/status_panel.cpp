@@ -31,6 +31,12 @@ void StatusPanel::draw(View& view, const ImRect& area) {
     return;
   }
   const Snapshot& s = view.snapshot();
+  if (!s.message.empty()) {
+    ImGui::PushTextWrapPos(0.0f);
+    ImGui::TextColored(level_color(s.message_level), "%s", s.message.c_str());
+    ImGui::PopTextWrapPos();
+    ImGui::Separator();
+  }
   const char* state = !s.running ? "not running" : s.paused ? "paused" : "training";
   row("model", s.model_name.empty() ? "-" : s.model_name);
   row("dataset", s.dataset_name.empty() ? "-" : strformat("%s, %lld images", s.dataset_name.c_str(),
@@ -50,12 +56,6 @@ void StatusPanel::draw(View& view, const ImRect& area) {
   if (!s.runtime.notes.empty()) {
     ImGui::PushTextWrapPos(0.0f);
     ImGui::TextColored(level_color(MessageLevel::kWarning), "%s", s.runtime.notes.c_str());
-    ImGui::PopTextWrapPos();
-  }
-  if (!s.message.empty()) {
-    ImGui::Separator();
-    ImGui::PushTextWrapPos(0.0f);
-    ImGui::TextColored(level_color(s.message_level), "%s", s.message.c_str());
     ImGui::PopTextWrapPos();
   }
   if (!view.notice().empty()) {
