@@ -52,21 +52,6 @@ std::string timestamped_screenshot_name() {
   return buf;
 }
 
-// Default panel rectangles for a window of size (w, h).
-struct Layout {
-  ImRect status, controls, samples, losses, scores;
-  Layout(float w, float h) {
-    float left = std::clamp(w * 0.25f, 260.0f, 380.0f);
-    float top = std::round(h * 0.52f);
-    float mid = left + (w - left) * 0.5f;
-    status = ImRect(0, 0, left, h * 0.36f);
-    controls = ImRect(0, h * 0.36f, left, h);
-    samples = ImRect(left, 0, w, top);
-    losses = ImRect(left, top, mid, h);
-    scores = ImRect(mid, top, w, h);
-  }
-};
-
 }  // namespace
 
 App::App(TrainerLink& link, AppOptions options) : link_(link), options_(std::move(options)) {
@@ -98,11 +83,7 @@ int App::run() {
   {
     Gui gui(handle);  // after our callbacks: ImGui chains to them
     View view(link_.commands);
-    ControlsPanel controls;
-    SamplesPanel samples;
-    LossesPanel losses;
-    ScoresPanel scores;
-    StatusPanel status;
+    PanelSet panels;
     std::vector<MetricRow> rows;
     std::vector<double> recent_ms;
     int frames_with_samples = 0;
@@ -146,12 +127,8 @@ int App::run() {
       (*window)->framebuffer_size(fb_w, fb_h);
       gui.begin_frame();
       ImVec2 display = ImGui::GetIO().DisplaySize;
-      Layout layout(display.x, display.y);
-      status.draw(view, layout.status);
-      controls.draw(view, layout.controls);
-      samples.draw(view, layout.samples);
-      losses.draw(view, layout.losses);
-      scores.draw(view, layout.scores);
+      panels.draw(view, display);
+      if (view.take_redraw_request()) dirty = true;  // an animation wants the next frame
       glViewport(0, 0, fb_w, fb_h);
       glClearColor(0.05f, 0.05f, 0.06f, 1.0f);
       glClear(GL_COLOR_BUFFER_BIT);
@@ -164,11 +141,13 @@ int App::run() {
       }
       if (first_step >= 0 && fresh) {
         report_.steps_during_run = snap.step - first_step;
-        report_.steps_seconds = std::chrono::duration<double>(Clock::now() - first_step_time).count();
+        report_.steps_seconds =
+            std::chrono::duration<double>(Clock::now() - first_step_time).count();
       }
       // A scripted screenshot waits for something to show: samples, or the reason there are none.
-      bool settled = snap.running ? !snap.samples.empty() && snap.samples_step >= options_.screenshot_step
-                                  : snap.message_level == MessageLevel::kError;
+      bool settled = snap.running
+                         ? !snap.samples.empty() && snap.samples_step >= options_.screenshot_step
+                         : snap.message_level == MessageLevel::kError;
       if (view.has_snapshot() && settled) ++frames_with_samples;
       bool scripted = !options_.screenshot_path.empty() &&
                       frames_with_samples >= std::max(1, options_.screenshot_frames);

@@ -19,8 +19,9 @@ bool param_widget(const ParamSpec& spec, ParamValue& value, std::string& text_bu
       if (ImGui::SliderFloat(spec.key, &v, static_cast<float>(spec.min_value),
                              static_cast<float>(spec.max_value), format, flags)) {
         value.number = v;
-        committed = true;
+        committed = spec.apply == ParamApply::kLive;
       }
+      committed = committed || (spec.apply == ParamApply::kReset && ImGui::IsItemDeactivatedAfterEdit());
       break;
     }
     case ParamType::kInt: {
@@ -33,8 +34,10 @@ bool param_widget(const ParamSpec& spec, ParamValue& value, std::string& text_bu
       if (changed) {
         v = static_cast<int>(std::fmin(std::fmax(v, spec.min_value), spec.max_value));
         value.number = v;
-        committed = true;
+        committed = wide || spec.apply == ParamApply::kLive;
       }
+      committed = committed || (!wide && spec.apply == ParamApply::kReset &&
+                                ImGui::IsItemDeactivatedAfterEdit());
       break;
     }
     case ParamType::kChoice: {
@@ -54,7 +57,7 @@ bool param_widget(const ParamSpec& spec, ParamValue& value, std::string& text_bu
   }
   if (ImGui::IsItemHovered() && spec.help) {
     ImGui::SetTooltip("%s%s\n%s", spec.help,
-                      spec.apply == ParamApply::kReset ? "\n(needs reset: applies on Reset)" : "",
+                      spec.apply == ParamApply::kReset ? "\n(needs new weights: changing it resets training)" : "",
                       spec.type == ParamType::kText ? "Press Enter to apply." : "");
   }
   ImGui::PopID();

@@ -21,7 +21,15 @@ constexpr float kBarAlpha = 0.4f;
 constexpr float kMaxOffscreen = 1e5f;  // pixel coordinates are clamped this far outside the plot
 constexpr int kMaxHistogramBins = 512;
 constexpr int kLabelSize = 48;
+constexpr float kHoverRadius = 5.0f;      // pixels within which a scatter point counts as hovered
+constexpr int kPointsPerReserve = 16000;  // scatter quads per PrimReserve (under 64k vertices)
 constexpr double kInf = std::numeric_limits<double>::infinity();
+// Tableau 10: class colors for scatter plots.
+constexpr ImU32 kPalette[10] = {IM_COL32(78, 121, 167, 255),  IM_COL32(242, 142, 43, 255),
+                                IM_COL32(225, 87, 89, 255),   IM_COL32(118, 183, 178, 255),
+                                IM_COL32(89, 161, 79, 255),   IM_COL32(237, 201, 72, 255),
+                                IM_COL32(176, 122, 161, 255), IM_COL32(255, 157, 167, 255),
+                                IM_COL32(156, 117, 95, 255),  IM_COL32(186, 176, 172, 255)};
 
 ImU32 scale_alpha(ImU32 color, float scale) {
   const ImU32 alpha = (color >> IM_COL32_A_SHIFT) & 0xFF;
@@ -122,6 +130,7 @@ struct Axes {
         std::clamp(py, double(min.y - kMaxOffscreen), double(max.y + kMaxOffscreen)));
   }
   double data_x(float px) const { return x_lo + (px - min.x) / x_scale; }
+  double data_y(float py) const { return y_lo + (max.y - py) / y_scale; }
 };
 
 // How tick labels are written: steps compactly on x, y with an optional printf format.
@@ -519,6 +528,171 @@ void histogram_plot(const char* id, const float* a, int na, const char* label_a,
     }
     ImGui::EndTooltip();
   }
+}
+
+void bar_chart(const char* id, const float* values, int n, ImU32 color, ImVec2 size,
+               const char* x_label_prefix, const char* unit) {
+  const PlotFrame frame = begin_frame(id, size);
+  if (!frame.visible) return;
+  ImDrawList* draw = frame.draw;
+  draw->PushClipRect(frame.min, frame.max, true);
+  if (!values || n <= 0) {
+    draw_centered_text(frame, "no data");
+    draw->PopClipRect();
+    return;
+  }
+  float max_value = 0.0f;
+  for (int i = 0; i < n; ++i)
+    if (std::isfinite(values[i])) max_value = std::max(max_value, values[i]);
+  const double y_hi = (max_value > 0.0f ? max_value : 1.0f) * (1.0 + kRangePadding);
+  const AxisFormat format{false, nullptr};
+  Axes axes = layout_axes(frame, -0.5, n - 0.5, 0.0, y_hi, 0.0, format);
+  axes.x_ticks.count = 0;  // bars are labelled below instead
+  draw_axes(frame, axes, format);
+
+  const char* prefix = x_label_prefix ? x_label_prefix : "";
+  char label[kLabelSize];
+  std::snprintf(label, kLabelSize, "%s%d", prefix, n - 1);
+  const float bar_px = (axes.max.x - axes.min.x) / n;
+  const int every =
+      std::max(1, static_cast<int>(std::ceil((ImGui::CalcTextSize(label).x + 6.0f) / bar_px)));
+  const ImU32 text = ImGui::GetColorU32(ImGuiCol_Text, 0.7f);
+  for (int i = 0; i < n; i += every) {
+    std::snprintf(label, kLabelSize, "%s%d", prefix, i);
+    const float x = axes.px_x(i) - 0.5f * ImGui::CalcTextSize(label).x;
+    draw->AddText(ImVec2(x, axes.max.y + kTickLength), text, label);
+  }
+
+  const float mouse_x = ImGui::GetIO().MousePos.x;
+  const bool hovering = frame.hovered && mouse_x >= axes.min.x && mouse_x <= axes.max.x;
+  const int hovered =
+      hovering ? std::clamp(static_cast<int>(std::lround(axes.data_x(mouse_x))), 0, n - 1) : -1;
+  draw->PushClipRect(axes.min, axes.max, true);
+  if (hovered >= 0) {
+    draw->AddRectFilled(ImVec2(axes.px_x(hovered - 0.5), axes.min.y),
+                        ImVec2(axes.px_x(hovered + 0.5), axes.max.y),
+                        ImGui::GetColorU32(ImGuiCol_Text, 0.1f));
+  }
+  const float gap = std::min(0.15f * bar_px, 3.0f);
+  for (int i = 0; i < n; ++i) {
+    if (!std::isfinite(values[i]) || values[i] <= 0.0f) continue;
+    draw->AddRectFilled(ImVec2(axes.px_x(i - 0.5) + gap, axes.px_y(values[i])),
+                        ImVec2(axes.px_x(i + 0.5) - gap, axes.max.y), color);
+  }
+  draw->PopClipRect();
+  draw->PopClipRect();
+  if (hovered >= 0) {
+    ImGui::SetTooltip("%s%d: %.3g%s%s", prefix, hovered, values[hovered], unit ? " " : "",
+                      unit ? unit : "");
+  }
+}
+
+ImU32 label_color(int label) {
+  if (label < 0) return IM_COL32(128, 128, 128, 255);
+  const ImU32 base = kPalette[label % 10];
+  if ((label / 10) % 2 == 0) return base;
+  const auto lighter = [&](int shift) {
+    const ImU32 c = (base >> shift) & 0xFF;
+    return static_cast<ImU32>(c + (255 - c) / 2) << shift;
+  };
+  return lighter(IM_COL32_R_SHIFT) | lighter(IM_COL32_G_SHIFT) | lighter(IM_COL32_B_SHIFT) |
+         IM_COL32_A_MASK;
+}
+
+ImVec2 ScatterResult::to_screen(float x, float y) const {
+  const float w = extent[2] - extent[0], h = extent[3] - extent[1];
+  return ImVec2(plot_min.x + (x - extent[0]) / w * (plot_max.x - plot_min.x),
+                plot_max.y - (y - extent[1]) / h * (plot_max.y - plot_min.y));
+}
+
+void scatter_plot(const char* id, const float* xy, int64_t n, const uint8_t* labels,
+                  const std::vector<std::string>& class_names, const float extent[4], ImVec2 size,
+                  ScatterResult& out, ImTextureID background) {
+  out = ScatterResult{};
+  for (int i = 0; i < 4; ++i) out.extent[i] = std::isfinite(extent[i]) ? extent[i] : float(i / 2);
+  for (int k = 0; k < 2; ++k) {
+    const float lo = out.extent[k];
+    if (!(out.extent[k + 2] > lo)) out.extent[k] = lo - 1.0f, out.extent[k + 2] = lo + 1.0f;
+  }
+  const PlotFrame frame = begin_frame(id, size);
+  const bool clicked = frame.hovered && ImGui::IsItemClicked(ImGuiMouseButton_Left);
+  if (!frame.visible) return;
+  ImDrawList* draw = frame.draw;
+  draw->PushClipRect(frame.min, frame.max, true);
+  if (!xy) n = 0;
+
+  // Legend column on the right: one row per class.
+  int classes = labels ? static_cast<int>(class_names.size()) : 0;
+  for (int64_t i = 0; labels && i < n; ++i) classes = std::max(classes, labels[i] + 1);
+  const float font = ImGui::GetFontSize(), side = 0.7f * font;
+  char name[kLabelSize];
+  float legend_width = 0.0f;
+  const auto class_name = [&](int k) -> const char* {
+    if (k < static_cast<int>(class_names.size()) && !class_names[k].empty())
+      return class_names[k].c_str();
+    std::snprintf(name, kLabelSize, "class %d", k);
+    return name;
+  };
+  for (int k = 0; k < classes; ++k)
+    legend_width = std::max(legend_width, ImGui::CalcTextSize(class_name(k)).x);
+  legend_width += side + 3.0f * kPad;
+  if (classes == 0 || legend_width * 3.0f > frame.max.x - frame.min.x) legend_width = 0.0f;
+
+  PlotFrame area = frame;
+  area.max.x -= legend_width;
+  const AxisFormat format{false, nullptr};
+  const Axes axes =
+      layout_axes(area, out.extent[0], out.extent[2], out.extent[1], out.extent[3], 0.0, format);
+  draw_axes(area, axes, format);
+  out.plot_min = axes.min, out.plot_max = axes.max;
+
+  draw->PushClipRect(axes.min, axes.max, true);
+  if (background) {
+    draw->AddImage(background, ImVec2(axes.px_x(out.extent[0]), axes.px_y(out.extent[3])),
+                   ImVec2(axes.px_x(out.extent[2]), axes.px_y(out.extent[1])));
+  }
+  const float half = n < 2000 ? 1.5f : 1.0f;
+  const ImVec2 uv = draw->_Data->TexUvWhitePixel;
+  for (int64_t start = 0; start < n; start += kPointsPerReserve) {
+    const int count = static_cast<int>(std::min<int64_t>(kPointsPerReserve, n - start));
+    draw->PrimReserve(count * 6, count * 4);
+    for (int64_t i = start; i < start + count; ++i) {
+      const ImVec2 p(axes.px_x(xy[2 * i]), axes.px_y(xy[2 * i + 1]));
+      const ImU32 color = scale_alpha(labels ? label_color(labels[i]) : label_color(0), 0.85f);
+      draw->PrimRectUV(ImVec2(p.x - half, p.y - half), ImVec2(p.x + half, p.y + half), uv, uv,
+                       color);
+    }
+  }
+
+  const ImVec2 mouse = ImGui::GetIO().MousePos;
+  out.hovering = frame.hovered && mouse.x >= axes.min.x && mouse.x <= axes.max.x &&
+                 mouse.y >= axes.min.y && mouse.y <= axes.max.y;
+  out.clicked = clicked && out.hovering;
+  if (out.hovering) {
+    out.mouse_x = static_cast<float>(axes.data_x(mouse.x));
+    out.mouse_y = static_cast<float>(axes.data_y(mouse.y));
+    float best = kHoverRadius * kHoverRadius;
+    for (int64_t i = 0; i < n; ++i) {
+      const float dx = axes.px_x(xy[2 * i]) - mouse.x, dy = axes.px_y(xy[2 * i + 1]) - mouse.y;
+      const float d2 = dx * dx + dy * dy;
+      if (d2 <= best) best = d2, out.hovered = i;
+    }
+    if (out.hovered >= 0) {
+      const ImVec2 p(axes.px_x(xy[2 * out.hovered]), axes.px_y(xy[2 * out.hovered + 1]));
+      draw->AddCircle(p, 4.0f, ImGui::GetColorU32(ImGuiCol_Text), 12, 1.5f);
+    }
+  }
+  draw->PopClipRect();
+
+  if (legend_width > 0.0f) {
+    ImVec2 cursor(area.max.x + kPad, axes.min.y);
+    for (int k = 0; k < classes && cursor.y + font <= frame.max.y; ++k) {
+      ImVec2 row = cursor;
+      draw_legend_entry(draw, row, class_name(k), label_color(k));
+      cursor.y += font + 2.0f;
+    }
+  }
+  draw->PopClipRect();
 }
 
 }  // namespace genscope

@@ -4,6 +4,8 @@
 // window draw list's own path buffer), so a panel owns only its LinePlotOptions.
 #include <imgui.h>
 
+#include <cstdint>
+#include <string>
 #include <vector>
 
 #include "util/series.h"
@@ -40,6 +42,38 @@ void line_plot(const char* id, const PlotLine* lines, int count, const LinePlotO
 void histogram_plot(const char* id, const float* a, int na, const char* label_a, ImU32 color_a,
                     const float* b, int nb, const char* label_b, ImU32 color_b, float lo, float hi,
                     int bins, ImVec2 size);
+
+/// Draws `n` nonnegative bars (e.g. KL per latent dimension) with y from 0 to the largest value,
+/// x labels `x_label_prefix` + index under the bars (thinned to fit) and a tooltip such as
+/// "z3: 0.42 nats" (`unit` after the value; may be null). size.x <= 0: available width.
+void bar_chart(const char* id, const float* values, int n, ImU32 color, ImVec2 size,
+               const char* x_label_prefix, const char* unit = nullptr);
+
+/// A distinct color for class `label` from a 10-color palette (Tableau 10); labels past 9 cycle
+/// it with a lighter tint (20 distinct colors in all). Negative labels get gray.
+ImU32 label_color(int label);
+
+/// What scatter_plot reports about the mouse, and how to map data to the screen.
+struct ScatterResult {
+  int64_t hovered = -1;   // index of the point nearest the mouse within a few pixels, or -1
+  bool clicked = false;   // the left button was clicked over the plot area (on `hovered`, if any)
+  bool hovering = false;  // the mouse is over the plot area
+  float mouse_x = 0.0f, mouse_y = 0.0f;  // data coordinates under the mouse
+  ImVec2 plot_min, plot_max;             // the plot area on screen (extent min x -> plot_min.x)
+  float extent[4] = {0, 0, 1, 1};        // the data extent drawn: min x, min y, max x, max y
+  /// Screen position of the data point (x, y).
+  ImVec2 to_screen(float x, float y) const;
+};
+
+/// Draws `n` points (xy interleaved) colored by `labels` (null: one color) over the data
+/// `extent` (min x, min y, max x, max y; y grows upward), with a legend of `class_names` (or
+/// "class k" for labels without a name) on the right. `background` (optional) is drawn
+/// stretched exactly over the extent, e.g. a decoded 2D manifold. Points are 2x2 pixel quads, so
+/// 10k points take 40k vertices and no allocation. Fills `out` with the hovered point and the
+/// click. size.x <= 0: available width.
+void scatter_plot(const char* id, const float* xy, int64_t n, const uint8_t* labels,
+                  const std::vector<std::string>& class_names, const float extent[4], ImVec2 size,
+                  ScatterResult& out, ImTextureID background = nullptr);
 
 /// At most `max_ticks` evenly spaced round values (multiples of 1, 2 or 5 times a power of ten)
 /// inside [lo, hi], ascending. Empty for non-finite bounds or max_ticks < 1; {lo} when lo == hi.

@@ -1,5 +1,7 @@
 #include "gui/view.h"
 
+#include <utility>
+
 namespace genscope {
 
 void View::update_snapshot(const Snapshot& snapshot) {
@@ -13,6 +15,49 @@ void View::update_snapshot(const Snapshot& snapshot) {
     real_.upload_rgba(snapshot.real.width, snapshot.real.height, snapshot.real.pixels.data());
     real_version_ = snapshot.real_version;
   }
+  const LatentViews& latent = snapshot.latent;
+  if (latent.version != latent_version_) {
+    latent_version_ = latent.version;
+    const std::pair<const ImageRGBA*, Texture*> images[] = {
+        {&latent.reconstructions, &reconstructions_},
+        {&latent.traversal, &traversal_},
+        {&latent.interpolation, &interpolation_},
+        {&latent.explorer, &explorer_}};
+    for (const auto& [image, texture] : images) {
+      if (!image->empty()) texture->upload_rgba(image->width, image->height, image->pixels.data());
+    }
+  }
+  if (latent.map != manifold_map_) {
+    manifold_map_ = latent.map;
+    if (manifold_map_ && !manifold_map_->manifold.empty()) {
+      const ImageRGBA& m = manifold_map_->manifold;
+      manifold_.upload_rgba(m.width, m.height, m.pixels.data());
+    }
+  }
+}
+
+const Texture& View::map_image_texture(int64_t index) {
+  if (!snapshot_) return map_image_;
+  const std::shared_ptr<const LatentMap>& map = snapshot_->latent.map;
+  if (!map || !map->images || index < 0 || index >= map->images->count) return map_image_;
+  if (map == map_image_map_ && index == map_image_index_) return map_image_;
+  const ImageSet& set = *map->images;
+  const int64_t plane = int64_t(set.height) * set.width;
+  const uint8_t* src = set.pixels.data() + index * set.image_size();
+  map_image_rgba_.resize(size_t(plane) * 4);
+  for (int64_t p = 0; p < plane; ++p) {
+    for (int c = 0; c < 3; ++c)
+      map_image_rgba_[p * 4 + c] = src[(set.channels == 3 ? c : 0) * plane + p];
+    map_image_rgba_[p * 4 + 3] = 255;
+  }
+  map_image_.upload_rgba(set.width, set.height, map_image_rgba_.data());
+  map_image_map_ = map, map_image_index_ = index;
+  return map_image_;
+}
+
+void View::send_latent() {
+  ++selection_.revision;
+  send(Command::select_latent(selection_));
 }
 
 void View::add_rows(const std::vector<MetricRow>& rows, const MetricSchema& names) {

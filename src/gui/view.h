@@ -1,6 +1,7 @@
 #pragma once
 // View: what every panel reads each frame (the newest snapshot, plotted series, textures, frame
 // timing) and the one way panels act (pushing Commands). Panels never touch trainer state.
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -13,9 +14,9 @@ namespace genscope {
 
 /// Frame timing measured by the App.
 struct FrameStats {
-  double fps = 0.0;          // frames drawn per second over the last half second
-  double frame_ms = 0.0;     // CPU time to build and render the last frame
-  double frame_p99_ms = 0.0; // 99th percentile over the recent frames
+  double fps = 0.0;           // frames drawn per second over the last half second
+  double frame_ms = 0.0;      // CPU time to build and render the last frame
+  double frame_p99_ms = 0.0;  // 99th percentile over the recent frames
   uint64_t frames = 0;
 };
 
@@ -38,6 +39,34 @@ class View {
 
   const Texture& samples_texture() const { return samples_; }
   const Texture& real_texture() const { return real_; }
+  /// VAE/AE test images and their reconstructions (rows alternate), from the snapshot's latent.
+  const Texture& reconstructions_texture() const { return reconstructions_; }
+  /// Latent traversal grid: one row per dimension or direction.
+  const Texture& traversal_texture() const { return traversal_; }
+  /// Interpolation strip between the selection's endpoints.
+  const Texture& interpolation_texture() const { return interpolation_; }
+  /// The explorer's decoded image.
+  const Texture& explorer_texture() const { return explorer_; }
+  /// The latent map's decoded 2D manifold (2D latents only).
+  const Texture& manifold_texture() const { return manifold_; }
+  /// Image `index` of the latent map's encoded set, uploaded on demand into one small texture
+  /// (re-uploaded only when the index or the map changes). Empty (0x0) when there is none.
+  const Texture& map_image_texture(int64_t index);
+
+  /// The latent tools' selection the panels edit; send_latent() hands it to the trainer.
+  LatentSelection& latent_selection() { return selection_; }
+  /// Bumps the selection's revision and sends it (Command::Kind::kLatent).
+  void send_latent();
+
+  /// Asks the App to draw the next frame even without new input or snapshots (animations).
+  void request_redraw() { redraw_ = true; }
+  /// True (once) when a panel asked for another frame since the last call.
+  bool take_redraw_request() {
+    const bool requested = redraw_;
+    redraw_ = false;
+    return requested;
+  }
+
   FrameStats& frame() { return frame_; }
   const FrameStats& frame() const { return frame_; }
 
@@ -53,6 +82,14 @@ class View {
   const Snapshot* snapshot_ = nullptr;
   uint64_t samples_version_ = 0, real_version_ = 0;
   Texture samples_, real_;
+  uint64_t latent_version_ = 0;
+  std::shared_ptr<const LatentMap> manifold_map_;  // held so a new map never reuses its address
+  Texture reconstructions_, traversal_, interpolation_, explorer_, manifold_, map_image_;
+  std::shared_ptr<const LatentMap> map_image_map_;  // the map and index map_image_ holds
+  int64_t map_image_index_ = -1;
+  std::vector<uint8_t> map_image_rgba_;
+  LatentSelection selection_;
+  bool redraw_ = false;
   std::vector<std::string> names_;
   std::vector<MetricSeries> series_;
   int64_t last_step_ = -1;

@@ -7,6 +7,7 @@
 #include <mutex>
 #include <vector>
 
+#include "train/latent.h"
 #include "train/params.h"
 
 namespace genscope {
@@ -20,14 +21,19 @@ struct Command {
     kStep,      // train `count` steps, then pause
     kReset,     // new weights from the seed, applying pending needs-reset values
     kStop,      // leave the training loop
+    kLatent,    // recompute the latent views for `latent`
   };
   Kind kind = Kind::kPause;
   ParamId param = ParamId::kCount;
   ParamValue value;
   int64_t count = 1;
+  LatentSelection latent;
 
-  static Command set(ParamId id, ParamValue v) { return {Kind::kSetParam, id, std::move(v), 1}; }
-  static Command of(Kind k, int64_t count = 1) { return {k, ParamId::kCount, {}, count}; }
+  static Command set(ParamId id, ParamValue v) { return {Kind::kSetParam, id, std::move(v), 1, {}}; }
+  static Command of(Kind k, int64_t count = 1) { return {k, ParamId::kCount, {}, count, {}}; }
+  static Command select_latent(LatentSelection s) {
+    return {Kind::kLatent, ParamId::kCount, {}, 1, std::move(s)};
+  }
 };
 
 /// Multi-producer, single-consumer queue. Pushing holds a mutex for a few instructions only.

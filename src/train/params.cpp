@@ -14,8 +14,10 @@ using A = ParamApply;
 
 std::array<ParamSpec, kParamCount> make_table() {
   std::array<ParamSpec, kParamCount> t{{
-      {ParamId::kModel, "model", T::kChoice, 0, 0, 1, "", {"dcgan", "mlp-gan"}, A::kReset, false,
-       "Experiment", "Model family: a DCGAN for 28x28 images, or an MLP GAN."},
+      {ParamId::kModel, "model", T::kChoice, 0, 0, 1, "", {"dcgan", "mlp-gan", "vae", "beta-vae", "ae", "mlp-vae"},
+       A::kReset, false, "Experiment",
+       "dcgan / mlp-gan: GANs. vae: convolutional VAE; beta-vae: the same with beta = 4 unless "
+       "--beta is given; ae: deterministic autoencoder (no KL); mlp-vae: an MLP VAE."},
       {ParamId::kDataset, "dataset", T::kText, 0, 0, 0, "fashion-mnist", {}, A::kReset, false,
        "Experiment",
        "'fashion-mnist' (Debian's dataset-fashion-mnist) or a directory of MNIST-format IDX files."},
@@ -29,9 +31,11 @@ std::array<ParamSpec, kParamCount> make_table() {
        "Base channel count of the DCGAN (G and D use 1x, 2x, 4x it); the MLP scales its hidden "
        "layers by width/32. The reference DCGAN uses 64; 32 trains ~3x faster on a CPU."},
       {ParamId::kLrG, "lr_g", T::kFloat, 2e-4, 1e-6, 1e-1, "", {}, A::kLive, true, "Optimizer",
-       "Generator learning rate (Adam). Changing it keeps Adam's moment estimates."},
+       "Generator (GAN) or encoder+decoder (VAE/AE) learning rate (Adam). Changing it keeps "
+       "Adam's moment estimates."},
       {ParamId::kLrD, "lr_d", T::kFloat, 2e-4, 1e-6, 1e-1, "", {}, A::kLive, true, "Optimizer",
-       "Discriminator learning rate (Adam). Changing it keeps Adam's moment estimates."},
+       "Discriminator learning rate (Adam). Changing it keeps Adam's moment estimates.",
+       ParamScope::kGan},
       {ParamId::kBeta1, "beta1", T::kFloat, 0.5, 0.0, 0.999, "", {}, A::kLive, false, "Optimizer",
        "Adam beta1 (momentum) for both networks. DCGAN uses 0.5."},
       {ParamId::kBeta2, "beta2", T::kFloat, 0.999, 0.0, 0.9999, "", {}, A::kLive, false,
@@ -39,12 +43,34 @@ std::array<ParamSpec, kParamCount> make_table() {
       {ParamId::kBatchSize, "batch_size", T::kInt, 64, 1, 1024, "", {}, A::kLive, false,
        "Training", "Images per step, for real and for fake batches."},
       {ParamId::kDSteps, "d_steps", T::kInt, 1, 1, 20, "", {}, A::kLive, false, "Training",
-       "Discriminator updates per generator update."},
+       "Discriminator updates per generator update.", ParamScope::kGan},
       {ParamId::kLabelSmoothing, "label_smoothing", T::kFloat, 0.0, 0.0, 0.5, "", {}, A::kLive,
-       false, "Training", "One-sided label smoothing: D's target for real images is 1 - s."},
+       false, "Training", "One-sided label smoothing: D's target for real images is 1 - s.",
+       ParamScope::kGan},
+      {ParamId::kBeta, "beta", T::kFloat, 1.0, 0.0, 100.0, "", {}, A::kLive, false, "VAE",
+       "Weight of the KL term: 1 is a VAE, more than 1 a beta-VAE (disentangles, blurs).", ParamScope::kVae},
+      {ParamId::kKlWarmup, "kl_warmup", T::kInt, 0, 0, 1000000, "", {}, A::kLive, false, "VAE",
+       "Ramp the KL weight linearly from 0 to beta over this many steps (0: no warm-up).", ParamScope::kVae},
+      {ParamId::kReconLoss, "recon_loss", T::kChoice, 0, 0, 1, "", {"bce", "mse"}, A::kLive, false,
+       "VAE", "Reconstruction loss: Bernoulli (BCE) or Gaussian (MSE), summed over pixels.", ParamScope::kVae},
+      {ParamId::kTraversalRange, "traversal_range", T::kFloat, 3.0, 0.1, 10.0, "", {}, A::kLive,
+       false, "Latent tools", "Traversals vary each latent dimension over [-range, +range]."},
+      {ParamId::kTraversalSteps, "traversal_steps", T::kInt, 9, 3, 15, "", {}, A::kLive, false,
+       "Latent tools", "Images per traversal row."},
+      {ParamId::kInterpSteps, "interp_steps", T::kInt, 10, 2, 32, "", {}, A::kLive, false,
+       "Latent tools", "Images in the interpolation strip, endpoints included."},
+      {ParamId::kInterpMode, "interp_mode", T::kChoice, 1, 0, 1, "", {"lerp", "slerp"}, A::kLive,
+       false, "Latent tools",
+       "Straight line (lerp) or great circle (slerp, keeps Gaussian samples' typical norm)."},
+      {ParamId::kMapEvery, "map_every", T::kInt, 500, 50, 100000, "", {}, A::kLive, false,
+       "Latent tools", "Re-encode the test set for the 2D latent map every this many steps."},
   }};
   for (int i = 0; i < kParamCount; ++i) {
     if (static_cast<int>(t[i].id) != i) throw std::logic_error("param table out of order");
+    if (t[i].type == T::kChoice) {  // the range of a choice is its list
+      t[i].min_value = 0;
+      t[i].max_value = static_cast<double>(t[i].choices.size()) - 1;
+    }
   }
   return t;
 }
@@ -58,6 +84,8 @@ std::string key_spelling(std::string_view s) {
 }
 
 }  // namespace
+
+bool is_gan_model(const std::string& model) { return model == "dcgan" || model == "mlp-gan"; }
 
 const std::array<ParamSpec, kParamCount>& param_table() {
   static const std::array<ParamSpec, kParamCount> table = make_table();

@@ -26,6 +26,14 @@ enum class ParamId : int {
   kBatchSize,
   kDSteps,
   kLabelSmoothing,
+  kBeta,
+  kKlWarmup,
+  kReconLoss,
+  kTraversalRange,
+  kTraversalSteps,
+  kInterpSteps,
+  kInterpMode,
+  kMapEvery,
   kCount
 };
 inline constexpr int kParamCount = static_cast<int>(ParamId::kCount);
@@ -35,6 +43,9 @@ enum class ParamType { kFloat, kInt, kChoice, kText };
 
 /// Whether an edit applies between two steps, or needs new weights (a reset).
 enum class ParamApply { kLive, kReset };
+
+/// Which model families a parameter matters to (the Controls panel hides the others).
+enum class ParamScope { kAll, kGan, kVae };
 
 /// One row of the table.
 struct ParamSpec {
@@ -50,7 +61,11 @@ struct ParamSpec {
   bool log_scale;  // widgets drag logarithmically (learning rates)
   const char* group;  // panel section: "Experiment", "Model", "Optimizer", "Training"
   const char* help;
+  ParamScope scope = ParamScope::kAll;
 };
+
+/// Model family of a `model` choice name: GANs, or encoder/decoder models (VAE, beta-VAE, AE).
+bool is_gan_model(const std::string& model);
 
 /// The table, indexed by ParamId.
 const std::array<ParamSpec, kParamCount>& param_table();

@@ -10,21 +10,6 @@ namespace genscope {
 namespace {
 
 constexpr int kGridCols = 8;
-constexpr int kGridPad = 2;
-constexpr uint8_t kGridBackground = 48;
-
-// Turns a [N, C, H, W] tensor in [-1, 1] into an RGBA grid.
-void tensor_grid(const torch::Tensor& images, ImageRGBA& out) {
-  torch::Tensor x = images.detach().to(torch::kCPU, torch::kFloat).add(1.0).mul_(0.5).contiguous();
-  make_grid(x.data_ptr<float>(), static_cast<int>(x.size(0)), static_cast<int>(x.size(1)),
-            static_cast<int>(x.size(2)), static_cast<int>(x.size(3)), kGridCols, kGridPad,
-            kGridBackground, out);
-}
-
-std::vector<float> to_vector(const torch::Tensor& t) {
-  torch::Tensor c = t.detach().to(torch::kCPU, torch::kFloat).contiguous().view({-1});
-  return std::vector<float>(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
-}
 
 }  // namespace
 
@@ -32,10 +17,16 @@ Result<std::unique_ptr<TrainingSession>> TrainingSession::create(
     const Params& params, std::shared_ptr<const Dataset> data) {
   if (!data || data->train.count == 0) return Error{"dataset has no training images"};
   const ImageSet& train = data->train;
-  bool dcgan = params.choice(ParamId::kModel) == "dcgan";
-  if (dcgan && (train.height != 28 || train.width != 28)) {
+  std::string model = params.choice(ParamId::kModel);
+  if (model == "dcgan" && (train.height != 28 || train.width != 28)) {
     return Error{strformat("model dcgan needs 28x28 images; %s has %dx%d (use --model mlp-gan)",
                            train.source.c_str(), train.height, train.width)};
+  }
+  bool conv_vae = !is_gan_model(model) && model != "mlp-vae";
+  if (conv_vae && (train.height % 4 != 0 || train.width != train.height)) {
+    return Error{strformat("model %s needs square images with a side divisible by 4; %s has %dx%d "
+                           "(use --model mlp-vae)",
+                           model.c_str(), train.source.c_str(), train.height, train.width)};
   }
   try {
     return std::unique_ptr<TrainingSession>(new TrainingSession(params, std::move(data)));
@@ -48,32 +39,26 @@ TrainingSession::TrainingSession(const Params& params, std::shared_ptr<const Dat
     : params_(params),
       pending_(params),
       data_(std::move(data)),
-      device_(cuda_available() ? torch::kCUDA : torch::kCPU),
-      schema_{"loss_d", "loss_g", "d_real", "d_fake"} {
+      device_(cuda_available() ? torch::kCUDA : torch::kCPU) {
+  if (params_.choice(ParamId::kModel) == "beta-vae" && params_.number(ParamId::kBeta) == 1.0) {
+    params_.set(ParamId::kBeta, {4.0, ""});
+    pending_.set(ParamId::kBeta, {4.0, ""});
+  }
   rebuild();
-}
-
-GanOptimSettings TrainingSession::optim_settings() const {
-  GanOptimSettings s;
-  s.lr_g = params_.number(ParamId::kLrG);
-  s.lr_d = params_.number(ParamId::kLrD);
-  s.beta1 = params_.number(ParamId::kBeta1);
-  s.beta2 = params_.number(ParamId::kBeta2);
-  s.label_smoothing = params_.number(ParamId::kLabelSmoothing);
-  return s;
 }
 
 void TrainingSession::rebuild() {
   torch::manual_seed(static_cast<uint64_t>(params_.integer(ParamId::kSeed)));
   const ImageSet& train = data_->train;
-  GanConfig config;
-  config.convolutional = params_.choice(ParamId::kModel) == "dcgan";
-  config.latent_dim = params_.integer(ParamId::kLatentDim);
-  config.width = params_.integer(ParamId::kWidth);
-  config.channels = train.channels;
-  config.image_size = train.height;
-  gan_ = std::make_unique<Gan>(config, optim_settings(), device_);
-  fixed_noise_ = gan_->noise(kSampleGridCount);
+  model_ = make_model(params_, train.channels, train.height, device_);
+  fixed_noise_ = torch::randn({kSampleGridCount, model_->latent_dim()},
+                              torch::TensorOptions().device(device_));
+  latent_tools_ = std::make_unique<LatentTools>(data_, device_,
+                                                static_cast<uint64_t>(params_.integer(ParamId::kSeed)));
+  uint64_t version = latent_.version;
+  latent_ = LatentViews{};
+  latent_.version = version + 1;  // never repeats, so snapshot slots always see the change
+  latent_step_ = -1;
 
   auto cpu_images = torch::from_blob(const_cast<uint8_t*>(train.pixels.data()),
                                      {train.count, train.channels, train.height, train.width},
@@ -86,8 +71,6 @@ void TrainingSession::rebuild() {
   epoch_ = 0;
   step_ = 0;
   steps_left_ = 0;
-  last_real_scores_.clear();
-  last_fake_scores_.clear();
   start_ = rate_mark_ = std::chrono::steady_clock::now();
   rate_mark_step_ = 0;
   steps_per_sec_ = 0.0;
@@ -110,42 +93,28 @@ torch::Tensor TrainingSession::next_batch(int64_t n) {
 StepOutcome TrainingSession::step() {
   StepOutcome out;
   if (!wants_step()) return out;
-  int64_t batch = params_.integer(ParamId::kBatchSize);
-  int d_steps = params_.integer(ParamId::kDSteps);
-  DStepResult d;
-  for (int i = 0; i + 1 < d_steps; ++i) {
-    d = gan_->d_step(next_batch(batch), gan_->fake(gan_->noise(batch), false));
-  }
-  torch::Tensor fake = gan_->fake(gan_->noise(batch), true);
-  d = gan_->d_step(next_batch(batch), fake);
-  float loss_g = gan_->g_step(fake);
-
+  StepValues v = model_->train_step([this](int64_t n) { return next_batch(n); }, params_, step_);
   ++step_;
   if (steps_left_ > 0 && --steps_left_ == 0) paused_ = true;
-  last_real_scores_ = to_vector(d.real_scores);
-  last_fake_scores_ = to_vector(d.fake_scores);
-  float d_real = d.real_scores.mean().item<float>();
-  float d_fake = d.fake_scores.mean().item<float>();
-
   out.stepped = true;
   out.row.step = step_;
   out.row.epoch = epoch_;
-  out.row.wall_s =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-  out.row.count = 4;
-  out.row.values = {d.loss, loss_g, d_real, d_fake};
-  if (!std::isfinite(d.loss) || !std::isfinite(loss_g)) {
+  out.row.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  out.row.count = v.count;
+  out.row.values = v.values;
+  for (int i = 0; i < v.count; ++i) {
+    if (std::isfinite(v.values[i])) continue;
     out.non_finite = true;
     paused_ = true;
     steps_left_ = 0;
-    const char* which = std::isfinite(d.loss) ? "loss_g" : "loss_d";
-    float value = std::isfinite(d.loss) ? loss_g : d.loss;
     set_message(MessageLevel::kError,
                 strformat("%s is %s at step %lld: training paused. Lower the learning rates, "
                           "then Reset.",
-                          which, std::isnan(value) ? "NaN" : "infinite",
+                          model_->schema()[i].c_str(), std::isnan(v.values[i]) ? "NaN" : "infinite",
                           static_cast<long long>(step_)));
+    break;
   }
+  if (!out.non_finite) latent_tools_->advance_map(*model_, params_, step_, latent_);
   update_rate();
   return out;
 }
@@ -167,7 +136,7 @@ Status TrainingSession::apply(const Command& command) {
       const ParamSpec& spec = param_spec(command.param);
       if (spec.apply == ParamApply::kLive) {
         params_.set(command.param, command.value);
-        gan_->set_optim(optim_settings());
+        model_->set_live(params_);
       } else if (pending_.value(command.param) != params_.value(command.param)) {
         set_message(MessageLevel::kInfo,
                     strformat("%s = %s waits for a reset (it needs new weights)", spec.key,
@@ -202,6 +171,9 @@ Status TrainingSession::apply(const Command& command) {
                                : "reset with " + what);
       return {};
     }
+    case Command::Kind::kLatent:
+      selection_ = command.latent;
+      return {};
     case Command::Kind::kStop:
       return {};
   }
@@ -213,7 +185,16 @@ void TrainingSession::set_message(MessageLevel level, std::string text) {
   message_ = std::move(text);
 }
 
-void TrainingSession::render_samples(ImageRGBA& out) { tensor_grid(gan_->generate(fixed_noise_), out); }
+void TrainingSession::render_samples(ImageRGBA& out) {
+  tensor_grid(model_->decode(fixed_noise_), kGridCols, out);
+}
+
+void TrainingSession::render_latent() {
+  latent_.kl_per_dim = model_->kl_per_dim();  // orders the automatic traversal rows
+  latent_tools_->render(*model_, params_, selection_, fixed_noise_, latent_);
+  latent_step_ = step_;
+  latent_revision_ = selection_.revision;
+}
 
 void TrainingSession::fill_snapshot(Snapshot& out, bool with_images) {
   const ImageSet& train = data_->train;
@@ -227,16 +208,16 @@ void TrainingSession::fill_snapshot(Snapshot& out, bool with_images) {
   out.paused = paused_;
   out.running = true;
   out.model_name = params_.choice(ParamId::kModel);
+  out.is_gan = is_gan_model(out.model_name);
   out.dataset_name = data_->name;
   out.dataset_size = train.count;
   out.message_level = message_level_;
   out.message = message_;
   out.params = params_;
   out.pending = pending_;
-  out.metric_names = schema_;
-  out.d_real = last_real_scores_;
-  out.d_fake = last_fake_scores_;
+  out.metric_names = model_->schema();
   if (with_images || samples_cache_.empty()) {
+    if (latent_step_ != step_ || latent_revision_ != selection_.revision) render_latent();
     render_samples(samples_cache_);
     samples_cache_step_ = step_;
     ++samples_version_;
@@ -247,9 +228,11 @@ void TrainingSession::fill_snapshot(Snapshot& out, bool with_images) {
     out.samples_version = samples_version_;
   }
   if (out.real_version != real_version_) {
-    tensor_grid(real_grid_, out.real);
+    tensor_grid(real_grid_, kGridCols, out.real);
     out.real_version = real_version_;
   }
+  if (out.latent.version != latent_.version || out.latent.map != latent_.map) out.latent = latent_;
+  model_->fill_extras(out);
 }
 
 }  // namespace genscope

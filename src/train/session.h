@@ -7,7 +7,8 @@
 
 #include "data/dataset.h"
 #include "train/command_queue.h"
-#include "train/models/gan.h"
+#include "train/latent_tools.h"
+#include "train/models/model.h"
 #include "train/snapshot.h"
 
 namespace genscope {
@@ -29,14 +30,16 @@ class TrainingSession {
   static Result<std::unique_ptr<TrainingSession>> create(const Params& params,
                                                          std::shared_ptr<const Dataset> data);
 
-  /// Applies a command: live parameters at once, needs-reset ones on kReset, pause/resume/step.
+  /// Applies a command: live parameters at once, needs-reset ones on kReset, pause/resume/step,
+  /// and latent-tool selections.
   /// Returns an error message for a rejected value (the session keeps running).
   Status apply(const Command& command);
 
   /// True when the session should take a step now (running, or single steps pending).
   bool wants_step() const { return !paused_ || steps_left_ > 0; }
 
-  /// One iteration: d_steps D updates and one G update. A non-finite loss pauses training.
+  /// One training step of the model (for a GAN: d_steps D updates and one G update), then one
+  /// chunk of latent-map encoding when a refresh is due. A non-finite loss pauses training.
   StepOutcome step();
 
   /// Writes the current state (and the sample grids when `with_images`) into `out`.
@@ -46,13 +49,16 @@ class TrainingSession {
   void render_samples(ImageRGBA& out);
 
   /// Names of the metric columns this model reports.
-  const MetricSchema& metric_names() const { return schema_; }
+  const MetricSchema& metric_names() const { return model_->schema(); }
 
   bool paused() const { return paused_; }
   int64_t step_count() const { return step_; }
   const Params& params() const { return params_; }
   const Params& pending() const { return pending_; }
-  Gan& model() { return *gan_; }
+  Model& model() { return *model_; }
+  const LatentViews& latent_views() const { return latent_; }
+  /// Recomputes the latent tools' images now (the trainer does it when publishing images).
+  void render_latent();
   const std::shared_ptr<const Dataset>& data() const { return data_; }
   /// Replaces the dataset used from the next reset on (after the caller loaded it).
   void set_dataset(std::shared_ptr<const Dataset> data) { data_ = std::move(data); }
@@ -63,15 +69,18 @@ class TrainingSession {
   TrainingSession(const Params& params, std::shared_ptr<const Dataset> data);
   void rebuild();  // new weights from the seed; resets counters
   torch::Tensor next_batch(int64_t n);
-  GanOptimSettings optim_settings() const;
   void update_rate();
 
   Params params_;   // in force
   Params pending_;  // edited values, including needs-reset ones not yet applied
   std::shared_ptr<const Dataset> data_;
   torch::Device device_;
-  std::unique_ptr<Gan> gan_;
-  MetricSchema schema_;
+  std::unique_ptr<Model> model_;
+  std::unique_ptr<LatentTools> latent_tools_;
+  LatentSelection selection_;
+  LatentViews latent_;
+  int64_t latent_step_ = -1;         // step the latent views were rendered at
+  uint64_t latent_revision_ = ~0ull;  // selection revision they were rendered for
   torch::Tensor images_u8_;  // whole train split on the device, [N, C, H, W] uint8
   torch::Tensor order_;      // permutation of the current epoch
   torch::Tensor fixed_noise_;
@@ -81,7 +90,6 @@ class TrainingSession {
   int64_t step_ = 0;
   bool paused_ = false;
   int64_t steps_left_ = 0;
-  std::vector<float> last_real_scores_, last_fake_scores_;
   MessageLevel message_level_ = MessageLevel::kNone;
   std::string message_;
   std::chrono::steady_clock::time_point start_, rate_mark_;

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "train/latent.h"
 #include "train/params.h"
 #include "util/image.h"
 
@@ -24,7 +25,8 @@ struct MetricRow {
   std::array<float, kMaxValues> values{};
 };
 
-/// Names of a model's metric columns, e.g. loss_d, loss_g, d_real, d_fake.
+/// Names of a model's metric columns: GANs report loss_d, loss_g, d_real, d_fake; VAEs and AEs
+/// report recon, kl, elbo, beta_kl (ELBO = -(recon + kl) per image, in nats).
 using MetricSchema = std::vector<std::string>;
 
 /// Where and how LibTorch runs, shown in the status panel.
@@ -48,6 +50,7 @@ struct Snapshot {
   bool paused = false;
   bool running = false;  // false until the dataset is loaded and the model built
   std::string model_name;
+  bool is_gan = true;  // GAN panels (discriminator) or encoder/decoder panels (reconstructions, KL)
   std::string dataset_name;
   int64_t dataset_size = 0;
   RuntimeInfo runtime;
@@ -64,6 +67,8 @@ struct Snapshot {
   uint64_t real_version = 0;
   std::vector<float> d_real;  // D(x) for the current real batch, in [0, 1]
   std::vector<float> d_fake;  // D(G(z)) for the current fake batch
+
+  LatentViews latent;  // traversal, interpolation, explorer, reconstructions, KL per dim, map
 };
 
 }  // namespace genscope

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
+#include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
@@ -157,4 +159,48 @@ TEST(E2E, WindowStaysUpAndShowsAMissingDataset) {
     }
   }
   EXPECT_GT(red, 30);
+}
+
+TEST(E2E, VaeWindowShowsTheTraversalAndTheLatentMap) {
+  if (!have_display()) GTEST_SKIP() << "no DISPLAY: run under xvfb-run";
+  std::string data = write_dataset();
+  std::string shot = std::string(GENSCOPE_TEST_TMP) + "/e2e_vae.png";
+  fs::remove(shot);
+  RunResult r = run("--model vae --latent-dim 2 --map-every 50 --dataset " + data +
+                    " --screenshot " + shot + " --screenshot-step 60 --frames 3");
+  ASSERT_EQ(r.code, 0) << r.output;
+  auto png = read_png_rgba(shot);
+  ASSERT_TRUE(png.ok()) << png.error();
+  ASSERT_EQ(png->width, 1280);
+  ASSERT_EQ(png->height, 720);
+  const auto pixel = [&](int x, int y) { return &png->pixels[(size_t(y) * png->width + x) * 4]; };
+  // The Latent window (top right) shows the traversal grid, two rows for a 2D latent, from about
+  // (868, 118) to (1272, 208): decoded images of many gray levels.
+  std::set<int> grays;
+  for (int y = 125; y < 200; ++y) {
+    for (int x = 880; x < 1260; ++x) {
+      const uint8_t* p = pixel(x, y);
+      if (p[0] == p[1] && p[1] == p[2]) grays.insert(p[0]);
+    }
+  }
+  EXPECT_GT(grays.size(), 30u);
+  // The Latent map (bottom right) plots the 512 codes from about (888, 490) to (1192, 690),
+  // colored by the labels n % 10: count the distinct hues of saturated pixels in 30-degree bins.
+  std::array<int, 12> hue_bins{};
+  for (int y = 495; y < 685; ++y) {
+    for (int x = 895; x < 1185; ++x) {
+      const uint8_t* p = pixel(x, y);
+      const int hi = std::max({p[0], p[1], p[2]}), lo = std::min({p[0], p[1], p[2]});
+      if (hi - lo < 50) continue;
+      const double c = hi - lo;
+      double hue = hi == p[0]   ? std::fmod((p[1] - p[2]) / c, 6.0)
+                   : hi == p[1] ? (p[2] - p[0]) / c + 2.0
+                                : (p[0] - p[1]) / c + 4.0;
+      if (hue < 0) hue += 6.0;
+      ++hue_bins[static_cast<int>(hue * 2.0) % 12];
+    }
+  }
+  int hues = 0;
+  for (int n : hue_bins) hues += n >= 20;
+  EXPECT_GE(hues, 4);
 }

@@ -4,6 +4,9 @@
 #include <imgui.h>
 #include <imgui_impl_glfw.h>
 #include <imgui_impl_opengl3.h>
+#include <imgui_internal.h>
+
+#include <functional>
 
 #include "app/window.h"
 #include "gui/gui.h"
@@ -43,7 +46,11 @@ class PanelTest : public ::testing::Test {
     io.MousePos = pos;
     io.MouseDown[0] = down;
     ImGui::NewFrame();
-    controls_.draw(*view_, ImRect(0, 0, 300, 480));
+    if (draw_) {
+      draw_();
+    } else {
+      controls_.draw(*view_, ImRect(0, 0, 300, 480));
+    }
     gui_->end_frame();
   }
 
@@ -76,6 +83,39 @@ class PanelTest : public ::testing::Test {
   std::unique_ptr<View> view_;
   Snapshot snapshot_;
   ControlsPanel controls_;
+  std::function<void()> draw_;  // what a frame draws; the Controls panel when empty
+
+  // A VAE snapshot with a 4-D latent and every latent image present.
+  void make_vae_snapshot() {
+    snapshot_.model_name = "vae";
+    snapshot_.is_gan = false;
+    ImageRGBA image{28, 28, std::vector<uint8_t>(28 * 28 * 4, 128)};
+    snapshot_.samples = image;
+    snapshot_.samples_version = 1;
+    LatentViews& latent = snapshot_.latent;
+    latent.version = 1;
+    latent.latent_dim = 4;
+    latent.reconstructions = latent.traversal = latent.interpolation = latent.explorer = image;
+    latent.traversal_rows = {"z0"};
+    latent.kl_per_dim = {0.5f, 1.0f, 0.0f, 2.0f};
+    auto map = std::make_shared<LatentMap>();
+    map->dim = 4;
+    map->projected = true;
+    map->codes.assign(3 * 4, 0.5f);
+    map->xy = {0, 0, 1, 1, -1, 0.5f};
+    map->labels = {0, 1, 2};
+    map->axes.assign(8, 0.5f);
+    map->mean.assign(4, 0.0f);
+    map->extent[0] = -1, map->extent[1] = 0, map->extent[2] = 1, map->extent[3] = 1;
+    latent.map = map;
+    view_->update_snapshot(snapshot_);
+  }
+
+  // Whether a window named `title` was drawn in the last frame.
+  static bool shown(const char* title) {
+    ImGuiWindow* window = ImGui::FindWindowByName(title);
+    return window && window->Active;
+  }
 };
 
 }  // namespace
@@ -108,4 +148,88 @@ TEST_F(PanelTest, DrawingAloneSendsNothing) {
   for (int i = 0; i < 5; ++i) frame(ImVec2(-100, -100), false);
   EXPECT_GT(ImGui::GetDrawData()->TotalVtxCount, 0);
   EXPECT_TRUE(drained().empty());
+}
+
+TEST_F(PanelTest, SendLatentBumpsTheRevision) {
+  LatentSelection& selection = view_->latent_selection();
+  const uint64_t before = selection.revision;
+  selection.interp_a = {LatentSource::Kind::kTestImage, 5};
+  view_->send_latent();
+  view_->send_latent();
+  auto c = drained();
+  ASSERT_EQ(c.size(), 2u);
+  EXPECT_EQ(c[0].kind, Command::Kind::kLatent);
+  EXPECT_EQ(c[0].latent.revision, before + 1);
+  EXPECT_EQ(c[1].latent.revision, before + 2);
+  EXPECT_EQ(c[1].latent.interp_a, (LatentSource{LatentSource::Kind::kTestImage, 5}));
+  EXPECT_EQ(selection.revision, before + 2);
+}
+
+TEST_F(PanelTest, ExplorerButtonsAndSlidersSendTheSelection) {
+  make_vae_snapshot();
+  LatentPanel latent;
+  latent.open_tab = 2;  // Explorer
+  draw_ = [&] { latent.draw(*view_, ImRect(0, 0, 440, 400)); };
+  frame(ImVec2(-100, -100), false);
+  frame(ImVec2(-100, -100), false);
+  EXPECT_TRUE(drained().empty());
+  ASSERT_EQ(view_->latent_selection().explorer_z.size(), 4u);
+
+  // The tab's first row: Randomize, then Reset to zero; the sliders start below it.
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const ImVec2 start = ImGui::FindWindowByName("Latent")->DC.CursorStartPos;
+  const float row = ImGui::GetFrameHeight() + style.ItemSpacing.y;
+  const ImVec2 randomize(start.x + 20, start.y + row + 0.5f * ImGui::GetFrameHeight());
+  const uint64_t before = view_->latent_selection().revision;
+  click(randomize);
+  auto c = drained();
+  ASSERT_EQ(c.size(), 1u);
+  EXPECT_EQ(c[0].kind, Command::Kind::kLatent);
+  EXPECT_GT(c[0].latent.revision, before);
+  ASSERT_EQ(c[0].latent.explorer_z.size(), 4u);
+  float sum = 0.0f;
+  for (float z : c[0].latent.explorer_z) sum += std::fabs(z);
+  EXPECT_GT(sum, 0.0f);
+  const uint64_t randomized = c[0].latent.revision;
+
+  // Pressing the first slider near its right end sets z0 there (range 3 by default).
+  const ImVec2 slider(start.x + 100, randomize.y + row);
+  frame(slider, false);
+  frame(slider, true);
+  c = drained();
+  ASSERT_GE(c.size(), 1u);
+  EXPECT_EQ(c.back().kind, Command::Kind::kLatent);
+  EXPECT_GT(c.front().latent.revision, randomized);
+  EXPECT_GT(c.back().latent.explorer_z[0], 0.5f);
+  frame(slider, false);
+  drained();
+}
+
+TEST_F(PanelTest, LayoutFollowsTheModelFamily) {
+  PanelSet panels;
+  draw_ = [&] { panels.draw(*view_, ImGui::GetIO().DisplaySize); };
+  frame(ImVec2(-100, -100), false);
+  EXPECT_TRUE(shown("Samples"));
+  EXPECT_TRUE(shown("Latent"));
+  EXPECT_TRUE(shown("Discriminator"));
+  EXPECT_FALSE(shown("Latent map"));
+
+  make_vae_snapshot();
+  for (int i = 0; i < 3; ++i) frame(ImVec2(-100, -100), false);
+  EXPECT_TRUE(shown("Latent"));
+  EXPECT_TRUE(shown("Latent map"));
+  EXPECT_TRUE(shown("Losses"));
+  EXPECT_FALSE(shown("Discriminator"));
+  EXPECT_GT(ImGui::GetDrawData()->TotalVtxCount, 0);
+  EXPECT_TRUE(drained().empty());  // drawing alone sends nothing
+}
+
+TEST(ControlsPanelRows, HideTheOtherFamilyAndTheLatentTools) {
+  EXPECT_TRUE(controls_shows(param_spec(ParamId::kLrD), "dcgan"));
+  EXPECT_FALSE(controls_shows(param_spec(ParamId::kBeta), "dcgan"));
+  EXPECT_FALSE(controls_shows(param_spec(ParamId::kLrD), "vae"));
+  EXPECT_TRUE(controls_shows(param_spec(ParamId::kBeta), "beta-vae"));
+  EXPECT_TRUE(controls_shows(param_spec(ParamId::kLrG), "ae"));
+  EXPECT_FALSE(controls_shows(param_spec(ParamId::kTraversalRange), "vae"));
+  EXPECT_FALSE(controls_shows(param_spec(ParamId::kMapEvery), "mlp-gan"));
 }

@@ -5,6 +5,8 @@
 
 #include <cmath>
 #include <limits>
+#include <set>
+#include <string>
 #include <vector>
 
 #include "gui/plot.h"
@@ -198,6 +200,89 @@ TEST_F(PlotWidgets, HistogramPlotDrawsAndHovers) {
                              1.0f, 4, ImVec2(200.0f, 100.0f));
             }),
             0);
+}
+
+TEST(LabelColor, TenClassesGetDistinctOpaqueColors) {
+  std::set<ImU32> colors;
+  for (int label = 0; label < 20; ++label) {
+    colors.insert(label_color(label));
+    EXPECT_EQ(label_color(label) & IM_COL32_A_MASK, IM_COL32_A_MASK);
+  }
+  EXPECT_EQ(colors.size(), 20u);
+  // Any two of the first ten differ clearly in at least one channel.
+  for (int a = 0; a < 10; ++a) {
+    for (int b = a + 1; b < 10; ++b) {
+      int largest = 0;
+      for (int shift : {IM_COL32_R_SHIFT, IM_COL32_G_SHIFT, IM_COL32_B_SHIFT}) {
+        const int ca = (label_color(a) >> shift) & 0xFF, cb = (label_color(b) >> shift) & 0xFF;
+        largest = std::max(largest, std::abs(ca - cb));
+      }
+      EXPECT_GT(largest, 40) << a << " vs " << b;
+    }
+  }
+}
+
+TEST_F(PlotWidgets, BarChartDrawsOneBarPerValueAndHovers) {
+  const float kl[] = {0.5f, 2.0f, 0.0f, 1.2f, kNaN, 3.1f, 0.01f, 0.9f};
+  const auto draw = [&] {
+    bar_chart("##kl", kl, 8, IM_COL32(255, 140, 60, 255), ImVec2(400.0f, 200.0f), "z", "nats");
+  };
+  EXPECT_GT(frame(draw), 6 * 4);
+  ImGui::GetIO().MousePos = ImVec2(widget_origin_.x + 200.0f, widget_origin_.y + 100.0f);
+  for (int i = 0; i < 3; ++i) frame(draw);
+  EXPECT_EQ(ImGui::GetDrawData()->CmdListsCount, 2);  // the tooltip
+  EXPECT_GT(frame([&] { bar_chart("##none", nullptr, 0, IM_COL32_WHITE, ImVec2(), "z"); }), 0);
+}
+
+TEST_F(PlotWidgets, ScatterDrawsTenThousandPointsAndFindsTheHoveredOne) {
+  constexpr int kCount = 10000;
+  std::vector<float> xy(2 * kCount);
+  std::vector<uint8_t> labels(kCount);
+  for (int i = 0; i < kCount; ++i) {
+    xy[2 * i] = std::sin(0.37f * i) * 4.0f;
+    xy[2 * i + 1] = std::cos(0.11f * i) * 2.0f;
+    labels[i] = static_cast<uint8_t>(i % 10);
+  }
+  const int lonely = 1234;  // move one point far from the others, to hover it alone
+  xy[2 * lonely] = 5.5f, xy[2 * lonely + 1] = 3.5f;
+  const float extent[4] = {-4.0f, -2.0f, 6.0f, 4.0f};
+  const std::vector<std::string> names{"zero", "one", "two"};  // the rest: "class k"
+  ScatterResult result;
+  const auto draw = [&] {
+    scatter_plot("##map", xy.data(), kCount, labels.data(), names, extent, ImVec2(600.0f, 400.0f),
+                 result);
+  };
+  const int added = frame(draw);
+  EXPECT_GE(added, 4 * kCount);
+  EXPECT_LT(added, 4 * kCount + 4000);
+  EXPECT_EQ(result.hovered, -1);
+  EXPECT_FALSE(result.hovering);
+
+  const ImVec2 p = result.to_screen(5.5f, 3.5f);
+  EXPECT_GT(p.x, result.plot_min.x);
+  EXPECT_LT(p.y, result.plot_max.y);
+  ImGui::GetIO().MousePos = ImVec2(p.x + 2.0f, p.y - 1.0f);
+  frame(draw);
+  frame(draw);
+  EXPECT_TRUE(result.hovering);
+  EXPECT_EQ(result.hovered, lonely);
+  EXPECT_NEAR(result.mouse_x, 5.5f, 0.1f);
+  EXPECT_NEAR(result.mouse_y, 3.5f, 0.1f);
+  EXPECT_FALSE(result.clicked);
+  ImGui::GetIO().MouseDown[0] = true;
+  frame(draw);
+  EXPECT_TRUE(result.clicked);
+  EXPECT_EQ(result.hovered, lonely);
+  ImGui::GetIO().MouseDown[0] = false;
+  frame(draw);
+
+  // Far from every point: nothing hovered, but the data coordinates still follow the mouse.
+  const ImVec2 empty = result.to_screen(-3.5f, 3.8f);
+  ImGui::GetIO().MousePos = empty;
+  frame(draw);
+  EXPECT_TRUE(result.hovering);
+  EXPECT_EQ(result.hovered, -1);
+  EXPECT_NEAR(result.mouse_x, -3.5f, 0.1f);
 }
 
 }  // namespace

@@ -1,7 +1,11 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <filesystem>
 
+#include "data/idx.h"
+#include "train/models/gan.h"
+#include "train/models/vae.h"
 #include "train/runtime.h"
 #include "train/session.h"
 
@@ -81,7 +85,7 @@ TEST(Gan, DiscriminatorLossFallsOnAFixedBatch) {
 TEST(Session, LearningRateCommandAppliesBetweenStepsAndKeepsAdamState) {
   auto s = make_session(small_params());
   for (int i = 0; i < 3; ++i) ASSERT_TRUE(s->step().stepped);
-  auto& opt = s->model().opt_g();
+  auto& opt = static_cast<Gan&>(s->model()).opt_g();
   ASSERT_FALSE(opt.state().empty());
   auto first_param_key = [&] {
     auto* p = opt.param_groups()[0].params()[0].unsafeGetTensorImpl();
@@ -146,7 +150,7 @@ TEST(Session, NonFiniteLossPausesWithAMessage) {
   auto s = make_session(small_params());
   {
     torch::NoGradGuard no_grad;
-    for (auto& p : s->model().discriminator().parameters()) p.fill_(NAN);
+    for (auto& p : s->model().parameters()) p.fill_(NAN);
   }
   StepOutcome out = s->step();
   EXPECT_TRUE(out.stepped);
@@ -175,8 +179,134 @@ TEST(Cuda, SessionTrainsOnTheGpuWhenThereIsOne) {
   if (!cuda_available()) GTEST_SKIP() << "no CUDA device or CPU-only LibTorch";
   auto s = make_session(small_params());
   EXPECT_TRUE(s->step().stepped);
-  for (auto& p : s->model().generator().parameters()) EXPECT_TRUE(p.is_cuda());
+  for (auto& p : s->model().parameters()) EXPECT_TRUE(p.is_cuda());
   Snapshot snap;
   s->fill_snapshot(snap, true);
   EXPECT_FALSE(snap.samples.empty());
+}
+
+namespace {
+
+// Writes the squares dataset as gzipped IDX files (train and t10k) and loads it back.
+std::shared_ptr<const Dataset> idx_dataset() {
+  std::string dir = std::string(GENSCOPE_TEST_TMP) + "/vae_idx";
+  std::filesystem::create_directories(dir);
+  auto mem = tiny_dataset();
+  IdxArray images{{mem->train.count, 28, 28}, mem->train.pixels};
+  IdxArray labels{{mem->train.count}, std::vector<uint8_t>(mem->train.count)};
+  for (int64_t i = 0; i < mem->train.count; ++i) labels.data[i] = static_cast<uint8_t>(i % 10);
+  EXPECT_TRUE(write_idx(dir + "/train-images-idx3-ubyte.gz", images).ok());
+  EXPECT_TRUE(write_idx(dir + "/train-labels-idx1-ubyte.gz", labels).ok());
+  EXPECT_TRUE(write_idx(dir + "/t10k-images-idx3-ubyte.gz", images).ok());
+  EXPECT_TRUE(write_idx(dir + "/t10k-labels-idx1-ubyte.gz", labels).ok());
+  auto d = load_dataset(dir);
+  EXPECT_TRUE(d.ok()) << d.error();
+  return std::make_shared<Dataset>(std::move(*d));
+}
+
+Params vae_params(const char* model = "vae") {
+  Params p = small_params(model);
+  p.set(ParamId::kLatentDim, {4, ""});
+  p.set(ParamId::kLrG, {2e-3, ""});
+  p.set(ParamId::kBatchSize, {32, ""});
+  return p;
+}
+
+}  // namespace
+
+TEST(Vae, ElboImprovesAndTermsAreFinite) {
+  auto created = TrainingSession::create(vae_params(), idx_dataset());
+  ASSERT_TRUE(created.ok()) << created.error();
+  auto& s = *created;
+  EXPECT_EQ(s->metric_names(), (MetricSchema{"recon", "kl", "elbo", "beta_kl"}));
+  double first = 0, last = 0;
+  for (int i = 0; i < 200; ++i) {
+    StepOutcome o = s->step();
+    ASSERT_TRUE(o.stepped);
+    ASSERT_FALSE(o.non_finite);
+    for (int k = 0; k < o.row.count; ++k) ASSERT_TRUE(std::isfinite(o.row.values[k]));
+    EXPECT_NEAR(o.row.values[2], -(o.row.values[0] + o.row.values[1]), 1e-2 * std::fabs(o.row.values[2]));
+    if (i < 20) first += o.row.values[2] / 20;
+    if (i >= 180) last += o.row.values[2] / 20;
+  }
+  EXPECT_GT(last, first + 0.2 * std::fabs(first)) << "ELBO first " << first << " last " << last;
+}
+
+TEST(Vae, KlPerDimensionSumsToTheTotal) {
+  torch::manual_seed(1);
+  VaeConfig c;
+  c.latent_dim = 6;
+  c.width = 8;
+  Vae vae(c, Params(), torch::kCPU);
+  VaeLoss l = vae.loss(torch::rand({8, 1, 28, 28}).mul(2).sub(1), true);
+  ASSERT_EQ(l.kl_per_dim.numel(), 6);
+  EXPECT_NEAR(l.kl_per_dim.sum().item<float>(), l.kl.item<float>(), 1e-4);
+  EXPECT_GE(l.kl_per_dim.min().item<float>(), 0.0f);
+}
+
+TEST(Vae, BetaChangeAppliesBetweenStepsAndWarmupRamps) {
+  auto s = make_session(vae_params());
+  StepOutcome o = s->step();
+  EXPECT_NEAR(o.row.values[3], o.row.values[1], 1e-4);  // beta 1: beta_kl == kl
+  ASSERT_TRUE(s->apply(Command::set(ParamId::kBeta, {4.0, ""})).ok());
+  o = s->step();
+  EXPECT_NEAR(o.row.values[3], 4.0f * o.row.values[1], 1e-3 * std::fabs(o.row.values[3]) + 1e-4);
+  Params p;
+  p.set(ParamId::kBeta, {2.0, ""});
+  p.set(ParamId::kKlWarmup, {100, ""});
+  EXPECT_DOUBLE_EQ(Vae::kl_weight(p, 0), 0.0);
+  EXPECT_DOUBLE_EQ(Vae::kl_weight(p, 50), 1.0);
+  EXPECT_DOUBLE_EQ(Vae::kl_weight(p, 500), 2.0);
+}
+
+TEST(Vae, AutoencoderHasZeroKl) {
+  auto s = make_session(vae_params("ae"));
+  for (int i = 0; i < 3; ++i) {
+    StepOutcome o = s->step();
+    EXPECT_EQ(o.row.values[1], 0.0f);
+    EXPECT_EQ(o.row.values[3], 0.0f);
+  }
+}
+
+TEST(Vae, BetaVaeDefaultsToBetaFour) {
+  auto s = make_session(vae_params("beta-vae"));
+  EXPECT_DOUBLE_EQ(s->params().number(ParamId::kBeta), 4.0);
+}
+
+TEST(Latent, ViewsAndMapForAVae) {
+  Params p = vae_params();
+  p.set(ParamId::kLatentDim, {2, ""});
+  p.set(ParamId::kMapEvery, {50, ""});
+  auto created = TrainingSession::create(p, idx_dataset());
+  ASSERT_TRUE(created.ok());
+  auto& s = *created;
+  for (int i = 0; i < 3; ++i) s->step();
+  ASSERT_NE(s->latent_views().map, nullptr);  // 256 test images: one chunk
+  const LatentMap& map = *s->latent_views().map;
+  EXPECT_EQ(map.count(), 256);
+  EXPECT_FALSE(map.projected);
+  EXPECT_EQ(map.labels.size(), 256u);
+  EXPECT_EQ(map.manifold_n, 15);
+  LatentSelection sel;
+  sel.traversal_dims = {1};
+  sel.explorer_z = {0.5f, -0.5f};
+  sel.revision = 1;
+  ASSERT_TRUE(s->apply(Command::select_latent(sel)).ok());
+  s->render_latent();
+  const LatentViews& v = s->latent_views();
+  EXPECT_EQ(v.traversal_rows, (std::vector<std::string>{"z1"}));
+  EXPECT_EQ(v.traversal.width, 9 * 28 + 10 * 2);
+  EXPECT_EQ(v.interpolation.width, 10 * 28 + 11 * 2);
+  EXPECT_EQ(v.explorer.width, 28);
+  EXPECT_EQ(v.reconstructions.height, 8 * 28 + 9 * 2);
+}
+
+TEST(Latent, GanTraversalUsesOrthonormalDirections) {
+  torch::Tensor d = random_directions(32, 8, 5);
+  EXPECT_EQ(d.sizes(), (std::vector<int64_t>{8, 32}));
+  EXPECT_TRUE(torch::allclose(d.mm(d.t()), torch::eye(8), 1e-4, 1e-5));
+  auto s = make_session(small_params());  // latent 16 > 8: directions
+  s->render_latent();
+  EXPECT_EQ(s->latent_views().traversal_rows.front(), "dir 1");
+  EXPECT_TRUE(s->latent_views().reconstructions.empty());
 }

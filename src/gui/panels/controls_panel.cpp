@@ -1,9 +1,15 @@
 #include <algorithm>
+#include <cstring>
 
 #include "gui/panels/panels.h"
 #include "gui/param_widgets.h"
 
 namespace genscope {
+
+bool controls_shows(const ParamSpec& spec, const std::string& model) {
+  const ParamScope hidden = is_gan_model(model) ? ParamScope::kVae : ParamScope::kGan;
+  return spec.scope != hidden && std::strcmp(spec.group, "Latent tools") != 0;
+}
 
 void ControlsPanel::draw(View& view, const ImRect& area) {
   if (!begin_panel("Controls", area)) return;
@@ -28,7 +34,8 @@ void ControlsPanel::draw(View& view, const ImRect& area) {
     view.send(Command::of(snap.paused ? Command::Kind::kResume : Command::Kind::kPause));
   }
   ImGui::SameLine();
-  if (ImGui::Button("Step", ImVec2(third, 0))) view.send(Command::of(Command::Kind::kStep, step_count));
+  if (ImGui::Button("Step", ImVec2(third, 0)))
+    view.send(Command::of(Command::Kind::kStep, step_count));
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Train %d step(s), then pause.", step_count);
   ImGui::SameLine();
   std::vector<ParamId> waiting = snap.pending.diff(snap.params);
@@ -48,10 +55,13 @@ void ControlsPanel::draw(View& view, const ImRect& area) {
     ImGui::TextColored(ImVec4(1.0f, 0.7f, 0.3f, 1.0f), "Reset to apply: %s", list.c_str());
   }
 
+  // The pending model decides, so a GAN -> VAE switch shows beta before the reset.
+  const std::string model = snap.pending.choice(ParamId::kModel);
   const char* group = "";
   ImGui::PushItemWidth(ImGui::GetContentRegionAvail().x * 0.55f);
   for (const auto& spec : param_table()) {
     int i = static_cast<int>(spec.id);
+    if (!controls_shows(spec, model)) continue;
     if (std::string(group) != spec.group) {
       group = spec.group;
       ImGui::Spacing();
@@ -60,7 +70,11 @@ void ControlsPanel::draw(View& view, const ImRect& area) {
     }
     bool pending = snap.pending.value(spec.id) != snap.params.value(spec.id);
     if (pending) ImGui::PushStyleColor(ImGuiCol_FrameBg, ImVec4(0.45f, 0.28f, 0.08f, 1.0f));
-    if (param_widget(spec, edits[i], text_buffers[i])) view.send(Command::set(spec.id, edits[i]));
+    if (param_widget(spec, edits[i], text_buffers[i])) {
+      view.send(Command::set(spec.id, edits[i]));
+      // Needs-reset values take effect through a reset, which the trainer announces.
+      if (spec.apply == ParamApply::kReset) view.send(Command::of(Command::Kind::kReset));
+    }
     if (pending) ImGui::PopStyleColor();
     if (spec.apply == ParamApply::kReset) {
       ImGui::SameLine();

@@ -5,6 +5,8 @@
 #include <imgui_internal.h>  // ImRect
 
 #include <array>
+#include <cstdint>
+#include <random>
 #include <string>
 
 #include "gui/plot.h"
@@ -21,18 +23,83 @@ struct ControlsPanel {
   void draw(View& view, const ImRect& area);
 };
 
-/// Fixed-noise generator samples beside a grid of real images.
+/// Whether the Controls panel shows `spec` for `model` (a choice name): rows scoped to the other
+/// model family and the "Latent tools" rows (edited in the Latent windows) are hidden.
+bool controls_shows(const ParamSpec& spec, const std::string& model);
+
+/// Fixed-noise samples beside real images (GAN) or test images and their reconstructions
+/// (VAE/AE). Clicking a tile picks it for the latent tools.
 struct SamplesPanel {
   bool show_real = true;
+  bool clicks_set_base =
+      false;  // false: left/right click sets interpolation A/B; true: traversal base
   void draw(View& view, const ImRect& area);
 };
 
-/// D and G losses over steps with an EMA smoothing slider.
+/// GAN: D and G losses. VAE/AE: reconstruction, KL (raw and beta-weighted), ELBO and the KL of
+/// each latent dimension. All with an EMA smoothing slider.
 struct LossesPanel {
   float smoothing = 0.6f;
   LinePlotOptions plot;
   void draw(View& view, const ImRect& area);
 };
+
+/// The "Latent" window: tabs for the traversal grid, the interpolation strip (with playback) and
+/// the explorer's sliders. Edits change the View's LatentSelection and send it.
+struct LatentPanel {
+  std::array<ParamValue, kParamCount> edits{};  // the latent-tool parameters' widget values
+  std::string text_buffer;                      // unused by numeric widgets, required by them
+  bool playing = false;                         // animate along the interpolation strip
+  float play_time = 0.0f;                       // seconds since playback started
+  float play_fps = 4.0f;                        // strip images per second
+  std::mt19937 rng{12345};                      // the explorer's Randomize draws
+  int open_tab = -1;  // 0 traversal, 1 interpolation, 2 explorer: switch to it next frame
+  void draw(View& view, const ImRect& area);
+};
+
+/// The "Latent map" window (VAE/AE): the encoded test set in 2D colored by class; hovering
+/// previews the image, clicking sends its code to the explorer.
+struct LatentMapPanel {
+  ParamValue map_every{};     // the map_every widget's value
+  std::string text_buffer;    // unused by numeric widgets, required by them
+  bool show_manifold = true;  // 2D latent: draw the decoded manifold under the points
+  ScatterResult result;       // last frame's hover and click
+  void draw(View& view, const ImRect& area);
+};
+
+/// Square tiles of a make_grid image (`pad` pixels around each), for hit tests and magnifiers.
+struct GridTiles {
+  int width = 0, height = 0;  // image size in pixels
+  int cols = 0, rows = 0;
+  float tile = 0.0f, pad = 2.0f;  // tile side and padding in image pixels
+  /// Index (row * cols + col) of the tile under screen point `p` on the image drawn at `rect`,
+  /// or -1 outside it.
+  int tile_at(ImVec2 p, const ImRect& rect) const;
+  /// The tile's texture coordinates.
+  void uv(int index, ImVec2& uv0, ImVec2& uv1) const;
+  /// The tile's rectangle on the image drawn at `rect`.
+  ImRect screen_rect(int index, const ImRect& rect) const;
+};
+
+/// Tiles of an image laid out with `cols` columns (or, when cols <= 0, `rows` rows).
+GridTiles grid_tiles(int width, int height, int cols, int rows = 0, int pad = 2);
+
+/// Draws `texture` as large as fits `avail` (at most `max_scale`), keeping its aspect, as an
+/// invisible button taking left and right clicks. Returns where it was drawn.
+ImRect image_fit(const char* id, const Texture& texture, ImVec2 avail, float max_scale = 8.0f);
+
+/// ImGui texture id of a Texture.
+inline ImTextureID texture_id(const Texture& texture) {
+  return reinterpret_cast<ImTextureID>(static_cast<intptr_t>(texture.id()));
+}
+
+/// A live parameter's widget (from the table) synced to the snapshot while idle; an edit sends
+/// Command::set. `edit` is the panel's copy of the value.
+void live_param_widget(View& view, ParamId id, ParamValue& edit, std::string& text_buffer);
+
+/// Item width that fits `count` widgets labelled `labels` (and `extra` more pixels) on one line
+/// of the available width.
+float shared_item_width(const char* const* labels, int count, float extra = 0.0f);
 
 /// Mean D(x) and D(G(z)) over steps, and the current batch's score histogram.
 struct ScoresPanel {
@@ -44,6 +111,28 @@ struct ScoresPanel {
 /// Step, epoch progress, throughput, frame timing, device, BLAS and threads, messages.
 struct StatusPanel {
   void draw(View& view, const ImRect& area);
+};
+
+/// Default panel rectangles for a display of size (w, h): Status and Controls on the left;
+/// Samples over Losses in the middle; Latent over Discriminator (GAN) or Latent map (VAE/AE) on
+/// the right.
+struct PanelLayout {
+  ImRect status, controls, samples, losses, latent, bottom_right;
+  PanelLayout(float w, float h);
+};
+
+/// Every panel of the window, drawn in its default place; which ones depends on the model
+/// family (snapshot().is_gan).
+struct PanelSet {
+  StatusPanel status;
+  ControlsPanel controls;
+  SamplesPanel samples;
+  LossesPanel losses;
+  LatentPanel latent;
+  ScoresPanel scores;
+  LatentMapPanel latent_map;
+  /// Draws the panels for a display of `size` pixels. Needs a snapshot in `view`.
+  void draw(View& view, ImVec2 size);
 };
 
 /// Begins the panel window `title`, placed at `area` the first time it appears. Returns false

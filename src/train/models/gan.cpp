@@ -1,5 +1,7 @@
 #include "train/models/gan.h"
 
+#include "train/models/vae.h"
+
 namespace genscope {
 namespace {
 
@@ -100,6 +102,7 @@ Gan::Gan(const GanConfig& config, const GanOptimSettings& optim, torch::Device d
   auto opts = [&](double lr) {
     return torch::optim::AdamOptions(lr).betas(std::make_tuple(optim.beta1, optim.beta2));
   };
+  reference_noise_ = noise(64);
   opt_g_ = std::make_unique<torch::optim::Adam>(g_module_->parameters(), opts(optim.lr_g));
   opt_d_ = std::make_unique<torch::optim::Adam>(d_module_->parameters(), opts(optim.lr_d));
 }
@@ -149,9 +152,24 @@ float Gan::g_step(const torch::Tensor& fake_with_grad) {
   return loss.item<float>();
 }
 
+void Gan::calibrate_batch_norm() {
+  auto set_momentum = [&](double m) {
+    for (auto& module : g_module_->modules(/*include_self=*/false)) {
+      if (auto* bn = module->as<nn::BatchNorm2d>()) bn->options.momentum(m);
+    }
+  };
+  set_momentum(1.0);  // running statistics := this batch's statistics
+  run_g(reference_noise_);
+  set_momentum(0.1);
+}
+
 torch::Tensor Gan::generate(const torch::Tensor& z) {
   torch::NoGradGuard no_grad;
-  return run_g(z);
+  calibrate_batch_norm();
+  g_module_->eval();
+  torch::Tensor out = run_g(z.to(device_));
+  g_module_->train();
+  return out;
 }
 
 void Gan::set_optim(const GanOptimSettings& s) {
@@ -165,6 +183,74 @@ void Gan::set_optim(const GanOptimSettings& s) {
   apply(*opt_g_, s.lr_g);
   apply(*opt_d_, s.lr_d);
   optim_ = s;
+}
+
+GanOptimSettings Gan::optim_settings(const Params& p) {
+  GanOptimSettings s;
+  s.lr_g = p.number(ParamId::kLrG);
+  s.lr_d = p.number(ParamId::kLrD);
+  s.beta1 = p.number(ParamId::kBeta1);
+  s.beta2 = p.number(ParamId::kBeta2);
+  s.label_smoothing = p.number(ParamId::kLabelSmoothing);
+  return s;
+}
+
+void Gan::set_live(const Params& params) { set_optim(optim_settings(params)); }
+
+std::vector<torch::Tensor> Gan::parameters() {
+  std::vector<torch::Tensor> all = g_module_->parameters();
+  for (auto& p : d_module_->parameters()) all.push_back(p);
+  return all;
+}
+
+namespace {
+std::vector<float> to_vector(const torch::Tensor& t) {
+  torch::Tensor c = t.detach().to(torch::kCPU, torch::kFloat).contiguous().view({-1});
+  return std::vector<float>(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
+}
+}  // namespace
+
+StepValues Gan::train_step(const BatchFn& next_batch, const Params& params, int64_t) {
+  int64_t batch = params.integer(ParamId::kBatchSize);
+  int d_steps = params.integer(ParamId::kDSteps);
+  DStepResult d;
+  for (int i = 0; i + 1 < d_steps; ++i) d = d_step(next_batch(batch), fake(noise(batch), false));
+  torch::Tensor fakes = fake(noise(batch), true);
+  d = d_step(next_batch(batch), fakes);
+  float loss_g = g_step(fakes);
+  last_real_scores_ = to_vector(d.real_scores);
+  last_fake_scores_ = to_vector(d.fake_scores);
+  StepValues v;
+  v.count = 4;
+  v.values = {d.loss, loss_g, d.real_scores.mean().item<float>(), d.fake_scores.mean().item<float>()};
+  return v;
+}
+
+void Gan::fill_extras(Snapshot& out) const {
+  out.d_real = last_real_scores_;
+  out.d_fake = last_fake_scores_;
+  out.latent.kl_per_dim.clear();
+}
+
+std::unique_ptr<Model> make_model(const Params& params, int channels, int size, torch::Device device) {
+  std::string kind = params.choice(ParamId::kModel);
+  if (is_gan_model(kind)) {
+    GanConfig c;
+    c.convolutional = kind == "dcgan";
+    c.latent_dim = params.integer(ParamId::kLatentDim);
+    c.width = params.integer(ParamId::kWidth);
+    c.channels = channels;
+    c.image_size = size;
+    return std::make_unique<Gan>(c, Gan::optim_settings(params), device);
+  }
+  VaeConfig c;
+  c.convolutional = kind != "mlp-vae";
+  c.variational = kind != "ae";
+  c.latent_dim = params.integer(ParamId::kLatentDim);
+  c.width = params.integer(ParamId::kWidth);
+  c.channels = channels;
+  c.image_size = size;
+  return std::make_unique<Vae>(c, params, device);
 }
 
 }  // namespace genscope

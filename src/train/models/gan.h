@@ -1,6 +1,6 @@
 #pragma once
 // GANs for 28x28 images: a DCGAN and an MLP GAN, trained with the non-saturating BCE loss and Adam.
-#include "train/torch_pch.h"
+#include "train/models/model.h"
 
 namespace genscope {
 
@@ -61,9 +61,20 @@ struct DStepResult {
 };
 
 /// A generator and discriminator with their optimizers: the trainable unit of a GAN experiment.
-class Gan {
+class Gan : public Model {
  public:
   Gan(const GanConfig& config, const GanOptimSettings& optim, torch::Device device);
+
+  const MetricSchema& schema() const override { return schema_; }
+  /// d_steps D updates and one G update (through the last D step's fakes).
+  StepValues train_step(const BatchFn& next_batch, const Params& params, int64_t step) override;
+  void set_live(const Params& params) override;
+  torch::Tensor decode(const torch::Tensor& z) override { return generate(z); }
+  void fill_extras(Snapshot& out) const override;
+  int latent_dim() const override { return config_.latent_dim; }
+  std::vector<torch::Tensor> parameters() override;
+  /// The live optimizer settings a parameter set describes.
+  static GanOptimSettings optim_settings(const Params& params);
 
   /// One D update on a real batch (in [-1,1]) and a fake batch; returns loss and scores.
   DStepResult d_step(const torch::Tensor& real, const torch::Tensor& fake);
@@ -71,8 +82,9 @@ class Gan {
   torch::Tensor fake(const torch::Tensor& z, bool grad);
   /// One G update (non-saturating loss) through fakes made by fake(z, true); returns the loss.
   float g_step(const torch::Tensor& fake_with_grad);
-  /// Generates images in [-1,1] without gradients. Batch norm uses the batch's statistics, as
-  /// in training: early running averages would show flat gray images.
+  /// Generates images in [-1,1] without gradients. Batch norm runs in eval mode, so an image does
+  /// not depend on the others in the batch (the explorer decodes one at a time), with statistics
+  /// freshly taken from a fixed reference batch (early running averages give flat gray images).
   torch::Tensor generate(const torch::Tensor& z);
   /// Fresh noise of the configured latent size.
   torch::Tensor noise(int64_t n) const;
@@ -89,6 +101,7 @@ class Gan {
 
  private:
   torch::Tensor run_g(const torch::Tensor& z);
+  void calibrate_batch_norm();
   torch::Tensor run_d(const torch::Tensor& x);
 
   GanConfig config_;
@@ -100,6 +113,9 @@ class Gan {
   MlpGenerator mlp_g_{nullptr};
   MlpDiscriminator mlp_d_{nullptr};
   std::unique_ptr<torch::optim::Adam> opt_g_, opt_d_;
+  MetricSchema schema_{"loss_d", "loss_g", "d_real", "d_fake"};
+  torch::Tensor reference_noise_;  // batch whose statistics batch norm uses when generating
+  std::vector<float> last_real_scores_, last_fake_scores_;
 };
 
 }  // namespace genscope

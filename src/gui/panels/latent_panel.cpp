@@ -1,0 +1,281 @@
+#include <algorithm>
+#include <cmath>
+
+#include "gui/panels/panels.h"
+#include "util/strings.h"
+
+namespace genscope {
+namespace {
+
+constexpr int kMaxPickedDims = 32;  // the dims picker offers the first 32 dimensions
+constexpr int kMaxSliders = 16;     // the explorer shows sliders for the first 16
+constexpr int kAutoDims = 8;        // unticking "auto" starts from the first 8
+constexpr int kFixedSamples = 64;   // the fixed noise batch behind the sample grid
+constexpr ImU32 kHighlight = IM_COL32(255, 200, 60, 255);
+
+std::string describe(const LatentSource& s) {
+  switch (s.kind) {
+    case LatentSource::Kind::kSample:
+      return strformat("sample %lld", static_cast<long long>(s.index));
+    case LatentSource::Kind::kTestImage:
+      return strformat("test image %lld", static_cast<long long>(s.index));
+    case LatentSource::Kind::kRandom:
+      return strformat("random (seed %lld)", static_cast<long long>(s.index));
+  }
+  return "";
+}
+
+// Shows `label` disabled-gray when the snapshot has no image yet; returns false then.
+bool have_image(const ImageRGBA& image, const char* what) {
+  if (!image.empty()) return true;
+  ImGui::TextDisabled("waiting for the %s", what);
+  return false;
+}
+
+bool tab(LatentPanel& panel, const char* label, int index) {
+  const ImGuiTabItemFlags flags = panel.open_tab == index ? ImGuiTabItemFlags_SetSelected : 0;
+  return ImGui::BeginTabItem(label, nullptr, flags);
+}
+
+void draw_traversal(LatentPanel& panel, View& view) {
+  const Snapshot& snap = view.snapshot();
+  LatentSelection& sel = view.latent_selection();
+  const char* labels[] = {param_spec(ParamId::kTraversalRange).key,
+                          param_spec(ParamId::kTraversalSteps).key};
+  ImGui::PushItemWidth(shared_item_width(labels, 2));
+  live_param_widget(view, ParamId::kTraversalRange, panel.edits[int(ParamId::kTraversalRange)],
+                    panel.text_buffer);
+  ImGui::SameLine();
+  live_param_widget(view, ParamId::kTraversalSteps, panel.edits[int(ParamId::kTraversalSteps)],
+                    panel.text_buffer);
+  ImGui::PopItemWidth();
+
+  int kind = static_cast<int>(sel.traversal_base.kind);
+  int index = static_cast<int>(sel.traversal_base.index);
+  bool changed = false;
+  ImGui::TextDisabled("base");
+  ImGui::SameLine();
+  changed |= ImGui::RadioButton("sample", &kind, int(LatentSource::Kind::kSample));
+  ImGui::SameLine();
+  if (!snap.is_gan) {
+    changed |= ImGui::RadioButton("test image", &kind, int(LatentSource::Kind::kTestImage));
+    ImGui::SameLine();
+  }
+  changed |= ImGui::RadioButton("random", &kind, int(LatentSource::Kind::kRandom));
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(90);
+  changed |= ImGui::InputInt(kind == int(LatentSource::Kind::kRandom) ? "seed" : "index", &index);
+  if (changed) {
+    index = std::max(
+        0, kind == int(LatentSource::Kind::kSample) ? std::min(index, kFixedSamples - 1) : index);
+    sel.traversal_base = {static_cast<LatentSource::Kind>(kind), index};
+    view.send_latent();
+  }
+
+  const int dim = snap.latent.latent_dim;
+  bool auto_dims = sel.traversal_dims.empty();
+  if (ImGui::Checkbox("auto dims", &auto_dims)) {
+    sel.traversal_dims.clear();
+    for (int d = 0; !auto_dims && d < std::min(dim, kAutoDims); ++d)
+      sel.traversal_dims.push_back(d);
+    view.send_latent();
+  }
+  if (ImGui::IsItemHovered()) {
+    ImGui::SetTooltip(snap.is_gan ? "GAN: the first %d dims, or random directions."
+                                  : "VAE: the %d dims with the most KL (the ones in use).",
+                      kAutoDims);
+  }
+  if (snap.is_gan) {
+    ImGui::SameLine();
+    if (ImGui::Checkbox("random directions", &sel.gan_random_directions)) view.send_latent();
+  }
+  if (!auto_dims) {
+    ImGui::SameLine();
+    if (ImGui::Button("dims...")) ImGui::OpenPopup("##dims");
+    if (ImGui::BeginPopup("##dims")) {
+      ImGui::TextDisabled("rows to traverse (the trainer draws at most 16)");
+      for (int d = 0; d < std::min(dim, kMaxPickedDims); ++d) {
+        auto it = std::find(sel.traversal_dims.begin(), sel.traversal_dims.end(), d);
+        bool on = it != sel.traversal_dims.end();
+        if (ImGui::Checkbox(strformat("z%d", d).c_str(), &on)) {
+          if (on) {
+            sel.traversal_dims.insert(
+                std::upper_bound(sel.traversal_dims.begin(), sel.traversal_dims.end(), d), d);
+          } else if (sel.traversal_dims.size() > 1) {
+            sel.traversal_dims.erase(it);
+          }
+          view.send_latent();
+        }
+        if (d % 8 != 7) ImGui::SameLine();
+      }
+      ImGui::EndPopup();
+    }
+  }
+
+  const LatentViews& latent = snap.latent;
+  if (!have_image(latent.traversal, "first traversal")) return;
+  const Texture& texture = view.traversal_texture();
+  const int rows = std::max<int>(1, static_cast<int>(latent.traversal_rows.size()));
+  const GridTiles tiles = grid_tiles(texture.width(), texture.height(), 0, rows);
+  float label_width = 0.0f;
+  for (const auto& label : latent.traversal_rows)
+    label_width = std::max(label_width, ImGui::CalcTextSize(label.c_str()).x);
+  label_width += 6.0f;
+  ImVec2 avail = ImGui::GetContentRegionAvail();
+  ImGui::SetCursorPosX(ImGui::GetCursorPosX() + label_width);
+  const ImRect rect = image_fit("##traversal", texture, ImVec2(avail.x - label_width, avail.y));
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  for (int r = 0; r < static_cast<int>(latent.traversal_rows.size()) && r < tiles.rows; ++r) {
+    const ImRect row = tiles.screen_rect(r * tiles.cols, rect);
+    const char* label = latent.traversal_rows[r].c_str();
+    const ImVec2 size = ImGui::CalcTextSize(label);
+    draw->AddText(ImVec2(rect.Min.x - size.x - 4.0f, 0.5f * (row.Min.y + row.Max.y - size.y)),
+                  ImGui::GetColorU32(ImGuiCol_Text), label);
+  }
+  const int tile = tiles.tile_at(ImGui::GetIO().MousePos, rect);
+  if (ImGui::IsItemHovered() && tile >= 0) {
+    const double range = snap.params.number(ParamId::kTraversalRange);
+    const int col = tile % tiles.cols, row = tile / tiles.cols;
+    const double value = tiles.cols > 1 ? -range + 2.0 * range * col / (tiles.cols - 1) : 0.0;
+    ImVec2 uv0, uv1;
+    tiles.uv(tile, uv0, uv1);
+    ImGui::BeginTooltip();
+    ImGui::Image(texture_id(texture), ImVec2(28 * 5, 28 * 5), uv0, uv1);
+    const std::string& label =
+        row < int(latent.traversal_rows.size()) ? latent.traversal_rows[row] : "";
+    if (label.rfind("dir", 0) == 0) {
+      ImGui::Text("base %+.2f * %s", value, label.c_str());
+    } else {
+      ImGui::Text("%s = %+.2f, other dims from the base", label.c_str(), value);
+    }
+    ImGui::EndTooltip();
+  }
+}
+
+void draw_interpolation(LatentPanel& panel, View& view) {
+  LatentSelection& sel = view.latent_selection();
+  ImGui::Text("A: %s", describe(sel.interp_a).c_str());
+  ImGui::SameLine(0, 20);
+  ImGui::Text("B: %s", describe(sel.interp_b).c_str());
+  ImGui::SameLine(0, 20);
+  if (ImGui::SmallButton("swap")) {
+    std::swap(sel.interp_a, sel.interp_b);
+    view.send_latent();
+  }
+  const char* labels[] = {param_spec(ParamId::kInterpMode).key,
+                          param_spec(ParamId::kInterpSteps).key};
+  ImGui::PushItemWidth(shared_item_width(labels, 2));
+  live_param_widget(view, ParamId::kInterpMode, panel.edits[int(ParamId::kInterpMode)],
+                    panel.text_buffer);
+  ImGui::SameLine();
+  live_param_widget(view, ParamId::kInterpSteps, panel.edits[int(ParamId::kInterpSteps)],
+                    panel.text_buffer);
+  ImGui::PopItemWidth();
+  ImGui::Checkbox("play", &panel.playing);
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(100);
+  ImGui::SliderFloat("fps", &panel.play_fps, 1.0f, 30.0f, "%.0f");
+  ImGui::SameLine();
+  ImGui::TextDisabled("endpoints: click Samples tiles");
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Left click sets A, right click sets B.");
+
+  const ImageRGBA& strip = view.snapshot().latent.interpolation;
+  if (!have_image(strip, "first interpolation")) return;
+  const Texture& texture = view.interpolation_texture();
+  const GridTiles tiles = grid_tiles(texture.width(), texture.height(), 0, 1);
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  const ImRect rect = image_fit("##strip", texture, ImVec2(avail.x, avail.y * 0.3f));
+  int current = ImGui::IsItemHovered() ? tiles.tile_at(ImGui::GetIO().MousePos, rect) : -1;
+  if (panel.playing) {
+    panel.play_time += ImGui::GetIO().DeltaTime;
+    const int n = tiles.cols, period = std::max(1, 2 * n - 2);  // ping-pong A -> B -> A
+    const int k = static_cast<int>(panel.play_time * panel.play_fps) % period;
+    current = k < n ? k : period - k;
+    view.request_redraw();
+  }
+  if (current < 0) current = 0;
+  const ImRect r = tiles.screen_rect(current, rect);
+  ImGui::GetWindowDrawList()->AddRect(r.Min, r.Max, kHighlight, 0.0f, 0, 2.0f);
+  ImVec2 uv0, uv1;
+  tiles.uv(current, uv0, uv1);
+  const float side = std::max(
+      28.0f, std::min(ImGui::GetContentRegionAvail().x, ImGui::GetContentRegionAvail().y - 4));
+  ImGui::Image(texture_id(texture), ImVec2(side, side), uv0, uv1);
+  ImGui::SameLine();
+  ImGui::TextDisabled("t = %.2f", tiles.cols > 1 ? float(current) / (tiles.cols - 1) : 0.0f);
+}
+
+void draw_explorer(LatentPanel& panel, View& view) {
+  const Snapshot& snap = view.snapshot();
+  LatentSelection& sel = view.latent_selection();
+  const int dim = snap.latent.latent_dim;
+  if (dim <= 0) {
+    ImGui::TextDisabled("waiting for the model's latent size");
+    return;
+  }
+  if (static_cast<int>(sel.explorer_z.size()) != dim) sel.explorer_z.assign(dim, 0.0f);
+  if (ImGui::Button("Randomize")) {
+    std::normal_distribution<float> normal;
+    for (float& z : sel.explorer_z) z = normal(panel.rng);
+    view.send_latent();
+  }
+  ImGui::SameLine();
+  if (ImGui::Button("Reset to zero")) {
+    std::fill(sel.explorer_z.begin(), sel.explorer_z.end(), 0.0f);
+    view.send_latent();
+  }
+  if (dim > kMaxSliders) {
+    ImGui::SameLine();
+    ImGui::TextDisabled("first %d of %d dims", kMaxSliders, dim);
+  }
+  const float range = static_cast<float>(snap.params.number(ParamId::kTraversalRange));
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  const float slider_width = std::min(avail.x * 0.45f, 260.0f);
+  ImGui::BeginChild("##sliders", ImVec2(slider_width, avail.y), false);
+  const ImGuiStyle& style = ImGui::GetStyle();
+  ImGui::PushItemWidth(slider_width - ImGui::CalcTextSize("z15").x - style.ItemInnerSpacing.x -
+                       style.ScrollbarSize - 2.0f);
+  for (int d = 0; d < std::min(dim, kMaxSliders); ++d) {
+    if (ImGui::SliderFloat(strformat("z%d", d).c_str(), &sel.explorer_z[d], -range, range, "%.2f"))
+      view.send_latent();
+  }
+  ImGui::PopItemWidth();
+  ImGui::EndChild();
+  ImGui::SameLine();
+  if (have_image(snap.latent.explorer, "decoded image")) {
+    image_fit("##explorer", view.explorer_texture(), ImGui::GetContentRegionAvail());
+  }
+}
+
+}  // namespace
+
+void LatentPanel::draw(View& view, const ImRect& area) {
+  if (!begin_panel("Latent", area)) return;
+  if (!view.has_snapshot() || !view.snapshot().running) {
+    ImGui::TextDisabled("waiting for the model");
+    ImGui::End();
+    return;
+  }
+  bool interpolating = false;
+  if (ImGui::BeginTabBar("##latent_tabs")) {
+    if (tab(*this, "Traversal", 0)) {
+      draw_traversal(*this, view);
+      ImGui::EndTabItem();
+    }
+    if (tab(*this, "Interpolation", 1)) {
+      interpolating = true;
+      draw_interpolation(*this, view);
+      ImGui::EndTabItem();
+    }
+    if (tab(*this, "Explorer", 2)) {
+      draw_explorer(*this, view);
+      ImGui::EndTabItem();
+    }
+    ImGui::EndTabBar();
+  }
+  open_tab = -1;
+  if (!interpolating) play_time = 0.0f;
+  ImGui::End();
+}
+
+}  // namespace genscope

@@ -1,0 +1,51 @@
+#pragma once
+// Model: what the training session needs from a model family (GAN, VAE, AE), so the session,
+// snapshots and latent tools work the same for all of them.
+#include <array>
+#include <functional>
+#include <string>
+
+#include "train/params.h"
+#include "train/snapshot.h"
+#include "train/torch_pch.h"
+
+namespace genscope {
+
+/// Draws the next training batch of n images in [-1, 1].
+using BatchFn = std::function<torch::Tensor(int64_t n)>;
+
+/// The scalars one training step produced, in the model's schema order.
+struct StepValues {
+  int count = 0;
+  std::array<float, MetricRow::kMaxValues> values{};
+};
+
+/// A trainable generative model with a latent space.
+class Model {
+ public:
+  virtual ~Model() = default;
+  /// Names of the values train_step reports.
+  virtual const MetricSchema& schema() const = 0;
+  /// One optimisation step; `step` counts steps taken before this one.
+  virtual StepValues train_step(const BatchFn& next_batch, const Params& params, int64_t step) = 0;
+  /// Applies live parameters (learning rates, betas); optimizer state is kept.
+  virtual void set_live(const Params& params) = 0;
+  /// Images in [-1, 1] for latent codes z [N, latent_dim], without gradients.
+  virtual torch::Tensor decode(const torch::Tensor& z) = 0;
+  /// True for models with an encoder (VAE, AE).
+  virtual bool has_encoder() const { return false; }
+  /// Latent means for images in [-1, 1]; only when has_encoder().
+  virtual torch::Tensor encode(const torch::Tensor& images) { return {}; }
+  /// Per-family extras for the snapshot (discriminator scores, KL per dimension).
+  virtual void fill_extras(Snapshot& out) const = 0;
+  /// Mean KL divergence of each latent dimension over the last batch (empty without a KL term).
+  virtual std::vector<float> kl_per_dim() const { return {}; }
+  virtual int latent_dim() const = 0;
+  /// Every parameter, for tests and NaN injection.
+  virtual std::vector<torch::Tensor> parameters() = 0;
+};
+
+/// Builds the model `params` names for images of `channels` x `size` x `size` on `device`.
+std::unique_ptr<Model> make_model(const Params& params, int channels, int size, torch::Device device);
+
+}  // namespace genscope
