@@ -2,6 +2,7 @@
 // scripted screenshot under Xvfb, and bad input.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
@@ -25,8 +26,14 @@ struct RunResult {
   std::string output;
 };
 
+// ctest runs these tests in parallel processes: every file a test writes is named for its process,
+// so two tests never read each other's output.
+std::string per_process(const std::string& stem) {
+  return std::string(GENSCOPE_TEST_TMP) + "/" + stem + "_" + std::to_string(getpid());
+}
+
 RunResult run(const std::string& args) {
-  std::string log = std::string(GENSCOPE_TEST_TMP) + "/e2e_run.log";
+  std::string log = per_process("e2e_run") + ".log";
   std::string cmd = std::string(GENSCOPE_BINARY) + " " + args + " > " + log + " 2>&1";
   int status = std::system(cmd.c_str());
   RunResult r;
@@ -40,7 +47,7 @@ RunResult run(const std::string& args) {
 
 // A small MNIST-format dataset of bright squares, gzipped like Debian's files.
 std::string write_dataset() {
-  std::string dir = std::string(GENSCOPE_TEST_TMP) + "/e2e_data";
+  std::string dir = per_process("e2e_data");
   fs::create_directories(dir);
   IdxArray images{{512, 28, 28}, std::vector<uint8_t>(512 * 784, 0)};
   IdxArray labels{{512}, std::vector<uint8_t>(512, 0)};

@@ -1,4 +1,5 @@
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cmath>
 #include <filesystem>
@@ -189,7 +190,7 @@ namespace {
 
 // Writes the squares dataset as gzipped IDX files (train and t10k) and loads it back.
 std::shared_ptr<const Dataset> idx_dataset() {
-  std::string dir = std::string(GENSCOPE_TEST_TMP) + "/vae_idx";
+  std::string dir = std::string(GENSCOPE_TEST_TMP) + "/vae_idx_" + std::to_string(getpid());  // ctest runs tests in parallel
   std::filesystem::create_directories(dir);
   auto mem = tiny_dataset();
   IdxArray images{{mem->train.count, 28, 28}, mem->train.pixels};
