@@ -1,0 +1,77 @@
+#pragma once
+// AsyncVideoWriter: a worker thread that owns a VideoEncoder. The frame loop hands it frames and
+// never waits on the encoder in real-time mode: when the bounded queue is full the frame is dropped
+// and counted. In lockstep mode (push_blocking) every frame is kept and the caller waits for room.
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "record/video_encoder.h"
+#include "util/result.h"
+
+namespace genscope {
+
+/// One frame handed to the writer: RGBA8 bytes in the layout VideoEncoder::add_frame takes.
+struct VideoFrame {
+  std::vector<uint8_t> rgba;
+  bool bottom_up = false;  // rows in glReadPixels order
+};
+
+class AsyncVideoWriter {
+ public:
+  /// Opens the encoder (errors as VideoEncoder::open) and starts the worker. `queue_frames` bounds
+  /// the frames waiting for the encoder.
+  static Result<std::unique_ptr<AsyncVideoWriter>> open(const std::string& path,
+                                                        const VideoSettings& settings,
+                                                        int queue_frames = 8);
+  /// finish()es.
+  ~AsyncVideoWriter();
+
+  /// Real time: queues the frame, or drops it (returns false, dropped() grows) when the queue is
+  /// full or the writer failed. Never blocks on encoding.
+  bool push(VideoFrame frame);
+  /// Lockstep: waits until there is room, then queues. Returns false only after a failure.
+  bool push_blocking(VideoFrame frame);
+  /// Encodes what is queued, closes the file and joins the worker. Returns the first error seen
+  /// (a write failure on the worker is reported here and by error()). Idempotent.
+  Status finish();
+
+  int64_t frames_written() const;  // encoded so far
+  int64_t dropped() const;         // refused by push() because the queue was full
+  int64_t bytes_written() const;
+  int queued() const;
+  bool failed() const;             // the worker hit an error; error() says which
+  std::string error() const;
+  const std::string& path() const;
+  const VideoSettings& settings() const;
+
+ private:
+  AsyncVideoWriter(std::unique_ptr<VideoEncoder> encoder, const VideoSettings& input,
+                   int queue_frames);
+  void run();
+  void set_error(const std::string& message);  // keeps the first; caller holds mutex_
+
+  std::unique_ptr<VideoEncoder> encoder_;
+  const VideoSettings input_;  // as requested (uncropped): the layout of VideoFrame::rgba
+  const int capacity_;
+  mutable std::mutex mutex_;
+  std::condition_variable wake_worker_;
+  std::condition_variable room_;
+  std::deque<VideoFrame> queue_;
+  bool closing_ = false;
+  bool finished_ = false;
+  std::string error_;
+  std::atomic<int64_t> written_{0};
+  std::atomic<int64_t> dropped_{0};
+  std::atomic<int64_t> bytes_{0};
+  Status finish_status_;
+  std::thread worker_;
+};
+
+}  // namespace genscope

@@ -1,0 +1,274 @@
+#include "record/video_encoder.h"
+
+#include <sys/stat.h>
+
+extern "C" {
+#include <libavcodec/avcodec.h>
+#include <libavformat/avformat.h>
+#include <libavutil/error.h>
+#include <libavutil/log.h>
+#include <libavutil/opt.h>
+#include <libswscale/swscale.h>
+}
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <cstdlib>
+#include <mutex>
+
+namespace genscope {
+
+namespace {
+
+std::string av_error_string(int code) {
+  char buffer[AV_ERROR_MAX_STRING_SIZE] = {};
+  av_strerror(code, buffer, sizeof(buffer));
+  return buffer;
+}
+
+bool has_mp4_extension(const std::string& path) {
+  const size_t slash = path.find_last_of('/');
+  const size_t dot = path.find_last_of('.');
+  if (dot == std::string::npos || (slash != std::string::npos && dot < slash)) return false;
+  std::string ext = path.substr(dot + 1);
+  std::transform(ext.begin(), ext.end(), ext.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return ext == "mp4";
+}
+
+// libx264 reports its settings and statistics at info level; keep the terminal quiet unless the
+// application chose a log level itself.
+void quiet_libav_once() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    if (av_log_get_level() == AV_LOG_INFO) av_log_set_level(AV_LOG_WARNING);
+  });
+}
+
+}  // namespace
+
+struct VideoEncoder::Impl {
+  std::string path;
+  VideoSettings settings;  // even-cropped size
+  int input_width = 0;     // width of the caller's RGBA rows (stride 0 = input_width * 4)
+  AVFormatContext* format = nullptr;
+  AVCodecContext* codec = nullptr;
+  AVStream* stream = nullptr;
+  SwsContext* sws = nullptr;
+  AVFrame* frame = nullptr;
+  AVPacket* packet = nullptr;
+  bool header_written = false;
+  bool finished = false;
+  std::string error;  // first error; later calls repeat it
+  int64_t frames = 0;
+  int64_t bytes = 0;
+
+  ~Impl() { release(); }
+
+  Error fail(const std::string& what) {
+    if (error.empty()) error = "video " + path + ": " + what;
+    return Error{error};
+  }
+  Error fail(const std::string& what, int code) {
+    return fail(what + ": " + av_error_string(code));
+  }
+
+  void update_bytes() {
+    if (format != nullptr && format->pb != nullptr) bytes = std::max(bytes, avio_tell(format->pb));
+  }
+
+  // Pushes buffered bytes to the file and reports a failed write (e.g. a full disk).
+  Status flush_io() {
+    if (format == nullptr || format->pb == nullptr) return {};
+    avio_flush(format->pb);
+    update_bytes();
+    if (format->pb->error < 0) return fail("write failed", format->pb->error);
+    return {};
+  }
+
+  // Sends `input` (nullptr drains) to the encoder and writes every packet it returns.
+  Status encode(AVFrame* input) {
+    int rc = avcodec_send_frame(codec, input);
+    if (rc < 0) return fail("encoding failed", rc);
+    bool wrote = false;
+    while (true) {
+      rc = avcodec_receive_packet(codec, packet);
+      if (rc == AVERROR(EAGAIN) || rc == AVERROR_EOF) break;
+      if (rc < 0) return fail("encoding failed", rc);
+      av_packet_rescale_ts(packet, codec->time_base, stream->time_base);
+      packet->stream_index = stream->index;
+      rc = av_interleaved_write_frame(format, packet);  // takes the packet's reference
+      if (rc < 0) return fail("write failed", rc);
+      wrote = true;
+    }
+    if (wrote) return flush_io();
+    return {};
+  }
+
+  void release() {
+    if (format != nullptr && format->pb != nullptr) avio_closep(&format->pb);
+    avformat_free_context(format);
+    format = nullptr;
+    avcodec_free_context(&codec);
+    sws_freeContext(sws);
+    sws = nullptr;
+    av_frame_free(&frame);
+    av_packet_free(&packet);
+  }
+};
+
+Result<std::unique_ptr<VideoEncoder>> VideoEncoder::open(const std::string& path,
+                                                         const VideoSettings& requested) {
+  const std::string where = "video " + path + ": ";
+  if (!has_mp4_extension(path)) return Error{where + "unsupported extension (use .mp4)"};
+  if (requested.width < 2 || requested.height < 2) {
+    return Error{where + "invalid frame size " + std::to_string(requested.width) + "x" +
+                 std::to_string(requested.height) + " (at least 2x2)"};
+  }
+  if (requested.fps < 1 || requested.fps > 240) {
+    return Error{where + "invalid fps " + std::to_string(requested.fps) + " (1..240)"};
+  }
+  if (requested.crf < 0 || requested.crf > 51) {
+    return Error{where + "invalid crf " + std::to_string(requested.crf) + " (0..51)"};
+  }
+  if (requested.keyframe_interval < 0) {
+    return Error{where + "invalid keyframe interval " +
+                 std::to_string(requested.keyframe_interval)};
+  }
+  quiet_libav_once();
+
+  auto impl = std::make_unique<Impl>();
+  impl->path = path;
+  impl->input_width = requested.width;
+  impl->settings = requested;
+  impl->settings.width = requested.width & ~1;
+  impl->settings.height = requested.height & ~1;
+  if (impl->settings.keyframe_interval == 0) impl->settings.keyframe_interval = requested.fps;
+  const VideoSettings& s = impl->settings;
+
+  const AVCodec* codec = avcodec_find_encoder_by_name("libx264");
+  if (codec == nullptr) return impl->fail("the libx264 encoder is not available in this FFmpeg");
+
+  int rc = avformat_alloc_output_context2(&impl->format, nullptr, "mp4", path.c_str());
+  if (rc < 0 || impl->format == nullptr) return impl->fail("cannot create the MP4 muxer", rc);
+
+  impl->codec = avcodec_alloc_context3(codec);
+  impl->frame = av_frame_alloc();
+  impl->packet = av_packet_alloc();
+  if (impl->codec == nullptr || impl->frame == nullptr || impl->packet == nullptr) {
+    return impl->fail("out of memory");
+  }
+  AVCodecContext* c = impl->codec;
+  c->width = s.width;
+  c->height = s.height;
+  c->pix_fmt = AV_PIX_FMT_YUV420P;
+  c->time_base = AVRational{1, s.fps};
+  c->framerate = AVRational{s.fps, 1};
+  c->gop_size = s.keyframe_interval;
+  c->keyint_min = s.keyframe_interval;
+  c->max_b_frames = 0;  // lowest latency; every packet is in display order
+  c->color_range = AVCOL_RANGE_MPEG;
+  c->colorspace = AVCOL_SPC_SMPTE170M;  // what sws_scale's default (BT.601) conversion produces
+  c->color_primaries = AVCOL_PRI_SMPTE170M;
+  c->color_trc = AVCOL_TRC_SMPTE170M;
+  if (impl->format->oformat->flags & AVFMT_GLOBALHEADER) c->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
+  if ((rc = av_opt_set(c->priv_data, "preset", s.preset.c_str(), 0)) < 0 ||
+      (rc = av_opt_set(c->priv_data, "crf", std::to_string(s.crf).c_str(), 0)) < 0 ||
+      // No scene-cut keyframes: keyframes (and so fragments) come exactly every GOP.
+      (rc = av_opt_set(c->priv_data, "sc_threshold", "0", 0)) < 0) {
+    return impl->fail("cannot set x264 options", rc);
+  }
+  if ((rc = avcodec_open2(c, codec, nullptr)) < 0) {
+    return impl->fail("cannot open the libx264 encoder (preset '" + s.preset + "')", rc);
+  }
+
+  impl->stream = avformat_new_stream(impl->format, nullptr);
+  if (impl->stream == nullptr) return impl->fail("out of memory");
+  impl->stream->time_base = c->time_base;
+  impl->stream->avg_frame_rate = c->framerate;
+  if ((rc = avcodec_parameters_from_context(impl->stream->codecpar, c)) < 0) {
+    return impl->fail("cannot configure the stream", rc);
+  }
+
+  impl->frame->format = c->pix_fmt;
+  impl->frame->width = c->width;
+  impl->frame->height = c->height;
+  if ((rc = av_frame_get_buffer(impl->frame, 0)) < 0) return impl->fail("out of memory", rc);
+  impl->sws = sws_getContext(s.width, s.height, AV_PIX_FMT_RGBA, s.width, s.height,
+                             AV_PIX_FMT_YUV420P, SWS_BILINEAR, nullptr, nullptr, nullptr);
+  if (impl->sws == nullptr) return impl->fail("cannot create the RGBA to YUV converter");
+
+  if ((rc = avio_open(&impl->format->pb, path.c_str(), AVIO_FLAG_WRITE)) < 0) {
+    return impl->fail("cannot open for writing", rc);
+  }
+  AVDictionary* options = nullptr;
+  av_dict_set(&options, "movflags", "frag_keyframe+empty_moov+default_base_moof", 0);
+  rc = avformat_write_header(impl->format, &options);
+  av_dict_free(&options);
+  Status header = rc < 0 ? Status(impl->fail("cannot write the MP4 header", rc)) : impl->flush_io();
+  if (!header) {
+    // Leave no unplayable stub behind (a regular file only: never remove a device or a link).
+    impl->release();
+    struct stat info;
+    if (lstat(path.c_str(), &info) == 0 && S_ISREG(info.st_mode)) std::remove(path.c_str());
+    return Error{header.error()};
+  }
+  impl->header_written = true;
+
+  return std::unique_ptr<VideoEncoder>(new VideoEncoder(std::move(impl)));
+}
+
+VideoEncoder::VideoEncoder(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+VideoEncoder::~VideoEncoder() { finish(); }
+
+Status VideoEncoder::add_frame(const uint8_t* rgba, int stride_bytes) {
+  Impl& m = *impl_;
+  // Misuse is reported without failing the recording; write errors stick.
+  if (m.finished) return Error{"video " + m.path + ": add_frame after finish"};
+  if (!m.error.empty()) return Error{m.error};
+  if (rgba == nullptr) return Error{"video " + m.path + ": add_frame without pixels"};
+  if (stride_bytes == 0) stride_bytes = m.input_width * 4;
+  if (std::abs(stride_bytes) < m.settings.width * 4) {
+    return Error{"video " + m.path + ": row stride " + std::to_string(stride_bytes) +
+                 " is shorter than a row"};
+  }
+  int rc = av_frame_make_writable(m.frame);
+  if (rc < 0) return m.fail("out of memory", rc);
+  // A negative stride walks up through memory: `rgba` is the top row as displayed.
+  const uint8_t* const src[4] = {rgba, nullptr, nullptr, nullptr};
+  const int src_stride[4] = {stride_bytes, 0, 0, 0};
+  sws_scale(m.sws, src, src_stride, 0, m.settings.height, m.frame->data, m.frame->linesize);
+  m.frame->pts = m.frames;
+  Status status = m.encode(m.frame);
+  if (status) ++m.frames;
+  return status;
+}
+
+Status VideoEncoder::finish() {
+  Impl& m = *impl_;
+  if (m.finished) return m.error.empty() ? Status() : Status(Error{m.error});
+  m.finished = true;
+  if (m.error.empty()) m.encode(nullptr);
+  if (m.header_written) {
+    // Written even after an error, so the fragments already on disk stay a valid file.
+    const int rc = av_write_trailer(m.format);
+    if (rc < 0) m.fail("cannot write the MP4 trailer", rc);
+    m.flush_io();
+  }
+  if (m.format != nullptr && m.format->pb != nullptr) {
+    m.update_bytes();
+    const int rc = avio_closep(&m.format->pb);
+    if (rc < 0) m.fail("cannot close the file", rc);
+  }
+  m.release();
+  return m.error.empty() ? Status() : Status(Error{m.error});
+}
+
+int64_t VideoEncoder::frames() const { return impl_->frames; }
+int64_t VideoEncoder::bytes_written() const { return impl_->bytes; }
+const std::string& VideoEncoder::path() const { return impl_->path; }
+const VideoSettings& VideoEncoder::settings() const { return impl_->settings; }
+
+}  // namespace genscope
