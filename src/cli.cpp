@@ -23,6 +23,7 @@ bool take_value(const std::vector<std::string>& args, size_t& i, const std::stri
 
 Result<CliOptions> parse_cli(const std::vector<std::string>& args) {
   CliOptions o;
+  o.record_settings.steps_per_frame = 10;  // --record makes a lockstep timelapse by default
   for (size_t i = 0; i < args.size(); ++i) {
     std::string arg = args[i];
     if (arg.rfind("--", 0) != 0) return Error{"unexpected argument '" + arg + "' (see --help)"};
@@ -82,6 +83,32 @@ Result<CliOptions> parse_cli(const std::vector<std::string>& args) {
           o.window_height = h;
         }
       }
+    } else if (flag == "--record") {
+      if ((status = value(text))) {
+        o.record = true;
+        o.record_settings.path = text;
+      }
+    } else if (flag == "--record-frames") {
+      if ((status = number(1, 1e9, d))) o.record_settings.max_frames = static_cast<int64_t>(d);
+    } else if (flag == "--record-seconds") {
+      if ((status = number(0.1, 86400, d))) o.record_settings.max_seconds = d;
+    } else if (flag == "--record-fps") {
+      if ((status = number(1, 120, d))) o.record_settings.fps = static_cast<int>(d);
+    } else if (flag == "--record-crf") {
+      if ((status = number(0, 51, d))) o.record_settings.crf = static_cast<int>(d);
+    } else if (flag == "--record-scale") {
+      if ((status = number(0.25, 1, d))) o.record_settings.scale = static_cast<float>(d);
+    } else if (flag == "--record-steps-per-frame") {
+      if ((status = number(0, 100000, d))) o.record_settings.steps_per_frame = static_cast<int>(d);
+    } else if (flag == "--record-region") {
+      if ((status = value(text))) {
+        auto region = parse_record_region(text);
+        if (region) {
+          o.record_settings.region = *region;
+        } else {
+          status = Error{"--record-region: " + region.error()};
+        }
+      }
     } else if (flag == "--config") {
       if ((status = value(text))) status = load_config(text, o.params);
     } else if (const ParamSpec* spec = find_param(flag.substr(2))) {
@@ -93,6 +120,9 @@ Result<CliOptions> parse_cli(const std::vector<std::string>& args) {
       status = Error{"unknown flag " + flag + " (see --help)"};
     }
     if (!status) return Error{status.error()};
+  }
+  if (o.record) {
+    if (auto s = o.record_settings.validate(); !s) return Error{"--record: " + s.error()};
   }
   return o;
 }
@@ -108,6 +138,17 @@ std::string cli_help() {
          "                          that show training samples, then exit (F12 saves one anytime)\n"
          "  --screenshot-step N     with --screenshot: wait until training reached step N\n"
          "  --window-size WxH       window size (default 1280x720)\n"
+         "  --record PATH           record the window to PATH (.mp4 or .gif) from the start; with\n"
+         "                          --headless, render offscreen (no display needed). Finished on\n"
+         "                          exit, Ctrl+C or when a limit below is reached\n"
+         "  --record-frames N       stop recording (and exit) after N frames\n"
+         "  --record-seconds S      stop recording (and exit) after S seconds of video\n"
+         "  --record-steps-per-frame N  lockstep timelapse: N training steps per frame (default\n"
+         "                          10); 0 records in real time at --record-fps\n"
+         "  --record-fps F          video frame rate (default 30)\n"
+         "  --record-crf Q          H.264 quality 0..51, lower is better (default 20)\n"
+         "  --record-scale X        video size = region size * X, 0.25..1 (default 1)\n"
+         "  --record-region R       window, samples or plots (default window)\n"
          "  --config FILE           read 'key = value' lines; later flags override them\n"
          "  --print-config          print every parameter as a config file and exit\n\n"
          "parameters (live ones apply while training; (reset) ones on Reset):\n";

@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "record/record_settings.h"
 #include "train/params.h"
 
 namespace genscope {
@@ -20,6 +21,8 @@ struct CliOptions {
   long long screenshot_step = 0; // --screenshot-step: wait until training reached this step
   int window_width = 1280, window_height = 720;
   double seconds = 0.0;          // --seconds: benchmark phase length
+  bool record = false;           // --record PATH given
+  RecordSettings record_settings;  // --record and --record-* (lockstep 10 steps/frame by default)
 };
 
 /// Parses argv; errors name the flag and the value ("--lr-g: 'abc' is not a number").

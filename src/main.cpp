@@ -3,7 +3,11 @@
 #include <string>
 #include <vector>
 
+#include <algorithm>
+#include <memory>
+
 #include "app/app.h"
+#include "app/offscreen_recorder.h"
 #include "cli.h"
 #include "train/runtime.h"
 #include "train/trainer.h"
@@ -30,7 +34,34 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "genscope: --headless needs --steps N\n");
       return 2;
     }
-    auto status = genscope::run_headless(cli->params, cli->steps, cli->out_dir);
+    std::unique_ptr<genscope::OffscreenRecorder> recorder;
+    genscope::HeadlessObserver observer;
+    if (cli->record) {
+      auto created = genscope::OffscreenRecorder::create(cli->record_settings, cli->window_width,
+                                                         cli->window_height);
+      if (!created) {
+        std::fprintf(stderr, "genscope: %s\n", created.error().c_str());
+        return 1;
+      }
+      recorder = std::move(*created);
+      observer.every = std::max(1, cli->record_settings.steps_per_frame);
+      if (cli->record_settings.steps_per_frame <= 0) observer.every = 10;
+      observer.on_snapshot = [&](const genscope::Snapshot& snap,
+                                 const std::vector<genscope::MetricRow>& rows) {
+        return recorder->frame(snap, rows);
+      };
+    }
+    auto status = genscope::run_headless(cli->params, cli->steps, cli->out_dir, observer);
+    if (recorder) {
+      // Finish the video even when training stopped early (Ctrl+C, an error): it plays.
+      auto finished = recorder->finish();
+      if (!finished) {
+        std::fprintf(stderr, "genscope: %s\n", finished.error().c_str());
+        if (status) return 1;
+      } else {
+        std::printf("%s\n", recorder->summary().c_str());
+      }
+    }
     if (!status) {
       std::fprintf(stderr, "genscope: %s\n", status.error().c_str());
       return 1;
@@ -47,6 +78,13 @@ int main(int argc, char** argv) {
   options.screenshot_path = cli->screenshot_path;
   options.screenshot_frames = cli->screenshot_frames;
   options.screenshot_step = cli->screenshot_step;
+  options.record = cli->record_settings;
+  options.record_at_start = cli->record;
+  options.exit_after_record = cli->record && cli->record_settings.frame_limit() > 0;
+  // A lockstep recording starts from step 0: the trainer waits for the App's step commands.
+  if (cli->record && cli->record_settings.lockstep()) {
+    link.commands.push(genscope::Command::of(genscope::Command::Kind::kPause));
+  }
   genscope::App app(link, options);
   genscope::Trainer trainer(link, cli->params);
   trainer.start();

@@ -11,8 +11,10 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
+#include <future>
 #include <thread>
 
+#include "app/recorder.h"
 #include "gui/gui.h"
 #include "gui/panels/panels.h"
 #include "gui/view.h"
@@ -31,6 +33,7 @@ constexpr int kFramesAfterInput = 3;
 // Set from GLFW callbacks (main thread) and the trainer's publish hook (trainer thread).
 std::atomic<int> g_input_frames{kFramesAfterInput};
 std::atomic<bool> g_screenshot_key{false};
+std::atomic<bool> g_record_key{false};
 std::atomic<bool> g_window_open{false};  // glfwPostEmptyEvent is only valid while GLFW lives
 
 void on_input() { g_input_frames.store(kFramesAfterInput); }
@@ -43,6 +46,7 @@ void focus_cb(GLFWwindow*, int) { on_input(); }
 void key_cb(GLFWwindow*, int key, int, int action, int) {
   on_input();
   if (key == GLFW_KEY_F12 && action == GLFW_PRESS) g_screenshot_key.store(true);
+  if (key == GLFW_KEY_R && action == GLFW_PRESS) g_record_key.store(true);
 }
 
 std::string timestamped_screenshot_name() {
@@ -52,7 +56,30 @@ std::string timestamped_screenshot_name() {
   return buf;
 }
 
+// The framebuffer rectangle (GL coordinates) of a panel rectangle in window coordinates.
+PixelRect to_pixels(const UiRect& r, ImVec2 display, int fb_w, int fb_h) {
+  const float sx = display.x > 0 ? fb_w / display.x : 1.0f, sy = display.y > 0 ? fb_h / display.y : 1.0f;
+  int x0 = std::clamp(int(std::lround(r.x0 * sx)), 0, fb_w);
+  int x1 = std::clamp(int(std::lround(r.x1 * sx)), 0, fb_w);
+  int y0 = std::clamp(int(std::lround(r.y0 * sy)), 0, fb_h);
+  int y1 = std::clamp(int(std::lround(r.y1 * sy)), 0, fb_h);
+  return PixelRect{x0, fb_h - y1, x1 - x0, y1 - y0};
+}
+
 }  // namespace
+
+/// Lockstep recording: the App steps the trainer N steps at a time and records one frame at each
+/// step it reaches, so a run with the same seed and settings gives the same frames.
+struct LockstepDriver {
+  int64_t target = -1;         // record the first paused frame whose step reaches this
+  int64_t last_recorded = -1;
+  Clock::time_point sent{};
+  /// True when the snapshot shows a state to record: paused at the target with its samples.
+  bool ready(const Snapshot& s) const {
+    return s.running && s.paused && s.steps_left == 0 && s.samples_step == s.step &&
+           s.step >= target && s.step != last_recorded;
+  }
+};
 
 App::App(TrainerLink& link, AppOptions options) : link_(link), options_(std::move(options)) {
   link_.snapshots.set_on_publish([] {
@@ -94,13 +121,24 @@ int App::run() {
     uint64_t fps_frames = 0;
     auto last_frame = start - std::chrono::seconds(1);
     bool dirty = true;
+    Recorder recorder;
+    LockstepDriver lockstep;
+    bool record_pending = options_.record_at_start;
+    view.recorder().settings = options_.record;
+    view.recorder().path_buffer = options_.record.path;
+    view.recorder().lockstep = options_.record.lockstep();
+    if (options_.record.lockstep()) view.recorder().lockstep_steps = options_.record.steps_per_frame;
+    std::future<Status> history_export;
+    const auto now_s = [&] { return std::chrono::duration<double>(Clock::now() - start).count(); };
 
     while (!(*window)->should_close() && !interrupted()) {
       if (options_.run_seconds > 0 &&
           std::chrono::duration<double>(Clock::now() - start).count() >= options_.run_seconds) {
         break;
       }
-      bool wait = !dirty && !options_.continuous && g_input_frames.load() <= 0;
+      // Real-time recording needs a frame at every tick of its fps.
+      const bool realtime_recording = recorder.active() && !recorder.settings().lockstep();
+      bool wait = !dirty && !options_.continuous && !realtime_recording && g_input_frames.load() <= 0;
       if (wait) {
         glfwWaitEventsTimeout(0.5);
       } else {
@@ -111,7 +149,9 @@ int App::run() {
         continue;
       }
       // Cap the frame rate; sleeping here only delays drawing, never training.
-      auto min_interval = std::chrono::duration<double>(1.0 / options_.max_fps);
+      const double max_fps =
+          realtime_recording ? std::max(options_.max_fps, double(recorder.settings().fps)) : options_.max_fps;
+      auto min_interval = std::chrono::duration<double>(1.0 / max_fps);
       auto since = Clock::now() - last_frame;
       if (since < min_interval) std::this_thread::sleep_for(min_interval - since);
 
@@ -125,16 +165,130 @@ int App::run() {
 
       int fb_w = 0, fb_h = 0;
       (*window)->framebuffer_size(fb_w, fb_h);
+      view.recorder().status = recorder.status(now_s());
       gui.begin_frame();
       ImVec2 display = ImGui::GetIO().DisplaySize;
+      if (g_record_key.exchange(false) && !ImGui::GetIO().WantTextInput) {
+        view.recorder().toggle_requested = true;
+        panels.status.open_record_tab = true;
+      }
       panels.draw(view, display);
+      const ImDrawList* indicator = draw_rec_indicator(view, display);
       if (view.take_redraw_request()) dirty = true;  // an animation wants the next frame
       glViewport(0, 0, fb_w, fb_h);
       glClearColor(0.05f, 0.05f, 0.06f, 1.0f);
       glClear(GL_COLOR_BUFFER_BIT);
-      gui.end_frame();
+      gui.end_frame(indicator);  // everything but the REC indicator
 
       const Snapshot& snap = view.snapshot();
+      RecorderUi& rec_ui = view.recorder();
+      // Start or stop recording (panel button, R key, --record).
+      if (record_pending && snap.running && !snap.samples.empty()) {
+        record_pending = false;
+        rec_ui.toggle_requested = !recorder.active();
+      }
+      if (rec_ui.toggle_requested) {
+        rec_ui.toggle_requested = false;
+        if (recorder.active()) {
+          Status stopped = recorder.stop();
+          rec_ui.message = recorder.last_summary();
+          rec_ui.message_is_error = !stopped.ok();
+          view.notify(rec_ui.message);
+        } else {
+          RecordSettings settings = rec_ui.settings;
+          settings.path = rec_ui.path_buffer;
+          settings.steps_per_frame = rec_ui.lockstep ? rec_ui.lockstep_steps : 0;
+          UiRect area = view.panel_rect(settings.region);
+          if (area.empty()) area = view.panel_rect(RecordRegion::kWindow);
+          Status started = recorder.start(settings, to_pixels(area, display, fb_w, fb_h), now_s());
+          rec_ui.message = started ? "recording to " + settings.path : started.error();
+          rec_ui.message_is_error = !started.ok();
+          if (!started) view.notify(started.error());
+          if (!started && options_.exit_after_record) {
+            std::fprintf(stderr, "genscope: %s\n", started.error().c_str());
+            exit_code = 1;
+            (*window)->request_close();
+          }
+          if (started && settings.lockstep()) {
+            lockstep = LockstepDriver{};
+            view.send(Command::of(Command::Kind::kPause));
+          }
+        }
+      }
+      // Capture this frame (before the REC indicator is drawn over it).
+      if (recorder.active()) {
+        const RecordSettings& rs = recorder.settings();
+        UiRect area = view.panel_rect(rs.region);
+        if (area.empty()) area = view.panel_rect(RecordRegion::kWindow);
+        const PixelRect region = to_pixels(area, display, fb_w, fb_h);
+        if (rs.lockstep()) {
+          if (lockstep.ready(snap)) {
+            if (snap.step < lockstep.last_recorded) lockstep = LockstepDriver{};  // a reset
+            recorder.capture(0, region, snap.step, 1, now_s());
+            lockstep.last_recorded = snap.step;
+            lockstep.target = snap.step + rs.steps_per_frame;
+            if (!recorder.reached_limit()) {
+              view.send(Command::of(Command::Kind::kStep, rs.steps_per_frame));
+              lockstep.sent = Clock::now();
+            }
+          } else if (snap.running && snap.paused && snap.steps_left == 0 &&
+                     snap.step < lockstep.target &&
+                     snap.message_level != MessageLevel::kError &&
+                     Clock::now() - lockstep.sent > std::chrono::seconds(2)) {
+            // Paused short of the target (someone pressed Pause or Reset): step on.
+            if (snap.step < lockstep.last_recorded) lockstep = LockstepDriver{};
+            view.send(Command::of(Command::Kind::kStep,
+                                  std::max<int64_t>(1, lockstep.target - snap.step)));
+            lockstep.sent = Clock::now();
+          }
+        } else if (int due = recorder.frames_due(now_s()); due > 0 && snap.running) {
+          recorder.capture(0, region, snap.step, due, now_s());
+        }
+        recorder.poll();
+        if (!recorder.error().empty() || recorder.reached_limit() ||
+            (rs.lockstep() && snap.message_level == MessageLevel::kError && snap.paused)) {
+          Status stopped = recorder.stop();
+          rec_ui.message = recorder.last_summary();
+          rec_ui.message_is_error = !stopped.ok();
+          view.notify(rec_ui.message);
+          if (options_.exit_after_record) {
+            if (!stopped) {
+              std::fprintf(stderr, "genscope: %s\n", stopped.error().c_str());
+              exit_code = 1;
+            }
+            (*window)->request_close();
+          }
+        }
+      }
+      // Export the sample history on a worker thread.
+      HistoryUi& hist = view.history();
+      if (hist.export_requested && !hist.exporting) {
+        hist.export_requested = false;
+        hist.exporting = true;
+        hist.message = "exporting " + hist.export_path + "...";
+        hist.message_is_error = false;
+        auto frames = std::make_shared<std::vector<ImageRGBA>>();
+        for (const HistoryEntry& e : hist.history.entries()) frames->push_back(e.samples);
+        std::string path = hist.export_path;
+        int fps = hist.export_fps;
+        history_export = std::async(std::launch::async, [frames, path, fps] {
+          std::vector<const ImageRGBA*> list;
+          for (const ImageRGBA& f : *frames) list.push_back(&f);
+          const int scale = list.empty() ? 1 : std::max(1, 480 / std::max(1, list[0]->width));
+          return write_frames(path, list, fps, scale);
+        });
+      }
+      if (hist.exporting &&
+          history_export.wait_for(std::chrono::seconds(0)) == std::future_status::ready) {
+        Status done = history_export.get();
+        hist.exporting = false;
+        hist.message = done ? strformat("wrote %zu grids to %s", hist.history.size(),
+                                        hist.export_path.c_str())
+                            : done.error();
+        hist.message_is_error = !done.ok();
+        view.notify(hist.message);
+      }
+      if (hist.exporting) dirty = true;
       if (snap.running && snap.step > 0 && first_step < 0) {
         first_step = snap.step;
         first_step_time = Clock::now();
@@ -165,6 +319,7 @@ int App::run() {
           (*window)->request_close();
         }
       }
+      gui.render_held_back();  // the REC indicator, after capture and screenshots
       (*window)->swap_buffers();
 
       double ms = std::chrono::duration<double, std::milli>(Clock::now() - frame_start).count();
@@ -187,6 +342,20 @@ int App::run() {
       report_.frames = fs.frames;
     }
     report_.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    // Closing the window or Ctrl+C while recording finalises the file.
+    if (recorder.active()) {
+      report_.recording = recorder.status(now_s());
+      Status stopped = recorder.stop();
+      if (!stopped) {
+        std::fprintf(stderr, "genscope: %s\n", stopped.error().c_str());
+        if (options_.exit_after_record) exit_code = 1;
+      }
+    }
+    report_.recording_summary = recorder.last_summary();
+    if (!report_.recording_summary.empty() && recorder.error().empty()) {
+      std::printf("%s\n", report_.recording_summary.c_str());
+    }
+    if (history_export.valid()) history_export.wait();
   }
   g_window_open.store(false);
   return exit_code;

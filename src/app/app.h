@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "app/window.h"
+#include "record/record_settings.h"
 #include "train/metric_stream.h"
 
 namespace genscope {
@@ -19,6 +20,9 @@ struct AppOptions {
   double max_fps = 60.0;
   double run_seconds = 0.0;     // > 0: close after this long (benchmarks)
   bool continuous = false;      // redraw every frame even when nothing changed (benchmarks)
+  RecordSettings record;        // the Recorder's settings (the panel edits them)
+  bool record_at_start = false; // --record: start recording once training shows samples
+  bool exit_after_record = false;  // close the window when that recording ends (frame limit)
 };
 
 /// Frame-time figures the App measured, for benchmarks.
@@ -28,6 +32,8 @@ struct AppReport {
   std::vector<double> frame_ms;  // CPU time of each frame
   int64_t steps_during_run = 0;  // training steps between the first and last snapshot seen
   double steps_seconds = 0.0;    // time between those snapshots
+  RecordingStatus recording;     // the last recording's final status
+  std::string recording_summary; // "recorded N frames to PATH (size)" or its error
 };
 
 /// Runs the window against a trainer's link until the window closes.

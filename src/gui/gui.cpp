@@ -4,9 +4,32 @@
 #include <imgui_impl_glfw.h>
 #include <imgui_impl_opengl3.h>
 
-namespace genscope {
+#include <vector>
 
-Gui::Gui(GLFWwindow* window) : context_(ImGui::CreateContext()) {
+namespace genscope {
+namespace {
+
+// Renders the lists of `data` for which `keep` is true.
+template <typename Keep>
+void render_lists(ImDrawData* data, Keep keep) {
+  std::vector<ImDrawList*> lists;
+  ImDrawData part = *data;
+  part.TotalIdxCount = part.TotalVtxCount = 0;
+  for (int i = 0; i < data->CmdListsCount; ++i) {
+    if (!keep(data->CmdLists[i])) continue;
+    lists.push_back(data->CmdLists[i]);
+    part.TotalIdxCount += data->CmdLists[i]->IdxBuffer.Size;
+    part.TotalVtxCount += data->CmdLists[i]->VtxBuffer.Size;
+  }
+  if (lists.empty()) return;
+  part.CmdLists = lists.data();
+  part.CmdListsCount = int(lists.size());
+  ImGui_ImplOpenGL3_RenderDrawData(&part);
+}
+
+}  // namespace
+
+Gui::Gui(GLFWwindow* window) : context_(ImGui::CreateContext()), has_window_(true) {
   ImGuiIO& io = ImGui::GetIO();
   io.IniFilename = nullptr;  // a fixed layout: the same window always looks the same
   apply_style();
@@ -14,9 +37,18 @@ Gui::Gui(GLFWwindow* window) : context_(ImGui::CreateContext()) {
   ImGui_ImplOpenGL3_Init("#version 330 core");
 }
 
+Gui::Gui() : context_(ImGui::CreateContext()), has_window_(false) {
+  ImGuiIO& io = ImGui::GetIO();
+  io.IniFilename = nullptr;
+  io.LogFilename = nullptr;
+  io.MousePos = ImVec2(-1e6f, -1e6f);  // no mouse: nothing hovers
+  apply_style();
+  ImGui_ImplOpenGL3_Init("#version 330 core");
+}
+
 Gui::~Gui() {
   ImGui_ImplOpenGL3_Shutdown();
-  ImGui_ImplGlfw_Shutdown();
+  if (has_window_) ImGui_ImplGlfw_Shutdown();
   ImGui::DestroyContext(context_);
 }
 
@@ -26,9 +58,31 @@ void Gui::begin_frame() {
   ImGui::NewFrame();
 }
 
-void Gui::end_frame() {
+void Gui::begin_frame(int width, int height, float dt) {
+  ImGui_ImplOpenGL3_NewFrame();
+  ImGuiIO& io = ImGui::GetIO();
+  io.DisplaySize = ImVec2(float(width), float(height));
+  io.DisplayFramebufferScale = ImVec2(1.0f, 1.0f);
+  io.DeltaTime = dt > 0.0f ? dt : 1.0f / 60.0f;
+  ImGui::NewFrame();
+}
+
+void Gui::end_frame(const ImDrawList* held_back) {
   ImGui::Render();
-  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+  held_back_ = held_back;
+  ImDrawData* data = ImGui::GetDrawData();
+  if (!held_back) {
+    ImGui_ImplOpenGL3_RenderDrawData(data);
+    return;
+  }
+  render_lists(data, [&](const ImDrawList* l) { return l != held_back; });
+}
+
+void Gui::render_held_back() {
+  if (!held_back_) return;
+  const ImDrawList* held = held_back_;
+  held_back_ = nullptr;
+  render_lists(ImGui::GetDrawData(), [&](const ImDrawList* l) { return l == held; });
 }
 
 void apply_style() {

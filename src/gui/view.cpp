@@ -4,12 +4,25 @@
 
 namespace genscope {
 
+const Texture& View::history_texture(std::size_t index) {
+  const SampleHistory& h = history_.history;
+  if (index >= h.size()) return history_texture_;
+  const HistoryEntry& e = h.at(index);
+  if (e.step != history_texture_step_ || h.size() != history_texture_size_) {
+    history_texture_.upload_rgba(e.samples.width, e.samples.height, e.samples.pixels.data());
+    history_texture_step_ = e.step;
+    history_texture_size_ = h.size();
+  }
+  return history_texture_;
+}
+
 void View::update_snapshot(const Snapshot& snapshot) {
   snapshot_ = &snapshot;
   if (!snapshot.samples.empty() && snapshot.samples_version != samples_version_) {
     samples_.upload_rgba(snapshot.samples.width, snapshot.samples.height,
                          snapshot.samples.pixels.data());
     samples_version_ = snapshot.samples_version;
+    history_.history.offer(snapshot.samples_step, snapshot.wall_s, snapshot.samples);
   }
   if (!snapshot.real.empty() && snapshot.real_version != real_version_) {
     real_.upload_rgba(snapshot.real.width, snapshot.real.height, snapshot.real.pixels.data());

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "record/record_settings.h"
+#include "record/sample_history.h"
 #include "render/gl_objects.h"
 #include "train/command_queue.h"
 #include "train/snapshot.h"
@@ -18,6 +20,38 @@ struct FrameStats {
   double frame_ms = 0.0;      // CPU time to build and render the last frame
   double frame_p99_ms = 0.0;  // 99th percentile over the recent frames
   uint64_t frames = 0;
+};
+
+/// A panel's rectangle in window pixels (origin top-left), for recording one panel.
+struct UiRect {
+  float x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+  bool empty() const { return x1 <= x0 || y1 <= y0; }
+};
+
+/// The Recorder panel's side of recording: settings it edits and requests it makes; the App
+/// carries them out and fills in the status.
+struct RecorderUi {
+  RecordSettings settings;
+  int lockstep_steps = 10;     // steps per frame when lockstep is on
+  bool lockstep = false;
+  bool toggle_requested = false;  // start or stop (button, R key)
+  RecordingStatus status;         // filled by the App every frame
+  std::string message;            // last summary or error
+  bool message_is_error = false;
+  std::string path_buffer = "genscope-recording.mp4";
+};
+
+/// The sample history and the scrubber's state.
+struct HistoryUi {
+  SampleHistory history;
+  bool live = true;            // false: the Samples panel shows history entry `index`
+  int index = 0;
+  std::string export_path = "genscope-history.mp4";
+  int export_fps = 10;
+  bool export_requested = false;
+  bool exporting = false;
+  std::string message;
+  bool message_is_error = false;
 };
 
 /// Per-frame view of the trainer for panels.
@@ -70,6 +104,17 @@ class View {
   FrameStats& frame() { return frame_; }
   const FrameStats& frame() const { return frame_; }
 
+  /// Recording settings, requests and status (Recorder panel <-> App).
+  RecorderUi& recorder() { return recorder_; }
+  /// Fixed-noise grids kept every K steps, and the scrubber's position.
+  HistoryUi& history() { return history_; }
+  /// History entry `index`'s grid as a texture (uploaded when the index changes).
+  const Texture& history_texture(std::size_t index);
+
+  /// Where each recordable panel was drawn this frame (window pixels).
+  void set_panel_rect(RecordRegion region, UiRect rect) { panel_rects_[int(region)] = rect; }
+  UiRect panel_rect(RecordRegion region) const { return panel_rects_[int(region)]; }
+
   /// Sends a command to the trainer (applied between two steps).
   void send(Command c) { commands_.push(std::move(c)); }
 
@@ -96,6 +141,12 @@ class View {
   float smoothing_ = 0.6f;
   FrameStats frame_;
   std::string notice_;
+  RecorderUi recorder_;
+  HistoryUi history_;
+  Texture history_texture_;
+  int64_t history_texture_step_ = -1;
+  std::size_t history_texture_size_ = 0;
+  UiRect panel_rects_[3];
 };
 
 }  // namespace genscope

@@ -206,6 +206,7 @@ void TrainingSession::fill_snapshot(Snapshot& out, bool with_images) {
                         (params_.integer(ParamId::kDSteps) + 1);
   out.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   out.paused = paused_;
+  out.steps_left = steps_left_;
   out.running = true;
   out.model_name = params_.choice(ParamId::kModel);
   out.is_gan = is_gan_model(out.model_name);

@@ -48,6 +48,7 @@ struct Snapshot {
   double samples_per_sec = 0.0;
   double wall_s = 0.0;
   bool paused = false;
+  int64_t steps_left = 0;  // steps a Step command still has to train before it pauses
   bool running = false;  // false until the dataset is loaded and the model built
   std::string model_name;
   bool is_gan = true;  // GAN panels (discriminator) or encoder/decoder panels (reconstructions, KL)

@@ -132,6 +132,7 @@ struct Trainer::Impl {
     publish(true);
     std::vector<Command> commands;
     while (!stop_requested) {
+      commands.clear();  // drain() appends: each command is handled once
       link.commands.drain(commands);
       for (const Command& c : commands) {
         try {
@@ -178,7 +179,8 @@ void Trainer::stop() {
   impl_->thread.join();
 }
 
-Status run_headless(const Params& params, int64_t steps, const std::string& out_dir) {
+Status run_headless(const Params& params, int64_t steps, const std::string& out_dir,
+                    const HeadlessObserver& observer) {
   std::error_code ec;
   std::filesystem::create_directories(out_dir, ec);
   if (ec) return Error{"--out " + out_dir + ": cannot create directory: " + ec.message()};
@@ -189,9 +191,27 @@ Status run_headless(const Params& params, int64_t steps, const std::string& out_
   if (!session) return Error{session.error()};
   auto csv = MetricsCsvWriter::open(out_dir + "/metrics.csv", (*session)->metric_names());
   if (!csv) return Error{csv.error()};
+  std::vector<MetricRow> rows;  // since the observer's last call
+  const RuntimeInfo runtime = runtime_info();
+  const auto observe = [&]() -> Status {
+    if (observer.every <= 0 || !observer.on_snapshot) return {};
+    Snapshot snap;
+    snap.runtime = runtime;
+    (*session)->fill_snapshot(snap, true);
+    Status s = observer.on_snapshot(snap, rows);
+    rows.clear();
+    return s;
+  };
+  if (auto s = observe(); !s) return s;
   for (int64_t i = 0; i < steps && !interrupted(); ++i) {
     StepOutcome outcome = (*session)->step();
     if (auto s = csv->write(outcome.row); !s) return s;
+    if (observer.every > 0) {
+      rows.push_back(outcome.row);
+      if ((i + 1) % observer.every == 0) {
+        if (auto s = observe(); !s) return s;
+      }
+    }
     if (outcome.non_finite) {
       Snapshot snap;
       (*session)->fill_snapshot(snap, false);

@@ -1,6 +1,7 @@
 #pragma once
 // Trainer: runs a TrainingSession on its own thread. It drains Commands between steps and publishes
 // Snapshots and metric rows through a TrainerLink. This header is torch-free.
+#include <functional>
 #include <memory>
 
 #include "train/metric_stream.h"
@@ -27,8 +28,17 @@ class Trainer {
   std::unique_ptr<Impl> impl_;
 };
 
+/// Sees a headless run: called at step 0 and every `every` steps after it (and at the last step)
+/// with a snapshot that includes the images, and the metric rows since the previous call. An
+/// error it returns ends the run with that error.
+struct HeadlessObserver {
+  int64_t every = 0;  // 0: never called
+  std::function<Status(const Snapshot&, const std::vector<MetricRow>&)> on_snapshot;
+};
+
 /// Trains `steps` steps on the calling thread with no window, writing `out_dir/metrics.csv` and
 /// `out_dir/samples.png`. Returns a one-line error (naming the file or value) on failure.
-Status run_headless(const Params& params, int64_t steps, const std::string& out_dir);
+Status run_headless(const Params& params, int64_t steps, const std::string& out_dir,
+                    const HeadlessObserver& observer = {});
 
 }  // namespace genscope

@@ -34,11 +34,23 @@ void PanelSet::draw(View& view, ImVec2 size) {
   samples.draw(view, layout.samples);
   losses.draw(view, layout.losses);
   latent.draw(view, layout.latent);
+  const char* bottom_right = view.snapshot().is_gan ? "Discriminator" : "Latent map";
   if (view.snapshot().is_gan) {
     scores.draw(view, layout.bottom_right);
   } else {
     latent_map.draw(view, layout.bottom_right);
   }
+  // Where the recordable panels are now (they can be moved and resized).
+  const auto rect_of = [](const char* title) {
+    const ImGuiWindow* w = ImGui::FindWindowByName(title);
+    return w ? w->Rect() : ImRect();
+  };
+  const ImRect s = rect_of("Samples");
+  ImRect plots = rect_of("Losses");
+  plots.Add(rect_of(bottom_right));
+  view.set_panel_rect(RecordRegion::kWindow, {0, 0, size.x, size.y});
+  view.set_panel_rect(RecordRegion::kSamples, {s.Min.x, s.Min.y, s.Max.x, s.Max.y});
+  view.set_panel_rect(RecordRegion::kPlots, {plots.Min.x, plots.Min.y, plots.Max.x, plots.Max.y});
 }
 
 GridTiles grid_tiles(int width, int height, int cols, int rows, int pad) {

@@ -34,6 +34,8 @@ struct SamplesPanel {
   bool clicks_set_base =
       false;  // false: left/right click sets interpolation A/B; true: traversal base
   void draw(View& view, const ImRect& area);
+  /// The history row: a slider over the kept grids, "live", and "export..." (MP4/GIF).
+  void draw_history(View& view);
 };
 
 /// GAN: D and G losses. VAE/AE: reconstruction, KL (raw and beta-weighted), ELBO and the KL of
@@ -108,9 +110,24 @@ struct ScoresPanel {
   void draw(View& view, const ImRect& area);
 };
 
-/// Step, epoch progress, throughput, frame timing, device, BLAS and threads, messages.
+/// The Record tab: what to record (window or one panel), fps, quality, scale, lockstep, the file;
+/// start/stop (also the R key), live status and the last result. The App does the recording.
+struct RecorderPanel {
+  void draw(View& view);
+};
+
+/// The red REC indicator (elapsed time, file size, dropped frames) in the window's top-right
+/// corner while recording. Returns its draw list, which the App renders after capturing the
+/// frame so the indicator never shows in the video; nullptr when not recording.
+const ImDrawList* draw_rec_indicator(View& view, ImVec2 display);
+
+/// Tabs: Status (step, epoch progress, throughput, frame timing, device, BLAS and threads,
+/// messages) and Record.
 struct StatusPanel {
+  RecorderPanel recorder;
+  bool open_record_tab = false;  // select the Record tab next frame
   void draw(View& view, const ImRect& area);
+  void draw_status(View& view);
 };
 
 /// Default panel rectangles for a display of size (w, h): Status and Controls on the left;

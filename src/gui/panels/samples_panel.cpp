@@ -2,6 +2,7 @@
 #include <cmath>
 
 #include "gui/panels/panels.h"
+#include "util/strings.h"
 
 namespace genscope {
 namespace {
@@ -83,7 +84,84 @@ void tag_selection(View& view, const GridTiles& tiles, const ImRect& rect, Laten
   tag_tile(tiles, rect, tile(selection.interp_b), "B", IM_COL32(90, 200, 255, 255));
 }
 
+std::string megabytes(std::size_t bytes) { return strformat("%.1f MB", bytes / 1048576.0); }
+
 }  // namespace
+
+void SamplesPanel::draw_history(View& view) {
+  HistoryUi& h = view.history();
+  const SampleHistory& kept = h.history;
+  const int count = int(kept.size());
+  ImGui::TextDisabled("history");
+  ImGui::SameLine();
+  if (count == 0) {
+    ImGui::TextDisabled("(a grid is kept every %lld steps)", static_cast<long long>(kept.every_steps()));
+    return;
+  }
+  int index = h.live ? count - 1 : std::clamp(h.index, 0, count - 1);
+  const char* live_label = h.live ? "live" : "go live";
+  const char* export_label = "export...";
+  const float buttons = ImGui::CalcTextSize(live_label).x + ImGui::CalcTextSize(export_label).x +
+                        ImGui::GetStyle().FramePadding.x * 4 + ImGui::GetStyle().ItemSpacing.x * 2;
+  ImGui::SetNextItemWidth(std::max(60.0f, ImGui::GetContentRegionAvail().x - buttons));
+  const std::string label =
+      h.live ? strformat("live (%d kept, latest step %lld)", count,
+                         static_cast<long long>(kept.at(count - 1).step))
+             : strformat("step %lld", static_cast<long long>(kept.at(index).step));
+  if (ImGui::SliderInt("##history", &index, 0, count - 1, label.c_str())) {
+    h.index = index;
+    h.live = index == count - 1 && h.live;
+    if (index != count - 1) h.live = false;
+  }
+  if (ImGui::IsItemHovered()) {
+    ImGui::SetTooltip("%d grids kept, one every %lld steps%s\n%s of the %s cap; the oldest are "
+                      "thinned first.\nDrag to scrub back; \"go live\" follows training again.",
+                      count, static_cast<long long>(kept.every_steps()),
+                      kept.thinned() > 0 ? strformat(" (%lld thinned)",
+                                                     static_cast<long long>(kept.thinned())).c_str()
+                                         : "",
+                      megabytes(kept.bytes()).c_str(), megabytes(kept.cap_bytes()).c_str());
+  }
+  ImGui::SameLine();
+  ImGui::BeginDisabled(h.live);
+  if (ImGui::SmallButton(live_label)) h.live = true;
+  ImGui::EndDisabled();
+  ImGui::SameLine();
+  if (ImGui::SmallButton(export_label)) ImGui::OpenPopup("export_history");
+  if (ImGui::BeginPopup("export_history")) {
+    char path[512];
+    std::snprintf(path, sizeof path, "%s", h.export_path.c_str());
+    ImGui::SetNextItemWidth(260);
+    if (ImGui::InputText("file (.mp4 or .gif)", path, sizeof path)) h.export_path = path;
+    ImGui::SetNextItemWidth(120);
+    ImGui::SliderInt("fps", &h.export_fps, 1, 60);
+    ImGui::BeginDisabled(h.exporting);
+    if (ImGui::Button(h.exporting ? "exporting..." : "Export")) h.export_requested = true;
+    ImGui::EndDisabled();
+    if (!h.message.empty()) {
+      ImGui::TextColored(h.message_is_error ? ImVec4(1.0f, 0.35f, 0.3f, 1.0f)
+                                            : ImVec4(0.7f, 0.8f, 0.9f, 1.0f),
+                         "%s", h.message.c_str());
+    }
+    ImGui::EndPopup();
+  }
+  if (!h.live) {
+    // The metrics at the scrubbed step, from the plotted series.
+    const int64_t step = kept.at(index).step;
+    std::string line;
+    if (view.has_snapshot()) {
+      for (const std::string& name : view.snapshot().metric_names) {
+        const MetricSeries* s = view.series(name);
+        if (!s || s->size() == 0) continue;
+        const std::size_t i = s->nearest(double(step));
+        if (i >= s->size()) continue;
+        line += strformat("%s%s %.3g", line.empty() ? "" : "  ", name.c_str(), s->raw(i));
+        if (line.size() > 90) break;
+      }
+    }
+    ImGui::TextDisabled("at step %lld: %s", static_cast<long long>(step), line.c_str());
+  }
+}
 
 void SamplesPanel::draw(View& view, const ImRect& area) {
   if (!begin_panel("Samples", area)) return;
@@ -107,18 +185,26 @@ void SamplesPanel::draw(View& view, const ImRect& area) {
     ImGui::End();
     return;
   }
+  draw_history(view);
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const bool has_snapshot = view.has_snapshot();
-  const int64_t step = has_snapshot ? view.snapshot().samples_step : -1;
-  const char* title = gan ? "Generated (fixed noise)" : "Decoded prior (fixed z)";
+  HistoryUi& hist = view.history();
+  const bool scrubbing = !hist.live && !hist.history.empty();
+  if (scrubbing) hist.index = std::clamp<int>(hist.index, 0, int(hist.history.size()) - 1);
+  const int64_t step = scrubbing            ? hist.history.at(hist.index).step
+                       : has_snapshot ? view.snapshot().samples_step
+                                      : -1;
+  const char* title = scrubbing ? (gan ? "Generated (history)" : "Decoded prior (history)")
+                      : gan     ? "Generated (fixed noise)"
+                                : "Decoded prior (fixed z)";
   const float spacing = ImGui::GetStyle().ItemSpacing.x * 3;
   const float width = show_real ? (avail.x - spacing) / 2.0f : avail.x;
   const float right_x = ImGui::GetCursorPosX() + width + spacing;  // a long title cannot push it
   GridTiles tiles;
   ImRect rect;
   const bool has_samples = has_snapshot && !view.snapshot().samples.empty();
-  TileClick click = draw_grid(title, view.samples_texture(), has_samples, ImVec2(width, avail.y),
-                              step, tiles, rect);
+  const Texture& grid = scrubbing ? view.history_texture(hist.index) : view.samples_texture();
+  TileClick click = draw_grid(title, grid, has_samples, ImVec2(width, avail.y), step, tiles, rect);
   const auto same = [](int64_t index) { return index < kGridCols * kGridCols ? int(index) : -1; };
   if (has_samples) tag_selection(view, tiles, rect, LatentSource::Kind::kSample, same);
   pick(view, click, {LatentSource::Kind::kSample, click.tile}, clicks_set_base);

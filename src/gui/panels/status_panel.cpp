@@ -24,10 +24,27 @@ void row(const char* label, const std::string& value) {
 
 void StatusPanel::draw(View& view, const ImRect& area) {
   if (!begin_panel("Status", area)) return;
+  if (ImGui::BeginTabBar("status_tabs")) {
+    if (ImGui::BeginTabItem("Status")) {
+      draw_status(view);
+      ImGui::EndTabItem();
+    }
+    ImGuiTabItemFlags flags = open_record_tab ? ImGuiTabItemFlags_SetSelected : 0;
+    open_record_tab = false;
+    if (ImGui::BeginTabItem(view.recorder().status.active ? "Record (REC)###Record" : "Record###Record",
+                            nullptr, flags)) {
+      recorder.draw(view);
+      ImGui::EndTabItem();
+    }
+    ImGui::EndTabBar();
+  }
+  ImGui::End();
+}
+
+void StatusPanel::draw_status(View& view) {
   const FrameStats& f = view.frame();
   if (!view.has_snapshot()) {
     ImGui::TextDisabled("starting the trainer...");
-    ImGui::End();
     return;
   }
   const Snapshot& s = view.snapshot();
@@ -63,7 +80,6 @@ void StatusPanel::draw(View& view, const ImRect& area) {
     ImGui::TextDisabled("%s", view.notice().c_str());
     ImGui::PopTextWrapPos();
   }
-  ImGui::End();
 }
 
 }  // namespace genscope

@@ -1,0 +1,73 @@
+#include "record/record_settings.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <filesystem>
+
+#include "util/strings.h"
+
+namespace genscope {
+namespace {
+
+std::string lower_extension(const std::string& path) {
+  std::string ext = std::filesystem::path(path).extension().string();
+  std::transform(ext.begin(), ext.end(), ext.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return ext;
+}
+
+}  // namespace
+
+const char* record_region_name(RecordRegion region) {
+  switch (region) {
+    case RecordRegion::kWindow:
+      return "window";
+    case RecordRegion::kSamples:
+      return "samples";
+    case RecordRegion::kPlots:
+      return "plots";
+  }
+  return "window";
+}
+
+Result<RecordRegion> parse_record_region(const std::string& name) {
+  for (RecordRegion r : {RecordRegion::kWindow, RecordRegion::kSamples, RecordRegion::kPlots}) {
+    if (name == record_region_name(r)) return r;
+  }
+  return Error{"'" + name + "' is not a region (window, samples or plots)"};
+}
+
+bool RecordSettings::is_gif() const { return lower_extension(path) == ".gif"; }
+
+int64_t RecordSettings::frame_limit() const {
+  int64_t by_seconds = max_seconds > 0 ? std::max<int64_t>(1, std::llround(max_seconds * fps)) : 0;
+  if (max_frames > 0 && by_seconds > 0) return std::min(max_frames, by_seconds);
+  return max_frames > 0 ? max_frames : by_seconds;
+}
+
+Status RecordSettings::validate() const {
+  std::string ext = lower_extension(path);
+  if (path.empty()) return Error{"recording path is empty"};
+  if (ext != ".mp4" && ext != ".gif") {
+    return Error{"recording " + path + ": the file must end in .mp4 or .gif"};
+  }
+  if (fps < 1 || fps > 120) return Error{strformat("record fps %d is outside [1, 120]", fps)};
+  if (crf < 0 || crf > 51) return Error{strformat("record crf %d is outside [0, 51]", crf)};
+  if (!(scale >= 0.25f && scale <= 1.0f)) {
+    return Error{strformat("record scale %g is outside [0.25, 1]", scale)};
+  }
+  if (steps_per_frame < 0 || steps_per_frame > 100000) {
+    return Error{strformat("record steps per frame %d is outside [0, 100000]", steps_per_frame)};
+  }
+  if (max_frames < 0) return Error{"record frame count must not be negative"};
+  if (max_seconds < 0) return Error{"record seconds must not be negative"};
+  return {};
+}
+
+std::string frames_csv_path(const std::string& video_path) {
+  std::filesystem::path p(video_path);
+  return (p.parent_path() / (p.stem().string() + ".frames.csv")).string();
+}
+
+}  // namespace genscope

@@ -1,0 +1,62 @@
+#pragma once
+// What a recording captures and how: shared by the CLI, the Recorder panel and the recorders.
+// Plain data, no GL, no libav.
+#include <cstdint>
+#include <string>
+
+#include "util/result.h"
+
+namespace genscope {
+
+/// Which part of the window a recording captures.
+enum class RecordRegion { kWindow, kSamples, kPlots };
+
+/// "window", "samples", "plots".
+const char* record_region_name(RecordRegion region);
+/// Parses a region name; errors list the accepted names.
+Result<RecordRegion> parse_record_region(const std::string& name);
+
+/// One recording's settings.
+struct RecordSettings {
+  std::string path = "genscope-recording.mp4";  // .mp4 (H.264) or .gif
+  int fps = 30;                 // frames per second of the video
+  int crf = 20;                 // H.264 quality: 0 lossless .. 51 worst (ignored for GIF)
+  float scale = 1.0f;           // output size = region size * scale (0.25 .. 1)
+  RecordRegion region = RecordRegion::kWindow;
+  int steps_per_frame = 0;      // > 0: lockstep timelapse, exactly this many training steps per
+                                // recorded frame; 0: real time at `fps`
+  int64_t max_frames = 0;       // stop after this many frames (0: until stopped)
+  double max_seconds = 0.0;     // stop after this many seconds of video (0: until stopped)
+  std::string preset = "veryfast";  // x264 preset
+
+  bool lockstep() const { return steps_per_frame > 0; }
+  bool is_gif() const;
+  /// Frames after which the recording ends, from max_frames and max_seconds (0: no limit).
+  int64_t frame_limit() const;
+  /// Checks ranges and the extension; errors name the setting and the value.
+  Status validate() const;
+};
+
+/// Where a recording stands, for the REC indicator and the Recorder panel.
+struct RecordingStatus {
+  bool active = false;
+  bool lockstep = false;
+  std::string path;
+  int64_t frames = 0;     // frames written (or, for GIF, kept) so far
+  int64_t dropped = 0;    // frames the encoder could not take in time
+  int64_t bytes = 0;      // file size so far (GIF: estimated only when written)
+  double elapsed_s = 0.0; // wall time since the start
+  double video_s = 0.0;   // length of the video so far
+  int width = 0, height = 0;
+};
+
+/// A rectangle of the framebuffer in GL coordinates (origin bottom-left).
+struct PixelRect {
+  int x = 0, y = 0, w = 0, h = 0;
+};
+
+/// The CSV written beside a recording: which training step each frame shows ("out.mp4" ->
+/// "out.frames.csv").
+std::string frames_csv_path(const std::string& video_path);
+
+}  // namespace genscope
