@@ -90,5 +90,9 @@ int main(int argc, char** argv) {
   trainer.start();
   int code = app.run();
   trainer.stop();
+  const genscope::AppReport& report = app.report();
+  if (!report.recording_summary.empty() && report.recording_ok) {
+    std::printf("%s\n", report.recording_summary.c_str());
+  }
   return code;
 }

@@ -190,6 +190,7 @@ int App::run() {
       if (rec_ui.toggle_requested) {
         rec_ui.toggle_requested = false;
         if (recorder.active()) {
+          report_.recording = recorder.status(now_s());
           Status stopped = recorder.stop();
           rec_ui.message = recorder.last_summary();
           rec_ui.message_is_error = !stopped.ok();
@@ -247,6 +248,7 @@ int App::run() {
         recorder.poll();
         if (!recorder.error().empty() || recorder.reached_limit() ||
             (rs.lockstep() && snap.message_level == MessageLevel::kError && snap.paused)) {
+          report_.recording = recorder.status(now_s());
           Status stopped = recorder.stop();
           rec_ui.message = recorder.last_summary();
           rec_ui.message_is_error = !stopped.ok();
@@ -352,9 +354,7 @@ int App::run() {
       }
     }
     report_.recording_summary = recorder.last_summary();
-    if (!report_.recording_summary.empty() && recorder.error().empty()) {
-      std::printf("%s\n", report_.recording_summary.c_str());
-    }
+    report_.recording_ok = recorder.error().empty();
     if (history_export.valid()) history_export.wait();
   }
   g_window_open.store(false);

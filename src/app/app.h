@@ -34,6 +34,7 @@ struct AppReport {
   double steps_seconds = 0.0;    // time between those snapshots
   RecordingStatus recording;     // the last recording's final status
   std::string recording_summary; // "recorded N frames to PATH (size)" or its error
+  bool recording_ok = true;
 };
 
 /// Runs the window against a trainer's link until the window closes.

@@ -1,0 +1,438 @@
+// Runs the real genscope binary with --record: lockstep recordings under Xvfb, headless (EGL)
+// recordings with no X server, a recording ended by SIGTERM or cut short by SIGKILL, bad paths,
+// and GIF output. Videos are decoded back with libavformat (tests/support/video_decode.h), GIFs
+// with stb_image.
+#include <gtest/gtest.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stb_image.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "data/idx.h"
+#include "support/video_decode.h"
+
+using namespace genscope;
+namespace fs = std::filesystem;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct RunResult {
+  int code = -1;
+  std::string output;
+};
+
+// ctest runs every case in its own process, several at once: all files a case writes live in a
+// directory named for its process.
+std::string temp_dir() {
+  const std::string dir = std::string(GENSCOPE_TEST_TMP) + "/recording_" + std::to_string(getpid());
+  fs::create_directories(dir);
+  return dir;
+}
+
+// Removes the process's directory when every case passed (kept for a look otherwise).
+class TempDirCleanup : public ::testing::Environment {
+ public:
+  void TearDown() override {
+    std::error_code ignored;
+    if (::testing::UnitTest::GetInstance()->Passed()) fs::remove_all(temp_dir(), ignored);
+  }
+};
+[[maybe_unused]] ::testing::Environment* const kCleanup =
+    ::testing::AddGlobalTestEnvironment(new TempDirCleanup);
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// Runs genscope through the shell (`env_prefix`, e.g. "env -u DISPLAY", goes before it) and
+// returns its exit code and everything it printed.
+RunResult run(const std::string& args, const std::string& env_prefix = "") {
+  const std::string log = temp_dir() + "/run.log";
+  const std::string cmd = env_prefix + (env_prefix.empty() ? "" : " ") + GENSCOPE_BINARY + " " +
+                          args + " > " + log + " 2>&1";
+  const int status = std::system(cmd.c_str());
+  RunResult r;
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.output = read_text(log);
+  return r;
+}
+
+// A small MNIST-format dataset of bright squares, gzipped like Debian's files.
+std::string write_dataset() {
+  const std::string dir = temp_dir() + "/data";
+  fs::create_directories(dir);
+  IdxArray images{{512, 28, 28}, std::vector<uint8_t>(512 * 784, 0)};
+  IdxArray labels{{512}, std::vector<uint8_t>(512, 0)};
+  for (int n = 0; n < 512; ++n) {
+    int x0 = n % 16, y0 = (n / 16) % 16;
+    for (int y = y0; y < y0 + 12; ++y) {
+      for (int x = x0; x < x0 + 12; ++x) images.data[n * 784 + y * 28 + x] = 200 + n % 56;
+    }
+    labels.data[n] = n % 10;
+  }
+  EXPECT_TRUE(write_idx(dir + "/train-images-idx3-ubyte.gz", images).ok());
+  EXPECT_TRUE(write_idx(dir + "/train-labels-idx1-ubyte.gz", labels).ok());
+  return dir;
+}
+
+std::vector<std::string> split(const std::string& line, char sep = ',') {
+  std::vector<std::string> out;
+  std::stringstream ss(line);
+  std::string cell;
+  while (std::getline(ss, cell, sep)) out.push_back(cell);
+  return out;
+}
+
+bool have_display() { return std::getenv("DISPLAY") != nullptr; }
+
+std::string frames_csv(const std::string& video) {
+  fs::path p(video);
+  return (p.parent_path() / (p.stem().string() + ".frames.csv")).string();
+}
+
+// The steps column of a recording's frames CSV; checks the header and the frame numbers.
+std::vector<long long> frame_steps(const std::string& video) {
+  std::ifstream csv(frames_csv(video));
+  std::string line;
+  std::vector<long long> steps;
+  if (!std::getline(csv, line)) {
+    ADD_FAILURE() << frames_csv(video) << " is missing or empty";
+    return steps;
+  }
+  EXPECT_EQ(line, "frame,step,wall_s");
+  while (std::getline(csv, line)) {
+    auto cells = split(line);
+    if (cells.size() != 3u) {
+      ADD_FAILURE() << "bad row '" << line << "' in " << frames_csv(video);
+      continue;
+    }
+    EXPECT_EQ(std::stoll(cells[0]), static_cast<long long>(steps.size())) << line;
+    steps.push_back(std::stoll(cells[1]));
+  }
+  return steps;
+}
+
+std::vector<long long> every(long long step, int count) {
+  std::vector<long long> out;
+  for (int i = 0; i < count; ++i) out.push_back(i * step);
+  return out;
+}
+
+int64_t file_size(const std::string& path) {
+  std::error_code ec;
+  auto size = fs::file_size(path, ec);
+  return ec ? -1 : static_cast<int64_t>(size);
+}
+
+// The lines of `text` that contain `needle`.
+int lines_containing(const std::string& text, const std::string& needle) {
+  int n = 0;
+  for (const auto& line : split(text, '\n')) n += line.find(needle) != std::string::npos;
+  return n;
+}
+
+// genscope started in the background with its own pid (for signals), output into a log.
+struct Child {
+  pid_t pid = -1;
+  std::string log;
+
+  ~Child() {
+    if (pid > 0) {  // a failed assertion left it running
+      kill(pid, SIGKILL);
+      waitpid(pid, nullptr, 0);
+    }
+  }
+
+  static Child start(const std::vector<std::string>& args, const std::string& log) {
+    Child c;
+    c.log = log;
+    std::vector<std::string> argv_s{GENSCOPE_BINARY};
+    argv_s.insert(argv_s.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (auto& a : argv_s) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    c.pid = fork();
+    if (c.pid == 0) {
+      int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      if (fd >= 0) {
+        dup2(fd, 1);
+        dup2(fd, 2);
+        close(fd);
+      }
+      execv(argv[0], argv.data());
+      _exit(127);
+    }
+    return c;
+  }
+
+  bool running() {
+    if (pid <= 0) return false;
+    int status = 0;
+    if (waitpid(pid, &status, WNOHANG) == pid) {
+      pid = -1;
+      exit_status = status;
+      return false;
+    }
+    return true;
+  }
+
+  // Waits up to `timeout_s` for the exit; returns the wait status (-1 on timeout: then killed).
+  int wait(double timeout_s) {
+    const auto deadline = Clock::now() + std::chrono::duration<double>(timeout_s);
+    while (running()) {
+      if (Clock::now() > deadline) {
+        kill(pid, SIGKILL);
+        waitpid(pid, nullptr, 0);
+        pid = -1;
+        return -1;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return exit_status;
+  }
+
+  int exit_status = -1;
+};
+
+// Polls `ready` every 50 ms for up to `timeout_s` while the child runs; true once it holds.
+template <typename F>
+bool poll_until(Child& child, double timeout_s, F ready) {
+  const auto deadline = Clock::now() + std::chrono::duration<double>(timeout_s);
+  while (Clock::now() < deadline) {
+    if (ready()) return true;
+    if (!child.running()) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return false;
+}
+
+int count_rows(const std::string& csv_path) {
+  const std::string text = read_text(csv_path);
+  const int lines = static_cast<int>(std::count(text.begin(), text.end(), '\n'));
+  return std::max(0, lines - 1);  // the header
+}
+
+}  // namespace
+
+TEST(Recording, LockstepRecordingsAreReproducible) {
+  if (!have_display()) GTEST_SKIP() << "no DISPLAY: run under xvfb-run";
+  const std::string dir = temp_dir();
+  const std::string data = write_dataset();
+  std::vector<test::DecodedVideo> videos;
+  for (const std::string name : {"A", "B"}) {
+    const std::string video = dir + "/" + name + ".mp4";
+    RunResult r = run("--dataset " + data + " --width 8 --seed 3 --window-size 640x360 --record " +
+                      video + " --record-frames 6 --record-steps-per-frame 4");
+    ASSERT_EQ(r.code, 0) << r.output;
+    auto decoded = test::decode_video(video, /*keep_frames=*/true);
+    ASSERT_TRUE(decoded.ok()) << decoded.error();
+    EXPECT_EQ(decoded->frame_count, 6) << name;
+    EXPECT_EQ(decoded->codec, "h264");
+    EXPECT_EQ(decoded->pixel_format, "yuv420p");
+    EXPECT_EQ(decoded->width, 640);
+    EXPECT_EQ(decoded->height, 360);
+    EXPECT_EQ(frame_steps(video), every(4, 6)) << name;
+    videos.push_back(std::move(*decoded));
+  }
+  ASSERT_EQ(videos[0].frames.size(), 6u);
+  ASSERT_EQ(videos[1].frames.size(), 6u);
+  // The first frame shows the untrained generator's step-0 grid, the same for the same seed. In
+  // a 640x360 window the generated grid covers about (165, 35)..(405, 275) of the Samples panel;
+  // compare a square well inside it. Generated tiles have many gray levels (the UI a few flat
+  // colours), which makes sure the square really is on the grid. H.264 is lossy and its rate
+  // control looks at later frames (whose fps text differs), so allow small differences.
+  const ImageRGBA& a = videos[0].frames[0];
+  const ImageRGBA& b = videos[1].frames[0];
+  std::set<int> grays;
+  double diff = 0;
+  int n = 0;
+  for (int y = 60; y < 240; ++y) {
+    for (int x = 190; x < 370; ++x) {
+      const uint8_t* p = &a.pixels[(size_t(y) * a.width + x) * 4];
+      const uint8_t* q = &b.pixels[(size_t(y) * b.width + x) * 4];
+      if (std::abs(p[0] - p[1]) <= 4 && std::abs(p[1] - p[2]) <= 4) grays.insert(p[1]);
+      for (int k = 0; k < 3; ++k) diff += std::abs(p[k] - q[k]);
+      n += 3;
+    }
+  }
+  EXPECT_GT(grays.size(), 40u) << "the square is not on the generated grid";
+  EXPECT_LT(diff / n, 3.0);
+}
+
+TEST(Recording, HeadlessRecordingNeedsNoDisplay) {
+  const std::string dir = temp_dir();
+  const std::string data = write_dataset();
+  const std::string video = dir + "/H.mp4";
+  const std::string out = dir + "/out";
+  RunResult r = run("--headless --steps 20 --record " + video +
+                        " --record-steps-per-frame 5 --dataset " + data + " --width 8 --out " + out,
+                    "env -u DISPLAY -u WAYLAND_DISPLAY");
+  ASSERT_EQ(r.code, 0) << r.output;
+  auto decoded = test::decode_video(video);
+  ASSERT_TRUE(decoded.ok()) << decoded.error();
+  EXPECT_EQ(decoded->frame_count, 5);
+  EXPECT_EQ(decoded->codec, "h264");
+  EXPECT_EQ(decoded->pixel_format, "yuv420p");
+  EXPECT_EQ(decoded->width, 1280);
+  EXPECT_EQ(decoded->height, 720);
+  EXPECT_EQ(frame_steps(video), every(5, 5));
+  EXPECT_TRUE(fs::exists(out + "/metrics.csv"));
+
+  // Only the Samples panel: a smaller video, even-sized for yuv420p.
+  const std::string samples = dir + "/S.mp4";
+  r = run("--headless --steps 10 --record " + samples +
+              " --record-region samples --record-steps-per-frame 5 --dataset " + data +
+              " --width 8 --out " + out,
+          "env -u DISPLAY -u WAYLAND_DISPLAY");
+  ASSERT_EQ(r.code, 0) << r.output;
+  decoded = test::decode_video(samples);
+  ASSERT_TRUE(decoded.ok()) << decoded.error();
+  EXPECT_EQ(decoded->frame_count, 3);
+  EXPECT_GT(decoded->width, 100);
+  EXPECT_GT(decoded->height, 100);
+  EXPECT_LT(decoded->width, 1280);
+  EXPECT_LT(decoded->height, 720);
+  EXPECT_EQ(decoded->width % 2, 0);
+  EXPECT_EQ(decoded->height % 2, 0);
+  EXPECT_EQ(frame_steps(samples), every(5, 3));
+}
+
+TEST(Recording, SigtermFinalisesTheFile) {
+  if (!have_display()) GTEST_SKIP() << "no DISPLAY: run under xvfb-run";
+  const std::string dir = temp_dir();
+  const std::string data = write_dataset();
+  const std::string video = dir + "/T.mp4";
+  Child child = Child::start({"--dataset", data, "--width", "8", "--window-size", "640x360",
+                              "--record", video, "--record-steps-per-frame", "0", "--record-fps",
+                              "10"},
+                             dir + "/term.log");
+  ASSERT_GT(child.pid, 0);
+  // The recording starts once training shows samples; then let it run for 2 s and past its
+  // first fragment.
+  ASSERT_TRUE(poll_until(child, 60, [&] { return fs::exists(frames_csv(video)); }))
+      << read_text(child.log);
+  const auto started = Clock::now();
+  ASSERT_TRUE(poll_until(child, 60, [&] {
+    return file_size(video) > 4096 && Clock::now() - started > std::chrono::seconds(2);
+  })) << read_text(child.log);
+  ASSERT_EQ(kill(child.pid, SIGTERM), 0);
+  const int status = child.wait(60);
+  ASSERT_NE(status, -1) << "genscope did not exit within 60 s of SIGTERM";
+  // SIGTERM closes the window the way closing it does: the recording is finished, exit 0.
+  ASSERT_TRUE(WIFEXITED(status)) << "status " << status << "\n" << read_text(child.log);
+  EXPECT_EQ(WEXITSTATUS(status), 0) << read_text(child.log);
+  EXPECT_NE(read_text(child.log).find("recorded "), std::string::npos) << read_text(child.log);
+
+  auto decoded = test::decode_video(video);
+  ASSERT_TRUE(decoded.ok()) << decoded.error();
+  EXPECT_GE(decoded->frame_count, 1);
+  EXPECT_EQ(decoded->codec, "h264");
+  EXPECT_EQ(decoded->pixel_format, "yuv420p");
+  EXPECT_EQ(decoded->width, 640);
+  EXPECT_EQ(decoded->height, 360);
+  EXPECT_DOUBLE_EQ(decoded->fps, 10.0);
+  const auto steps = frame_steps(video);
+  EXPECT_EQ(static_cast<int64_t>(steps.size()), decoded->frame_count);
+  EXPECT_TRUE(std::is_sorted(steps.begin(), steps.end()));
+}
+
+TEST(Recording, SigkillLeavesDecodableFragments) {
+  if (!have_display()) GTEST_SKIP() << "no DISPLAY: run under xvfb-run";
+  const std::string dir = temp_dir();
+  const std::string data = write_dataset();
+  const std::string video = dir + "/K.mp4";
+  Child child = Child::start({"--dataset", data, "--width", "8", "--window-size", "640x360",
+                              "--record", video, "--record-steps-per-frame", "0", "--record-fps",
+                              "10"},
+                             dir + "/kill.log");
+  ASSERT_GT(child.pid, 0);
+  ASSERT_TRUE(poll_until(child, 60, [&] { return fs::exists(frames_csv(video)); }))
+      << read_text(child.log);
+  // A fragment (10 frames at 10 fps) reaches the file when the next keyframe is encoded. Wait for
+  // 4 s of video handed to the encoder and for the file to have grown twice past its header, so
+  // at least the first fragment is complete on disk.
+  std::set<int64_t> sizes;
+  ASSERT_TRUE(poll_until(child, 60, [&] {
+    const int64_t size = file_size(video);
+    if (size > 0) sizes.insert(size);
+    return count_rows(frames_csv(video)) >= 40 && sizes.size() >= 3 && size > 8192;
+  })) << read_text(child.log);
+  ASSERT_EQ(kill(child.pid, SIGKILL), 0);
+  const int status = child.wait(30);
+  ASSERT_NE(status, -1);
+  EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) << "status " << status;
+
+  auto decoded = test::decode_video(video);
+  ASSERT_TRUE(decoded.ok()) << decoded.error();
+  EXPECT_GE(decoded->frame_count, 10);
+  EXPECT_EQ(decoded->frame_count % 10, 0) << "only whole fragments are on disk";
+  EXPECT_EQ(decoded->codec, "h264");
+  EXPECT_EQ(decoded->width, 640);
+  EXPECT_EQ(decoded->height, 360);
+}
+
+TEST(Recording, BadRecordPathIsAClearError) {
+  // An unsupported extension is refused while parsing the flags.
+  RunResult r = run("--record " + temp_dir() + "/out.avi");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << r.output;
+  EXPECT_NE(r.output.find("out.avi"), std::string::npos) << r.output;
+
+  const std::string data = write_dataset();
+  const std::string missing = "/nonexistent-dir-genscope/x.mp4";
+  // Headless: no display needed, the error comes when the first frame opens the file.
+  r = run("--headless --steps 5 --dataset " + data + " --width 8 --out " + temp_dir() +
+              "/out --record " + missing,
+          "env -u DISPLAY -u WAYLAND_DISPLAY");
+  EXPECT_NE(r.code, 0);
+  EXPECT_GE(lines_containing(r.output, missing), 1) << r.output;
+  EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << r.output;
+
+  if (!have_display()) GTEST_SKIP() << "no DISPLAY: the window cases need xvfb-run";
+  r = run("--dataset " + data + " --width 8 --window-size 640x360 --record " + missing +
+          " --record-frames 2");
+  EXPECT_NE(r.code, 0);
+  EXPECT_EQ(lines_containing(r.output, missing), 1) << r.output;
+  EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << r.output;
+}
+
+TEST(Recording, GifRecording) {
+  if (!have_display()) GTEST_SKIP() << "no DISPLAY: run under xvfb-run";
+  const std::string dir = temp_dir();
+  const std::string data = write_dataset();
+  const std::string gif = dir + "/G.gif";
+  RunResult r = run("--dataset " + data + " --width 8 --window-size 640x360 --record " + gif +
+                    " --record-frames 4 --record-scale 0.25 --record-steps-per-frame 2");
+  ASSERT_EQ(r.code, 0) << r.output;
+  const std::string bytes = read_text(gif);
+  ASSERT_GE(bytes.size(), 6u);
+  EXPECT_EQ(bytes.substr(0, 6), "GIF89a");
+  int* delays = nullptr;
+  int w = 0, h = 0, frames = 0, comp = 0;
+  stbi_uc* pixels = stbi_load_gif_from_memory(reinterpret_cast<const stbi_uc*>(bytes.data()),
+                                              static_cast<int>(bytes.size()), &delays, &w, &h,
+                                              &frames, &comp, 4);
+  ASSERT_NE(pixels, nullptr) << stbi_failure_reason();
+  EXPECT_EQ(frames, 4);
+  EXPECT_EQ(w, 160);
+  EXPECT_EQ(h, 90);
+  stbi_image_free(pixels);
+  stbi_image_free(delays);
+  EXPECT_EQ(frame_steps(gif), every(2, 4));
+}
