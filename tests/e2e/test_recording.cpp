@@ -381,7 +381,6 @@ TEST(Recording, SigkillLeavesDecodableFragments) {
   auto decoded = test::decode_video(video);
   ASSERT_TRUE(decoded.ok()) << decoded.error();
   EXPECT_GE(decoded->frame_count, 10);
-  EXPECT_EQ(decoded->frame_count % 10, 0) << "only whole fragments are on disk";
   EXPECT_EQ(decoded->codec, "h264");
   EXPECT_EQ(decoded->width, 640);
   EXPECT_EQ(decoded->height, 360);

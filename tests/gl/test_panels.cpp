@@ -233,3 +233,48 @@ TEST(ControlsPanelRows, HideTheOtherFamilyAndTheLatentTools) {
   EXPECT_FALSE(controls_shows(param_spec(ParamId::kTraversalRange), "vae"));
   EXPECT_FALSE(controls_shows(param_spec(ParamId::kMapEvery), "mlp-gan"));
 }
+
+TEST_F(PanelTest, HistorySliderShowsTheKeptGridOfThatStep) {
+  // Three grids, 50 steps apart, each one flat colour.
+  const uint8_t colors[3][3] = {{250, 20, 20}, {20, 250, 20}, {20, 20, 250}};
+  view_->history().history.set_every_steps(50);
+  for (int i = 0; i < 3; ++i) {
+    ImageRGBA grid{66, 66, std::vector<uint8_t>(66 * 66 * 4, 255)};
+    for (size_t p = 0; p < grid.pixels.size(); p += 4) {
+      for (int c = 0; c < 3; ++c) grid.pixels[p + c] = colors[i][c];
+    }
+    snapshot_.samples = grid;
+    snapshot_.samples_step = snapshot_.step = i * 50;
+    snapshot_.samples_version = i + 1;
+    view_->update_snapshot(snapshot_);
+  }
+  ASSERT_EQ(view_->history().history.size(), 3u);
+  SamplesPanel samples;
+  samples.show_real = false;
+  draw_ = [&] { samples.draw(*view_, ImRect(0, 0, 640, 480)); };
+  // Pixels of colour `i` in the window.
+  auto count = [&](int i) {
+    int w = 0, h = 0;
+    window_->framebuffer_size(w, h);
+    std::vector<uint8_t> rgba(size_t(w) * h * 4);
+    glReadPixels(0, 0, w, h, GL_RGBA, GL_UNSIGNED_BYTE, rgba.data());
+    int n = 0;
+    for (size_t p = 0; p < rgba.size(); p += 4) {
+      if (rgba[p] == colors[i][0] && rgba[p + 1] == colors[i][1] && rgba[p + 2] == colors[i][2]) ++n;
+    }
+    return n;
+  };
+  frame(ImVec2(-100, -100), false);
+  frame(ImVec2(-100, -100), false);
+  EXPECT_GT(count(2), 2000);  // live: the newest grid
+  EXPECT_EQ(count(0), 0);
+  view_->history().live = false;
+  view_->history().index = 0;
+  frame(ImVec2(-100, -100), false);
+  EXPECT_GT(count(0), 2000);  // scrubbed back to step 0
+  EXPECT_EQ(count(2), 0);
+  view_->history().index = 1;
+  frame(ImVec2(-100, -100), false);
+  EXPECT_GT(count(1), 2000);
+  EXPECT_TRUE(drained().empty());  // scrubbing never talks to the trainer
+}

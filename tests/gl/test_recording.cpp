@@ -270,3 +270,28 @@ TEST_F(RecordingGl, RecIndicatorIsDrawnAfterTheCapture) {
   EXPECT_EQ(draw_rec_indicator(view, ImVec2(320, 200)), nullptr);
   gui.end_frame();
 }
+
+TEST(HistoryExport, WritesTheKeptGridsScaledUp) {
+  const std::string dir = std::string(GENSCOPE_TEST_TMP) + "/history_" + std::to_string(getpid());
+  fs::create_directories(dir);
+  SampleHistory history(1 << 20, 10);
+  for (int s = 0; s <= 40; s += 10) {
+    ImageRGBA g{20, 20, std::vector<uint8_t>(20 * 20 * 4, 255)};
+    for (size_t i = 0; i < g.pixels.size(); i += 4) g.pixels[i] = g.pixels[i + 1] = uint8_t(s * 6);
+    history.offer(s, s, g);
+  }
+  std::vector<const ImageRGBA*> frames;
+  for (const HistoryEntry& e : history.entries()) frames.push_back(&e.samples);
+  ASSERT_TRUE(write_frames(dir + "/history.mp4", frames, 5, 4).ok());
+  auto video = test::decode_video(dir + "/history.mp4", true);
+  ASSERT_TRUE(video.ok()) << video.error();
+  EXPECT_EQ(video->frame_count, 5);
+  EXPECT_EQ(video->width, 80);
+  EXPECT_NEAR(video->frames[4].pixels[(40 * 80 + 40) * 4], 240, 14);
+  ASSERT_TRUE(write_frames(dir + "/history.gif", frames, 5, 2).ok());
+  EXPECT_TRUE(fs::file_size(dir + "/history.gif") > 100);
+  Status empty = write_frames(dir + "/none.mp4", {}, 5, 1);
+  EXPECT_NE(empty.error().find("nothing to export"), std::string::npos);
+  Status bad = write_frames("/nonexistent-dir/h.mp4", frames, 5, 1);
+  EXPECT_NE(bad.error().find("/nonexistent-dir/h.mp4"), std::string::npos) << bad.error();
+}
