@@ -56,8 +56,11 @@ int main(int argc, char** argv) {
       // Finish the video even when training stopped early (Ctrl+C, an error): it plays.
       auto finished = recorder->finish();
       if (!finished) {
-        std::fprintf(stderr, "genscope: %s\n", finished.error().c_str());
-        if (status) return 1;
+        // The run's own error (printed below) is often this one: say it once.
+        if (status) {
+          std::fprintf(stderr, "genscope: %s\n", finished.error().c_str());
+          return 1;
+        }
       } else {
         std::printf("%s\n", recorder->summary().c_str());
       }

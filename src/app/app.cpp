@@ -124,6 +124,8 @@ int App::run() {
     Recorder recorder;
     LockstepDriver lockstep;
     bool record_pending = options_.record_at_start;
+    panels.status.open_record_tab = options_.record_at_start;  // show what is being recorded
+    int settled_frames = 0;  // frames drawn with training samples
     view.recorder().settings = options_.record;
     view.recorder().path_buffer = options_.record.path;
     view.recorder().lockstep = options_.record.lockstep();
@@ -183,9 +185,19 @@ int App::run() {
       const Snapshot& snap = view.snapshot();
       RecorderUi& rec_ui = view.recorder();
       // Start or stop recording (panel button, R key, --record).
-      if (record_pending && snap.running && !snap.samples.empty()) {
+      // Start once the layout has settled (ImGui's first frames lay windows out), so frame 0 of
+      // a lockstep recording is the same in every run.
+      if (snap.running && !snap.samples.empty()) ++settled_frames;
+      if (record_pending && settled_frames >= 3) {
         record_pending = false;
         rec_ui.toggle_requested = !recorder.active();
+      } else if (record_pending && !snap.running && snap.message_level == MessageLevel::kError &&
+                 options_.exit_after_record) {
+        // --record with a frame limit cannot start (e.g. a missing dataset): say so and exit.
+        std::fprintf(stderr, "genscope: cannot record: %s\n", snap.message.c_str());
+        exit_code = 1;
+        record_pending = false;
+        (*window)->request_close();
       }
       if (rec_ui.toggle_requested) {
         rec_ui.toggle_requested = false;
@@ -290,7 +302,7 @@ int App::run() {
         hist.message_is_error = !done.ok();
         view.notify(hist.message);
       }
-      if (hist.exporting) dirty = true;
+      if (hist.exporting || record_pending) dirty = true;
       if (snap.running && snap.step > 0 && first_step < 0) {
         first_step = snap.step;
         first_step_time = Clock::now();

@@ -14,7 +14,6 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <iterator>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -252,18 +251,22 @@ TEST(Recording, LockstepRecordingsAreReproducible) {
   }
   ASSERT_EQ(videos[0].frames.size(), 6u);
   ASSERT_EQ(videos[1].frames.size(), 6u);
-  // The first frame shows the untrained generator's step-0 grid, the same for the same seed. In
-  // a 640x360 window the generated grid covers about (165, 35)..(405, 275) of the Samples panel;
-  // compare a square well inside it. Generated tiles have many gray levels (the UI a few flat
-  // colours), which makes sure the square really is on the grid. H.264 is lossy and its rate
-  // control looks at later frames (whose fps text differs), so allow small differences.
+  // The first frame shows the untrained generator's step-0 grid, the same for the same seed. In a
+  // 640x360 window the generated grid covers about (269, 89)..(354, 171) of the Samples panel, with
+  // the A/B badge over its top left corner; compare a rectangle inside it, clear of the badge.
+  // Generated tiles have many gray levels (the UI a few flat colours), which makes sure the
+  // rectangle really is on the grid. Unloaded, two runs give pixel-identical videos. But frame 0 is
+  // sometimes ImGui's first frame (tab bars and scrollbars not laid out yet) and sometimes a later
+  // one, depending on when the first samples arrive; x264's rate control then codes the whole
+  // video differently, which moved the grid's pixels by up to ~3.5 levels per channel on average.
+  // A different seed's grid differs by ~7.5 levels.
   const ImageRGBA& a = videos[0].frames[0];
   const ImageRGBA& b = videos[1].frames[0];
   std::set<int> grays;
   double diff = 0;
   int n = 0;
-  for (int y = 60; y < 240; ++y) {
-    for (int x = 190; x < 370; ++x) {
+  for (int y = 108; y < 168; ++y) {
+    for (int x = 300; x < 350; ++x) {
       const uint8_t* p = &a.pixels[(size_t(y) * a.width + x) * 4];
       const uint8_t* q = &b.pixels[(size_t(y) * b.width + x) * 4];
       if (std::abs(p[0] - p[1]) <= 4 && std::abs(p[1] - p[2]) <= 4) grays.insert(p[1]);
@@ -272,7 +275,7 @@ TEST(Recording, LockstepRecordingsAreReproducible) {
     }
   }
   EXPECT_GT(grays.size(), 40u) << "the square is not on the generated grid";
-  EXPECT_LT(diff / n, 3.0);
+  EXPECT_LT(diff / n, 5.0) << "the step-0 grids differ";
 }
 
 TEST(Recording, HeadlessRecordingNeedsNoDisplay) {
@@ -365,14 +368,15 @@ TEST(Recording, SigkillLeavesDecodableFragments) {
   ASSERT_TRUE(poll_until(child, 60, [&] { return fs::exists(frames_csv(video)); }))
       << read_text(child.log);
   // A fragment (10 frames at 10 fps) reaches the file when the next keyframe is encoded. Wait for
-  // 4 s of video handed to the encoder and for the file to have grown twice past its header, so
-  // at least the first fragment is complete on disk.
-  std::set<int64_t> sizes;
+  // 4 s of video handed to the encoder and until the growing file itself decodes to two fragments'
+  // worth of frames, so at least the first fragment is complete on disk when the kill comes.
+  int64_t live_frames = 0;
   ASSERT_TRUE(poll_until(child, 60, [&] {
-    const int64_t size = file_size(video);
-    if (size > 0) sizes.insert(size);
-    return count_rows(frames_csv(video)) >= 40 && sizes.size() >= 3 && size > 8192;
-  })) << read_text(child.log);
+    if (count_rows(frames_csv(video)) < 40) return false;
+    auto live = test::decode_video(video);
+    live_frames = live.ok() ? live->frame_count : 0;
+    return live_frames >= 20;
+  })) << "decodable frames: " << live_frames << "\n" << read_text(child.log);
   ASSERT_EQ(kill(child.pid, SIGKILL), 0);
   const int status = child.wait(30);
   ASSERT_NE(status, -1);

@@ -105,8 +105,8 @@ void SamplesPanel::draw_history(View& view) {
                         ImGui::GetStyle().FramePadding.x * 4 + ImGui::GetStyle().ItemSpacing.x * 2;
   ImGui::SetNextItemWidth(std::max(60.0f, ImGui::GetContentRegionAvail().x - buttons));
   const std::string label =
-      h.live ? strformat("live (%d kept, latest step %lld)", count,
-                         static_cast<long long>(kept.at(count - 1).step))
+      h.live ? strformat("live: %d kept, %s of %s", count, megabytes(kept.bytes()).c_str(),
+                         megabytes(kept.cap_bytes()).c_str())
              : strformat("step %lld", static_cast<long long>(kept.at(index).step));
   if (ImGui::SliderInt("##history", &index, 0, count - 1, label.c_str())) {
     h.index = index;
@@ -135,6 +135,17 @@ void SamplesPanel::draw_history(View& view) {
     if (ImGui::InputText("file (.mp4 or .gif)", path, sizeof path)) h.export_path = path;
     ImGui::SetNextItemWidth(120);
     ImGui::SliderInt("fps", &h.export_fps, 1, 60);
+    ImGui::Separator();
+    int every = int(h.history.every_steps());
+    ImGui::SetNextItemWidth(120);
+    if (ImGui::InputInt("keep a grid every K steps", &every)) {
+      h.history.set_every_steps(std::clamp(every, 1, 1000000));
+    }
+    int cap_mb = int(h.history.cap_bytes() >> 20);
+    ImGui::SetNextItemWidth(120);
+    if (ImGui::InputInt("memory cap (MB)", &cap_mb, 16, 128)) {
+      h.history.set_cap_bytes(std::size_t(std::clamp(cap_mb, 1, 16384)) << 20);
+    }
     ImGui::BeginDisabled(h.exporting);
     if (ImGui::Button(h.exporting ? "exporting..." : "Export")) h.export_requested = true;
     ImGui::EndDisabled();
