@@ -93,6 +93,7 @@ int record_bench(const Params& params, double seconds) {
               rs.crf, rs.preset.c_str());
   std::printf("  \"recorded_frames\": %lld,\n", static_cast<long long>(st.frames));
   std::printf("  \"dropped_frames\": %lld,\n", static_cast<long long>(st.dropped));
+  std::printf("  \"distinct_captures\": %lld,\n", static_cast<long long>(st.captures));
   std::printf("  \"recording_seconds\": %.2f,\n", st.elapsed_s);
   std::printf("  \"achieved_video_fps\": %.2f,\n", video_fps);
   std::printf("  \"ui_fps_without\": %.2f,\n", plain.seconds > 0 ? plain.frames / plain.seconds : 0);

@@ -138,11 +138,12 @@ int App::run() {
           std::chrono::duration<double>(Clock::now() - start).count() >= options_.run_seconds) {
         break;
       }
-      // Real-time recording needs a frame at every tick of its fps.
+      // Real-time recording draws when something changes, like the window; the ticks in between
+      // repeat the last image (cheap). It wakes at least every 0.25 s to keep the video's clock.
       const bool realtime_recording = recorder.active() && !recorder.settings().lockstep();
-      bool wait = !dirty && !options_.continuous && !realtime_recording && g_input_frames.load() <= 0;
+      bool wait = !dirty && !options_.continuous && g_input_frames.load() <= 0;
       if (wait) {
-        glfwWaitEventsTimeout(0.5);
+        glfwWaitEventsTimeout(realtime_recording ? 0.25 : 0.5);
       } else {
         glfwPollEvents();
       }
@@ -152,7 +153,8 @@ int App::run() {
       }
       // Cap the frame rate; sleeping here only delays drawing, never training.
       const double max_fps =
-          realtime_recording ? std::max(options_.max_fps, double(recorder.settings().fps)) : options_.max_fps;
+          realtime_recording ? std::min(options_.max_fps, double(recorder.settings().fps))
+                             : options_.max_fps;
       auto min_interval = std::chrono::duration<double>(1.0 / max_fps);
       auto since = Clock::now() - last_frame;
       if (since < min_interval) std::this_thread::sleep_for(min_interval - since);

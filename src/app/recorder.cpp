@@ -40,6 +40,9 @@ Status Recorder::start(const RecordSettings& settings, PixelRect region, double 
     vs.fps = settings.fps;
     vs.crf = settings.crf;
     vs.preset = settings.preset;
+    // Real time shares the CPU with training: one encoder thread is enough for the frames the
+    // window draws (repeats are nearly free) and leaves the cores to training.
+    vs.threads = settings.lockstep() ? 0 : 1;
     // Lockstep frames are all kept (the frame loop waits); real time allows ~1/4 s of backlog.
     auto writer = AsyncVideoWriter::open(settings.path, vs, settings.lockstep() ? 4 : 8);
     if (!writer) {
@@ -65,7 +68,7 @@ Status Recorder::start(const RecordSettings& settings, PixelRect region, double 
   tag_steps_.clear();
   tag_repeats_.clear();
   tag_times_.clear();
-  frames_requested_ = frames_kept_ = capture_dropped_ = 0;
+  frames_requested_ = frames_kept_ = capture_dropped_ = captures_ = 0;
   start_s_ = now_s;
   active_ = true;
   return {};
@@ -112,14 +115,27 @@ void Recorder::poll(bool wait) {
 }
 
 void Recorder::deliver(std::vector<uint8_t>& rgba, int64_t tag) {
-  int repeat = tag_repeats_[tag];
+  const int repeat = tag_repeats_[tag];
+  ++captures_;
+  if (writer_) {
+    // One image for `repeat` video frames: converted once, encoded as repeats.
+    VideoFrame frame{std::move(rgba), /*bottom_up=*/true, repeat};
+    const bool kept = settings_.lockstep() ? writer_->push_blocking(std::move(frame))
+                                           : writer_->push(std::move(frame));
+    for (int r = 0; kept && r < repeat; ++r) {
+      if (csv_) {
+        std::fprintf(csv_, "%lld,%lld,%.3f\n", static_cast<long long>(frames_kept_),
+                     static_cast<long long>(tag_steps_[tag]), tag_times_[tag]);
+      }
+      ++frames_kept_;
+    }
+    if (csv_) std::fflush(csv_);
+    if (writer_->failed() && error_.empty()) error_ = writer_->error();
+    return;
+  }
   for (int r = 0; r < repeat; ++r) {
     bool kept = false;
-    if (writer_) {
-      VideoFrame frame{r + 1 < repeat ? rgba : std::move(rgba), /*bottom_up=*/true};
-      kept = settings_.lockstep() ? writer_->push_blocking(std::move(frame))
-                                  : writer_->push(std::move(frame));
-    } else if (gif_bytes_ + rgba.size() <= kGifMemoryCap) {
+    if (gif_bytes_ + rgba.size() <= kGifMemoryCap) {
       ImageRGBA img{width_, height_, std::vector<uint8_t>(rgba.size())};
       const size_t row = size_t(width_) * 4;
       for (int y = 0; y < height_; ++y) {
@@ -199,6 +215,7 @@ RecordingStatus Recorder::status(double now_s) const {
   s.lockstep = settings_.lockstep();
   s.path = settings_.path;
   s.frames = frames_kept_;
+  s.captures = captures_;
   s.dropped = capture_dropped_ + gif_dropped_ + (writer_ ? writer_->dropped() : 0);
   s.bytes = writer_ ? writer_->bytes_written() : int64_t(gif_bytes_ / 8);
   s.elapsed_s = active_ ? now_s - start_s_ : 0.0;

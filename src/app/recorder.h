@@ -73,6 +73,7 @@ class Recorder {
   int64_t frames_requested_ = 0;    // video frames asked for (captures x repeats)
   int64_t frames_kept_ = 0;         // video frames handed to the writer
   int64_t capture_dropped_ = 0;     // every PBO in flight: the frame loop outran the GPU
+  int64_t captures_ = 0;            // distinct images captured
   double start_s_ = 0.0;
   int width_ = 0, height_ = 0;
   std::string error_, summary_;

@@ -36,7 +36,7 @@ bool AsyncVideoWriter::push(VideoFrame frame) {
     room_.notify_all();
   }
   if (closing_ || !error_.empty() || static_cast<int>(queue_.size()) >= capacity_) {
-    ++dropped_;
+    dropped_ += std::max(1, frame.repeat);
     return false;
   }
   queue_.push_back(std::move(frame));
@@ -81,13 +81,14 @@ void AsyncVideoWriter::run() {
         stride = -row_bytes;
       }
       status = encoder_->add_frame(top, stride);
+      for (int r = 1; r < frame.repeat && status; ++r) status = encoder_->repeat_frame();
     } catch (const std::exception& e) {
       status = Error{"video " + encoder_->path() + ": " + e.what()};
     }
     bytes_ = encoder_->bytes_written();
     lock.lock();
     if (status) {
-      ++written_;
+      written_ += std::max(1, frame.repeat);
     } else {
       set_error(status.error());
       queue_.clear();

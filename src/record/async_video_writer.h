@@ -21,6 +21,7 @@ namespace genscope {
 struct VideoFrame {
   std::vector<uint8_t> rgba;
   bool bottom_up = false;  // rows in glReadPixels order
+  int repeat = 1;          // video frames this image stands for (converted once, encoded N times)
 };
 
 class AsyncVideoWriter {

@@ -167,6 +167,7 @@ Result<std::unique_ptr<VideoEncoder>> VideoEncoder::open(const std::string& path
   c->framerate = AVRational{s.fps, 1};
   c->gop_size = s.keyframe_interval;
   c->keyint_min = s.keyframe_interval;
+  if (s.threads > 0) c->thread_count = s.threads;
   c->max_b_frames = 0;  // lowest latency; every packet is in display order
   c->color_range = AVCOL_RANGE_MPEG;
   c->colorspace = AVCOL_SPC_SMPTE170M;  // what sws_scale's default (BT.601) conversion produces
@@ -240,6 +241,19 @@ Status VideoEncoder::add_frame(const uint8_t* rgba, int stride_bytes) {
   const uint8_t* const src[4] = {rgba, nullptr, nullptr, nullptr};
   const int src_stride[4] = {stride_bytes, 0, 0, 0};
   sws_scale(m.sws, src, src_stride, 0, m.settings.height, m.frame->data, m.frame->linesize);
+  m.frame->pts = m.frames;
+  Status status = m.encode(m.frame);
+  if (status) ++m.frames;
+  return status;
+}
+
+Status VideoEncoder::repeat_frame() {
+  Impl& m = *impl_;
+  if (m.finished) return Error{"video " + m.path + ": repeat_frame after finish"};
+  if (!m.error.empty()) return Error{m.error};
+  if (m.frames == 0) return Error{"video " + m.path + ": repeat_frame before any frame"};
+  int rc = av_frame_make_writable(m.frame);  // keeps the pixels (copies them if shared)
+  if (rc < 0) return m.fail("out of memory", rc);
   m.frame->pts = m.frames;
   Status status = m.encode(m.frame);
   if (status) ++m.frames;

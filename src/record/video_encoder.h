@@ -18,6 +18,7 @@ struct VideoSettings {
   int crf = 20;                    // x264 constant rate factor, 0 (lossless) .. 51 (worst)
   std::string preset = "veryfast"; // x264 preset
   int keyframe_interval = 0;       // frames per GOP (= per fragment); 0: one per second (fps)
+  int threads = 0;                 // encoder threads; 0: x264 picks (about 1.5 per core)
 };
 
 class VideoEncoder {
@@ -36,6 +37,9 @@ class VideoEncoder {
   /// glReadPixels output, where `rgba` then points at the last row in memory; 0 = width*4).
   /// Errors (disk full, write failure) name the path.
   Status add_frame(const uint8_t* rgba, int stride_bytes = 0);
+  /// Encodes the last frame again as the next frame (a frame that did not change: cheap, no
+  /// colour conversion). An error when no frame was added yet.
+  Status repeat_frame();
   /// Flushes the encoder and writes the trailer. Idempotent.
   Status finish();
 
