@@ -272,7 +272,7 @@ Status VideoEncoder::finish() {
     m.flush_io();
   }
   if (m.format != nullptr && m.format->pb != nullptr) {
-    m.update_bytes();
+    m.bytes = avio_tell(m.format->pb);  // the finished file's size, no estimate
     const int rc = avio_closep(&m.format->pb);
     if (rc < 0) m.fail("cannot close the file", rc);
   }
