@@ -70,10 +70,9 @@ void RecorderPanel::draw(View& view) {
     const RecordingStatus& st = ui.status;
     ImGui::TextColored(ImVec4(1.0f, 0.3f, 0.3f, 1.0f), "REC %s", clock_text(st.elapsed_s).c_str());
     ImGui::SameLine();
-    ImGui::Text("%lld frames (%.1f s of video), %s", static_cast<long long>(st.frames), st.video_s,
-                size_text(st.bytes).c_str());
-    ImGui::TextDisabled("%dx%d%s", st.width, st.height,
-                        st.lockstep ? strformat(", %d steps per frame", s.steps_per_frame).c_str()
+    ImGui::Text("%lld frames (%.1f s of video)", static_cast<long long>(st.frames), st.video_s);
+    ImGui::TextDisabled("%s on disk, %dx%d%s", size_text(st.bytes).c_str(), st.width, st.height,
+                        st.lockstep ? strformat(", %d steps/frame", ui.lockstep_steps).c_str()
                                     : "");
     if (st.dropped > 0) {
       ImGui::SameLine();
