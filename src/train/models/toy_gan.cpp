@@ -28,11 +28,14 @@ constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();
 
 nn::AnyModule activation(ToyActivation act) {
   switch (act) {
-    case ToyActivation::kRelu: return nn::AnyModule(nn::ReLU());
+    case ToyActivation::kRelu:
+      return nn::AnyModule(nn::ReLU());
     case ToyActivation::kLeakyRelu:
       return nn::AnyModule(nn::LeakyReLU(nn::LeakyReLUOptions().negative_slope(0.2)));
-    case ToyActivation::kTanh: return nn::AnyModule(nn::Tanh());
-    case ToyActivation::kElu: return nn::AnyModule(nn::ELU());
+    case ToyActivation::kTanh:
+      return nn::AnyModule(nn::Tanh());
+    case ToyActivation::kElu:
+      return nn::AnyModule(nn::ELU());
   }
   return nn::AnyModule(nn::ReLU());
 }
@@ -93,8 +96,7 @@ torch::Tensor points_to_tensor(const std::vector<Point2>& pts) {
     v.push_back(p.x);
     v.push_back(p.y);
   }
-  return torch::from_blob(v.data(), {static_cast<int64_t>(pts.size()), 2}, torch::kFloat32)
-      .clone();
+  return torch::from_blob(v.data(), {static_cast<int64_t>(pts.size()), 2}, torch::kFloat32).clone();
 }
 
 std::vector<Point2> tensor_to_points(const torch::Tensor& t) {
@@ -114,11 +116,15 @@ std::vector<float> tensor_to_floats(const torch::Tensor& t) {
 // Per-sample generator loss ell(l) on D's raw outputs (see the header).
 torch::Tensor g_loss_per_sample(ToyLoss loss, const torch::Tensor& l) {
   switch (loss) {
-    case ToyLoss::kNonSaturating: return torch::softplus(-l);
-    case ToyLoss::kMinimax: return -torch::softplus(l);
-    case ToyLoss::kLeastSquares: return 0.5 * (l - 1.0).pow(2);
+    case ToyLoss::kNonSaturating:
+      return torch::softplus(-l);
+    case ToyLoss::kMinimax:
+      return -torch::softplus(l);
+    case ToyLoss::kLeastSquares:
+      return 0.5 * (l - 1.0).pow(2);
     case ToyLoss::kHinge:
-    case ToyLoss::kWganGp: return -l;
+    case ToyLoss::kWganGp:
+      return -l;
   }
   return -l;
 }
@@ -133,7 +139,8 @@ torch::Tensor d_loss(ToyLoss loss, const torch::Tensor& lr, const torch::Tensor&
       return 0.5 * (lr - 1.0).pow(2).mean() + 0.5 * lf.pow(2).mean();
     case ToyLoss::kHinge:
       return torch::relu(1.0 - lr).mean() + torch::relu(1.0 + lf).mean();
-    case ToyLoss::kWganGp: return lf.mean() - lr.mean();
+    case ToyLoss::kWganGp:
+      return lf.mean() - lr.mean();
   }
   return lf.mean() - lr.mean();
 }
@@ -155,31 +162,44 @@ std::string range_error(const char* field, double lo, double hi, double got,
 
 const char* toy_loss_name(ToyLoss loss) {
   switch (loss) {
-    case ToyLoss::kNonSaturating: return "non_saturating";
-    case ToyLoss::kMinimax: return "minimax";
-    case ToyLoss::kLeastSquares: return "least_squares";
-    case ToyLoss::kHinge: return "hinge";
-    case ToyLoss::kWganGp: return "wgan_gp";
+    case ToyLoss::kNonSaturating:
+      return "non_saturating";
+    case ToyLoss::kMinimax:
+      return "minimax";
+    case ToyLoss::kLeastSquares:
+      return "least_squares";
+    case ToyLoss::kHinge:
+      return "hinge";
+    case ToyLoss::kWganGp:
+      return "wgan_gp";
   }
   return "?";
 }
 
 const char* toy_optimizer_name(ToyOptimizer opt) {
   switch (opt) {
-    case ToyOptimizer::kSgd: return "sgd";
-    case ToyOptimizer::kMomentum: return "momentum";
-    case ToyOptimizer::kAdam: return "adam";
-    case ToyOptimizer::kRmsprop: return "rmsprop";
+    case ToyOptimizer::kSgd:
+      return "sgd";
+    case ToyOptimizer::kMomentum:
+      return "momentum";
+    case ToyOptimizer::kAdam:
+      return "adam";
+    case ToyOptimizer::kRmsprop:
+      return "rmsprop";
   }
   return "?";
 }
 
 const char* toy_activation_name(ToyActivation act) {
   switch (act) {
-    case ToyActivation::kRelu: return "relu";
-    case ToyActivation::kLeakyRelu: return "leaky_relu";
-    case ToyActivation::kTanh: return "tanh";
-    case ToyActivation::kElu: return "elu";
+    case ToyActivation::kRelu:
+      return "relu";
+    case ToyActivation::kLeakyRelu:
+      return "leaky_relu";
+    case ToyActivation::kTanh:
+      return "tanh";
+    case ToyActivation::kElu:
+      return "elu";
   }
   return "?";
 }
@@ -201,8 +221,7 @@ Status ToyGanConfig::validate() const {
                    int_in("hidden_layers_d", hidden_layers_d, 0, 6),
                    int_in("width_g", width_g, 1, 512), int_in("width_d", width_d, 1, 512),
                    int_in("noise_dim", noise_dim, 1, 16), int_in("d_steps", d_steps, 1, 100),
-                   int_in("g_steps", g_steps, 1, 100),
-                   int_in("batch_size", batch_size, 1, 8192)}) {
+                   int_in("g_steps", g_steps, 1, 100), int_in("batch_size", batch_size, 1, 8192)}) {
     if (!s.ok()) return s;
   }
   if (!(lr_g > 0.0 && lr_g <= 10.0)) return Error{range_error("lr_g", 0, 10, lr_g, true)};
@@ -217,11 +236,11 @@ Status ToyGanConfig::validate() const {
     }
     return {};
   };
-  for (Status s : {enum_in("activation", static_cast<int>(activation), 4),
-                   enum_in("noise", static_cast<int>(noise), 2),
-                   enum_in("loss", static_cast<int>(loss), 5),
-                   enum_in("opt_g", static_cast<int>(opt_g), 4),
-                   enum_in("opt_d", static_cast<int>(opt_d), 4)}) {
+  for (Status s :
+       {enum_in("activation", static_cast<int>(activation), 4),
+        enum_in("noise", static_cast<int>(noise), 2), enum_in("loss", static_cast<int>(loss), 5),
+        enum_in("opt_g", static_cast<int>(opt_g), 4),
+        enum_in("opt_d", static_cast<int>(opt_d), 4)}) {
     if (!s.ok()) return s;
   }
   return {};
@@ -245,9 +264,7 @@ torch::Tensor draw_noise(const ToyGanConfig& c, std::mt19937_64& rng, int64_t n)
 
 torch::Tensor run(nn::Sequential& net, const torch::Tensor& x) { return net->forward(x); }
 
-torch::Tensor run_d(nn::Sequential& d, const torch::Tensor& x) {
-  return d->forward(x).view({-1});
-}
+torch::Tensor run_d(nn::Sequential& d, const torch::Tensor& x) { return d->forward(x).view({-1}); }
 
 }  // namespace
 
@@ -265,8 +282,7 @@ ToyGan::ToyGan(const ToyGanConfig& config, Toy2DDistribution data)
 
 ToyGan::~ToyGan() = default;
 
-Result<std::unique_ptr<ToyGan>> ToyGan::create(const ToyGanConfig& config,
-                                               Toy2DDistribution data) {
+Result<std::unique_ptr<ToyGan>> ToyGan::create(const ToyGanConfig& config, Toy2DDistribution data) {
   Status st = config.validate();
   if (!st.ok()) return Error{st.error()};
   std::unique_ptr<ToyGan> gan(new ToyGan(config, std::move(data)));

@@ -4,7 +4,7 @@
 // The boundary is plain data (no torch in this header); everything runs on the CPU.
 //
 // Networks (width w, h hidden layers, activation act; h = 0 means one Linear):
-//   G: z in R^noise_dim -> [Linear(., w_g), act] x h_g -> Linear(., 2)          (no output squashing)
+//   G: z in R^noise_dim -> [Linear(., w_g), act] x h_g -> Linear(., 2)   (no output squashing)
 //   D: x in R^2         -> [Linear(., w_d), act] x h_d -> Linear(., 1) = logit/score l(x)
 //   act: ReLU, LeakyReLU (slope 0.2), tanh or ELU (alpha 1).
 //   Weights and biases start U(-1/sqrt(fan_in), 1/sqrt(fan_in)) (LibTorch's Linear default),
