@@ -11,6 +11,9 @@
 namespace genscope {
 namespace {
 
+// The scrubbed history step's marker (amber, like the history slider's accent).
+constexpr ImU32 kMarkerColor = IM_COL32(255, 190, 60, 220);
+
 constexpr float kPad = 4.0f;
 constexpr float kTickLength = 4.0f;
 constexpr float kMinTickSpacingX = 70.0f;  // pixels between x labels
@@ -431,6 +434,10 @@ void line_plot(const char* id, const PlotLine* lines, int count, const LinePlotO
         lines[i].color, options.thickness);
   }
 
+  if (options.marker_step >= 0.0 && options.marker_step >= x_lo && options.marker_step <= x_hi) {
+    const float x = axes.px_x(options.marker_step);
+    draw->AddLine(ImVec2(x, axes.min.y), ImVec2(x, axes.max.y), kMarkerColor, 2.0f);
+  }
   const bool hovering = frame.hovered && ImGui::GetIO().MousePos.x >= axes.min.x;
   double step = 0.0;
   if (hovering) {

@@ -28,6 +28,7 @@ struct LinePlotOptions {
   double y_max = 1.0;              // top of the fixed y range
   const char* y_format = nullptr;  // printf format for y labels and values; nullptr: automatic
   float thickness = 1.5f;          // width of the smoothed line in pixels
+  double marker_step = -1.0;       // >= 0: a vertical marker at this step (the scrubbed history)
 };
 
 /// Draws `count` series against their steps, with axes, ticks, a legend and a hover tooltip

@@ -285,5 +285,27 @@ TEST_F(PlotWidgets, ScatterDrawsTenThousandPointsAndFindsTheHoveredOne) {
   EXPECT_NEAR(result.mouse_x, -3.5f, 0.1f);
 }
 
+TEST_F(PlotWidgets, LinePlotMarksTheScrubbedStep) {
+  const MetricSeries series = noisy_series(200, 0.6f);  // steps 0..1990
+  const PlotLine line{"loss", &series, IM_COL32(230, 90, 60, 255)};
+  // Vertices in the marker's colour after one frame.
+  const auto marker_vertices = [&](double step) {
+    LinePlotOptions options;
+    options.marker_step = step;
+    frame([&] { line_plot("##marker", &line, 1, options); });
+    int n = 0;
+    const ImDrawData* data = ImGui::GetDrawData();
+    for (int l = 0; l < data->CmdListsCount; ++l) {
+      for (const ImDrawVert& v : data->CmdLists[l]->VtxBuffer) {
+        if (v.col == IM_COL32(255, 190, 60, 220)) ++n;
+      }
+    }
+    return n;
+  };
+  EXPECT_EQ(marker_vertices(-1.0), 0);    // live: no marker
+  EXPECT_GE(marker_vertices(500.0), 4);   // a line: one quad
+  EXPECT_EQ(marker_vertices(99999.0), 0); // outside the plotted steps
+}
+
 }  // namespace
 }  // namespace genscope

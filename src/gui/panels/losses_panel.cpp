@@ -67,6 +67,7 @@ void LossesPanel::draw(View& view, const ImRect& area) {
     view.set_smoothing(smoothing);
   ImGui::SameLine();
   ImGui::Checkbox("raw", &plot.show_raw);
+  plot.marker_step = history_marker_step(view);
   if (view.has_snapshot() && !view.snapshot().is_gan) {
     draw_vae(view, plot);
     ImGui::End();

@@ -53,6 +53,13 @@ void PanelSet::draw(View& view, ImVec2 size) {
   view.set_panel_rect(RecordRegion::kPlots, {plots.Min.x, plots.Min.y, plots.Max.x, plots.Max.y});
 }
 
+double history_marker_step(View& view) {
+  const HistoryUi& h = view.history();
+  if (h.live || h.history.empty()) return -1.0;
+  const std::size_t i = std::min<std::size_t>(std::max(h.index, 0), h.history.size() - 1);
+  return double(h.history.at(i).step);
+}
+
 GridTiles grid_tiles(int width, int height, int cols, int rows, int pad) {
   GridTiles g;
   g.width = width, g.height = height, g.pad = static_cast<float>(pad);

@@ -69,6 +69,10 @@ struct LatentMapPanel {
   void draw(View& view, const ImRect& area);
 };
 
+/// The step the history slider shows when it is scrubbed back (for the plots' marker), or -1
+/// when it follows training live.
+double history_marker_step(View& view);
+
 /// Square tiles of a make_grid image (`pad` pixels around each), for hit tests and magnifiers.
 struct GridTiles {
   int width = 0, height = 0;  // image size in pixels

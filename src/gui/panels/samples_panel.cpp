@@ -115,7 +115,8 @@ void SamplesPanel::draw_history(View& view) {
   }
   if (ImGui::IsItemHovered()) {
     ImGui::SetTooltip("%d grids kept, one every %lld steps%s\n%s of the %s cap; the oldest are "
-                      "thinned first.\nDrag to scrub back; \"go live\" follows training again.",
+                      "thinned first.\nDrag to scrub back (the plots mark the step); \"go live\" follows "
+                      "training again.",
                       count, static_cast<long long>(kept.every_steps()),
                       kept.thinned() > 0 ? strformat(" (%lld thinned)",
                                                      static_cast<long long>(kept.thinned())).c_str()

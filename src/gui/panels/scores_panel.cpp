@@ -21,6 +21,7 @@ void ScoresPanel::draw(View& view, const ImRect& area) {
   plot.y_max = 1.0;
   plot.y_format = "%.2f";
   plot.height = std::max(60.0f, avail.y * 0.55f);
+  plot.marker_step = history_marker_step(view);
   line_plot("##scores", lines, 2, plot);
   const Snapshot& snap = view.snapshot();
   ImGui::TextDisabled("this batch's scores (step %lld)", static_cast<long long>(snap.step));
