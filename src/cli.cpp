@@ -93,13 +93,13 @@ Result<CliOptions> parse_cli(const std::vector<std::string>& args) {
     } else if (flag == "--record-seconds") {
       if ((status = number(0.1, 86400, d))) o.record_settings.max_seconds = d;
     } else if (flag == "--record-fps") {
-      if ((status = number(1, 120, d))) o.record_settings.fps = static_cast<int>(d);
+      if ((status = number(record_limits::kMinFps, record_limits::kMaxFps, d))) o.record_settings.fps = static_cast<int>(d);
     } else if (flag == "--record-crf") {
-      if ((status = number(0, 51, d))) o.record_settings.crf = static_cast<int>(d);
+      if ((status = number(record_limits::kMinCrf, record_limits::kMaxCrf, d))) o.record_settings.crf = static_cast<int>(d);
     } else if (flag == "--record-scale") {
-      if ((status = number(0.25, 1, d))) o.record_settings.scale = static_cast<float>(d);
+      if ((status = number(record_limits::kMinScale, record_limits::kMaxScale, d))) o.record_settings.scale = static_cast<float>(d);
     } else if (flag == "--record-steps-per-frame") {
-      if ((status = number(0, 100000, d))) o.record_settings.steps_per_frame = static_cast<int>(d);
+      if ((status = number(0, record_limits::kMaxStepsPerFrame, d))) o.record_settings.steps_per_frame = static_cast<int>(d);
     } else if (flag == "--record-region") {
       if ((status = value(text))) {
         auto region = parse_record_region(text);

@@ -52,13 +52,19 @@ Status RecordSettings::validate() const {
   if (ext != ".mp4" && ext != ".gif") {
     return Error{"recording " + path + ": the file must end in .mp4 or .gif"};
   }
-  if (fps < 1 || fps > 120) return Error{strformat("record fps %d is outside [1, 120]", fps)};
-  if (crf < 0 || crf > 51) return Error{strformat("record crf %d is outside [0, 51]", crf)};
-  if (!(scale >= 0.25f && scale <= 1.0f)) {
-    return Error{strformat("record scale %g is outside [0.25, 1]", scale)};
+  using namespace record_limits;
+  if (fps < kMinFps || fps > kMaxFps) {
+    return Error{strformat("record fps %d is outside [%d, %d]", fps, kMinFps, kMaxFps)};
   }
-  if (steps_per_frame < 0 || steps_per_frame > 100000) {
-    return Error{strformat("record steps per frame %d is outside [0, 100000]", steps_per_frame)};
+  if (crf < kMinCrf || crf > kMaxCrf) {
+    return Error{strformat("record crf %d is outside [%d, %d]", crf, kMinCrf, kMaxCrf)};
+  }
+  if (!(scale >= kMinScale && scale <= kMaxScale)) {
+    return Error{strformat("record scale %g is outside [%g, %g]", scale, kMinScale, kMaxScale)};
+  }
+  if (steps_per_frame < 0 || steps_per_frame > kMaxStepsPerFrame) {
+    return Error{strformat("record steps per frame %d is outside [0, %d]", steps_per_frame,
+                           kMaxStepsPerFrame)};
   }
   if (max_frames < 0) return Error{"record frame count must not be negative"};
   if (max_seconds < 0) return Error{"record seconds must not be negative"};

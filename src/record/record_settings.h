@@ -16,6 +16,14 @@ const char* record_region_name(RecordRegion region);
 /// Parses a region name; errors list the accepted names.
 Result<RecordRegion> parse_record_region(const std::string& name);
 
+/// The accepted ranges of RecordSettings (the CLI and validate() both use them).
+namespace record_limits {
+inline constexpr int kMinFps = 1, kMaxFps = 120;
+inline constexpr int kMinCrf = 0, kMaxCrf = 51;
+inline constexpr float kMinScale = 0.25f, kMaxScale = 1.0f;
+inline constexpr int kMaxStepsPerFrame = 100000;
+}  // namespace record_limits
+
 /// One recording's settings.
 struct RecordSettings {
   std::string path = "genscope-recording.mp4";  // .mp4 (H.264) or .gif

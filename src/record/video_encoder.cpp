@@ -106,6 +106,21 @@ struct VideoEncoder::Impl {
     return {};
   }
 
+  // Lets the next frame's pixels be written; av_frame_make_writable keeps them (copying them
+  // when the encoder still holds a reference).
+  Status make_writable() {
+    const int rc = av_frame_make_writable(frame);
+    return rc < 0 ? fail("out of memory", rc) : Status();
+  }
+
+  // Encodes `frame` as the next frame of the video.
+  Status encode_next() {
+    frame->pts = frames;
+    Status status = encode(frame);
+    if (status) ++frames;
+    return status;
+  }
+
   void release() {
     if (format != nullptr && format->pb != nullptr) avio_closep(&format->pb);
     avformat_free_context(format);
@@ -235,16 +250,12 @@ Status VideoEncoder::add_frame(const uint8_t* rgba, int stride_bytes) {
     return Error{"video " + m.path + ": row stride " + std::to_string(stride_bytes) +
                  " is shorter than a row"};
   }
-  int rc = av_frame_make_writable(m.frame);
-  if (rc < 0) return m.fail("out of memory", rc);
+  if (Status s = m.make_writable(); !s) return s;
   // A negative stride walks up through memory: `rgba` is the top row as displayed.
   const uint8_t* const src[4] = {rgba, nullptr, nullptr, nullptr};
   const int src_stride[4] = {stride_bytes, 0, 0, 0};
   sws_scale(m.sws, src, src_stride, 0, m.settings.height, m.frame->data, m.frame->linesize);
-  m.frame->pts = m.frames;
-  Status status = m.encode(m.frame);
-  if (status) ++m.frames;
-  return status;
+  return m.encode_next();
 }
 
 Status VideoEncoder::repeat_frame() {
@@ -252,12 +263,8 @@ Status VideoEncoder::repeat_frame() {
   if (m.finished) return Error{"video " + m.path + ": repeat_frame after finish"};
   if (!m.error.empty()) return Error{m.error};
   if (m.frames == 0) return Error{"video " + m.path + ": repeat_frame before any frame"};
-  int rc = av_frame_make_writable(m.frame);  // keeps the pixels (copies them if shared)
-  if (rc < 0) return m.fail("out of memory", rc);
-  m.frame->pts = m.frames;
-  Status status = m.encode(m.frame);
-  if (status) ++m.frames;
-  return status;
+  if (Status s = m.make_writable(); !s) return s;
+  return m.encode_next();
 }
 
 Status VideoEncoder::finish() {

@@ -13,18 +13,16 @@
 #include <set>
 #include <sstream>
 
-#include "data/idx.h"
 #include "record/png.h"
+#include "support/test_files.h"
 
 using namespace genscope;
 namespace fs = std::filesystem;
 
 namespace {
 
-struct RunResult {
-  int code = -1;
-  std::string output;
-};
+using test::RunResult;
+using test::split;
 
 // ctest runs these tests in parallel processes: every file a test writes is named for its process,
 // so two tests never read each other's output.
@@ -33,43 +31,11 @@ std::string per_process(const std::string& stem) {
 }
 
 RunResult run(const std::string& args) {
-  std::string log = per_process("e2e_run") + ".log";
-  std::string cmd = std::string(GENSCOPE_BINARY) + " " + args + " > " + log + " 2>&1";
-  int status = std::system(cmd.c_str());
-  RunResult r;
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  std::ifstream in(log);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  r.output = ss.str();
-  return r;
+  return test::run_genscope(args, per_process("e2e_run") + ".log");
 }
 
 // A small MNIST-format dataset of bright squares, gzipped like Debian's files.
-std::string write_dataset() {
-  std::string dir = per_process("e2e_data");
-  fs::create_directories(dir);
-  IdxArray images{{512, 28, 28}, std::vector<uint8_t>(512 * 784, 0)};
-  IdxArray labels{{512}, std::vector<uint8_t>(512, 0)};
-  for (int n = 0; n < 512; ++n) {
-    int x0 = n % 16, y0 = (n / 16) % 16;
-    for (int y = y0; y < y0 + 12; ++y) {
-      for (int x = x0; x < x0 + 12; ++x) images.data[n * 784 + y * 28 + x] = 200 + n % 56;
-    }
-    labels.data[n] = n % 10;
-  }
-  EXPECT_TRUE(write_idx(dir + "/train-images-idx3-ubyte.gz", images).ok());
-  EXPECT_TRUE(write_idx(dir + "/train-labels-idx1-ubyte.gz", labels).ok());
-  return dir;
-}
-
-std::vector<std::string> split(const std::string& line) {
-  std::vector<std::string> out;
-  std::stringstream ss(line);
-  std::string cell;
-  while (std::getline(ss, cell, ',')) out.push_back(cell);
-  return out;
-}
+std::string write_dataset() { return test::write_squares_dataset(per_process("e2e_data")); }
 
 bool have_display() { return std::getenv("DISPLAY") != nullptr; }
 

@@ -18,7 +18,7 @@
 #include <sstream>
 #include <thread>
 
-#include "data/idx.h"
+#include "support/test_files.h"
 #include "support/video_decode.h"
 
 using namespace genscope;
@@ -28,75 +28,23 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-struct RunResult {
-  int code = -1;
-  std::string output;
-};
+using test::read_text;
+using test::RunResult;
+using test::split;
 
 // ctest runs every case in its own process, several at once: all files a case writes live in a
-// directory named for its process.
-std::string temp_dir() {
-  const std::string dir = std::string(GENSCOPE_TEST_TMP) + "/recording_" + std::to_string(getpid());
-  fs::create_directories(dir);
-  return dir;
-}
-
-// Removes the process's directory when every case passed (kept for a look otherwise).
-class TempDirCleanup : public ::testing::Environment {
- public:
-  void TearDown() override {
-    std::error_code ignored;
-    if (::testing::UnitTest::GetInstance()->Passed()) fs::remove_all(temp_dir(), ignored);
-  }
-};
-[[maybe_unused]] ::testing::Environment* const kCleanup =
-    ::testing::AddGlobalTestEnvironment(new TempDirCleanup);
-
-std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+// directory named for its process, removed when every case passed (kept for a look otherwise).
+std::string temp_dir() { return test::process_dir("recording"); }
+[[maybe_unused]] const bool kCleanup = test::remove_when_all_pass("recording");
 
 // Runs genscope through the shell (`env_prefix`, e.g. "env -u DISPLAY", goes before it) and
 // returns its exit code and everything it printed.
 RunResult run(const std::string& args, const std::string& env_prefix = "") {
-  const std::string log = temp_dir() + "/run.log";
-  const std::string cmd = env_prefix + (env_prefix.empty() ? "" : " ") + GENSCOPE_BINARY + " " +
-                          args + " > " + log + " 2>&1";
-  const int status = std::system(cmd.c_str());
-  RunResult r;
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.output = read_text(log);
-  return r;
+  return test::run_genscope(args, temp_dir() + "/run.log", env_prefix);
 }
 
 // A small MNIST-format dataset of bright squares, gzipped like Debian's files.
-std::string write_dataset() {
-  const std::string dir = temp_dir() + "/data";
-  fs::create_directories(dir);
-  IdxArray images{{512, 28, 28}, std::vector<uint8_t>(512 * 784, 0)};
-  IdxArray labels{{512}, std::vector<uint8_t>(512, 0)};
-  for (int n = 0; n < 512; ++n) {
-    int x0 = n % 16, y0 = (n / 16) % 16;
-    for (int y = y0; y < y0 + 12; ++y) {
-      for (int x = x0; x < x0 + 12; ++x) images.data[n * 784 + y * 28 + x] = 200 + n % 56;
-    }
-    labels.data[n] = n % 10;
-  }
-  EXPECT_TRUE(write_idx(dir + "/train-images-idx3-ubyte.gz", images).ok());
-  EXPECT_TRUE(write_idx(dir + "/train-labels-idx1-ubyte.gz", labels).ok());
-  return dir;
-}
-
-std::vector<std::string> split(const std::string& line, char sep = ',') {
-  std::vector<std::string> out;
-  std::stringstream ss(line);
-  std::string cell;
-  while (std::getline(ss, cell, sep)) out.push_back(cell);
-  return out;
-}
+std::string write_dataset() { return test::write_squares_dataset(temp_dir() + "/data"); }
 
 bool have_display() { return std::getenv("DISPLAY") != nullptr; }
 

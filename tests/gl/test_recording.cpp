@@ -19,6 +19,7 @@
 #include "render/egl_context.h"
 #include "render/frame_capture.h"
 #include "render/gl_objects.h"
+#include "support/test_files.h"
 #include "support/video_decode.h"
 
 using namespace genscope;
@@ -32,8 +33,7 @@ class RecordingGl : public ::testing::Test {
     auto ctx = EglContext::create();
     ASSERT_TRUE(ctx.ok()) << ctx.error();
     egl_ = std::move(*ctx);
-    dir_ = std::string(GENSCOPE_TEST_TMP) + "/gl_recording_" + std::to_string(getpid());
-    fs::create_directories(dir_);
+    dir_ = test::process_dir("gl_recording");
   }
   void TearDown() override { egl_.reset(); }
 
@@ -272,8 +272,7 @@ TEST_F(RecordingGl, RecIndicatorIsDrawnAfterTheCapture) {
 }
 
 TEST(HistoryExport, WritesTheKeptGridsScaledUp) {
-  const std::string dir = std::string(GENSCOPE_TEST_TMP) + "/history_" + std::to_string(getpid());
-  fs::create_directories(dir);
+  const std::string dir = test::process_dir("history");
   SampleHistory history(1 << 20, 10);
   for (int s = 0; s <= 40; s += 10) {
     ImageRGBA g{20, 20, std::vector<uint8_t>(20 * 20 * 4, 255)};

@@ -11,6 +11,7 @@
 #include <random>
 
 #include "record/gif_writer.h"
+#include "support/test_files.h"
 
 using namespace genscope;
 namespace fs = std::filesystem;
@@ -19,23 +20,9 @@ namespace {
 
 using Rgb = std::array<int, 3>;
 
-// Per process: ctest runs the cases in parallel processes.
-std::string temp_dir() {
-  const std::string dir = std::string(GENSCOPE_TEST_TMP) + "/record_" + std::to_string(getpid());
-  fs::create_directories(dir);
-  return dir;
-}
-
-// Removes the process's temp dir when every case passed (kept for a look otherwise).
-class TempDirCleanup : public ::testing::Environment {
- public:
-  void TearDown() override {
-    std::error_code ignored;
-    if (::testing::UnitTest::GetInstance()->Passed()) fs::remove_all(temp_dir(), ignored);
-  }
-};
-[[maybe_unused]] ::testing::Environment* const kCleanup =
-    ::testing::AddGlobalTestEnvironment(new TempDirCleanup);
+// Per process (ctest runs the cases in parallel processes); removed when every case passed.
+std::string temp_dir() { return test::process_dir("record"); }
+[[maybe_unused]] const bool kCleanup = test::remove_when_all_pass("record");
 
 ImageRGBA solid(int w, int h, Rgb c) {
   ImageRGBA image{w, h, std::vector<uint8_t>(static_cast<size_t>(w) * h * 4)};

@@ -36,10 +36,10 @@ void RecorderPanel::draw(View& view) {
     if (ImGui::RadioButton(record_region_name(r), s.region == r)) s.region = r;
   }
   ImGui::SetNextItemWidth(90);
-  ImGui::SliderInt("fps", &s.fps, 1, 60);
+  ImGui::SliderInt("fps", &s.fps, record_limits::kMinFps, 60);
   ImGui::SameLine();
   ImGui::SetNextItemWidth(90);
-  ImGui::SliderInt("CRF", &s.crf, 0, 51);
+  ImGui::SliderInt("CRF", &s.crf, record_limits::kMinCrf, record_limits::kMaxCrf);
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("H.264 quality: lower is better and bigger; 18-23 is typical.");
   static const float kScales[] = {1.0f, 0.75f, 0.5f, 0.25f};
   static const char* kScaleNames[] = {"100%", "75%", "50%", "25%"};
@@ -58,7 +58,7 @@ void RecorderPanel::draw(View& view) {
     ImGui::SameLine();
     ImGui::SetNextItemWidth(90);
     ImGui::InputInt("steps/frame", &ui.lockstep_steps);
-    ui.lockstep_steps = std::clamp(ui.lockstep_steps, 1, 100000);
+    ui.lockstep_steps = std::clamp(ui.lockstep_steps, 1, record_limits::kMaxStepsPerFrame);
   }
   int frames = int(s.max_frames);
   ImGui::SetNextItemWidth(90);

@@ -1,0 +1,90 @@
+#include "support/test_files.h"
+
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "data/idx.h"
+
+namespace fs = std::filesystem;
+
+namespace genscope::test {
+namespace {
+
+class RemoveWhenAllPass : public ::testing::Environment {
+ public:
+  explicit RemoveWhenAllPass(std::string dir) : dir_(std::move(dir)) {}
+  void TearDown() override {
+    std::error_code ignored;
+    if (::testing::UnitTest::GetInstance()->Passed()) fs::remove_all(dir_, ignored);
+  }
+
+ private:
+  std::string dir_;
+};
+
+}  // namespace
+
+std::string process_dir(const std::string& stem) {
+  const std::string dir = std::string(GENSCOPE_TEST_TMP) + "/" + stem + "_" + std::to_string(getpid());
+  fs::create_directories(dir);
+  return dir;
+}
+
+bool remove_when_all_pass(const std::string& stem) {
+  static std::set<std::string> registered;
+  if (registered.insert(stem).second) {
+    ::testing::AddGlobalTestEnvironment(new RemoveWhenAllPass(process_dir(stem)));
+  }
+  return true;
+}
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::vector<std::string> split(const std::string& line, char sep) {
+  std::vector<std::string> out;
+  std::stringstream ss(line);
+  std::string cell;
+  while (std::getline(ss, cell, sep)) out.push_back(cell);
+  return out;
+}
+
+RunResult run_genscope(const std::string& args, const std::string& log,
+                       const std::string& env_prefix) {
+  const std::string cmd = env_prefix + (env_prefix.empty() ? "" : " ") + GENSCOPE_BINARY + " " +
+                          args + " > " + log + " 2>&1";
+  const int status = std::system(cmd.c_str());
+  RunResult r;
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.output = read_text(log);
+  return r;
+}
+
+std::string write_squares_dataset(const std::string& dir) {
+  fs::create_directories(dir);
+  IdxArray images{{512, 28, 28}, std::vector<uint8_t>(512 * 784, 0)};
+  IdxArray labels{{512}, std::vector<uint8_t>(512, 0)};
+  for (int n = 0; n < 512; ++n) {
+    int x0 = n % 16, y0 = (n / 16) % 16;
+    for (int y = y0; y < y0 + 12; ++y) {
+      for (int x = x0; x < x0 + 12; ++x) images.data[n * 784 + y * 28 + x] = 200 + n % 56;
+    }
+    labels.data[n] = n % 10;
+  }
+  EXPECT_TRUE(write_idx(dir + "/train-images-idx3-ubyte.gz", images).ok());
+  EXPECT_TRUE(write_idx(dir + "/train-labels-idx1-ubyte.gz", labels).ok());
+  return dir;
+}
+
+}  // namespace genscope::test

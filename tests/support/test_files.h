@@ -1,0 +1,39 @@
+#pragma once
+// Test support shared by the test executables: per-process scratch directories (ctest runs cases
+// in parallel processes), running the genscope binary, and a small IDX dataset.
+#include <string>
+#include <vector>
+
+namespace genscope::test {
+
+/// GENSCOPE_TEST_TMP/<stem>_<pid>, created if missing: every file a case writes is named for its
+/// process, so parallel cases never see each other's files.
+std::string process_dir(const std::string& stem);
+
+/// Registers (once per stem) a test environment that removes process_dir(stem) when every case
+/// of the process passed; after a failure it stays for a look. Returns true, so it can
+/// initialise a static.
+bool remove_when_all_pass(const std::string& stem);
+
+/// The whole file as bytes (empty when it cannot be read).
+std::string read_text(const std::string& path);
+
+/// Splits `line` at `sep` (no quoting).
+std::vector<std::string> split(const std::string& line, char sep = ',');
+
+/// The genscope binary's exit code and everything it printed.
+struct RunResult {
+  int code = -1;
+  std::string output;
+};
+
+/// Runs GENSCOPE_BINARY with `args` through the shell, `env_prefix` (e.g. "env -u DISPLAY")
+/// before it, stdout and stderr into `log`.
+RunResult run_genscope(const std::string& args, const std::string& log,
+                       const std::string& env_prefix = "");
+
+/// Writes a small MNIST-format dataset of bright squares (512 images 28x28, labels n % 10,
+/// gzipped like Debian's files) into `dir` and returns `dir`.
+std::string write_squares_dataset(const std::string& dir);
+
+}  // namespace genscope::test
