@@ -2,6 +2,7 @@
 
 #include <sstream>
 
+#include "train/presets.h"
 #include "util/strings.h"
 
 namespace genscope {
@@ -24,6 +25,21 @@ bool take_value(const std::vector<std::string>& args, size_t& i, const std::stri
 Result<CliOptions> parse_cli(const std::vector<std::string>& args) {
   CliOptions o;
   o.record_settings.steps_per_frame = 10;  // --record makes a lockstep timelapse by default
+  // A preset is the base: it applies first wherever it appears, and every other flag (and
+  // --config) overrides it, so `--dataset grid25 --preset cover-modes` trains on the grid.
+  for (size_t i = 0; i < args.size(); ++i) {
+    std::string name;
+    if (args[i] == "--preset") {
+      if (i + 1 >= args.size()) return Error{"--preset: needs a value"};
+      name = args[i + 1];
+    } else if (args[i].rfind("--preset=", 0) == 0) {
+      name = args[i].substr(9);
+    } else {
+      continue;
+    }
+    if (auto s = apply_preset(name, o.params); !s) return Error{"--preset: " + s.error()};
+    o.preset = name;
+  }
   for (size_t i = 0; i < args.size(); ++i) {
     std::string arg = args[i];
     if (arg.rfind("--", 0) != 0) return Error{"unexpected argument '" + arg + "' (see --help)"};
@@ -109,6 +125,8 @@ Result<CliOptions> parse_cli(const std::vector<std::string>& args) {
           status = Error{"--record-region: " + region.error()};
         }
       }
+    } else if (flag == "--preset") {
+      status = value(text);  // applied before the other flags
     } else if (flag == "--config") {
       if ((status = value(text))) status = load_config(text, o.params);
     } else if (const ParamSpec* spec = find_param(flag.substr(2))) {
@@ -133,7 +151,8 @@ std::string cli_help() {
          "usage: genscope [options]\n"
          "  (no mode flag)          open the window and train\n"
          "  --headless --steps N    train N steps with no window; writes --out DIR/metrics.csv\n"
-         "                          and DIR/samples.png (default DIR: genscope-out)\n"
+         "                          and DIR/samples.png (2D datasets: DIR/scatter.png; default\n"
+         "                          DIR: genscope-out)\n"
          "  --screenshot PATH       save a PNG of the window after --frames K frames (default 3)\n"
          "                          that show training samples, then exit (F12 saves one anytime)\n"
          "  --screenshot-step N     with --screenshot: wait until training reached step N\n"
@@ -150,6 +169,10 @@ std::string cli_help() {
          "  --record-scale X        video size = region size * X, 0.25..1 (default 1)\n"
          "  --record-region R       window, samples or plots (default window)\n"
          "  --config FILE           read 'key = value' lines; later flags override them\n"
+         "  --preset NAME           start from a preset (assets/presets/NAME.cfg, or a path);\n"
+         "                          every other flag overrides it. Presets:";
+  for (const PresetInfo& p : list_presets()) out << " " << p.name;
+  out << "\n"
          "  --print-config          print every parameter as a config file and exit\n\n"
          "parameters (live ones apply while training; (reset) ones on Reset):\n";
   for (const auto& spec : param_table()) {

@@ -11,6 +11,7 @@ namespace genscope {
 /// Everything the command line asked for.
 struct CliOptions {
   Params params;
+  std::string preset;  // --preset NAME, applied before every other flag
   bool help = false;
   bool print_config = false;
   bool headless = false;

@@ -69,8 +69,9 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "genscope: %s\n", status.error().c_str());
       return 1;
     }
-    std::printf("trained %lld steps; wrote %s/metrics.csv and %s/samples.png\n", cli->steps,
-                cli->out_dir.c_str(), cli->out_dir.c_str());
+    const bool toy = genscope::model_family(cli->params) == genscope::ModelFamily::kToy;
+    std::printf("trained %lld steps; wrote %s/metrics.csv and %s/%s\n", cli->steps,
+                cli->out_dir.c_str(), cli->out_dir.c_str(), toy ? "scatter.png" : "samples.png");
     return 0;
   }
 

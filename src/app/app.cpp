@@ -189,7 +189,7 @@ int App::run() {
       // Start or stop recording (panel button, R key, --record).
       // Start once the layout has settled (ImGui's first frames lay windows out), so frame 0 of
       // a lockstep recording is the same in every run.
-      if (snap.running && !snap.samples.empty()) ++settled_frames;
+      if (snap.running && snap.has_images()) ++settled_frames;
       if (record_pending && settled_frames >= 3) {
         record_pending = false;
         rec_ui.toggle_requested = !recorder.active();
@@ -316,7 +316,7 @@ int App::run() {
       }
       // A scripted screenshot waits for something to show: samples, or the reason there are none.
       bool settled = snap.running
-                         ? !snap.samples.empty() && snap.samples_step >= options_.screenshot_step
+                         ? snap.has_images() && snap.samples_step >= options_.screenshot_step
                          : snap.message_level == MessageLevel::kError;
       if (view.has_snapshot() && settled) ++frames_with_samples;
       bool scripted = !options_.screenshot_path.empty() &&

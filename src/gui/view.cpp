@@ -18,6 +18,11 @@ const Texture& View::history_texture(std::size_t index) {
 
 void View::update_snapshot(const Snapshot& snapshot) {
   snapshot_ = &snapshot;
+  if (snapshot.toy.active && snapshot.toy.heat_version != toy_heat_version_) {
+    const ImageRGBA heat = toy_heat_image(snapshot.toy);
+    if (!heat.empty()) toy_heat_.upload_rgba(heat.width, heat.height, heat.pixels.data());
+    toy_heat_version_ = snapshot.toy.heat_version;
+  }
   if (!snapshot.samples.empty() && snapshot.samples_version != samples_version_) {
     samples_.upload_rgba(snapshot.samples.width, snapshot.samples.height,
                          snapshot.samples.pixels.data());

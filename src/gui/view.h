@@ -81,6 +81,8 @@ class View {
   const Texture& interpolation_texture() const { return interpolation_; }
   /// The explorer's decoded image.
   const Texture& explorer_texture() const { return explorer_; }
+  /// The 2D lab's discriminator heatmap (linear filtering), from the snapshot's toy view.
+  const Texture& toy_heat_texture() const { return toy_heat_; }
   /// The latent map's decoded 2D manifold (2D latents only).
   const Texture& manifold_texture() const { return manifold_; }
   /// Image `index` of the latent map's encoded set, uploaded on demand into one small texture
@@ -130,6 +132,8 @@ class View {
   uint64_t latent_version_ = 0;
   std::shared_ptr<const LatentMap> manifold_map_;  // held so a new map never reuses its address
   Texture reconstructions_, traversal_, interpolation_, explorer_, manifold_, map_image_;
+  Texture toy_heat_{TextureFilter::kLinear};
+  uint64_t toy_heat_version_ = 0;
   std::shared_ptr<const LatentMap> map_image_map_;  // the map and index map_image_ holds
   int64_t map_image_index_ = -1;
   std::vector<uint8_t> map_image_rgba_;

@@ -7,6 +7,7 @@
 #include <mutex>
 #include <vector>
 
+#include "data/toy2d.h"
 #include "train/latent.h"
 #include "train/params.h"
 
@@ -22,17 +23,45 @@ struct Command {
     kReset,     // new weights from the seed, applying pending needs-reset values
     kStop,      // leave the training loop
     kLatent,    // recompute the latent views for `latent`
+    kToyUpdate, // 2D lab: one discriminator update (count 0) or one generator update (count 1)
+    kToyView,   // 2D lab: the plot shows `box`: compute the heatmap over it
+    kToyPaint,  // 2D lab: train on the painted `points` (dataset "custom"), from new weights
   };
   Kind kind = Kind::kPause;
   ParamId param = ParamId::kCount;
   ParamValue value;
   int64_t count = 1;
   LatentSelection latent;
+  Box2 box;
+  std::vector<Point2> points;
 
-  static Command set(ParamId id, ParamValue v) { return {Kind::kSetParam, id, std::move(v), 1, {}}; }
-  static Command of(Kind k, int64_t count = 1) { return {k, ParamId::kCount, {}, count, {}}; }
+  static Command set(ParamId id, ParamValue v) {
+    Command c = of(Kind::kSetParam);
+    c.param = id;
+    c.value = std::move(v);
+    return c;
+  }
+  static Command of(Kind k, int64_t count = 1) {
+    Command c;
+    c.kind = k;
+    c.count = count;
+    return c;
+  }
   static Command select_latent(LatentSelection s) {
-    return {Kind::kLatent, ParamId::kCount, {}, 1, std::move(s)};
+    Command c = of(Kind::kLatent);
+    c.latent = std::move(s);
+    return c;
+  }
+  static Command toy_update(bool generator) { return of(Kind::kToyUpdate, generator ? 1 : 0); }
+  static Command toy_view(Box2 b) {
+    Command c = of(Kind::kToyView);
+    c.box = b;
+    return c;
+  }
+  static Command toy_paint(std::vector<Point2> pts) {
+    Command c = of(Kind::kToyPaint);
+    c.points = std::move(pts);
+    return c;
   }
 };
 
@@ -59,6 +88,13 @@ class CommandQueue {
   void wait_for_commands() {
     std::unique_lock<std::mutex> lock(mutex_);
     cv_.wait(lock, [&] { return !queue_.empty(); });
+  }
+
+  /// Blocks until a command is queued or `deadline` passes.
+  template <class TimePoint>
+  void wait_for_commands_until(TimePoint deadline) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    cv_.wait_until(lock, deadline, [&] { return !queue_.empty(); });
   }
 
  private:

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "data/toy2d.h"
 #include "util/strings.h"
 
 namespace genscope {
@@ -17,36 +18,84 @@ std::array<ParamSpec, kParamCount> make_table() {
       {ParamId::kModel, "model", T::kChoice, 0, 0, 1, "", {"dcgan", "mlp-gan", "vae", "beta-vae", "ae", "mlp-vae"},
        A::kReset, false, "Experiment",
        "dcgan / mlp-gan: GANs. vae: convolutional VAE; beta-vae: the same with beta = 4 unless "
-       "--beta is given; ae: deterministic autoencoder (no KL); mlp-vae: an MLP VAE."},
+       "--beta is given; ae: deterministic autoencoder (no KL); mlp-vae: an MLP VAE. (A 2D "
+       "dataset always trains the 2D lab's MLP GAN.)", ParamScope::kImage},
       {ParamId::kDataset, "dataset", T::kText, 0, 0, 0, "fashion-mnist", {}, A::kReset, false,
        "Experiment",
-       "'fashion-mnist' (Debian's dataset-fashion-mnist) or a directory of MNIST-format IDX files."},
+       "'fashion-mnist' (Debian's dataset-fashion-mnist), a directory of MNIST-format IDX files, or "
+       "a 2D distribution for the 2D GAN lab: ring8, grid25, gaussian, line, spiral, moons (custom: "
+       "paint points in the 2D panel)."},
       {ParamId::kSeed, "seed", T::kInt, 1, 0, 2147483647, "", {}, A::kReset, false, "Experiment",
        "Seeds weights, the fixed sample noise and the data order; applied on reset."},
       {ParamId::kThreads, "threads", T::kInt, 0, 0, 256, "", {}, A::kReset, false, "Experiment",
-       "CPU threads for LibTorch; 0 uses every hardware thread."},
+       "CPU threads for LibTorch; 0 uses every hardware thread (the 2D lab: one, as its small "
+       "networks run fastest on one)."},
       {ParamId::kLatentDim, "latent_dim", T::kInt, 64, 1, 1024, "", {}, A::kReset, false, "Model",
-       "Size of the noise vector z fed to the generator."},
+       "Size of the noise vector z fed to the generator.", ParamScope::kImage},
       {ParamId::kWidth, "width", T::kInt, 32, 4, 512, "", {}, A::kReset, false, "Model",
        "Base channel count of the DCGAN (G and D use 1x, 2x, 4x it); the MLP scales its hidden "
-       "layers by width/32. The reference DCGAN uses 64; 32 trains ~3x faster on a CPU."},
+       "layers by width/32. The reference DCGAN uses 64; 32 trains ~3x faster on a CPU.",
+       ParamScope::kImage},
+      {ParamId::kLayersG, "layers_g", T::kInt, 2, 0, 6, "", {}, A::kReset, false, "Model",
+       "2D lab: hidden layers of the generator MLP (0: one linear map).", ParamScope::kToy},
+      {ParamId::kLayersD, "layers_d", T::kInt, 2, 0, 6, "", {}, A::kReset, false, "Model",
+       "2D lab: hidden layers of the discriminator MLP (0: a linear classifier).", ParamScope::kToy},
+      {ParamId::kWidthG, "width_g", T::kInt, 128, 1, 512, "", {}, A::kReset, false, "Model",
+       "2D lab: units per hidden layer of the generator.", ParamScope::kToy},
+      {ParamId::kWidthD, "width_d", T::kInt, 128, 1, 512, "", {}, A::kReset, false, "Model",
+       "2D lab: units per hidden layer of the discriminator.", ParamScope::kToy},
+      {ParamId::kActivation, "activation", T::kChoice, 0, 0, 0, "",
+       {"relu", "leaky_relu", "tanh", "elu"}, A::kReset, false, "Model",
+       "2D lab: hidden activation of both networks (leaky_relu slope 0.2).", ParamScope::kToy},
+      {ParamId::kNoiseDim, "noise_dim", T::kInt, 2, 1, 16, "", {}, A::kReset, false, "Model",
+       "2D lab: size of the generator's noise z (the manifold view shows dims 1-2).",
+       ParamScope::kToy},
+      {ParamId::kNoise, "noise", T::kChoice, 0, 0, 0, "", {"gaussian", "uniform"}, A::kReset,
+       false, "Model", "2D lab: noise distribution, N(0, I) or U(-1, 1) per dimension.",
+       ParamScope::kToy},
       {ParamId::kLrG, "lr_g", T::kFloat, 2e-4, 1e-6, 1e-1, "", {}, A::kLive, true, "Optimizer",
-       "Generator (GAN) or encoder+decoder (VAE/AE) learning rate (Adam). Changing it keeps "
-       "Adam's moment estimates."},
+       "Generator (GAN) or encoder+decoder (VAE/AE) learning rate (Adam; 2D lab: optimizer_g). "
+       "Changing it keeps the optimizer's state (moments, momentum)."},
       {ParamId::kLrD, "lr_d", T::kFloat, 2e-4, 1e-6, 1e-1, "", {}, A::kLive, true, "Optimizer",
-       "Discriminator learning rate (Adam). Changing it keeps Adam's moment estimates.",
+       "Discriminator learning rate (Adam; 2D lab: optimizer_d). Changing it keeps the "
+       "optimizer's state.",
        ParamScope::kGan},
+      {ParamId::kOptimizerG, "optimizer_g", T::kChoice, 2, 0, 0, "",
+       {"sgd", "momentum", "adam", "rmsprop"}, A::kReset, false, "Optimizer",
+       "2D lab: generator optimizer: SGD, SGD + momentum 0.9, Adam (0.5, 0.999) or RMSprop "
+       "(alpha 0.99).", ParamScope::kToy},
+      {ParamId::kOptimizerD, "optimizer_d", T::kChoice, 2, 0, 0, "",
+       {"sgd", "momentum", "adam", "rmsprop"}, A::kReset, false, "Optimizer",
+       "2D lab: discriminator optimizer (same choices as optimizer_g).", ParamScope::kToy},
       {ParamId::kBeta1, "beta1", T::kFloat, 0.5, 0.0, 0.999, "", {}, A::kLive, false, "Optimizer",
-       "Adam beta1 (momentum) for both networks. DCGAN uses 0.5."},
+       "Adam beta1 (momentum) for both networks. DCGAN uses 0.5.", ParamScope::kImage},
       {ParamId::kBeta2, "beta2", T::kFloat, 0.999, 0.0, 0.9999, "", {}, A::kLive, false,
-       "Optimizer", "Adam beta2 (second-moment decay) for both networks."},
+       "Optimizer", "Adam beta2 (second-moment decay) for both networks.", ParamScope::kImage},
       {ParamId::kBatchSize, "batch_size", T::kInt, 64, 1, 1024, "", {}, A::kLive, false,
-       "Training", "Images per step, for real and for fake batches."},
+       "Training", "Images (2D lab: points) per update, for real and for fake batches."},
       {ParamId::kDSteps, "d_steps", T::kInt, 1, 1, 20, "", {}, A::kLive, false, "Training",
-       "Discriminator updates per generator update.", ParamScope::kGan},
+       "Discriminator updates per step (2D lab: per iteration).", ParamScope::kGan},
+      {ParamId::kGSteps, "g_steps", T::kInt, 1, 1, 20, "", {}, A::kLive, false, "Training",
+       "2D lab: generator updates per iteration (after the D updates).", ParamScope::kToy},
       {ParamId::kLabelSmoothing, "label_smoothing", T::kFloat, 0.0, 0.0, 0.5, "", {}, A::kLive,
        false, "Training", "One-sided label smoothing: D's target for real images is 1 - s.",
-       ParamScope::kGan},
+       ParamScope::kImageGan},
+      {ParamId::kLoss, "loss", T::kChoice, 0, 0, 0, "",
+       {"non_saturating", "minimax", "least_squares", "hinge", "wgan_gp"}, A::kReset, false,
+       "Training",
+       "2D lab: adversarial loss: non-saturating BCE (-log D(G(z))), minimax (log(1 - D(G(z)))), "
+       "least squares (LSGAN), hinge, or WGAN with gradient penalty.", ParamScope::kToy},
+      {ParamId::kGpLambda, "gp_lambda", T::kFloat, 0.1, 0.0, 1000.0, "", {}, A::kLive, false,
+       "Training", "2D lab: weight of WGAN-GP's gradient penalty (loss wgan_gp only).",
+       ParamScope::kToy},
+      {ParamId::kMetricsEvery, "metrics_every", T::kInt, 10, 1, 100000, "", {}, A::kLive, false,
+       "2D lab",
+       "Evaluate modes covered, HQ %, KL and JS on 2,500 fresh samples every this many "
+       "iterations (rows in between repeat the last values).", ParamScope::kToy},
+      {ParamId::kSlowMotion, "slow_motion", T::kFloat, 0.0, 0.0, 10.0, "", {}, A::kLive, false,
+       "2D lab",
+       "Slow motion: seconds to pause after each D and G update, with a caption saying what it "
+       "did (0: off).", ParamScope::kToy},
       {ParamId::kBeta, "beta", T::kFloat, 1.0, 0.0, 100.0, "", {}, A::kLive, false, "VAE",
        "Weight of the KL term: 1 is a VAE, more than 1 a beta-VAE (disentangles, blurs).", ParamScope::kVae},
       {ParamId::kKlWarmup, "kl_warmup", T::kInt, 0, 0, 1000000, "", {}, A::kLive, false, "VAE",
@@ -86,6 +135,16 @@ std::string key_spelling(std::string_view s) {
 }  // namespace
 
 bool is_gan_model(const std::string& model) { return model == "dcgan" || model == "mlp-gan"; }
+
+ModelFamily model_family(const Params& params) {
+  if (parse_toy2d(std::string(trim(params.text(ParamId::kDataset))))) return ModelFamily::kToy;
+  return is_gan_model(params.choice(ParamId::kModel)) ? ModelFamily::kImageGan : ModelFamily::kVae;
+}
+
+bool param_applies(const ParamSpec& spec, ModelFamily family) {
+  const unsigned bit = family == ModelFamily::kImageGan ? 1u : family == ModelFamily::kVae ? 2u : 4u;
+  return (static_cast<unsigned>(spec.scope) & bit) != 0;
+}
 
 const std::array<ParamSpec, kParamCount>& param_table() {
   static const std::array<ParamSpec, kParamCount> table = make_table();

@@ -19,13 +19,27 @@ enum class ParamId : int {
   kThreads,
   kLatentDim,
   kWidth,
+  kLayersG,
+  kLayersD,
+  kWidthG,
+  kWidthD,
+  kActivation,
+  kNoiseDim,
+  kNoise,
   kLrG,
   kLrD,
+  kOptimizerG,
+  kOptimizerD,
   kBeta1,
   kBeta2,
   kBatchSize,
   kDSteps,
+  kGSteps,
   kLabelSmoothing,
+  kLoss,
+  kGpLambda,
+  kMetricsEvery,
+  kSlowMotion,
   kBeta,
   kKlWarmup,
   kReconLoss,
@@ -44,8 +58,20 @@ enum class ParamType { kFloat, kInt, kChoice, kText };
 /// Whether an edit applies between two steps, or needs new weights (a reset).
 enum class ParamApply { kLive, kReset };
 
-/// Which model families a parameter matters to (the Controls panel hides the others).
-enum class ParamScope { kAll, kGan, kVae };
+/// The three kinds of experiment: an image GAN (dcgan, mlp-gan), an image encoder/decoder model
+/// (vae, beta-vae, ae, mlp-vae), or the 2D GAN lab (a toy 2D dataset such as ring8).
+enum class ModelFamily { kImageGan, kVae, kToy };
+
+/// Which model families a parameter matters to (the Controls panel hides the others). Bit flags:
+/// 1 image GAN, 2 VAE/AE, 4 2D lab.
+enum class ParamScope : unsigned {
+  kImageGan = 1,
+  kVae = 2,
+  kToy = 4,
+  kGan = 1 | 4,    // every GAN: image GANs and the 2D lab
+  kImage = 1 | 2,  // every image model
+  kAll = 1 | 2 | 4,
+};
 
 /// One row of the table.
 struct ParamSpec {
@@ -66,6 +92,13 @@ struct ParamSpec {
 
 /// Model family of a `model` choice name: GANs, or encoder/decoder models (VAE, beta-VAE, AE).
 bool is_gan_model(const std::string& model);
+
+class Params;
+/// The family `params` trains: kToy when its dataset names a 2D distribution (ring8, grid25,
+/// gaussian, line, spiral, moons, custom), else by the model choice.
+ModelFamily model_family(const Params& params);
+/// True when `spec` matters to `family` (its scope includes it).
+bool param_applies(const ParamSpec& spec, ModelFamily family);
 
 /// The table, indexed by ParamId.
 const std::array<ParamSpec, kParamCount>& param_table();

@@ -14,7 +14,17 @@ constexpr int kGridCols = 8;
 }  // namespace
 
 Result<std::unique_ptr<TrainingSession>> TrainingSession::create(
-    const Params& params, std::shared_ptr<const Dataset> data) {
+    const Params& params, std::shared_ptr<const Dataset> data, std::vector<Point2> custom_points) {
+  if (model_family(params) == ModelFamily::kToy) {
+    // Build the lab once here so a bad dataset (custom with no points) comes back as an error.
+    auto lab = ToyLab::create(params, custom_points);
+    if (!lab) return Error{lab.error()};
+    try {
+      return std::unique_ptr<TrainingSession>(new TrainingSession(params, std::move(custom_points)));
+    } catch (const std::exception& e) {
+      return Error{std::string("building the 2D GAN failed: ") + e.what()};
+    }
+  }
   if (!data || data->train.count == 0) return Error{"dataset has no training images"};
   const ImageSet& train = data->train;
   std::string model = params.choice(ParamId::kModel);
@@ -47,7 +57,34 @@ TrainingSession::TrainingSession(const Params& params, std::shared_ptr<const Dat
   rebuild();
 }
 
+TrainingSession::TrainingSession(const Params& params, std::vector<Point2> custom_points)
+    : params_(params),
+      pending_(params),
+      device_(torch::kCPU),
+      custom_points_(std::move(custom_points)) {
+  rebuild();
+}
+
 void TrainingSession::rebuild() {
+  if (model_family(params_) == ModelFamily::kToy) {
+    auto lab = ToyLab::create(params_, custom_points_);
+    if (!lab) throw std::runtime_error(lab.error());
+    const bool same_data = toy_ && toy_->last().dataset == (*lab)->last().dataset &&
+                           toy_->last().dataset != "custom";
+    toy_ = std::move(*lab);
+    if (same_data && toy_visible_.valid()) toy_->set_visible_box(toy_visible_);
+    if (!same_data) toy_visible_ = Box2{};
+    toy_phase_ = 0;
+    toy_resume_ = {};
+    toy_images_step_ = -1;
+    step_ = 0;
+    epoch_ = 0;
+    steps_left_ = 0;
+    start_ = rate_mark_ = std::chrono::steady_clock::now();
+    rate_mark_step_ = 0;
+    steps_per_sec_ = 0.0;
+    return;
+  }
   torch::manual_seed(static_cast<uint64_t>(params_.integer(ParamId::kSeed)));
   const ImageSet& train = data_->train;
   model_ = make_model(params_, train.channels, train.height, device_);
@@ -90,32 +127,86 @@ torch::Tensor TrainingSession::next_batch(int64_t n) {
   return images_u8_.index_select(0, idx).to(torch::kFloat).div_(127.5).sub_(1.0);
 }
 
+bool TrainingSession::wants_step() const {
+  if (paused_ && steps_left_ <= 0) return false;
+  return !toy_ || std::chrono::steady_clock::now() >= toy_resume_;
+}
+
+std::optional<std::chrono::steady_clock::time_point> TrainingSession::wake_at() const {
+  if (!toy_ || (paused_ && steps_left_ <= 0)) return std::nullopt;
+  return toy_resume_;
+}
+
 StepOutcome TrainingSession::step() {
+  if (toy_) return toy_step();
   StepOutcome out;
   if (!wants_step()) return out;
   StepValues v = model_->train_step([this](int64_t n) { return next_batch(n); }, params_, step_);
+  out.row.count = v.count;
+  out.row.values = v.values;
+  finish_step(out, v.count);
+  if (!out.non_finite) latent_tools_->advance_map(*model_, params_, step_, latent_);
+  return out;
+}
+
+void TrainingSession::finish_step(StepOutcome& out, int finite_columns) {
   ++step_;
   if (steps_left_ > 0 && --steps_left_ == 0) paused_ = true;
   out.stepped = true;
   out.row.step = step_;
   out.row.epoch = epoch_;
   out.row.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-  out.row.count = v.count;
-  out.row.values = v.values;
-  for (int i = 0; i < v.count; ++i) {
-    if (std::isfinite(v.values[i])) continue;
+  const MetricSchema& names = metric_names();
+  for (int i = 0; i < std::min(finite_columns, out.row.count); ++i) {
+    const float v = out.row.values[i];
+    if (std::isfinite(v)) continue;
     out.non_finite = true;
     paused_ = true;
     steps_left_ = 0;
     set_message(MessageLevel::kError,
                 strformat("%s is %s at step %lld: training paused. Lower the learning rates, "
                           "then Reset.",
-                          model_->schema()[i].c_str(), std::isnan(v.values[i]) ? "NaN" : "infinite",
+                          names[i].c_str(), std::isnan(v) ? "NaN" : "infinite",
                           static_cast<long long>(step_)));
     break;
   }
-  if (!out.non_finite) latent_tools_->advance_map(*model_, params_, step_, latent_);
   update_rate();
+}
+
+StepOutcome TrainingSession::toy_step() {
+  StepOutcome out;
+  if (!wants_step()) return out;
+  const double slow = params_.number(ParamId::kSlowMotion);
+  ToyStepResult r;
+  if (slow > 0.0) {
+    // One update per call, a pause after each, the iteration's row when its last update is done.
+    const int d = params_.integer(ParamId::kDSteps), g = params_.integer(ParamId::kGSteps);
+    if (toy_phase_ < d) {
+      const ToyStepResult u = toy_->d_update();
+      toy_partial_.loss_d = u.loss_d;
+      toy_partial_.d_real = u.d_real;
+    } else {
+      const ToyStepResult u = toy_->g_update();
+      toy_partial_.loss_g = u.loss_g;
+      toy_partial_.d_fake = u.d_fake;
+    }
+    toy_resume_ = std::chrono::steady_clock::now() +
+                  std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                      std::chrono::duration<double>(slow));
+    if (++toy_phase_ < d + g) {
+      out.phase = true;
+      return out;
+    }
+    toy_phase_ = 0;
+    r = toy_partial_;
+  } else {
+    r = toy_->iteration();
+    toy_->set_caption(ToyPhase::kNone, "");
+  }
+  const int every = std::max(1, params_.integer(ParamId::kMetricsEvery));
+  if ((step_ + 1) % every == 0) toy_->evaluate(step_ + 1);
+  toy_->fill_values(r, out.row);
+  finish_step(out, kToyTrainingColumns);
   return out;
 }
 
@@ -136,7 +227,11 @@ Status TrainingSession::apply(const Command& command) {
       const ParamSpec& spec = param_spec(command.param);
       if (spec.apply == ParamApply::kLive) {
         params_.set(command.param, command.value);
-        model_->set_live(params_);
+        if (toy_) {
+          toy_->set_live(params_);
+        } else {
+          model_->set_live(params_);
+        }
       } else if (pending_.value(command.param) != params_.value(command.param)) {
         set_message(MessageLevel::kInfo,
                     strformat("%s = %s waits for a reset (it needs new weights)", spec.key,
@@ -174,6 +269,43 @@ Status TrainingSession::apply(const Command& command) {
     case Command::Kind::kLatent:
       selection_ = command.latent;
       return {};
+    case Command::Kind::kToyUpdate:
+      if (!toy_) return Error{"one D / G update: only in the 2D lab"};
+      paused_ = true;
+      steps_left_ = 0;
+      if (command.count == 0) {
+        toy_->d_update();
+      } else {
+        toy_->g_update();
+      }
+      toy_->evaluate(step_);
+      return {};
+    case Command::Kind::kToyView:
+      if (!toy_) return {};
+      if (command.box.valid()) {
+        toy_visible_ = command.box;
+        toy_->set_visible_box(command.box);
+      }
+      return {};
+    case Command::Kind::kToyPaint: {
+      if (command.points.empty()) return Error{"custom: paint at least one point, then Apply"};
+      std::vector<Point2> old = custom_points_;
+      Params old_params = params_;
+      custom_points_ = command.points;
+      pending_.set(ParamId::kDataset, {0.0, "custom"});
+      params_ = pending_;
+      try {
+        rebuild();
+      } catch (const std::exception& e) {
+        custom_points_ = std::move(old);
+        params_ = pending_ = old_params;
+        rebuild();
+        return Error{e.what()};
+      }
+      set_message(MessageLevel::kInfo,
+                  strformat("training on %zu painted points", custom_points_.size()));
+      return {};
+    }
     case Command::Kind::kStop:
       return {};
   }
@@ -186,6 +318,12 @@ void TrainingSession::set_message(MessageLevel level, std::string text) {
 }
 
 void TrainingSession::render_samples(ImageRGBA& out) {
+  if (toy_) {
+    ToyView v;
+    toy_->fill_view(v, true);
+    out = render_toy_scatter(v, v.data_box, 512);
+    return;
+  }
   tensor_grid(model_->decode(fixed_noise_), kGridCols, out);
 }
 
@@ -197,6 +335,36 @@ void TrainingSession::render_latent() {
 }
 
 void TrainingSession::fill_snapshot(Snapshot& out, bool with_images) {
+  if (toy_) {
+    out.step = step_;
+    out.epoch = 0;
+    out.epoch_progress = 0.0;
+    out.steps_per_sec = paused_ ? 0.0 : steps_per_sec_;
+    out.samples_per_sec = out.steps_per_sec * params_.integer(ParamId::kBatchSize) *
+                          (params_.integer(ParamId::kDSteps) + params_.integer(ParamId::kGSteps));
+    out.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    out.paused = paused_;
+    out.steps_left = steps_left_;
+    out.running = true;
+    out.model_name = "2d-gan";
+    out.is_gan = true;
+    out.is_toy = true;
+    out.dataset_name = toy_->last().dataset;
+    out.dataset_size = 0;
+    out.message_level = message_level_;
+    out.message = message_;
+    out.params = params_;
+    out.pending = pending_;
+    out.metric_names = toy_metric_schema();
+    if (with_images || toy_images_step_ < 0) toy_images_step_ = step_;
+    toy_->fill_view(out.toy, with_images);
+    out.samples_step = toy_images_step_;
+    out.d_real.clear();
+    out.d_fake.clear();
+    return;
+  }
+  out.is_toy = false;
+  out.toy = ToyView{};
   const ImageSet& train = data_->train;
   out.step = step_;
   out.epoch = epoch_;

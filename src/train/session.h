@@ -10,6 +10,7 @@
 #include "train/latent_tools.h"
 #include "train/models/model.h"
 #include "train/snapshot.h"
+#include "train/toy_lab.h"
 
 namespace genscope {
 
@@ -20,23 +21,30 @@ inline constexpr int kSampleGridCount = 64;
 struct StepOutcome {
   bool stepped = false;
   bool non_finite = false;  // a loss was NaN or infinite: training paused
+  bool phase = false;       // 2D lab slow motion: one update made, the iteration not finished
   MetricRow row;
 };
 
 /// Trains one experiment synchronously. Not thread-safe: one thread drives it.
 class TrainingSession {
  public:
-  /// Builds a session on an already loaded dataset. Throws nothing; errors come back as Result.
+  /// Builds a session on an already loaded dataset, or, when params' dataset names a 2D
+  /// distribution, a 2D-lab session (data unused; "custom" trains on `custom_points`).
+  /// Throws nothing; errors come back as Result.
   static Result<std::unique_ptr<TrainingSession>> create(const Params& params,
-                                                         std::shared_ptr<const Dataset> data);
+                                                         std::shared_ptr<const Dataset> data,
+                                                         std::vector<Point2> custom_points = {});
 
   /// Applies a command: live parameters at once, needs-reset ones on kReset, pause/resume/step,
   /// and latent-tool selections.
   /// Returns an error message for a rejected value (the session keeps running).
   Status apply(const Command& command);
 
-  /// True when the session should take a step now (running, or single steps pending).
-  bool wants_step() const { return !paused_ || steps_left_ > 0; }
+  /// True when the session should take a step now (running, or single steps pending; in the 2D
+  /// lab's slow motion, once the pause after the last update is over).
+  bool wants_step() const;
+  /// When a session that has steps to take but is waiting (slow motion) wants to be woken.
+  std::optional<std::chrono::steady_clock::time_point> wake_at() const;
 
   /// One training step of the model (for a GAN: d_steps D updates and one G update), then one
   /// chunk of latent-map encoding when a refresh is due. A non-finite loss pauses training.
@@ -49,13 +57,17 @@ class TrainingSession {
   void render_samples(ImageRGBA& out);
 
   /// Names of the metric columns this model reports.
-  const MetricSchema& metric_names() const { return model_->schema(); }
+  const MetricSchema& metric_names() const {
+    return toy_ ? toy_metric_schema() : model_->schema();
+  }
+  /// The 2D lab, or nullptr for image models.
+  ToyLab* toy() { return toy_.get(); }
 
   bool paused() const { return paused_; }
   int64_t step_count() const { return step_; }
   const Params& params() const { return params_; }
   const Params& pending() const { return pending_; }
-  Model& model() { return *model_; }
+  Model& model() { return *model_; }  // image models only (toy() == nullptr)
   const LatentViews& latent_views() const { return latent_; }
   /// Recomputes the latent tools' images now (the trainer does it when publishing images).
   void render_latent();
@@ -67,7 +79,10 @@ class TrainingSession {
 
  private:
   TrainingSession(const Params& params, std::shared_ptr<const Dataset> data);
+  TrainingSession(const Params& params, std::vector<Point2> custom_points);
   void rebuild();  // new weights from the seed; resets counters
+  StepOutcome toy_step();
+  void finish_step(StepOutcome& out, int finite_columns);
   torch::Tensor next_batch(int64_t n);
   void update_rate();
 
@@ -75,7 +90,14 @@ class TrainingSession {
   Params pending_;  // edited values, including needs-reset ones not yet applied
   std::shared_ptr<const Dataset> data_;
   torch::Device device_;
-  std::unique_ptr<Model> model_;
+  std::unique_ptr<Model> model_;  // image models
+  std::unique_ptr<ToyLab> toy_;   // the 2D lab
+  std::vector<Point2> custom_points_;  // the 2D lab's painted points (dataset custom)
+  Box2 toy_visible_;                   // the 2D plot's visible box, kept across resets
+  int toy_phase_ = 0;                  // slow motion: updates made in the current iteration
+  int64_t toy_images_step_ = -1;       // step the view's points and heatmap were computed at
+  ToyStepResult toy_partial_{};        // slow motion: the iteration's results so far
+  std::chrono::steady_clock::time_point toy_resume_{};  // slow motion: next update not before
   std::unique_ptr<LatentTools> latent_tools_;
   LatentSelection selection_;
   LatentViews latent_;

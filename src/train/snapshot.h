@@ -8,6 +8,7 @@
 
 #include "train/latent.h"
 #include "train/params.h"
+#include "train/toy_view.h"
 #include "util/image.h"
 
 namespace genscope {
@@ -52,6 +53,7 @@ struct Snapshot {
   bool running = false;  // false until the dataset is loaded and the model built
   std::string model_name;
   bool is_gan = true;  // GAN panels (discriminator) or encoder/decoder panels (reconstructions, KL)
+  bool is_toy = false; // the 2D GAN lab (a toy 2D dataset): its plot and mode panels
   std::string dataset_name;
   int64_t dataset_size = 0;
   RuntimeInfo runtime;
@@ -70,6 +72,10 @@ struct Snapshot {
   std::vector<float> d_fake;  // D(G(z)) for the current fake batch
 
   LatentViews latent;  // traversal, interpolation, explorer, reconstructions, KL per dim, map
+  ToyView toy;         // the 2D lab's points, heatmap, arrows, manifold and mode metrics
+
+  /// True once the model's pictures are in: the sample grid, or the 2D lab's plot data.
+  bool has_images() const { return is_toy ? toy.version != 0 : !samples.empty(); }
 };
 
 }  // namespace genscope

@@ -24,6 +24,15 @@ Result<std::shared_ptr<const Dataset>> load_shared(const std::string& spec) {
   return std::shared_ptr<const Dataset>(std::make_shared<Dataset>(std::move(*data)));
 }
 
+// The threads LibTorch gets: the threads parameter, or when it is 0 every hardware thread for
+// image models and one for the 2D lab, whose tiny matrices only lose from splitting work (on two
+// busy cores, OpenMP's spinning made it ~100x slower).
+int torch_threads(const Params& params) {
+  const int n = params.integer(ParamId::kThreads);
+  if (n > 0) return n;
+  return model_family(params) == ModelFamily::kToy ? 1 : 0;
+}
+
 }  // namespace
 
 struct Trainer::Impl {
@@ -36,6 +45,7 @@ struct Trainer::Impl {
   Clock::time_point last_publish{}, last_samples{};
   MessageLevel idle_level = MessageLevel::kNone;  // messages while there is no session
   std::string idle_message;
+  std::vector<Point2> custom_points;  // the 2D lab's painted points
 
   Impl(TrainerLink& l, Params p) : link(l), requested(std::move(p)) {}
 
@@ -74,7 +84,10 @@ struct Trainer::Impl {
   void build_session() {
     const std::string& spec = requested.text(ParamId::kDataset);
     std::shared_ptr<const Dataset> data;
-    if (session && session->params().text(ParamId::kDataset) == spec) {
+    const bool toy = model_family(requested) == ModelFamily::kToy;
+    if (toy) {
+      // 2D distributions are sampled, not loaded.
+    } else if (session && session->params().text(ParamId::kDataset) == spec) {
       data = session->data();
     } else {
       message(MessageLevel::kInfo, "loading dataset " + spec);
@@ -86,16 +99,18 @@ struct Trainer::Impl {
       }
       data = *loaded;
     }
-    auto created = TrainingSession::create(requested, data);
+    auto created = TrainingSession::create(requested, data, custom_points);
     if (!created) {
-      message(MessageLevel::kError, created.error());
+      message(MessageLevel::kError, created.error() + (session ? " (kept the current run)" : ""));
       return;
     }
     bool was_paused = session && session->paused();
     session = std::move(*created);
     if (was_paused) session->apply(Command::of(Command::Kind::kPause));
-    session->set_message(MessageLevel::kInfo, "training " + session->params().choice(ParamId::kModel) +
-                                                  " on " + data->name);
+    session->set_message(MessageLevel::kInfo,
+                         toy ? "2D GAN lab on " + spec
+                             : "training " + session->params().choice(ParamId::kModel) + " on " +
+                                   data->name);
   }
 
   void handle(const Command& c) {
@@ -109,8 +124,20 @@ struct Trainer::Impl {
         return;
       }
     }
+    if (c.kind == Command::Kind::kToyPaint) {
+      if (c.points.empty()) {
+        message(MessageLevel::kError, "custom: paint at least one point, then Apply");
+        return;
+      }
+      custom_points = c.points;
+      requested.set(ParamId::kDataset, {0.0, "custom"});
+      if (!session || !session->toy()) {
+        build_session();
+        return;
+      }
+    }
     if (c.kind == Command::Kind::kReset) {
-      set_torch_threads(requested.integer(ParamId::kThreads));
+      set_torch_threads(torch_threads(requested));
       runtime = runtime_info();
     }
     bool needs_new_session =
@@ -126,7 +153,7 @@ struct Trainer::Impl {
   }
 
   void run() {
-    set_torch_threads(requested.integer(ParamId::kThreads));
+    set_torch_threads(torch_threads(requested));
     runtime = runtime_info();
     build_session();
     publish(true);
@@ -145,7 +172,11 @@ struct Trainer::Impl {
       if (stop_requested) break;
       if (!session || !session->wants_step()) {
         publish(true);
-        link.commands.wait_for_commands();
+        if (auto wake = session ? session->wake_at() : std::nullopt) {
+          link.commands.wait_for_commands_until(*wake);  // slow motion: the pause between updates
+        } else {
+          link.commands.wait_for_commands();
+        }
         continue;
       }
       try {
@@ -184,10 +215,15 @@ Status run_headless(const Params& params, int64_t steps, const std::string& out_
   std::error_code ec;
   std::filesystem::create_directories(out_dir, ec);
   if (ec) return Error{"--out " + out_dir + ": cannot create directory: " + ec.message()};
-  set_torch_threads(params.integer(ParamId::kThreads));
-  auto data = load_shared(params.text(ParamId::kDataset));
-  if (!data) return Error{data.error()};
-  auto session = TrainingSession::create(params, *data);
+  set_torch_threads(torch_threads(params));
+  const bool toy = model_family(params) == ModelFamily::kToy;
+  std::shared_ptr<const Dataset> dataset;
+  if (!toy) {
+    auto data = load_shared(params.text(ParamId::kDataset));
+    if (!data) return Error{data.error()};
+    dataset = *data;
+  }
+  auto session = TrainingSession::create(params, dataset);
   if (!session) return Error{session.error()};
   auto csv = MetricsCsvWriter::open(out_dir + "/metrics.csv", (*session)->metric_names());
   if (!csv) return Error{csv.error()};
@@ -220,15 +256,16 @@ Status run_headless(const Params& params, int64_t steps, const std::string& out_
   }
   if (auto s = csv->close(); !s) return s;
   ImageRGBA grid;
-  (*session)->render_samples(grid);
-  if (auto s = write_png_rgba(out_dir + "/samples.png", grid.width, grid.height,
+  (*session)->render_samples(grid);  // the 2D lab: the scatter plot over the heatmap
+  const std::string image = toy ? "scatter.png" : "samples.png";
+  if (auto s = write_png_rgba(out_dir + "/" + image, grid.width, grid.height,
                               grid.pixels.data(), grid.width * 4);
       !s) {
     return s;
   }
   if (interrupted()) {
-    return Error{strformat("interrupted at step %lld; metrics.csv and samples.png are complete",
-                           static_cast<long long>((*session)->step_count()))};
+    return Error{strformat("interrupted at step %lld; metrics.csv and %s are complete",
+                           static_cast<long long>((*session)->step_count()), image.c_str())};
   }
   return {};
 }

@@ -15,6 +15,7 @@
 
 #include "record/png.h"
 #include "support/test_files.h"
+#include "train/toy_view.h"
 
 using namespace genscope;
 namespace fs = std::filesystem;
@@ -176,4 +177,77 @@ TEST(E2E, VaeWindowShowsTheTraversalAndTheLatentMap) {
   int hues = 0;
   for (int n : hue_bins) hues += n >= 20;
   EXPECT_GE(hues, 4);
+}
+
+TEST(E2E, TwoDLabHeadlessWritesModeMetrics) {
+  const std::string out = per_process("e2e_toy_out");
+  fs::remove_all(out);
+  RunResult r = run("--headless --dataset ring8 --steps 40 --metrics-every 10 --out " + out);
+  ASSERT_EQ(r.code, 0) << r.output;
+  EXPECT_NE(r.output.find("scatter.png"), std::string::npos) << r.output;
+  std::ifstream csv(out + "/metrics.csv");
+  std::string header;
+  std::getline(csv, header);
+  const std::vector<std::string> cols = split(header, ',');
+  for (const char* c : {"modes_covered", "hq_percent", "kl", "js"}) {
+    EXPECT_NE(std::find(cols.begin(), cols.end(), c), cols.end()) << header;
+  }
+  auto png = read_png_rgba(out + "/scatter.png");
+  ASSERT_TRUE(png.ok()) << png.error();
+  fs::remove_all(out);
+  // A bad 2D setting names the flag; custom data needs painted points.
+  RunResult bad = run("--headless --dataset ring8 --steps 5 --noise-dim 17 --out " + out);
+  EXPECT_NE(bad.code, 0);
+  EXPECT_NE(bad.output.find("--noise-dim"), std::string::npos) << bad.output;
+  RunResult custom = run("--headless --dataset custom --steps 5 --out " + out);
+  EXPECT_NE(custom.code, 0);
+  EXPECT_NE(custom.output.find("painted"), std::string::npos) << custom.output;
+}
+
+TEST(E2E, TwoDLabScreenshotShowsEveryLayer) {
+  if (!have_display()) GTEST_SKIP() << "no DISPLAY: run under xvfb-run";
+  const std::string shot = per_process("e2e_toy") + ".png";
+  fs::remove(shot);
+  RunResult r = run("--dataset ring8 --lr-d 1e-3 --lr-g 1e-4 --batch-size 256 --screenshot " +
+                    shot + " --screenshot-step 200 --frames 3");
+  ASSERT_EQ(r.code, 0) << r.output;
+  auto png = read_png_rgba(shot);
+  ASSERT_TRUE(png.ok()) << png.error();
+  // The 2D GAN panel fills the middle column (x 320..858 at 1280x720). The plot is where the
+  // heatmap's colours are; inside it count the points' and the arrows' colours.
+  const auto at = [&](int x, int y) { return &png->pixels[(size_t(y) * png->width + x) * 4]; };
+  const auto is_heat = [](const uint8_t* p) {
+    if (p[0] > 240 && p[1] > 240 && p[2] > 240) return false;  // white is also the background
+    for (int k = 0; k <= 20; ++k) {
+      const auto c = toy_heat_color(k / 20.0f);
+      if (std::abs(p[0] - c[0]) + std::abs(p[1] - c[1]) + std::abs(p[2] - c[2]) <= 12) return true;
+    }
+    return false;
+  };
+  int heat = 0, x0 = 10000, y0 = 10000, x1 = -1, y1 = -1;
+  for (int y = 0; y < png->height; ++y) {
+    for (int x = 320; x < 858; ++x) {
+      if (!is_heat(at(x, y))) continue;
+      ++heat;
+      x0 = std::min(x0, x), x1 = std::max(x1, x), y0 = std::min(y0, y), y1 = std::max(y1, y);
+    }
+  }
+  ASSERT_GT(x1 - x0, 300) << "the plot is at least 300 pixels wide";
+  ASSERT_GT(y1 - y0, 300);
+  int real = 0, fake = 0, arrows = 0;
+  for (int y = y0 + 2; y < y1 - 2; ++y) {
+    for (int x = x0 + 2; x < x1 - 2; ++x) {
+      const uint8_t* p = at(x, y);
+      const int r8 = p[0], g8 = p[1], b8 = p[2];
+      if (g8 > r8 + 50 && g8 > b8 + 30 && g8 < 170) ++real;          // dark green dots
+      if (b8 > 150 && r8 > 90 && g8 < 100 && b8 > r8 + 20) ++fake;  // purple dots
+      if (r8 < 100 && g8 < 100 && b8 < 100 && std::abs(r8 - g8) < 15 && std::abs(g8 - b8) < 15)
+        ++arrows;  // dark gray arrows
+    }
+  }
+  EXPECT_GT(heat, 20000) << "heatmap";
+  EXPECT_GT(real, 50) << "real points";
+  EXPECT_GT(fake, 200) << "generated points";
+  EXPECT_GT(arrows, 100) << "gradient arrows";
+  fs::remove(shot);
 }

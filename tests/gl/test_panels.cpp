@@ -45,6 +45,8 @@ class PanelTest : public ::testing::Test {
     ImGuiIO& io = ImGui::GetIO();
     io.MousePos = pos;
     io.MouseDown[0] = down;
+    io.MouseWheel = wheel_;
+    wheel_ = 0.0f;
     ImGui::NewFrame();
     if (draw_) {
       draw_();
@@ -84,6 +86,32 @@ class PanelTest : public ::testing::Test {
   Snapshot snapshot_;
   ControlsPanel controls_;
   std::function<void()> draw_;  // what a frame draws; the Controls panel when empty
+  float wheel_ = 0.0f;           // mouse wheel for the next frame
+
+  // A 2D-lab snapshot: ring8 with a heatmap, points, arrows and a manifold.
+  void make_toy_snapshot() {
+    snapshot_.model_name = "2d-gan";
+    snapshot_.is_toy = true;
+    ToyView& t = snapshot_.toy;
+    t.active = true;
+    t.version = 1;
+    t.dataset = "ring8";
+    t.data_box = {-3, -3, 3, 3};
+    t.heat_box = t.data_box;
+    t.heat_cols = t.heat_rows = 4;
+    t.heat.assign(16, 0.2f);
+    t.heat_version = 1;
+    t.real = {{2, 0}, {0, 2}};
+    t.fake = {{1, 1}, {-1, -1}};
+    t.arrows = {{0.5f, 0.5f}, {-0.2f, 0.1f}};
+    t.manifold_res = 2;
+    t.manifold = {{-1, -1}, {1, -1}, {-1, 1}, {1, 1}};
+    t.centers = {{2, 0}, {0, 2}};
+    t.modes_total = 2;
+    t.modes_covered = 1;
+    t.mode_share = {0.5, 0.0};
+    view_->update_snapshot(snapshot_);
+  }
 
   // A VAE snapshot with a 4-D latent and every latent image present.
   void make_vae_snapshot() {
@@ -225,13 +253,22 @@ TEST_F(PanelTest, LayoutFollowsTheModelFamily) {
 }
 
 TEST(ControlsPanelRows, HideTheOtherFamilyAndTheLatentTools) {
-  EXPECT_TRUE(controls_shows(param_spec(ParamId::kLrD), "dcgan"));
-  EXPECT_FALSE(controls_shows(param_spec(ParamId::kBeta), "dcgan"));
-  EXPECT_FALSE(controls_shows(param_spec(ParamId::kLrD), "vae"));
-  EXPECT_TRUE(controls_shows(param_spec(ParamId::kBeta), "beta-vae"));
-  EXPECT_TRUE(controls_shows(param_spec(ParamId::kLrG), "ae"));
-  EXPECT_FALSE(controls_shows(param_spec(ParamId::kTraversalRange), "vae"));
-  EXPECT_FALSE(controls_shows(param_spec(ParamId::kMapEvery), "mlp-gan"));
+  using F = ModelFamily;
+  EXPECT_TRUE(controls_shows(param_spec(ParamId::kLrD), F::kImageGan));
+  EXPECT_FALSE(controls_shows(param_spec(ParamId::kBeta), F::kImageGan));
+  EXPECT_FALSE(controls_shows(param_spec(ParamId::kLrD), F::kVae));
+  EXPECT_TRUE(controls_shows(param_spec(ParamId::kBeta), F::kVae));
+  EXPECT_TRUE(controls_shows(param_spec(ParamId::kLrG), F::kVae));
+  EXPECT_FALSE(controls_shows(param_spec(ParamId::kTraversalRange), F::kVae));
+  EXPECT_FALSE(controls_shows(param_spec(ParamId::kMapEvery), F::kImageGan));
+  // The 2D lab: its own rows and the shared GAN ones, none of the image models'.
+  EXPECT_TRUE(controls_shows(param_spec(ParamId::kLoss), F::kToy));
+  EXPECT_TRUE(controls_shows(param_spec(ParamId::kLrD), F::kToy));
+  EXPECT_TRUE(controls_shows(param_spec(ParamId::kDSteps), F::kToy));
+  EXPECT_FALSE(controls_shows(param_spec(ParamId::kLoss), F::kImageGan));
+  EXPECT_FALSE(controls_shows(param_spec(ParamId::kModel), F::kToy));
+  EXPECT_FALSE(controls_shows(param_spec(ParamId::kLabelSmoothing), F::kToy));
+  EXPECT_FALSE(controls_shows(param_spec(ParamId::kLatentDim), F::kToy));
 }
 
 TEST_F(PanelTest, HistorySliderShowsTheKeptGridOfThatStep) {
@@ -277,4 +314,38 @@ TEST_F(PanelTest, HistorySliderShowsTheKeptGridOfThatStep) {
   frame(ImVec2(-100, -100), false);
   EXPECT_GT(count(1), 2000);
   EXPECT_TRUE(drained().empty());  // scrubbing never talks to the trainer
+}
+
+TEST_F(PanelTest, TwoDLabLayoutAndWheelZoom) {
+  make_toy_snapshot();
+  PanelSet panels;
+  draw_ = [&] { panels.draw(*view_, ImGui::GetIO().DisplaySize); };
+  for (int i = 0; i < 3; ++i) frame(ImVec2(-100, -100), false);
+  EXPECT_TRUE(shown("2D GAN"));
+  EXPECT_TRUE(shown("Modes"));
+  EXPECT_TRUE(shown("Mode metrics"));
+  EXPECT_TRUE(shown("Losses"));
+  EXPECT_FALSE(shown("Samples"));
+  EXPECT_FALSE(shown("Latent"));
+  EXPECT_EQ(view_->toy_heat_texture().width(), 4);  // the heatmap became a texture
+  // The first frame told the trainer what is visible: the home view.
+  std::vector<Command> cmds = drained();
+  ASSERT_FALSE(cmds.empty());
+  EXPECT_EQ(cmds.back().kind, Command::Kind::kToyView);
+  EXPECT_FLOAT_EQ(cmds.back().box.max_x, 3.0f);
+
+  // The wheel over the plot zooms in about the mouse: a smaller box is sent.
+  const ImVec2 centre = panels.toy.plot_rect.GetCenter();
+  ASSERT_GT(panels.toy.plot_rect.GetWidth(), 50.0f);
+  frame(centre, false);
+  wheel_ = 2.0f;
+  frame(centre, false);
+  frame(centre, false);
+  cmds = drained();
+  bool zoomed = false;
+  for (const Command& c : cmds) {
+    if (c.kind == Command::Kind::kToyView && c.box.max_x - c.box.min_x < 5.0f) zoomed = true;
+  }
+  EXPECT_TRUE(zoomed);
+  EXPECT_LT(panels.toy.box.max_x - panels.toy.box.min_x, 5.0f);
 }

@@ -6,9 +6,8 @@
 
 namespace genscope {
 
-bool controls_shows(const ParamSpec& spec, const std::string& model) {
-  const ParamScope hidden = is_gan_model(model) ? ParamScope::kVae : ParamScope::kGan;
-  return spec.scope != hidden && std::strcmp(spec.group, "Latent tools") != 0;
+bool controls_shows(const ParamSpec& spec, ModelFamily family) {
+  return param_applies(spec, family) && std::strcmp(spec.group, "Latent tools") != 0;
 }
 
 void ControlsPanel::draw(View& view, const ImRect& area) {
@@ -56,12 +55,12 @@ void ControlsPanel::draw(View& view, const ImRect& area) {
   }
 
   // The pending model decides, so a GAN -> VAE switch shows beta before the reset.
-  const std::string model = snap.pending.choice(ParamId::kModel);
+  const ModelFamily family = model_family(snap.pending);
   const char* group = "";
   ImGui::PushItemWidth(ImGui::GetContentRegionAvail().x * 0.55f);
   for (const auto& spec : param_table()) {
     int i = static_cast<int>(spec.id);
-    if (!controls_shows(spec, model)) continue;
+    if (!controls_shows(spec, family)) continue;
     if (std::string(group) != spec.group) {
       group = spec.group;
       ImGui::Spacing();

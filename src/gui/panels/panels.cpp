@@ -25,12 +25,34 @@ PanelLayout::PanelLayout(float w, float h) {
   losses = ImRect(left, top, mid, h);
   latent = ImRect(mid, 0, w, top);
   bottom_right = ImRect(mid, top, w, h);
+  const float toy_mid = std::round(left + (w - left) * 0.56f);
+  toy_plot = ImRect(left, 0, toy_mid, h);
+  toy_modes = ImRect(toy_mid, 0, w, std::round(h * 0.31f));
+  toy_losses = ImRect(toy_mid, toy_modes.Max.y, w, std::round(h * 0.53f));
+  toy_metrics = ImRect(toy_mid, toy_losses.Max.y, w, h);
 }
 
 void PanelSet::draw(View& view, ImVec2 size) {
   const PanelLayout layout(size.x, size.y);
   status.draw(view, layout.status);
   controls.draw(view, layout.controls);
+  const auto rect_of = [](const char* title) {
+    const ImGuiWindow* w = ImGui::FindWindowByName(title);
+    return w ? w->Rect() : ImRect();
+  };
+  view.set_panel_rect(RecordRegion::kWindow, {0, 0, size.x, size.y});
+  if (view.snapshot().is_toy) {
+    toy.draw(view, layout.toy_plot);
+    modes.draw(view, layout.toy_modes);
+    losses.draw(view, layout.toy_losses);
+    mode_metrics.draw(view, layout.toy_metrics);
+    const ImRect s = rect_of("2D GAN");
+    ImRect plots = rect_of("Losses");
+    plots.Add(rect_of("Mode metrics"));
+    view.set_panel_rect(RecordRegion::kSamples, {s.Min.x, s.Min.y, s.Max.x, s.Max.y});
+    view.set_panel_rect(RecordRegion::kPlots, {plots.Min.x, plots.Min.y, plots.Max.x, plots.Max.y});
+    return;
+  }
   samples.draw(view, layout.samples);
   losses.draw(view, layout.losses);
   latent.draw(view, layout.latent);
@@ -41,14 +63,9 @@ void PanelSet::draw(View& view, ImVec2 size) {
     latent_map.draw(view, layout.bottom_right);
   }
   // Where the recordable panels are now (they can be moved and resized).
-  const auto rect_of = [](const char* title) {
-    const ImGuiWindow* w = ImGui::FindWindowByName(title);
-    return w ? w->Rect() : ImRect();
-  };
   const ImRect s = rect_of("Samples");
   ImRect plots = rect_of("Losses");
   plots.Add(rect_of(bottom_right));
-  view.set_panel_rect(RecordRegion::kWindow, {0, 0, size.x, size.y});
   view.set_panel_rect(RecordRegion::kSamples, {s.Min.x, s.Min.y, s.Max.x, s.Max.y});
   view.set_panel_rect(RecordRegion::kPlots, {plots.Min.x, plots.Min.y, plots.Max.x, plots.Max.y});
 }

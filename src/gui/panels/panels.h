@@ -23,9 +23,9 @@ struct ControlsPanel {
   void draw(View& view, const ImRect& area);
 };
 
-/// Whether the Controls panel shows `spec` for `model` (a choice name): rows scoped to the other
-/// model family and the "Latent tools" rows (edited in the Latent windows) are hidden.
-bool controls_shows(const ParamSpec& spec, const std::string& model);
+/// Whether the Controls panel shows `spec` for `family`: rows scoped to other model families and
+/// the "Latent tools" rows (edited in the Latent windows) are hidden.
+bool controls_shows(const ParamSpec& spec, ModelFamily family);
 
 /// Fixed-noise samples beside real images (GAN) or test images and their reconstructions
 /// (VAE/AE). Clicking a tile picks it for the latent tools.
@@ -134,11 +134,46 @@ struct StatusPanel {
   void draw_status(View& view);
 };
 
+/// The 2D lab's plot: a distribution picker, layer toggles (real, generated, D heatmap, G arrows,
+/// manifold), D step / G step / Iteration buttons, slow motion, painting your own distribution,
+/// and the square plot with pan (drag), zoom (wheel) and home (double-click).
+struct ToyPanel {
+  bool show_real = true, show_fake = true, show_heat = true, show_arrows = true;
+  bool show_manifold = true;
+  int arrow_count = 256;     // arrows drawn (the first fake points)
+  float arrow_scale = 1.0f;  // length multiplier
+  Box2 box{};                // the visible data box
+  std::string view_dataset;  // the distribution `box` belongs to
+  Box2 sent{};               // the box last sent to the trainer
+  double sent_time = -1.0;
+  bool painting = false;
+  std::vector<Point2> painted;
+  ParamValue slow_edit{};
+  std::string text_buffer;
+  ImRect plot_rect;  // where the plot was drawn last frame (screen pixels)
+  void draw(View& view, const ImRect& area);
+};
+
+/// The 2D lab's coverage now: modes covered, HQ %, KL and JS of the last evaluation, the rule,
+/// and a bar per mode with its share of the samples.
+struct ModesPanel {
+  std::vector<float> shares;
+  void draw(View& view, const ImRect& area);
+};
+
+/// The 2D lab's metrics over steps: modes covered, HQ % and KL/JS.
+struct ModeMetricsPanel {
+  LinePlotOptions plot;
+  void draw(View& view, const ImRect& area);
+};
+
 /// Default panel rectangles for a display of size (w, h): Status and Controls on the left;
 /// Samples over Losses in the middle; Latent over Discriminator (GAN) or Latent map (VAE/AE) on
-/// the right.
+/// the right. The 2D lab: its plot fills the middle column; Modes, Losses and Mode metrics are
+/// stacked on the right.
 struct PanelLayout {
   ImRect status, controls, samples, losses, latent, bottom_right;
+  ImRect toy_plot, toy_modes, toy_losses, toy_metrics;
   PanelLayout(float w, float h);
 };
 
@@ -152,6 +187,9 @@ struct PanelSet {
   LatentPanel latent;
   ScoresPanel scores;
   LatentMapPanel latent_map;
+  ToyPanel toy;
+  ModesPanel modes;
+  ModeMetricsPanel mode_metrics;
   /// Draws the panels for a display of `size` pixels. Needs a snapshot in `view`.
   void draw(View& view, ImVec2 size);
 };

@@ -1,5 +1,6 @@
 #include "train/models/toy_gan.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <random>
@@ -360,6 +361,20 @@ void ToyGan::set_live(double lr_g, double lr_d, double gp_lambda) {
   config_.lr_g = lr_g;
   config_.lr_d = lr_d;
   config_.gp_lambda = gp_lambda;
+}
+
+void ToyGan::set_schedule(int d_steps, int g_steps, int batch_size) {
+  config_.d_steps = std::clamp(d_steps, 1, 100);
+  config_.g_steps = std::clamp(g_steps, 1, 100);
+  config_.batch_size = std::clamp(batch_size, 1, 8192);
+}
+
+std::vector<Point2> ToyGan::generate(int n, uint64_t seed) {
+  if (n <= 0) return {};
+  std::mt19937_64 rng(seed);
+  torch::Tensor z = draw_noise(config_, rng, n);
+  torch::NoGradGuard no_grad;
+  return tensor_to_points(run(state_->g, z));
 }
 
 std::vector<Point2> ToyGan::generate_fixed() {

@@ -117,6 +117,13 @@ class ToyGan {
   /// momentum buffers and step counts) are kept; only the param groups' lr changes.
   void set_live(double lr_g, double lr_d, double gp_lambda);
 
+  /// Sets D steps, G steps and the batch size used from the next update (ranges as in the config;
+  /// out-of-range values are clamped into them).
+  void set_schedule(int d_steps, int g_steps, int batch_size);
+
+  /// G applied to n fresh noise vectors drawn from a generator seeded with `seed` (the training
+  /// RNG is not touched, so evaluating never changes what training does).
+  std::vector<Point2> generate(int n, uint64_t seed);
   /// G applied to the kFixedNoise fixed noise vectors drawn once at creation from the seed.
   std::vector<Point2> generate_fixed();
   /// D's output at the centres of a cols x rows grid of equal cells over `box`, row-major, row 0
