@@ -125,6 +125,8 @@ Result<CliOptions> parse_cli(const std::vector<std::string>& args) {
           status = Error{"--record-region: " + region.error()};
         }
       }
+    } else if (flag == "--resume") {
+      status = value(o.resume);
     } else if (flag == "--preset") {
       status = value(text);  // applied before the other flags
     } else if (flag == "--config") {
@@ -173,6 +175,9 @@ std::string cli_help() {
          "                          every other flag overrides it. Presets:";
   for (const PresetInfo& p : list_presets()) out << " " << p.name;
   out << "\n"
+         "  --resume PATH           continue the experiment saved in checkpoint PATH (its\n"
+         "                          parameters, weights, optimizer state, RNG and step);\n"
+         "                          --checkpoint and --checkpoint-every still apply\n"
          "  --print-config          print every parameter as a config file and exit\n\n"
          "parameters (live ones apply while training; (reset) ones on Reset):\n";
   for (const auto& spec : param_table()) {

@@ -12,6 +12,7 @@ namespace genscope {
 struct CliOptions {
   Params params;
   std::string preset;  // --preset NAME, applied before every other flag
+  std::string resume;  // --resume PATH: continue from a checkpoint
   bool help = false;
   bool print_config = false;
   bool headless = false;

@@ -51,7 +51,8 @@ int main(int argc, char** argv) {
         return recorder->frame(snap, rows);
       };
     }
-    auto status = genscope::run_headless(cli->params, cli->steps, cli->out_dir, observer);
+    auto status = genscope::run_headless(cli->params, cli->steps, cli->out_dir, observer,
+                                         cli->resume);
     if (recorder) {
       // Finish the video even when training stopped early (Ctrl+C, an error): it plays.
       auto finished = recorder->finish();
@@ -90,7 +91,7 @@ int main(int argc, char** argv) {
     link.commands.push(genscope::Command::of(genscope::Command::Kind::kPause));
   }
   genscope::App app(link, options);
-  genscope::Trainer trainer(link, cli->params);
+  genscope::Trainer trainer(link, cli->params, cli->resume);
   trainer.start();
   int code = app.run();
   trainer.stop();

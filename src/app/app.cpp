@@ -34,6 +34,7 @@ constexpr int kFramesAfterInput = 3;
 std::atomic<int> g_input_frames{kFramesAfterInput};
 std::atomic<bool> g_screenshot_key{false};
 std::atomic<bool> g_record_key{false};
+std::atomic<bool> g_save_key{false};  // Ctrl+S: save a checkpoint
 std::atomic<bool> g_window_open{false};  // glfwPostEmptyEvent is only valid while GLFW lives
 
 void on_input() { g_input_frames.store(kFramesAfterInput); }
@@ -43,10 +44,11 @@ void scroll_cb(GLFWwindow*, double, double) { on_input(); }
 void char_cb(GLFWwindow*, unsigned int) { on_input(); }
 void size_cb(GLFWwindow*, int, int) { on_input(); }
 void focus_cb(GLFWwindow*, int) { on_input(); }
-void key_cb(GLFWwindow*, int key, int, int action, int) {
+void key_cb(GLFWwindow*, int key, int, int action, int mods) {
   on_input();
   if (key == GLFW_KEY_F12 && action == GLFW_PRESS) g_screenshot_key.store(true);
-  if (key == GLFW_KEY_R && action == GLFW_PRESS) g_record_key.store(true);
+  if (key == GLFW_KEY_R && action == GLFW_PRESS && !(mods & GLFW_MOD_CONTROL)) g_record_key.store(true);
+  if (key == GLFW_KEY_S && action == GLFW_PRESS && (mods & GLFW_MOD_CONTROL)) g_save_key.store(true);
 }
 
 std::string timestamped_screenshot_name() {
@@ -172,6 +174,7 @@ int App::run() {
       view.recorder().status = recorder.status(now_s());
       gui.begin_frame();
       ImVec2 display = ImGui::GetIO().DisplaySize;
+      if (g_save_key.exchange(false)) view.send(Command::of(Command::Kind::kSaveCheckpoint));
       if (g_record_key.exchange(false) && !ImGui::GetIO().WantTextInput) {
         view.recorder().toggle_requested = true;
         panels.status.open_record_tab = true;

@@ -26,6 +26,8 @@ struct Command {
     kToyUpdate, // 2D lab: one discriminator update (count 0) or one generator update (count 1)
     kToyView,   // 2D lab: the plot shows `box`: compute the heatmap over it
     kToyPaint,  // 2D lab: train on the painted `points` (dataset "custom"), from new weights
+    kSaveCheckpoint,  // write a checkpoint to value.text (empty: the checkpoint parameter)
+    kLoadCheckpoint,  // replace the run by the checkpoint at value.text (empty: the parameter)
   };
   Kind kind = Kind::kPause;
   ParamId param = ParamId::kCount;

@@ -113,6 +113,12 @@ std::array<ParamSpec, kParamCount> make_table() {
        "Straight line (lerp) or great circle (slerp, keeps Gaussian samples' typical norm)."},
       {ParamId::kMapEvery, "map_every", T::kInt, 500, 50, 100000, "", {}, A::kLive, false,
        "Latent tools", "Re-encode the test set for the 2D latent map every this many steps."},
+      {ParamId::kCheckpointPath, "checkpoint", T::kText, 0, 0, 0, "genscope.ckpt", {}, A::kLive,
+       false, "Checkpoints",
+       "Where Save (Ctrl+S) and --checkpoint-every write the checkpoint (weights, optimizer "
+       "state, RNG, fixed noise, step, parameters), atomically."},
+      {ParamId::kCheckpointEvery, "checkpoint_every", T::kInt, 0, 0, 100000000, "", {}, A::kLive,
+       false, "Checkpoints", "Save a checkpoint every this many steps (0: only on request)."},
   }};
   for (int i = 0; i < kParamCount; ++i) {
     if (static_cast<int>(t[i].id) != i) throw std::logic_error("param table out of order");
@@ -272,9 +278,8 @@ std::string Params::to_string(ParamId id) const {
   return {};
 }
 
-Status load_config(const std::string& path, Params& params) {
-  std::ifstream in(path);
-  if (!in) return Error{"config " + path + ": cannot open"};
+Status parse_config_text(const std::string& text, const std::string& source, Params& params) {
+  std::istringstream in(text);
   std::string line;
   int line_no = 0;
   while (std::getline(in, line)) {
@@ -285,18 +290,26 @@ Status load_config(const std::string& path, Params& params) {
     if (body.empty()) continue;
     auto eq = body.find('=');
     if (eq == std::string_view::npos) {
-      return Error{strformat("config %s:%d: expected 'key = value'", path.c_str(), line_no)};
+      return Error{strformat("%s:%d: expected 'key = value'", source.c_str(), line_no)};
     }
     std::string key(trim(body.substr(0, eq)));
     const ParamSpec* spec = find_param(key);
     if (!spec) {
-      return Error{strformat("config %s:%d: unknown key '%s'", path.c_str(), line_no, key.c_str())};
+      return Error{strformat("%s:%d: unknown key '%s'", source.c_str(), line_no, key.c_str())};
     }
     if (auto s = params.set_from_string(spec->id, trim(body.substr(eq + 1))); !s) {
-      return Error{strformat("config %s:%d: %s", path.c_str(), line_no, s.error().c_str())};
+      return Error{strformat("%s:%d: %s", source.c_str(), line_no, s.error().c_str())};
     }
   }
   return {};
+}
+
+Status load_config(const std::string& path, Params& params) {
+  std::ifstream in(path);
+  if (!in) return Error{"config " + path + ": cannot open"};
+  std::ostringstream text;
+  text << in.rdbuf();
+  return parse_config_text(text.str(), "config " + path, params);
 }
 
 std::string to_config_text(const Params& params) {

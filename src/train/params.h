@@ -48,6 +48,8 @@ enum class ParamId : int {
   kInterpSteps,
   kInterpMode,
   kMapEvery,
+  kCheckpointPath,
+  kCheckpointEvery,
   kCount
 };
 inline constexpr int kParamCount = static_cast<int>(ParamId::kCount);
@@ -150,6 +152,9 @@ Status validate_param(const ParamSpec& spec, const ParamValue& v);
 /// Reads a config file of `key = value` lines ('#' starts a comment) into `params`.
 /// Errors name the file, line and key.
 Status load_config(const std::string& path, Params& params);
+
+/// Parses `key = value` lines from `text`; errors start with `source` (e.g. "config my.conf").
+Status parse_config_text(const std::string& text, const std::string& source, Params& params);
 
 /// Writes every parameter as `key = value` with its help as a comment; config files round-trip.
 std::string to_config_text(const Params& params);

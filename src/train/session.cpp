@@ -1,6 +1,7 @@
 #include "train/session.h"
 
 #include <cmath>
+#include <sstream>
 
 #include "train/image_grid.h"
 #include "train/runtime.h"
@@ -307,8 +308,129 @@ Status TrainingSession::apply(const Command& command) {
       return {};
     }
     case Command::Kind::kStop:
+    case Command::Kind::kSaveCheckpoint:  // the trainer does these
+    case Command::Kind::kLoadCheckpoint:
       return {};
   }
+  return {};
+}
+
+namespace {
+
+torch::Tensor int_tensor(int64_t v) { return torch::tensor({v}, torch::kInt64); }
+int64_t int_of(const torch::Tensor& t) { return t.to(torch::kCPU).item<int64_t>(); }
+
+torch::Tensor bytes_tensor(const std::string& s) {
+  return torch::from_blob(const_cast<char*>(s.data()), {static_cast<int64_t>(s.size())},
+                          torch::kUInt8)
+      .clone();
+}
+
+std::string tensor_bytes(const torch::Tensor& t) {
+  const torch::Tensor c = t.to(torch::kCPU).contiguous();
+  return std::string(static_cast<const char*>(c.data_ptr()), static_cast<size_t>(c.numel()));
+}
+
+}  // namespace
+
+Result<std::string> TrainingSession::save_state() {
+  try {
+    torch::serialize::OutputArchive a;
+    a.write("step", int_tensor(step_));
+    if (toy_) {
+      a.write("toy", bytes_tensor(toy_->gan().save_state()));
+      std::vector<float> pts;
+      for (const Point2& p : custom_points_) pts.push_back(p.x), pts.push_back(p.y);
+      a.write("custom_points", torch::tensor(pts, torch::kFloat32));
+      a.write("toy_metrics", torch::tensor(toy_->metrics_state(), torch::kFloat64));
+    } else {
+      torch::serialize::OutputArchive model;
+      model_->save(model);
+      a.write("model", model);
+      a.write("epoch", int_tensor(epoch_));
+      a.write("cursor", int_tensor(cursor_));
+      a.write("order", order_.to(torch::kCPU));
+      a.write("fixed_noise", fixed_noise_.to(torch::kCPU));
+      auto gen = at::detail::getDefaultCPUGenerator();
+      torch::Tensor rng;
+      {
+        std::lock_guard<std::mutex> lock(gen.mutex());
+        rng = gen.get_state();
+      }
+      a.write("rng", rng);
+    }
+    std::ostringstream out;
+    a.save_to(out);
+    return out.str();
+  } catch (const std::exception& e) {
+    return Error{"saving the training state failed: " + first_line(e.what())};
+  }
+}
+
+Result<std::vector<Point2>> TrainingSession::checkpoint_custom_points(const std::string& bytes) {
+  try {
+    std::istringstream in(bytes);
+    torch::serialize::InputArchive a;
+    a.load_from(in);
+    torch::Tensor t;
+    a.read("custom_points", t);
+    t = t.to(torch::kCPU).contiguous();
+    std::vector<Point2> pts;
+    const float* v = t.data_ptr<float>();
+    for (int64_t i = 0; i + 1 < t.numel(); i += 2) pts.push_back({v[i], v[i + 1]});
+    return pts;
+  } catch (const std::exception& e) {
+    return Error{"not a 2D-lab state: " + first_line(e.what())};
+  }
+}
+
+Status TrainingSession::restore_state(const std::string& bytes) {
+  try {
+    std::istringstream in(bytes);
+    torch::serialize::InputArchive a;
+    a.load_from(in);
+    // Each read needs a fresh tensor: reading into a defined one resizes it in place.
+    const auto read = [&a](const char* key) {
+      torch::Tensor t;
+      a.read(key, t);
+      return t;
+    };
+    const int64_t step = int_of(read("step"));
+    if (toy_) {
+      if (auto s = toy_->gan().load_state(tensor_bytes(read("toy"))); !s) return s;
+      step_ = step;
+      const torch::Tensor m = read("toy_metrics").contiguous();
+      toy_->set_metrics_state(
+          std::vector<double>(m.data_ptr<double>(), m.data_ptr<double>() + m.numel()));
+    } else {
+      torch::serialize::InputArchive model;
+      a.read("model", model);
+      model_->load(model);
+      epoch_ = int_of(read("epoch"));
+      cursor_ = int_of(read("cursor"));
+      torch::Tensor t = read("order");
+      if (t.numel() != data_->train.count) {
+        return Error{strformat("the checkpoint's data order has %lld images, the dataset %lld",
+                               static_cast<long long>(t.numel()),
+                               static_cast<long long>(data_->train.count))};
+      }
+      order_ = t.to(device_);
+      fixed_noise_ = read("fixed_noise").to(device_);
+      t = read("rng");
+      auto gen = at::detail::getDefaultCPUGenerator();
+      std::lock_guard<std::mutex> lock(gen.mutex());
+      gen.set_state(t);
+      step_ = step;
+    }
+  } catch (const std::exception& e) {
+    return Error{"the checkpoint does not fit this model: " + first_line(e.what())};
+  }
+  steps_left_ = 0;
+  latent_step_ = -1;
+  samples_cache_ = ImageRGBA{};
+  toy_images_step_ = -1;
+  start_ = rate_mark_ = std::chrono::steady_clock::now();
+  rate_mark_step_ = step_;
   return {};
 }
 

@@ -74,6 +74,19 @@ class TrainingSession {
   const std::shared_ptr<const Dataset>& data() const { return data_; }
   /// Replaces the dataset used from the next reset on (after the caller loaded it).
   void set_dataset(std::shared_ptr<const Dataset> data) { data_ = std::move(data); }
+  /// The training state as a LibTorch archive: weights, optimizer state, the RNG, the fixed
+  /// noise, the data order and the counters (with the parameters, a checkpoint). Errors are
+  /// one line.
+  Result<std::string> save_state();
+  /// Restores save_state()'s bytes into this session (built from the same parameters): training
+  /// then continues exactly as it would have. On error the session is left as it was... except
+  /// where a half-read archive already changed weights; the caller then discards the session.
+  Status restore_state(const std::string& bytes);
+  /// The painted points a 2D-lab state holds (to build its session before restoring it).
+  static Result<std::vector<Point2>> checkpoint_custom_points(const std::string& bytes);
+  /// The painted points of a custom 2D dataset (empty otherwise).
+  const std::vector<Point2>& custom_points() const { return custom_points_; }
+
   /// Sets the message shown in the UI.
   void set_message(MessageLevel level, std::string text);
 

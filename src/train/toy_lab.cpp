@@ -143,6 +143,23 @@ void ToyLab::evaluate(int64_t step) {
   v.js = div ? div->js : kNaN;
 }
 
+std::vector<double> ToyLab::metrics_state() const {
+  std::vector<double> s{static_cast<double>(view_.metrics_step), double(view_.modes_covered),
+                        view_.hq_percent, view_.kl, view_.js};
+  s.insert(s.end(), view_.mode_share.begin(), view_.mode_share.end());
+  return s;
+}
+
+void ToyLab::set_metrics_state(const std::vector<double>& s) {
+  if (s.size() < 5) return;
+  view_.metrics_step = static_cast<int64_t>(s[0]);
+  view_.modes_covered = static_cast<int>(s[1]);
+  view_.hq_percent = s[2];
+  view_.kl = s[3];
+  view_.js = s[4];
+  view_.mode_share.assign(s.begin() + 5, s.end());
+}
+
 void ToyLab::fill_values(const ToyStepResult& r, MetricRow& row) const {
   row.count = 8;
   row.values = {r.loss_d, r.loss_g, r.d_real, r.d_fake,

@@ -55,6 +55,11 @@ class ToyLab {
   /// points, arrows, heatmap and manifold.
   void fill_view(ToyView& out, bool with_images);
 
+  /// The last evaluation as numbers (step, modes covered, HQ %, KL, JS, per-mode shares), for
+  /// checkpoints; set_metrics_state() puts them back.
+  std::vector<double> metrics_state() const;
+  void set_metrics_state(const std::vector<double>& state);
+
   /// Sets the slow-motion caption (the session narrates whole iterations).
   void set_caption(ToyPhase phase, std::string text);
   const ToyGan& gan() const { return *gan_; }

@@ -6,6 +6,7 @@
 
 #include "record/metrics_csv.h"
 #include "record/png.h"
+#include "train/checkpoint.h"
 #include "train/runtime.h"
 #include "train/session.h"
 #include "util/interrupt.h"
@@ -33,11 +34,27 @@ int torch_threads(const Params& params) {
   return model_family(params) == ModelFamily::kToy ? 1 : 0;
 }
 
+// Applies the checkpoint settings of `from` to a session restored from a checkpoint.
+void keep_checkpoint_settings(TrainingSession& session, const Params& from) {
+  for (ParamId id : {ParamId::kCheckpointPath, ParamId::kCheckpointEvery}) {
+    session.apply(Command::set(id, from.value(id)));
+  }
+}
+
+// Saves when checkpoint_every says so; returns an error message or "".
+std::string periodic_checkpoint(TrainingSession& session) {
+  const int every = session.params().integer(ParamId::kCheckpointEvery);
+  if (every <= 0 || session.step_count() % every != 0) return {};
+  Status s = save_checkpoint(session, session.params().text(ParamId::kCheckpointPath));
+  return s ? std::string() : s.error();
+}
+
 }  // namespace
 
 struct Trainer::Impl {
   TrainerLink& link;
   Params requested;  // every accepted edit, applied or pending
+  std::string resume_path;
   std::unique_ptr<TrainingSession> session;
   RuntimeInfo runtime;
   std::thread thread;
@@ -47,7 +64,43 @@ struct Trainer::Impl {
   std::string idle_message;
   std::vector<Point2> custom_points;  // the 2D lab's painted points
 
-  Impl(TrainerLink& l, Params p) : link(l), requested(std::move(p)) {}
+  Impl(TrainerLink& l, Params p, std::string resume)
+      : link(l), requested(std::move(p)), resume_path(std::move(resume)) {}
+
+  // Replaces the run by a checkpoint; on failure keeps it and says why.
+  void load_checkpoint(const std::string& path) {
+    message(MessageLevel::kInfo, "loading checkpoint " + path);
+    publish(false);
+    auto loaded = open_checkpoint(path, [this](const std::string& spec) {
+      if (session && session->data() && session->params().text(ParamId::kDataset) == spec) {
+        return Result<std::shared_ptr<const Dataset>>(session->data());
+      }
+      return load_shared(spec);
+    });
+    if (!loaded) {
+      message(MessageLevel::kError, loaded.error() + (session ? " (kept the current run)" : ""));
+      return;
+    }
+    const bool was_paused = !session || session->paused();
+    const Params keep = requested;
+    session = std::move(*loaded);
+    keep_checkpoint_settings(*session, keep);
+    requested = session->pending();
+    custom_points = session->custom_points();
+    if (was_paused) session->apply(Command::of(Command::Kind::kPause));
+    session->set_message(MessageLevel::kInfo,
+                         strformat("resumed %s at step %lld", path.c_str(),
+                                   static_cast<long long>(session->step_count())));
+  }
+
+  void save_checkpoint_now(const std::string& path) {
+    if (!session) return message(MessageLevel::kError, "nothing to save yet");
+    Status s = save_checkpoint(*session, path);
+    session->set_message(s ? MessageLevel::kInfo : MessageLevel::kError,
+                         s ? strformat("saved checkpoint %s (step %lld)", path.c_str(),
+                                       static_cast<long long>(session->step_count()))
+                           : s.error());
+  }
 
   void message(MessageLevel level, std::string text) {
     if (session) {
@@ -124,6 +177,16 @@ struct Trainer::Impl {
         return;
       }
     }
+    if (c.kind == Command::Kind::kSaveCheckpoint || c.kind == Command::Kind::kLoadCheckpoint) {
+      const std::string path =
+          c.value.text.empty() ? requested.text(ParamId::kCheckpointPath) : c.value.text;
+      if (c.kind == Command::Kind::kSaveCheckpoint) {
+        save_checkpoint_now(path);
+      } else {
+        load_checkpoint(path);
+      }
+      return;
+    }
     if (c.kind == Command::Kind::kToyPaint) {
       if (c.points.empty()) {
         message(MessageLevel::kError, "custom: paint at least one point, then Apply");
@@ -155,7 +218,11 @@ struct Trainer::Impl {
   void run() {
     set_torch_threads(torch_threads(requested));
     runtime = runtime_info();
-    build_session();
+    if (resume_path.empty()) {
+      build_session();
+    } else {
+      load_checkpoint(resume_path);
+    }
     publish(true);
     std::vector<Command> commands;
     while (!stop_requested) {
@@ -182,6 +249,11 @@ struct Trainer::Impl {
       try {
         StepOutcome outcome = session->step();
         if (outcome.stepped) link.metrics.push(outcome.row);
+        if (outcome.stepped) {
+          if (std::string e = periodic_checkpoint(*session); !e.empty()) {
+            session->set_message(MessageLevel::kError, e);
+          }
+        }
       } catch (const std::exception& e) {
         session->apply(Command::of(Command::Kind::kPause));
         session->set_message(MessageLevel::kError, std::string("training step failed: ") + e.what());
@@ -194,8 +266,8 @@ struct Trainer::Impl {
   }
 };
 
-Trainer::Trainer(TrainerLink& link, Params params)
-    : impl_(std::make_unique<Impl>(link, std::move(params))) {}
+Trainer::Trainer(TrainerLink& link, Params params, std::string resume_path)
+    : impl_(std::make_unique<Impl>(link, std::move(params), std::move(resume_path))) {}
 
 Trainer::~Trainer() { stop(); }
 
@@ -211,7 +283,7 @@ void Trainer::stop() {
 }
 
 Status run_headless(const Params& params, int64_t steps, const std::string& out_dir,
-                    const HeadlessObserver& observer) {
+                    const HeadlessObserver& observer, const std::string& resume_path) {
   std::error_code ec;
   std::filesystem::create_directories(out_dir, ec);
   if (ec) return Error{"--out " + out_dir + ": cannot create directory: " + ec.message()};
@@ -223,8 +295,13 @@ Status run_headless(const Params& params, int64_t steps, const std::string& out_
     if (!data) return Error{data.error()};
     dataset = *data;
   }
-  auto session = TrainingSession::create(params, dataset);
+  Result<std::unique_ptr<TrainingSession>> session =
+      resume_path.empty() ? TrainingSession::create(params, dataset)
+                          : open_checkpoint(resume_path, [](const std::string& spec) {
+                              return load_shared(spec);
+                            });
   if (!session) return Error{session.error()};
+  if (!resume_path.empty()) keep_checkpoint_settings(**session, params);
   auto csv = MetricsCsvWriter::open(out_dir + "/metrics.csv", (*session)->metric_names());
   if (!csv) return Error{csv.error()};
   std::vector<MetricRow> rows;  // since the observer's last call
@@ -242,6 +319,7 @@ Status run_headless(const Params& params, int64_t steps, const std::string& out_
   for (int64_t i = 0; i < steps && !interrupted(); ++i) {
     StepOutcome outcome = (*session)->step();
     if (auto s = csv->write(outcome.row); !s) return s;
+    if (std::string e = periodic_checkpoint(**session); !e.empty()) return Error{e};
     if (observer.every > 0) {
       rows.push_back(outcome.row);
       if ((i + 1) % observer.every == 0) {

@@ -13,7 +13,9 @@ namespace genscope {
 class Trainer {
  public:
   /// Trains the experiment `params` describes, talking through `link` (which must outlive it).
-  Trainer(TrainerLink& link, Params params);
+  /// With `resume_path`, starts from that checkpoint instead (its parameters and state; the
+  /// checkpoint and checkpoint_every values of `params` still apply).
+  Trainer(TrainerLink& link, Params params, std::string resume_path = {});
   ~Trainer();
   Trainer(const Trainer&) = delete;
   Trainer& operator=(const Trainer&) = delete;
@@ -38,7 +40,9 @@ struct HeadlessObserver {
 
 /// Trains `steps` steps on the calling thread with no window, writing `out_dir/metrics.csv` and
 /// `out_dir/samples.png`. Returns a one-line error (naming the file or value) on failure.
+/// With `resume_path` the run continues from that checkpoint (steps more steps), and
+/// params' checkpoint / checkpoint_every still apply.
 Status run_headless(const Params& params, int64_t steps, const std::string& out_dir,
-                    const HeadlessObserver& observer = {});
+                    const HeadlessObserver& observer = {}, const std::string& resume_path = {});
 
 }  // namespace genscope

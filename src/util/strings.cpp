@@ -50,4 +50,6 @@ std::string strformat(const char* fmt, ...) {
   return out;
 }
 
+std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
+
 }  // namespace genscope

@@ -6,6 +6,9 @@
 
 namespace genscope {
 
+/// The text up to its first newline (LibTorch errors carry a long backtrace after it).
+std::string first_line(const std::string& text);
+
 /// Removes leading and trailing whitespace.
 std::string_view trim(std::string_view s);
 /// Parses a whole string as a finite double; nullopt on trailing junk, NaN or overflow.

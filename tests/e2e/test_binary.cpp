@@ -251,3 +251,47 @@ TEST(E2E, TwoDLabScreenshotShowsEveryLayer) {
   EXPECT_GT(arrows, 100) << "gradient arrows";
   fs::remove(shot);
 }
+
+TEST(E2E, CheckpointEveryAndResumeContinueExactly) {
+  const std::string base = per_process("e2e_ckpt");
+  fs::remove_all(base);
+  fs::create_directories(base);
+  const std::string ckpt = base + "/run.ckpt";
+  // 30 steps straight, and 20 steps with a checkpoint every 10 then 10 more from it.
+  RunResult straight = run("--headless --dataset ring8 --steps 30 --out " + base + "/straight");
+  ASSERT_EQ(straight.code, 0) << straight.output;
+  RunResult first = run("--headless --dataset ring8 --steps 20 --checkpoint-every 10 --checkpoint " +
+                        ckpt + " --out " + base + "/first");
+  ASSERT_EQ(first.code, 0) << first.output;
+  ASSERT_TRUE(fs::exists(ckpt));
+  RunResult resumed = run("--headless --resume " + ckpt + " --steps 10 --out " + base + "/resumed");
+  ASSERT_EQ(resumed.code, 0) << resumed.output;
+  const auto rows = [](const std::string& csv) {
+    std::vector<std::string> out;
+    std::istringstream in(test::read_text(csv));
+    std::string line;
+    std::getline(in, line);  // header
+    while (std::getline(in, line)) {
+      std::vector<std::string> f = split(line, ',');
+      f.erase(f.begin() + 2);  // wall_s differs between runs
+      std::string joined;
+      for (const auto& x : f) joined += x + ",";
+      out.push_back(joined);
+    }
+    return out;
+  };
+  const std::vector<std::string> a = rows(base + "/straight/metrics.csv");
+  const std::vector<std::string> b = rows(base + "/resumed/metrics.csv");
+  ASSERT_EQ(a.size(), 30u);
+  ASSERT_EQ(b.size(), 10u);
+  for (size_t i = 0; i < 10; ++i) EXPECT_EQ(b[i], a[20 + i]) << "step " << 21 + i;
+  // A damaged checkpoint is one clear line and exit 1.
+  std::string bytes = test::read_text(ckpt);
+  bytes[bytes.size() / 2] ^= 1;
+  std::ofstream(base + "/bad.ckpt", std::ios::binary) << bytes;
+  RunResult bad = run("--headless --resume " + base + "/bad.ckpt --steps 5 --out " + base + "/bad");
+  EXPECT_EQ(bad.code, 1);
+  EXPECT_NE(bad.output.find("bad.ckpt"), std::string::npos) << bad.output;
+  EXPECT_NE(bad.output.find("checksum"), std::string::npos) << bad.output;
+  fs::remove_all(base);
+}

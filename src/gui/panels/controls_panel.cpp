@@ -81,6 +81,21 @@ void ControlsPanel::draw(View& view, const ImRect& area) {
     }
   }
   ImGui::PopItemWidth();
+  // Checkpoints: the path is the checkpoint row above.
+  const float half = (ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x) / 2.0f;
+  if (ImGui::Button("Save checkpoint", ImVec2(half, 0)))
+    view.send(Command::of(Command::Kind::kSaveCheckpoint));
+  if (ImGui::IsItemHovered()) {
+    ImGui::SetTooltip("Ctrl+S. Writes %s atomically: weights, optimizer state, RNG, fixed noise, "
+                      "step and every parameter.", snap.params.text(ParamId::kCheckpointPath).c_str());
+  }
+  ImGui::SameLine();
+  if (ImGui::Button("Load checkpoint", ImVec2(half, 0)))
+    view.send(Command::of(Command::Kind::kLoadCheckpoint));
+  if (ImGui::IsItemHovered()) {
+    ImGui::SetTooltip("Replaces this run by %s and continues exactly where it was saved.",
+                      snap.pending.text(ParamId::kCheckpointPath).c_str());
+  }
   ImGui::End();
 }
 

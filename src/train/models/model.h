@@ -43,7 +43,17 @@ class Model {
   virtual int latent_dim() const = 0;
   /// Every parameter, for tests and NaN injection.
   virtual std::vector<torch::Tensor> parameters() = 0;
+  /// Writes the networks (parameters and buffers) and the optimizers' state.
+  virtual void save(torch::serialize::OutputArchive& archive) = 0;
+  /// Reads what save() wrote into networks of the same architecture; throws on a mismatch.
+  virtual void load(torch::serialize::InputArchive& archive) = 0;
 };
+
+/// Loads `module`'s part `key` of a checkpoint archive, checking that every parameter and buffer
+/// keeps its shape (LibTorch's own load silently replaces tensors of another shape). Throws
+/// std::runtime_error naming the tensor and both shapes.
+void load_module_checked(torch::serialize::InputArchive& archive, const std::string& key,
+                         torch::nn::Module& module);
 
 /// Builds the model `params` names for images of `channels` x `size` x `size` on `device`.
 std::unique_ptr<Model> make_model(const Params& params, int channels, int size, torch::Device device);

@@ -6,7 +6,9 @@
 #include <random>
 #include <sstream>
 
+#include "train/models/model.h"
 #include "train/torch_pch.h"
+#include "util/strings.h"
 
 namespace genscope {
 
@@ -361,6 +363,68 @@ void ToyGan::set_live(double lr_g, double lr_d, double gp_lambda) {
   config_.lr_g = lr_g;
   config_.lr_d = lr_d;
   config_.gp_lambda = gp_lambda;
+}
+
+std::string ToyGan::save_state() const {
+  const ToyGanState& s = *state_;
+  torch::serialize::OutputArchive a;
+  for (const auto& [key, module] : {std::make_pair("g", s.g.ptr()), std::make_pair("d", s.d.ptr())}) {
+    torch::serialize::OutputArchive part;
+    module->save(part);
+    a.write(key, part);
+  }
+  for (const auto& [key, opt] : {std::make_pair("opt_g", s.opt_g.get()), std::make_pair("opt_d", s.opt_d.get())}) {
+    torch::serialize::OutputArchive part;
+    opt->save(part);
+    a.write(key, part);
+  }
+  std::ostringstream rng;
+  rng << s.rng;
+  const std::string r = rng.str();
+  a.write("rng", torch::from_blob(const_cast<char*>(r.data()), {static_cast<int64_t>(r.size())},
+                                  torch::kUInt8).clone());
+  a.write("fixed_noise", s.fixed_noise);
+  a.write("counters", torch::tensor({steps_, d_updates_, g_updates_}, torch::kInt64));
+  std::ostringstream out;
+  a.save_to(out);
+  return out.str();
+}
+
+Status ToyGan::load_state(const std::string& bytes) {
+  // Load into a fresh twin first, so a failure leaves this one as it was.
+  ToyGan twin(config_, data_);
+  ToyGanState& t = *twin.state_;
+  try {
+    std::istringstream in(bytes);
+    torch::serialize::InputArchive a;
+    a.load_from(in);
+    load_module_checked(a, "g", *t.g);
+    load_module_checked(a, "d", *t.d);
+    for (const auto& [key, opt] : {std::make_pair("opt_g", t.opt_g.get()), std::make_pair("opt_d", t.opt_d.get())}) {
+      torch::serialize::InputArchive part;
+      a.read(key, part);
+      opt->load(part);
+    }
+    torch::Tensor rng, counters, fixed;  // fresh tensors: reads into defined ones resize them
+    a.read("rng", rng);
+    a.read("fixed_noise", fixed);
+    a.read("counters", counters);
+    t.fixed_noise = fixed.clone();
+    std::istringstream rs(std::string(static_cast<const char*>(rng.data_ptr()), rng.numel()));
+    rs >> t.rng;
+    if (!rs || counters.numel() != 3 || t.fixed_noise.size(0) != kFixedNoise ||
+        t.fixed_noise.size(1) != config_.noise_dim) {
+      return Error{"2D GAN state: damaged or from a different configuration"};
+    }
+    auto c = counters.accessor<int64_t, 1>();
+    twin.steps_ = c[0], twin.d_updates_ = c[1], twin.g_updates_ = c[2];
+  } catch (const std::exception& e) {
+    return Error{std::string("2D GAN state does not fit this configuration: ") +
+                 first_line(e.what())};
+  }
+  std::swap(state_, twin.state_);
+  steps_ = twin.steps_, d_updates_ = twin.d_updates_, g_updates_ = twin.g_updates_;
+  return {};
 }
 
 void ToyGan::set_schedule(int d_steps, int g_steps, int batch_size) {

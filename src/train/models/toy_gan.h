@@ -144,6 +144,13 @@ class ToyGan {
   /// first noise dim varying fastest, the other dims 0. Empty when resolution < 1.
   std::vector<Point2> manifold(int resolution);
 
+  /// Everything needed to continue training exactly: both networks, both optimizers' state, the
+  /// training RNG, the fixed noise and the counters, as opaque bytes.
+  std::string save_state() const;
+  /// Restores save_state()'s bytes into a ToyGan of the same config; errors (a different
+  /// architecture, damaged bytes) leave it unchanged.
+  Status load_state(const std::string& bytes);
+
   /// Completed iteration() calls.
   int64_t steps() const { return steps_; }
   /// D / G updates made so far (by iteration(), d_step() and g_step()).

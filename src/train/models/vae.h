@@ -54,6 +54,8 @@ class Vae : public Model {
   int latent_dim() const override { return config_.latent_dim; }
   std::vector<float> kl_per_dim() const override { return kl_per_dim_; }
   std::vector<torch::Tensor> parameters() override;
+  void save(torch::serialize::OutputArchive& archive) override;
+  void load(torch::serialize::InputArchive& archive) override;
 
   /// Loss terms for a batch in [-1, 1] (reparameterised sample; the mean for an AE).
   VaeLoss loss(const torch::Tensor& images, bool bce);

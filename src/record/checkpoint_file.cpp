@@ -1,0 +1,138 @@
+#include "record/checkpoint_file.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "util/strings.h"
+
+namespace genscope {
+namespace {
+
+constexpr char kMagic[] = "GENSCOPE-CHECKPOINT\n";
+constexpr size_t kMagicSize = sizeof(kMagic) - 1;
+
+template <class T>
+void put(std::string& out, T v) {
+  for (size_t i = 0; i < sizeof(T); ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+}
+
+template <class T>
+bool get(const std::string& in, size_t& pos, T& v) {
+  if (in.size() < pos + sizeof(T)) return false;
+  v = 0;
+  for (size_t i = 0; i < sizeof(T); ++i) v |= T(static_cast<uint8_t>(in[pos + i])) << (8 * i);
+  pos += sizeof(T);
+  return true;
+}
+
+uint32_t crc_of(const std::string& bytes, size_t n) {
+  uLong crc = crc32(0L, Z_NULL, 0);
+  size_t done = 0;
+  while (done < n) {  // crc32 takes a uInt length
+    const uInt chunk = static_cast<uInt>(std::min<size_t>(n - done, 1u << 30));
+    crc = crc32(crc, reinterpret_cast<const Bytef*>(bytes.data() + done), chunk);
+    done += chunk;
+  }
+  return static_cast<uint32_t>(crc);
+}
+
+}  // namespace
+
+std::string encode_checkpoint(const CheckpointFile& file) {
+  std::string out(kMagic, kMagicSize);
+  put<uint32_t>(out, kCheckpointVersion);
+  put<uint64_t>(out, file.config_text.size());
+  out += file.config_text;
+  put<uint64_t>(out, file.payload.size());
+  out += file.payload;
+  put<uint32_t>(out, crc_of(out, out.size()));
+  return out;
+}
+
+Result<CheckpointFile> decode_checkpoint(const std::string& bytes, const std::string& path) {
+  const std::string where = "checkpoint " + path + ": ";
+  if (bytes.size() < kMagicSize || bytes.compare(0, kMagicSize, kMagic) != 0) {
+    return Error{where + "not a genscope checkpoint (no GENSCOPE-CHECKPOINT header)"};
+  }
+  size_t pos = kMagicSize;
+  uint32_t version = 0;
+  if (!get(bytes, pos, version)) return Error{where + "truncated (ends in the header)"};
+  if (version != kCheckpointVersion) {
+    return Error{strformat("%sformat version %u, this genscope reads version %u", where.c_str(),
+                           version, kCheckpointVersion)};
+  }
+  CheckpointFile file;
+  uint64_t n = 0;
+  if (!get(bytes, pos, n) || bytes.size() - pos < n) {
+    return Error{where + "truncated (ends in the parameters)"};
+  }
+  file.config_text = bytes.substr(pos, n);
+  pos += n;
+  if (!get(bytes, pos, n) || bytes.size() - pos < n) {
+    return Error{where + "truncated (ends in the model data)"};
+  }
+  file.payload = bytes.substr(pos, n);
+  pos += n;
+  const size_t body = pos;
+  uint32_t crc = 0;
+  if (!get(bytes, pos, crc)) return Error{where + "truncated (no checksum)"};
+  if (pos != bytes.size()) return Error{where + "has trailing bytes after the checksum"};
+  if (crc != crc_of(bytes, body)) return Error{where + "corrupt (checksum mismatch)"};
+  return file;
+}
+
+Result<std::string> read_file_bytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Error{path + ": cannot open: " + std::strerror(errno)};
+  std::ostringstream s;
+  s << in.rdbuf();
+  if (in.bad()) return Error{path + ": read failed"};
+  return s.str();
+}
+
+Status write_file_atomic(const std::string& path, const std::string& bytes,
+                         const std::function<void()>& before_rename) {
+  const std::string tmp = path + ".tmp-" + std::to_string(::getpid());
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return Error{path + ": cannot write: " + std::strerror(errno)};
+  size_t done = 0;
+  while (done < bytes.size()) {
+    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      const std::string why = std::strerror(errno);
+      ::close(fd);
+      ::unlink(tmp.c_str());
+      return Error{path + ": write failed: " + why};
+    }
+    done += static_cast<size_t>(n);
+  }
+  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+    const std::string why = std::strerror(errno);
+    ::unlink(tmp.c_str());
+    return Error{path + ": flushing to disk failed: " + why};
+  }
+  if (before_rename) {
+    try {
+      before_rename();
+    } catch (...) {
+      ::unlink(tmp.c_str());
+      throw;
+    }
+  }
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    const std::string why = std::strerror(errno);
+    ::unlink(tmp.c_str());
+    return Error{path + ": cannot replace: " + why};
+  }
+  return {};
+}
+
+}  // namespace genscope

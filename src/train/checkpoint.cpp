@@ -1,0 +1,47 @@
+#include "train/checkpoint.h"
+
+#include "record/checkpoint_file.h"
+#include "train/session.h"
+#include "util/strings.h"
+
+namespace genscope {
+
+Status save_checkpoint(TrainingSession& session, const std::string& path,
+                       const std::function<void()>& before_rename) {
+  auto state = session.save_state();
+  if (!state) return Error{"checkpoint " + path + ": " + state.error()};
+  CheckpointFile file{to_config_text(session.params()), std::move(*state)};
+  if (auto s = write_file_atomic(path, encode_checkpoint(file), before_rename); !s) {
+    return Error{"checkpoint " + s.error()};
+  }
+  return {};
+}
+
+Result<std::unique_ptr<TrainingSession>> open_checkpoint(const std::string& path,
+                                                         const DatasetLoader& load) {
+  auto bytes = read_file_bytes(path);
+  if (!bytes) return Error{"checkpoint " + bytes.error()};
+  auto file = decode_checkpoint(*bytes, path);
+  if (!file) return Error{file.error()};
+  Params params;
+  if (auto s = parse_config_text(file->config_text, "checkpoint " + path, params); !s) return Error{s.error()};
+  std::shared_ptr<const Dataset> data;
+  std::vector<Point2> custom;
+  if (model_family(params) == ModelFamily::kToy) {
+    auto pts = TrainingSession::checkpoint_custom_points(file->payload);
+    if (!pts) return Error{"checkpoint " + path + ": " + pts.error()};
+    custom = std::move(*pts);
+  } else {
+    auto loaded = load(params.text(ParamId::kDataset));
+    if (!loaded) return Error{"checkpoint " + path + ": " + loaded.error()};
+    data = *loaded;
+  }
+  auto session = TrainingSession::create(params, data, custom);
+  if (!session) return Error{"checkpoint " + path + ": " + session.error()};
+  if (auto s = (*session)->restore_state(file->payload); !s) {
+    return Error{"checkpoint " + path + ": " + s.error()};
+  }
+  return std::move(*session);
+}
+
+}  // namespace genscope

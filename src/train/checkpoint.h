@@ -1,0 +1,30 @@
+#pragma once
+// Checkpoints: the whole experiment in one file (parameters, weights, optimizer state, RNG, fixed
+// noise, data order, step), written atomically, read back exactly.
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "data/dataset.h"
+#include "util/result.h"
+
+namespace genscope {
+
+class TrainingSession;
+
+/// Loads the dataset a parameter set names (the trainer's cache, or load_dataset).
+using DatasetLoader = std::function<Result<std::shared_ptr<const Dataset>>(const std::string&)>;
+
+/// Writes `session`'s checkpoint to `path` atomically (temporary file + fsync + rename), so a
+/// crash never leaves a broken file where a good one was. `before_rename` is a test hook (see
+/// write_file_atomic). Errors name the path.
+Status save_checkpoint(TrainingSession& session, const std::string& path,
+                       const std::function<void()>& before_rename = {});
+
+/// Reads a checkpoint and builds the session it describes, in the state it was saved in.
+/// Errors (a missing, truncated, corrupt or foreign file, a dataset that no longer loads or no
+/// longer fits) name the path; nothing else is touched.
+Result<std::unique_ptr<TrainingSession>> open_checkpoint(const std::string& path,
+                                                         const DatasetLoader& load);
+
+}  // namespace genscope

@@ -1,0 +1,185 @@
+// Checkpoints: resume is exact (N steps, save, load, M more == N + M straight through), writes are
+// atomic, and damaged or foreign files give errors, not crashes.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "record/checkpoint_file.h"
+#include "support/test_files.h"
+#include "train/checkpoint.h"
+#include "train/torch_pch.h"
+#include "train/session.h"
+
+using namespace genscope;
+namespace fs = std::filesystem;
+
+namespace {
+
+const bool kCleanup = test::remove_when_all_pass("checkpoint");
+
+std::string dir() { return test::process_dir("checkpoint"); }
+
+std::shared_ptr<const Dataset> squares() {
+  static std::shared_ptr<const Dataset> data = [] {
+    auto d = load_dataset(test::write_squares_dataset(dir() + "/squares"));
+    EXPECT_TRUE(d.ok()) << d.error();
+    return std::make_shared<const Dataset>(std::move(*d));
+  }();
+  return data;
+}
+
+Params params_for(const std::string& model, const std::string& dataset) {
+  Params p;
+  EXPECT_TRUE(p.set_from_string(ParamId::kModel, model).ok());
+  EXPECT_TRUE(p.set_from_string(ParamId::kDataset, dataset).ok());
+  EXPECT_TRUE(p.set_from_string(ParamId::kWidth, "8").ok());
+  EXPECT_TRUE(p.set_from_string(ParamId::kLatentDim, "8").ok());
+  EXPECT_TRUE(p.set_from_string(ParamId::kBatchSize, "16").ok());
+  EXPECT_TRUE(p.set_from_string(ParamId::kSeed, "7").ok());
+  EXPECT_TRUE(p.set_from_string(ParamId::kWidthG, "16").ok());
+  EXPECT_TRUE(p.set_from_string(ParamId::kWidthD, "16").ok());
+  return p;
+}
+
+DatasetLoader loader() {
+  return [](const std::string&) { return Result<std::shared_ptr<const Dataset>>(squares()); };
+}
+
+std::unique_ptr<TrainingSession> make(const Params& p) {
+  auto s = TrainingSession::create(p, model_family(p) == ModelFamily::kToy ? nullptr : squares());
+  EXPECT_TRUE(s.ok()) << s.error();
+  return std::move(*s);
+}
+
+// Every weight of the session's networks, flattened.
+std::vector<float> weights(TrainingSession& s) {
+  std::vector<float> out;
+  if (s.toy()) {
+    for (bool g : {true, false}) {
+      auto w = s.toy()->gan().parameters(g);
+      out.insert(out.end(), w.begin(), w.end());
+    }
+    return out;
+  }
+  for (const torch::Tensor& t : s.model().parameters()) {
+    torch::Tensor c = t.detach().to(torch::kCPU).contiguous().view({-1});
+    out.insert(out.end(), c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
+  }
+  return out;
+}
+
+void train(TrainingSession& s, int n) {
+  for (int i = 0; i < n; ++i) ASSERT_TRUE(s.step().stepped);
+}
+
+// N steps, save, M more (straight through) vs load and M more: identical weights and metrics.
+void expect_exact_resume(const Params& p) {
+  const std::string path = dir() + "/" + p.choice(ParamId::kModel) + "_" +
+                           p.text(ParamId::kDataset).substr(0, 6) + ".ckpt";
+  auto straight = make(p);
+  train(*straight, 4);
+  ASSERT_TRUE(save_checkpoint(*straight, path).ok());
+  std::vector<MetricRow> rows_a, rows_b;
+  for (int i = 0; i < 5; ++i) rows_a.push_back(straight->step().row);
+  auto resumed = open_checkpoint(path, loader());
+  ASSERT_TRUE(resumed.ok()) << resumed.error();
+  EXPECT_EQ((*resumed)->step_count(), 4);
+  for (int i = 0; i < 5; ++i) rows_b.push_back((*resumed)->step().row);
+  EXPECT_EQ(weights(**resumed), weights(*straight));
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_EQ(rows_a[i].step, rows_b[i].step);
+    for (int k = 0; k < rows_a[i].count; ++k) {
+      if (std::isnan(rows_a[i].values[k])) continue;
+      EXPECT_EQ(rows_a[i].values[k], rows_b[i].values[k]) << "row " << i << " column " << k;
+    }
+  }
+}
+
+}  // namespace
+
+TEST(Checkpoint, ResumeIsExactForADcgan) { expect_exact_resume(params_for("dcgan", "squares")); }
+
+TEST(Checkpoint, ResumeIsExactForAVae) { expect_exact_resume(params_for("vae", "squares")); }
+
+TEST(Checkpoint, ResumeIsExactForThe2DLab) { expect_exact_resume(params_for("dcgan", "ring8")); }
+
+TEST(Checkpoint, KeepsParametersFixedNoiseAndAdamState) {
+  Params p = params_for("dcgan", "squares");
+  ASSERT_TRUE(p.set_from_string(ParamId::kLrD, "3e-4").ok());
+  auto s = make(p);
+  train(*s, 3);
+  const std::string path = dir() + "/params.ckpt";
+  ASSERT_TRUE(save_checkpoint(*s, path).ok());
+  auto r = open_checkpoint(path, loader());
+  ASSERT_TRUE(r.ok()) << r.error();
+  EXPECT_DOUBLE_EQ((*r)->params().number(ParamId::kLrD), 3e-4);
+  EXPECT_TRUE((*r)->params().diff(s->params()).empty());
+  ImageRGBA a, b;  // the fixed noise: the same sample grid
+  s->render_samples(a);
+  (*r)->render_samples(b);
+  EXPECT_EQ(a.pixels, b.pixels);
+}
+
+TEST(Checkpoint, ACrashBeforeTheRenameLeavesTheOldCheckpoint) {
+  auto s = make(params_for("dcgan", "squares"));
+  const std::string path = dir() + "/atomic.ckpt";
+  train(*s, 2);
+  ASSERT_TRUE(save_checkpoint(*s, path).ok());
+  const std::string before = test::read_text(path);
+  train(*s, 2);
+  struct Crash {};
+  EXPECT_THROW(save_checkpoint(*s, path, [] { throw Crash{}; }), Crash);
+  EXPECT_EQ(test::read_text(path), before);  // untouched
+  for (const auto& e : fs::directory_iterator(dir())) {
+    EXPECT_EQ(e.path().filename().string().find("atomic.ckpt.tmp"), std::string::npos);
+  }
+  auto r = open_checkpoint(path, loader());
+  ASSERT_TRUE(r.ok()) << r.error();
+  EXPECT_EQ((*r)->step_count(), 2);
+  // An unwritable place names the path.
+  Status bad = save_checkpoint(*s, dir() + "/no/such/dir/x.ckpt");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().find("no/such/dir/x.ckpt"), std::string::npos) << bad.error();
+}
+
+TEST(Checkpoint, DamagedTruncatedAndForeignFilesAreErrors) {
+  auto s = make(params_for("dcgan", "squares"));
+  train(*s, 1);
+  const std::string good = dir() + "/good.ckpt";
+  ASSERT_TRUE(save_checkpoint(*s, good).ok());
+  const std::string bytes = test::read_text(good);
+  const auto write = [&](const std::string& name, const std::string& content) {
+    const std::string p = dir() + "/" + name;
+    std::ofstream(p, std::ios::binary) << content;
+    return p;
+  };
+  std::string flipped = bytes;
+  flipped[bytes.size() / 2] ^= 0x20;
+  const struct {
+    std::string path, expect;
+  } cases[] = {
+      {write("flipped.ckpt", flipped), "checksum"},
+      {write("truncated.ckpt", bytes.substr(0, bytes.size() / 3)), "truncated"},
+      {write("foreign.ckpt", "P3\n2 2\n255\n0 0 0\n"), "not a genscope checkpoint"},
+      {write("empty.ckpt", ""), "not a genscope checkpoint"},
+      {dir() + "/missing.ckpt", "cannot open"},
+  };
+  for (const auto& c : cases) {
+    auto r = open_checkpoint(c.path, loader());
+    ASSERT_FALSE(r.ok()) << c.path;
+    EXPECT_NE(r.error().find(c.path), std::string::npos) << r.error();
+    EXPECT_NE(r.error().find(c.expect), std::string::npos) << r.error();
+  }
+  // A well-formed file whose weights do not fit its parameters (width edited): an error.
+  auto file = decode_checkpoint(bytes, good);
+  ASSERT_TRUE(file.ok());
+  std::string text = file->config_text;
+  const auto at = text.find("\nwidth = 8");
+  ASSERT_NE(at, std::string::npos);
+  text.replace(at, 10, "\nwidth = 16");
+  const std::string mismatched = write("mismatch.ckpt", encode_checkpoint({text, file->payload}));
+  auto r = open_checkpoint(mismatched, loader());
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().find("does not fit"), std::string::npos) << r.error();
+}
