@@ -21,7 +21,10 @@ Status MetricsCsvWriter::write(const MetricRow& row) {
   std::fprintf(file_.get(), "%lld,%lld,%.4f", static_cast<long long>(row.step),
                static_cast<long long>(row.epoch), row.wall_s);
   for (int i = 0; i < row.count; ++i) std::fprintf(file_.get(), ",%.6g", row.values[i]);
-  if (std::fputc('\n', file_.get()) == EOF) return Error{path_ + ": write failed: " + std::strerror(errno)};
+  // Flushed every row: a crash loses at most the row being written.
+  if (std::fputc('\n', file_.get()) == EOF || std::fflush(file_.get()) != 0) {
+    return Error{path_ + ": write failed: " + std::strerror(errno)};
+  }
   return {};
 }
 

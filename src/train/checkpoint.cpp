@@ -14,6 +14,7 @@ Status save_checkpoint(TrainingSession& session, const std::string& path,
   if (auto s = write_file_atomic(path, encode_checkpoint(file), before_rename); !s) {
     return Error{"checkpoint " + s.error()};
   }
+  session.note_checkpoint(path, session.step_count());
   return {};
 }
 
@@ -41,6 +42,7 @@ Result<std::unique_ptr<TrainingSession>> open_checkpoint(const std::string& path
   if (auto s = (*session)->restore_state(file->payload); !s) {
     return Error{"checkpoint " + path + ": " + s.error()};
   }
+  (*session)->note_checkpoint(path, (*session)->step_count());
   return std::move(*session);
 }
 

@@ -164,14 +164,32 @@ void TrainingSession::finish_step(StepOutcome& out, int finite_columns) {
     out.non_finite = true;
     paused_ = true;
     steps_left_ = 0;
+    const std::string tensor = first_non_finite_parameter();
     set_message(MessageLevel::kError,
-                strformat("%s is %s at step %lld: training paused. Lower the learning rates, "
-                          "then Reset.",
-                          names[i].c_str(), std::isnan(v) ? "NaN" : "infinite",
-                          static_cast<long long>(step_)));
+                strformat("%s is %s at step %lld: training paused. %s%s", names[i].c_str(),
+                          std::isnan(v) ? "NaN" : "infinite", static_cast<long long>(step_),
+                          tensor.empty() ? "The weights are still finite. "
+                                         : ("First non-finite weights: " + tensor + ". ").c_str(),
+                          "Roll back to the last checkpoint, or lower the learning rates and "
+                          "Reset."));
     break;
   }
   update_rate();
+}
+
+std::string TrainingSession::first_non_finite_parameter() {
+  if (toy_) return toy_->gan().first_non_finite_parameter();
+  // The first non-finite tensor of each network ("G net.0.weight, D net.3.weight"): a NaN
+  // that started in one network reaches the other in the same step.
+  torch::NoGradGuard no_grad;
+  std::string out, net_done;
+  for (const auto& [name, t] : model_->named_parameters()) {
+    const std::string net = name.substr(0, name.find(' '));
+    if (net == net_done || torch::isfinite(t).all().item<bool>()) continue;
+    out += (out.empty() ? "" : ", ") + name;
+    net_done = net;
+  }
+  return out;
 }
 
 StepOutcome TrainingSession::toy_step() {
@@ -475,6 +493,8 @@ void TrainingSession::fill_snapshot(Snapshot& out, bool with_images) {
     out.dataset_size = 0;
     out.message_level = message_level_;
     out.message = message_;
+    out.checkpoint_path = checkpoint_path_;
+    out.checkpoint_step = checkpoint_step_;
     out.params = params_;
     out.pending = pending_;
     out.metric_names = toy_metric_schema();
@@ -504,6 +524,8 @@ void TrainingSession::fill_snapshot(Snapshot& out, bool with_images) {
   out.dataset_size = train.count;
   out.message_level = message_level_;
   out.message = message_;
+  out.checkpoint_path = checkpoint_path_;
+  out.checkpoint_step = checkpoint_step_;
   out.params = params_;
   out.pending = pending_;
   out.metric_names = model_->schema();

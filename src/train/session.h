@@ -87,6 +87,12 @@ class TrainingSession {
   /// The painted points of a custom 2D dataset (empty otherwise).
   const std::vector<Point2>& custom_points() const { return custom_points_; }
 
+  /// Remembers the last checkpoint written or read (the UI offers to roll back to it).
+  void note_checkpoint(std::string path, int64_t step) {
+    checkpoint_path_ = std::move(path);
+    checkpoint_step_ = step;
+  }
+
   /// Sets the message shown in the UI.
   void set_message(MessageLevel level, std::string text);
 
@@ -95,6 +101,7 @@ class TrainingSession {
   TrainingSession(const Params& params, std::vector<Point2> custom_points);
   void rebuild();  // new weights from the seed; resets counters
   StepOutcome toy_step();
+  std::string first_non_finite_parameter();  // "" when every weight is finite
   void finish_step(StepOutcome& out, int finite_columns);
   torch::Tensor next_batch(int64_t n);
   void update_rate();
@@ -106,6 +113,8 @@ class TrainingSession {
   std::unique_ptr<Model> model_;  // image models
   std::unique_ptr<ToyLab> toy_;   // the 2D lab
   std::vector<Point2> custom_points_;  // the 2D lab's painted points (dataset custom)
+  std::string checkpoint_path_;        // last checkpoint saved or loaded
+  int64_t checkpoint_step_ = -1;
   Box2 toy_visible_;                   // the 2D plot's visible box, kept across resets
   int toy_phase_ = 0;                  // slow motion: updates made in the current iteration
   int64_t toy_images_step_ = -1;       // step the view's points and heatmap were computed at

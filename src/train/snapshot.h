@@ -59,6 +59,8 @@ struct Snapshot {
   RuntimeInfo runtime;
   MessageLevel message_level = MessageLevel::kNone;
   std::string message;  // last error or notice, e.g. "loss is NaN at step 812: paused"
+  std::string checkpoint_path;  // the last checkpoint this run saved or was loaded from
+  int64_t checkpoint_step = -1; // its step (-1: none)
   Params params;        // the values in force
   Params pending;       // values edited but waiting for a reset (needs-reset parameters)
   MetricSchema metric_names;

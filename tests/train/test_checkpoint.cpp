@@ -183,3 +183,31 @@ TEST(Checkpoint, DamagedTruncatedAndForeignFilesAreErrors) {
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.error().find("does not fit"), std::string::npos) << r.error();
 }
+
+TEST(Alarms, NanInjectionPausesAndNamesTheTensor) {
+  auto s = make(params_for("dcgan", "squares"));
+  train(*s, 2);
+  // Poison one discriminator weight.
+  std::string poisoned;
+  {
+    torch::NoGradGuard no_grad;
+    for (auto& [name, t] : s->model().named_parameters()) {
+      if (name.rfind("D ", 0) == 0 && t.dim() > 1) {
+        t.view({-1})[0] = std::nanf("");
+        poisoned = name;
+        break;
+      }
+    }
+  }
+  ASSERT_FALSE(poisoned.empty());
+  StepOutcome o = s->step();
+  EXPECT_TRUE(o.non_finite);
+  EXPECT_TRUE(s->paused());
+  EXPECT_FALSE(s->wants_step());
+  Snapshot snap;
+  s->fill_snapshot(snap, false);
+  EXPECT_EQ(snap.message_level, MessageLevel::kError);
+  EXPECT_NE(snap.message.find("NaN"), std::string::npos) << snap.message;
+  EXPECT_NE(snap.message.find(poisoned), std::string::npos) << snap.message;  // names it
+  EXPECT_NE(snap.message.find("Roll back"), std::string::npos) << snap.message;
+}

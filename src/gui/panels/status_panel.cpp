@@ -1,4 +1,6 @@
 #include "gui/panels/panels.h"
+#include <cstdio>
+
 #include "util/strings.h"
 
 namespace genscope {
@@ -51,6 +53,18 @@ void StatusPanel::draw_status(View& view) {
   if (!s.message.empty()) {
     ImGui::PushTextWrapPos(0.0f);
     ImGui::TextColored(level_color(s.message_level), "%s", s.message.c_str());
+    if (s.message_level == MessageLevel::kError && s.checkpoint_step >= 0) {
+      char label[96];
+      std::snprintf(label, sizeof label, "Roll back to step %lld",
+                    static_cast<long long>(s.checkpoint_step));
+      if (ImGui::Button(label)) {
+        view.send(Command::set(ParamId::kCheckpointPath, {0.0, s.checkpoint_path}));
+        Command c = Command::of(Command::Kind::kLoadCheckpoint);
+        c.value.text = s.checkpoint_path;
+        view.send(c);
+      }
+      if (ImGui::IsItemHovered()) ImGui::SetTooltip("Load %s", s.checkpoint_path.c_str());
+    }
     ImGui::PopTextWrapPos();
     ImGui::Separator();
   }

@@ -254,7 +254,8 @@ void ToyPanel::draw(View& view, const ImRect& area) {
 
   // The plot: square, with room for y labels on the left, x labels below and the legend right.
   const ImVec2 avail = ImGui::GetContentRegionAvail();
-  const float label_w = ImGui::CalcTextSize("-0.00").x + 6, legend_w = 80;
+  const float label_w = ImGui::CalcTextSize("-0.00").x + 6;
+  const float legend_w = ImGui::CalcTextSize("-0.000 fake").x + 32;
   const float side = std::max(60.0f, std::min(avail.x - label_w - legend_w,
                                               avail.y - ImGui::GetTextLineHeightWithSpacing() - 4));
   const ImVec2 origin = ImGui::GetCursorScreenPos();

@@ -289,6 +289,29 @@ void load_module_checked(torch::serialize::InputArchive& archive, const std::str
   }
 }
 
+namespace {
+
+void add_named(std::vector<std::pair<std::string, torch::Tensor>>& out, const std::string& prefix,
+               const torch::nn::Module& m) {
+  for (const auto& p : m.named_parameters()) out.emplace_back(prefix + " " + p.key(), p.value());
+}
+
+}  // namespace
+
+std::vector<std::pair<std::string, torch::Tensor>> Gan::named_parameters() {
+  std::vector<std::pair<std::string, torch::Tensor>> out;
+  add_named(out, "G", *g_module_);
+  add_named(out, "D", *d_module_);
+  return out;
+}
+
+std::vector<std::pair<std::string, torch::Tensor>> Vae::named_parameters() {
+  std::vector<std::pair<std::string, torch::Tensor>> out;
+  add_named(out, "encoder", *encoder_);
+  add_named(out, "decoder", *decoder_);
+  return out;
+}
+
 void Gan::save(torch::serialize::OutputArchive& archive) {
   save_part(archive, "g", *g_module_);
   save_part(archive, "d", *d_module_);

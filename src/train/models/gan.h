@@ -73,6 +73,7 @@ class Gan : public Model {
   void fill_extras(Snapshot& out) const override;
   int latent_dim() const override { return config_.latent_dim; }
   std::vector<torch::Tensor> parameters() override;
+  std::vector<std::pair<std::string, torch::Tensor>> named_parameters() override;
   void save(torch::serialize::OutputArchive& archive) override;
   void load(torch::serialize::InputArchive& archive) override;
   /// The live optimizer settings a parameter set describes.

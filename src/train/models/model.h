@@ -43,6 +43,8 @@ class Model {
   virtual int latent_dim() const = 0;
   /// Every parameter, for tests and NaN injection.
   virtual std::vector<torch::Tensor> parameters() = 0;
+  /// Every parameter with a readable name ("G net.0.weight", "encoder body.3.bias").
+  virtual std::vector<std::pair<std::string, torch::Tensor>> named_parameters() = 0;
   /// Writes the networks (parameters and buffers) and the optimizers' state.
   virtual void save(torch::serialize::OutputArchive& archive) = 0;
   /// Reads what save() wrote into networks of the same architecture; throws on a mismatch.

@@ -365,6 +365,18 @@ void ToyGan::set_live(double lr_g, double lr_d, double gp_lambda) {
   config_.gp_lambda = gp_lambda;
 }
 
+std::string ToyGan::first_non_finite_parameter() const {
+  std::string out;
+  for (const auto& [prefix, net] : {std::make_pair("G", state_->g.ptr()), std::make_pair("D", state_->d.ptr())}) {
+    for (const auto& p : net->named_parameters()) {
+      if (torch::isfinite(p.value()).all().item<bool>()) continue;
+      out += (out.empty() ? "" : ", ") + std::string(prefix) + " " + p.key();
+      break;  // the first of each network
+    }
+  }
+  return out;
+}
+
 std::string ToyGan::save_state() const {
   const ToyGanState& s = *state_;
   torch::serialize::OutputArchive a;

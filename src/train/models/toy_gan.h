@@ -144,6 +144,10 @@ class ToyGan {
   /// first noise dim varying fastest, the other dims 0. Empty when resolution < 1.
   std::vector<Point2> manifold(int resolution);
 
+  /// The first parameter holding a NaN or infinity in each network ("G 2.weight, D 0.bias"), or
+  /// "" when all are finite.
+  std::string first_non_finite_parameter() const;
+
   /// Everything needed to continue training exactly: both networks, both optimizers' state, the
   /// training RNG, the fixed noise and the counters, as opaque bytes.
   std::string save_state() const;

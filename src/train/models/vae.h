@@ -54,6 +54,7 @@ class Vae : public Model {
   int latent_dim() const override { return config_.latent_dim; }
   std::vector<float> kl_per_dim() const override { return kl_per_dim_; }
   std::vector<torch::Tensor> parameters() override;
+  std::vector<std::pair<std::string, torch::Tensor>> named_parameters() override;
   void save(torch::serialize::OutputArchive& archive) override;
   void load(torch::serialize::InputArchive& archive) override;
 
