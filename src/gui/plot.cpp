@@ -379,9 +379,44 @@ std::vector<int> histogram_counts(const float* values, int n, float lo, float hi
   return counts;
 }
 
+std::string plot_csv(const PlotLine* lines, int count) {
+  std::string out = "step";
+  std::vector<double> steps;
+  for (int i = 0; i < count; ++i) {
+    out += ",";
+    out += lines[i].label ? lines[i].label : "";
+    const MetricSeries* s = lines[i].series;
+    if (!s) continue;
+    for (std::size_t k = 0; k < s->size(); ++k) steps.push_back(s->step(k));
+  }
+  out += "\n";
+  std::sort(steps.begin(), steps.end());
+  steps.erase(std::unique(steps.begin(), steps.end()), steps.end());
+  char buf[64];
+  for (double step : steps) {
+    std::snprintf(buf, sizeof buf, "%.17g", step);
+    out += buf;
+    for (int i = 0; i < count; ++i) {
+      out += ",";
+      const MetricSeries* s = lines[i].series;
+      if (!s) continue;
+      const std::size_t k = s->lower_bound(step);
+      if (k >= s->size() || s->step(k) != step) continue;
+      std::snprintf(buf, sizeof buf, "%.9g", s->raw(k));
+      out += buf;
+    }
+    out += "\n";
+  }
+  return out;
+}
+
 void line_plot(const char* id, const PlotLine* lines, int count, const LinePlotOptions& options) {
   const PlotFrame frame = begin_frame(id, ImVec2(0.0f, options.height));
   if (!frame.visible) return;
+  if (ImGui::BeginPopupContextItem()) {  // right-click on the plot
+    if (ImGui::MenuItem("Copy as CSV")) ImGui::SetClipboardText(plot_csv(lines, count).c_str());
+    ImGui::EndPopup();
+  }
   ImDrawList* draw = frame.draw;
   draw->PushClipRect(frame.min, frame.max, true);
 

@@ -31,10 +31,15 @@ struct LinePlotOptions {
   double marker_step = -1.0;       // >= 0: a vertical marker at this step (the scrubbed history)
 };
 
+/// The lines' kept raw values as CSV: a header "step,<label>,..." and one row per step that any
+/// line has (a line without a value at that step leaves its cell empty; NaN prints "nan").
+std::string plot_csv(const PlotLine* lines, int count);
+
 /// Draws `count` series against their steps, with axes, ticks, a legend and a hover tooltip
 /// giving each series' value at the step under the mouse. x fits the union of the kept steps;
 /// y fits the finite visible values with 5% padding unless options.fixed_y. Each line is
-/// decimated to at most two points per pixel column (the column's min and max).
+/// decimated to at most two points per pixel column (the column's min and max). Right-click:
+/// "Copy as CSV" puts plot_csv() on the clipboard.
 void line_plot(const char* id, const PlotLine* lines, int count, const LinePlotOptions& options);
 
 /// Draws two overlaid translucent histograms of `a` and `b` (e.g. D scores of real and fake

@@ -307,5 +307,15 @@ TEST_F(PlotWidgets, LinePlotMarksTheScrubbedStep) {
   EXPECT_EQ(marker_vertices(99999.0), 0); // outside the plotted steps
 }
 
+TEST(PlotCsv, MergesTheLinesByStepWithRawValues) {
+  MetricSeries a(MetricSeries::kDefaultCapacity, 0.9f), b(MetricSeries::kDefaultCapacity, 0.0f);
+  a.push(1.0, 0.5f);
+  a.push(2.0, 0.25f);
+  b.push(2.0, 3.0f);
+  b.push(3.0, std::nanf(""));
+  const PlotLine lines[] = {{"D loss", &a, 0}, {"G loss", &b, 0}};
+  EXPECT_EQ(plot_csv(lines, 2), "step,D loss,G loss\n1,0.5,\n2,0.25,3\n3,,nan\n");
+}
+
 }  // namespace
 }  // namespace genscope
