@@ -18,6 +18,7 @@ const Texture& View::history_texture(std::size_t index) {
 
 void View::update_snapshot(const Snapshot& snapshot) {
   snapshot_ = &snapshot;
+  if (snapshot.running) gradients_.add(snapshot.step, snapshot.grads);
   if (snapshot.toy.active && snapshot.toy.heat_version != toy_heat_version_) {
     const ImageRGBA heat = toy_heat_image(snapshot.toy);
     if (!heat.empty()) toy_heat_.upload_rgba(heat.width, heat.height, heat.pixels.data());

@@ -108,6 +108,8 @@ class View {
 
   /// Recording settings, requests and status (Recorder panel <-> App).
   RecorderUi& recorder() { return recorder_; }
+  /// Per-layer gradient norms of recent steps (the Gradients tab's heat strip).
+  const GradientHistory& gradients() const { return gradients_; }
   /// Fixed-noise grids kept every K steps, and the scrubber's position.
   HistoryUi& history() { return history_; }
   /// History entry `index`'s grid as a texture (uploaded when the index changes).
@@ -147,6 +149,7 @@ class View {
   std::string notice_;
   RecorderUi recorder_;
   HistoryUi history_;
+  GradientHistory gradients_;
   Texture history_texture_;
   int64_t history_texture_step_ = -1;
   std::size_t history_texture_size_ = 0;

@@ -503,6 +503,7 @@ void TrainingSession::fill_snapshot(Snapshot& out, bool with_images) {
     out.samples_step = toy_images_step_;
     out.d_real.clear();
     out.d_fake.clear();
+    out.grads = toy_->gan().grad_norms();
     return;
   }
   out.is_toy = false;
@@ -546,6 +547,7 @@ void TrainingSession::fill_snapshot(Snapshot& out, bool with_images) {
   }
   if (out.latent.version != latent_.version || out.latent.map != latent_.map) out.latent = latent_;
   model_->fill_extras(out);
+  out.grads = model_->grad_norms();
 }
 
 }  // namespace genscope

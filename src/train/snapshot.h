@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "train/grad_stats.h"
 #include "train/latent.h"
 #include "train/params.h"
 #include "train/toy_view.h"
@@ -73,6 +74,7 @@ struct Snapshot {
   std::vector<float> d_real;  // D(x) for the current real batch, in [0, 1]
   std::vector<float> d_fake;  // D(G(z)) for the current fake batch
 
+  std::vector<LayerGrad> grads;  // gradient norm per layer after the last step (G then D)
   LatentViews latent;  // traversal, interpolation, explorer, reconstructions, KL per dim, map
   ToyView toy;         // the 2D lab's points, heatmap, arrows, manifold and mode metrics
 

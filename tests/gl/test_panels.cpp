@@ -6,11 +6,13 @@
 #include <imgui_impl_opengl3.h>
 #include <imgui_internal.h>
 
+#include <cmath>
 #include <functional>
 
 #include "app/window.h"
 #include "gui/gui.h"
 #include "gui/panels/panels.h"
+#include "render/screenshot.h"
 
 using namespace genscope;
 
@@ -348,4 +350,44 @@ TEST_F(PanelTest, TwoDLabLayoutAndWheelZoom) {
   }
   EXPECT_TRUE(zoomed);
   EXPECT_LT(panels.toy.box.max_x - panels.toy.box.min_x, 5.0f);
+}
+
+TEST_F(PanelTest, GradientsTabShowsBarsAndAHeatStrip) {
+  // Ten steps of gradients for three layers, the middle one vanishing over time.
+  for (int step = 1; step <= 10; ++step) {
+    snapshot_.step = step;
+    snapshot_.grads = {{"G net.0", 1.0f}, {"G net.3", std::pow(10.0f, -float(step))}, {"D net.0", 5.0f}};
+    view_->update_snapshot(snapshot_);
+  }
+  ASSERT_EQ(view_->gradients().columns(), 10u);
+  ASSERT_EQ(view_->gradients().names().size(), 3u);
+  float lo = 0, hi = 0;
+  ASSERT_TRUE(view_->gradients().range(lo, hi));
+  EXPECT_FLOAT_EQ(lo, -10.0f);
+  EXPECT_NEAR(hi, std::log10(5.0f), 1e-6f);
+  // The same step again adds nothing; a reset (step going back) starts over.
+  view_->update_snapshot(snapshot_);
+  EXPECT_EQ(view_->gradients().columns(), 10u);
+  LossesPanel losses;
+  losses.open_gradients = true;
+  draw_ = [&] { losses.draw(*view_, ImRect(0, 0, 640, 480)); };
+  for (int i = 0; i < 3; ++i) frame(ImVec2(-100, -100), false);
+  EXPECT_TRUE(losses.show_gradients);
+  // Filled cells in the colour map's two ends: the vanishing layer's late steps are blue, the
+  // large D layer yellow-ish.
+  int blue = 0, warm = 0;
+  const ImDrawData* data = ImGui::GetDrawData();
+  for (int l = 0; l < data->CmdListsCount; ++l) {
+    for (const ImDrawVert& v : data->CmdLists[l]->VtxBuffer) {
+      const int r = v.col & 0xff, g = (v.col >> 8) & 0xff, b = (v.col >> 16) & 0xff;
+      if (b > 130 && r < 60) ++blue;
+      if (r > 240 && g > 210) ++warm;
+    }
+  }
+  EXPECT_GT(blue, 8);
+  EXPECT_GT(warm, 8);
+  save_screenshot(std::string(GENSCOPE_TEST_TMP) + "/gradients_tab.png", 640, 480);
+  snapshot_.step = 3;  // a reset
+  view_->update_snapshot(snapshot_);
+  EXPECT_EQ(view_->gradients().columns(), 1u);
 }

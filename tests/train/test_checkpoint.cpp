@@ -2,7 +2,9 @@
 // atomic, and damaged or foreign files give errors, not crashes.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
+#include <tuple>
 #include <fstream>
 
 #include "record/checkpoint_file.h"
@@ -210,4 +212,21 @@ TEST(Alarms, NanInjectionPausesAndNamesTheTensor) {
   EXPECT_NE(snap.message.find("NaN"), std::string::npos) << snap.message;
   EXPECT_NE(snap.message.find(poisoned), std::string::npos) << snap.message;  // names it
   EXPECT_NE(snap.message.find("Roll back"), std::string::npos) << snap.message;
+}
+
+TEST(GradientFlow, EveryFamilyReportsPerLayerNorms) {
+  for (const auto& [model, dataset, first, last] :
+       {std::make_tuple("dcgan", "squares", "G ", "D "), std::make_tuple("vae", "squares", "encoder ", "decoder "),
+        std::make_tuple("dcgan", "ring8", "G ", "D ")}) {
+    auto s = make(params_for(model, dataset));
+    train(*s, 2);
+    Snapshot snap;
+    s->fill_snapshot(snap, false);
+    ASSERT_GE(snap.grads.size(), 4u) << model << " " << dataset;
+    EXPECT_EQ(snap.grads.front().name.rfind(first, 0), 0u) << snap.grads.front().name;
+    EXPECT_EQ(snap.grads.back().name.rfind(last, 0), 0u) << snap.grads.back().name;
+    for (const LayerGrad& g : snap.grads) {
+      EXPECT_TRUE(std::isfinite(g.norm) && g.norm > 0.0f) << g.name << " " << g.norm;
+    }
+  }
 }

@@ -38,10 +38,13 @@ struct SamplesPanel {
   void draw_history(View& view);
 };
 
-/// GAN: D and G losses. VAE/AE: reconstruction, KL (raw and beta-weighted), ELBO and the KL of
+/// Tabs: Losses and Gradients (gradient flow: each layer's weight-gradient norm now, as bars on a
+/// log scale, and over the last 240 steps seen, as a heat strip). GAN: D and G losses. VAE/AE: reconstruction, KL (raw and beta-weighted), ELBO and the KL of
 /// each latent dimension. All with an EMA smoothing slider.
 struct LossesPanel {
   float smoothing = 0.6f;
+  bool show_gradients = false;  // the Gradients tab: per-layer gradient norms and their heat strip
+  bool open_gradients = false;  // select the Gradients tab next frame
   LinePlotOptions plot;
   void draw(View& view, const ImRect& area);
 };

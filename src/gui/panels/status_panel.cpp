@@ -70,15 +70,22 @@ void StatusPanel::draw_status(View& view) {
   }
   const char* state = !s.running ? "not running" : s.paused ? "paused" : "training";
   row("model", s.model_name.empty() ? "-" : s.model_name);
-  row("dataset", s.dataset_name.empty() ? "-" : strformat("%s, %lld images", s.dataset_name.c_str(),
-                                                          static_cast<long long>(s.dataset_size)));
+  row("dataset", s.dataset_name.empty() ? "-"
+                 : s.is_toy ? s.dataset_name + " (2D distribution)"
+                            : strformat("%s, %lld images", s.dataset_name.c_str(),
+                                        static_cast<long long>(s.dataset_size)));
   row("state", state);
   row("step", strformat("%lld", static_cast<long long>(s.step)));
-  ImGui::TextDisabled("epoch");
-  ImGui::SameLine(90);
-  ImGui::ProgressBar(static_cast<float>(s.epoch_progress), ImVec2(-1, 0),
-                     strformat("epoch %lld: %.0f%%", static_cast<long long>(s.epoch),
-                               100.0 * s.epoch_progress).c_str());
+  if (s.is_toy) {  // sampled, not read: no epochs
+    row("updates", strformat("%lld D, %lld G", static_cast<long long>(s.toy.d_updates),
+                             static_cast<long long>(s.toy.g_updates)));
+  } else {
+    ImGui::TextDisabled("epoch");
+    ImGui::SameLine(90);
+    ImGui::ProgressBar(static_cast<float>(s.epoch_progress), ImVec2(-1, 0),
+                       strformat("epoch %lld: %.0f%%", static_cast<long long>(s.epoch),
+                                 100.0 * s.epoch_progress).c_str());
+  }
   row("throughput", strformat("%.2f steps/s  %.0f samples/s", s.steps_per_sec, s.samples_per_sec));
   row("frame", strformat("%.0f fps  %.1f ms (p99 %.1f)", f.fps, f.frame_ms, f.frame_p99_ms));
   row("device", s.runtime.device);

@@ -128,6 +128,8 @@ DStepResult Gan::d_step(const torch::Tensor& real, const torch::Tensor& fake) {
   torch::Tensor loss = torch::binary_cross_entropy_with_logits(real_logits, real_target) +
                        torch::binary_cross_entropy_with_logits(fake_logits, fake_target);
   loss.backward();
+  d_grads_.clear();
+  append_grad_norms(*d_module_, "D", d_grads_);
   opt_d_->step();
   DStepResult r;
   r.loss = loss.item<float>();
@@ -148,6 +150,8 @@ float Gan::g_step(const torch::Tensor& fake_with_grad) {
   torch::Tensor loss =
       torch::binary_cross_entropy_with_logits(logits, torch::ones_like(logits));
   loss.backward();
+  g_grads_.clear();
+  append_grad_norms(*g_module_, "G", g_grads_);
   opt_g_->step();
   return loss.item<float>();
 }
@@ -310,6 +314,29 @@ std::vector<std::pair<std::string, torch::Tensor>> Vae::named_parameters() {
   add_named(out, "encoder", *encoder_);
   add_named(out, "decoder", *decoder_);
   return out;
+}
+
+std::vector<LayerGrad> Gan::grad_norms() const {
+  std::vector<LayerGrad> out = g_grads_;
+  out.insert(out.end(), d_grads_.begin(), d_grads_.end());
+  return out;
+}
+
+void append_grad_norms(const torch::nn::Module& module, const std::string& prefix,
+                       std::vector<LayerGrad>& out) {
+  std::vector<torch::Tensor> norms;
+  std::vector<std::string> names;
+  for (const auto& p : module.named_parameters()) {
+    const torch::Tensor& g = p.value().grad();
+    if (p.value().dim() < 2 || !g.defined()) continue;
+    std::string name = p.key();
+    if (name.size() > 7 && name.compare(name.size() - 7, 7, ".weight") == 0) name.resize(name.size() - 7);
+    names.push_back(prefix + " " + name);
+    norms.push_back(g.detach().norm());
+  }
+  if (norms.empty()) return;
+  const torch::Tensor all = torch::stack(norms).to(torch::kCPU, torch::kFloat).contiguous();
+  for (size_t i = 0; i < names.size(); ++i) out.push_back({names[i], all.data_ptr<float>()[i]});
 }
 
 void Gan::save(torch::serialize::OutputArchive& archive) {

@@ -74,6 +74,7 @@ class Gan : public Model {
   int latent_dim() const override { return config_.latent_dim; }
   std::vector<torch::Tensor> parameters() override;
   std::vector<std::pair<std::string, torch::Tensor>> named_parameters() override;
+  std::vector<LayerGrad> grad_norms() const override;
   void save(torch::serialize::OutputArchive& archive) override;
   void load(torch::serialize::InputArchive& archive) override;
   /// The live optimizer settings a parameter set describes.
@@ -119,6 +120,7 @@ class Gan : public Model {
   MetricSchema schema_{"loss_d", "loss_g", "d_real", "d_fake"};
   torch::Tensor reference_noise_;  // batch whose statistics batch norm uses when generating
   std::vector<float> last_real_scores_, last_fake_scores_;
+  std::vector<LayerGrad> g_grads_, d_grads_;
 };
 
 }  // namespace genscope

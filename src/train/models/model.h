@@ -43,6 +43,9 @@ class Model {
   virtual int latent_dim() const = 0;
   /// Every parameter, for tests and NaN injection.
   virtual std::vector<torch::Tensor> parameters() = 0;
+  /// The weight-gradient norm of every layer after the last update (GANs: G's from its update,
+  /// D's from its last update).
+  virtual std::vector<LayerGrad> grad_norms() const = 0;
   /// Every parameter with a readable name ("G net.0.weight", "encoder body.3.bias").
   virtual std::vector<std::pair<std::string, torch::Tensor>> named_parameters() = 0;
   /// Writes the networks (parameters and buffers) and the optimizers' state.
@@ -50,6 +53,11 @@ class Model {
   /// Reads what save() wrote into networks of the same architecture; throws on a mismatch.
   virtual void load(torch::serialize::InputArchive& archive) = 0;
 };
+
+/// Appends the L2 norm of the gradient of each weight tensor (2 or more dims) of `module`,
+/// named prefix + " " + its path without ".weight" ("D net.3"); one device sync for all.
+void append_grad_norms(const torch::nn::Module& module, const std::string& prefix,
+                       std::vector<LayerGrad>& out);
 
 /// Loads `module`'s part `key` of a checkpoint archive, checking that every parameter and buffer
 /// keeps its shape (LibTorch's own load silently replaces tensors of another shape). Throws

@@ -319,6 +319,8 @@ ToyStepResult ToyGan::d_step() {
     loss = loss + config_.gp_lambda * (norm - 1.0).pow(2).mean();
   }
   loss.backward();
+  d_grads_.clear();
+  append_grad_norms(*s.d, "D", d_grads_);
   s.opt_d->step();
   ++d_updates_;
   ToyStepResult r;
@@ -338,6 +340,8 @@ ToyStepResult ToyGan::g_step() {
   torch::Tensor lf = run_d(s.d, fake);
   torch::Tensor loss = g_loss_per_sample(config_.loss, lf).mean();
   loss.backward();
+  g_grads_.clear();
+  append_grad_norms(*s.g, "G", g_grads_);
   s.opt_g->step();
   s.opt_d->zero_grad();  // D's parameters got gradients too; leave them clean
   ++g_updates_;

@@ -39,6 +39,7 @@
 #include <vector>
 
 #include "data/toy2d.h"
+#include "train/grad_stats.h"
 #include "util/result.h"
 
 namespace genscope {
@@ -144,6 +145,13 @@ class ToyGan {
   /// first noise dim varying fastest, the other dims 0. Empty when resolution < 1.
   std::vector<Point2> manifold(int resolution);
 
+  /// Weight-gradient norm per layer after the last G and D updates ("G 0", ..., "D 4").
+  std::vector<LayerGrad> grad_norms() const {
+    std::vector<LayerGrad> out = g_grads_;
+    out.insert(out.end(), d_grads_.begin(), d_grads_.end());
+    return out;
+  }
+
   /// The first parameter holding a NaN or infinity in each network ("G 2.weight, D 0.bias"), or
   /// "" when all are finite.
   std::string first_non_finite_parameter() const;
@@ -183,6 +191,7 @@ class ToyGan {
   Toy2DDistribution data_;
   std::unique_ptr<ToyGanState> state_;
   int64_t steps_ = 0, d_updates_ = 0, g_updates_ = 0;
+  std::vector<LayerGrad> g_grads_, d_grads_;
 };
 
 }  // namespace genscope

@@ -116,6 +116,9 @@ StepValues Vae::train_step(const BatchFn& next_batch, const Params& params, int6
   double weight = config_.variational ? kl_weight(params, step) : 0.0;
   opt_->zero_grad();
   (l.recon + weight * l.kl).backward();
+  grads_.clear();
+  append_grad_norms(*encoder_, "encoder", grads_);
+  append_grad_norms(*decoder_, "decoder", grads_);
   opt_->step();
   float recon = l.recon.item<float>(), kl = l.kl.item<float>();
   torch::Tensor per_dim = l.kl_per_dim.detach().to(torch::kCPU, torch::kFloat).contiguous();

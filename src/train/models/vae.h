@@ -55,6 +55,7 @@ class Vae : public Model {
   std::vector<float> kl_per_dim() const override { return kl_per_dim_; }
   std::vector<torch::Tensor> parameters() override;
   std::vector<std::pair<std::string, torch::Tensor>> named_parameters() override;
+  std::vector<LayerGrad> grad_norms() const override { return grads_; }
   void save(torch::serialize::OutputArchive& archive) override;
   void load(torch::serialize::InputArchive& archive) override;
 
@@ -73,6 +74,7 @@ class Vae : public Model {
   std::unique_ptr<torch::optim::Adam> opt_;
   MetricSchema schema_{"recon", "kl", "elbo", "beta_kl"};
   std::vector<float> kl_per_dim_;
+  std::vector<LayerGrad> grads_;
 };
 
 }  // namespace genscope
