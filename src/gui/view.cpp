@@ -19,6 +19,14 @@ const Texture& View::history_texture(std::size_t index) {
 void View::update_snapshot(const Snapshot& snapshot) {
   snapshot_ = &snapshot;
   if (snapshot.running) gradients_.add(snapshot.step, snapshot.grads);
+  if (snapshot.diversity_step >= 0 && snapshot.diversity_step != diversity_step_) {
+    diversity_step_ = snapshot.diversity_step;
+    alarms_.add_diversity(snapshot.diversity_step, snapshot.diversity);
+  }
+  if (snapshot.is_toy && snapshot.toy.metrics_step > 0 && snapshot.toy.metrics_step != modes_step_) {
+    modes_step_ = snapshot.toy.metrics_step;
+    alarms_.add_modes(modes_step_, snapshot.toy.modes_covered, snapshot.toy.modes_total);
+  }
   if (snapshot.toy.active && snapshot.toy.heat_version != toy_heat_version_) {
     const ImageRGBA heat = toy_heat_image(snapshot.toy);
     if (!heat.empty()) toy_heat_.upload_rgba(heat.width, heat.height, heat.pixels.data());
@@ -85,11 +93,14 @@ void View::add_rows(const std::vector<MetricRow>& rows, const MetricSchema& name
     series_.assign(names.size(), MetricSeries(MetricSeries::kDefaultCapacity, smoothing_));
     last_step_ = -1;
   }
+  const bool toy = snapshot_ && snapshot_->is_toy;
   for (const MetricRow& row : rows) {
     if (row.step <= last_step_) {
       for (auto& s : series_) s.clear();
+      alarms_.reset_run();
     }
     last_step_ = row.step;
+    alarms_.add_row(row, names, toy ? 4 : row.count, !toy || snapshot_->toy.heat_is_probability);
     for (int i = 0; i < row.count && i < static_cast<int>(series_.size()); ++i) {
       series_[i].push(static_cast<double>(row.step), row.values[i]);
     }

@@ -8,6 +8,7 @@
 #include "record/record_settings.h"
 #include "record/sample_history.h"
 #include "render/gl_objects.h"
+#include "train/alarms.h"
 #include "train/command_queue.h"
 #include "train/snapshot.h"
 #include "util/series.h"
@@ -108,6 +109,8 @@ class View {
 
   /// Recording settings, requests and status (Recorder panel <-> App).
   RecorderUi& recorder() { return recorder_; }
+  /// The alarms raised so far (mode collapse, D overpowering G, NaN/inf) and their mutes.
+  AlarmMonitor& alarms() { return alarms_; }
   /// Per-layer gradient norms of recent steps (the Gradients tab's heat strip).
   const GradientHistory& gradients() const { return gradients_; }
   /// Fixed-noise grids kept every K steps, and the scrubber's position.
@@ -150,6 +153,8 @@ class View {
   RecorderUi recorder_;
   HistoryUi history_;
   GradientHistory gradients_;
+  AlarmMonitor alarms_;
+  int64_t diversity_step_ = -1, modes_step_ = -1;
   Texture history_texture_;
   int64_t history_texture_step_ = -1;
   std::size_t history_texture_size_ = 0;

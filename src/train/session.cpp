@@ -113,6 +113,8 @@ void TrainingSession::rebuild() {
   rate_mark_step_ = 0;
   steps_per_sec_ = 0.0;
   ++real_version_;
+  diversity_ = std::numeric_limits<double>::quiet_NaN();
+  diversity_step_ = -1;
 }
 
 torch::Tensor TrainingSession::next_batch(int64_t n) {
@@ -147,7 +149,25 @@ StepOutcome TrainingSession::step() {
   out.row.values = v.values;
   finish_step(out, v.count);
   if (!out.non_finite) latent_tools_->advance_map(*model_, params_, step_, latent_);
+  if (!out.non_finite && step_ % kDiversityEvery == 0) evaluate_diversity();
   return out;
+}
+
+double sample_diversity(const torch::Tensor& fake, const torch::Tensor& real) {
+  torch::NoGradGuard no_grad;
+  const auto spread = [](const torch::Tensor& x) {
+    const torch::Tensor flat = x.reshape({x.size(0), -1}).to(torch::kFloat);
+    const int64_t n = flat.size(0);
+    if (n < 2) return 0.0;
+    return torch::cdist(flat, flat).sum().item<double>() / double(n * (n - 1));
+  };
+  const double r = spread(real);
+  return r > 0.0 ? spread(fake) / r : std::numeric_limits<double>::quiet_NaN();
+}
+
+void TrainingSession::evaluate_diversity() {
+  diversity_ = sample_diversity(model_->decode(fixed_noise_), real_grid_);
+  diversity_step_ = step_;
 }
 
 void TrainingSession::finish_step(StepOutcome& out, int finite_columns) {
@@ -504,6 +524,8 @@ void TrainingSession::fill_snapshot(Snapshot& out, bool with_images) {
     out.d_real.clear();
     out.d_fake.clear();
     out.grads = toy_->gan().grad_norms();
+    out.diversity = std::numeric_limits<double>::quiet_NaN();
+    out.diversity_step = -1;
     return;
   }
   out.is_toy = false;
@@ -548,6 +570,8 @@ void TrainingSession::fill_snapshot(Snapshot& out, bool with_images) {
   if (out.latent.version != latent_.version || out.latent.map != latent_.map) out.latent = latent_;
   model_->fill_extras(out);
   out.grads = model_->grad_norms();
+  out.diversity = diversity_;
+  out.diversity_step = diversity_step_;
 }
 
 }  // namespace genscope

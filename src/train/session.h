@@ -2,6 +2,7 @@
 // TrainingSession: the synchronous heart of training (data, model, parameters, step counting).
 // The Trainer runs one on its own thread; the headless runner and the tests drive one directly.
 #include <chrono>
+#include <limits>
 #include <memory>
 #include <optional>
 
@@ -24,6 +25,11 @@ struct StepOutcome {
   bool phase = false;       // 2D lab slow motion: one update made, the iteration not finished
   MetricRow row;
 };
+
+/// Mean pairwise L2 distance between the images of `fake` over that between the images of `real`
+/// (both [N, ...], N >= 2): 1 for samples as varied as the data, 0 when every sample is the same
+/// image (mode collapse). NaN when real has no spread.
+double sample_diversity(const torch::Tensor& fake, const torch::Tensor& real);
 
 /// Trains one experiment synchronously. Not thread-safe: one thread drives it.
 class TrainingSession {
@@ -52,6 +58,12 @@ class TrainingSession {
 
   /// Writes the current state (and the sample grids when `with_images`) into `out`.
   void fill_snapshot(Snapshot& out, bool with_images);
+
+  /// Every this many steps an image model's sample diversity is evaluated (for the collapse alarm).
+  static constexpr int kDiversityEvery = 100;
+  /// The last diversity evaluation (NaN before the first) and its step.
+  double diversity() const { return diversity_; }
+  int64_t diversity_step() const { return diversity_step_; }
 
   /// Fixed-noise samples as an RGBA grid.
   void render_samples(ImageRGBA& out);
@@ -115,6 +127,9 @@ class TrainingSession {
   std::vector<Point2> custom_points_;  // the 2D lab's painted points (dataset custom)
   std::string checkpoint_path_;        // last checkpoint saved or loaded
   int64_t checkpoint_step_ = -1;
+  double diversity_ = std::numeric_limits<double>::quiet_NaN();
+  int64_t diversity_step_ = -1;
+  void evaluate_diversity();
   Box2 toy_visible_;                   // the 2D plot's visible box, kept across resets
   int toy_phase_ = 0;                  // slow motion: updates made in the current iteration
   int64_t toy_images_step_ = -1;       // step the view's points and heatmap were computed at

@@ -74,6 +74,8 @@ struct Snapshot {
   std::vector<float> d_real;  // D(x) for the current real batch, in [0, 1]
   std::vector<float> d_fake;  // D(G(z)) for the current fake batch
 
+  double diversity = 0.0;        // sample diversity of the last evaluation (image models), or NaN
+  int64_t diversity_step = -1;   // its step
   std::vector<LayerGrad> grads;  // gradient norm per layer after the last step (G then D)
   LatentViews latent;  // traversal, interpolation, explorer, reconstructions, KL per dim, map
   ToyView toy;         // the 2D lab's points, heatmap, arrows, manifold and mode metrics

@@ -1,11 +1,13 @@
 #include "train/trainer.h"
 
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <thread>
 
 #include "record/metrics_csv.h"
 #include "record/png.h"
+#include "train/alarms.h"
 #include "train/checkpoint.h"
 #include "train/runtime.h"
 #include "train/session.h"
@@ -316,8 +318,31 @@ Status run_headless(const Params& params, int64_t steps, const std::string& out_
     return s;
   };
   if (auto s = observe(); !s) return s;
+  // The window's alarms, printed (one line each) as they are raised.
+  AlarmMonitor alarms;
+  const bool toy_run = (*session)->toy() != nullptr;
+  int64_t diversity_seen = -1, modes_seen = -1;
+  const auto report_alarms = [&](const MetricRow& row) {
+    alarms.add_row(row, (*session)->metric_names(), toy_run ? kToyTrainingColumns : row.count,
+                   !toy_run || (*session)->toy()->last().heat_is_probability);
+    if (toy_run) {
+      const ToyView& t = (*session)->toy()->last();
+      if (t.metrics_step > 0 && t.metrics_step != modes_seen) {
+        modes_seen = t.metrics_step;
+        alarms.add_modes(t.metrics_step, t.modes_covered, t.modes_total);
+      }
+    } else if ((*session)->diversity_step() >= 0 && (*session)->diversity_step() != diversity_seen) {
+      diversity_seen = (*session)->diversity_step();
+      alarms.add_diversity(diversity_seen, (*session)->diversity());
+    }
+    for (const AlarmEvent& e : alarms.take_new()) {
+      std::fprintf(stderr, "genscope: alarm at step %lld: %s: %s\n", static_cast<long long>(e.step),
+                   alarm_name(e.kind), e.text.c_str());
+    }
+  };
   for (int64_t i = 0; i < steps && !interrupted(); ++i) {
     StepOutcome outcome = (*session)->step();
+    if (outcome.stepped) report_alarms(outcome.row);
     if (auto s = csv->write(outcome.row); !s) return s;
     if (std::string e = periodic_checkpoint(**session); !e.empty()) return Error{e};
     if (observer.every > 0) {

@@ -9,6 +9,7 @@
 
 #include "record/checkpoint_file.h"
 #include "support/test_files.h"
+#include "train/alarms.h"
 #include "train/checkpoint.h"
 #include "train/torch_pch.h"
 #include "train/session.h"
@@ -229,4 +230,29 @@ TEST(GradientFlow, EveryFamilyReportsPerLayerNorms) {
       EXPECT_TRUE(std::isfinite(g.norm) && g.norm > 0.0f) << g.name << " " << g.norm;
     }
   }
+}
+
+TEST(Alarms, ACollapsedGeneratorTripsTheCollapseAlarmAHealthyOneDoesNot) {
+  auto s = make(params_for("dcgan", "squares"));
+  // Real images against themselves: as diverse as the data. A constant batch: no diversity.
+  const torch::Tensor real = torch::rand({16, 1, 28, 28}) * 2 - 1;
+  EXPECT_NEAR(sample_diversity(real, real), 1.0, 1e-6);
+  EXPECT_NEAR(sample_diversity(real[0].unsqueeze(0).expand({16, 1, 28, 28}), real), 0.0, 1e-6);
+  // A generator whose output layer is zeroed makes one image for every z.
+  {
+    torch::NoGradGuard no_grad;
+    auto params = s->model().named_parameters();
+    for (auto& [name, t] : params) {
+      if (name.rfind("G ", 0) == 0) t.zero_();
+    }
+  }
+  AlarmMonitor collapsed, healthy;
+  for (int i = 0; i < 4; ++i) {
+    const int64_t step = 500 + 100 * i;
+    collapsed.add_diversity(step, sample_diversity(s->model().decode(torch::randn({16, 8})), real));
+    healthy.add_diversity(step, sample_diversity(real.flip(0), real));
+  }
+  ASSERT_EQ(collapsed.log().size(), 1u);
+  EXPECT_EQ(collapsed.log()[0].kind, AlarmKind::kCollapse);
+  EXPECT_TRUE(healthy.log().empty());
 }

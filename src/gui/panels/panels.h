@@ -129,10 +129,14 @@ struct RecorderPanel {
 const ImDrawList* draw_rec_indicator(View& view, ImVec2 display);
 
 /// Tabs: Status (step, epoch progress, throughput, frame timing, device, BLAS and threads,
-/// messages) and Record.
+/// messages), Record and Alarms (red while it has unseen alarms).
 struct StatusPanel {
   RecorderPanel recorder;
   bool open_record_tab = false;  // select the Record tab next frame
+  bool open_alarms_tab = false;  // select the Alarms tab next frame
+  std::size_t alarms_seen = 0;   // alarms logged when the tab was last open (newer ones: red tab)
+  /// The Alarms tab: the log (newest first) and a mute checkbox per kind.
+  void draw_alarms(View& view);
   void draw(View& view, const ImRect& area);
   void draw_status(View& view);
 };

@@ -24,6 +24,33 @@ void row(const char* label, const std::string& value) {
 
 }  // namespace
 
+void StatusPanel::draw_alarms(View& view) {
+  AlarmMonitor& alarms = view.alarms();
+  ImGui::TextDisabled("mute:");
+  for (int k = 0; k < kAlarmKinds; ++k) {
+    const AlarmKind kind = static_cast<AlarmKind>(k);
+    bool muted = alarms.muted(kind);
+    const ImGuiStyle& style = ImGui::GetStyle();
+    const float need = ImGui::GetFrameHeight() + style.ItemInnerSpacing.x +
+                       ImGui::CalcTextSize(alarm_name(kind)).x + style.ItemSpacing.x;
+    ImGui::SameLine();
+    if (ImGui::GetContentRegionAvail().x < need) ImGui::NewLine();  // wrap in a narrow panel
+    if (ImGui::Checkbox(alarm_name(kind), &muted)) alarms.set_muted(kind, muted);
+  }
+  ImGui::Separator();
+  if (alarms.log().empty()) {
+    ImGui::TextDisabled("no alarms");
+    return;
+  }
+  ImGui::PushTextWrapPos(0.0f);
+  for (auto it = alarms.log().rbegin(); it != alarms.log().rend(); ++it) {  // newest first
+    ImGui::TextColored(ImVec4(1.0f, 0.55f, 0.35f, 1.0f), "step %lld  %s",
+                       static_cast<long long>(it->step), alarm_name(it->kind));
+    ImGui::TextUnformatted(it->text.c_str());
+  }
+  ImGui::PopTextWrapPos();
+}
+
 void StatusPanel::draw(View& view, const ImRect& area) {
   if (!begin_panel("Status", area)) return;
   if (ImGui::BeginTabBar("status_tabs")) {
@@ -36,6 +63,21 @@ void StatusPanel::draw(View& view, const ImRect& area) {
     if (ImGui::BeginTabItem(view.recorder().status.active ? "Record (REC)###Record" : "Record###Record",
                             nullptr, flags)) {
       recorder.draw(view);
+      ImGui::EndTabItem();
+    }
+    AlarmMonitor& alarms = view.alarms();
+    const std::size_t count = alarms.log().size();
+    char title[48];
+    std::snprintf(title, sizeof title, count ? "Alarms (%zu)###Alarms" : "Alarms###Alarms", count);
+    const bool unseen = count > alarms_seen;
+    if (unseen) ImGui::PushStyleColor(ImGuiCol_Tab, ImVec4(0.65f, 0.20f, 0.15f, 1.0f));
+    const ImGuiTabItemFlags alarm_flags = open_alarms_tab ? ImGuiTabItemFlags_SetSelected : 0;
+    open_alarms_tab = false;
+    const bool open = ImGui::BeginTabItem(title, nullptr, alarm_flags);
+    if (unseen) ImGui::PopStyleColor();
+    if (open) {
+      alarms_seen = count;
+      draw_alarms(view);
       ImGui::EndTabItem();
     }
     ImGui::EndTabBar();

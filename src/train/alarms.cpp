@@ -1,0 +1,104 @@
+#include "train/alarms.h"
+
+#include <cmath>
+
+#include "util/strings.h"
+
+namespace genscope {
+
+const char* alarm_name(AlarmKind kind) {
+  switch (kind) {
+    case AlarmKind::kCollapse:
+      return "mode collapse";
+    case AlarmKind::kDOverpowering:
+      return "D overpowering G";
+    case AlarmKind::kNonFinite:
+      return "NaN/inf";
+  }
+  return "?";
+}
+
+void AlarmMonitor::raise(AlarmKind kind, int64_t step, std::string text) {
+  if (active_[int(kind)]) return;
+  active_[int(kind)] = true;
+  if (!muted_[int(kind)]) log_.push_back({kind, step, std::move(text)});
+}
+
+void AlarmMonitor::add_row(const MetricRow& row, const MetricSchema& names, int finite_columns,
+                           bool d_is_probability) {
+  for (int i = 0; i < std::min(finite_columns, row.count); ++i) {
+    if (std::isfinite(row.values[i])) continue;
+    raise(AlarmKind::kNonFinite, row.step,
+          strformat("%s is %s: training paused", i < int(names.size()) ? names[i].c_str() : "a value",
+                    std::isnan(row.values[i]) ? "NaN" : "infinite"));
+    return;
+  }
+  active_[int(AlarmKind::kNonFinite)] = false;
+  if (!d_is_probability) return;
+  int g = -1, f = -1;
+  for (int i = 0; i < int(names.size()) && i < row.count; ++i) {
+    if (names[i] == "loss_g") g = i;
+    if (names[i] == "d_fake") f = i;
+  }
+  if (g < 0 || f < 0) return;
+  window_.push_back({row.step, row.values[g], row.values[f]});
+  while (!window_.empty() && window_.front().step <= row.step - settings_.overpower_window) {
+    window_.pop_front();
+  }
+  const std::size_t n = window_.size();
+  if (n < 20 || window_.back().step - window_.front().step < settings_.overpower_window / 2) return;
+  double first = 0, second = 0, d_fake = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    (i < n / 2 ? first : second) += window_[i].loss_g;
+    d_fake += window_[i].d_fake;
+  }
+  d_fake /= double(n);
+  const bool rising = second / double(n - n / 2) > first / double(n / 2);
+  if (d_fake < settings_.max_d_fake && rising) {
+    raise(AlarmKind::kDOverpowering, row.step,
+          strformat("D(G(z)) averaged %.3f over the last %lld steps and the G loss is rising: D "
+                    "wins and G gets little gradient. Lower lr_d or d_steps, or raise lr_g.",
+                    d_fake, static_cast<long long>(window_.back().step - window_.front().step + 1)));
+  } else if (d_fake >= 2 * settings_.max_d_fake) {
+    active_[int(AlarmKind::kDOverpowering)] = false;
+  }
+}
+
+void AlarmMonitor::collapse_check(int64_t step, bool low, const std::string& what) {
+  if (step < settings_.collapse_warmup) return;
+  low_evaluations_ = low ? low_evaluations_ + 1 : 0;
+  if (low_evaluations_ >= settings_.collapse_evaluations) {
+    raise(AlarmKind::kCollapse, step, what);
+  } else if (!low) {
+    active_[int(AlarmKind::kCollapse)] = false;
+  }
+}
+
+void AlarmMonitor::add_diversity(int64_t step, double diversity) {
+  if (!std::isfinite(diversity)) return;
+  collapse_check(step, diversity < settings_.min_diversity,
+                 strformat("sample diversity %.2f of the real images' for %d evaluations: the "
+                           "generator makes nearly the same image for every z",
+                           diversity, settings_.collapse_evaluations));
+}
+
+void AlarmMonitor::add_modes(int64_t step, int covered, int total) {
+  if (total <= 1) return;
+  collapse_check(step, covered < settings_.min_mode_fraction * total,
+                 strformat("only %d of %d modes covered for %d evaluations", covered, total,
+                           settings_.collapse_evaluations));
+}
+
+void AlarmMonitor::reset_run() {
+  active_ = {};
+  low_evaluations_ = 0;
+  window_.clear();
+}
+
+std::vector<AlarmEvent> AlarmMonitor::take_new() {
+  std::vector<AlarmEvent> out(log_.begin() + static_cast<long>(taken_), log_.end());
+  taken_ = log_.size();
+  return out;
+}
+
+}  // namespace genscope

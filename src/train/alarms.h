@@ -1,0 +1,83 @@
+#pragma once
+// Training alarms: mode collapse, a discriminator overpowering its generator, and NaN/inf.
+// Plain C++: fed with metric rows and evaluation values, by the window (its Alarms log) and by
+// headless runs (printed), so both see the same alarms.
+#include <array>
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <vector>
+
+#include "train/snapshot.h"
+
+namespace genscope {
+
+/// What went wrong.
+enum class AlarmKind { kCollapse, kDOverpowering, kNonFinite };
+inline constexpr int kAlarmKinds = 3;
+/// "mode collapse", "D overpowering G", "NaN/inf".
+const char* alarm_name(AlarmKind kind);
+
+/// One alarm in the log.
+struct AlarmEvent {
+  AlarmKind kind;
+  int64_t step = 0;
+  std::string text;
+};
+
+/// Thresholds (defaults documented in the README).
+struct AlarmSettings {
+  // Collapse: sample diversity (mean pairwise distance of generated samples over that of real
+  // ones) below this, or for the 2D lab modes covered below this fraction of the modes...
+  double min_diversity = 0.25;
+  double min_mode_fraction = 0.5;
+  int collapse_evaluations = 3;  // ...for this many evaluations in a row
+  int64_t collapse_warmup = 500;  // no collapse alarm before this step (every run starts collapsed)
+  // D overpowering: D(G(z)) averaged over the window below this while the G loss rose (the mean
+  // of the window's second half above its first half's); re-armed when the average is back
+  // above twice the threshold.
+  double max_d_fake = 0.05;
+  int overpower_window = 200;  // steps
+};
+
+/// Watches a run and raises each alarm once per episode (it re-arms when the condition clears).
+class AlarmMonitor {
+ public:
+  explicit AlarmMonitor(AlarmSettings s = {}) : settings_(s) {}
+  /// A metric row. GAN columns (loss_g, d_fake) feed the overpowering check when d_fake is a
+  /// probability (BCE losses; a raw critic score says nothing about winning); any non-finite
+  /// value in the first `finite_columns` raises NaN/inf.
+  void add_row(const MetricRow& row, const MetricSchema& names, int finite_columns,
+               bool d_is_probability = true);
+  /// A sample-diversity evaluation at `step` (image models).
+  void add_diversity(int64_t step, double diversity);
+  /// A mode-coverage evaluation at `step` (2D lab).
+  void add_modes(int64_t step, int covered, int total);
+  /// Forgets the run (a reset); the log and the mutes stay.
+  void reset_run();
+
+  /// Muted kinds are still checked but not logged.
+  void set_muted(AlarmKind kind, bool muted) { muted_[int(kind)] = muted; }
+  bool muted(AlarmKind kind) const { return muted_[int(kind)]; }
+  const std::vector<AlarmEvent>& log() const { return log_; }
+  /// Events logged since the last call (for printing).
+  std::vector<AlarmEvent> take_new();
+
+ private:
+  void raise(AlarmKind kind, int64_t step, std::string text);
+  void collapse_check(int64_t step, bool low, const std::string& what);
+
+  AlarmSettings settings_;
+  std::array<bool, kAlarmKinds> muted_{};
+  std::array<bool, kAlarmKinds> active_{};  // the condition holds now (raised once)
+  int low_evaluations_ = 0;
+  struct GRow {
+    int64_t step;
+    float loss_g, d_fake;
+  };
+  std::deque<GRow> window_;  // the last overpower_window steps
+  std::vector<AlarmEvent> log_;
+  std::size_t taken_ = 0;
+};
+
+}  // namespace genscope

@@ -1,0 +1,89 @@
+// Alarms: collapse (diversity or modes) after M low evaluations past the warm-up, D overpowering
+// G (D(G(z)) near 0 while the G loss rises), NaN/inf, one event per episode, mutes.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "train/alarms.h"
+
+using namespace genscope;
+
+namespace {
+
+const MetricSchema kGan{"loss_d", "loss_g", "d_real", "d_fake"};
+
+MetricRow row(int64_t step, float loss_g, float d_fake) {
+  MetricRow r;
+  r.step = step;
+  r.count = 4;
+  r.values = {1.0f, loss_g, 0.9f, d_fake};
+  return r;
+}
+
+}  // namespace
+
+TEST(Alarms, CollapseNeedsMLowEvaluationsAfterTheWarmUp) {
+  AlarmMonitor m;
+  for (int64_t s = 100; s <= 400; s += 100) m.add_diversity(s, 0.01);  // warm-up: silent
+  EXPECT_TRUE(m.log().empty());
+  m.add_diversity(500, 0.01);
+  m.add_diversity(600, 0.02);
+  EXPECT_TRUE(m.log().empty());  // two in a row
+  m.add_diversity(700, 0.9);     // healthy again: the count restarts
+  m.add_diversity(800, 0.01);
+  m.add_diversity(900, 0.01);
+  m.add_diversity(1000, 0.01);
+  ASSERT_EQ(m.log().size(), 1u);
+  EXPECT_EQ(m.log()[0].kind, AlarmKind::kCollapse);
+  EXPECT_EQ(m.log()[0].step, 1000);
+  m.add_diversity(1100, 0.01);  // the same episode: no second event
+  EXPECT_EQ(m.log().size(), 1u);
+  m.add_diversity(1200, 0.8);   // cleared, then a new episode
+  for (int64_t s = 1300; s <= 1500; s += 100) m.add_diversity(s, 0.05);
+  EXPECT_EQ(m.log().size(), 2u);
+}
+
+TEST(Alarms, HealthyDiversityAndCoverageStayQuiet) {
+  AlarmMonitor m;
+  for (int64_t s = 100; s <= 5000; s += 100) m.add_diversity(s, 0.6 + 0.3 * std::sin(s * 0.01));
+  for (int64_t s = 510; s <= 5000; s += 10) m.add_modes(s, 7 + (s / 10) % 2, 8);
+  EXPECT_TRUE(m.log().empty());
+  for (int64_t s = 5010; s <= 5030; s += 10) m.add_modes(s, 2, 8);
+  ASSERT_EQ(m.log().size(), 1u);
+  EXPECT_NE(m.log()[0].text.find("2 of 8"), std::string::npos) << m.log()[0].text;
+}
+
+TEST(Alarms, DOverpoweringNeedsALowDFakeAndARisingGLoss) {
+  AlarmMonitor falling;
+  for (int64_t s = 1; s <= 400; ++s) falling.add_row(row(s, 5.0f - 0.001f * s, 0.01f), kGan, 4);
+  EXPECT_TRUE(falling.log().empty());  // D wins but G is catching up
+  AlarmMonitor rising;
+  for (int64_t s = 1; s <= 400; ++s) rising.add_row(row(s, 2.0f + 0.01f * s, 0.01f), kGan, 4);
+  ASSERT_EQ(rising.log().size(), 1u);
+  EXPECT_EQ(rising.log()[0].kind, AlarmKind::kDOverpowering);
+  AlarmMonitor fair;
+  for (int64_t s = 1; s <= 400; ++s) fair.add_row(row(s, 2.0f + 0.01f * s, 0.4f), kGan, 4);
+  EXPECT_TRUE(fair.log().empty());
+}
+
+TEST(Alarms, NonFiniteValuesAndMutes) {
+  AlarmMonitor m;
+  m.add_row(row(10, NAN, 0.3f), kGan, 4);
+  ASSERT_EQ(m.log().size(), 1u);
+  EXPECT_EQ(m.log()[0].kind, AlarmKind::kNonFinite);
+  EXPECT_NE(m.log()[0].text.find("loss_g is NaN"), std::string::npos) << m.log()[0].text;
+  EXPECT_EQ(m.take_new().size(), 1u);
+  EXPECT_TRUE(m.take_new().empty());
+  // Columns past finite_columns (the 2D lab's mode columns) may be NaN.
+  MetricRow r = row(11, 1.0f, 0.3f);
+  r.count = 5;
+  r.values[4] = NAN;
+  AlarmMonitor lab;
+  lab.add_row(r, {"loss_d", "loss_g", "d_real", "d_fake", "modes_covered"}, 4);
+  EXPECT_TRUE(lab.log().empty());
+  // Muted kinds are not logged.
+  AlarmMonitor muted;
+  muted.set_muted(AlarmKind::kCollapse, true);
+  for (int64_t s = 500; s <= 800; s += 100) muted.add_diversity(s, 0.0);
+  EXPECT_TRUE(muted.log().empty());
+}
