@@ -166,6 +166,13 @@ int App::run() {
       bool fresh = link_.snapshots.update();
       if (fresh || !view.has_snapshot()) view.update_snapshot(link_.snapshots.read());
       if (link_.metrics.drain(rows) > 0) view.add_rows(rows, view.snapshot().metric_names);
+      // An alarm keeps the moment it fired as a checkpoint beside the checkpoint path.
+      for (const AlarmEvent& e : view.alarms().take_new()) {
+        if (!alarm_saves_checkpoint(e)) continue;
+        Command save = Command::of(Command::Kind::kSaveCheckpoint);
+        save.value.text = alarm_checkpoint_path(view.snapshot().params.text(ParamId::kCheckpointPath), e);
+        view.send(save);
+      }
       dirty = false;
       if (g_input_frames.load() > 0) g_input_frames.fetch_sub(1);
 

@@ -18,6 +18,16 @@ const char* alarm_name(AlarmKind kind) {
   return "?";
 }
 
+std::string alarm_checkpoint_path(const std::string& checkpoint, const AlarmEvent& e) {
+  const std::size_t slash = checkpoint.find_last_of('/');
+  std::size_t dot = checkpoint.find_last_of('.');
+  if (dot == std::string::npos || (slash != std::string::npos && dot < slash)) dot = checkpoint.size();
+  return checkpoint.substr(0, dot) + strformat("-alarm-step%lld", static_cast<long long>(e.step)) +
+         checkpoint.substr(dot);
+}
+
+bool alarm_saves_checkpoint(const AlarmEvent& e) { return e.kind != AlarmKind::kNonFinite; }
+
 void AlarmMonitor::raise(AlarmKind kind, int64_t step, std::string text) {
   if (active_[int(kind)]) return;
   active_[int(kind)] = true;

@@ -18,6 +18,13 @@ inline constexpr int kAlarmKinds = 3;
 /// "mode collapse", "D overpowering G", "NaN/inf".
 const char* alarm_name(AlarmKind kind);
 
+struct AlarmEvent;
+/// Where a checkpoint taken when `e` fired goes: the checkpoint path with "-alarm-stepN" before
+/// its extension ("runs/a.ckpt" -> "runs/a-alarm-step520.ckpt").
+std::string alarm_checkpoint_path(const std::string& checkpoint, const AlarmEvent& e);
+/// True for alarms worth a checkpoint (collapse, overpowering; not NaN/inf: those weights are lost).
+bool alarm_saves_checkpoint(const AlarmEvent& e);
+
 /// One alarm in the log.
 struct AlarmEvent {
   AlarmKind kind;

@@ -338,6 +338,12 @@ Status run_headless(const Params& params, int64_t steps, const std::string& out_
     for (const AlarmEvent& e : alarms.take_new()) {
       std::fprintf(stderr, "genscope: alarm at step %lld: %s: %s\n", static_cast<long long>(e.step),
                    alarm_name(e.kind), e.text.c_str());
+      if (!alarm_saves_checkpoint(e)) continue;
+      const std::string path =
+          alarm_checkpoint_path((*session)->params().text(ParamId::kCheckpointPath), e);
+      Status saved = save_checkpoint(**session, path);
+      std::fprintf(stderr, "genscope: %s\n",
+                   saved ? ("saved checkpoint " + path).c_str() : saved.error().c_str());
     }
   };
   for (int64_t i = 0; i < steps && !interrupted(); ++i) {

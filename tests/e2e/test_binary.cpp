@@ -295,3 +295,22 @@ TEST(E2E, CheckpointEveryAndResumeContinueExactly) {
   EXPECT_NE(bad.output.find("checksum"), std::string::npos) << bad.output;
   fs::remove_all(base);
 }
+
+TEST(E2E, ACollapseAlarmSavesACheckpoint) {
+  const std::string base = per_process("e2e_alarm");
+  fs::remove_all(base);
+  fs::create_directories(base);
+  RunResult r = run("--headless --preset ring-collapse --steps 600 --checkpoint " + base +
+                    "/run.ckpt --out " + base + "/out");
+  ASSERT_EQ(r.code, 0) << r.output;
+  EXPECT_NE(r.output.find("alarm at step 520: mode collapse"), std::string::npos) << r.output;
+  EXPECT_TRUE(fs::exists(base + "/run-alarm-step520.ckpt")) << r.output;
+  // It resumes at the alarm's step.
+  RunResult resumed = run("--headless --resume " + base + "/run-alarm-step520.ckpt --steps 2 --out " +
+                          base + "/resumed");
+  ASSERT_EQ(resumed.code, 0) << resumed.output;
+  const std::string csv = test::read_text(base + "/resumed/metrics.csv");
+  const std::string first_row = csv.substr(csv.find('\n') + 1, 4);
+  EXPECT_EQ(first_row, "521,") << csv;
+  fs::remove_all(base);
+}

@@ -87,3 +87,12 @@ TEST(Alarms, NonFiniteValuesAndMutes) {
   for (int64_t s = 500; s <= 800; s += 100) muted.add_diversity(s, 0.0);
   EXPECT_TRUE(muted.log().empty());
 }
+
+TEST(Alarms, CheckpointPathsOnAlarm) {
+  const AlarmEvent collapse{AlarmKind::kCollapse, 520, ""};
+  EXPECT_EQ(alarm_checkpoint_path("runs/a.ckpt", collapse), "runs/a-alarm-step520.ckpt");
+  EXPECT_EQ(alarm_checkpoint_path("genscope", collapse), "genscope-alarm-step520");
+  EXPECT_EQ(alarm_checkpoint_path("my.runs/ckpt", collapse), "my.runs/ckpt-alarm-step520");
+  EXPECT_TRUE(alarm_saves_checkpoint(collapse));
+  EXPECT_FALSE(alarm_saves_checkpoint({AlarmKind::kNonFinite, 3, ""}));
+}
