@@ -19,13 +19,10 @@ const Texture& View::history_texture(std::size_t index) {
 void View::update_snapshot(const Snapshot& snapshot) {
   snapshot_ = &snapshot;
   if (snapshot.running) gradients_.add(snapshot.step, snapshot.grads);
-  if (snapshot.diversity_step >= 0 && snapshot.diversity_step != diversity_step_) {
-    diversity_step_ = snapshot.diversity_step;
+  if (snapshot.is_toy) {
+    alarms_.add_modes(snapshot.toy.metrics_step, snapshot.toy.modes_covered, snapshot.toy.modes_total);
+  } else {
     alarms_.add_diversity(snapshot.diversity_step, snapshot.diversity);
-  }
-  if (snapshot.is_toy && snapshot.toy.metrics_step > 0 && snapshot.toy.metrics_step != modes_step_) {
-    modes_step_ = snapshot.toy.metrics_step;
-    alarms_.add_modes(modes_step_, snapshot.toy.modes_covered, snapshot.toy.modes_total);
   }
   if (snapshot.toy.active && snapshot.toy.heat_version != toy_heat_version_) {
     const ImageRGBA heat = toy_heat_image(snapshot.toy);
@@ -100,7 +97,8 @@ void View::add_rows(const std::vector<MetricRow>& rows, const MetricSchema& name
       alarms_.reset_run();
     }
     last_step_ = row.step;
-    alarms_.add_row(row, names, toy ? 4 : row.count, !toy || snapshot_->toy.heat_is_probability);
+    alarms_.add_row(row, names, toy ? kToyTrainingColumns : row.count,
+                    !toy || snapshot_->toy.heat_is_probability);
     for (int i = 0; i < row.count && i < static_cast<int>(series_.size()); ++i) {
       series_[i].push(static_cast<double>(row.step), row.values[i]);
     }

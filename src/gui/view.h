@@ -154,7 +154,6 @@ class View {
   HistoryUi history_;
   GradientHistory gradients_;
   AlarmMonitor alarms_;
-  int64_t diversity_step_ = -1, modes_step_ = -1;
   Texture history_texture_;
   int64_t history_texture_step_ = -1;
   std::size_t history_texture_size_ = 0;

@@ -84,8 +84,14 @@ void AlarmMonitor::collapse_check(int64_t step, bool low, const std::string& wha
   }
 }
 
+bool AlarmMonitor::new_evaluation(int64_t step, int64_t& last) {
+  if (step < 0 || step <= last) return false;
+  last = step;
+  return true;
+}
+
 void AlarmMonitor::add_diversity(int64_t step, double diversity) {
-  if (!std::isfinite(diversity)) return;
+  if (!new_evaluation(step, last_diversity_) || !std::isfinite(diversity)) return;
   collapse_check(step, diversity < settings_.min_diversity,
                  strformat("sample diversity %.2f of the real images' for %d evaluations: the "
                            "generator makes nearly the same image for every z",
@@ -93,7 +99,7 @@ void AlarmMonitor::add_diversity(int64_t step, double diversity) {
 }
 
 void AlarmMonitor::add_modes(int64_t step, int covered, int total) {
-  if (total <= 1) return;
+  if (!new_evaluation(step, last_modes_) || total <= 1) return;
   collapse_check(step, covered < settings_.min_mode_fraction * total,
                  strformat("only %d of %d modes covered for %d evaluations", covered, total,
                            settings_.collapse_evaluations));
@@ -102,6 +108,7 @@ void AlarmMonitor::add_modes(int64_t step, int covered, int total) {
 void AlarmMonitor::reset_run() {
   active_ = {};
   low_evaluations_ = 0;
+  last_diversity_ = last_modes_ = -1;
   window_.clear();
 }
 

@@ -56,9 +56,10 @@ class AlarmMonitor {
   /// value in the first `finite_columns` raises NaN/inf.
   void add_row(const MetricRow& row, const MetricSchema& names, int finite_columns,
                bool d_is_probability = true);
-  /// A sample-diversity evaluation at `step` (image models).
+  /// A sample-diversity evaluation at `step` (image models). Callers may pass the latest
+  /// evaluation every time: one at a step not after the last one seen (or < 0) is ignored.
   void add_diversity(int64_t step, double diversity);
-  /// A mode-coverage evaluation at `step` (2D lab).
+  /// A mode-coverage evaluation at `step` (2D lab); repeats are ignored likewise.
   void add_modes(int64_t step, int covered, int total);
   /// Forgets the run (a reset); the log and the mutes stay.
   void reset_run();
@@ -73,11 +74,13 @@ class AlarmMonitor {
  private:
   void raise(AlarmKind kind, int64_t step, std::string text);
   void collapse_check(int64_t step, bool low, const std::string& what);
+  static bool new_evaluation(int64_t step, int64_t& last);
 
   AlarmSettings settings_;
   std::array<bool, kAlarmKinds> muted_{};
   std::array<bool, kAlarmKinds> active_{};  // the condition holds now (raised once)
   int low_evaluations_ = 0;
+  int64_t last_diversity_ = -1, last_modes_ = -1;  // steps of the last evaluations counted
   struct GRow {
     int64_t step;
     float loss_g, d_fake;

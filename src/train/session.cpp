@@ -66,6 +66,14 @@ TrainingSession::TrainingSession(const Params& params, std::vector<Point2> custo
   rebuild();
 }
 
+void TrainingSession::restart_counters(int64_t step) {
+  step_ = step;
+  steps_left_ = 0;
+  start_ = rate_mark_ = std::chrono::steady_clock::now();
+  rate_mark_step_ = step;
+  steps_per_sec_ = 0.0;
+}
+
 void TrainingSession::rebuild() {
   if (model_family(params_) == ModelFamily::kToy) {
     auto lab = ToyLab::create(params_, custom_points_);
@@ -78,12 +86,7 @@ void TrainingSession::rebuild() {
     toy_phase_ = 0;
     toy_resume_ = {};
     toy_images_step_ = -1;
-    step_ = 0;
-    epoch_ = 0;
-    steps_left_ = 0;
-    start_ = rate_mark_ = std::chrono::steady_clock::now();
-    rate_mark_step_ = 0;
-    steps_per_sec_ = 0.0;
+    restart_counters(0);
     return;
   }
   torch::manual_seed(static_cast<uint64_t>(params_.integer(ParamId::kSeed)));
@@ -107,11 +110,7 @@ void TrainingSession::rebuild() {
   real_grid_ = images_u8_.index_select(0, order_.slice(0, 0, n)).to(torch::kFloat).div(127.5).sub(1.0);
   cursor_ = 0;
   epoch_ = 0;
-  step_ = 0;
-  steps_left_ = 0;
-  start_ = rate_mark_ = std::chrono::steady_clock::now();
-  rate_mark_step_ = 0;
-  steps_per_sec_ = 0.0;
+  restart_counters(0);
   ++real_version_;
   diversity_ = std::numeric_limits<double>::quiet_NaN();
   diversity_step_ = -1;
@@ -358,17 +357,6 @@ namespace {
 torch::Tensor int_tensor(int64_t v) { return torch::tensor({v}, torch::kInt64); }
 int64_t int_of(const torch::Tensor& t) { return t.to(torch::kCPU).item<int64_t>(); }
 
-torch::Tensor bytes_tensor(const std::string& s) {
-  return torch::from_blob(const_cast<char*>(s.data()), {static_cast<int64_t>(s.size())},
-                          torch::kUInt8)
-      .clone();
-}
-
-std::string tensor_bytes(const torch::Tensor& t) {
-  const torch::Tensor c = t.to(torch::kCPU).contiguous();
-  return std::string(static_cast<const char*>(c.data_ptr()), static_cast<size_t>(c.numel()));
-}
-
 }  // namespace
 
 Result<std::string> TrainingSession::save_state() {
@@ -463,12 +451,10 @@ Status TrainingSession::restore_state(const std::string& bytes) {
   } catch (const std::exception& e) {
     return Error{"the checkpoint does not fit this model: " + first_line(e.what())};
   }
-  steps_left_ = 0;
+  restart_counters(step_);
   latent_step_ = -1;
   samples_cache_ = ImageRGBA{};
   toy_images_step_ = -1;
-  start_ = rate_mark_ = std::chrono::steady_clock::now();
-  rate_mark_step_ = step_;
   return {};
 }
 
@@ -495,29 +481,30 @@ void TrainingSession::render_latent() {
 }
 
 void TrainingSession::fill_snapshot(Snapshot& out, bool with_images) {
+  // What every family reports the same way.
+  out.step = step_;
+  out.steps_per_sec = paused_ ? 0.0 : steps_per_sec_;
+  out.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  out.paused = paused_;
+  out.steps_left = steps_left_;
+  out.running = true;
+  out.message_level = message_level_;
+  out.message = message_;
+  out.checkpoint_path = checkpoint_path_;
+  out.checkpoint_step = checkpoint_step_;
+  out.params = params_;
+  out.pending = pending_;
+  out.metric_names = metric_names();
+  out.is_toy = toy_ != nullptr;
   if (toy_) {
-    out.step = step_;
     out.epoch = 0;
     out.epoch_progress = 0.0;
-    out.steps_per_sec = paused_ ? 0.0 : steps_per_sec_;
     out.samples_per_sec = out.steps_per_sec * params_.integer(ParamId::kBatchSize) *
                           (params_.integer(ParamId::kDSteps) + params_.integer(ParamId::kGSteps));
-    out.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-    out.paused = paused_;
-    out.steps_left = steps_left_;
-    out.running = true;
     out.model_name = "2d-gan";
     out.is_gan = true;
-    out.is_toy = true;
     out.dataset_name = toy_->last().dataset;
     out.dataset_size = 0;
-    out.message_level = message_level_;
-    out.message = message_;
-    out.checkpoint_path = checkpoint_path_;
-    out.checkpoint_step = checkpoint_step_;
-    out.params = params_;
-    out.pending = pending_;
-    out.metric_names = toy_metric_schema();
     if (with_images || toy_images_step_ < 0) toy_images_step_ = step_;
     toy_->fill_view(out.toy, with_images);
     out.samples_step = toy_images_step_;
@@ -528,30 +515,16 @@ void TrainingSession::fill_snapshot(Snapshot& out, bool with_images) {
     out.diversity_step = -1;
     return;
   }
-  out.is_toy = false;
   out.toy = ToyView{};
   const ImageSet& train = data_->train;
-  out.step = step_;
   out.epoch = epoch_;
   out.epoch_progress = train.count > 0 ? double(cursor_) / double(train.count) : 0.0;
-  out.steps_per_sec = paused_ ? 0.0 : steps_per_sec_;
   out.samples_per_sec = out.steps_per_sec * params_.integer(ParamId::kBatchSize) *
                         (params_.integer(ParamId::kDSteps) + 1);
-  out.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-  out.paused = paused_;
-  out.steps_left = steps_left_;
-  out.running = true;
   out.model_name = params_.choice(ParamId::kModel);
   out.is_gan = is_gan_model(out.model_name);
   out.dataset_name = data_->name;
   out.dataset_size = train.count;
-  out.message_level = message_level_;
-  out.message = message_;
-  out.checkpoint_path = checkpoint_path_;
-  out.checkpoint_step = checkpoint_step_;
-  out.params = params_;
-  out.pending = pending_;
-  out.metric_names = model_->schema();
   if (with_images || samples_cache_.empty()) {
     if (latent_step_ != step_ || latent_revision_ != selection_.revision) render_latent();
     render_samples(samples_cache_);

@@ -112,6 +112,7 @@ class TrainingSession {
   TrainingSession(const Params& params, std::shared_ptr<const Dataset> data);
   TrainingSession(const Params& params, std::vector<Point2> custom_points);
   void rebuild();  // new weights from the seed; resets counters
+  void restart_counters(int64_t step);  // step, pending single steps and the rate clock
   StepOutcome toy_step();
   std::string first_non_finite_parameter();  // "" when every weight is finite
   void finish_step(StepOutcome& out, int finite_columns);

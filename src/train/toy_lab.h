@@ -14,8 +14,6 @@ namespace genscope {
 /// Metric columns of the 2D lab, in order: loss_d, loss_g, d_real, d_fake, modes_covered,
 /// hq_percent, kl, js. The last four come from the latest evaluation.
 const MetricSchema& toy_metric_schema();
-/// How many leading columns are training values that must stay finite (the losses and scores).
-inline constexpr int kToyTrainingColumns = 4;
 /// Generated samples per evaluation (the VEEGAN / PacGAN protocol).
 inline constexpr int kToyEvalSamples = 2500;
 /// Real and generated points shown in the plot.

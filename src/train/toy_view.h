@@ -12,6 +12,10 @@
 
 namespace genscope {
 
+/// How many leading metric columns of the 2D lab are training values that must stay finite (the
+/// losses and D scores; the mode columns after them may be NaN).
+inline constexpr int kToyTrainingColumns = 4;
+
 /// Which update a slow-motion phase or a step button made last.
 enum class ToyPhase { kNone, kDiscriminator, kGenerator };
 

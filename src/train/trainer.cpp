@@ -321,19 +321,14 @@ Status run_headless(const Params& params, int64_t steps, const std::string& out_
   // The window's alarms, printed (one line each) as they are raised.
   AlarmMonitor alarms;
   const bool toy_run = (*session)->toy() != nullptr;
-  int64_t diversity_seen = -1, modes_seen = -1;
   const auto report_alarms = [&](const MetricRow& row) {
     alarms.add_row(row, (*session)->metric_names(), toy_run ? kToyTrainingColumns : row.count,
                    !toy_run || (*session)->toy()->last().heat_is_probability);
     if (toy_run) {
       const ToyView& t = (*session)->toy()->last();
-      if (t.metrics_step > 0 && t.metrics_step != modes_seen) {
-        modes_seen = t.metrics_step;
-        alarms.add_modes(t.metrics_step, t.modes_covered, t.modes_total);
-      }
-    } else if ((*session)->diversity_step() >= 0 && (*session)->diversity_step() != diversity_seen) {
-      diversity_seen = (*session)->diversity_step();
-      alarms.add_diversity(diversity_seen, (*session)->diversity());
+      alarms.add_modes(t.metrics_step, t.modes_covered, t.modes_total);
+    } else {
+      alarms.add_diversity((*session)->diversity_step(), (*session)->diversity());
     }
     for (const AlarmEvent& e : alarms.take_new()) {
       std::fprintf(stderr, "genscope: alarm at step %lld: %s: %s\n", static_cast<long long>(e.step),

@@ -87,4 +87,13 @@ std::string write_squares_dataset(const std::string& dir) {
   return dir;
 }
 
+ImageRGBA solid_image(int w, int h, Rgb c) {
+  ImageRGBA image{w, h, std::vector<uint8_t>(static_cast<size_t>(w) * h * 4)};
+  for (size_t i = 0; i < image.pixels.size(); i += 4) {
+    for (int k = 0; k < 3; ++k) image.pixels[i + k] = static_cast<uint8_t>(c[k]);
+    image.pixels[i + 3] = 255;
+  }
+  return image;
+}
+
 }  // namespace genscope::test

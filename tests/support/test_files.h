@@ -1,8 +1,11 @@
 #pragma once
 // Test support shared by the test executables: per-process scratch directories (ctest runs cases
 // in parallel processes), running the genscope binary, and a small IDX dataset.
+#include <array>
 #include <string>
 #include <vector>
+
+#include "util/image.h"
 
 namespace genscope::test {
 
@@ -31,6 +34,11 @@ struct RunResult {
 /// before it, stdout and stderr into `log`.
 RunResult run_genscope(const std::string& args, const std::string& log,
                        const std::string& env_prefix = "");
+
+/// An RGB colour with components 0..255.
+using Rgb = std::array<int, 3>;
+/// A w x h image of one opaque colour.
+ImageRGBA solid_image(int w, int h, Rgb c);
 
 /// Writes a small MNIST-format dataset of bright squares (512 images 28x28, labels n % 10,
 /// gzipped like Debian's files) into `dir` and returns `dir`.

@@ -18,20 +18,13 @@ namespace fs = std::filesystem;
 
 namespace {
 
-using Rgb = std::array<int, 3>;
+using test::Rgb;
 
 // Per process (ctest runs the cases in parallel processes); removed when every case passed.
 std::string temp_dir() { return test::process_dir("record"); }
 [[maybe_unused]] const bool kCleanup = test::remove_when_all_pass("record");
 
-ImageRGBA solid(int w, int h, Rgb c) {
-  ImageRGBA image{w, h, std::vector<uint8_t>(static_cast<size_t>(w) * h * 4)};
-  for (size_t i = 0; i < image.pixels.size(); i += 4) {
-    for (int k = 0; k < 3; ++k) image.pixels[i + k] = static_cast<uint8_t>(c[k]);
-    image.pixels[i + 3] = 255;
-  }
-  return image;
-}
+ImageRGBA solid(int w, int h, Rgb c) { return test::solid_image(w, h, c); }
 
 void set_pixel(ImageRGBA& image, int x, int y, Rgb c) {
   uint8_t* p = &image.pixels[(static_cast<size_t>(y) * image.width + x) * 4];

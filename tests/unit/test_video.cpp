@@ -21,22 +21,13 @@ namespace fs = std::filesystem;
 
 namespace {
 
-using Rgb = std::array<int, 3>;
+using test::Rgb;
 
 // Per process (ctest runs the cases in parallel processes); removed when every case passed.
 std::string temp_dir() { return test::process_dir("record"); }
 [[maybe_unused]] const bool kCleanup = test::remove_when_all_pass("record");
 
-ImageRGBA solid(int w, int h, Rgb c) {
-  ImageRGBA image{w, h, std::vector<uint8_t>(static_cast<size_t>(w) * h * 4)};
-  for (size_t i = 0; i < image.pixels.size(); i += 4) {
-    image.pixels[i] = static_cast<uint8_t>(c[0]);
-    image.pixels[i + 1] = static_cast<uint8_t>(c[1]);
-    image.pixels[i + 2] = static_cast<uint8_t>(c[2]);
-    image.pixels[i + 3] = 255;
-  }
-  return image;
-}
+ImageRGBA solid(int w, int h, Rgb c) { return test::solid_image(w, h, c); }
 
 int gradient_value(int x, int w) { return x * 255 / (w - 1); }
 

@@ -158,6 +158,8 @@ struct ToyPanel {
   ParamValue slow_edit{};
   std::string text_buffer;
   ImRect plot_rect;  // where the plot was drawn last frame (screen pixels)
+  std::vector<float> density;  // manifold_density() of the view version below
+  uint64_t density_version = 0;
   void draw(View& view, const ImRect& area);
 };
 

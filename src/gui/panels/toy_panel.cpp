@@ -36,9 +36,8 @@ struct Mapper {
   float units_per_pixel() const { return (box.max_x - box.min_x) / (max.x - min.x); }
 };
 
-void draw_manifold(ImDrawList* draw, const Mapper& m, const ToyView& t) {
-  const std::vector<float> density =
-      manifold_density(t.manifold, t.manifold_res, t.noise_dim, t.noise_uniform);
+void draw_manifold(ImDrawList* draw, const Mapper& m, const ToyView& t,
+                   const std::vector<float>& density) {
   if (density.empty()) return;
   const int res = t.manifold_res;
   // Shade by log density over three decades: dense cells dark, stretched cells faint.
@@ -310,7 +309,13 @@ void ToyPanel::draw(View& view, const ImRect& area) {
     draw->AddImage(texture_id(view.toy_heat_texture()), a, b);
   }
   draw_ticks(draw, m);
-  if (show_manifold) draw_manifold(draw, m, t);
+  if (show_manifold) {
+    if (density_version != t.version) {  // the mesh changes a few times a second, not per frame
+      density = manifold_density(t.manifold, t.manifold_res, t.noise_dim, t.noise_uniform);
+      density_version = t.version;
+    }
+    draw_manifold(draw, m, t, density);
+  }
   const float r = std::clamp(side / 220.0f, 1.5f, 3.0f);
   // Generated points first: real points (tight clusters) stay visible where G covers them.
   if (show_fake) {

@@ -1,7 +1,5 @@
 #include "train/models/gan.h"
 
-#include "train/models/vae.h"
-
 namespace genscope {
 namespace {
 
@@ -236,83 +234,10 @@ void Gan::fill_extras(Snapshot& out) const {
   out.latent.kl_per_dim.clear();
 }
 
-namespace {
-
-void save_part(torch::serialize::OutputArchive& archive, const char* key, torch::nn::Module& m) {
-  torch::serialize::OutputArchive part;
-  m.save(part);
-  archive.write(key, part);
-}
-
-void save_part(torch::serialize::OutputArchive& archive, const char* key,
-               torch::optim::Optimizer& o) {
-  torch::serialize::OutputArchive part;
-  o.save(part);
-  archive.write(key, part);
-}
-
-void load_part(torch::serialize::InputArchive& archive, const char* key, torch::nn::Module& m) {
-  load_module_checked(archive, key, m);
-}
-
-void load_part(torch::serialize::InputArchive& archive, const char* key,
-               torch::optim::Optimizer& o) {
-  torch::serialize::InputArchive part;
-  archive.read(key, part);
-  o.load(part);
-}
-
-std::vector<std::pair<std::string, std::vector<int64_t>>> shapes(const torch::nn::Module& m) {
-  std::vector<std::pair<std::string, std::vector<int64_t>>> out;
-  for (const auto& p : m.named_parameters()) out.emplace_back(p.key(), p.value().sizes().vec());
-  for (const auto& b : m.named_buffers()) out.emplace_back(b.key(), b.value().sizes().vec());
-  return out;
-}
-
-std::string shape_text(const std::vector<int64_t>& s) {
-  std::string out = "[";
-  for (size_t i = 0; i < s.size(); ++i) out += (i ? "x" : "") + std::to_string(s[i]);
-  return out + "]";
-}
-
-}  // namespace
-
-void load_module_checked(torch::serialize::InputArchive& archive, const std::string& key,
-                         torch::nn::Module& module) {
-  const auto before = shapes(module);
-  torch::serialize::InputArchive part;
-  archive.read(key, part);
-  module.load(part);
-  const auto after = shapes(module);
-  for (size_t i = 0; i < before.size() && i < after.size(); ++i) {
-    if (before[i].second != after[i].second) {
-      throw std::runtime_error(key + "." + before[i].first + " is " + shape_text(after[i].second) +
-                               " in the checkpoint but " + shape_text(before[i].second) +
-                               " in this model");
-    }
-  }
-}
-
-namespace {
-
-void add_named(std::vector<std::pair<std::string, torch::Tensor>>& out, const std::string& prefix,
-               const torch::nn::Module& m) {
-  for (const auto& p : m.named_parameters()) out.emplace_back(prefix + " " + p.key(), p.value());
-}
-
-}  // namespace
-
 std::vector<std::pair<std::string, torch::Tensor>> Gan::named_parameters() {
   std::vector<std::pair<std::string, torch::Tensor>> out;
-  add_named(out, "G", *g_module_);
-  add_named(out, "D", *d_module_);
-  return out;
-}
-
-std::vector<std::pair<std::string, torch::Tensor>> Vae::named_parameters() {
-  std::vector<std::pair<std::string, torch::Tensor>> out;
-  add_named(out, "encoder", *encoder_);
-  add_named(out, "decoder", *decoder_);
+  append_named_parameters(out, "G", *g_module_);
+  append_named_parameters(out, "D", *d_module_);
   return out;
 }
 
@@ -322,72 +247,22 @@ std::vector<LayerGrad> Gan::grad_norms() const {
   return out;
 }
 
-void append_grad_norms(const torch::nn::Module& module, const std::string& prefix,
-                       std::vector<LayerGrad>& out) {
-  std::vector<torch::Tensor> norms;
-  std::vector<std::string> names;
-  for (const auto& p : module.named_parameters()) {
-    const torch::Tensor& g = p.value().grad();
-    if (p.value().dim() < 2 || !g.defined()) continue;
-    std::string name = p.key();
-    if (name.size() > 7 && name.compare(name.size() - 7, 7, ".weight") == 0) name.resize(name.size() - 7);
-    names.push_back(prefix + " " + name);
-    norms.push_back(g.detach().norm());
-  }
-  if (norms.empty()) return;
-  const torch::Tensor all = torch::stack(norms).to(torch::kCPU, torch::kFloat).contiguous();
-  for (size_t i = 0; i < names.size(); ++i) out.push_back({names[i], all.data_ptr<float>()[i]});
-}
-
 void Gan::save(torch::serialize::OutputArchive& archive) {
-  save_part(archive, "g", *g_module_);
-  save_part(archive, "d", *d_module_);
-  save_part(archive, "opt_g", *opt_g_);
-  save_part(archive, "opt_d", *opt_d_);
+  save_module(archive, "g", *g_module_);
+  save_module(archive, "d", *d_module_);
+  save_optimizer(archive, "opt_g", *opt_g_);
+  save_optimizer(archive, "opt_d", *opt_d_);
   archive.write("reference_noise", reference_noise_);
 }
 
 void Gan::load(torch::serialize::InputArchive& archive) {
-  load_part(archive, "g", *g_module_);
-  load_part(archive, "d", *d_module_);
-  load_part(archive, "opt_g", *opt_g_);
-  load_part(archive, "opt_d", *opt_d_);
+  load_module_checked(archive, "g", *g_module_);
+  load_module_checked(archive, "d", *d_module_);
+  load_optimizer(archive, "opt_g", *opt_g_);
+  load_optimizer(archive, "opt_d", *opt_d_);
   torch::Tensor noise;  // a fresh tensor: reading into a defined one resizes it in place
   archive.read("reference_noise", noise);
   reference_noise_ = noise.to(device_);
-}
-
-void Vae::save(torch::serialize::OutputArchive& archive) {
-  save_part(archive, "encoder", *encoder_);
-  save_part(archive, "decoder", *decoder_);
-  save_part(archive, "opt", *opt_);
-}
-
-void Vae::load(torch::serialize::InputArchive& archive) {
-  load_part(archive, "encoder", *encoder_);
-  load_part(archive, "decoder", *decoder_);
-  load_part(archive, "opt", *opt_);
-}
-
-std::unique_ptr<Model> make_model(const Params& params, int channels, int size, torch::Device device) {
-  std::string kind = params.choice(ParamId::kModel);
-  if (is_gan_model(kind)) {
-    GanConfig c;
-    c.convolutional = kind == "dcgan";
-    c.latent_dim = params.integer(ParamId::kLatentDim);
-    c.width = params.integer(ParamId::kWidth);
-    c.channels = channels;
-    c.image_size = size;
-    return std::make_unique<Gan>(c, Gan::optim_settings(params), device);
-  }
-  VaeConfig c;
-  c.convolutional = kind != "mlp-vae";
-  c.variational = kind != "ae";
-  c.latent_dim = params.integer(ParamId::kLatentDim);
-  c.width = params.integer(ParamId::kWidth);
-  c.channels = channels;
-  c.image_size = size;
-  return std::make_unique<Vae>(c, params, device);
 }
 
 }  // namespace genscope

@@ -59,6 +59,23 @@ class Model {
 void append_grad_norms(const torch::nn::Module& module, const std::string& prefix,
                        std::vector<LayerGrad>& out);
 
+/// Writes `module` (parameters and buffers) / `optimizer` (its state) as part `key` of `archive`;
+/// load_optimizer reads an optimizer's part back.
+void save_module(torch::serialize::OutputArchive& archive, const std::string& key,
+                 const torch::nn::Module& module);
+void save_optimizer(torch::serialize::OutputArchive& archive, const std::string& key,
+                    const torch::optim::Optimizer& optimizer);
+void load_optimizer(torch::serialize::InputArchive& archive, const std::string& key,
+                    torch::optim::Optimizer& optimizer);
+
+/// Opaque bytes as a uint8 tensor (for an archive) and back.
+torch::Tensor bytes_tensor(const std::string& bytes);
+std::string tensor_bytes(const torch::Tensor& t);
+
+/// Appends `module`'s parameters named prefix + " " + their path ("G net.0.weight").
+void append_named_parameters(std::vector<std::pair<std::string, torch::Tensor>>& out,
+                             const std::string& prefix, const torch::nn::Module& module);
+
 /// Loads `module`'s part `key` of a checkpoint archive, checking that every parameter and buffer
 /// keeps its shape (LibTorch's own load silently replaces tensors of another shape). Throws
 /// std::runtime_error naming the tensor and both shapes.

@@ -384,21 +384,13 @@ std::string ToyGan::first_non_finite_parameter() const {
 std::string ToyGan::save_state() const {
   const ToyGanState& s = *state_;
   torch::serialize::OutputArchive a;
-  for (const auto& [key, module] : {std::make_pair("g", s.g.ptr()), std::make_pair("d", s.d.ptr())}) {
-    torch::serialize::OutputArchive part;
-    module->save(part);
-    a.write(key, part);
-  }
-  for (const auto& [key, opt] : {std::make_pair("opt_g", s.opt_g.get()), std::make_pair("opt_d", s.opt_d.get())}) {
-    torch::serialize::OutputArchive part;
-    opt->save(part);
-    a.write(key, part);
-  }
+  save_module(a, "g", *s.g);
+  save_module(a, "d", *s.d);
+  save_optimizer(a, "opt_g", *s.opt_g);
+  save_optimizer(a, "opt_d", *s.opt_d);
   std::ostringstream rng;
   rng << s.rng;
-  const std::string r = rng.str();
-  a.write("rng", torch::from_blob(const_cast<char*>(r.data()), {static_cast<int64_t>(r.size())},
-                                  torch::kUInt8).clone());
+  a.write("rng", bytes_tensor(rng.str()));
   a.write("fixed_noise", s.fixed_noise);
   a.write("counters", torch::tensor({steps_, d_updates_, g_updates_}, torch::kInt64));
   std::ostringstream out;
@@ -416,17 +408,14 @@ Status ToyGan::load_state(const std::string& bytes) {
     a.load_from(in);
     load_module_checked(a, "g", *t.g);
     load_module_checked(a, "d", *t.d);
-    for (const auto& [key, opt] : {std::make_pair("opt_g", t.opt_g.get()), std::make_pair("opt_d", t.opt_d.get())}) {
-      torch::serialize::InputArchive part;
-      a.read(key, part);
-      opt->load(part);
-    }
+    load_optimizer(a, "opt_g", *t.opt_g);
+    load_optimizer(a, "opt_d", *t.opt_d);
     torch::Tensor rng, counters, fixed;  // fresh tensors: reads into defined ones resize them
     a.read("rng", rng);
     a.read("fixed_noise", fixed);
     a.read("counters", counters);
     t.fixed_noise = fixed.clone();
-    std::istringstream rs(std::string(static_cast<const char*>(rng.data_ptr()), rng.numel()));
+    std::istringstream rs(tensor_bytes(rng));
     rs >> t.rng;
     if (!rs || counters.numel() != 3 || t.fixed_noise.size(0) != kFixedNoise ||
         t.fixed_noise.size(1) != config_.noise_dim) {

@@ -154,4 +154,23 @@ void Vae::fill_extras(Snapshot& out) const {
   out.latent.kl_per_dim = kl_per_dim_;
 }
 
+std::vector<std::pair<std::string, torch::Tensor>> Vae::named_parameters() {
+  std::vector<std::pair<std::string, torch::Tensor>> out;
+  append_named_parameters(out, "encoder", *encoder_);
+  append_named_parameters(out, "decoder", *decoder_);
+  return out;
+}
+
+void Vae::save(torch::serialize::OutputArchive& archive) {
+  save_module(archive, "encoder", *encoder_);
+  save_module(archive, "decoder", *decoder_);
+  save_optimizer(archive, "opt", *opt_);
+}
+
+void Vae::load(torch::serialize::InputArchive& archive) {
+  load_module_checked(archive, "encoder", *encoder_);
+  load_module_checked(archive, "decoder", *decoder_);
+  load_optimizer(archive, "opt", *opt_);
+}
+
 }  // namespace genscope
