@@ -23,6 +23,9 @@ void View::update_snapshot(const Snapshot& snapshot) {
     alarms_.add_modes(snapshot.toy.metrics_step, snapshot.toy.modes_covered, snapshot.toy.modes_total);
   } else {
     alarms_.add_diversity(snapshot.diversity_step, snapshot.diversity);
+    if (const QualityPoint* q = snapshot.quality.last()) {
+      alarms_.add_class_entropy(q->step, q->class_entropy, snapshot.quality.entropy_max);
+    }
   }
   if (snapshot.toy.active && snapshot.toy.heat_version != toy_heat_version_) {
     const ImageRGBA heat = toy_heat_image(snapshot.toy);

@@ -74,13 +74,13 @@ void AlarmMonitor::add_row(const MetricRow& row, const MetricSchema& names, int 
   }
 }
 
-void AlarmMonitor::collapse_check(int64_t step, bool low, const std::string& what) {
+void AlarmMonitor::collapse_check(int64_t step, bool low, const std::string& what, int& low_count) {
   if (step < settings_.collapse_warmup) return;
-  low_evaluations_ = low ? low_evaluations_ + 1 : 0;
-  if (low_evaluations_ >= settings_.collapse_evaluations) {
+  low_count = low ? low_count + 1 : 0;
+  if (low_count >= settings_.collapse_evaluations) {
     raise(AlarmKind::kCollapse, step, what);
-  } else if (!low) {
-    active_[int(AlarmKind::kCollapse)] = false;
+  } else if (low_evaluations_ == 0 && low_entropy_evaluations_ == 0) {
+    active_[int(AlarmKind::kCollapse)] = false;  // re-armed once no measure is low
   }
 }
 
@@ -95,20 +95,31 @@ void AlarmMonitor::add_diversity(int64_t step, double diversity) {
   collapse_check(step, diversity < settings_.min_diversity,
                  strformat("sample diversity %.2f of the real images' for %d evaluations: the "
                            "generator makes nearly the same image for every z",
-                           diversity, settings_.collapse_evaluations));
+                           diversity, settings_.collapse_evaluations),
+                 low_evaluations_);
+}
+
+void AlarmMonitor::add_class_entropy(int64_t step, double entropy, double max_entropy) {
+  if (!new_evaluation(step, last_entropy_) || !std::isfinite(entropy) || !(max_entropy > 0)) return;
+  collapse_check(step, entropy < settings_.min_entropy_fraction * max_entropy,
+                 strformat("class entropy %.2f of %.2f nats for %d evaluations: the generated "
+                           "images fall into few classes (Quality panel's histogram)",
+                           entropy, max_entropy, settings_.collapse_evaluations),
+                 low_entropy_evaluations_);
 }
 
 void AlarmMonitor::add_modes(int64_t step, int covered, int total) {
   if (!new_evaluation(step, last_modes_) || total <= 1) return;
   collapse_check(step, covered < settings_.min_mode_fraction * total,
                  strformat("only %d of %d modes covered for %d evaluations", covered, total,
-                           settings_.collapse_evaluations));
+                           settings_.collapse_evaluations),
+                 low_evaluations_);
 }
 
 void AlarmMonitor::reset_run() {
   active_ = {};
-  low_evaluations_ = 0;
-  last_diversity_ = last_modes_ = -1;
+  low_evaluations_ = low_entropy_evaluations_ = 0;
+  last_diversity_ = last_modes_ = last_entropy_ = -1;
   window_.clear();
 }
 

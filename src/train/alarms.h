@@ -35,8 +35,10 @@ struct AlarmEvent {
 /// Thresholds (defaults documented in the README).
 struct AlarmSettings {
   // Collapse: sample diversity (mean pairwise distance of generated samples over that of real
-  // ones) below this, or for the 2D lab modes covered below this fraction of the modes...
+  // ones) below this, the class histogram's entropy below this fraction of its maximum (ln of
+  // the class count), or for the 2D lab modes covered below this fraction of the modes...
   double min_diversity = 0.25;
+  double min_entropy_fraction = 0.5;
   double min_mode_fraction = 0.5;
   int collapse_evaluations = 3;  // ...for this many evaluations in a row
   int64_t collapse_warmup = 500;  // no collapse alarm before this step (every run starts collapsed)
@@ -59,6 +61,9 @@ class AlarmMonitor {
   /// A sample-diversity evaluation at `step` (image models). Callers may pass the latest
   /// evaluation every time: one at a step not after the last one seen (or < 0) is ignored.
   void add_diversity(int64_t step, double diversity);
+  /// A class-histogram entropy (nats, of at most `max_entropy`) evaluated at `step` by the
+  /// metric classifier; repeats are ignored likewise.
+  void add_class_entropy(int64_t step, double entropy, double max_entropy);
   /// A mode-coverage evaluation at `step` (2D lab); repeats are ignored likewise.
   void add_modes(int64_t step, int covered, int total);
   /// Forgets the run (a reset); the log and the mutes stay.
@@ -73,14 +78,15 @@ class AlarmMonitor {
 
  private:
   void raise(AlarmKind kind, int64_t step, std::string text);
-  void collapse_check(int64_t step, bool low, const std::string& what);
+  void collapse_check(int64_t step, bool low, const std::string& what, int& low_count);
   static bool new_evaluation(int64_t step, int64_t& last);
 
   AlarmSettings settings_;
   std::array<bool, kAlarmKinds> muted_{};
   std::array<bool, kAlarmKinds> active_{};  // the condition holds now (raised once)
-  int low_evaluations_ = 0;
-  int64_t last_diversity_ = -1, last_modes_ = -1;  // steps of the last evaluations counted
+  int low_evaluations_ = 0;          // diversity or mode coverage low, in a row
+  int low_entropy_evaluations_ = 0;  // class entropy low, in a row
+  int64_t last_diversity_ = -1, last_modes_ = -1, last_entropy_ = -1;  // last evaluations counted
   struct GRow {
     int64_t step;
     float loss_g, d_fake;

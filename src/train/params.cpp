@@ -119,6 +119,17 @@ std::array<ParamSpec, kParamCount> make_table() {
        "state, RNG, fixed noise, step, parameters), atomically."},
       {ParamId::kCheckpointEvery, "checkpoint_every", T::kInt, 0, 0, 100000000, "", {}, A::kLive,
        false, "Checkpoints", "Save a checkpoint every this many steps (0: only on request)."},
+      {ParamId::kEvalEvery, "eval_every", T::kInt, 500, 0, 100000000, "", {}, A::kLive, false,
+       "Quality",
+       "Score the generator every this many steps: classifier-FID, Inception-Score analogue and "
+       "class histogram of eval_samples images, by a classifier trained on the dataset's labels "
+       "(0: off).", ParamScope::kImage},
+      {ParamId::kEvalSamples, "eval_samples", T::kInt, 5000, 100, 100000, "", {}, A::kLive, false,
+       "Quality", "Generated images per quality evaluation (FID's N).", ParamScope::kImage},
+      {ParamId::kHistEvery, "hist_every", T::kInt, 100, 0, 100000000, "", {}, A::kLive, false,
+       "Diagnostics",
+       "Sample each layer's weight and activation histograms every this many steps (0: off).",
+       ParamScope::kAll},
   }};
   for (int i = 0; i < kParamCount; ++i) {
     if (static_cast<int>(t[i].id) != i) throw std::logic_error("param table out of order");

@@ -50,6 +50,9 @@ enum class ParamId : int {
   kMapEvery,
   kCheckpointPath,
   kCheckpointEvery,
+  kEvalEvery,
+  kEvalSamples,
+  kHistEvery,
   kCount
 };
 inline constexpr int kParamCount = static_cast<int>(ParamId::kCount);

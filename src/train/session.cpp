@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "train/image_grid.h"
+#include "train/quality.h"
 #include "train/runtime.h"
 #include "util/strings.h"
 
@@ -471,6 +472,10 @@ void TrainingSession::render_samples(ImageRGBA& out) {
     return;
   }
   tensor_grid(model_->decode(fixed_noise_), kGridCols, out);
+}
+
+std::unique_ptr<Model> TrainingSession::model_copy() {
+  return copy_model(*model_, params_, data_->train.channels, data_->train.height, device_);
 }
 
 void TrainingSession::render_latent() {

@@ -74,12 +74,16 @@ class TrainingSession {
   }
   /// The 2D lab, or nullptr for image models.
   ToyLab* toy() { return toy_.get(); }
+  bool is_toy() const { return toy_ != nullptr; }
 
   bool paused() const { return paused_; }
   int64_t step_count() const { return step_; }
   const Params& params() const { return params_; }
   const Params& pending() const { return pending_; }
   Model& model() { return *model_; }  // image models only (toy() == nullptr)
+  /// A copy of the image model's networks to decode with on another thread (quality metrics);
+  /// the run's random stream is unchanged.
+  std::unique_ptr<Model> model_copy();
   const LatentViews& latent_views() const { return latent_; }
   /// Recomputes the latent tools' images now (the trainer does it when publishing images).
   void render_latent();

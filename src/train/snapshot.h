@@ -9,6 +9,7 @@
 #include "train/grad_stats.h"
 #include "train/latent.h"
 #include "train/params.h"
+#include "train/quality_view.h"
 #include "train/toy_view.h"
 #include "util/image.h"
 
@@ -79,6 +80,7 @@ struct Snapshot {
   std::vector<LayerGrad> grads;  // gradient norm per layer after the last step (G then D)
   LatentViews latent;  // traversal, interpolation, explorer, reconstructions, KL per dim, map
   ToyView toy;         // the 2D lab's points, heatmap, arrows, manifold and mode metrics
+  QualityView quality; // the metric classifier's scores of the generator (image models)
 
   /// True once the model's pictures are in: the sample grid, or the 2D lab's plot data.
   bool has_images() const { return is_toy ? toy.version != 0 : !samples.empty(); }

@@ -9,6 +9,7 @@
 #include "record/png.h"
 #include "train/alarms.h"
 #include "train/checkpoint.h"
+#include "train/quality_worker.h"
 #include "train/runtime.h"
 #include "train/session.h"
 #include "util/interrupt.h"
@@ -51,6 +52,27 @@ std::string periodic_checkpoint(TrainingSession& session) {
   return s ? std::string() : s.error();
 }
 
+// True when `session` is due a quality evaluation at its current step.
+bool evaluation_due(const TrainingSession& session) {
+  const int every = session.params().integer(ParamId::kEvalEvery);
+  return every > 0 && !session.is_toy() && session.step_count() > 0 &&
+         session.step_count() % every == 0;
+}
+
+// The quality view of a run without a worker: off, or why there are no metrics.
+QualityView quality_off(const TrainingSession* session) {
+  QualityView v;
+  if (!session || session->is_toy()) return v;
+  std::string why;
+  if (!QualityMetrics::supported(*session->data(), &why)) {
+    v.state = QualityState::kNoLabels;
+    v.status = why;
+  } else {
+    v.status = "quality metrics are off (eval_every = 0)";
+  }
+  return v;
+}
+
 }  // namespace
 
 struct Trainer::Impl {
@@ -65,6 +87,37 @@ struct Trainer::Impl {
   MessageLevel idle_level = MessageLevel::kNone;  // messages while there is no session
   std::string idle_message;
   std::vector<Point2> custom_points;  // the 2D lab's painted points
+  std::unique_ptr<QualityWorker> quality;  // the session's dataset's metrics, while eval_every > 0
+  bool eval_pending = false;  // an evaluation came due while the worker was busy or preparing
+
+  // Keeps the quality worker in step with the session: one per labelled dataset while
+  // eval_every > 0; a new run forgets the old run's evaluations.
+  void sync_quality(bool new_run) {
+    const bool wanted = session && !session->is_toy() &&
+                        session->params().integer(ParamId::kEvalEvery) > 0 &&
+                        QualityMetrics::supported(*session->data());
+    if (!wanted) {
+      quality.reset();
+      eval_pending = false;
+      return;
+    }
+    if (!quality || quality->data() != session->data()) {
+      quality = std::make_unique<QualityWorker>(
+          session->data(), cuda_available() ? torch::kCUDA : torch::kCPU, default_cache_dir());
+    } else if (new_run) {
+      quality->new_run();
+    }
+    if (new_run) eval_pending = false;
+  }
+
+  // Offers the worker a copy of the generator when an evaluation is due (or was, while it was busy).
+  void offer_evaluation() {
+    if (!quality || !session) return;
+    if (evaluation_due(*session)) eval_pending = true;
+    if (!eval_pending || !quality->accepting()) return;
+    const int n = session->params().integer(ParamId::kEvalSamples);
+    if (quality->submit(session->model_copy(), session->step_count(), n)) eval_pending = false;
+  }
 
   Impl(TrainerLink& l, Params p, std::string resume)
       : link(l), requested(std::move(p)), resume_path(std::move(resume)) {}
@@ -119,6 +172,11 @@ struct Trainer::Impl {
     if (session) {
       try {
         session->fill_snapshot(s, with_images);
+        if (quality) {
+          quality->fill(s.quality);
+        } else {
+          s.quality = quality_off(session.get());
+        }
       } catch (const std::exception& e) {
         session->set_message(MessageLevel::kError, std::string("drawing samples failed: ") + e.what());
       }
@@ -225,24 +283,36 @@ struct Trainer::Impl {
     } else {
       load_checkpoint(resume_path);
     }
+    sync_quality(true);
     publish(true);
     std::vector<Command> commands;
+    bool quality_refresh = false;  // the idle loop woke only to show the quality worker's progress
     while (!stop_requested) {
       commands.clear();  // drain() appends: each command is handled once
       link.commands.drain(commands);
       for (const Command& c : commands) {
         try {
           handle(c);
+          sync_quality(c.kind == Command::Kind::kReset || c.kind == Command::Kind::kLoadCheckpoint ||
+                       c.kind == Command::Kind::kToyPaint);
         } catch (const std::exception& e) {
           message(MessageLevel::kError, e.what());
         }
       }
-      if (!commands.empty()) publish(!session || session->step_count() == 0);
+      if (!commands.empty()) {
+        publish(!session || session->step_count() == 0);
+        quality_refresh = false;
+      }
       if (stop_requested) break;
       if (!session || !session->wants_step()) {
-        publish(true);
+        publish(!quality_refresh);
+        quality_refresh = false;
         if (auto wake = session ? session->wake_at() : std::nullopt) {
           link.commands.wait_for_commands_until(*wake);  // slow motion: the pause between updates
+        } else if (quality && !quality->accepting()) {
+          // Paused while the classifier trains or an evaluation runs: show its progress.
+          link.commands.wait_for_commands_until(Clock::now() + std::chrono::milliseconds(250));
+          quality_refresh = true;
         } else {
           link.commands.wait_for_commands();
         }
@@ -252,6 +322,7 @@ struct Trainer::Impl {
         StepOutcome outcome = session->step();
         if (outcome.stepped) link.metrics.push(outcome.row);
         if (outcome.stepped) {
+          offer_evaluation();
           if (std::string e = periodic_checkpoint(*session); !e.empty()) {
             session->set_message(MessageLevel::kError, e);
           }
@@ -304,8 +375,41 @@ Status run_headless(const Params& params, int64_t steps, const std::string& out_
                             });
   if (!session) return Error{session.error()};
   if (!resume_path.empty()) keep_checkpoint_settings(**session, params);
-  auto csv = MetricsCsvWriter::open(out_dir + "/metrics.csv", (*session)->metric_names());
+  // Quality columns (fid, is_score, class_entropy) when eval_every > 0 and the data is labelled;
+  // they repeat the last evaluation (NaN before the first).
+  std::unique_ptr<QualityMetrics> quality;
+  const int eval_every = (*session)->params().integer(ParamId::kEvalEvery);
+  if (!toy && eval_every > 0 && QualityMetrics::supported(*(*session)->data())) {
+    quality = std::make_unique<QualityMetrics>((*session)->data(),
+                                               cuda_available() ? torch::kCUDA : torch::kCPU,
+                                               default_cache_dir());
+  }
+  MetricSchema columns = (*session)->metric_names();
+  if (quality) columns.insert(columns.end(), quality_columns().begin(), quality_columns().end());
+  auto csv = MetricsCsvWriter::open(out_dir + "/metrics.csv", columns);
   if (!csv) return Error{csv.error()};
+  QualityPoint last_quality;
+  std::vector<float> class_share;
+  const auto evaluate_quality = [&]() -> Status {
+    if (!quality->ready()) {
+      std::fprintf(stderr, "genscope: preparing the metric classifier (%s)\n",
+                   quality->cache_path().c_str());
+      if (Status s = quality->prepare(); !s) return Error{"quality metrics: " + s.error()};
+      if (!quality->warning().empty()) std::fprintf(stderr, "genscope: %s\n", quality->warning().c_str());
+      QualityView v;
+      quality->fill_reference(v);
+      const int n = (*session)->params().integer(ParamId::kEvalSamples);
+      const auto [floor, is_real] = quality->reference(n);
+      std::fprintf(stderr,
+                   "genscope: metric classifier %.2f %% on the test split; FID floor %.3f and IS "
+                   "%.3f for %d train images\n",
+                   v.classifier_accuracy * 100.0, floor, is_real, n);
+    }
+    auto copy = (*session)->model_copy();
+    last_quality = quality->evaluate(*copy, (*session)->params().integer(ParamId::kEvalSamples),
+                                     (*session)->step_count(), class_share);
+    return {};
+  };
   std::vector<MetricRow> rows;  // since the observer's last call
   const RuntimeInfo runtime = runtime_info();
   const auto observe = [&]() -> Status {
@@ -329,6 +433,10 @@ Status run_headless(const Params& params, int64_t steps, const std::string& out_
       alarms.add_modes(t.metrics_step, t.modes_covered, t.modes_total);
     } else {
       alarms.add_diversity((*session)->diversity_step(), (*session)->diversity());
+      if (quality && quality->ready()) {
+        alarms.add_class_entropy(last_quality.step, last_quality.class_entropy,
+                                 std::log(double(class_share.size())));
+      }
     }
     for (const AlarmEvent& e : alarms.take_new()) {
       std::fprintf(stderr, "genscope: alarm at step %lld: %s: %s\n", static_cast<long long>(e.step),
@@ -343,7 +451,17 @@ Status run_headless(const Params& params, int64_t steps, const std::string& out_
   };
   for (int64_t i = 0; i < steps && !interrupted(); ++i) {
     StepOutcome outcome = (*session)->step();
+    if (quality && outcome.stepped && !outcome.non_finite &&
+        (*session)->step_count() % (*session)->params().integer(ParamId::kEvalEvery) == 0) {
+      if (Status s = evaluate_quality(); !s) return s;
+    }
     if (outcome.stepped) report_alarms(outcome.row);
+    if (quality) {
+      MetricRow& r = outcome.row;
+      for (double v : {last_quality.fid, last_quality.is_score, last_quality.class_entropy}) {
+        if (r.count < MetricRow::kMaxValues) r.values[r.count++] = static_cast<float>(v);
+      }
+    }
     if (auto s = csv->write(outcome.row); !s) return s;
     if (std::string e = periodic_checkpoint(**session); !e.empty()) return Error{e};
     if (observer.every > 0) {

@@ -87,6 +87,26 @@ std::string write_squares_dataset(const std::string& dir) {
   return dir;
 }
 
+std::string write_labelled_dataset(const std::string& dir, int train, int test) {
+  fs::create_directories(dir);
+  const auto write = [&](const std::string& prefix, int count, int seed) {
+    IdxArray images{{count, 28, 28}, std::vector<uint8_t>(size_t(count) * 784, 0)};
+    IdxArray labels{{count}, std::vector<uint8_t>(count, 0)};
+    for (int n = 0; n < count; ++n) {
+      const int c = n % 10;
+      const int x0 = 2 + (c % 5) * 5 + (n * 7 + seed) % 3, y0 = 4 + (c / 5) * 12 + (n * 3 + seed) % 3;
+      for (int y = y0; y < std::min(28, y0 + 8); ++y)
+        for (int x = x0; x < std::min(28, x0 + 8); ++x) images.data[size_t(n) * 784 + y * 28 + x] = 230;
+      labels.data[n] = static_cast<uint8_t>(c);
+    }
+    EXPECT_TRUE(write_idx(dir + "/" + prefix + "-images-idx3-ubyte.gz", images).ok());
+    EXPECT_TRUE(write_idx(dir + "/" + prefix + "-labels-idx1-ubyte.gz", labels).ok());
+  };
+  write("train", train, 0);
+  write("t10k", test, 1);
+  return dir;
+}
+
 ImageRGBA solid_image(int w, int h, Rgb c) {
   ImageRGBA image{w, h, std::vector<uint8_t>(static_cast<size_t>(w) * h * 4)};
   for (size_t i = 0; i < image.pixels.size(); i += 4) {

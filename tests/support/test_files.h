@@ -44,4 +44,9 @@ ImageRGBA solid_image(int w, int h, Rgb c);
 /// gzipped like Debian's files) into `dir` and returns `dir`.
 std::string write_squares_dataset(const std::string& dir);
 
+/// Writes a labelled dataset with a test split into `dir` (returned): 28x28 images of class
+/// c = n % 10 with an 8x8 bright square in cell c of a 5x2 grid, jittered by up to 2 pixels;
+/// `train` and `test` images.
+std::string write_labelled_dataset(const std::string& dir, int train = 600, int test = 200);
+
 }  // namespace genscope::test

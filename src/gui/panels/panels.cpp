@@ -23,8 +23,10 @@ PanelLayout::PanelLayout(float w, float h) {
   controls = ImRect(0, std::round(h * 0.36f), left, h);
   samples = ImRect(left, 0, mid, top);
   losses = ImRect(left, top, mid, h);
-  latent = ImRect(mid, 0, w, top);
-  bottom_right = ImRect(mid, top, w, h);
+  const float right_top = std::round(h * 0.42f), right_bottom = std::round(h * 0.71f);
+  latent = ImRect(mid, 0, w, right_top);
+  quality = ImRect(mid, right_top, w, right_bottom);
+  bottom_right = ImRect(mid, right_bottom, w, h);
   const float toy_mid = std::round(left + (w - left) * 0.56f);
   toy_plot = ImRect(left, 0, toy_mid, h);
   toy_modes = ImRect(toy_mid, 0, w, std::round(h * 0.31f));
@@ -56,6 +58,7 @@ void PanelSet::draw(View& view, ImVec2 size) {
   samples.draw(view, layout.samples);
   losses.draw(view, layout.losses);
   latent.draw(view, layout.latent);
+  quality.draw(view, layout.quality);
   const char* bottom_right = view.snapshot().is_gan ? "Discriminator" : "Latent map";
   if (view.snapshot().is_gan) {
     scores.draw(view, layout.bottom_right);

@@ -176,12 +176,30 @@ struct ModeMetricsPanel {
   void draw(View& view, const ImRect& area);
 };
 
+/// Sample quality over steps (image models): the metric classifier's accuracy, classifier-FID
+/// with its floor, the IS analogue and class entropy, and the class histogram of the last
+/// evaluation against the test split's; the classifier's progress while it trains.
+struct QualityPanel {
+  uint64_t version = 0;  // the QualityView the series were built from
+  MetricSeries fid, floor, is_score, is_real, entropy;
+  LinePlotOptions fid_plot, is_plot;
+  ParamValue eval_every{};
+  std::string text_buffer;
+  /// Rebuilds the series when the view changed.
+  void sync(const QualityView& q);
+  void draw(View& view, const ImRect& area);
+};
+
+/// Bars of each class's share of the last evaluation's generated images (in the class colours),
+/// a white tick at the test split's share, class names on the left; a tooltip per class.
+void draw_class_histogram(const char* id, const QualityView& q, ImVec2 size);
+
 /// Default panel rectangles for a display of size (w, h): Status and Controls on the left;
-/// Samples over Losses in the middle; Latent over Discriminator (GAN) or Latent map (VAE/AE) on
-/// the right. The 2D lab: its plot fills the middle column; Modes, Losses and Mode metrics are
+/// Samples over Losses in the middle; Latent, Quality and Discriminator (GAN) or Latent map
+/// (VAE/AE) stacked on the right. The 2D lab: its plot fills the middle column; Modes, Losses and Mode metrics are
 /// stacked on the right.
 struct PanelLayout {
-  ImRect status, controls, samples, losses, latent, bottom_right;
+  ImRect status, controls, samples, losses, latent, quality, bottom_right;
   ImRect toy_plot, toy_modes, toy_losses, toy_metrics;
   PanelLayout(float w, float h);
 };
@@ -199,6 +217,7 @@ struct PanelSet {
   ToyPanel toy;
   ModesPanel modes;
   ModeMetricsPanel mode_metrics;
+  QualityPanel quality;
   /// Draws the panels for a display of `size` pixels. Needs a snapshot in `view`.
   void draw(View& view, ImVec2 size);
 };

@@ -1,0 +1,167 @@
+#include <algorithm>
+#include <cmath>
+
+#include "gui/panels/panels.h"
+#include "util/strings.h"
+
+namespace genscope {
+namespace {
+
+constexpr ImU32 kFidColor = IM_COL32(240, 140, 60, 255);
+constexpr ImU32 kFloorColor = IM_COL32(150, 150, 150, 255);
+constexpr ImU32 kIsColor = IM_COL32(90, 170, 240, 255);
+constexpr ImU32 kEntropyColor = IM_COL32(200, 120, 230, 255);
+
+std::string class_label(const QualityView& q, int c) {
+  return c < int(q.class_names.size()) && !q.class_names[c].empty() ? q.class_names[c]
+                                                                      : "class " + std::to_string(c);
+}
+
+}  // namespace
+
+void QualityPanel::sync(const QualityView& q) {
+  if (q.version == version) return;
+  version = q.version;
+  for (MetricSeries* s : {&fid, &floor, &is_score, &is_real, &entropy}) s->clear();
+  for (const QualityPoint& p : q.history) {
+    const double step = double(p.step);
+    fid.push(step, float(p.fid));
+    floor.push(step, float(q.fid_floor));
+    is_score.push(step, float(p.is_score));
+    is_real.push(step, float(q.is_real));
+    entropy.push(step, float(p.class_entropy));
+  }
+}
+
+void draw_class_histogram(const char* id, const QualityView& q, ImVec2 size) {
+  const int k = int(std::max(q.share.size(), q.real_share.size()));
+  ImGui::InvisibleButton(id, ImVec2(std::max(size.x, 40.0f), std::max(size.y, float(k) * 4.0f)));
+  const ImVec2 lo = ImGui::GetItemRectMin(), hi = ImGui::GetItemRectMax();
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  if (k == 0) {
+    draw->AddText(ImVec2(lo.x + 4, lo.y + 4), ImGui::GetColorU32(ImGuiCol_TextDisabled),
+                  "no evaluation yet");
+    return;
+  }
+  float label_w = 0.0f;
+  for (int c = 0; c < k; ++c) label_w = std::max(label_w, ImGui::CalcTextSize(class_label(q, c).c_str()).x);
+  label_w = std::min(label_w + 6.0f, (hi.x - lo.x) * 0.45f);
+  float top = 0.0f;  // the bars' scale: the largest share, at least the uniform one
+  for (float s : q.share) top = std::max(top, s);
+  for (float s : q.real_share) top = std::max(top, s);
+  top = std::max(top, 1.0f / float(k)) * 1.1f;
+  const float row = (hi.y - lo.y) / float(k);
+  const float x0 = lo.x + label_w, x1 = hi.x - 2.0f;
+  const ImU32 text = ImGui::GetColorU32(ImGuiCol_Text, 0.8f);
+  int hovered = -1;
+  if (ImGui::IsItemHovered()) hovered = std::clamp(int((ImGui::GetIO().MousePos.y - lo.y) / row), 0, k - 1);
+  for (int c = 0; c < k; ++c) {
+    const float y0 = lo.y + row * c, y1 = y0 + row;
+    const std::string label = class_label(q, c);
+    draw->PushClipRect(ImVec2(lo.x, y0), ImVec2(x0 - 4.0f, y1), true);
+    draw->AddText(ImVec2(lo.x, y0 + 0.5f * (row - ImGui::GetFontSize())), text, label.c_str());
+    draw->PopClipRect();
+    if (c == hovered) draw->AddRectFilled(ImVec2(x0, y0), ImVec2(x1, y1), IM_COL32(255, 255, 255, 24));
+    const float pad = std::min(2.0f, row * 0.15f);
+    if (c < int(q.share.size())) {
+      const float w = (x1 - x0) * std::clamp(q.share[c] / top, 0.0f, 1.0f);
+      draw->AddRectFilled(ImVec2(x0, y0 + pad), ImVec2(x0 + w, y1 - pad), label_color(c));
+    }
+    if (c < int(q.real_share.size())) {  // the test split's share: a white tick
+      const float x = x0 + (x1 - x0) * std::clamp(q.real_share[c] / top, 0.0f, 1.0f);
+      draw->AddLine(ImVec2(x, y0), ImVec2(x, y1), IM_COL32(255, 255, 255, 220), 2.0f);
+    }
+  }
+  if (hovered >= 0) {
+    ImGui::SetTooltip("%s: %.1f %% of the generated images (test split: %.1f %%)",
+                      class_label(q, hovered).c_str(),
+                      hovered < int(q.share.size()) ? q.share[hovered] * 100.0f : 0.0f,
+                      hovered < int(q.real_share.size()) ? q.real_share[hovered] * 100.0f : 0.0f);
+  }
+}
+
+void QualityPanel::draw(View& view, const ImRect& area) {
+  if (!begin_panel("Quality", area)) return;
+  const Snapshot& snap = view.snapshot();
+  const QualityView& q = snap.quality;
+  sync(q);
+  switch (q.state) {
+    case QualityState::kOff:
+    case QualityState::kNoLabels:
+      ImGui::TextWrapped("%s", q.status.empty() ? "quality metrics are off" : q.status.c_str());
+      live_param_widget(view, ParamId::kEvalEvery, eval_every, text_buffer);
+      ImGui::End();
+      return;
+    case QualityState::kPreparing:
+      ImGui::TextWrapped("%s", q.status.c_str());
+      ImGui::ProgressBar(float(q.progress), ImVec2(-1, 0));
+      ImGui::TextDisabled("once, cached per dataset; training carries on meanwhile");
+      ImGui::End();
+      return;
+    case QualityState::kFailed:
+      ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32(255, 110, 100, 255));
+      ImGui::TextWrapped("%s", q.status.c_str());
+      ImGui::PopStyleColor();
+      ImGui::End();
+      return;
+    case QualityState::kReady:
+      break;
+  }
+  ImGui::Text("classifier %.2f %% on test%s", q.classifier_accuracy * 100.0,
+              q.classifier_cached ? " (cached)" : "");
+  if (ImGui::IsItemHovered()) {
+    ImGui::SetTooltip("The metric classifier: a small CNN genscope trained on this dataset's train\n"
+                      "split. FID uses its 128 penultimate features, the IS analogue and the class\n"
+                      "histogram its class probabilities.\n%s",
+                      q.cache_path.c_str());
+  }
+  ImGui::SameLine();
+  const float w = ImGui::GetContentRegionAvail().x;
+  ImGui::SetNextItemWidth(std::max(60.0f, w * 0.35f));
+  live_param_widget(view, ParamId::kEvalEvery, eval_every, text_buffer);
+  if (const QualityPoint* p = q.last()) {
+    ImGui::Text("step %lld:  FID %.2f  (floor %.2f)   IS %.2f  (train %.2f)   entropy %.2f / %.2f",
+                static_cast<long long>(p->step), p->fid, q.fid_floor, p->is_score, q.is_real,
+                p->class_entropy, q.entropy_max);
+    if (ImGui::IsItemHovered()) {
+      ImGui::SetTooltip("N = %d generated images, the same latent codes each time; scored in %.1f s.\n"
+                        "FID: Frechet distance of their features to the test split's (lower is\n"
+                        "better). Floor: %d train images' FID, what a perfect generator gets.\n"
+                        "IS: exp E KL(p(y|x) || p(y)), from 1 to the class count (higher is better).\n"
+                        "Entropy of the predicted classes, nats: low means few classes (collapse).",
+                        q.samples, p->seconds, q.samples);
+    }
+  } else {
+    ImGui::TextDisabled("first evaluation at step %d%s", snap.params.integer(ParamId::kEvalEvery),
+                        q.busy ? " (running)" : "");
+  }
+  if (q.busy && q.last()) {
+    ImGui::SameLine();
+    ImGui::TextDisabled(" scoring step %lld...", static_cast<long long>(q.busy_step));
+  }
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  fid_plot.height = std::max(60.0f, avail.y * 0.55f);
+  fid_plot.show_raw = false;
+  fid_plot.y_format = "%.1f";
+  fid_plot.marker_step = history_marker_step(view);
+  const PlotLine fid_lines[] = {{"FID", &fid, kFidColor}, {"floor", &floor, kFloorColor}};
+  line_plot("##fid", fid_lines, 2, fid_plot);
+  const float bottom = std::max(50.0f, ImGui::GetContentRegionAvail().y - 2.0f);
+  const float half = (ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x) * 0.5f;
+  ImGui::BeginChild("##is", ImVec2(half, bottom), false, ImGuiWindowFlags_NoScrollbar);
+  is_plot.height = std::max(40.0f, ImGui::GetContentRegionAvail().y);
+  is_plot.show_raw = false;
+  is_plot.y_format = "%.2f";
+  is_plot.marker_step = fid_plot.marker_step;
+  const PlotLine is_lines[] = {
+      {"IS", &is_score, kIsColor}, {"train IS", &is_real, kFloorColor}, {"entropy", &entropy, kEntropyColor}};
+  line_plot("##is_plot", is_lines, 3, is_plot);
+  ImGui::EndChild();
+  ImGui::SameLine();
+  ImGui::BeginChild("##classes", ImVec2(0, bottom), false, ImGuiWindowFlags_NoScrollbar);
+  draw_class_histogram("##class_hist", q, ImGui::GetContentRegionAvail());
+  ImGui::EndChild();
+  ImGui::End();
+}
+
+}  // namespace genscope

@@ -1,0 +1,163 @@
+#include "train/quality_worker.h"
+
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <atomic>
+
+#include "util/strings.h"
+
+namespace genscope {
+
+QualityWorker::QualityWorker(std::shared_ptr<const Dataset> data, torch::Device device,
+                             std::string cache_dir, ClassifierTraining training)
+    : data_(data), metrics_(data, device, std::move(cache_dir), training) {
+  view_.state = QualityState::kPreparing;
+  view_.status = "preparing the metric classifier";
+  // Versions unique across workers, so a snapshot slot filled by an earlier one is refreshed.
+  static std::atomic<uint64_t> next_version{1};
+  view_.version = next_version.fetch_add(uint64_t(1) << 32);
+  thread_ = std::thread([this] { run(); });
+}
+
+QualityWorker::~QualityWorker() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  thread_.join();
+}
+
+bool QualityWorker::accepting() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return view_.state == QualityState::kReady && !job_ && !view_.busy;
+}
+
+bool QualityWorker::submit(std::unique_ptr<Model> model, int64_t step, int n) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (view_.state != QualityState::kReady || job_ || view_.busy) return false;
+    job_ = std::move(model);
+    job_step_ = step;
+    job_n_ = n;
+    view_.busy = true;
+    view_.busy_step = step;
+    ++view_.version;
+  }
+  cv_.notify_all();
+  return true;
+}
+
+void QualityWorker::new_run() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  ++run_;
+  view_.history.clear();
+  view_.share.clear();
+  ++view_.version;
+}
+
+bool QualityWorker::wait_until_accepting() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  cv_.wait(lock, [this] {
+    return view_.state == QualityState::kFailed ||
+           (view_.state == QualityState::kReady && !job_ && !view_.busy);
+  });
+  return view_.state == QualityState::kReady;
+}
+
+void QualityWorker::wait_until_idle() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  cv_.wait(lock, [this] { return !job_ && !view_.busy; });
+}
+
+void QualityWorker::fill(QualityView& out) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (out.version != view_.version) out = view_;
+}
+
+void QualityWorker::run() {
+  // Below the trainer and the frame loop, on one LibTorch thread: scores arrive later, but
+  // nothing waits for them.
+  setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), 10);
+  torch::set_num_threads(1);
+  const auto stopping = [this] {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return stop_;
+  };
+  Status prepared;
+  try {
+    prepared = metrics_.prepare([&](double f, const std::string& what) {
+      std::lock_guard<std::mutex> lock(mutex_);
+      view_.progress = f;
+      view_.status = strformat("%s: %.0f %%", what.c_str(), f * 100.0);
+      ++view_.version;
+      return !stop_;
+    });
+  } catch (const std::exception& e) {
+    prepared = Error{std::string("metric classifier: ") + first_line(e.what())};
+  }
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (prepared) {
+      view_.state = QualityState::kReady;
+      metrics_.fill_reference(view_);
+      view_.status = metrics_.warning().empty()
+                         ? strformat("metric classifier %s: %.2f %% on the test split",
+                                     view_.classifier_cached ? "loaded" : "trained",
+                                     view_.classifier_accuracy * 100.0)
+                         : metrics_.warning();
+    } else {
+      view_.state = QualityState::kFailed;
+      view_.status = prepared.error();
+    }
+    view_.progress = 1.0;
+    ++view_.version;
+  }
+  cv_.notify_all();
+  while (prepared) {
+    std::unique_ptr<Model> model;
+    int64_t step;
+    int n;
+    uint64_t run;
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      cv_.wait(lock, [this] { return stop_ || job_; });
+      if (stop_) return;
+      model = std::move(job_);
+      step = job_step_;
+      n = job_n_;
+      run = run_;
+    }
+    QualityPoint point;
+    std::vector<float> share;
+    std::pair<double, double> reference{NAN, NAN};
+    std::string error;
+    try {
+      reference = metrics_.reference(n);
+      point = metrics_.evaluate(*model, n, step, share);
+    } catch (const std::exception& e) {
+      error = "quality evaluation failed: " + first_line(e.what());
+    }
+    model.reset();
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      view_.busy = false;
+      if (!error.empty()) {
+        view_.status = error;
+      } else if (run == run_) {
+        view_.samples = n;
+        view_.fid_floor = reference.first;
+        view_.is_real = reference.second;
+        view_.history.push_back(point);
+        view_.share = std::move(share);
+      }
+      ++view_.version;
+    }
+    cv_.notify_all();
+    if (stopping()) return;
+  }
+}
+
+}  // namespace genscope
