@@ -314,3 +314,45 @@ TEST(E2E, ACollapseAlarmSavesACheckpoint) {
   EXPECT_EQ(first_row, "521,") << csv;
   fs::remove_all(base);
 }
+
+TEST(E2E, EvalEveryWritesQualityColumns) {
+  const std::string base = per_process("e2e_quality");
+  fs::remove_all(base);
+  const std::string data = test::write_labelled_dataset(base + "/data");
+  const std::string env = "GENSCOPE_CACHE_DIR=" + base + "/cache";
+  const std::string common = "--headless --steps 20 --width 8 --batch-size 32 --dataset " + data;
+  RunResult scored = test::run_genscope(
+      common + " --eval-every 10 --eval-samples 200 --out " + base + "/scored", base + "/a.log", env);
+  ASSERT_EQ(scored.code, 0) << scored.output;
+  EXPECT_NE(scored.output.find("metric classifier"), std::string::npos) << scored.output;
+  EXPECT_TRUE(fs::exists(base + "/cache")) << "the classifier is cached";
+  RunResult plain = test::run_genscope(common + " --eval-every 0 --out " + base + "/plain",
+                                       base + "/b.log", env);
+  ASSERT_EQ(plain.code, 0) << plain.output;
+  std::istringstream a(test::read_text(base + "/scored/metrics.csv"));
+  std::istringstream b(test::read_text(base + "/plain/metrics.csv"));
+  std::string la, lb;
+  std::getline(a, la);
+  std::getline(b, lb);
+  EXPECT_EQ(la, "step,epoch,wall_s,loss_d,loss_g,d_real,d_fake,fid,is_score,class_entropy");
+  EXPECT_EQ(lb, "step,epoch,wall_s,loss_d,loss_g,d_real,d_fake");
+  for (int step = 1; step <= 20; ++step) {
+    ASSERT_TRUE(std::getline(a, la) && std::getline(b, lb));
+    const auto ca = split(la, ','), cb = split(lb, ',');
+    ASSERT_EQ(ca.size(), 10u) << la;
+    for (int k = 3; k < 7; ++k) EXPECT_EQ(ca[k], cb[k]) << "scoring changed training at step " << step;
+    for (int k = 7; k < 10; ++k) {
+      const double v = std::stod(ca[k]);
+      if (step < 10) {
+        EXPECT_TRUE(std::isnan(v)) << la;
+      } else {
+        EXPECT_TRUE(std::isfinite(v)) << la;
+      }
+    }
+    if (step >= 10) {
+      EXPECT_GE(std::stod(ca[8]), 1.0) << "IS analogue";
+      EXPECT_LE(std::stod(ca[9]), std::log(10.0) + 1e-6) << "class entropy";
+    }
+  }
+  fs::remove_all(base);
+}

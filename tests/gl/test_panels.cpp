@@ -421,3 +421,60 @@ TEST_F(PanelTest, AlarmsTabListsAlarmsAndMutes) {
   }
   EXPECT_EQ(view_->alarms().log().size(), 1u);
 }
+
+TEST_F(PanelTest, QualityPanelPlotsFidAndTheClassHistogram) {
+  QualityView& q = snapshot_.quality;
+  q.state = QualityState::kReady;
+  q.version = 7;
+  q.classifier_accuracy = 0.91;
+  q.samples = 5000;
+  q.fid_floor = 3.5;
+  q.is_real = 8.3;
+  q.entropy_max = std::log(10.0);
+  q.class_names = {"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+                   "Sandal",      "Shirt",   "Sneaker",  "Bag",   "Ankle boot"};
+  q.real_share.assign(10, 0.1f);
+  q.share = {0.5f, 0.3f, 0.2f, 0, 0, 0, 0, 0, 0, 0};  // collapsing onto three classes
+  for (int i = 1; i <= 6; ++i) q.history.push_back({i * 500, 900.0 / i, 1.0 + i, 0.2 * i, 2.0});
+  view_->update_snapshot(snapshot_);
+  QualityPanel panel;
+  draw_ = [&] { panel.draw(*view_, ImRect(0, 0, 640, 480)); };
+  for (int i = 0; i < 3; ++i) frame(ImVec2(-100, -100), false);
+  ASSERT_EQ(panel.fid.size(), 6u);
+  EXPECT_EQ(panel.fid.step(5), 3000.0);
+  EXPECT_FLOAT_EQ(panel.fid.raw(5), 150.0f);
+  EXPECT_FLOAT_EQ(panel.floor.raw(0), 3.5f);
+  // The FID line's orange and the first three classes' bars (Tableau blue, orange, green).
+  int fid = 0, bar0 = 0, bar2 = 0;
+  const ImDrawData* data = ImGui::GetDrawData();
+  for (int l = 0; l < data->CmdListsCount; ++l) {
+    for (const ImDrawVert& v : data->CmdLists[l]->VtxBuffer) {
+      if (v.col == IM_COL32(240, 140, 60, 255)) ++fid;
+      if (v.col == label_color(0)) ++bar0;
+      if (v.col == label_color(2)) ++bar2;
+    }
+  }
+  EXPECT_GT(fid, 10);
+  EXPECT_GE(bar0, 4);
+  EXPECT_GE(bar2, 4);
+  save_screenshot(std::string(GENSCOPE_TEST_TMP) + "/quality_panel.png", 640, 480);
+  // A new run (the view's history emptied under a new version) clears the plots.
+  q.history.clear();
+  q.version = 8;
+  view_->update_snapshot(snapshot_);
+  frame(ImVec2(-100, -100), false);
+  EXPECT_TRUE(panel.fid.empty());
+  // While the classifier trains the panel shows its progress instead.
+  q.state = QualityState::kPreparing;
+  q.status = "training the metric classifier on fashion-mnist's train split: 40 %";
+  q.progress = 0.4;
+  view_->update_snapshot(snapshot_);
+  frame(ImVec2(-100, -100), false);
+  int bar = 0;
+  data = ImGui::GetDrawData();
+  const ImU32 fill = ImGui::GetColorU32(ImGuiCol_PlotHistogram);
+  for (int l = 0; l < data->CmdListsCount; ++l)
+    for (const ImDrawVert& v : data->CmdLists[l]->VtxBuffer) bar += v.col == fill;
+  EXPECT_GE(bar, 4) << "the progress bar";
+  save_screenshot(std::string(GENSCOPE_TEST_TMP) + "/quality_preparing.png", 640, 480);
+}

@@ -23,7 +23,7 @@ PanelLayout::PanelLayout(float w, float h) {
   controls = ImRect(0, std::round(h * 0.36f), left, h);
   samples = ImRect(left, 0, mid, top);
   losses = ImRect(left, top, mid, h);
-  const float right_top = std::round(h * 0.42f), right_bottom = std::round(h * 0.71f);
+  const float right_top = std::round(h * 0.40f), right_bottom = std::round(h * 0.72f);
   latent = ImRect(mid, 0, w, right_top);
   quality = ImRect(mid, right_top, w, right_bottom);
   bottom_right = ImRect(mid, right_bottom, w, h);

@@ -107,29 +107,30 @@ void QualityPanel::draw(View& view, const ImRect& area) {
     case QualityState::kReady:
       break;
   }
-  ImGui::Text("classifier %.2f %% on test%s", q.classifier_accuracy * 100.0,
-              q.classifier_cached ? " (cached)" : "");
+  ImGui::Text("classifier %.1f %%%s, N %d", q.classifier_accuracy * 100.0,
+              q.classifier_cached ? " (cached)" : "", q.samples > 0 ? q.samples : snap.params.integer(ParamId::kEvalSamples));
   if (ImGui::IsItemHovered()) {
     ImGui::SetTooltip("The metric classifier: a small CNN genscope trained on this dataset's train\n"
-                      "split. FID uses its 128 penultimate features, the IS analogue and the class\n"
-                      "histogram its class probabilities.\n%s",
-                      q.cache_path.c_str());
+                      "split (%.2f %% accurate on the test split). FID uses its 128 penultimate\n"
+                      "features, the IS analogue and the class histogram its class probabilities.\n"
+                      "N generated images per evaluation, the same latent codes each time.\n%s",
+                      q.classifier_accuracy * 100.0, q.cache_path.c_str());
   }
   ImGui::SameLine();
-  const float w = ImGui::GetContentRegionAvail().x;
-  ImGui::SetNextItemWidth(std::max(60.0f, w * 0.35f));
+  ImGui::SetNextItemWidth(std::max(60.0f, ImGui::GetContentRegionAvail().x * 0.45f));
   live_param_widget(view, ParamId::kEvalEvery, eval_every, text_buffer);
   if (const QualityPoint* p = q.last()) {
-    ImGui::Text("step %lld:  FID %.2f  (floor %.2f)   IS %.2f  (train %.2f)   entropy %.2f / %.2f",
+    ImGui::Text("step %lld: FID %.1f (floor %.1f)  IS %.2f (train %.2f)  entropy %.2f/%.2f",
                 static_cast<long long>(p->step), p->fid, q.fid_floor, p->is_score, q.is_real,
                 p->class_entropy, q.entropy_max);
     if (ImGui::IsItemHovered()) {
-      ImGui::SetTooltip("N = %d generated images, the same latent codes each time; scored in %.1f s.\n"
-                        "FID: Frechet distance of their features to the test split's (lower is\n"
-                        "better). Floor: %d train images' FID, what a perfect generator gets.\n"
+      ImGui::SetTooltip("Scored in %.1f s in the background.\n"
+                        "FID: Frechet distance of the generated images' features to the test\n"
+                        "split's (lower is better). Floor: the FID of %d train images, what a\n"
+                        "perfect generator gets.\n"
                         "IS: exp E KL(p(y|x) || p(y)), from 1 to the class count (higher is better).\n"
-                        "Entropy of the predicted classes, nats: low means few classes (collapse).",
-                        q.samples, p->seconds, q.samples);
+                        "Entropy of the predicted classes in nats: low means few classes (collapse).",
+                        p->seconds, q.samples);
     }
   } else {
     ImGui::TextDisabled("first evaluation at step %d%s", snap.params.integer(ParamId::kEvalEvery),
@@ -139,26 +140,29 @@ void QualityPanel::draw(View& view, const ImRect& area) {
     ImGui::SameLine();
     ImGui::TextDisabled(" scoring step %lld...", static_cast<long long>(q.busy_step));
   }
+  // Left: FID over IS and entropy; right: the class histogram.
   const ImVec2 avail = ImGui::GetContentRegionAvail();
-  fid_plot.height = std::max(60.0f, avail.y * 0.55f);
+  const float spacing = ImGui::GetStyle().ItemSpacing.x;
+  const float left = std::max(120.0f, (avail.x - spacing) * 0.64f);
+  const float height = std::max(80.0f, avail.y - 2.0f);
+  ImGui::BeginChild("##plots", ImVec2(left, height), false, ImGuiWindowFlags_NoScrollbar);
+  fid_plot.height = std::max(40.0f, height * 0.6f - 2.0f);
   fid_plot.show_raw = false;
-  fid_plot.y_format = "%.1f";
+  fid_plot.y_format = "%.0f";
   fid_plot.marker_step = history_marker_step(view);
   const PlotLine fid_lines[] = {{"FID", &fid, kFidColor}, {"floor", &floor, kFloorColor}};
   line_plot("##fid", fid_lines, 2, fid_plot);
-  const float bottom = std::max(50.0f, ImGui::GetContentRegionAvail().y - 2.0f);
-  const float half = (ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x) * 0.5f;
-  ImGui::BeginChild("##is", ImVec2(half, bottom), false, ImGuiWindowFlags_NoScrollbar);
-  is_plot.height = std::max(40.0f, ImGui::GetContentRegionAvail().y);
+  is_plot.height = std::max(30.0f, ImGui::GetContentRegionAvail().y);
   is_plot.show_raw = false;
-  is_plot.y_format = "%.2f";
+  is_plot.y_format = "%.1f";
   is_plot.marker_step = fid_plot.marker_step;
   const PlotLine is_lines[] = {
       {"IS", &is_score, kIsColor}, {"train IS", &is_real, kFloorColor}, {"entropy", &entropy, kEntropyColor}};
   line_plot("##is_plot", is_lines, 3, is_plot);
   ImGui::EndChild();
   ImGui::SameLine();
-  ImGui::BeginChild("##classes", ImVec2(0, bottom), false, ImGuiWindowFlags_NoScrollbar);
+  ImGui::BeginChild("##classes", ImVec2(0, height), false, ImGuiWindowFlags_NoScrollbar);
+  ImGui::TextDisabled("classes (| test)");
   draw_class_histogram("##class_hist", q, ImGui::GetContentRegionAvail());
   ImGui::EndChild();
   ImGui::End();
