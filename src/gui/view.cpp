@@ -19,6 +19,7 @@ const Texture& View::history_texture(std::size_t index) {
 void View::update_snapshot(const Snapshot& snapshot) {
   snapshot_ = &snapshot;
   if (snapshot.running) gradients_.add(snapshot.step, snapshot.grads);
+  if (snapshot.running) histograms_.add(snapshot.histograms);
   if (snapshot.is_toy) {
     alarms_.add_modes(snapshot.toy.metrics_step, snapshot.toy.modes_covered, snapshot.toy.modes_total);
   } else {

@@ -113,6 +113,8 @@ class View {
   AlarmMonitor& alarms() { return alarms_; }
   /// Per-layer gradient norms of recent steps (the Gradients tab's heat strip).
   const GradientHistory& gradients() const { return gradients_; }
+  /// Weight and activation histograms sampled over the run (the Histograms tab).
+  const HistogramHistory& histograms() const { return histograms_; }
   /// Fixed-noise grids kept every K steps, and the scrubber's position.
   HistoryUi& history() { return history_; }
   /// History entry `index`'s grid as a texture (uploaded when the index changes).
@@ -153,6 +155,7 @@ class View {
   RecorderUi recorder_;
   HistoryUi history_;
   GradientHistory gradients_;
+  HistogramHistory histograms_;
   AlarmMonitor alarms_;
   Texture history_texture_;
   int64_t history_texture_step_ = -1;

@@ -1,5 +1,6 @@
 #include "train/session.h"
 
+#include <atomic>
 #include <cmath>
 #include <sstream>
 
@@ -12,6 +13,10 @@ namespace genscope {
 namespace {
 
 constexpr int kGridCols = 8;
+
+// Histogram versions never repeat in the process, so a snapshot slot filled by an earlier
+// session is refreshed.
+std::atomic<uint64_t> next_histogram_version{1};
 
 }  // namespace
 
@@ -73,6 +78,8 @@ void TrainingSession::restart_counters(int64_t step) {
   start_ = rate_mark_ = std::chrono::steady_clock::now();
   rate_mark_step_ = step;
   steps_per_sec_ = 0.0;
+  histograms_ = LayerHistograms{};
+  histograms_.version = next_histogram_version++;
 }
 
 void TrainingSession::rebuild() {
@@ -170,6 +177,19 @@ void TrainingSession::evaluate_diversity() {
   diversity_step_ = step_;
 }
 
+void TrainingSession::sample_histograms() {
+  const int every = params_.integer(ParamId::kHistEvery);
+  if (every <= 0 || step_ % every != 0) return;
+  histograms_.layers.clear();
+  if (toy_) {
+    toy_->gan().layer_histograms(kHistogramBins, histograms_.layers);
+  } else {
+    model_->layer_histograms(kHistogramBins, histograms_.layers);
+  }
+  histograms_.step = step_;
+  histograms_.version = next_histogram_version++;
+}
+
 void TrainingSession::finish_step(StepOutcome& out, int finite_columns) {
   ++step_;
   if (steps_left_ > 0 && --steps_left_ == 0) paused_ = true;
@@ -194,6 +214,7 @@ void TrainingSession::finish_step(StepOutcome& out, int finite_columns) {
                           "Reset."));
     break;
   }
+  if (!out.non_finite) sample_histograms();
   update_rate();
 }
 
@@ -497,6 +518,7 @@ void TrainingSession::fill_snapshot(Snapshot& out, bool with_images) {
   out.message = message_;
   out.checkpoint_path = checkpoint_path_;
   out.checkpoint_step = checkpoint_step_;
+  if (out.histograms.version != histograms_.version) out.histograms = histograms_;
   out.params = params_;
   out.pending = pending_;
   out.metric_names = metric_names();

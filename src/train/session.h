@@ -135,6 +135,9 @@ class TrainingSession {
   double diversity_ = std::numeric_limits<double>::quiet_NaN();
   int64_t diversity_step_ = -1;
   void evaluate_diversity();
+  void sample_histograms();  // every hist_every steps
+  LayerHistograms histograms_;
+  static constexpr int kHistogramBins = 40;
   Box2 toy_visible_;                   // the 2D plot's visible box, kept across resets
   int toy_phase_ = 0;                  // slow motion: updates made in the current iteration
   int64_t toy_images_step_ = -1;       // step the view's points and heatmap were computed at

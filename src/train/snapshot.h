@@ -8,6 +8,7 @@
 
 #include "train/grad_stats.h"
 #include "train/latent.h"
+#include "train/layer_histograms.h"
 #include "train/params.h"
 #include "train/quality_view.h"
 #include "train/toy_view.h"
@@ -78,6 +79,7 @@ struct Snapshot {
   double diversity = 0.0;        // sample diversity of the last evaluation (image models), or NaN
   int64_t diversity_step = -1;   // its step
   std::vector<LayerGrad> grads;  // gradient norm per layer after the last step (G then D)
+  LayerHistograms histograms;    // weights and activations per layer, every hist_every steps
   LatentViews latent;  // traversal, interpolation, explorer, reconstructions, KL per dim, map
   ToyView toy;         // the 2D lab's points, heatmap, arrows, manifold and mode metrics
   QualityView quality; // the metric classifier's scores of the generator (image models)

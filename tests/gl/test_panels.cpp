@@ -478,3 +478,54 @@ TEST_F(PanelTest, QualityPanelPlotsFidAndTheClassHistogram) {
   EXPECT_GE(bar, 4) << "the progress bar";
   save_screenshot(std::string(GENSCOPE_TEST_TMP) + "/quality_preparing.png", 640, 480);
 }
+
+TEST_F(PanelTest, HistogramsTabShowsTheLayerNowAndItsQuantilesOverTime) {
+  // Three samples of two layers; the weights' spread grows.
+  for (int i = 1; i <= 3; ++i) {
+    LayerHistograms& h = snapshot_.histograms;
+    h.step = i * 100;
+    h.version = 100 + i;
+    LayerHistogram w{"G net.0 weight", false, -0.1f * i, 0.1f * i, {}, {}};
+    w.share = {0.1f, 0.2f, 0.4f, 0.2f, 0.1f};
+    w.quantiles = {-0.1f * i, -0.05f * i, 0.0f, 0.05f * i, 0.1f * i};
+    LayerHistogram a{"G net.2 ReLU", true, 0.0f, 2.0f, {0.5f, 0.3f, 0.2f}, {0, 0, 0.5f, 1, 2}};
+    h.layers = {w, a};
+    snapshot_.step = h.step;
+    view_->update_snapshot(snapshot_);
+  }
+  ASSERT_EQ(view_->histograms().size(), 3u);
+  view_->update_snapshot(snapshot_);
+  EXPECT_EQ(view_->histograms().size(), 3u) << "the same version adds nothing";
+  LossesPanel losses;
+  losses.open_histograms = true;
+  draw_ = [&] { losses.draw(*view_, ImRect(0, 0, 640, 480)); };
+  for (int i = 0; i < 3; ++i) frame(ImVec2(-100, -100), false);
+  EXPECT_TRUE(losses.show_histograms);
+  EXPECT_FALSE(losses.show_gradients);
+  const HistogramsTab& tab = losses.histograms;
+  EXPECT_EQ(tab.built_layer, "G net.0 weight");
+  ASSERT_EQ(tab.quantiles[4].size(), 3u);
+  EXPECT_FLOAT_EQ(tab.quantiles[4].raw(2), 0.3f);
+  EXPECT_FLOAT_EQ(tab.quantiles[0].raw(0), -0.1f);
+  int bars = 0, max_line = 0;
+  const ImDrawData* data = ImGui::GetDrawData();
+  for (int l = 0; l < data->CmdListsCount; ++l) {
+    for (const ImDrawVert& v : data->CmdLists[l]->VtxBuffer) {
+      bars += v.col == IM_COL32(90, 160, 230, 255);
+      max_line += v.col == IM_COL32(230, 110, 90, 255);
+    }
+  }
+  EXPECT_GE(bars, 5 * 4) << "five weight bars";
+  EXPECT_GT(max_line, 4) << "the max quantile's line";
+  save_screenshot(std::string(GENSCOPE_TEST_TMP) + "/histograms_tab.png", 640, 480);
+  // Picking the activation layer rebuilds the series from its quantiles.
+  losses.histograms.layer = "G net.2 ReLU";
+  frame(ImVec2(-100, -100), false);
+  EXPECT_EQ(tab.built_layer, "G net.2 ReLU");
+  EXPECT_FLOAT_EQ(tab.quantiles[4].raw(0), 2.0f);
+  // A reset (the step goes back) starts a new history.
+  snapshot_.histograms.step = 50;
+  snapshot_.histograms.version = 200;
+  view_->update_snapshot(snapshot_);
+  EXPECT_EQ(view_->histograms().size(), 1u);
+}

@@ -121,6 +121,85 @@ void draw_gradients(View& view) {
   ImGui::Dummy(ImVec2(avail.x, bottom + line - ImGui::GetCursorScreenPos().y));
 }
 
+void HistogramsTab::draw(View& view) {
+  const HistogramHistory& h = view.histograms();
+  const LayerHistograms* now = h.last();
+  if (!now || now->layers.empty()) {
+    ImGui::TextDisabled("no histograms yet (every hist_every steps)");
+    return;
+  }
+  int selected = 0;
+  for (size_t i = 0; i < now->layers.size(); ++i)
+    if (now->layers[i].name == layer) selected = static_cast<int>(i);
+  const LayerHistogram& cur = now->layers[selected];
+  ImGui::SetNextItemWidth(std::min(260.0f, ImGui::GetContentRegionAvail().x * 0.45f));
+  if (ImGui::BeginCombo("##layer", cur.name.c_str())) {
+    for (size_t i = 0; i < now->layers.size(); ++i) {
+      if (ImGui::Selectable(now->layers[i].name.c_str(), int(i) == selected)) layer = now->layers[i].name;
+    }
+    ImGui::EndCombo();
+  }
+  ImGui::SameLine();
+  ImGui::TextDisabled("step %lld: %.3g .. %.3g, median %.3g", static_cast<long long>(now->step),
+                      cur.lo, cur.hi, cur.quantiles[2]);
+  if (built != h.version() || built_layer != cur.name) {
+    built = h.version();
+    built_layer = cur.name;
+    for (MetricSeries& q : quantiles) q.clear();
+    for (size_t i = 0; i < h.size(); ++i) {
+      for (const LayerHistogram& l : h.at(i).layers) {
+        if (l.name != cur.name) continue;
+        for (int k = 0; k < 5; ++k) quantiles[k].push(double(h.at(i).step), l.quantiles[k]);
+      }
+    }
+  }
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  const float left = std::max(100.0f, avail.x * 0.42f);
+  const float height = std::max(60.0f, avail.y - 4.0f);
+  // Left: this sample's bars over [lo, hi].
+  ImGui::InvisibleButton("##hist_now", ImVec2(left, height));
+  const ImVec2 lo = ImGui::GetItemRectMin(), hi = ImGui::GetItemRectMax();
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  draw->AddRectFilled(lo, hi, ImGui::GetColorU32(ImGuiCol_FrameBg));
+  const float line = ImGui::GetTextLineHeight();
+  const float base = hi.y - line - 2.0f;
+  float top = 0.0f;
+  for (float s : cur.share) top = std::max(top, s);
+  const int n = static_cast<int>(cur.share.size());
+  const ImU32 color = cur.activation ? IM_COL32(120, 200, 120, 255) : IM_COL32(90, 160, 230, 255);
+  for (int b = 0; b < n && top > 0.0f; ++b) {
+    const float x0 = lo.x + 2 + (hi.x - lo.x - 4) * b / n, x1 = lo.x + 2 + (hi.x - lo.x - 4) * (b + 1) / n;
+    const float y = base - (base - lo.y - 4) * cur.share[b] / top;
+    draw->AddRectFilled(ImVec2(x0, y), ImVec2(std::max(x0 + 1, x1 - 1), base), color);
+  }
+  char buf[32];
+  const ImU32 dim = ImGui::GetColorU32(ImGuiCol_TextDisabled);
+  std::snprintf(buf, sizeof buf, "%.3g", cur.lo);
+  draw->AddText(ImVec2(lo.x + 2, base + 1), dim, buf);
+  std::snprintf(buf, sizeof buf, "%.3g", cur.hi);
+  draw->AddText(ImVec2(hi.x - 2 - ImGui::CalcTextSize(buf).x, base + 1), dim, buf);
+  if (ImGui::IsItemHovered() && n > 0) {
+    const int b = std::clamp(int((ImGui::GetIO().MousePos.x - lo.x) / (hi.x - lo.x) * n), 0, n - 1);
+    const float w = (cur.hi - cur.lo) / n;
+    ImGui::SetTooltip("%s\n[%.3g, %.3g): %.2f %% of the values", cur.name.c_str(), cur.lo + b * w,
+                      cur.lo + (b + 1) * w, cur.share[b] * 100.0f);
+  }
+  // Right: the quantile bands over the samples kept.
+  ImGui::SameLine();
+  ImGui::BeginChild("##quantiles", ImVec2(0, height), false, ImGuiWindowFlags_NoScrollbar);
+  plot.height = std::max(40.0f, ImGui::GetContentRegionAvail().y);
+  plot.show_raw = false;
+  plot.y_format = "%.2g";
+  plot.marker_step = history_marker_step(view);
+  const PlotLine lines[] = {{"max", &quantiles[4], IM_COL32(230, 110, 90, 255)},
+                            {"84%", &quantiles[3], IM_COL32(230, 190, 90, 255)},
+                            {"median", &quantiles[2], IM_COL32(240, 240, 240, 255)},
+                            {"16%", &quantiles[1], IM_COL32(90, 190, 230, 255)},
+                            {"min", &quantiles[0], IM_COL32(110, 120, 230, 255)}};
+  line_plot("##quantile_plot", lines, 5, plot);
+  ImGui::EndChild();
+}
+
 void LossesPanel::draw(View& view, const ImRect& area) {
   if (!begin_panel("Losses", area)) return;
   if (ImGui::BeginTabBar("##loss_tabs")) {
@@ -130,14 +209,21 @@ void LossesPanel::draw(View& view, const ImRect& area) {
     }
     const ImGuiTabItemFlags flags = open_gradients ? ImGuiTabItemFlags_SetSelected : 0;
     open_gradients = false;
+    show_gradients = show_histograms = false;
     if (ImGui::BeginTabItem("Gradients", nullptr, flags)) {
       show_gradients = true;
       ImGui::EndTabItem();
     }
+    const ImGuiTabItemFlags hist_flags = open_histograms ? ImGuiTabItemFlags_SetSelected : 0;
+    open_histograms = false;
+    if (ImGui::BeginTabItem("Histograms", nullptr, hist_flags)) {
+      show_histograms = true;
+      ImGui::EndTabItem();
+    }
     ImGui::EndTabBar();
   }
-  if (show_gradients) {
-    if (view.has_snapshot()) draw_gradients(view);
+  if (show_gradients || show_histograms) {
+    if (view.has_snapshot()) show_gradients ? draw_gradients(view) : histograms.draw(view);
     ImGui::End();
     return;
   }

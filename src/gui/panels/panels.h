@@ -38,13 +38,27 @@ struct SamplesPanel {
   void draw_history(View& view);
 };
 
-/// Tabs: Losses and Gradients (gradient flow: each layer's weight-gradient norm now, as bars on a
+/// Tabs: Losses, Histograms (weights and activations per layer) and Gradients (gradient flow: each layer's weight-gradient norm now, as bars on a
 /// log scale, and over the last 240 steps seen, as a heat strip). GAN: D and G losses. VAE/AE: reconstruction, KL (raw and beta-weighted), ELBO and the KL of
 /// each latent dimension. All with an EMA smoothing slider.
+/// The Histograms tab: one layer's weight or activation histogram now, and its quantiles over
+/// the samples kept (min, 16 %, median, 84 %, max, as TensorBoard's distributions).
+struct HistogramsTab {
+  std::string layer;       // the selected layer's name ("" : the first)
+  uint64_t built = 0;      // history version the series were built from
+  std::string built_layer;
+  MetricSeries quantiles[5];
+  LinePlotOptions plot;
+  void draw(View& view);
+};
+
 struct LossesPanel {
   float smoothing = 0.6f;
   bool show_gradients = false;  // the Gradients tab: per-layer gradient norms and their heat strip
   bool open_gradients = false;  // select the Gradients tab next frame
+  bool show_histograms = false; // the Histograms tab
+  bool open_histograms = false; // select it next frame
+  HistogramsTab histograms;
   LinePlotOptions plot;
   void draw(View& view, const ImRect& area);
 };

@@ -218,7 +218,9 @@ StepValues Gan::train_step(const BatchFn& next_batch, const Params& params, int6
   DStepResult d;
   for (int i = 0; i + 1 < d_steps; ++i) d = d_step(next_batch(batch), fake(noise(batch), false));
   torch::Tensor fakes = fake(noise(batch), true);
-  d = d_step(next_batch(batch), fakes);
+  const torch::Tensor real = next_batch(batch);
+  d = d_step(real, fakes);
+  last_real_ = real.slice(0, 0, 64);
   float loss_g = g_step(fakes);
   last_real_scores_ = to_vector(d.real_scores);
   last_fake_scores_ = to_vector(d.fake_scores);
@@ -226,6 +228,26 @@ StepValues Gan::train_step(const BatchFn& next_batch, const Params& params, int6
   v.count = 4;
   v.values = {d.loss, loss_g, d.real_scores.mean().item<float>(), d.fake_scores.mean().item<float>()};
   return v;
+}
+
+void Gan::layer_histograms(int bins, std::vector<LayerHistogram>& out) {
+  torch::NoGradGuard no_grad;
+  append_weight_histograms(*g_module_, "G", bins, out);
+  calibrate_batch_norm();  // batch norm as generate() runs it
+  if (config_.convolutional) {
+    append_activation_histograms(dc_g_->net, reference_noise_.view({-1, config_.latent_dim, 1, 1}),
+                                 "G net.", bins, out);
+  } else {
+    append_activation_histograms(mlp_g_->net, reference_noise_, "G net.", bins, out);
+  }
+  append_weight_histograms(*d_module_, "D", bins, out);
+  if (!last_real_.defined()) return;
+  if (config_.convolutional) {
+    append_activation_histograms(dc_d_->net, last_real_, "D net.", bins, out);
+  } else {
+    append_activation_histograms(mlp_d_->net, last_real_.view({last_real_.size(0), -1}), "D net.",
+                                 bins, out);
+  }
 }
 
 void Gan::fill_extras(Snapshot& out) const {

@@ -75,6 +75,7 @@ class Gan : public Model {
   std::vector<torch::Tensor> parameters() override;
   std::vector<std::pair<std::string, torch::Tensor>> named_parameters() override;
   std::vector<LayerGrad> grad_norms() const override;
+  void layer_histograms(int bins, std::vector<LayerHistogram>& out) override;
   void save(torch::serialize::OutputArchive& archive) override;
   void load(torch::serialize::InputArchive& archive) override;
   /// The live optimizer settings a parameter set describes.
@@ -121,6 +122,7 @@ class Gan : public Model {
   torch::Tensor reference_noise_;  // batch whose statistics batch norm uses when generating
   std::vector<float> last_real_scores_, last_fake_scores_;
   std::vector<LayerGrad> g_grads_, d_grads_;
+  torch::Tensor last_real_;  // the first images of the last real batch (D's activation histograms)
 };
 
 }  // namespace genscope

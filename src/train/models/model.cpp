@@ -7,6 +7,8 @@
 namespace genscope {
 namespace {
 
+constexpr const char* kActivations[] = {"ReLU", "LeakyReLU", "Tanh", "Sigmoid", "ELU", "GELU", "SiLU"};
+
 std::vector<std::pair<std::string, std::vector<int64_t>>> shapes(const torch::nn::Module& m) {
   std::vector<std::pair<std::string, std::vector<int64_t>>> out;
   for (const auto& p : m.named_parameters()) out.emplace_back(p.key(), p.value().sizes().vec());
@@ -90,6 +92,67 @@ void append_grad_norms(const torch::nn::Module& module, const std::string& prefi
   if (norms.empty()) return;
   const torch::Tensor all = torch::stack(norms).to(torch::kCPU, torch::kFloat).contiguous();
   for (size_t i = 0; i < names.size(); ++i) out.push_back({names[i], all.data_ptr<float>()[i]});
+}
+
+LayerHistogram tensor_histogram(const torch::Tensor& values, std::string name, bool activation,
+                                int bins) {
+  LayerHistogram h;
+  h.name = std::move(name);
+  h.activation = activation;
+  const torch::Tensor v = values.detach().to(torch::kCPU, torch::kFloat).reshape({-1});
+  const torch::Tensor finite = v.index({torch::isfinite(v)});
+  if (finite.numel() == 0) return h;
+  h.lo = finite.min().item<float>();
+  h.hi = finite.max().item<float>();
+  const float hi = h.hi > h.lo ? h.hi : h.lo + 1e-6f;
+  const torch::Tensor counts = torch::histc(finite, bins, h.lo, hi).div(double(finite.numel()));
+  h.share.assign(counts.data_ptr<float>(), counts.data_ptr<float>() + counts.numel());
+  // Quantiles from a sorted sample (at most 100k values: exact enough, bounded time).
+  torch::Tensor sample = finite;
+  if (sample.numel() > 100000) sample = sample.slice(0, 0, sample.numel(), sample.numel() / 100000);
+  const torch::Tensor sorted = std::get<0>(sample.sort());
+  const int64_t n = sorted.numel();
+  for (size_t i = 0; i < kHistogramQuantiles.size(); ++i) {
+    const int64_t k = std::min<int64_t>(n - 1, static_cast<int64_t>(kHistogramQuantiles[i] * (n - 1) + 0.5));
+    h.quantiles[i] = sorted[k].item<float>();
+  }
+  h.quantiles.front() = h.lo;
+  h.quantiles.back() = h.hi;
+  return h;
+}
+
+void append_weight_histograms(const torch::nn::Module& module, const std::string& prefix, int bins,
+                              std::vector<LayerHistogram>& out) {
+  for (const auto& p : module.named_parameters()) {
+    if (p.value().dim() < 2) continue;
+    std::string name = p.key();
+    if (name.size() > 7 && name.compare(name.size() - 7, 7, ".weight") == 0) name.resize(name.size() - 7);
+    out.push_back(tensor_histogram(p.value(), prefix + " " + name + " weight", false, bins));
+  }
+}
+
+void append_activation_histograms(torch::nn::Sequential& net, const torch::Tensor& input,
+                                  const std::string& prefix, int bins,
+                                  std::vector<LayerHistogram>& out) {
+  torch::NoGradGuard no_grad;
+  const bool training = net->is_training();
+  net->eval();
+  torch::Tensor x = input;
+  size_t index = 0;
+  for (torch::nn::AnyModule& m : *net) {
+    x = m.forward(x);
+    std::string type = m.ptr()->name();  // "torch::nn::LeakyReLUImpl"
+    if (const size_t colon = type.rfind(':'); colon != std::string::npos) type = type.substr(colon + 1);
+    if (type.size() > 4 && type.compare(type.size() - 4, 4, "Impl") == 0) type.resize(type.size() - 4);
+    for (const char* a : kActivations) {
+      if (type == a) {
+        out.push_back(tensor_histogram(x, prefix + std::to_string(index) + " " + type, true, bins));
+        break;
+      }
+    }
+    ++index;
+  }
+  net->train(training);
 }
 
 std::unique_ptr<Model> make_model(const Params& params, int channels, int size, torch::Device device) {

@@ -5,6 +5,7 @@
 #include <functional>
 #include <string>
 
+#include "train/layer_histograms.h"
 #include "train/params.h"
 #include "train/snapshot.h"
 #include "train/torch_pch.h"
@@ -46,6 +47,10 @@ class Model {
   /// The weight-gradient norm of every layer after the last update (GANs: G's from its update,
   /// D's from its last update).
   virtual std::vector<LayerGrad> grad_norms() const = 0;
+  /// Histograms (`bins` bins) of every weight tensor and of every activation function's output
+  /// on a fixed input (GAN: G on fixed noise, D on the last real batch; VAE: the encoder on the
+  /// last batch, the decoder on its codes). Changes no weights, buffers or random state.
+  virtual void layer_histograms(int bins, std::vector<LayerHistogram>& out) = 0;
   /// Every parameter with a readable name ("G net.0.weight", "encoder body.3.bias").
   virtual std::vector<std::pair<std::string, torch::Tensor>> named_parameters() = 0;
   /// Writes the networks (parameters and buffers) and the optimizers' state.
@@ -58,6 +63,20 @@ class Model {
 /// named prefix + " " + its path without ".weight" ("D net.3"); one device sync for all.
 void append_grad_norms(const torch::nn::Module& module, const std::string& prefix,
                        std::vector<LayerGrad>& out);
+
+/// The histogram of `values` (any shape) named `name`.
+LayerHistogram tensor_histogram(const torch::Tensor& values, std::string name, bool activation,
+                                int bins);
+/// Appends the histogram of each weight tensor (2 or more dims) of `module`, named like the
+/// gradient norms plus " weight" ("D net.3 weight").
+void append_weight_histograms(const torch::nn::Module& module, const std::string& prefix, int bins,
+                              std::vector<LayerHistogram>& out);
+/// Runs `net` on `input` one module at a time in eval mode (no gradients; the training mode is
+/// restored) and appends the histogram of each activation function's output, named `prefix` +
+/// the module's index + its type ("G net." -> "G net.2 ReLU").
+void append_activation_histograms(torch::nn::Sequential& net, const torch::Tensor& input,
+                                  const std::string& prefix, int bins,
+                                  std::vector<LayerHistogram>& out);
 
 /// Writes `module` (parameters and buffers) / `optimizer` (its state) as part `key` of `archive`;
 /// load_optimizer reads an optimizer's part back.

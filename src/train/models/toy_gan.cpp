@@ -446,6 +446,15 @@ std::vector<Point2> ToyGan::generate(int n, uint64_t seed) {
   return tensor_to_points(run(state_->g, z));
 }
 
+void ToyGan::layer_histograms(int bins, std::vector<LayerHistogram>& out) {
+  torch::NoGradGuard no_grad;
+  ToyGanState& s = *state_;
+  append_weight_histograms(*s.g, "G", bins, out);
+  append_activation_histograms(s.g, s.fixed_noise, "G ", bins, out);
+  append_weight_histograms(*s.d, "D", bins, out);
+  append_activation_histograms(s.d, run(s.g, s.fixed_noise), "D ", bins, out);
+}
+
 std::vector<Point2> ToyGan::generate_fixed() {
   torch::NoGradGuard no_grad;
   return tensor_to_points(run(state_->g, state_->fixed_noise));

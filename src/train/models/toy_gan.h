@@ -40,6 +40,7 @@
 
 #include "data/toy2d.h"
 #include "train/grad_stats.h"
+#include "train/layer_histograms.h"
 #include "util/result.h"
 
 namespace genscope {
@@ -155,6 +156,10 @@ class ToyGan {
   /// The first parameter holding a NaN or infinity in each network ("G 2.weight, D 0.bias"), or
   /// "" when all are finite.
   std::string first_non_finite_parameter() const;
+
+  /// Weight histograms of G and D, and activation histograms of G on the fixed noise and of D
+  /// on G's fixed-noise points.
+  void layer_histograms(int bins, std::vector<LayerHistogram>& out);
 
   /// Everything needed to continue training exactly: both networks, both optimizers' state, the
   /// training RNG, the fixed noise and the counters, as opaque bytes.

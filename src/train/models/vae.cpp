@@ -112,6 +112,7 @@ VaeLoss Vae::loss(const torch::Tensor& images, bool bce) {
 
 StepValues Vae::train_step(const BatchFn& next_batch, const Params& params, int64_t step) {
   torch::Tensor images = next_batch(params.integer(ParamId::kBatchSize));
+  last_images_ = images.slice(0, 0, 64);
   VaeLoss l = loss(images, params.choice(ParamId::kReconLoss) == "bce");
   double weight = config_.variational ? kl_weight(params, step) : 0.0;
   opt_->zero_grad();
@@ -171,6 +172,18 @@ void Vae::load(torch::serialize::InputArchive& archive) {
   load_module_checked(archive, "encoder", *encoder_);
   load_module_checked(archive, "decoder", *decoder_);
   load_optimizer(archive, "opt", *opt_);
+}
+
+void Vae::layer_histograms(int bins, std::vector<LayerHistogram>& out) {
+  torch::NoGradGuard no_grad;
+  append_weight_histograms(*encoder_, "encoder", bins, out);
+  if (last_images_.defined()) {
+    append_activation_histograms(encoder_->body, last_images_, "encoder body.", bins, out);
+  }
+  append_weight_histograms(*decoder_, "decoder", bins, out);
+  if (last_images_.defined()) {
+    append_activation_histograms(decoder_->net, encode(last_images_), "decoder net.", bins, out);
+  }
 }
 
 }  // namespace genscope

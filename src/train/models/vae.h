@@ -56,6 +56,7 @@ class Vae : public Model {
   std::vector<torch::Tensor> parameters() override;
   std::vector<std::pair<std::string, torch::Tensor>> named_parameters() override;
   std::vector<LayerGrad> grad_norms() const override { return grads_; }
+  void layer_histograms(int bins, std::vector<LayerHistogram>& out) override;
   void save(torch::serialize::OutputArchive& archive) override;
   void load(torch::serialize::InputArchive& archive) override;
 
@@ -75,6 +76,7 @@ class Vae : public Model {
   MetricSchema schema_{"recon", "kl", "elbo", "beta_kl"};
   std::vector<float> kl_per_dim_;
   std::vector<LayerGrad> grads_;
+  torch::Tensor last_images_;  // the first images of the last batch (activation histograms)
 };
 
 }  // namespace genscope
