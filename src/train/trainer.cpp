@@ -361,9 +361,8 @@ Status run_headless(const Params& params, int64_t steps, const std::string& out_
   std::filesystem::create_directories(out_dir, ec);
   if (ec) return Error{"--out " + out_dir + ": cannot create directory: " + ec.message()};
   set_torch_threads(torch_threads(params));
-  const bool toy = model_family(params) == ModelFamily::kToy;
-  std::shared_ptr<const Dataset> dataset;
-  if (!toy) {
+  std::shared_ptr<const Dataset> dataset;  // a checkpoint names and loads its own
+  if (resume_path.empty() && model_family(params) != ModelFamily::kToy) {
     auto data = load_shared(params.text(ParamId::kDataset));
     if (!data) return Error{data.error()};
     dataset = *data;
@@ -379,7 +378,8 @@ Status run_headless(const Params& params, int64_t steps, const std::string& out_
   // they repeat the last evaluation (NaN before the first).
   std::unique_ptr<QualityMetrics> quality;
   const int eval_every = (*session)->params().integer(ParamId::kEvalEvery);
-  if (!toy && eval_every > 0 && QualityMetrics::supported(*(*session)->data())) {
+  const bool toy_run = (*session)->is_toy();
+  if (!toy_run && eval_every > 0 && QualityMetrics::supported(*(*session)->data())) {
     quality = std::make_unique<QualityMetrics>((*session)->data(),
                                                cuda_available() ? torch::kCUDA : torch::kCPU,
                                                default_cache_dir());
@@ -424,7 +424,6 @@ Status run_headless(const Params& params, int64_t steps, const std::string& out_
   if (auto s = observe(); !s) return s;
   // The window's alarms, printed (one line each) as they are raised.
   AlarmMonitor alarms;
-  const bool toy_run = (*session)->toy() != nullptr;
   const auto report_alarms = [&](const MetricRow& row) {
     alarms.add_row(row, (*session)->metric_names(), toy_run ? kToyTrainingColumns : row.count,
                    !toy_run || (*session)->toy()->last().heat_is_probability);
@@ -479,7 +478,7 @@ Status run_headless(const Params& params, int64_t steps, const std::string& out_
   if (auto s = csv->close(); !s) return s;
   ImageRGBA grid;
   (*session)->render_samples(grid);  // the 2D lab: the scatter plot over the heatmap
-  const std::string image = toy ? "scatter.png" : "samples.png";
+  const std::string image = toy_run ? "scatter.png" : "samples.png";
   if (auto s = write_png_rgba(out_dir + "/" + image, grid.width, grid.height,
                               grid.pixels.data(), grid.width * 4);
       !s) {
