@@ -222,13 +222,15 @@ std::pair<double, double> QualityMetrics::reference(int n) {
   return references_[n] = {p.fid, p.is_score};
 }
 
-QualityPoint QualityMetrics::evaluate(Model& model, int n, int64_t step, std::vector<float>& share) {
+QualityPoint QualityMetrics::evaluate(Model& model, int n, int64_t step, std::vector<float>& share,
+                                      const std::function<bool()>& keep_going) {
   const auto t0 = std::chrono::steady_clock::now();
   torch::NoGradGuard no_grad;
   at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(kNoiseSeed);
   const torch::Tensor z = torch::randn({n, model.latent_dim()}, gen, torch::kFloat);
   std::vector<torch::Tensor> features, probs;
   for (int64_t i = 0; i < n; i += kChunk) {
+    if (keep_going && !keep_going()) throw Cancelled{};
     const torch::Tensor images = model.decode(z.slice(0, i, i + kChunk).to(device_));
     const Scores s = score(images);
     features.push_back(s.features);

@@ -38,7 +38,11 @@ class QualityMetrics {
 
   /// Scores `n` images decoded by `model` from a fixed set of latent codes (the same codes every
   /// evaluation, drawn from the metric's own generator). Fills the view's share of each class.
-  QualityPoint evaluate(Model& model, int n, int64_t step, std::vector<float>& share);
+  /// `keep_going` is asked between chunks of images; when it says no, throws Cancelled.
+  QualityPoint evaluate(Model& model, int n, int64_t step, std::vector<float>& share,
+                        const std::function<bool()>& keep_going = {});
+  /// Thrown by evaluate() when cancelled.
+  struct Cancelled {};
 
   /// FID of `n` train images against the test statistics (the floor) and their IS analogue;
   /// computed once per n.

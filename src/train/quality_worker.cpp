@@ -9,14 +9,18 @@
 #include "util/strings.h"
 
 namespace genscope {
+namespace {
+
+// Versions unique across workers, so a snapshot slot filled by an earlier one is refreshed.
+std::atomic<uint64_t> next_version{1};
+
+}  // namespace
 
 QualityWorker::QualityWorker(std::shared_ptr<const Dataset> data, torch::Device device,
                              std::string cache_dir, ClassifierTraining training)
     : data_(data), metrics_(data, device, std::move(cache_dir), training) {
   view_.state = QualityState::kPreparing;
   view_.status = "preparing the metric classifier";
-  // Versions unique across workers, so a snapshot slot filled by an earlier one is refreshed.
-  static std::atomic<uint64_t> next_version{1};
   view_.version = next_version.fetch_add(uint64_t(1) << 32);
   thread_ = std::thread([this] { run(); });
 }
@@ -136,7 +140,9 @@ void QualityWorker::run() {
     std::string error;
     try {
       reference = metrics_.reference(n);
-      point = metrics_.evaluate(*model, n, step, share);
+      point = metrics_.evaluate(*model, n, step, share, [&] { return !stopping(); });
+    } catch (const QualityMetrics::Cancelled&) {
+      return;
     } catch (const std::exception& e) {
       error = "quality evaluation failed: " + first_line(e.what());
     }

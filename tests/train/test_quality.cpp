@@ -160,6 +160,9 @@ TEST(QualityMetrics, ScoresACopyWithoutChangingTheRun) {
   // The same codes each time: evaluating again gives the same numbers.
   std::vector<float> again;
   EXPECT_DOUBLE_EQ(a.metrics.evaluate(*copy, 300, 3, again).fid, p.fid);
+  // A worker shutting down cancels between chunks.
+  EXPECT_THROW(a.metrics.evaluate(*copy, 300, 3, again, [] { return false; }),
+               QualityMetrics::Cancelled);
 }
 
 TEST(QualityMetrics, CollapsedGeneratorHasLowEntropyAndTripsTheAlarm) {
