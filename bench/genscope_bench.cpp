@@ -129,7 +129,10 @@ int main(int argc, char** argv) {
     return 2;
   }
   double seconds = cli->seconds > 0 ? cli->seconds : 20.0;
-  const Params& params = cli->params;
+  // Training throughput alone: no quality metrics (their classifier could be training in the
+  // background of a first run and skew the windowed figure).
+  Params params = cli->params;
+  params.set(ParamId::kEvalEvery, {0, ""});
   if (recording) return record_bench(params, seconds);
 
   Params reference = params;
