@@ -2,6 +2,7 @@
 
 #include <ATen/CPUGeneratorImpl.h>
 
+#include <cctype>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -91,11 +92,7 @@ QualityPoint quality_scores(const torch::Tensor& features, const torch::Tensor& 
 
 QualityMetrics::QualityMetrics(std::shared_ptr<const Dataset> data, torch::Device device,
                                std::string cache_dir, ClassifierTraining training)
-    : data_(std::move(data)), device_(device), training_(training) {
-  cache_path_ = strformat("%s/classifier-%s-%016llx.gsc", cache_dir.c_str(),
-                          safe_name(data_->name).c_str(),
-                          static_cast<unsigned long long>(dataset_hash(*data_, training_)));
-}
+    : data_(std::move(data)), device_(device), training_(training), cache_dir_(std::move(cache_dir)) {}
 
 bool QualityMetrics::supported(const Dataset& data, std::string* why) {
   const auto labelled = [](const ImageSet& s) {
@@ -119,6 +116,10 @@ Status QualityMetrics::prepare(const QualityProgress& progress) {
   std::string why;
   if (!supported(*data_, &why)) return Error{why};
   const Dataset& d = *data_;
+  // Hashing the images takes a moment: here, on the preparing thread, not in the constructor.
+  cache_path_ = strformat("%s/classifier-%s-%016llx.gsc", cache_dir_.c_str(),
+                          safe_name(d.name).c_str(),
+                          static_cast<unsigned long long>(dataset_hash(d, training_)));
   net_ = MetricClassifierNet(d.train.channels, d.train.height, d.train.width, class_count(d),
                              training_.seed);
   net_->to(device_);

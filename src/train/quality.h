@@ -52,6 +52,7 @@ class QualityMetrics {
   void fill_reference(QualityView& out) const;
 
   MetricClassifierNet& net() { return net_; }
+  /// The cache file (set by prepare()).
   const std::string& cache_path() const { return cache_path_; }
   /// A warning from preparing (a cache that could not be written), or "".
   const std::string& warning() const { return warning_; }
@@ -68,7 +69,8 @@ class QualityMetrics {
   std::shared_ptr<const Dataset> data_;
   torch::Device device_;
   ClassifierTraining training_;
-  std::string cache_path_;
+  std::string cache_dir_;
+  std::string cache_path_;  // known once prepare() started
   MetricClassifierNet net_{nullptr};
   bool ready_ = false;
   bool cached_ = false;

@@ -392,8 +392,7 @@ Status run_headless(const Params& params, int64_t steps, const std::string& out_
   std::vector<float> class_share;
   const auto evaluate_quality = [&]() -> Status {
     if (!quality->ready()) {
-      std::fprintf(stderr, "genscope: preparing the metric classifier (%s)\n",
-                   quality->cache_path().c_str());
+      std::fprintf(stderr, "genscope: preparing the metric classifier\n");
       if (Status s = quality->prepare(); !s) return Error{"quality metrics: " + s.error()};
       if (!quality->warning().empty()) std::fprintf(stderr, "genscope: %s\n", quality->warning().c_str());
       QualityView v;
@@ -401,9 +400,10 @@ Status run_headless(const Params& params, int64_t steps, const std::string& out_
       const int n = (*session)->params().integer(ParamId::kEvalSamples);
       const auto [floor, is_real] = quality->reference(n);
       std::fprintf(stderr,
-                   "genscope: metric classifier %.2f %% on the test split; FID floor %.3f and IS "
-                   "%.3f for %d train images\n",
-                   v.classifier_accuracy * 100.0, floor, is_real, n);
+                   "genscope: metric classifier %.2f %% on the test split (%s %s); FID floor %.3f "
+                   "and IS %.3f for %d train images\n",
+                   v.classifier_accuracy * 100.0, v.classifier_cached ? "loaded from" : "cached in",
+                   v.cache_path.c_str(), floor, is_real, n);
     }
     auto copy = (*session)->model_copy();
     last_quality = quality->evaluate(*copy, (*session)->params().integer(ParamId::kEvalSamples),

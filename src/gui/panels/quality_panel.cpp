@@ -120,7 +120,8 @@ void QualityPanel::draw(View& view, const ImRect& area) {
   ImGui::SetNextItemWidth(std::max(60.0f, ImGui::GetContentRegionAvail().x * 0.45f));
   live_param_widget(view, ParamId::kEvalEvery, eval_every, text_buffer);
   if (const QualityPoint* p = q.last()) {
-    ImGui::Text("step %lld: FID %.1f (floor %.1f)  IS %.2f (train %.2f)  entropy %.2f/%.2f",
+    // Wrapped: the right column is narrow at 1280 px and the entropy must not fall off the edge.
+    ImGui::TextWrapped("step %lld: FID %.1f (floor %.1f)  IS %.2f (train %.2f)  entropy %.2f/%.2f",
                 static_cast<long long>(p->step), p->fid, q.fid_floor, p->is_score, q.is_real,
                 p->class_entropy, q.entropy_max);
     if (ImGui::IsItemHovered()) {
