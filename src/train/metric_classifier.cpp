@@ -55,12 +55,17 @@ std::pair<torch::Tensor, torch::Tensor> MetricClassifierNetImpl::forward(const t
   return {torch::linear(features, fc2_w_, fc2_b_), features};
 }
 
-torch::Tensor image_tensor(const ImageSet& set, int64_t first, int64_t n) {
-  n = std::min(n, set.count - first);
-  const torch::Tensor u8 = torch::from_blob(
-      const_cast<uint8_t*>(set.pixels.data()) + first * set.image_size(),
-      {n, set.channels, set.height, set.width}, torch::kUInt8);
+torch::Tensor uint8_images(const ImageSet& set) {
+  return torch::from_blob(const_cast<uint8_t*>(set.pixels.data()),
+                          {set.count, set.channels, set.height, set.width}, torch::kUInt8);
+}
+
+torch::Tensor unit_range(const torch::Tensor& u8) {
   return u8.to(torch::kFloat).div_(127.5).sub_(1.0);
+}
+
+torch::Tensor image_tensor(const ImageSet& set, int64_t first, int64_t n) {
+  return unit_range(uint8_images(set).slice(0, first, first + std::min(n, set.count - first)));
 }
 
 Status train_metric_classifier(MetricClassifierNet& net, const ImageSet& train,
@@ -71,15 +76,14 @@ Status train_metric_classifier(MetricClassifierNet& net, const ImageSet& train,
   }
   const torch::Device device = net->parameters().front().device();
   at::Generator gen = at::make_generator<at::CPUGeneratorImpl>(how.seed ^ 0x5eedULL);
-  const torch::Tensor images =
-      torch::from_blob(const_cast<uint8_t*>(train.pixels.data()),
-                       {train.count, train.channels, train.height, train.width}, torch::kUInt8);
+  const torch::Tensor images = uint8_images(train);
   const torch::Tensor labels =
       torch::from_blob(const_cast<uint8_t*>(train.labels.data()), {train.count}, torch::kUInt8)
           .to(torch::kLong);
   torch::optim::Adam opt(net->parameters(), torch::optim::AdamOptions(how.lr));
   net->train();
-  const int64_t batches = train.count / how.batch_size;
+  // Whole batches (a split smaller than one batch is one short batch).
+  const int64_t batches = std::max<int64_t>(1, train.count / how.batch_size);
   const int64_t total = batches * how.epochs;
   for (int epoch = 0; epoch < how.epochs; ++epoch) {
     const torch::Tensor order = torch::randperm(train.count, gen, torch::kLong);
@@ -89,8 +93,7 @@ Status train_metric_classifier(MetricClassifierNet& net, const ImageSet& train,
     }
     for (int64_t b = 0; b < batches; ++b) {
       const torch::Tensor idx = order.slice(0, b * how.batch_size, (b + 1) * how.batch_size);
-      const torch::Tensor x =
-          images.index_select(0, idx).to(device).to(torch::kFloat).div_(127.5).sub_(1.0);
+      const torch::Tensor x = unit_range(images.index_select(0, idx).to(device));
       const torch::Tensor y = labels.index_select(0, idx).to(device);
       opt.zero_grad();
       torch::Tensor loss = torch::cross_entropy_loss(net->forward(x).first, y);

@@ -49,7 +49,12 @@ using TrainProgress = std::function<bool(double fraction)>;
 Status train_metric_classifier(MetricClassifierNet& net, const ImageSet& train,
                                const ClassifierTraining& how, const TrainProgress& progress = {});
 
-/// The images of `set` (or its first `n`, n >= 0) in [-1, 1] as a float tensor [N, C, H, W].
+/// Every image of `set` as a uint8 tensor [N, C, H, W] viewing its pixels (no copy: valid while
+/// `set` lives).
+torch::Tensor uint8_images(const ImageSet& set);
+/// uint8 pixels as floats in [-1, 1], the range the models and the classifier see.
+torch::Tensor unit_range(const torch::Tensor& u8);
+/// Images first .. first+n-1 of `set` (as many as there are) in [-1, 1], [N, C, H, W].
 torch::Tensor image_tensor(const ImageSet& set, int64_t first, int64_t n);
 
 /// Logits and features of every image of `images` ([N, C, H, W] in [-1, 1]) in eval mode,

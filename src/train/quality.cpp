@@ -106,9 +106,23 @@ bool QualityMetrics::supported(const Dataset& data, std::string* why) {
   return false;
 }
 
-QualityMetrics::Scores QualityMetrics::score(const torch::Tensor& images) {
-  auto [logits, features] = classify(net_, images, kChunk);
-  return {features, torch::softmax(logits, 1)};
+QualityMetrics::Scores QualityMetrics::score(const torch::Tensor& images,
+                                             const std::function<bool()>& keep_going) {
+  std::vector<torch::Tensor> logits, features;
+  for (int64_t i = 0; i < images.size(0); i += kChunk) {
+    if (keep_going && !keep_going()) throw Cancelled{};
+    auto [l, f] = classify(net_, images.slice(0, i, i + kChunk), kChunk);
+    logits.push_back(l);
+    features.push_back(f);
+  }
+  return {torch::cat(features), torch::softmax(torch::cat(logits), 1)};
+}
+
+void QualityMetrics::reset_net() {
+  const Dataset& d = *data_;
+  net_ = MetricClassifierNet(d.train.channels, d.train.height, d.train.width, class_count(d),
+                             training_.seed);
+  net_->to(device_);
 }
 
 Status QualityMetrics::prepare(const QualityProgress& progress) {
@@ -120,17 +134,13 @@ Status QualityMetrics::prepare(const QualityProgress& progress) {
   cache_path_ = strformat("%s/classifier-%s-%016llx.gsc", cache_dir_.c_str(),
                           safe_name(d.name).c_str(),
                           static_cast<unsigned long long>(dataset_hash(d, training_)));
-  net_ = MetricClassifierNet(d.train.channels, d.train.height, d.train.width, class_count(d),
-                             training_.seed);
-  net_->to(device_);
+  reset_net();
   if (std::filesystem::exists(cache_path_)) {
     if (Status s = load_cache(); s) {
       cached_ = true;
     } else {
       warning_ = s.error() + " (training a new classifier)";
-      net_ = MetricClassifierNet(d.train.channels, d.train.height, d.train.width, class_count(d),
-                                 training_.seed);
-      net_->to(device_);
+      reset_net();  // a half-loaded cache must not leave weights behind
     }
   }
   if (!cached_) {
@@ -141,7 +151,13 @@ Status QualityMetrics::prepare(const QualityProgress& progress) {
     });
     if (!s) return s;
     if (progress && !progress(0.9, "scoring the test split")) return Error{"cancelled"};
-    const Scores test = score(image_tensor(d.test, 0, d.test.count));
+    Scores test;
+    try {
+      test = score(image_tensor(d.test, 0, d.test.count),
+                   [&] { return !progress || progress(0.9, "scoring the test split"); });
+    } catch (const Cancelled&) {
+      return Error{"cancelled"};
+    }
     accuracy_ = classifier_accuracy(test.probs, d.test.labels);
     std::tie(test_mu_, test_sigma_) = feature_statistics(test.features);
     test_share_ = label_share(d.test.labels, class_count(d));
@@ -203,21 +219,18 @@ Status QualityMetrics::load_cache() {
   return {};
 }
 
-std::pair<double, double> QualityMetrics::reference(int n) {
+int QualityMetrics::reference_count(int n) const {
+  return static_cast<int>(std::clamp<int64_t>(n, 1, data_->train.count));
+}
+
+std::pair<double, double> QualityMetrics::reference(int n, const std::function<bool()>& keep_going) {
+  n = reference_count(n);
   if (auto it = references_.find(n); it != references_.end()) return it->second;
   const ImageSet& train = data_->train;
-  n = static_cast<int>(std::min<int64_t>(n, train.count));
   // n train images spread over the split (a fixed stride, so every class is in).
   const int64_t stride = std::max<int64_t>(1, train.count / n);
   const torch::Tensor idx = torch::arange(0, int64_t(n) * stride, stride, torch::kLong);
-  const torch::Tensor images =
-      torch::from_blob(const_cast<uint8_t*>(train.pixels.data()),
-                       {train.count, train.channels, train.height, train.width}, torch::kUInt8)
-          .index_select(0, idx)
-          .to(torch::kFloat)
-          .div_(127.5)
-          .sub_(1.0);
-  const Scores s = score(images);
+  const Scores s = score(unit_range(uint8_images(train).index_select(0, idx)), keep_going);
   std::vector<float> share;
   const QualityPoint p = quality_scores(s.features, s.probs, test_mu_, test_sigma_, share);
   return references_[n] = {p.fid, p.is_score};
@@ -253,19 +266,43 @@ void QualityMetrics::fill_reference(QualityView& out) const {
   out.entropy_max = std::log(double(std::max<size_t>(1, test_share_.size())));
 }
 
+namespace {
+
+// Puts LibTorch's default generators (the CPU one, and the device's when it is a GPU: a model
+// built on CUDA draws its initial weights and fixed noise there) back to their state at
+// construction when it goes out of scope, also when building throws.
+class GlobalRngRestore {
+ public:
+  explicit GlobalRngRestore(torch::Device device) {
+    keep(at::detail::getDefaultCPUGenerator());
+    if (device.is_cuda()) keep(at::globalContext().defaultGenerator(device));
+  }
+  ~GlobalRngRestore() {
+    for (auto& [gen, state] : saved_) {
+      std::lock_guard<std::mutex> lock(gen.mutex());
+      gen.set_state(state);
+    }
+  }
+  GlobalRngRestore(const GlobalRngRestore&) = delete;
+  GlobalRngRestore& operator=(const GlobalRngRestore&) = delete;
+
+ private:
+  void keep(at::Generator gen) {
+    std::lock_guard<std::mutex> lock(gen.mutex());
+    saved_.emplace_back(gen, gen.get_state());
+  }
+  std::vector<std::pair<at::Generator, torch::Tensor>> saved_;
+};
+
+}  // namespace
+
 std::unique_ptr<Model> copy_model(Model& model, const Params& params, int channels, int size,
                                   torch::Device device) {
-  // Building draws initial weights from the global generator: put its state back afterwards.
-  auto gen = at::detail::getDefaultCPUGenerator();
-  torch::Tensor state;
+  std::unique_ptr<Model> copy;
   {
-    std::lock_guard<std::mutex> lock(gen.mutex());
-    state = gen.get_state();
-  }
-  std::unique_ptr<Model> copy = make_model(params, channels, size, device);
-  {
-    std::lock_guard<std::mutex> lock(gen.mutex());
-    gen.set_state(state);
+    // Building draws initial weights (and a GAN's fixed noise) from the global generators.
+    GlobalRngRestore restore(device);
+    copy = make_model(params, channels, size, device);
   }
   torch::serialize::OutputArchive out;
   model.save(out);

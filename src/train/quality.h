@@ -41,12 +41,15 @@ class QualityMetrics {
   /// `keep_going` is asked between chunks of images; when it says no, throws Cancelled.
   QualityPoint evaluate(Model& model, int n, int64_t step, std::vector<float>& share,
                         const std::function<bool()>& keep_going = {});
-  /// Thrown by evaluate() when cancelled.
+  /// Thrown by evaluate() and reference() when cancelled.
   struct Cancelled {};
 
-  /// FID of `n` train images against the test statistics (the floor) and their IS analogue;
-  /// computed once per n.
-  std::pair<double, double> reference(int n);
+  /// FID of `n` train images (at most the split's size: see reference_count) against the test
+  /// statistics (the floor) and their IS analogue; computed once per n. `keep_going` as for
+  /// evaluate().
+  std::pair<double, double> reference(int n, const std::function<bool()>& keep_going = {});
+  /// How many train images reference(n) uses.
+  int reference_count(int n) const;
 
   /// The reference part of the view: accuracy, cache, class names, real shares, entropy max.
   void fill_reference(QualityView& out) const;
@@ -62,7 +65,10 @@ class QualityMetrics {
     torch::Tensor features;  // [N, D]
     torch::Tensor probs;     // [N, K] softmax
   };
-  Scores score(const torch::Tensor& images);
+  /// Classifies `images` chunk by chunk; throws Cancelled when `keep_going` says no between them.
+  Scores score(const torch::Tensor& images, const std::function<bool()>& keep_going = {});
+  /// A fresh, untrained classifier for the dataset, on the device.
+  void reset_net();
   Status load_cache();
   Status write_cache();
 

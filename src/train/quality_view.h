@@ -34,7 +34,8 @@ struct QualityView {
   double classifier_accuracy = NAN;  // on the test split
   bool classifier_cached = false;    // loaded from the cache rather than trained now
   std::string cache_path;
-  int samples = 0;             // N of the evaluations (and of the floor)
+  int samples = 0;             // N of the evaluations
+  int floor_samples = 0;       // train images behind the floor (N, or the split when smaller)
   double fid_floor = NAN;      // FID of N train images against the test split: a perfect generator
   double is_real = NAN;        // IS analogue of N train images: the best a generator can expect
   double entropy_max = NAN;    // ln(classes)

@@ -36,13 +36,18 @@ QualityWorker::~QualityWorker() {
 
 bool QualityWorker::accepting() const {
   std::lock_guard<std::mutex> lock(mutex_);
-  return view_.state == QualityState::kReady && !job_ && !view_.busy;
+  return idle_locked();
+}
+
+bool QualityWorker::working() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return view_.state == QualityState::kPreparing || job_ || view_.busy;
 }
 
 bool QualityWorker::submit(std::unique_ptr<Model> model, int64_t step, int n) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (view_.state != QualityState::kReady || job_ || view_.busy) return false;
+    if (!idle_locked()) return false;
     job_ = std::move(model);
     job_step_ = step;
     job_n_ = n;
@@ -64,10 +69,7 @@ void QualityWorker::new_run() {
 
 bool QualityWorker::wait_until_accepting() {
   std::unique_lock<std::mutex> lock(mutex_);
-  cv_.wait(lock, [this] {
-    return view_.state == QualityState::kFailed ||
-           (view_.state == QualityState::kReady && !job_ && !view_.busy);
-  });
+  cv_.wait(lock, [this] { return view_.state == QualityState::kFailed || idle_locked(); });
   return view_.state == QualityState::kReady;
 }
 
@@ -83,7 +85,9 @@ void QualityWorker::fill(QualityView& out) const {
 
 void QualityWorker::run() {
   // Below the trainer and the frame loop, on one LibTorch thread: scores arrive later, but
-  // nothing waits for them.
+  // nothing waits for them. OpenMP keeps the count per thread, but ATen also remembers it as the
+  // default for threads that start later: the trainer sets its own (set_torch_threads) whenever
+  // it builds a session, so it never inherits this one.
   setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), 10);
   torch::set_num_threads(1);
   const auto stopping = [this] {
@@ -139,8 +143,9 @@ void QualityWorker::run() {
     std::pair<double, double> reference{NAN, NAN};
     std::string error;
     try {
-      reference = metrics_.reference(n);
-      point = metrics_.evaluate(*model, n, step, share, [&] { return !stopping(); });
+      const auto keep_going = [&] { return !stopping(); };
+      reference = metrics_.reference(n, keep_going);
+      point = metrics_.evaluate(*model, n, step, share, keep_going);
     } catch (const QualityMetrics::Cancelled&) {
       return;
     } catch (const std::exception& e) {
@@ -154,6 +159,7 @@ void QualityWorker::run() {
         view_.status = error;
       } else if (run == run_) {
         view_.samples = n;
+        view_.floor_samples = metrics_.reference_count(n);
         view_.fid_floor = reference.first;
         view_.is_real = reference.second;
         view_.history.push_back(point);

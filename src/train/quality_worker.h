@@ -24,6 +24,8 @@ class QualityWorker {
 
   /// True when the classifier is ready and no evaluation is running.
   bool accepting() const;
+  /// True while the classifier is being prepared or an evaluation is running (not once it failed).
+  bool working() const;
   /// Scores `model` (a copy the worker now owns) at `step` with `n` images. False (and the copy
   /// dropped) when not accepting.
   bool submit(std::unique_ptr<Model> model, int64_t step, int n);
@@ -40,6 +42,7 @@ class QualityWorker {
 
  private:
   void run();
+  bool idle_locked() const { return view_.state == QualityState::kReady && !job_ && !view_.busy; }
 
   std::shared_ptr<const Dataset> data_;
   QualityMetrics metrics_;

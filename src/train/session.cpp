@@ -134,7 +134,7 @@ torch::Tensor TrainingSession::next_batch(int64_t n) {
   }
   torch::Tensor idx = order_.slice(0, cursor_, cursor_ + n);
   cursor_ += n;
-  return images_u8_.index_select(0, idx).to(torch::kFloat).div_(127.5).sub_(1.0);
+  return unit_range(images_u8_.index_select(0, idx));
 }
 
 bool TrainingSession::wants_step() const {

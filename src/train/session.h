@@ -75,6 +75,8 @@ class TrainingSession {
   /// The 2D lab, or nullptr for image models.
   ToyLab* toy() { return toy_.get(); }
   bool is_toy() const { return toy_ != nullptr; }
+  /// Where the networks run (CUDA when there is a GPU).
+  torch::Device device() const { return device_; }
 
   bool paused() const { return paused_; }
   int64_t step_count() const { return step_; }

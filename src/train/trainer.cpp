@@ -37,9 +37,12 @@ int torch_threads(const Params& params) {
   return model_family(params) == ModelFamily::kToy ? 1 : 0;
 }
 
-// Applies the checkpoint settings of `from` to a session restored from a checkpoint.
-void keep_checkpoint_settings(TrainingSession& session, const Params& from) {
-  for (ParamId id : {ParamId::kCheckpointPath, ParamId::kCheckpointEvery}) {
+// Applies the settings of `from` that are about this run's outputs, not its training (where
+// checkpoints go, what is measured and how often) to a session restored from a checkpoint:
+// `--resume x.ckpt --eval-every 0` evaluates nothing, whatever the checkpoint had.
+void keep_run_settings(TrainingSession& session, const Params& from) {
+  for (ParamId id : {ParamId::kCheckpointPath, ParamId::kCheckpointEvery, ParamId::kEvalEvery,
+                     ParamId::kEvalSamples, ParamId::kHistEvery}) {
     session.apply(Command::set(id, from.value(id)));
   }
 }
@@ -102,8 +105,8 @@ struct Trainer::Impl {
       return;
     }
     if (!quality || quality->data() != session->data()) {
-      quality = std::make_unique<QualityWorker>(
-          session->data(), cuda_available() ? torch::kCUDA : torch::kCPU, default_cache_dir());
+      quality = std::make_unique<QualityWorker>(session->data(), session->device(),
+                                                default_cache_dir());
     } else if (new_run) {
       quality->new_run();
     }
@@ -111,8 +114,12 @@ struct Trainer::Impl {
   }
 
   // Offers the worker a copy of the generator when an evaluation is due (or was, while it was busy).
-  void offer_evaluation() {
+  void offer_evaluation(const StepOutcome& outcome) {
     if (!quality || !session) return;
+    if (outcome.non_finite) {
+      eval_pending = false;  // nothing to score in a diverged model (the NaN alarm has paused it)
+      return;
+    }
     if (evaluation_due(*session)) eval_pending = true;
     if (!eval_pending || !quality->accepting()) return;
     const int n = session->params().integer(ParamId::kEvalSamples);
@@ -139,7 +146,7 @@ struct Trainer::Impl {
     const bool was_paused = !session || session->paused();
     const Params keep = requested;
     session = std::move(*loaded);
-    keep_checkpoint_settings(*session, keep);
+    keep_run_settings(*session, keep);
     requested = session->pending();
     custom_points = session->custom_points();
     if (was_paused) session->apply(Command::of(Command::Kind::kPause));
@@ -309,7 +316,7 @@ struct Trainer::Impl {
         quality_refresh = false;
         if (auto wake = session ? session->wake_at() : std::nullopt) {
           link.commands.wait_for_commands_until(*wake);  // slow motion: the pause between updates
-        } else if (quality && !quality->accepting()) {
+        } else if (quality && quality->working()) {
           // Paused while the classifier trains or an evaluation runs: show its progress.
           link.commands.wait_for_commands_until(Clock::now() + std::chrono::milliseconds(250));
           quality_refresh = true;
@@ -322,7 +329,7 @@ struct Trainer::Impl {
         StepOutcome outcome = session->step();
         if (outcome.stepped) link.metrics.push(outcome.row);
         if (outcome.stepped) {
-          offer_evaluation();
+          offer_evaluation(outcome);
           if (std::string e = periodic_checkpoint(*session); !e.empty()) {
             session->set_message(MessageLevel::kError, e);
           }
@@ -373,15 +380,14 @@ Status run_headless(const Params& params, int64_t steps, const std::string& out_
                               return load_shared(spec);
                             });
   if (!session) return Error{session.error()};
-  if (!resume_path.empty()) keep_checkpoint_settings(**session, params);
+  if (!resume_path.empty()) keep_run_settings(**session, params);
   // Quality columns (fid, is_score, class_entropy) when eval_every > 0 and the data is labelled;
   // they repeat the last evaluation (NaN before the first).
   std::unique_ptr<QualityMetrics> quality;
   const int eval_every = (*session)->params().integer(ParamId::kEvalEvery);
   const bool toy_run = (*session)->is_toy();
   if (!toy_run && eval_every > 0 && QualityMetrics::supported(*(*session)->data())) {
-    quality = std::make_unique<QualityMetrics>((*session)->data(),
-                                               cuda_available() ? torch::kCUDA : torch::kCPU,
+    quality = std::make_unique<QualityMetrics>((*session)->data(), (*session)->device(),
                                                default_cache_dir());
   }
   MetricSchema columns = (*session)->metric_names();
@@ -403,7 +409,7 @@ Status run_headless(const Params& params, int64_t steps, const std::string& out_
                    "genscope: metric classifier %.2f %% on the test split (%s %s); FID floor %.3f "
                    "and IS %.3f for %d train images\n",
                    v.classifier_accuracy * 100.0, v.classifier_cached ? "loaded from" : "cached in",
-                   v.cache_path.c_str(), floor, is_real, n);
+                   v.cache_path.c_str(), floor, is_real, quality->reference_count(n));
     }
     auto copy = (*session)->model_copy();
     last_quality = quality->evaluate(*copy, (*session)->params().integer(ParamId::kEvalSamples),
@@ -450,8 +456,7 @@ Status run_headless(const Params& params, int64_t steps, const std::string& out_
   };
   for (int64_t i = 0; i < steps && !interrupted(); ++i) {
     StepOutcome outcome = (*session)->step();
-    if (quality && outcome.stepped && !outcome.non_finite &&
-        (*session)->step_count() % (*session)->params().integer(ParamId::kEvalEvery) == 0) {
+    if (quality && outcome.stepped && !outcome.non_finite && evaluation_due(**session)) {
       if (Status s = evaluate_quality(); !s) return s;
     }
     if (outcome.stepped) report_alarms(outcome.row);

@@ -321,8 +321,10 @@ TEST(E2E, EvalEveryWritesQualityColumns) {
   const std::string data = test::write_labelled_dataset(base + "/data");
   const std::string env = "GENSCOPE_CACHE_DIR=" + base + "/cache";
   const std::string common = "--headless --steps 20 --width 8 --batch-size 32 --dataset " + data;
-  RunResult scored = test::run_genscope(
-      common + " --eval-every 10 --eval-samples 200 --out " + base + "/scored", base + "/a.log", env);
+  RunResult scored = test::run_genscope(common + " --eval-every 10 --eval-samples 200 --checkpoint " +
+                                            base + "/scored.ckpt --checkpoint-every 20 --out " +
+                                            base + "/scored",
+                                        base + "/a.log", env);
   ASSERT_EQ(scored.code, 0) << scored.output;
   EXPECT_NE(scored.output.find("metric classifier"), std::string::npos) << scored.output;
   EXPECT_TRUE(fs::exists(base + "/cache")) << "the classifier is cached";
@@ -354,5 +356,14 @@ TEST(E2E, EvalEveryWritesQualityColumns) {
       EXPECT_LE(std::stod(ca[9]), std::log(10.0) + 1e-6) << "class entropy";
     }
   }
+  // What to measure comes from the command line on resuming, not from the checkpoint.
+  RunResult resumed = test::run_genscope("--headless --steps 2 --eval-every 0 --resume " + base +
+                                             "/scored.ckpt --out " + base + "/resumed",
+                                         base + "/c.log", env);
+  ASSERT_EQ(resumed.code, 0) << resumed.output;
+  std::istringstream c(test::read_text(base + "/resumed/metrics.csv"));
+  std::string lc;
+  std::getline(c, lc);
+  EXPECT_EQ(lc, "step,epoch,wall_s,loss_d,loss_g,d_real,d_fake") << "--eval-every 0 wins";
   fs::remove_all(base);
 }

@@ -165,6 +165,24 @@ TEST(QualityMetrics, ScoresACopyWithoutChangingTheRun) {
                QualityMetrics::Cancelled);
 }
 
+TEST(QualityMetrics, FloorUsesAtMostTheTrainSplitAndCanBeCancelled) {
+  Scored s;
+  const int64_t train = s.data->train.count;  // 600
+  EXPECT_EQ(s.metrics.reference_count(100000), train);
+  EXPECT_EQ(s.metrics.reference_count(200), 200);
+  EXPECT_THROW(s.metrics.reference(300, [] { return false; }), QualityMetrics::Cancelled);
+  const auto whole = s.metrics.reference(int(train));
+  EXPECT_TRUE(std::isfinite(whole.first) && whole.first >= 0.0) << whole.first;
+  // More than the split asks for the whole split: the cached value, computed never again.
+  int asked = 0;
+  const auto more = s.metrics.reference(100000, [&] { return ++asked, true; });
+  EXPECT_EQ(asked, 0) << "cached under the clamped count";
+  EXPECT_EQ(more, whole);
+  const auto fewer = s.metrics.reference(200, [&] { return ++asked, true; });
+  EXPECT_GT(asked, 0);
+  EXPECT_NE(fewer.first, whole.first);
+}
+
 TEST(QualityMetrics, CollapsedGeneratorHasLowEntropyAndTripsTheAlarm) {
   Scored s("vae");
   // A decoder whose weights are all zero decodes every code to the same image.
@@ -195,14 +213,21 @@ TEST(QualityWorker, ScoresInTheBackgroundAndForgetsOnANewRun) {
   worker.fill(v);
   EXPECT_EQ(v.state, QualityState::kReady);
   EXPECT_TRUE(v.classifier_cached);
+  EXPECT_FALSE(worker.working());
   s.session->step();
-  ASSERT_TRUE(worker.submit(s.session->model_copy(), 1, 200));
-  EXPECT_FALSE(worker.submit(s.session->model_copy(), 1, 200)) << "busy: declined";
+  // Both copies first: the second submit comes microseconds after the first, while scoring 200
+  // images takes the worker tens of milliseconds.
+  auto first = s.session->model_copy();
+  auto second = s.session->model_copy();
+  ASSERT_TRUE(worker.submit(std::move(first), 1, 200));
+  EXPECT_FALSE(worker.submit(std::move(second), 1, 200)) << "busy: declined";
   worker.wait_until_idle();
+  EXPECT_FALSE(worker.working());
   worker.fill(v);
   ASSERT_EQ(v.history.size(), 1u);
   EXPECT_EQ(v.history[0].step, 1);
   EXPECT_EQ(v.samples, 200);
+  EXPECT_EQ(v.floor_samples, 200);
   EXPECT_TRUE(std::isfinite(v.fid_floor));
   EXPECT_EQ(v.share.size(), 10u);
   const uint64_t version = v.version;

@@ -121,9 +121,12 @@ void QualityPanel::draw(View& view, const ImRect& area) {
   live_param_widget(view, ParamId::kEvalEvery, eval_every, text_buffer);
   if (const QualityPoint* p = q.last()) {
     // Wrapped: the right column is narrow at 1280 px and the entropy must not fall off the edge.
-    ImGui::TextWrapped("step %lld: FID %.1f (floor %.1f)  IS %.2f (train %.2f)  entropy %.2f/%.2f",
-                static_cast<long long>(p->step), p->fid, q.fid_floor, p->is_score, q.is_real,
-                p->class_entropy, q.entropy_max);
+    // The evaluation in flight goes on the same wrapped text (a SameLine would be cut off).
+    const std::string scoring =
+        q.busy ? strformat("  (scoring step %lld...)", static_cast<long long>(q.busy_step)) : "";
+    ImGui::TextWrapped("step %lld: FID %.1f (floor %.1f)  IS %.2f (train %.2f)  entropy %.2f/%.2f%s",
+                       static_cast<long long>(p->step), p->fid, q.fid_floor, p->is_score, q.is_real,
+                       p->class_entropy, q.entropy_max, scoring.c_str());
     if (ImGui::IsItemHovered()) {
       ImGui::SetTooltip("Scored in %.1f s in the background.\n"
                         "FID: Frechet distance of the generated images' features to the test\n"
@@ -131,15 +134,11 @@ void QualityPanel::draw(View& view, const ImRect& area) {
                         "perfect generator gets.\n"
                         "IS: exp E KL(p(y|x) || p(y)), from 1 to the class count (higher is better).\n"
                         "Entropy of the predicted classes in nats: low means few classes (collapse).",
-                        p->seconds, q.samples);
+                        p->seconds, q.floor_samples);
     }
   } else {
     ImGui::TextDisabled("first evaluation at step %d%s", snap.params.integer(ParamId::kEvalEvery),
                         q.busy ? " (running)" : "");
-  }
-  if (q.busy && q.last()) {
-    ImGui::SameLine();
-    ImGui::TextDisabled(" scoring step %lld...", static_cast<long long>(q.busy_step));
   }
   // Left: FID over IS and entropy; right: the class histogram.
   const ImVec2 avail = ImGui::GetContentRegionAvail();

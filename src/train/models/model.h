@@ -49,7 +49,9 @@ class Model {
   virtual std::vector<LayerGrad> grad_norms() const = 0;
   /// Histograms (`bins` bins) of every weight tensor and of every activation function's output
   /// on a fixed input (GAN: G on fixed noise, D on the last real batch; VAE: the encoder on the
-  /// last batch, the decoder on its codes). Changes no weights, buffers or random state.
+  /// last batch, the decoder on its codes). Changes no weights, optimizer state or random state,
+  /// so training goes on the same; a GAN's generator recalibrates its batch-norm statistics on
+  /// the fixed noise first, as generate() does every time.
   virtual void layer_histograms(int bins, std::vector<LayerHistogram>& out) = 0;
   /// Every parameter with a readable name ("G net.0.weight", "encoder body.3.bias").
   virtual std::vector<std::pair<std::string, torch::Tensor>> named_parameters() = 0;
