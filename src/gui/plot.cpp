@@ -70,8 +70,61 @@ TickSpacing tick_spacing(double lo, double hi, int max_ticks, double min_step = 
   return ticks;
 }
 
+constexpr int kMaxTicks = 64;
+
 int max_ticks_for(float pixels, float spacing) {
-  return std::max(2, static_cast<int>(pixels / spacing));
+  return std::clamp(static_cast<int>(pixels / spacing), 2, kMaxTicks);
+}
+
+// Tick values with the spacing each label is written for (fixed storage: plots allocate nothing
+// per frame).
+struct TickList {
+  std::array<double, kMaxTicks> value{};
+  std::array<double, kMaxTicks> spacing{};
+  int count = 0;
+  void add(double v, double label_spacing) {
+    if (count < kMaxTicks) value[count] = v, spacing[count] = label_spacing, ++count;
+  }
+};
+
+TickList linear_tick_list(double lo, double hi, int max_ticks, double min_step = 0.0) {
+  const TickSpacing t = tick_spacing(lo, hi, max_ticks, min_step);
+  TickList list;
+  for (int i = 0; i < t.count; ++i) list.add(t.at(i), t.step);
+  return list;
+}
+
+// See log_ticks() in the header. Each label is written to its own value's precision.
+TickList log_tick_list(double lo, double hi, int max_ticks) {
+  TickList list;
+  if (!(lo > 0.0) || !std::isfinite(hi) || max_ticks < 1) return list;
+  if (lo > hi) std::swap(lo, hi);
+  max_ticks = std::min(max_ticks, kMaxTicks);
+  const int e0 = static_cast<int>(std::floor(std::log10(lo))) - 1;
+  const int e1 = static_cast<int>(std::ceil(std::log10(hi))) + 1;
+  const auto inside = [&](double v) { return v >= lo * (1.0 - 1e-9) && v <= hi * (1.0 + 1e-9); };
+  int count = 0;  // 1, 2, 5 times powers of ten
+  for (int e = e0; e <= e1; ++e) {
+    for (double m : {1.0, 2.0, 5.0}) count += inside(m * std::pow(10.0, e));
+  }
+  if (count >= 2 && count <= max_ticks) {
+    for (int e = e0; e <= e1; ++e) {
+      for (double m : {1.0, 2.0, 5.0}) {
+        const double v = m * std::pow(10.0, e);
+        if (inside(v)) list.add(v, v);
+      }
+    }
+    return list;
+  }
+  int decades = 0;
+  for (int e = e0; e <= e1; ++e) decades += inside(std::pow(10.0, e));
+  if (decades < 2) return linear_tick_list(lo, hi, max_ticks);
+  const int every = (decades + max_ticks - 1) / max_ticks;
+  for (int e = e0; e <= e1; ++e) {
+    const double v = std::pow(10.0, e);
+    if (inside(v) && ((e % every) + every) % every == 0) list.add(v, v);
+  }
+  return list;
 }
 
 // A tick label: `format` when given, else digits from the tick spacing; `compact` writes
@@ -110,12 +163,15 @@ void count_into(const float* values, int n, float lo, float hi, int bins, int* c
   }
 }
 
-// Linear map between data coordinates and the pixels of the plot area.
+// Map between data coordinates and the pixels of the plot area: linear, or log10 in y (y_lo and
+// y_hi are then exponents).
 struct Axes {
   ImVec2 min, max;
   double x_lo = 0.0, x_hi = 1.0, y_lo = 0.0, y_hi = 1.0;
-  double x_scale = 1.0, y_scale = 1.0;  // pixels per data unit
-  TickSpacing x_ticks, y_ticks;
+  double x_scale = 1.0, y_scale = 1.0;  // pixels per data unit (per decade for a log y)
+  bool log_y = false;
+  TickSpacing x_ticks;
+  TickList y_ticks;
 
   void set_area(ImVec2 area_min, ImVec2 area_max) {
     min = area_min, max = area_max;
@@ -127,13 +183,20 @@ struct Axes {
     return static_cast<float>(
         std::clamp(px, double(min.x - kMaxOffscreen), double(max.x + kMaxOffscreen)));
   }
+  // y on the axis' own scale; values <= 0 on a log axis go to -inf (off the bottom).
+  double scaled_y(double y) const { return log_y ? (y > 0.0 ? std::log10(y) : -kInf) : y; }
+  // True when `y` can be drawn (finite, and positive on a log axis).
+  bool drawable(double y) const { return std::isfinite(y) && (!log_y || y > 0.0); }
   float px_y(double y) const {
-    const double py = max.y - (y - y_lo) * y_scale;
+    const double py = max.y - (scaled_y(y) - y_lo) * y_scale;
     return static_cast<float>(
         std::clamp(py, double(min.y - kMaxOffscreen), double(max.y + kMaxOffscreen)));
   }
   double data_x(float px) const { return x_lo + (px - min.x) / x_scale; }
-  double data_y(float py) const { return y_lo + (max.y - py) / y_scale; }
+  double data_y(float py) const {
+    const double v = y_lo + (max.y - py) / y_scale;
+    return log_y ? std::pow(10.0, v) : v;
+  }
 };
 
 // How tick labels are written: steps compactly on x, y with an optional printf format.
@@ -170,21 +233,23 @@ PlotFrame begin_frame(const char* id, ImVec2 size) {
 }
 
 // Places the plot area inside the frame (legend row on top, x labels below, y labels on the
-// left) and picks ticks to fit it.
+// left) and picks ticks to fit it. With `log_y`, y_lo and y_hi are base-10 exponents.
 Axes layout_axes(const PlotFrame& frame, double x_lo, double x_hi, double y_lo, double y_hi,
-                 double y_min_step, const AxisFormat& format) {
+                 double y_min_step, const AxisFormat& format, bool log_y = false) {
   const float font = ImGui::GetFontSize();
   Axes axes;
   axes.x_lo = x_lo, axes.x_hi = x_hi, axes.y_lo = y_lo, axes.y_hi = y_hi;
+  axes.log_y = log_y;
   const float top = frame.min.y + font + 2.0f * kPad;
   const float bottom = std::max(top + 1.0f, frame.max.y - font - kTickLength - kPad);
-  axes.y_ticks =
-      tick_spacing(y_lo, y_hi, max_ticks_for(bottom - top, kMinTickSpacingY), y_min_step);
+  const int y_max_ticks = max_ticks_for(bottom - top, kMinTickSpacingY);
+  axes.y_ticks = log_y ? log_tick_list(std::pow(10.0, y_lo), std::pow(10.0, y_hi), y_max_ticks)
+                       : linear_tick_list(y_lo, y_hi, y_max_ticks, y_min_step);
 
   float label_width = 0.0f;
   char label[kLabelSize];
   for (int i = 0; i < axes.y_ticks.count; ++i) {
-    format_tick(label, axes.y_ticks.at(i), axes.y_ticks.step, format.y_format, false);
+    format_tick(label, axes.y_ticks.value[i], axes.y_ticks.spacing[i], format.y_format, false);
     label_width = std::max(label_width, ImGui::CalcTextSize(label).x);
   }
   const float left = frame.min.x + 2.0f * kPad + label_width + kTickLength;
@@ -201,11 +266,11 @@ void draw_axes(const PlotFrame& frame, const Axes& axes, const AxisFormat& forma
   const float font = ImGui::GetFontSize();
   char label[kLabelSize];
   for (int i = 0; i < axes.y_ticks.count; ++i) {
-    const double v = axes.y_ticks.at(i);
+    const double v = axes.y_ticks.value[i];
     const float y = axes.px_y(v);
     draw->AddLine(ImVec2(axes.min.x, y), ImVec2(axes.max.x, y), grid);
     draw->AddLine(ImVec2(axes.min.x - kTickLength, y), ImVec2(axes.min.x, y), text);
-    format_tick(label, v, axes.y_ticks.step, format.y_format, false);
+    format_tick(label, v, axes.y_ticks.spacing[i], format.y_format, false);
     const float width = ImGui::CalcTextSize(label).x;
     draw->AddText(ImVec2(axes.min.x - kTickLength - kPad - width, y - 0.5f * font), text, label);
   }
@@ -317,7 +382,7 @@ void draw_series(ImDrawList* draw, const Axes& axes, const MetricSeries& series,
   DecimatedStroke stroke(draw, axes, color, thickness);
   for (std::size_t i = 0; i < series.size(); ++i) {
     const float v = value_at(i);
-    if (std::isfinite(v)) {
+    if (axes.drawable(v)) {
       stroke.add(series.step(i), v);
     } else {
       stroke.end_stroke();
@@ -373,6 +438,11 @@ std::vector<double> nice_ticks(double lo, double hi, int max_ticks) {
   return ticks;
 }
 
+std::vector<double> log_ticks(double lo, double hi, int max_ticks) {
+  const TickList list = log_tick_list(lo, hi, max_ticks);
+  return std::vector<double>(list.value.begin(), list.value.begin() + list.count);
+}
+
 std::vector<int> histogram_counts(const float* values, int n, float lo, float hi, int bins) {
   std::vector<int> counts(std::max(bins, 0));
   if (bins > 0) count_into(values, n, lo, hi, bins, counts.data());
@@ -413,8 +483,15 @@ std::string plot_csv(const PlotLine* lines, int count) {
 void line_plot(const char* id, const PlotLine* lines, int count, const LinePlotOptions& options) {
   const PlotFrame frame = begin_frame(id, ImVec2(0.0f, options.height));
   if (!frame.visible) return;
+  // The menu's log-scale choice flips the panel's default, in this window's state storage (read
+  // before the popup: inside it the popup is the current window).
+  ImGuiStorage* storage = ImGui::GetStateStorage();
+  const ImGuiID log_key = ImHashStr("log_y", 0, ImGui::GetItemID());
+  const bool log_flipped = storage->GetBool(log_key, false);
+  bool log_y = options.log_y != log_flipped;
   if (ImGui::BeginPopupContextItem()) {  // right-click on the plot
     if (ImGui::MenuItem("Copy as CSV")) ImGui::SetClipboardText(plot_csv(lines, count).c_str());
+    if (ImGui::MenuItem("Log scale", nullptr, log_y)) storage->SetBool(log_key, !log_flipped);
     ImGui::EndPopup();
   }
   ImDrawList* draw = frame.draw;
@@ -440,7 +517,18 @@ void line_plot(const char* id, const PlotLine* lines, int count, const LinePlotO
   if (x_lo == x_hi) x_lo -= 1.0, x_hi += 1.0;
 
   double y_lo = 0.0, y_hi = 1.0;
-  if (fixed_y) {
+  // A log axis spans exponents; with nothing positive to show it falls back to the linear one.
+  const double top = fixed_y ? options.y_max : y.valid() ? y.hi : 0.0;
+  log_y = log_y && top > 0.0;
+  if (log_y) {
+    double bottom = fixed_y ? options.y_min : y.lo;
+    if (!(bottom > 0.0)) bottom = top * 1e-3;  // values <= 0 are left out: three decades shown
+    y_lo = std::log10(bottom), y_hi = std::log10(top);
+    if (!fixed_y) {
+      const double pad = y_hi > y_lo ? kRangePadding * (y_hi - y_lo) : 0.5;
+      y_lo -= pad, y_hi += pad;
+    }
+  } else if (fixed_y) {
     y_lo = options.y_min, y_hi = options.y_max;
   } else if (y.valid()) {
     y_lo = y.lo, y_hi = y.hi;
@@ -450,7 +538,7 @@ void line_plot(const char* id, const PlotLine* lines, int count, const LinePlotO
   }
 
   const AxisFormat format{true, options.y_format};
-  const Axes axes = layout_axes(frame, x_lo, x_hi, y_lo, y_hi, 0.0, format);
+  const Axes axes = layout_axes(frame, x_lo, x_hi, y_lo, y_hi, 0.0, format, log_y);
   draw_axes(frame, axes, format);
 
   draw->PushClipRect(axes.min, axes.max, true);
@@ -484,7 +572,7 @@ void line_plot(const char* id, const PlotLine* lines, int count, const LinePlotO
       const MetricSeries* series = lines[i].series;
       if (!series || series->empty()) continue;
       const std::size_t j = series->nearest(step);
-      if (std::isfinite(series->smoothed(j))) {
+      if (axes.drawable(series->smoothed(j))) {
         draw->AddCircleFilled(ImVec2(axes.px_x(series->step(j)), axes.px_y(series->smoothed(j))),
                               3.0f, lines[i].color);
       }

@@ -29,6 +29,8 @@ struct LinePlotOptions {
   const char* y_format = nullptr;  // printf format for y labels and values; nullptr: automatic
   float thickness = 1.5f;          // width of the smoothed line in pixels
   double marker_step = -1.0;       // >= 0: a vertical marker at this step (the scrubbed history)
+  bool log_y = false;              // log10 y axis (values <= 0 are left out); the plot's
+                                   // right-click menu flips it per plot
 };
 
 /// The lines' kept raw values as CSV: a header "step,<label>,..." and one row per step that any
@@ -39,7 +41,8 @@ std::string plot_csv(const PlotLine* lines, int count);
 /// giving each series' value at the step under the mouse. x fits the union of the kept steps;
 /// y fits the finite visible values with 5% padding unless options.fixed_y. Each line is
 /// decimated to at most two points per pixel column (the column's min and max). Right-click:
-/// "Copy as CSV" puts plot_csv() on the clipboard.
+/// "Copy as CSV" puts plot_csv() on the clipboard; "Log scale" flips options.log_y for this plot
+/// (kept in ImGui's per-window state, so it lasts while the window does).
 void line_plot(const char* id, const PlotLine* lines, int count, const LinePlotOptions& options);
 
 /// Draws two overlaid translucent histograms of `a` and `b` (e.g. D scores of real and fake
@@ -84,6 +87,11 @@ void scatter_plot(const char* id, const float* xy, int64_t n, const uint8_t* lab
 /// At most `max_ticks` evenly spaced round values (multiples of 1, 2 or 5 times a power of ten)
 /// inside [lo, hi], ascending. Empty for non-finite bounds or max_ticks < 1; {lo} when lo == hi.
 std::vector<double> nice_ticks(double lo, double hi, int max_ticks);
+
+/// Ticks for a log axis over [lo, hi] (0 < lo <= hi), ascending, at most `max_ticks`: 1, 2, 5
+/// times powers of ten when they fit, else powers of ten (every k-th decade when even those are
+/// too many); nice_ticks() when fewer than two of those fall inside (a range under a decade).
+std::vector<double> log_ticks(double lo, double hi, int max_ticks);
 
 /// Counts of the finite values in `bins` equal bins over [lo, hi]; values outside fall into the
 /// edge bins, non-finite values are ignored. Everything lands in bin 0 when hi <= lo.

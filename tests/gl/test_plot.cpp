@@ -148,6 +148,68 @@ TEST_F(PlotWidgets, LinePlotDrawsLinesAxesAndLegend) {
   EXPECT_GT(frame([&] { line_plot("##losses", lines, 2, options); }), 100);
 }
 
+TEST(LogTicks, DecadesAndTheirOneTwoFives) {
+  EXPECT_EQ(log_ticks(1.4, 600, 10), (std::vector<double>{2, 5, 10, 20, 50, 100, 200, 500}));
+  EXPECT_EQ(log_ticks(1.4, 600, 4), (std::vector<double>{10, 100}));
+  EXPECT_EQ(log_ticks(0.5, 2e4, 5), (std::vector<double>{1, 10, 100, 1000, 10000}));
+  // More decades than ticks: every other decade.
+  EXPECT_EQ(log_ticks(1e-6, 1e6, 7), (std::vector<double>{1e-6, 1e-4, 1e-2, 1, 1e2, 1e4, 1e6}));
+  EXPECT_EQ(log_ticks(0.012, 0.3, 10), (std::vector<double>{0.02, 0.05, 0.1, 0.2}));
+  // Under a decade with fewer than two 1-2-5 values: linear ticks.
+  EXPECT_EQ(log_ticks(21, 45, 5), nice_ticks(21, 45, 5));
+  EXPECT_TRUE(log_ticks(0, 10, 5).empty());
+  EXPECT_TRUE(log_ticks(-1, 10, 5).empty());
+}
+
+// Where the middle of three points of a line sits between the other two (0 = as low as the
+// lowest, 1 = as high as the highest), read from the vertices in the line's colour below the
+// legend row.
+float middle_point_height(const ImDrawList* list, ImU32 color, float legend_bottom) {
+  float min_x = 1e9f, max_x = -1e9f, top = 1e9f, bottom = -1e9f;
+  for (const ImDrawVert& v : list->VtxBuffer) {
+    if (v.col != color || v.pos.y < legend_bottom) continue;
+    min_x = std::min(min_x, v.pos.x), max_x = std::max(max_x, v.pos.x);
+    top = std::min(top, v.pos.y), bottom = std::max(bottom, v.pos.y);
+  }
+  const float mid_x = 0.5f * (min_x + max_x);
+  float sum = 0.0f;
+  int n = 0;
+  for (const ImDrawVert& v : list->VtxBuffer) {
+    if (v.col != color || v.pos.y < legend_bottom || std::fabs(v.pos.x - mid_x) > 3.0f) continue;
+    sum += v.pos.y, ++n;
+  }
+  return n == 0 || bottom <= top ? kNaN : (bottom - sum / n) / (bottom - top);
+}
+
+TEST_F(PlotWidgets, LogScaleSpreadsDecadesEvenlyAndLeavesOutNonPositiveValues) {
+  // FID-like: 1,000, 100, 10 at steps 0, 1, 2. Linear, 100 sits 9 % of the way up from 10 to
+  // 1,000; on a log axis halfway.
+  MetricSeries fid(MetricSeries::kDefaultCapacity, 0.0f);
+  for (float v : {1000.0f, 100.0f, 10.0f}) fid.push(double(fid.size()), v);
+  const ImU32 color = IM_COL32(255, 140, 60, 255);
+  const PlotLine line{nullptr, &fid, color};  // no legend entry in the line's colour
+  LinePlotOptions options;
+  options.show_raw = false;
+  options.thickness = 1.0f;
+  ImGui::GetIO().MousePos = ImVec2(-1000.0f, -1000.0f);  // no hover marks
+  const auto height = [&] {
+    frame([&] { line_plot("##log", &line, 1, options); });
+    return middle_point_height(ImGui::GetDrawData()->CmdLists[0], color, widget_origin_.y + 20.0f);
+  };
+  EXPECT_NEAR(height(), 90.0f / 990.0f, 0.02f) << "linear";
+  options.log_y = true;
+  EXPECT_NEAR(height(), 0.5f, 0.02f) << "log";
+  // A zero cannot be drawn on a log axis: the line stops before it, the axis stays the same.
+  fid.push(3.0, 0.0f);
+  EXPECT_NEAR(height(), 0.5f, 0.02f) << "log with a zero";
+  // Nothing positive: back to a linear axis.
+  MetricSeries zeros(MetricSeries::kDefaultCapacity, 0.0f);
+  zeros.push(0.0, 0.0f);
+  zeros.push(1.0, -1.0f);
+  const PlotLine flat{nullptr, &zeros, color};
+  EXPECT_GT(frame([&] { line_plot("##flat", &flat, 1, options); }), 10);
+}
+
 TEST_F(PlotWidgets, LinePlotDecimatesToThePixelWidth) {
   const MetricSeries series = noisy_series(65536, 0.9f);
   const PlotLine line{"loss", &series, IM_COL32(230, 90, 60, 255)};

@@ -149,6 +149,9 @@ void QualityPanel::draw(View& view, const ImRect& area) {
   fid_plot.height = std::max(40.0f, height * 0.6f - 2.0f);
   fid_plot.show_raw = false;
   fid_plot.y_format = "%.0f";
+  // FID runs from ~1,000 for noise to the floor's ~1: on a log axis late progress still shows
+  // (right-click the plot for a linear one).
+  fid_plot.log_y = true;
   fid_plot.marker_step = history_marker_step(view);
   const PlotLine fid_lines[] = {{"FID", &fid, kFidColor}, {"floor", &floor, kFloorColor}};
   line_plot("##fid", fid_lines, 2, fid_plot);
