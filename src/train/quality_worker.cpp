@@ -4,24 +4,17 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include <atomic>
-
 #include "util/strings.h"
+#include "util/unique_version.h"
 
 namespace genscope {
-namespace {
-
-// Versions unique across workers, so a snapshot slot filled by an earlier one is refreshed.
-std::atomic<uint64_t> next_version{1};
-
-}  // namespace
 
 QualityWorker::QualityWorker(std::shared_ptr<const Dataset> data, torch::Device device,
                              std::string cache_dir, ClassifierTraining training)
     : data_(data), metrics_(data, device, std::move(cache_dir), training) {
   view_.state = QualityState::kPreparing;
   view_.status = "preparing the metric classifier";
-  view_.version = next_version.fetch_add(uint64_t(1) << 32);
+  view_.version = next_unique_version();
   thread_ = std::thread([this] { run(); });
 }
 
@@ -53,7 +46,7 @@ bool QualityWorker::submit(std::unique_ptr<Model> model, int64_t step, int n) {
     job_n_ = n;
     view_.busy = true;
     view_.busy_step = step;
-    ++view_.version;
+    view_.version = next_unique_version();
   }
   cv_.notify_all();
   return true;
@@ -64,7 +57,7 @@ void QualityWorker::new_run() {
   ++run_;
   view_.history.clear();
   view_.share.clear();
-  ++view_.version;
+  view_.version = next_unique_version();
 }
 
 bool QualityWorker::wait_until_accepting() {
@@ -100,7 +93,7 @@ void QualityWorker::run() {
       std::lock_guard<std::mutex> lock(mutex_);
       view_.progress = f;
       view_.status = strformat("%s: %.0f %%", what.c_str(), f * 100.0);
-      ++view_.version;
+      view_.version = next_unique_version();
       return !stop_;
     });
   } catch (const std::exception& e) {
@@ -121,7 +114,7 @@ void QualityWorker::run() {
       view_.status = prepared.error();
     }
     view_.progress = 1.0;
-    ++view_.version;
+    view_.version = next_unique_version();
   }
   cv_.notify_all();
   while (prepared) {
@@ -165,7 +158,7 @@ void QualityWorker::run() {
         view_.history.push_back(point);
         view_.share = std::move(share);
       }
-      ++view_.version;
+      view_.version = next_unique_version();
     }
     cv_.notify_all();
     if (stopping()) return;

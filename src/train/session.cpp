@@ -1,6 +1,5 @@
 #include "train/session.h"
 
-#include <atomic>
 #include <cmath>
 #include <sstream>
 
@@ -8,15 +7,12 @@
 #include "train/quality.h"
 #include "train/runtime.h"
 #include "util/strings.h"
+#include "util/unique_version.h"
 
 namespace genscope {
 namespace {
 
 constexpr int kGridCols = 8;
-
-// Histogram versions never repeat in the process, so a snapshot slot filled by an earlier
-// session is refreshed.
-std::atomic<uint64_t> next_histogram_version{1};
 
 }  // namespace
 
@@ -79,7 +75,7 @@ void TrainingSession::restart_counters(int64_t step) {
   rate_mark_step_ = step;
   steps_per_sec_ = 0.0;
   histograms_ = LayerHistograms{};
-  histograms_.version = next_histogram_version++;
+  histograms_.version = next_unique_version();
 }
 
 void TrainingSession::rebuild() {
@@ -187,7 +183,7 @@ void TrainingSession::sample_histograms() {
     model_->layer_histograms(kHistogramBins, histograms_.layers);
   }
   histograms_.step = step_;
-  histograms_.version = next_histogram_version++;
+  histograms_.version = next_unique_version();
 }
 
 void TrainingSession::finish_step(StepOutcome& out, int finite_columns) {

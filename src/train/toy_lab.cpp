@@ -1,12 +1,12 @@
 #include "train/toy_lab.h"
 
-#include <atomic>
 #include <cmath>
 #include <limits>
 #include <random>
 
 #include "train/mode_metrics.h"
 #include "util/strings.h"
+#include "util/unique_version.h"
 
 namespace genscope {
 namespace {
@@ -15,12 +15,6 @@ constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();
 // Noise-grid points per side of the manifold mesh (2D noise) or along its line (1D noise).
 constexpr int kManifoldRes2D = 25;
 constexpr int kManifoldRes1D = 200;
-
-// Versions unique across labs, so a new lab's first heatmap is never mistaken for an old one's.
-uint64_t next_version() {
-  static std::atomic<uint64_t> counter{0};
-  return ++counter;
-}
 
 }  // namespace
 
@@ -189,10 +183,10 @@ void ToyLab::refresh_images() {
   } else {
     toy_heat_range(v.heat, v.heat_lo, v.heat_hi);
   }
-  v.heat_version = next_version();
+  v.heat_version = next_unique_version();
   v.manifold_res = v.noise_dim == 1 ? kManifoldRes1D : kManifoldRes2D;
   v.manifold = gan_->manifold(v.manifold_res);
-  v.version = next_version();
+  v.version = next_unique_version();
 }
 
 void ToyLab::fill_view(ToyView& out, bool with_images) {

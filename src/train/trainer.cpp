@@ -55,6 +55,12 @@ std::string periodic_checkpoint(TrainingSession& session) {
   return s ? std::string() : s.error();
 }
 
+// True when `session` gets quality metrics: an image model on labelled data, eval_every > 0.
+bool quality_wanted(const TrainingSession& session) {
+  return !session.is_toy() && session.params().integer(ParamId::kEvalEvery) > 0 &&
+         QualityMetrics::supported(*session.data());
+}
+
 // True when `session` is due a quality evaluation at its current step.
 bool evaluation_due(const TrainingSession& session) {
   const int every = session.params().integer(ParamId::kEvalEvery);
@@ -96,10 +102,7 @@ struct Trainer::Impl {
   // Keeps the quality worker in step with the session: one per labelled dataset while
   // eval_every > 0; a new run forgets the old run's evaluations.
   void sync_quality(bool new_run) {
-    const bool wanted = session && !session->is_toy() &&
-                        session->params().integer(ParamId::kEvalEvery) > 0 &&
-                        QualityMetrics::supported(*session->data());
-    if (!wanted) {
+    if (!session || !quality_wanted(*session)) {
       quality.reset();
       eval_pending = false;
       return;
@@ -384,9 +387,8 @@ Status run_headless(const Params& params, int64_t steps, const std::string& out_
   // Quality columns (fid, is_score, class_entropy) when eval_every > 0 and the data is labelled;
   // they repeat the last evaluation (NaN before the first).
   std::unique_ptr<QualityMetrics> quality;
-  const int eval_every = (*session)->params().integer(ParamId::kEvalEvery);
   const bool toy_run = (*session)->is_toy();
-  if (!toy_run && eval_every > 0 && QualityMetrics::supported(*(*session)->data())) {
+  if (quality_wanted(**session)) {
     quality = std::make_unique<QualityMetrics>((*session)->data(), (*session)->device(),
                                                default_cache_dir());
   }

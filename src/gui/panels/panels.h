@@ -38,9 +38,6 @@ struct SamplesPanel {
   void draw_history(View& view);
 };
 
-/// Tabs: Losses, Histograms (weights and activations per layer) and Gradients (gradient flow: each layer's weight-gradient norm now, as bars on a
-/// log scale, and over the last 240 steps seen, as a heat strip). GAN: D and G losses. VAE/AE: reconstruction, KL (raw and beta-weighted), ELBO and the KL of
-/// each latent dimension. All with an EMA smoothing slider.
 /// The Histograms tab: one layer's weight or activation histogram now, and its quantiles over
 /// the samples kept (min, 16 %, median, 84 %, max, as TensorBoard's distributions).
 struct HistogramsTab {
@@ -52,6 +49,10 @@ struct HistogramsTab {
   void draw(View& view);
 };
 
+/// Tabs: Losses (GAN: D and G losses; VAE/AE: reconstruction, KL raw and beta-weighted, ELBO
+/// and the KL of each latent dimension; with an EMA smoothing slider), Gradients (gradient flow:
+/// each layer's weight-gradient norm now, as bars on a log scale, and over the last 240 steps
+/// seen, as a heat strip) and Histograms (weights and activations per layer).
 struct LossesPanel {
   float smoothing = 0.6f;
   bool show_gradients = false;  // the Gradients tab: per-layer gradient norms and their heat strip
@@ -210,8 +211,8 @@ void draw_class_histogram(const char* id, const QualityView& q, ImVec2 size);
 
 /// Default panel rectangles for a display of size (w, h): Status and Controls on the left;
 /// Samples over Losses in the middle; Latent, Quality and Discriminator (GAN) or Latent map
-/// (VAE/AE) stacked on the right. The 2D lab: its plot fills the middle column; Modes, Losses and Mode metrics are
-/// stacked on the right.
+/// (VAE/AE) stacked on the right. The 2D lab: its plot fills the middle column; Modes, Losses
+/// and Mode metrics are stacked on the right.
 struct PanelLayout {
   ImRect status, controls, samples, losses, latent, quality, bottom_right;
   ImRect toy_plot, toy_modes, toy_losses, toy_metrics;
