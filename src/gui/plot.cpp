@@ -751,22 +751,29 @@ void scatter_plot(const char* id, const float* xy, int64_t n, const uint8_t* lab
   draw->PushClipRect(frame.min, frame.max, true);
   if (!xy) n = 0;
 
-  // Legend column on the right: one row per class.
+  // Legend on the right: one row per class, in as many columns as the height needs.
   int classes = labels ? static_cast<int>(class_names.size()) : 0;
   for (int64_t i = 0; labels && i < n; ++i) classes = std::max(classes, labels[i] + 1);
   const float font = ImGui::GetFontSize(), side = 0.7f * font;
   char name[kLabelSize];
-  float legend_width = 0.0f;
   const auto class_name = [&](int k) -> const char* {
     if (k < static_cast<int>(class_names.size()) && !class_names[k].empty())
       return class_names[k].c_str();
     std::snprintf(name, kLabelSize, "class %d", k);
     return name;
   };
+  float column_width = 0.0f;
   for (int k = 0; k < classes; ++k)
-    legend_width = std::max(legend_width, ImGui::CalcTextSize(class_name(k)).x);
-  legend_width += side + 3.0f * kPad;
-  if (classes == 0 || legend_width * 3.0f > frame.max.x - frame.min.x) legend_width = 0.0f;
+    column_width = std::max(column_width, ImGui::CalcTextSize(class_name(k)).x);
+  column_width += side + 3.0f * kPad;
+  const float row_pitch = font + 2.0f, legend_top = frame.min.y + kPad;
+  const float width = frame.max.x - frame.min.x;
+  int rows = std::max(1, static_cast<int>((frame.max.y - legend_top) / row_pitch));
+  int columns = (classes + rows - 1) / rows;
+  if (columns > 1 && columns * column_width * 2.0f > width) columns = 1;  // more: half the width
+  if (columns == 1 && column_width * 3.0f > width) columns = 0;           // one: a third
+  const float legend_width = columns * column_width;
+  if (columns > 1) rows = (classes + columns - 1) / columns;  // balanced: 5 + 5, not 8 + 2
 
   PlotFrame area = frame;
   area.max.x -= legend_width;
@@ -815,11 +822,10 @@ void scatter_plot(const char* id, const float* xy, int64_t n, const uint8_t* lab
   draw->PopClipRect();
 
   if (legend_width > 0.0f) {
-    ImVec2 cursor(area.max.x + kPad, axes.min.y);
-    for (int k = 0; k < classes && cursor.y + font <= frame.max.y; ++k) {
-      ImVec2 row = cursor;
+    for (int k = 0; k < classes && k < rows * columns; ++k) {
+      ImVec2 row(area.max.x + kPad + (k / rows) * column_width,
+                 legend_top + (k % rows) * row_pitch);
       draw_legend_entry(draw, row, class_name(k), label_color(k));
-      cursor.y += font + 2.0f;
     }
   }
   draw->PopClipRect();

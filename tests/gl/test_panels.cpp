@@ -88,7 +88,7 @@ class PanelTest : public ::testing::Test {
   Snapshot snapshot_;
   ControlsPanel controls_;
   std::function<void()> draw_;  // what a frame draws; the Controls panel when empty
-  float wheel_ = 0.0f;           // mouse wheel for the next frame
+  float wheel_ = 0.0f;          // mouse wheel for the next frame
 
   // A 2D-lab snapshot: ring8 with a heatmap, points, arrows and a manifold.
   void make_toy_snapshot() {
@@ -299,7 +299,8 @@ TEST_F(PanelTest, HistorySliderShowsTheKeptGridOfThatStep) {
     glReadPixels(0, 0, w, h, GL_RGBA, GL_UNSIGNED_BYTE, rgba.data());
     int n = 0;
     for (size_t p = 0; p < rgba.size(); p += 4) {
-      if (rgba[p] == colors[i][0] && rgba[p + 1] == colors[i][1] && rgba[p + 2] == colors[i][2]) ++n;
+      if (rgba[p] == colors[i][0] && rgba[p + 1] == colors[i][1] && rgba[p + 2] == colors[i][2])
+        ++n;
     }
     return n;
   };
@@ -356,7 +357,8 @@ TEST_F(PanelTest, GradientsTabShowsBarsAndAHeatStrip) {
   // Ten steps of gradients for three layers, the middle one vanishing over time.
   for (int step = 1; step <= 10; ++step) {
     snapshot_.step = step;
-    snapshot_.grads = {{"G net.0", 1.0f}, {"G net.3", std::pow(10.0f, -float(step))}, {"D net.0", 5.0f}};
+    snapshot_.grads = {
+        {"G net.0", 1.0f}, {"G net.3", std::pow(10.0f, -float(step))}, {"D net.0", 5.0f}};
     view_->update_snapshot(snapshot_);
   }
   ASSERT_EQ(view_->gradients().columns(), 10u);
@@ -420,6 +422,32 @@ TEST_F(PanelTest, AlarmsTabListsAlarmsAndMutes) {
     view_->update_snapshot(snapshot_);
   }
   EXPECT_EQ(view_->alarms().log().size(), 1u);
+}
+
+TEST_F(PanelTest, RollBackLoadsTheLastCheckpointAndKeepsTheCheckpointPath) {
+  snapshot_.message_level = MessageLevel::kError;
+  snapshot_.message =
+      "NaN in G loss at step 1234: training paused. Roll back to the last checkpoint";
+  snapshot_.checkpoint_path = "/tmp/run-alarm-step1000.ckpt";
+  snapshot_.checkpoint_step = 1000;
+  view_->update_snapshot(snapshot_);
+  StatusPanel status;
+  draw_ = [&] { status.draw(*view_, ImRect(0, 0, 640, 480)); };
+  frame(ImVec2(-100, -100), false);
+  frame(ImVec2(-100, -100), false);
+  ASSERT_GT(status.rollback_rect.GetWidth(), 0.0f) << "no Roll back button";
+  EXPECT_TRUE(drained().empty());
+  click(status.rollback_rect.GetCenter());
+  auto c = drained();
+  ASSERT_EQ(c.size(), 1u) << "the button sends one command, no parameter edit";
+  EXPECT_EQ(c[0].kind, Command::Kind::kLoadCheckpoint);
+  EXPECT_EQ(c[0].value.text, "/tmp/run-alarm-step1000.ckpt");
+
+  snapshot_.message_level = MessageLevel::kInfo;  // resumed: no button
+  snapshot_.message = "resumed /tmp/run-alarm-step1000.ckpt at step 1000";
+  view_->update_snapshot(snapshot_);
+  frame(ImVec2(-100, -100), false);
+  EXPECT_EQ(status.rollback_rect.GetWidth(), 0.0f);
 }
 
 TEST_F(PanelTest, QualityPanelPlotsFidAndTheClassHistogram) {

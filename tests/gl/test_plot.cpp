@@ -2,6 +2,7 @@
 // no GL is needed, the tests only look at the draw data ImGui builds.
 #include <gtest/gtest.h>
 #include <imgui.h>
+#include <imgui_internal.h>
 
 #include <cmath>
 #include <limits>
@@ -210,6 +211,63 @@ TEST_F(PlotWidgets, LogScaleSpreadsDecadesEvenlyAndLeavesOutNonPositiveValues) {
   EXPECT_GT(frame([&] { line_plot("##flat", &flat, 1, options); }), 10);
 }
 
+TEST_F(PlotWidgets, RightClickMenuCopiesCsvAndFlipsTheLogScale) {
+  MetricSeries fid(MetricSeries::kDefaultCapacity, 0.0f);
+  for (float v : {1000.0f, 100.0f, 10.0f}) fid.push(double(fid.size()), v);
+  const ImU32 color = IM_COL32(255, 140, 60, 255);
+  const PlotLine line{nullptr, &fid, color};
+  LinePlotOptions options;
+  options.show_raw = false;
+  options.thickness = 1.0f;
+  ImGuiIO& io = ImGui::GetIO();
+  const auto draw = [&] { line_plot("##menu", &line, 1, options); };
+  const auto step = [&](ImVec2 pos, int button, bool down) {
+    io.MousePos = pos;
+    io.MouseDown[0] = button == 0 && down;
+    io.MouseDown[1] = button == 1 && down;
+    frame(draw);
+  };
+  const auto height = [&] {  // the middle point's height, with the mouse away and no popup
+    io.MousePos = ImVec2(-1000.0f, -1000.0f);
+    frame(draw);
+    return middle_point_height(ImGui::GetDrawData()->CmdLists[0], color, widget_origin_.y + 20.0f);
+  };
+  // Right-click on the plot, then left-click the menu's row `row` (0 Copy as CSV, 1 Log scale).
+  const auto choose = [&](int row) {
+    const ImVec2 plot(widget_origin_.x + 300.0f, widget_origin_.y + 80.0f);
+    step(plot, 1, false);
+    step(plot, 1, true);
+    step(plot, 1, false);
+    step(plot, -1, false);  // the popup's first, hidden frame sizes it
+    ImGuiContext& g = *ImGui::GetCurrentContext();
+    ASSERT_EQ(g.OpenPopupStack.Size, 1) << "the right-click opened no menu";
+    const ImGuiWindow* popup = g.OpenPopupStack.back().Window;
+    ASSERT_NE(popup, nullptr);
+    const ImGuiStyle& style = ImGui::GetStyle();
+    const ImVec2 item(popup->Pos.x + style.WindowPadding.x + 20.0f,
+                      popup->Pos.y + style.WindowPadding.y + (row + 0.5f) * ImGui::GetFontSize() +
+                          row * style.ItemSpacing.y);
+    step(item, -1, false);
+    step(item, 0, true);
+    step(item, 0, false);
+    EXPECT_EQ(g.OpenPopupStack.Size, 0) << "choosing closes the menu";
+  };
+  height();
+  EXPECT_NEAR(height(), 90.0f / 990.0f, 0.02f) << "linear by default";
+  choose(1);
+  EXPECT_NEAR(height(), 0.5f, 0.02f) << "Log scale turned on";
+  choose(0);
+  EXPECT_EQ(std::string(ImGui::GetClipboardText()), plot_csv(&line, 1));
+  EXPECT_NEAR(height(), 0.5f, 0.02f) << "copying leaves the scale alone";
+  choose(1);
+  EXPECT_NEAR(height(), 90.0f / 990.0f, 0.02f) << "Log scale turned off";
+  // A log-by-default plot (the FID plot): the same item turns it linear.
+  options.log_y = true;
+  EXPECT_NEAR(height(), 0.5f, 0.02f);
+  choose(1);
+  EXPECT_NEAR(height(), 90.0f / 990.0f, 0.02f) << "the default flipped";
+}
+
 TEST_F(PlotWidgets, LinePlotDecimatesToThePixelWidth) {
   const MetricSeries series = noisy_series(65536, 0.9f);
   const PlotLine line{"loss", &series, IM_COL32(230, 90, 60, 255)};
@@ -296,6 +354,46 @@ TEST_F(PlotWidgets, BarChartDrawsOneBarPerValueAndHovers) {
   EXPECT_GT(frame([&] { bar_chart("##none", nullptr, 0, IM_COL32_WHITE, ImVec2(), "z"); }), 0);
 }
 
+// The left edges of the legend squares (full-alpha label colours; points are drawn fainter) of
+// classes 0..9 in the last frame, or NaN for a class without one.
+std::vector<float> legend_square_x(const ImDrawList* list) {
+  std::vector<float> x(10, kNaN);
+  for (const ImDrawVert& v : list->VtxBuffer) {
+    for (int k = 0; k < 10; ++k) {
+      if (v.col == label_color(k) && !(v.pos.x >= x[k])) x[k] = v.pos.x;
+    }
+  }
+  return x;
+}
+
+TEST_F(PlotWidgets, ScatterLegendWrapsIntoColumnsWhenClassesOutnumberRows) {
+  std::vector<float> xy;
+  std::vector<uint8_t> labels;
+  for (int i = 0; i < 100; ++i) {
+    xy.push_back(std::sin(0.37f * i)), xy.push_back(std::cos(0.11f * i));
+    labels.push_back(static_cast<uint8_t>(i % 10));
+  }
+  const std::vector<std::string> names{"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+                                       "Sandal",      "Shirt",   "Sneaker",  "Bag",   "Ankle boot"};
+  const float extent[4] = {-1.0f, -1.0f, 1.0f, 1.0f};
+  ScatterResult result;
+  const auto columns = [&](ImVec2 size) {
+    frame(
+        [&] { scatter_plot("##map", xy.data(), 100, labels.data(), names, extent, size, result); });
+    std::set<int> lefts;
+    for (float x : legend_square_x(ImGui::GetDrawData()->CmdLists[0])) {
+      if (std::isnan(x)) return 0;  // a class is missing from the legend
+      lefts.insert(static_cast<int>(x));
+    }
+    return static_cast<int>(lefts.size());
+  };
+  EXPECT_EQ(columns(ImVec2(600.0f, 400.0f)), 1) << "tall: one column";
+  EXPECT_EQ(columns(ImVec2(600.0f, 110.0f)), 2) << "short (the 1280x720 window): two columns";
+  EXPECT_EQ(columns(ImVec2(600.0f, 75.0f)), 3);
+  EXPECT_EQ(columns(ImVec2(600.0f, 60.0f)), 0) << "four columns would take over half: one, cut";
+  EXPECT_EQ(columns(ImVec2(150.0f, 400.0f)), 0) << "narrow: no legend, the plot keeps its room";
+}
+
 TEST_F(PlotWidgets, ScatterDrawsTenThousandPointsAndFindsTheHoveredOne) {
   constexpr int kCount = 10000;
   std::vector<float> xy(2 * kCount);
@@ -364,9 +462,9 @@ TEST_F(PlotWidgets, LinePlotMarksTheScrubbedStep) {
     }
     return n;
   };
-  EXPECT_EQ(marker_vertices(-1.0), 0);    // live: no marker
-  EXPECT_GE(marker_vertices(500.0), 4);   // a line: one quad
-  EXPECT_EQ(marker_vertices(99999.0), 0); // outside the plotted steps
+  EXPECT_EQ(marker_vertices(-1.0), 0);     // live: no marker
+  EXPECT_GE(marker_vertices(500.0), 4);    // a line: one quad
+  EXPECT_EQ(marker_vertices(99999.0), 0);  // outside the plotted steps
 }
 
 TEST(PlotCsv, MergesTheLinesByStepWithRawValues) {

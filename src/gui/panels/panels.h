@@ -41,8 +41,8 @@ struct SamplesPanel {
 /// The Histograms tab: one layer's weight or activation histogram now, and its quantiles over
 /// the samples kept (min, 16 %, median, 84 %, max, as TensorBoard's distributions).
 struct HistogramsTab {
-  std::string layer;       // the selected layer's name ("" : the first)
-  uint64_t built = 0;      // history version the series were built from
+  std::string layer;   // the selected layer's name ("" : the first)
+  uint64_t built = 0;  // history version the series were built from
   std::string built_layer;
   MetricSeries quantiles[5];
   LinePlotOptions plot;
@@ -55,10 +55,10 @@ struct HistogramsTab {
 /// seen, as a heat strip) and Histograms (weights and activations per layer).
 struct LossesPanel {
   float smoothing = 0.6f;
-  bool show_gradients = false;  // the Gradients tab: per-layer gradient norms and their heat strip
-  bool open_gradients = false;  // select the Gradients tab next frame
-  bool show_histograms = false; // the Histograms tab
-  bool open_histograms = false; // select it next frame
+  bool show_gradients = false;   // the Gradients tab: per-layer gradient norms and their heat strip
+  bool open_gradients = false;   // select the Gradients tab next frame
+  bool show_histograms = false;  // the Histograms tab
+  bool open_histograms = false;  // select it next frame
   HistogramsTab histograms;
   LinePlotOptions plot;
   void draw(View& view, const ImRect& area);
@@ -150,6 +150,7 @@ struct StatusPanel {
   bool open_record_tab = false;  // select the Record tab next frame
   bool open_alarms_tab = false;  // select the Alarms tab next frame
   std::size_t alarms_seen = 0;   // alarms logged when the tab was last open (newer ones: red tab)
+  ImRect rollback_rect;          // the Roll back button last frame (empty when not shown)
   /// The Alarms tab: the log (newest first) and a mute checkbox per kind.
   void draw_alarms(View& view);
   void draw(View& view, const ImRect& area);
@@ -172,7 +173,7 @@ struct ToyPanel {
   std::vector<Point2> painted;
   ParamValue slow_edit{};
   std::string text_buffer;
-  ImRect plot_rect;  // where the plot was drawn last frame (screen pixels)
+  ImRect plot_rect;            // where the plot was drawn last frame (screen pixels)
   std::vector<float> density;  // manifold_density() of the view version below
   uint64_t density_version = 0;
   void draw(View& view, const ImRect& area);

@@ -1,6 +1,6 @@
-#include "gui/panels/panels.h"
 #include <cstdio>
 
+#include "gui/panels/panels.h"
 #include "util/strings.h"
 
 namespace genscope {
@@ -8,9 +8,12 @@ namespace {
 
 ImVec4 level_color(MessageLevel level) {
   switch (level) {
-    case MessageLevel::kError: return ImVec4(1.0f, 0.35f, 0.3f, 1.0f);
-    case MessageLevel::kWarning: return ImVec4(1.0f, 0.75f, 0.3f, 1.0f);
-    default: return ImVec4(0.7f, 0.8f, 0.9f, 1.0f);
+    case MessageLevel::kError:
+      return ImVec4(1.0f, 0.35f, 0.3f, 1.0f);
+    case MessageLevel::kWarning:
+      return ImVec4(1.0f, 0.75f, 0.3f, 1.0f);
+    default:
+      return ImVec4(0.7f, 0.8f, 0.9f, 1.0f);
   }
 }
 
@@ -60,8 +63,9 @@ void StatusPanel::draw(View& view, const ImRect& area) {
     }
     ImGuiTabItemFlags flags = open_record_tab ? ImGuiTabItemFlags_SetSelected : 0;
     open_record_tab = false;
-    if (ImGui::BeginTabItem(view.recorder().status.active ? "Record (REC)###Record" : "Record###Record",
-                            nullptr, flags)) {
+    if (ImGui::BeginTabItem(
+            view.recorder().status.active ? "Record (REC)###Record" : "Record###Record", nullptr,
+            flags)) {
       recorder.draw(view);
       ImGui::EndTabItem();
     }
@@ -87,6 +91,7 @@ void StatusPanel::draw(View& view, const ImRect& area) {
 
 void StatusPanel::draw_status(View& view) {
   const FrameStats& f = view.frame();
+  rollback_rect = ImRect();
   if (!view.has_snapshot()) {
     ImGui::TextDisabled("starting the trainer...");
     return;
@@ -99,12 +104,13 @@ void StatusPanel::draw_status(View& view) {
       char label[96];
       std::snprintf(label, sizeof label, "Roll back to step %lld",
                     static_cast<long long>(s.checkpoint_step));
+      // Loads that file and keeps the checkpoint path: later saves do not overwrite it.
       if (ImGui::Button(label)) {
-        view.send(Command::set(ParamId::kCheckpointPath, {0.0, s.checkpoint_path}));
         Command c = Command::of(Command::Kind::kLoadCheckpoint);
         c.value.text = s.checkpoint_path;
         view.send(c);
       }
+      rollback_rect = ImRect(ImGui::GetItemRectMin(), ImGui::GetItemRectMax());
       if (ImGui::IsItemHovered()) ImGui::SetTooltip("Load %s", s.checkpoint_path.c_str());
     }
     ImGui::PopTextWrapPos();
@@ -113,9 +119,9 @@ void StatusPanel::draw_status(View& view) {
   const char* state = !s.running ? "not running" : s.paused ? "paused" : "training";
   row("model", s.model_name.empty() ? "-" : s.model_name);
   row("dataset", s.dataset_name.empty() ? "-"
-                 : s.is_toy ? s.dataset_name + " (2D distribution)"
-                            : strformat("%s, %lld images", s.dataset_name.c_str(),
-                                        static_cast<long long>(s.dataset_size)));
+                 : s.is_toy             ? s.dataset_name + " (2D distribution)"
+                                        : strformat("%s, %lld images", s.dataset_name.c_str(),
+                                                    static_cast<long long>(s.dataset_size)));
   row("state", state);
   row("step", strformat("%lld", static_cast<long long>(s.step)));
   if (s.is_toy) {  // sampled, not read: no epochs
@@ -124,9 +130,10 @@ void StatusPanel::draw_status(View& view) {
   } else {
     ImGui::TextDisabled("epoch");
     ImGui::SameLine(90);
-    ImGui::ProgressBar(static_cast<float>(s.epoch_progress), ImVec2(-1, 0),
-                       strformat("epoch %lld: %.0f%%", static_cast<long long>(s.epoch),
-                                 100.0 * s.epoch_progress).c_str());
+    ImGui::ProgressBar(
+        static_cast<float>(s.epoch_progress), ImVec2(-1, 0),
+        strformat("epoch %lld: %.0f%%", static_cast<long long>(s.epoch), 100.0 * s.epoch_progress)
+            .c_str());
   }
   row("throughput", strformat("%.2f steps/s  %.0f samples/s", s.steps_per_sec, s.samples_per_sec));
   row("frame", strformat("%.0f fps  %.1f ms (p99 %.1f)", f.fps, f.frame_ms, f.frame_p99_ms));
