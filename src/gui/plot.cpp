@@ -717,6 +717,15 @@ void bar_chart(const char* id, const float* values, int n, ImU32 color, ImVec2 s
   }
 }
 
+std::string fit_text(const std::string& text, float width) {
+  if (ImGui::CalcTextSize(text.c_str()).x <= width) return text;
+  for (std::size_t n = text.size(); n-- > 0;) {
+    const std::string cut = text.substr(0, n) + "..";
+    if (ImGui::CalcTextSize(cut.c_str()).x <= width) return cut;
+  }
+  return "";
+}
+
 ImU32 label_color(int label) {
   if (label < 0) return IM_COL32(128, 128, 128, 255);
   const ImU32 base = kPalette[label % 10];

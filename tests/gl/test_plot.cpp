@@ -366,6 +366,20 @@ std::vector<float> legend_square_x(const ImDrawList* list) {
   return x;
 }
 
+TEST_F(PlotWidgets, FitTextCutsLongLabelsWithDots) {
+  frame([] {});  // fonts are set up inside a frame
+  const std::string name = "Ankle boot";
+  const float whole = ImGui::CalcTextSize(name.c_str()).x;
+  EXPECT_EQ(fit_text(name, whole), name);
+  EXPECT_EQ(fit_text(name, whole + 50.0f), name);
+  const std::string cut = fit_text(name, whole - 1.0f);
+  EXPECT_EQ(cut, "Ankle b..");  // fixed-width default font: 9 of the 10 widths fit
+  EXPECT_LE(ImGui::CalcTextSize(cut.c_str()).x, whole - 1.0f);
+  EXPECT_EQ(fit_text(name, ImGui::CalcTextSize("..").x), "..");
+  EXPECT_EQ(fit_text(name, 1.0f), "");
+  EXPECT_EQ(fit_text("", 0.0f), "");
+}
+
 TEST_F(PlotWidgets, ScatterLegendWrapsIntoColumnsWhenClassesOutnumberRows) {
   std::vector<float> xy;
   std::vector<uint8_t> labels;

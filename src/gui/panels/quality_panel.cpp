@@ -14,7 +14,7 @@ constexpr ImU32 kEntropyColor = IM_COL32(200, 120, 230, 255);
 
 std::string class_label(const QualityView& q, int c) {
   return c < int(q.class_names.size()) && !q.class_names[c].empty() ? q.class_names[c]
-                                                                      : "class " + std::to_string(c);
+                                                                    : "class " + std::to_string(c);
 }
 
 }  // namespace
@@ -44,7 +44,8 @@ void draw_class_histogram(const char* id, const QualityView& q, ImVec2 size) {
     return;
   }
   float label_w = 0.0f;
-  for (int c = 0; c < k; ++c) label_w = std::max(label_w, ImGui::CalcTextSize(class_label(q, c).c_str()).x);
+  for (int c = 0; c < k; ++c)
+    label_w = std::max(label_w, ImGui::CalcTextSize(class_label(q, c).c_str()).x);
   label_w = std::min(label_w + 6.0f, (hi.x - lo.x) * 0.45f);
   float top = 0.0f;  // the bars' scale: the largest share, at least the uniform one
   for (float s : q.share) top = std::max(top, s);
@@ -54,14 +55,16 @@ void draw_class_histogram(const char* id, const QualityView& q, ImVec2 size) {
   const float x0 = lo.x + label_w, x1 = hi.x - 2.0f;
   const ImU32 text = ImGui::GetColorU32(ImGuiCol_Text, 0.8f);
   int hovered = -1;
-  if (ImGui::IsItemHovered()) hovered = std::clamp(int((ImGui::GetIO().MousePos.y - lo.y) / row), 0, k - 1);
+  if (ImGui::IsItemHovered())
+    hovered = std::clamp(int((ImGui::GetIO().MousePos.y - lo.y) / row), 0, k - 1);
   for (int c = 0; c < k; ++c) {
     const float y0 = lo.y + row * c, y1 = y0 + row;
-    const std::string label = class_label(q, c);
+    const std::string label = fit_text(class_label(q, c), x0 - 4.0f - lo.x);
     draw->PushClipRect(ImVec2(lo.x, y0), ImVec2(x0 - 4.0f, y1), true);
     draw->AddText(ImVec2(lo.x, y0 + 0.5f * (row - ImGui::GetFontSize())), text, label.c_str());
     draw->PopClipRect();
-    if (c == hovered) draw->AddRectFilled(ImVec2(x0, y0), ImVec2(x1, y1), IM_COL32(255, 255, 255, 24));
+    if (c == hovered)
+      draw->AddRectFilled(ImVec2(x0, y0), ImVec2(x1, y1), IM_COL32(255, 255, 255, 24));
     const float pad = std::min(2.0f, row * 0.15f);
     if (c < int(q.share.size())) {
       const float w = (x1 - x0) * std::clamp(q.share[c] / top, 0.0f, 1.0f);
@@ -108,13 +111,15 @@ void QualityPanel::draw(View& view, const ImRect& area) {
       break;
   }
   ImGui::Text("classifier %.1f %%%s, N %d", q.classifier_accuracy * 100.0,
-              q.classifier_cached ? " (cached)" : "", q.samples > 0 ? q.samples : snap.params.integer(ParamId::kEvalSamples));
+              q.classifier_cached ? " (cached)" : "",
+              q.samples > 0 ? q.samples : snap.params.integer(ParamId::kEvalSamples));
   if (ImGui::IsItemHovered()) {
-    ImGui::SetTooltip("The metric classifier: a small CNN genscope trained on this dataset's train\n"
-                      "split (%.2f %% accurate on the test split). FID uses its 128 penultimate\n"
-                      "features, the IS analogue and the class histogram its class probabilities.\n"
-                      "N generated images per evaluation, the same latent codes each time.\n%s",
-                      q.classifier_accuracy * 100.0, q.cache_path.c_str());
+    ImGui::SetTooltip(
+        "The metric classifier: a small CNN genscope trained on this dataset's train\n"
+        "split (%.2f %% accurate on the test split). FID uses its 128 penultimate\n"
+        "features, the IS analogue and the class histogram its class probabilities.\n"
+        "N generated images per evaluation, the same latent codes each time.\n%s",
+        q.classifier_accuracy * 100.0, q.cache_path.c_str());
   }
   ImGui::SameLine();
   ImGui::SetNextItemWidth(std::max(60.0f, ImGui::GetContentRegionAvail().x * 0.45f));
@@ -124,17 +129,19 @@ void QualityPanel::draw(View& view, const ImRect& area) {
     // The evaluation in flight goes on the same wrapped text (a SameLine would be cut off).
     const std::string scoring =
         q.busy ? strformat("  (scoring step %lld...)", static_cast<long long>(q.busy_step)) : "";
-    ImGui::TextWrapped("step %lld: FID %.1f (floor %.1f)  IS %.2f (train %.2f)  entropy %.2f/%.2f%s",
-                       static_cast<long long>(p->step), p->fid, q.fid_floor, p->is_score, q.is_real,
-                       p->class_entropy, q.entropy_max, scoring.c_str());
+    ImGui::TextWrapped(
+        "step %lld: FID %.1f (floor %.1f)  IS %.2f (train %.2f)  entropy %.2f/%.2f%s",
+        static_cast<long long>(p->step), p->fid, q.fid_floor, p->is_score, q.is_real,
+        p->class_entropy, q.entropy_max, scoring.c_str());
     if (ImGui::IsItemHovered()) {
-      ImGui::SetTooltip("Scored in %.1f s in the background.\n"
-                        "FID: Frechet distance of the generated images' features to the test\n"
-                        "split's (lower is better). Floor: the FID of %d train images, what a\n"
-                        "perfect generator gets.\n"
-                        "IS: exp E KL(p(y|x) || p(y)), from 1 to the class count (higher is better).\n"
-                        "Entropy of the predicted classes in nats: low means few classes (collapse).",
-                        p->seconds, q.floor_samples);
+      ImGui::SetTooltip(
+          "Scored in %.1f s in the background.\n"
+          "FID: Frechet distance of the generated images' features to the test\n"
+          "split's (lower is better). Floor: the FID of %d train images, what a\n"
+          "perfect generator gets.\n"
+          "IS: exp E KL(p(y|x) || p(y)), from 1 to the class count (higher is better).\n"
+          "Entropy of the predicted classes in nats: low means few classes (collapse).",
+          p->seconds, q.floor_samples);
     }
   } else {
     ImGui::TextDisabled("first evaluation at step %d%s", snap.params.integer(ParamId::kEvalEvery),
@@ -159,8 +166,9 @@ void QualityPanel::draw(View& view, const ImRect& area) {
   is_plot.show_raw = false;
   is_plot.y_format = "%.1f";
   is_plot.marker_step = fid_plot.marker_step;
-  const PlotLine is_lines[] = {
-      {"IS", &is_score, kIsColor}, {"train IS", &is_real, kFloorColor}, {"entropy", &entropy, kEntropyColor}};
+  const PlotLine is_lines[] = {{"IS", &is_score, kIsColor},
+                               {"train IS", &is_real, kFloorColor},
+                               {"entropy", &entropy, kEntropyColor}};
   line_plot("##is_plot", is_lines, 3, is_plot);
   ImGui::EndChild();
   ImGui::SameLine();
