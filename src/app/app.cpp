@@ -34,7 +34,7 @@ constexpr int kFramesAfterInput = 3;
 std::atomic<int> g_input_frames{kFramesAfterInput};
 std::atomic<bool> g_screenshot_key{false};
 std::atomic<bool> g_record_key{false};
-std::atomic<bool> g_save_key{false};  // Ctrl+S: save a checkpoint
+std::atomic<bool> g_save_key{false};     // Ctrl+S: save a checkpoint
 std::atomic<bool> g_window_open{false};  // glfwPostEmptyEvent is only valid while GLFW lives
 
 void on_input() { g_input_frames.store(kFramesAfterInput); }
@@ -47,8 +47,10 @@ void focus_cb(GLFWwindow*, int) { on_input(); }
 void key_cb(GLFWwindow*, int key, int, int action, int mods) {
   on_input();
   if (key == GLFW_KEY_F12 && action == GLFW_PRESS) g_screenshot_key.store(true);
-  if (key == GLFW_KEY_R && action == GLFW_PRESS && !(mods & GLFW_MOD_CONTROL)) g_record_key.store(true);
-  if (key == GLFW_KEY_S && action == GLFW_PRESS && (mods & GLFW_MOD_CONTROL)) g_save_key.store(true);
+  if (key == GLFW_KEY_R && action == GLFW_PRESS && !(mods & GLFW_MOD_CONTROL))
+    g_record_key.store(true);
+  if (key == GLFW_KEY_S && action == GLFW_PRESS && (mods & GLFW_MOD_CONTROL))
+    g_save_key.store(true);
 }
 
 std::string timestamped_screenshot_name() {
@@ -60,7 +62,8 @@ std::string timestamped_screenshot_name() {
 
 // The framebuffer rectangle (GL coordinates) of a panel rectangle in window coordinates.
 PixelRect to_pixels(const UiRect& r, ImVec2 display, int fb_w, int fb_h) {
-  const float sx = display.x > 0 ? fb_w / display.x : 1.0f, sy = display.y > 0 ? fb_h / display.y : 1.0f;
+  const float sx = display.x > 0 ? fb_w / display.x : 1.0f,
+              sy = display.y > 0 ? fb_h / display.y : 1.0f;
   int x0 = std::clamp(int(std::lround(r.x0 * sx)), 0, fb_w);
   int x1 = std::clamp(int(std::lround(r.x1 * sx)), 0, fb_w);
   int y0 = std::clamp(int(std::lround(r.y0 * sy)), 0, fb_h);
@@ -73,7 +76,7 @@ PixelRect to_pixels(const UiRect& r, ImVec2 display, int fb_w, int fb_h) {
 /// Lockstep recording: the App steps the trainer N steps at a time and records one frame at each
 /// step it reaches, so a run with the same seed and settings gives the same frames.
 struct LockstepDriver {
-  int64_t target = -1;         // record the first paused frame whose step reaches this
+  int64_t target = -1;  // record the first paused frame whose step reaches this
   int64_t last_recorded = -1;
   Clock::time_point sent{};
   /// True when the snapshot shows a state to record: paused at the target with its samples.
@@ -127,11 +130,12 @@ int App::run() {
     LockstepDriver lockstep;
     bool record_pending = options_.record_at_start;
     panels.status.open_record_tab = options_.record_at_start;  // show what is being recorded
-    int settled_frames = 0;  // frames drawn with training samples
+    int settled_frames = 0;                                    // frames drawn with training samples
     view.recorder().settings = options_.record;
     view.recorder().path_buffer = options_.record.path;
     view.recorder().lockstep = options_.record.lockstep();
-    if (options_.record.lockstep()) view.recorder().lockstep_steps = options_.record.steps_per_frame;
+    if (options_.record.lockstep())
+      view.recorder().lockstep_steps = options_.record.steps_per_frame;
     std::future<Status> history_export;
     const auto now_s = [&] { return std::chrono::duration<double>(Clock::now() - start).count(); };
 
@@ -154,9 +158,9 @@ int App::run() {
         continue;
       }
       // Cap the frame rate; sleeping here only delays drawing, never training.
-      const double max_fps =
-          realtime_recording ? std::min(options_.max_fps, double(recorder.settings().fps))
-                             : options_.max_fps;
+      const double max_fps = realtime_recording
+                                 ? std::min(options_.max_fps, double(recorder.settings().fps))
+                                 : options_.max_fps;
       auto min_interval = std::chrono::duration<double>(1.0 / max_fps);
       auto since = Clock::now() - last_frame;
       if (since < min_interval) std::this_thread::sleep_for(min_interval - since);
@@ -166,12 +170,10 @@ int App::run() {
       bool fresh = link_.snapshots.update();
       if (fresh || !view.has_snapshot()) view.update_snapshot(link_.snapshots.read());
       if (link_.metrics.drain(rows) > 0) view.add_rows(rows, view.snapshot().metric_names);
-      // An alarm keeps the moment it fired as a checkpoint beside the checkpoint path.
+      // An alarm keeps the run as it is now as a checkpoint beside the checkpoint path (named
+      // by the trainer after the step it saves: a few steps after the alarm's).
       for (const AlarmEvent& e : view.alarms().take_new()) {
-        if (!alarm_saves_checkpoint(e)) continue;
-        Command save = Command::of(Command::Kind::kSaveCheckpoint);
-        save.value.text = alarm_checkpoint_path(view.snapshot().params.text(ParamId::kCheckpointPath), e);
-        view.send(save);
+        if (alarm_saves_checkpoint(e)) view.send(Command::of(Command::Kind::kSaveAlarmCheckpoint));
       }
       dirty = false;
       if (g_input_frames.load() > 0) g_input_frames.fetch_sub(1);
@@ -257,8 +259,7 @@ int App::run() {
               lockstep.sent = Clock::now();
             }
           } else if (snap.running && snap.paused && snap.steps_left == 0 &&
-                     snap.step < lockstep.target &&
-                     snap.message_level != MessageLevel::kError &&
+                     snap.step < lockstep.target && snap.message_level != MessageLevel::kError &&
                      Clock::now() - lockstep.sent > std::chrono::seconds(2)) {
             // Paused short of the target (someone pressed Pause or Reset): step on.
             if (snap.step < lockstep.last_recorded) lockstep = LockstepDriver{};
@@ -308,9 +309,9 @@ int App::run() {
           history_export.wait_for(std::chrono::seconds(0)) == std::future_status::ready) {
         Status done = history_export.get();
         hist.exporting = false;
-        hist.message = done ? strformat("wrote %zu grids to %s", hist.history.size(),
-                                        hist.export_path.c_str())
-                            : done.error();
+        hist.message =
+            done ? strformat("wrote %zu grids to %s", hist.history.size(), hist.export_path.c_str())
+                 : done.error();
         hist.message_is_error = !done.ok();
         view.notify(hist.message);
       }

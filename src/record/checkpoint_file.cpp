@@ -1,14 +1,13 @@
 #include "record/checkpoint_file.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 
 #include "util/strings.h"
 
@@ -41,6 +40,18 @@ uint32_t crc_of(const std::string& bytes, size_t n) {
     done += chunk;
   }
   return static_cast<uint32_t>(crc);
+}
+
+// Makes a rename in `path`'s directory durable (the directory entry reaches the disk).
+void sync_directory_of(const std::string& path) {
+  const std::size_t slash = path.find_last_of('/');
+  const std::string dir = slash == std::string::npos ? "."
+                          : slash == 0               ? "/"
+                                                     : path.substr(0, slash);
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return;  // best effort: the file itself is complete either way
+  ::fsync(fd);
+  ::close(fd);
 }
 
 }  // namespace
@@ -89,12 +100,35 @@ Result<CheckpointFile> decode_checkpoint(const std::string& bytes, const std::st
 }
 
 Result<std::string> read_file_bytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Error{path + ": cannot open: " + std::strerror(errno)};
-  std::ostringstream s;
-  s << in.rdbuf();
-  if (in.bad()) return Error{path + ": read failed"};
-  return s.str();
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Error{path + ": cannot open: " + std::strerror(errno)};
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return Error{path + ": not a regular file"};
+  }
+  std::string bytes;
+  try {
+    bytes.resize(static_cast<size_t>(st.st_size));
+  } catch (const std::exception&) {
+    ::close(fd);
+    return Error{path + ": too large to read (" + std::to_string(st.st_size) + " bytes)"};
+  }
+  size_t done = 0;
+  while (done < bytes.size()) {
+    const ssize_t n = ::read(fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      const std::string why = std::strerror(errno);
+      ::close(fd);
+      return Error{path + ": read failed: " + why};
+    }
+    if (n == 0) break;  // shrank while reading: what is there is checked like a truncated file
+    done += static_cast<size_t>(n);
+  }
+  ::close(fd);
+  bytes.resize(done);
+  return bytes;
 }
 
 Status write_file_atomic(const std::string& path, const std::string& bytes,
@@ -114,8 +148,11 @@ Status write_file_atomic(const std::string& path, const std::string& bytes,
     }
     done += static_cast<size_t>(n);
   }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
-    const std::string why = std::strerror(errno);
+  const bool synced = ::fsync(fd) == 0;
+  const int sync_errno = errno;
+  const bool closed = ::close(fd) == 0;  // always closed, also when fsync failed
+  if (!synced || !closed) {
+    const std::string why = std::strerror(synced ? errno : sync_errno);
     ::unlink(tmp.c_str());
     return Error{path + ": flushing to disk failed: " + why};
   }
@@ -132,6 +169,7 @@ Status write_file_atomic(const std::string& path, const std::string& bytes,
     ::unlink(tmp.c_str());
     return Error{path + ": cannot replace: " + why};
   }
+  sync_directory_of(path);
   return {};
 }
 

@@ -18,11 +18,12 @@ const char* alarm_name(AlarmKind kind) {
   return "?";
 }
 
-std::string alarm_checkpoint_path(const std::string& checkpoint, const AlarmEvent& e) {
+std::string alarm_checkpoint_path(const std::string& checkpoint, int64_t step) {
   const std::size_t slash = checkpoint.find_last_of('/');
   std::size_t dot = checkpoint.find_last_of('.');
-  if (dot == std::string::npos || (slash != std::string::npos && dot < slash)) dot = checkpoint.size();
-  return checkpoint.substr(0, dot) + strformat("-alarm-step%lld", static_cast<long long>(e.step)) +
+  if (dot == std::string::npos || (slash != std::string::npos && dot < slash))
+    dot = checkpoint.size();
+  return checkpoint.substr(0, dot) + strformat("-alarm-step%lld", static_cast<long long>(step)) +
          checkpoint.substr(dot);
 }
 
@@ -38,9 +39,10 @@ void AlarmMonitor::add_row(const MetricRow& row, const MetricSchema& names, int 
                            bool d_is_probability) {
   for (int i = 0; i < std::min(finite_columns, row.count); ++i) {
     if (std::isfinite(row.values[i])) continue;
-    raise(AlarmKind::kNonFinite, row.step,
-          strformat("%s is %s: training paused", i < int(names.size()) ? names[i].c_str() : "a value",
-                    std::isnan(row.values[i]) ? "NaN" : "infinite"));
+    raise(
+        AlarmKind::kNonFinite, row.step,
+        strformat("%s is %s: training paused", i < int(names.size()) ? names[i].c_str() : "a value",
+                  std::isnan(row.values[i]) ? "NaN" : "infinite"));
     return;
   }
   active_[int(AlarmKind::kNonFinite)] = false;
@@ -65,10 +67,11 @@ void AlarmMonitor::add_row(const MetricRow& row, const MetricSchema& names, int 
   d_fake /= double(n);
   const bool rising = second / double(n - n / 2) > first / double(n / 2);
   if (d_fake < settings_.max_d_fake && rising) {
-    raise(AlarmKind::kDOverpowering, row.step,
-          strformat("D(G(z)) averaged %.3f over the last %lld steps and the G loss is rising: D "
-                    "wins and G gets little gradient. Lower lr_d or d_steps, or raise lr_g.",
-                    d_fake, static_cast<long long>(window_.back().step - window_.front().step + 1)));
+    raise(
+        AlarmKind::kDOverpowering, row.step,
+        strformat("D(G(z)) averaged %.3f over the last %lld steps and the G loss is rising: D "
+                  "wins and G gets little gradient. Lower lr_d or d_steps, or raise lr_g.",
+                  d_fake, static_cast<long long>(window_.back().step - window_.front().step + 1)));
   } else if (d_fake >= 2 * settings_.max_d_fake) {
     active_[int(AlarmKind::kDOverpowering)] = false;
   }

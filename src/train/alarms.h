@@ -19,10 +19,11 @@ inline constexpr int kAlarmKinds = 3;
 const char* alarm_name(AlarmKind kind);
 
 struct AlarmEvent;
-/// Where a checkpoint taken when `e` fired goes: the checkpoint path with "-alarm-stepN" before
-/// its extension ("runs/a.ckpt" -> "runs/a-alarm-step520.ckpt").
-std::string alarm_checkpoint_path(const std::string& checkpoint, const AlarmEvent& e);
-/// True for alarms worth a checkpoint (collapse, overpowering; not NaN/inf: those weights are lost).
+/// Where a checkpoint taken after an alarm, at `step`, goes: the checkpoint path with
+/// "-alarm-stepN" before its extension ("runs/a.ckpt" -> "runs/a-alarm-step520.ckpt").
+std::string alarm_checkpoint_path(const std::string& checkpoint, int64_t step);
+/// True for alarms worth a checkpoint (collapse, overpowering; not NaN/inf: those weights are
+/// lost).
 bool alarm_saves_checkpoint(const AlarmEvent& e);
 
 /// One alarm in the log.
@@ -40,7 +41,7 @@ struct AlarmSettings {
   double min_diversity = 0.25;
   double min_entropy_fraction = 0.5;
   double min_mode_fraction = 0.5;
-  int collapse_evaluations = 3;  // ...for this many evaluations in a row
+  int collapse_evaluations = 3;   // ...for this many evaluations in a row
   int64_t collapse_warmup = 500;  // no collapse alarm before this step (every run starts collapsed)
   // D overpowering: D(G(z)) averaged over the window below this while the G loss rose (the mean
   // of the window's second half above its first half's); re-armed when the average is back
@@ -84,8 +85,8 @@ class AlarmMonitor {
   AlarmSettings settings_;
   std::array<bool, kAlarmKinds> muted_{};
   std::array<bool, kAlarmKinds> active_{};  // the condition holds now (raised once)
-  int low_evaluations_ = 0;          // diversity or mode coverage low, in a row
-  int low_entropy_evaluations_ = 0;  // class entropy low, in a row
+  int low_evaluations_ = 0;                 // diversity or mode coverage low, in a row
+  int low_entropy_evaluations_ = 0;         // class entropy low, in a row
   int64_t last_diversity_ = -1, last_modes_ = -1, last_entropy_ = -1;  // last evaluations counted
   struct GRow {
     int64_t step;

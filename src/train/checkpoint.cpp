@@ -1,6 +1,9 @@
 #include "train/checkpoint.h"
 
 #include "record/checkpoint_file.h"
+#include "train/alarms.h"
+#include "train/rng.h"
+#include "train/runtime.h"
 #include "train/session.h"
 #include "util/strings.h"
 
@@ -18,14 +21,33 @@ Status save_checkpoint(TrainingSession& session, const std::string& path,
   return {};
 }
 
+std::string periodic_checkpoint(TrainingSession& session) {
+  const int every = session.params().integer(ParamId::kCheckpointEvery);
+  if (every <= 0 || session.step_count() % every != 0 || session.diverged()) return {};
+  Status s = save_checkpoint(session, session.params().text(ParamId::kCheckpointPath));
+  return s ? std::string() : s.error();
+}
+
+Result<std::string> alarm_checkpoint(TrainingSession& session) {
+  if (session.diverged()) return std::string();
+  const std::string path =
+      alarm_checkpoint_path(session.params().text(ParamId::kCheckpointPath), session.step_count());
+  if (Status s = save_checkpoint(session, path); !s) return Error{s.error()};
+  return path;
+}
+
 Result<std::unique_ptr<TrainingSession>> open_checkpoint(const std::string& path,
                                                          const DatasetLoader& load) {
+  // Building a session seeds the global generators: a file that fails to load leaves the running
+  // session's random stream as it was.
+  GlobalRngRestore rng(cuda_available() ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU));
   auto bytes = read_file_bytes(path);
   if (!bytes) return Error{"checkpoint " + bytes.error()};
   auto file = decode_checkpoint(*bytes, path);
   if (!file) return Error{file.error()};
   Params params;
-  if (auto s = parse_config_text(file->config_text, "checkpoint " + path, params); !s) return Error{s.error()};
+  if (auto s = parse_config_text(file->config_text, "checkpoint " + path, params); !s)
+    return Error{s.error()};
   std::shared_ptr<const Dataset> data;
   std::vector<Point2> custom;
   if (model_family(params) == ModelFamily::kToy) {
@@ -43,6 +65,7 @@ Result<std::unique_ptr<TrainingSession>> open_checkpoint(const std::string& path
     return Error{"checkpoint " + path + ": " + s.error()};
   }
   (*session)->note_checkpoint(path, (*session)->step_count());
+  rng.keep();
   return std::move(*session);
 }
 

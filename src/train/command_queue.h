@@ -19,15 +19,17 @@ struct Command {
     kSetParam,  // param = value; live ones apply at once, needs-reset ones wait for kReset
     kPause,
     kResume,
-    kStep,      // train `count` steps, then pause
-    kReset,     // new weights from the seed, applying pending needs-reset values
-    kStop,      // leave the training loop
-    kLatent,    // recompute the latent views for `latent`
-    kToyUpdate, // 2D lab: one discriminator update (count 0) or one generator update (count 1)
-    kToyView,   // 2D lab: the plot shows `box`: compute the heatmap over it
-    kToyPaint,  // 2D lab: train on the painted `points` (dataset "custom"), from new weights
-    kSaveCheckpoint,  // write a checkpoint to value.text (empty: the checkpoint parameter)
-    kLoadCheckpoint,  // replace the run by the checkpoint at value.text (empty: the parameter)
+    kStep,       // train `count` steps, then pause
+    kReset,      // new weights from the seed, applying pending needs-reset values
+    kStop,       // leave the training loop
+    kLatent,     // recompute the latent views for `latent`
+    kToyUpdate,  // 2D lab: one discriminator update (count 0) or one generator update (count 1)
+    kToyView,    // 2D lab: the plot shows `box`: compute the heatmap over it
+    kToyPaint,   // 2D lab: train on the painted `points` (dataset "custom"), from new weights
+    kSaveCheckpoint,       // write a checkpoint to value.text (empty: the checkpoint parameter)
+    kSaveAlarmCheckpoint,  // after an alarm: alarm_checkpoint_path() at the step saved, unless
+                           // the run diverged
+    kLoadCheckpoint,       // replace the run by the checkpoint at value.text (empty: the parameter)
   };
   Kind kind = Kind::kPause;
   ParamId param = ParamId::kCount;

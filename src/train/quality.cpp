@@ -10,6 +10,7 @@
 
 #include "record/checkpoint_file.h"
 #include "train/frechet.h"
+#include "train/rng.h"
 #include "util/strings.h"
 
 namespace genscope {
@@ -92,7 +93,10 @@ QualityPoint quality_scores(const torch::Tensor& features, const torch::Tensor& 
 
 QualityMetrics::QualityMetrics(std::shared_ptr<const Dataset> data, torch::Device device,
                                std::string cache_dir, ClassifierTraining training)
-    : data_(std::move(data)), device_(device), training_(training), cache_dir_(std::move(cache_dir)) {}
+    : data_(std::move(data)),
+      device_(device),
+      training_(training),
+      cache_dir_(std::move(cache_dir)) {}
 
 bool QualityMetrics::supported(const Dataset& data, std::string* why) {
   const auto labelled = [](const ImageSet& s) {
@@ -131,11 +135,12 @@ Status QualityMetrics::prepare(const QualityProgress& progress) {
   if (!supported(*data_, &why)) return Error{why};
   const Dataset& d = *data_;
   // Hashing the images takes a moment: here, on the preparing thread, not in the constructor.
-  cache_path_ = strformat("%s/classifier-%s-%016llx.gsc", cache_dir_.c_str(),
-                          safe_name(d.name).c_str(),
-                          static_cast<unsigned long long>(dataset_hash(d, training_)));
+  cache_path_ =
+      strformat("%s/classifier-%s-%016llx.gsc", cache_dir_.c_str(), safe_name(d.name).c_str(),
+                static_cast<unsigned long long>(dataset_hash(d, training_)));
   reset_net();
-  if (std::filesystem::exists(cache_path_)) {
+  std::error_code ec;  // an unreadable cache directory: train a classifier, say so when saving
+  if (std::filesystem::exists(cache_path_, ec)) {
     if (Status s = load_cache(); s) {
       cached_ = true;
     } else {
@@ -146,9 +151,8 @@ Status QualityMetrics::prepare(const QualityProgress& progress) {
   if (!cached_) {
     const std::string what = "training the metric classifier on " + d.name + "'s train split";
     if (progress && !progress(0.0, what)) return Error{"cancelled"};
-    Status s = train_metric_classifier(net_, d.train, training_, [&](double f) {
-      return !progress || progress(0.9 * f, what);
-    });
+    Status s = train_metric_classifier(
+        net_, d.train, training_, [&](double f) { return !progress || progress(0.9 * f, what); });
     if (!s) return s;
     if (progress && !progress(0.9, "scoring the test split")) return Error{"cancelled"};
     Scores test;
@@ -197,7 +201,7 @@ Status QualityMetrics::load_cache() {
   try {
     std::istringstream in(file->payload);
     torch::serialize::InputArchive a;
-    a.load_from(in);
+    a.load_from(in, device_);  // written on a CPU or a GPU
     net_->load(a);
     const auto read = [&a](const char* key) {
       torch::Tensor t;
@@ -223,7 +227,8 @@ int QualityMetrics::reference_count(int n) const {
   return static_cast<int>(std::clamp<int64_t>(n, 1, data_->train.count));
 }
 
-std::pair<double, double> QualityMetrics::reference(int n, const std::function<bool()>& keep_going) {
+std::pair<double, double> QualityMetrics::reference(int n,
+                                                    const std::function<bool()>& keep_going) {
   n = reference_count(n);
   if (auto it = references_.find(n); it != references_.end()) return it->second;
   const ImageSet& train = data_->train;
@@ -265,36 +270,6 @@ void QualityMetrics::fill_reference(QualityView& out) const {
   out.real_share = test_share_;
   out.entropy_max = std::log(double(std::max<size_t>(1, test_share_.size())));
 }
-
-namespace {
-
-// Puts LibTorch's default generators (the CPU one, and the device's when it is a GPU: a model
-// built on CUDA draws its initial weights and fixed noise there) back to their state at
-// construction when it goes out of scope, also when building throws.
-class GlobalRngRestore {
- public:
-  explicit GlobalRngRestore(torch::Device device) {
-    keep(at::detail::getDefaultCPUGenerator());
-    if (device.is_cuda()) keep(at::globalContext().defaultGenerator(device));
-  }
-  ~GlobalRngRestore() {
-    for (auto& [gen, state] : saved_) {
-      std::lock_guard<std::mutex> lock(gen.mutex());
-      gen.set_state(state);
-    }
-  }
-  GlobalRngRestore(const GlobalRngRestore&) = delete;
-  GlobalRngRestore& operator=(const GlobalRngRestore&) = delete;
-
- private:
-  void keep(at::Generator gen) {
-    std::lock_guard<std::mutex> lock(gen.mutex());
-    saved_.emplace_back(gen, gen.get_state());
-  }
-  std::vector<std::pair<at::Generator, torch::Tensor>> saved_;
-};
-
-}  // namespace
 
 std::unique_ptr<Model> copy_model(Model& model, const Params& params, int channels, int size,
                                   torch::Device device) {

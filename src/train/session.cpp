@@ -5,6 +5,7 @@
 
 #include "train/image_grid.h"
 #include "train/quality.h"
+#include "train/rng.h"
 #include "train/runtime.h"
 #include "util/strings.h"
 #include "util/unique_version.h"
@@ -23,7 +24,8 @@ Result<std::unique_ptr<TrainingSession>> TrainingSession::create(
     auto lab = ToyLab::create(params, custom_points);
     if (!lab) return Error{lab.error()};
     try {
-      return std::unique_ptr<TrainingSession>(new TrainingSession(params, std::move(custom_points)));
+      return std::unique_ptr<TrainingSession>(
+          new TrainingSession(params, std::move(custom_points)));
     } catch (const std::exception& e) {
       return Error{std::string("building the 2D GAN failed: ") + e.what()};
     }
@@ -37,9 +39,10 @@ Result<std::unique_ptr<TrainingSession>> TrainingSession::create(
   }
   bool conv_vae = !is_gan_model(model) && model != "mlp-vae";
   if (conv_vae && (train.height % 4 != 0 || train.width != train.height)) {
-    return Error{strformat("model %s needs square images with a side divisible by 4; %s has %dx%d "
-                           "(use --model mlp-vae)",
-                           model.c_str(), train.source.c_str(), train.height, train.width)};
+    return Error{
+        strformat("model %s needs square images with a side divisible by 4; %s has %dx%d "
+                  "(use --model mlp-vae)",
+                  model.c_str(), train.source.c_str(), train.height, train.width)};
   }
   try {
     return std::unique_ptr<TrainingSession>(new TrainingSession(params, std::move(data)));
@@ -71,6 +74,7 @@ TrainingSession::TrainingSession(const Params& params, std::vector<Point2> custo
 void TrainingSession::restart_counters(int64_t step) {
   step_ = step;
   steps_left_ = 0;
+  last_step_non_finite_ = false;
   start_ = rate_mark_ = std::chrono::steady_clock::now();
   rate_mark_step_ = step;
   steps_per_sec_ = 0.0;
@@ -82,8 +86,8 @@ void TrainingSession::rebuild() {
   if (model_family(params_) == ModelFamily::kToy) {
     auto lab = ToyLab::create(params_, custom_points_);
     if (!lab) throw std::runtime_error(lab.error());
-    const bool same_data = toy_ && toy_->last().dataset == (*lab)->last().dataset &&
-                           toy_->last().dataset != "custom";
+    const bool same_data =
+        toy_ && toy_->last().dataset == (*lab)->last().dataset && toy_->last().dataset != "custom";
     toy_ = std::move(*lab);
     if (same_data && toy_visible_.valid()) toy_->set_visible_box(toy_visible_);
     if (!same_data) toy_visible_ = Box2{};
@@ -98,20 +102,21 @@ void TrainingSession::rebuild() {
   model_ = make_model(params_, train.channels, train.height, device_);
   fixed_noise_ = torch::randn({kSampleGridCount, model_->latent_dim()},
                               torch::TensorOptions().device(device_));
-  latent_tools_ = std::make_unique<LatentTools>(data_, device_,
-                                                static_cast<uint64_t>(params_.integer(ParamId::kSeed)));
+  latent_tools_ = std::make_unique<LatentTools>(
+      data_, device_, static_cast<uint64_t>(params_.integer(ParamId::kSeed)));
   uint64_t version = latent_.version;
   latent_ = LatentViews{};
   latent_.version = version + 1;  // never repeats, so snapshot slots always see the change
   latent_step_ = -1;
 
-  auto cpu_images = torch::from_blob(const_cast<uint8_t*>(train.pixels.data()),
-                                     {train.count, train.channels, train.height, train.width},
-                                     torch::kUInt8);
+  auto cpu_images =
+      torch::from_blob(const_cast<uint8_t*>(train.pixels.data()),
+                       {train.count, train.channels, train.height, train.width}, torch::kUInt8);
   images_u8_ = device_.is_cpu() ? cpu_images : cpu_images.to(device_);
   order_ = torch::randperm(train.count, torch::TensorOptions().dtype(torch::kLong).device(device_));
   int64_t n = std::min<int64_t>(kSampleGridCount, train.count);
-  real_grid_ = images_u8_.index_select(0, order_.slice(0, 0, n)).to(torch::kFloat).div(127.5).sub(1.0);
+  real_grid_ =
+      images_u8_.index_select(0, order_.slice(0, 0, n)).to(torch::kFloat).div(127.5).sub(1.0);
   cursor_ = 0;
   epoch_ = 0;
   restart_counters(0);
@@ -186,6 +191,10 @@ void TrainingSession::sample_histograms() {
   histograms_.version = next_unique_version();
 }
 
+bool TrainingSession::diverged() {
+  return last_step_non_finite_ || !first_non_finite_parameter().empty();
+}
+
 void TrainingSession::finish_step(StepOutcome& out, int finite_columns) {
   ++step_;
   if (steps_left_ > 0 && --steps_left_ == 0) paused_ = true;
@@ -193,11 +202,13 @@ void TrainingSession::finish_step(StepOutcome& out, int finite_columns) {
   out.row.step = step_;
   out.row.epoch = epoch_;
   out.row.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  last_step_non_finite_ = false;
   const MetricSchema& names = metric_names();
   for (int i = 0; i < std::min(finite_columns, out.row.count); ++i) {
     const float v = out.row.values[i];
     if (std::isfinite(v)) continue;
     out.non_finite = true;
+    last_step_non_finite_ = true;
     paused_ = true;
     steps_left_ = 0;
     const std::string tensor = first_non_finite_parameter();
@@ -364,6 +375,7 @@ Status TrainingSession::apply(const Command& command) {
     }
     case Command::Kind::kStop:
     case Command::Kind::kSaveCheckpoint:  // the trainer does these
+    case Command::Kind::kSaveAlarmCheckpoint:
     case Command::Kind::kLoadCheckpoint:
       return {};
   }
@@ -395,13 +407,9 @@ Result<std::string> TrainingSession::save_state() {
       a.write("cursor", int_tensor(cursor_));
       a.write("order", order_.to(torch::kCPU));
       a.write("fixed_noise", fixed_noise_.to(torch::kCPU));
-      auto gen = at::detail::getDefaultCPUGenerator();
-      torch::Tensor rng;
-      {
-        std::lock_guard<std::mutex> lock(gen.mutex());
-        rng = gen.get_state();
-      }
-      a.write("rng", rng);
+      a.write("rng", generator_state(torch::kCPU));
+      // On a GPU the noise and the data order are drawn from the device's generator.
+      if (device_.is_cuda()) a.write("rng_device", generator_state(device_));
     }
     std::ostringstream out;
     a.save_to(out);
@@ -432,7 +440,7 @@ Status TrainingSession::restore_state(const std::string& bytes) {
   try {
     std::istringstream in(bytes);
     torch::serialize::InputArchive a;
-    a.load_from(in);
+    a.load_from(in, device_);  // saved on a CPU or a GPU, loaded onto this session's device
     // Each read needs a fresh tensor: reading into a defined one resizes it in place.
     const auto read = [&a](const char* key) {
       torch::Tensor t;
@@ -458,12 +466,22 @@ Status TrainingSession::restore_state(const std::string& bytes) {
                                static_cast<long long>(t.numel()),
                                static_cast<long long>(data_->train.count))};
       }
+      t = t.to(torch::kCPU, torch::kLong);
+      const int64_t cursor = cursor_;
+      if (cursor < 0 || cursor > t.numel() ||
+          (t.numel() > 0 &&
+           (t.min().item<int64_t>() < 0 || t.max().item<int64_t>() >= t.numel()))) {
+        return Error{"the checkpoint's data order is out of range"};
+      }
       order_ = t.to(device_);
       fixed_noise_ = read("fixed_noise").to(device_);
-      t = read("rng");
-      auto gen = at::detail::getDefaultCPUGenerator();
-      std::lock_guard<std::mutex> lock(gen.mutex());
-      gen.set_state(t);
+      set_generator_state(torch::kCPU, read("rng"));
+      // A GPU run resumed on a GPU continues the device's stream; elsewhere there is none to
+      // continue (a CPU checkpoint on a GPU, or the other way: the noise differs from then on).
+      torch::Tensor device_rng;
+      if (device_.is_cuda() && a.try_read("rng_device", device_rng)) {
+        set_generator_state(device_, device_rng);
+      }
       step_ = step;
     }
   } catch (const std::exception& e) {

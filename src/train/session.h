@@ -69,9 +69,7 @@ class TrainingSession {
   void render_samples(ImageRGBA& out);
 
   /// Names of the metric columns this model reports.
-  const MetricSchema& metric_names() const {
-    return toy_ ? toy_metric_schema() : model_->schema();
-  }
+  const MetricSchema& metric_names() const { return toy_ ? toy_metric_schema() : model_->schema(); }
   /// The 2D lab, or nullptr for image models.
   ToyLab* toy() { return toy_.get(); }
   bool is_toy() const { return toy_ != nullptr; }
@@ -105,6 +103,10 @@ class TrainingSession {
   /// The painted points of a custom 2D dataset (empty otherwise).
   const std::vector<Point2>& custom_points() const { return custom_points_; }
 
+  /// True when the last step's losses or any weight are NaN/inf: automatic checkpoints
+  /// (periodic, on alarm) are then skipped, so they never replace a good one with a broken run.
+  bool diverged();
+
   /// Remembers the last checkpoint written or read (the UI offers to roll back to it).
   void note_checkpoint(std::string path, int64_t step) {
     checkpoint_path_ = std::move(path);
@@ -117,7 +119,7 @@ class TrainingSession {
  private:
   TrainingSession(const Params& params, std::shared_ptr<const Dataset> data);
   TrainingSession(const Params& params, std::vector<Point2> custom_points);
-  void rebuild();  // new weights from the seed; resets counters
+  void rebuild();                       // new weights from the seed; resets counters
   void restart_counters(int64_t step);  // step, pending single steps and the rate clock
   StepOutcome toy_step();
   std::string first_non_finite_parameter();  // "" when every weight is finite
@@ -129,29 +131,30 @@ class TrainingSession {
   Params pending_;  // edited values, including needs-reset ones not yet applied
   std::shared_ptr<const Dataset> data_;
   torch::Device device_;
-  std::unique_ptr<Model> model_;  // image models
-  std::unique_ptr<ToyLab> toy_;   // the 2D lab
+  std::unique_ptr<Model> model_;       // image models
+  std::unique_ptr<ToyLab> toy_;        // the 2D lab
   std::vector<Point2> custom_points_;  // the 2D lab's painted points (dataset custom)
   std::string checkpoint_path_;        // last checkpoint saved or loaded
   int64_t checkpoint_step_ = -1;
+  bool last_step_non_finite_ = false;
   double diversity_ = std::numeric_limits<double>::quiet_NaN();
   int64_t diversity_step_ = -1;
   void evaluate_diversity();
   void sample_histograms();  // every hist_every steps
   LayerHistograms histograms_;
   static constexpr int kHistogramBins = 40;
-  Box2 toy_visible_;                   // the 2D plot's visible box, kept across resets
-  int toy_phase_ = 0;                  // slow motion: updates made in the current iteration
-  int64_t toy_images_step_ = -1;       // step the view's points and heatmap were computed at
-  ToyStepResult toy_partial_{};        // slow motion: the iteration's results so far
+  Box2 toy_visible_;              // the 2D plot's visible box, kept across resets
+  int toy_phase_ = 0;             // slow motion: updates made in the current iteration
+  int64_t toy_images_step_ = -1;  // step the view's points and heatmap were computed at
+  ToyStepResult toy_partial_{};   // slow motion: the iteration's results so far
   std::chrono::steady_clock::time_point toy_resume_{};  // slow motion: next update not before
   std::unique_ptr<LatentTools> latent_tools_;
   LatentSelection selection_;
   LatentViews latent_;
-  int64_t latent_step_ = -1;         // step the latent views were rendered at
+  int64_t latent_step_ = -1;          // step the latent views were rendered at
   uint64_t latent_revision_ = ~0ull;  // selection revision they were rendered for
-  torch::Tensor images_u8_;  // whole train split on the device, [N, C, H, W] uint8
-  torch::Tensor order_;      // permutation of the current epoch
+  torch::Tensor images_u8_;           // whole train split on the device, [N, C, H, W] uint8
+  torch::Tensor order_;               // permutation of the current epoch
   torch::Tensor fixed_noise_;
   torch::Tensor real_grid_;  // kSampleGridCount real images for comparison, [-1,1]
   int64_t cursor_ = 0;

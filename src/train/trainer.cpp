@@ -47,14 +47,6 @@ void keep_run_settings(TrainingSession& session, const Params& from) {
   }
 }
 
-// Saves when checkpoint_every says so; returns an error message or "".
-std::string periodic_checkpoint(TrainingSession& session) {
-  const int every = session.params().integer(ParamId::kCheckpointEvery);
-  if (every <= 0 || session.step_count() % every != 0) return {};
-  Status s = save_checkpoint(session, session.params().text(ParamId::kCheckpointPath));
-  return s ? std::string() : s.error();
-}
-
 // True when `session` gets quality metrics: an image model on labelled data, eval_every > 0.
 bool quality_wanted(const TrainingSession& session) {
   return !session.is_toy() && session.params().integer(ParamId::kEvalEvery) > 0 &&
@@ -95,7 +87,7 @@ struct Trainer::Impl {
   Clock::time_point last_publish{}, last_samples{};
   MessageLevel idle_level = MessageLevel::kNone;  // messages while there is no session
   std::string idle_message;
-  std::vector<Point2> custom_points;  // the 2D lab's painted points
+  std::vector<Point2> custom_points;       // the 2D lab's painted points
   std::unique_ptr<QualityWorker> quality;  // the session's dataset's metrics, while eval_every > 0
   bool eval_pending = false;  // an evaluation came due while the worker was busy or preparing
 
@@ -108,15 +100,16 @@ struct Trainer::Impl {
       return;
     }
     if (!quality || quality->data() != session->data()) {
-      quality = std::make_unique<QualityWorker>(session->data(), session->device(),
-                                                default_cache_dir());
+      quality =
+          std::make_unique<QualityWorker>(session->data(), session->device(), default_cache_dir());
     } else if (new_run) {
       quality->new_run();
     }
     if (new_run) eval_pending = false;
   }
 
-  // Offers the worker a copy of the generator when an evaluation is due (or was, while it was busy).
+  // Offers the worker a copy of the generator when an evaluation is due (or was, while it was
+  // busy).
   void offer_evaluation(const StepOutcome& outcome) {
     if (!quality || !session) return;
     if (outcome.non_finite) {
@@ -188,7 +181,8 @@ struct Trainer::Impl {
           s.quality = quality_off(session.get());
         }
       } catch (const std::exception& e) {
-        session->set_message(MessageLevel::kError, std::string("drawing samples failed: ") + e.what());
+        session->set_message(MessageLevel::kError,
+                             std::string("drawing samples failed: ") + e.what());
       }
     } else {
       s.running = false;
@@ -217,7 +211,8 @@ struct Trainer::Impl {
       publish(false);
       auto loaded = load_shared(spec);
       if (!loaded) {
-        message(MessageLevel::kError, loaded.error() + (session ? " (kept the current dataset)" : ""));
+        message(MessageLevel::kError,
+                loaded.error() + (session ? " (kept the current dataset)" : ""));
         return;
       }
       data = *loaded;
@@ -230,10 +225,10 @@ struct Trainer::Impl {
     bool was_paused = session && session->paused();
     session = std::move(*created);
     if (was_paused) session->apply(Command::of(Command::Kind::kPause));
-    session->set_message(MessageLevel::kInfo,
-                         toy ? "2D GAN lab on " + spec
-                             : "training " + session->params().choice(ParamId::kModel) + " on " +
-                                   data->name);
+    session->set_message(
+        MessageLevel::kInfo,
+        toy ? "2D GAN lab on " + spec
+            : "training " + session->params().choice(ParamId::kModel) + " on " + data->name);
   }
 
   void handle(const Command& c) {
@@ -257,6 +252,16 @@ struct Trainer::Impl {
       }
       return;
     }
+    if (c.kind == Command::Kind::kSaveAlarmCheckpoint) {
+      if (!session) return;
+      auto saved = alarm_checkpoint(*session);
+      if (!saved) {
+        session->set_message(MessageLevel::kError, saved.error());
+      } else if (!saved->empty()) {
+        session->set_message(MessageLevel::kInfo, "alarm: saved checkpoint " + *saved);
+      }
+      return;
+    }
     if (c.kind == Command::Kind::kToyPaint) {
       if (c.points.empty()) {
         message(MessageLevel::kError, "custom: paint at least one point, then Apply");
@@ -275,7 +280,8 @@ struct Trainer::Impl {
     }
     bool needs_new_session =
         c.kind == Command::Kind::kReset &&
-        (!session || session->params().text(ParamId::kDataset) != requested.text(ParamId::kDataset) ||
+        (!session ||
+         session->params().text(ParamId::kDataset) != requested.text(ParamId::kDataset) ||
          session->params().value(ParamId::kModel) != requested.value(ParamId::kModel));
     if (needs_new_session) {
       build_session();
@@ -286,14 +292,18 @@ struct Trainer::Impl {
   }
 
   void run() {
-    set_torch_threads(torch_threads(requested));
-    runtime = runtime_info();
-    if (resume_path.empty()) {
-      build_session();
-    } else {
-      load_checkpoint(resume_path);
+    try {
+      set_torch_threads(torch_threads(requested));
+      runtime = runtime_info();
+      if (resume_path.empty()) {
+        build_session();
+      } else {
+        load_checkpoint(resume_path);
+      }
+      sync_quality(true);
+    } catch (const std::exception& e) {  // shown, and the window stays up
+      message(MessageLevel::kError, std::string("starting the run failed: ") + e.what());
     }
-    sync_quality(true);
     publish(true);
     std::vector<Command> commands;
     bool quality_refresh = false;  // the idle loop woke only to show the quality worker's progress
@@ -303,7 +313,8 @@ struct Trainer::Impl {
       for (const Command& c : commands) {
         try {
           handle(c);
-          sync_quality(c.kind == Command::Kind::kReset || c.kind == Command::Kind::kLoadCheckpoint ||
+          sync_quality(c.kind == Command::Kind::kReset ||
+                       c.kind == Command::Kind::kLoadCheckpoint ||
                        c.kind == Command::Kind::kToyPaint);
         } catch (const std::exception& e) {
           message(MessageLevel::kError, e.what());
@@ -339,7 +350,8 @@ struct Trainer::Impl {
         }
       } catch (const std::exception& e) {
         session->apply(Command::of(Command::Kind::kPause));
-        session->set_message(MessageLevel::kError, std::string("training step failed: ") + e.what());
+        session->set_message(MessageLevel::kError,
+                             std::string("training step failed: ") + e.what());
       }
       auto now = Clock::now();
       if (now - last_publish >= kPublishInterval || !session->wants_step()) {
@@ -365,8 +377,10 @@ void Trainer::stop() {
   impl_->thread.join();
 }
 
-Status run_headless(const Params& params, int64_t steps, const std::string& out_dir,
-                    const HeadlessObserver& observer, const std::string& resume_path) {
+namespace {
+
+Status run_headless_unguarded(const Params& params, int64_t steps, const std::string& out_dir,
+                              const HeadlessObserver& observer, const std::string& resume_path) {
   std::error_code ec;
   std::filesystem::create_directories(out_dir, ec);
   if (ec) return Error{"--out " + out_dir + ": cannot create directory: " + ec.message()};
@@ -378,10 +392,9 @@ Status run_headless(const Params& params, int64_t steps, const std::string& out_
     dataset = *data;
   }
   Result<std::unique_ptr<TrainingSession>> session =
-      resume_path.empty() ? TrainingSession::create(params, dataset)
-                          : open_checkpoint(resume_path, [](const std::string& spec) {
-                              return load_shared(spec);
-                            });
+      resume_path.empty()
+          ? TrainingSession::create(params, dataset)
+          : open_checkpoint(resume_path, [](const std::string& spec) { return load_shared(spec); });
   if (!session) return Error{session.error()};
   if (!resume_path.empty()) keep_run_settings(**session, params);
   // Quality columns (fid, is_score, class_entropy) when eval_every > 0 and the data is labelled;
@@ -402,7 +415,8 @@ Status run_headless(const Params& params, int64_t steps, const std::string& out_
     if (!quality->ready()) {
       std::fprintf(stderr, "genscope: preparing the metric classifier\n");
       if (Status s = quality->prepare(); !s) return Error{"quality metrics: " + s.error()};
-      if (!quality->warning().empty()) std::fprintf(stderr, "genscope: %s\n", quality->warning().c_str());
+      if (!quality->warning().empty())
+        std::fprintf(stderr, "genscope: %s\n", quality->warning().c_str());
       QualityView v;
       quality->fill_reference(v);
       const int n = (*session)->params().integer(ParamId::kEvalSamples);
@@ -449,11 +463,11 @@ Status run_headless(const Params& params, int64_t steps, const std::string& out_
       std::fprintf(stderr, "genscope: alarm at step %lld: %s: %s\n", static_cast<long long>(e.step),
                    alarm_name(e.kind), e.text.c_str());
       if (!alarm_saves_checkpoint(e)) continue;
-      const std::string path =
-          alarm_checkpoint_path((*session)->params().text(ParamId::kCheckpointPath), e);
-      Status saved = save_checkpoint(**session, path);
-      std::fprintf(stderr, "genscope: %s\n",
-                   saved ? ("saved checkpoint " + path).c_str() : saved.error().c_str());
+      auto saved = alarm_checkpoint(**session);
+      if (!saved || !saved->empty()) {
+        std::fprintf(stderr, "genscope: %s\n",
+                     saved ? ("saved checkpoint " + *saved).c_str() : saved.error().c_str());
+      }
     }
   };
   for (int64_t i = 0; i < steps && !interrupted(); ++i) {
@@ -486,8 +500,8 @@ Status run_headless(const Params& params, int64_t steps, const std::string& out_
   ImageRGBA grid;
   (*session)->render_samples(grid);  // the 2D lab: the scatter plot over the heatmap
   const std::string image = toy_run ? "scatter.png" : "samples.png";
-  if (auto s = write_png_rgba(out_dir + "/" + image, grid.width, grid.height,
-                              grid.pixels.data(), grid.width * 4);
+  if (auto s = write_png_rgba(out_dir + "/" + image, grid.width, grid.height, grid.pixels.data(),
+                              grid.width * 4);
       !s) {
     return s;
   }
@@ -496,6 +510,17 @@ Status run_headless(const Params& params, int64_t steps, const std::string& out_
                            static_cast<long long>((*session)->step_count()), image.c_str())};
   }
   return {};
+}
+
+}  // namespace
+
+Status run_headless(const Params& params, int64_t steps, const std::string& out_dir,
+                    const HeadlessObserver& observer, const std::string& resume_path) {
+  try {
+    return run_headless_unguarded(params, steps, out_dir, observer, resume_path);
+  } catch (const std::exception& e) {  // e.g. out of GPU memory: an error, not std::terminate
+    return Error{std::string("training failed: ") + first_line(e.what())};
+  }
 }
 
 }  // namespace genscope

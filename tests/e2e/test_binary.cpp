@@ -8,6 +8,7 @@
 #include <array>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -312,6 +313,33 @@ TEST(E2E, ACollapseAlarmSavesACheckpoint) {
   const std::string csv = test::read_text(base + "/resumed/metrics.csv");
   const std::string first_row = csv.substr(csv.find('\n') + 1, 4);
   EXPECT_EQ(first_row, "521,") << csv;
+  fs::remove_all(base);
+}
+
+TEST(E2E, AWindowAlarmCheckpointIsNamedAfterTheStepItHolds) {
+  if (!have_display()) GTEST_SKIP() << "no DISPLAY: run under xvfb-run";
+  const std::string base = per_process("e2e_window_alarm");
+  fs::remove_all(base);
+  fs::create_directories(base);
+  // The window sees the alarm a few steps after it fired; the trainer saves the step it is at.
+  RunResult r = run("--preset ring-collapse --checkpoint " + base + "/run.ckpt --screenshot " +
+                    base + "/shot.png --screenshot-step 800 --frames 2");
+  ASSERT_EQ(r.code, 0) << r.output;
+  std::string alarm;
+  for (const auto& e : fs::directory_iterator(base)) {
+    const std::string name = e.path().filename().string();
+    if (name.rfind("run-alarm-step", 0) == 0) alarm = name;
+  }
+  ASSERT_FALSE(alarm.empty()) << "no alarm checkpoint in " << base << "\n" << r.output;
+  const long long step = std::atoll(alarm.c_str() + std::strlen("run-alarm-step"));
+  EXPECT_GE(step, 520);
+  RunResult resumed = run("--headless --resume " + base + "/" + alarm + " --steps 1 --out " +
+                          base + "/resumed");
+  ASSERT_EQ(resumed.code, 0) << resumed.output;
+  const std::string csv = test::read_text(base + "/resumed/metrics.csv");
+  EXPECT_EQ(csv.substr(csv.find('\n') + 1, std::to_string(step + 1).size() + 1),
+            std::to_string(step + 1) + ",")
+      << alarm << "\n" << csv;
   fs::remove_all(base);
 }
 

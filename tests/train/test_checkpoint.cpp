@@ -4,15 +4,16 @@
 
 #include <cmath>
 #include <filesystem>
-#include <tuple>
 #include <fstream>
+#include <tuple>
 
 #include "record/checkpoint_file.h"
 #include "support/test_files.h"
 #include "train/alarms.h"
 #include "train/checkpoint.h"
-#include "train/torch_pch.h"
+#include "train/rng.h"
 #include "train/session.h"
+#include "train/torch_pch.h"
 
 using namespace genscope;
 namespace fs = std::filesystem;
@@ -167,6 +168,7 @@ TEST(Checkpoint, DamagedTruncatedAndForeignFilesAreErrors) {
       {write("foreign.ckpt", "P3\n2 2\n255\n0 0 0\n"), "not a genscope checkpoint"},
       {write("empty.ckpt", ""), "not a genscope checkpoint"},
       {dir() + "/missing.ckpt", "cannot open"},
+      {dir(), "not a regular file"},  // a directory
   };
   for (const auto& c : cases) {
     auto r = open_checkpoint(c.path, loader());
@@ -182,9 +184,14 @@ TEST(Checkpoint, DamagedTruncatedAndForeignFilesAreErrors) {
   ASSERT_NE(at, std::string::npos);
   text.replace(at, 10, "\nwidth = 16");
   const std::string mismatched = write("mismatch.ckpt", encode_checkpoint({text, file->payload}));
+  // Building its session seeded the global generator before the weights failed to fit: the
+  // running session's random stream is put back.
+  torch::rand({3});
+  const torch::Tensor rng_before = generator_state(torch::kCPU);
   auto r = open_checkpoint(mismatched, loader());
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.error().find("does not fit"), std::string::npos) << r.error();
+  EXPECT_TRUE(torch::equal(generator_state(torch::kCPU), rng_before));
 }
 
 TEST(Alarms, NanInjectionPausesAndNamesTheTensor) {
@@ -215,9 +222,47 @@ TEST(Alarms, NanInjectionPausesAndNamesTheTensor) {
   EXPECT_NE(snap.message.find("Roll back"), std::string::npos) << snap.message;
 }
 
+TEST(Checkpoint, ADivergedRunIsNotSavedAutomatically) {
+  Params p = params_for("dcgan", "squares");
+  const std::string path = dir() + "/diverged.ckpt";
+  ASSERT_TRUE(p.set_from_string(ParamId::kCheckpointEvery, "1").ok());
+  ASSERT_TRUE(p.set_from_string(ParamId::kCheckpointPath, path).ok());
+  auto s = make(p);
+  for (int i = 0; i < 2; ++i) {
+    ASSERT_TRUE(s->step().stepped);
+    EXPECT_EQ(periodic_checkpoint(*s), "");
+  }
+  EXPECT_FALSE(s->diverged());
+  // An alarm's checkpoint is named after the step it holds.
+  auto alarm = alarm_checkpoint(*s);
+  ASSERT_TRUE(alarm.ok()) << alarm.error();
+  EXPECT_EQ(*alarm, dir() + "/diverged-alarm-step2.ckpt");
+  EXPECT_TRUE(fs::exists(*alarm));
+  const std::string good = test::read_text(path);
+  {
+    torch::NoGradGuard no_grad;
+    s->model().named_parameters()[0].second.view({-1})[0] = std::nanf("");
+  }
+  EXPECT_TRUE(s->diverged()) << "a NaN weight";
+  ASSERT_TRUE(s->step().non_finite);
+  EXPECT_TRUE(s->diverged());
+  EXPECT_EQ(periodic_checkpoint(*s), "");
+  EXPECT_EQ(test::read_text(path), good) << "the step-2 checkpoint survives the NaN at step 3";
+  alarm = alarm_checkpoint(*s);
+  ASSERT_TRUE(alarm.ok()) << alarm.error();
+  EXPECT_EQ(*alarm, "");
+  EXPECT_FALSE(fs::exists(dir() + "/diverged-alarm-step3.ckpt"));
+  // Rolled back, the run is healthy again and saves.
+  auto back = open_checkpoint(path, loader());
+  ASSERT_TRUE(back.ok()) << back.error();
+  EXPECT_EQ((*back)->step_count(), 2);
+  EXPECT_FALSE((*back)->diverged());
+}
+
 TEST(GradientFlow, EveryFamilyReportsPerLayerNorms) {
   for (const auto& [model, dataset, first, last] :
-       {std::make_tuple("dcgan", "squares", "G ", "D "), std::make_tuple("vae", "squares", "encoder ", "decoder "),
+       {std::make_tuple("dcgan", "squares", "G ", "D "),
+        std::make_tuple("vae", "squares", "encoder ", "decoder "),
         std::make_tuple("dcgan", "ring8", "G ", "D ")}) {
     auto s = make(params_for(model, dataset));
     train(*s, 2);

@@ -38,7 +38,7 @@ TEST(Alarms, CollapseNeedsMLowEvaluationsAfterTheWarmUp) {
   EXPECT_EQ(m.log()[0].step, 1000);
   m.add_diversity(1100, 0.01);  // the same episode: no second event
   EXPECT_EQ(m.log().size(), 1u);
-  m.add_diversity(1200, 0.8);   // cleared, then a new episode
+  m.add_diversity(1200, 0.8);  // cleared, then a new episode
   for (int64_t s = 1300; s <= 1500; s += 100) m.add_diversity(s, 0.05);
   EXPECT_EQ(m.log().size(), 2u);
 }
@@ -90,9 +90,9 @@ TEST(Alarms, NonFiniteValuesAndMutes) {
 
 TEST(Alarms, CheckpointPathsOnAlarm) {
   const AlarmEvent collapse{AlarmKind::kCollapse, 520, ""};
-  EXPECT_EQ(alarm_checkpoint_path("runs/a.ckpt", collapse), "runs/a-alarm-step520.ckpt");
-  EXPECT_EQ(alarm_checkpoint_path("genscope", collapse), "genscope-alarm-step520");
-  EXPECT_EQ(alarm_checkpoint_path("my.runs/ckpt", collapse), "my.runs/ckpt-alarm-step520");
+  EXPECT_EQ(alarm_checkpoint_path("runs/a.ckpt", 520), "runs/a-alarm-step520.ckpt");
+  EXPECT_EQ(alarm_checkpoint_path("genscope", 520), "genscope-alarm-step520");
+  EXPECT_EQ(alarm_checkpoint_path("my.runs/ckpt", 520), "my.runs/ckpt-alarm-step520");
   EXPECT_TRUE(alarm_saves_checkpoint(collapse));
   EXPECT_FALSE(alarm_saves_checkpoint({AlarmKind::kNonFinite, 3, ""}));
 }
