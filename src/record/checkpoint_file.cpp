@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <utility>
 
 #include "util/strings.h"
 
@@ -42,16 +43,34 @@ uint32_t crc_of(const std::string& bytes, size_t n) {
   return static_cast<uint32_t>(crc);
 }
 
+// An open file descriptor, closed when it goes out of scope.
+class Fd {
+ public:
+  explicit Fd(int fd) : fd_(fd) {}
+  ~Fd() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  int get() const { return fd_; }
+  /// Closes it now; false (errno set) when closing failed.
+  bool close() {
+    const int fd = std::exchange(fd_, -1);
+    return fd < 0 || ::close(fd) == 0;
+  }
+
+ private:
+  int fd_;
+};
+
 // Makes a rename in `path`'s directory durable (the directory entry reaches the disk).
 void sync_directory_of(const std::string& path) {
   const std::size_t slash = path.find_last_of('/');
   const std::string dir = slash == std::string::npos ? "."
                           : slash == 0               ? "/"
                                                      : path.substr(0, slash);
-  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return;  // best effort: the file itself is complete either way
-  ::fsync(fd);
-  ::close(fd);
+  const Fd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (fd.get() >= 0) ::fsync(fd.get());  // best effort: the file itself is complete either way
 }
 
 }  // namespace
@@ -100,33 +119,26 @@ Result<CheckpointFile> decode_checkpoint(const std::string& bytes, const std::st
 }
 
 Result<std::string> read_file_bytes(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return Error{path + ": cannot open: " + std::strerror(errno)};
+  const Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (fd.get() < 0) return Error{path + ": cannot open: " + std::strerror(errno)};
   struct stat st {};
-  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    ::close(fd);
+  if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) {
     return Error{path + ": not a regular file"};
   }
   std::string bytes;
   try {
     bytes.resize(static_cast<size_t>(st.st_size));
   } catch (const std::exception&) {
-    ::close(fd);
     return Error{path + ": too large to read (" + std::to_string(st.st_size) + " bytes)"};
   }
   size_t done = 0;
   while (done < bytes.size()) {
-    const ssize_t n = ::read(fd, bytes.data() + done, bytes.size() - done);
+    const ssize_t n = ::read(fd.get(), bytes.data() + done, bytes.size() - done);
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      const std::string why = std::strerror(errno);
-      ::close(fd);
-      return Error{path + ": read failed: " + why};
-    }
+    if (n < 0) return Error{path + ": read failed: " + std::strerror(errno)};
     if (n == 0) break;  // shrank while reading: what is there is checked like a truncated file
     done += static_cast<size_t>(n);
   }
-  ::close(fd);
   bytes.resize(done);
   return bytes;
 }
@@ -134,25 +146,21 @@ Result<std::string> read_file_bytes(const std::string& path) {
 Status write_file_atomic(const std::string& path, const std::string& bytes,
                          const std::function<void()>& before_rename) {
   const std::string tmp = path + ".tmp-" + std::to_string(::getpid());
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return Error{path + ": cannot write: " + std::strerror(errno)};
+  Fd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+  if (fd.get() < 0) return Error{path + ": cannot write: " + std::strerror(errno)};
   size_t done = 0;
   while (done < bytes.size()) {
-    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+    const ssize_t n = ::write(fd.get(), bytes.data() + done, bytes.size() - done);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
       const std::string why = std::strerror(errno);
-      ::close(fd);
       ::unlink(tmp.c_str());
       return Error{path + ": write failed: " + why};
     }
     done += static_cast<size_t>(n);
   }
-  const bool synced = ::fsync(fd) == 0;
-  const int sync_errno = errno;
-  const bool closed = ::close(fd) == 0;  // always closed, also when fsync failed
-  if (!synced || !closed) {
-    const std::string why = std::strerror(synced ? errno : sync_errno);
+  if (::fsync(fd.get()) != 0 || !fd.close()) {  // a failed fsync: closed on the way out
+    const std::string why = std::strerror(errno);
     ::unlink(tmp.c_str());
     return Error{path + ": flushing to disk failed: " + why};
   }

@@ -10,18 +10,22 @@
 
 namespace genscope {
 
-/// The state of the default generator of `device` (the CPU's, or the GPU's), as a CPU tensor.
+/// LibTorch's default generator of `device`: the CPU's, or the GPU's.
+inline at::Generator default_generator(torch::Device device) {
+  return device.is_cuda() ? at::globalContext().defaultGenerator(device)
+                          : at::detail::getDefaultCPUGenerator();
+}
+
+/// The state of the default generator of `device`, as a CPU tensor.
 inline torch::Tensor generator_state(torch::Device device) {
-  at::Generator gen = device.is_cuda() ? at::globalContext().defaultGenerator(device)
-                                       : at::detail::getDefaultCPUGenerator();
+  at::Generator gen = default_generator(device);
   std::lock_guard<std::mutex> lock(gen.mutex());
   return gen.get_state();
 }
 
 /// Sets the default generator of `device` to `state` (generator_state()'s tensor, on any device).
 inline void set_generator_state(torch::Device device, const torch::Tensor& state) {
-  at::Generator gen = device.is_cuda() ? at::globalContext().defaultGenerator(device)
-                                       : at::detail::getDefaultCPUGenerator();
+  at::Generator gen = default_generator(device);
   std::lock_guard<std::mutex> lock(gen.mutex());
   gen.set_state(state.to(torch::kCPU).contiguous());
 }

@@ -467,8 +467,7 @@ Status TrainingSession::restore_state(const std::string& bytes) {
                                static_cast<long long>(data_->train.count))};
       }
       t = t.to(torch::kCPU, torch::kLong);
-      const int64_t cursor = cursor_;
-      if (cursor < 0 || cursor > t.numel() ||
+      if (cursor_ < 0 || cursor_ > t.numel() ||
           (t.numel() > 0 &&
            (t.min().item<int64_t>() < 0 || t.max().item<int64_t>() >= t.numel()))) {
         return Error{"the checkpoint's data order is out of range"};
