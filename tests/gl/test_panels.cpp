@@ -436,6 +436,7 @@ TEST_F(PanelTest, RollBackLoadsTheLastCheckpointAndKeepsTheCheckpointPath) {
   frame(ImVec2(-100, -100), false);
   frame(ImVec2(-100, -100), false);
   ASSERT_GT(status.rollback_rect.GetWidth(), 0.0f) << "no Roll back button";
+  save_screenshot(std::string(GENSCOPE_TEST_TMP) + "/rollback.png", 640, 480);
   EXPECT_TRUE(drained().empty());
   click(status.rollback_rect.GetCenter());
   auto c = drained();
