@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cfloat>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -32,9 +33,6 @@ constexpr int kFramesAfterInput = 3;
 
 // Set from GLFW callbacks (main thread) and the trainer's publish hook (trainer thread).
 std::atomic<int> g_input_frames{kFramesAfterInput};
-std::atomic<bool> g_screenshot_key{false};
-std::atomic<bool> g_record_key{false};
-std::atomic<bool> g_save_key{false};     // Ctrl+S: save a checkpoint
 std::atomic<bool> g_window_open{false};  // glfwPostEmptyEvent is only valid while GLFW lives
 
 void on_input() { g_input_frames.store(kFramesAfterInput); }
@@ -44,20 +42,13 @@ void scroll_cb(GLFWwindow*, double, double) { on_input(); }
 void char_cb(GLFWwindow*, unsigned int) { on_input(); }
 void size_cb(GLFWwindow*, int, int) { on_input(); }
 void focus_cb(GLFWwindow*, int) { on_input(); }
-void key_cb(GLFWwindow*, int key, int, int action, int mods) {
-  on_input();
-  if (key == GLFW_KEY_F12 && action == GLFW_PRESS) g_screenshot_key.store(true);
-  if (key == GLFW_KEY_R && action == GLFW_PRESS && !(mods & GLFW_MOD_CONTROL))
-    g_record_key.store(true);
-  if (key == GLFW_KEY_S && action == GLFW_PRESS && (mods & GLFW_MOD_CONTROL))
-    g_save_key.store(true);
-}
+void key_cb(GLFWwindow*, int, int, int, int) { on_input(); }  // shortcuts: PanelSet
 
 std::string timestamped_screenshot_name() {
   std::time_t t = std::time(nullptr);
   char buf[64];
   std::strftime(buf, sizeof buf, "genscope-%Y%m%d-%H%M%S.png", std::localtime(&t));
-  return buf;
+  return next_free_path(buf);
 }
 
 // The framebuffer rectangle (GL coordinates) of a panel rectangle in window coordinates.
@@ -113,9 +104,17 @@ int App::run() {
 
   int exit_code = 0;
   {
-    Gui gui(handle);  // after our callbacks: ImGui chains to them
+    // A scripted screenshot shows the default layout: no layout file is read or written.
+    const bool scripted_shot = !options_.screenshot_path.empty();
+    GuiOptions gui_options;
+    gui_options.scale = options_.ui_scale;
+    gui_options.ini_path = scripted_shot ? std::string() : options_.layout_path;
+    Gui gui(handle, gui_options);  // after our callbacks: ImGui chains to them
     View view(link_.commands);
     PanelSet panels;
+    panels.layout = &gui.layout();
+    panels.gui = &gui;
+    bool paused_before_lockstep = false;  // restored when a lockstep recording stops
     std::vector<MetricRow> rows;
     std::vector<double> recent_ms;
     int frames_with_samples = 0;
@@ -138,6 +137,26 @@ int App::run() {
       view.recorder().lockstep_steps = options_.record.steps_per_frame;
     std::future<Status> history_export;
     const auto now_s = [&] { return std::chrono::duration<double>(Clock::now() - start).count(); };
+    // Stops the recording and says what it wrote; a lockstep recording paused training, so
+    // training gets back the state it had before (and the line says which).
+    const auto stop_recording = [&]() -> Status {
+      report_.recording = recorder.status(now_s());
+      const bool was_lockstep = recorder.settings().lockstep();
+      Status stopped = recorder.stop();
+      RecorderUi& ui = view.recorder();
+      ui.message = recorder.last_summary();
+      ui.message_is_error = !stopped.ok();
+      const bool diverged =
+          view.has_snapshot() && view.snapshot().message_level == MessageLevel::kError;
+      if (was_lockstep && !paused_before_lockstep && !diverged) {
+        view.request_pause(false);
+        ui.message += "; training resumed, as before the recording";
+      } else if (was_lockstep) {
+        ui.message += "; training stays paused";
+      }
+      view.notify(ui.message, stopped ? MessageLevel::kInfo : MessageLevel::kError);
+      return stopped;
+    };
 
     while (!(*window)->should_close() && !interrupted()) {
       if (options_.run_seconds > 0 &&
@@ -173,6 +192,8 @@ int App::run() {
       // An alarm keeps the run as it is now as a checkpoint beside the checkpoint path (named
       // by the trainer after the step it saves: a few steps after the alarm's).
       for (const AlarmEvent& e : view.alarms().take_new()) {
+        view.notify(std::string("alarm: ") + alarm_name(e.kind) + ": " + e.text,
+                    MessageLevel::kWarning);
         if (alarm_saves_checkpoint(e)) view.send(Command::of(Command::Kind::kSaveAlarmCheckpoint));
       }
       dirty = false;
@@ -181,13 +202,11 @@ int App::run() {
       int fb_w = 0, fb_h = 0;
       (*window)->framebuffer_size(fb_w, fb_h);
       view.recorder().status = recorder.status(now_s());
-      gui.begin_frame();
+      // A scripted screenshot parks the mouse away so no hover tooltip is in it.
+      gui.begin_frame([&] {
+        if (scripted_shot) ImGui::GetIO().MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
+      });
       ImVec2 display = ImGui::GetIO().DisplaySize;
-      if (g_save_key.exchange(false)) view.send(Command::of(Command::Kind::kSaveCheckpoint));
-      if (g_record_key.exchange(false) && !ImGui::GetIO().WantTextInput) {
-        view.recorder().toggle_requested = true;
-        panels.status.open_record_tab = true;
-      }
       panels.draw(view, display);
       const ImDrawList* indicator = draw_rec_indicator(view, display);
       if (view.take_redraw_request()) dirty = true;  // an animation wants the next frame
@@ -216,11 +235,7 @@ int App::run() {
       if (rec_ui.toggle_requested) {
         rec_ui.toggle_requested = false;
         if (recorder.active()) {
-          report_.recording = recorder.status(now_s());
-          Status stopped = recorder.stop();
-          rec_ui.message = recorder.last_summary();
-          rec_ui.message_is_error = !stopped.ok();
-          view.notify(rec_ui.message);
+          stop_recording();
         } else {
           RecordSettings settings = rec_ui.settings;
           settings.path = rec_ui.path_buffer;
@@ -228,9 +243,13 @@ int App::run() {
           UiRect area = view.panel_rect(settings.region);
           if (area.empty()) area = view.panel_rect(RecordRegion::kWindow);
           Status started = recorder.start(settings, to_pixels(area, display, fb_w, fb_h), now_s());
-          rec_ui.message = started ? "recording to " + settings.path : started.error();
+          const std::string& used = recorder.settings().path;
+          rec_ui.message =
+              !started              ? started.error()
+              : used != settings.path ? "recording to " + used + " (" + settings.path + " exists)"
+                                      : "recording to " + used;
           rec_ui.message_is_error = !started.ok();
-          if (!started) view.notify(started.error());
+          view.notify(rec_ui.message, started ? MessageLevel::kInfo : MessageLevel::kError);
           if (!started && options_.exit_after_record) {
             std::fprintf(stderr, "genscope: %s\n", started.error().c_str());
             exit_code = 1;
@@ -238,6 +257,7 @@ int App::run() {
           }
           if (started && settings.lockstep()) {
             lockstep = LockstepDriver{};
+            paused_before_lockstep = view.paused_or_pausing();
             view.send(Command::of(Command::Kind::kPause));
           }
         }
@@ -273,11 +293,7 @@ int App::run() {
         recorder.poll();
         if (!recorder.error().empty() || recorder.reached_limit() ||
             (rs.lockstep() && snap.message_level == MessageLevel::kError && snap.paused)) {
-          report_.recording = recorder.status(now_s());
-          Status stopped = recorder.stop();
-          rec_ui.message = recorder.last_summary();
-          rec_ui.message_is_error = !stopped.ok();
-          view.notify(rec_ui.message);
+          Status stopped = stop_recording();
           if (options_.exit_after_record) {
             if (!stopped) {
               std::fprintf(stderr, "genscope: %s\n", stopped.error().c_str());
@@ -296,6 +312,7 @@ int App::run() {
         hist.message_is_error = false;
         auto frames = std::make_shared<std::vector<ImageRGBA>>();
         for (const HistoryEntry& e : hist.history.entries()) frames->push_back(e.samples);
+        hist.export_path = next_free_path(hist.export_path);
         std::string path = hist.export_path;
         int fps = hist.export_fps;
         history_export = std::async(std::launch::async, [frames, path, fps] {
@@ -313,7 +330,7 @@ int App::run() {
             done ? strformat("wrote %zu grids to %s", hist.history.size(), hist.export_path.c_str())
                  : done.error();
         hist.message_is_error = !done.ok();
-        view.notify(hist.message);
+        view.notify(hist.message, done ? MessageLevel::kInfo : MessageLevel::kError);
       }
       if (hist.exporting || record_pending) dirty = true;
       if (snap.running && snap.step > 0 && first_step < 0) {
@@ -332,12 +349,15 @@ int App::run() {
       if (view.has_snapshot() && settled) ++frames_with_samples;
       bool scripted = !options_.screenshot_path.empty() &&
                       frames_with_samples >= std::max(1, options_.screenshot_frames);
-      if (scripted || g_screenshot_key.exchange(false)) {
+      const bool asked = panels.screenshot_requested;
+      panels.screenshot_requested = false;
+      if (scripted || asked) {
         std::string path = scripted ? options_.screenshot_path : timestamped_screenshot_name();
         glBindFramebuffer(GL_READ_FRAMEBUFFER, 0);
         glReadBuffer(GL_BACK);
         Status saved = save_screenshot(path, fb_w, fb_h);
-        view.notify(saved ? "saved screenshot " + path : saved.error());
+        view.notify(saved ? "saved screenshot " + path : saved.error(),
+                    saved ? MessageLevel::kInfo : MessageLevel::kError);
         if (scripted) {
           if (!saved) {
             std::fprintf(stderr, "genscope: %s\n", saved.error().c_str());

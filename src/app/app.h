@@ -23,6 +23,8 @@ struct AppOptions {
   RecordSettings record;        // the Recorder's settings (the panel edits them)
   bool record_at_start = false; // --record: start recording once training shows samples
   bool exit_after_record = false;  // close the window when that recording ends (frame limit)
+  float ui_scale = 0.0f;        // fonts and spacing; 0: the monitor's scale (and the View menu's)
+  std::string layout_path;      // the layout file (empty: none); scripted screenshots use none
 };
 
 /// Frame-time figures the App measured, for benchmarks.

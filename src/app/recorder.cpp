@@ -17,6 +17,20 @@ std::string megabytes(int64_t bytes) { return strformat("%.1f MB", bytes / 10485
 
 }  // namespace
 
+std::string repeat_advice(int64_t frames, int64_t new_steps, bool lockstep) {
+  if (lockstep || frames < 10) return {};
+  const double repeated = 1.0 - double(new_steps) / double(frames);
+  if (repeated < 0.5) return {};
+  return strformat("%.0f %% of the frames repeat the previous training step (training moved on "
+                   "in %lld of %lld): lockstep records a new step in every frame",
+                   100.0 * repeated, static_cast<long long>(new_steps),
+                   static_cast<long long>(frames));
+}
+
+namespace {
+
+}  // namespace
+
 Recorder::~Recorder() { stop(); }
 
 Status Recorder::start(const RecordSettings& settings, PixelRect region, double now_s) {
@@ -27,6 +41,7 @@ Status Recorder::start(const RecordSettings& settings, PixelRect region, double 
     return s;
   }
   settings_ = settings;
+  settings_.path = next_free_path(settings.path);
   width_ = std::max(2, int(region.w * settings.scale)) & ~1;
   height_ = std::max(2, int(region.h * settings.scale)) & ~1;
   if (region.w < 2 || region.h < 2) {
@@ -44,7 +59,7 @@ Status Recorder::start(const RecordSettings& settings, PixelRect region, double 
     // window draws (repeats are nearly free) and leaves the cores to training.
     vs.threads = settings.lockstep() ? 0 : 1;
     // Lockstep frames are all kept (the frame loop waits); real time allows ~1/4 s of backlog.
-    auto writer = AsyncVideoWriter::open(settings.path, vs, settings.lockstep() ? 4 : 8);
+    auto writer = AsyncVideoWriter::open(settings_.path, vs, settings.lockstep() ? 4 : 8);
     if (!writer) {
       error_ = writer.error();
       return Error{error_};
@@ -59,7 +74,7 @@ Status Recorder::start(const RecordSettings& settings, PixelRect region, double 
     return Error{error_};
   }
   capture_ = std::make_unique<FrameCapture>(std::move(*capture));
-  std::string csv_path = frames_csv_path(settings.path);
+  std::string csv_path = frames_csv_path(settings_.path);
   csv_ = std::fopen(csv_path.c_str(), "w");
   if (csv_) std::fputs("frame,step,wall_s\n", csv_);
   gif_frames_.clear();
@@ -68,7 +83,8 @@ Status Recorder::start(const RecordSettings& settings, PixelRect region, double 
   tag_steps_.clear();
   tag_repeats_.clear();
   tag_times_.clear();
-  frames_requested_ = frames_kept_ = capture_dropped_ = captures_ = 0;
+  frames_requested_ = frames_kept_ = capture_dropped_ = captures_ = new_steps_ = 0;
+  last_step_ = -1;
   start_s_ = now_s;
   active_ = true;
   return {};
@@ -98,6 +114,8 @@ void Recorder::capture(unsigned source, PixelRect region, int64_t step, int repe
     }
   }
   frames_requested_ += repeat;
+  if (step != last_step_) ++new_steps_;
+  last_step_ = step;
   if (!started) {
     capture_dropped_ += repeat;
     return;
@@ -206,6 +224,10 @@ Status Recorder::stop() {
                        settings_.path.c_str(), megabytes(bytes).c_str());
   if (dropped > 0) summary_ += strformat(", %lld dropped", static_cast<long long>(dropped));
   summary_ += ")";
+  if (const std::string advice = repeat_advice(frames_requested_, new_steps_, settings_.lockstep());
+      !advice.empty()) {
+    summary_ += "; " + advice;
+  }
   return {};
 }
 
@@ -216,6 +238,7 @@ RecordingStatus Recorder::status(double now_s) const {
   s.path = settings_.path;
   s.frames = frames_kept_;
   s.captures = captures_;
+  s.new_steps = new_steps_;
   s.dropped = capture_dropped_ + gif_dropped_ + (writer_ ? writer_->dropped() : 0);
   s.bytes = writer_ ? writer_->bytes_written() : int64_t(gif_bytes_ / 8);
   s.elapsed_s = active_ ? now_s - start_s_ : 0.0;

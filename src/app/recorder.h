@@ -27,7 +27,9 @@ class Recorder {
   Recorder& operator=(const Recorder&) = delete;
 
   /// Starts recording `region` of the framebuffer; the video's size is the region's size times
-  /// settings.scale (rounded down to even) and stays fixed. Errors name the path or setting.
+  /// settings.scale (rounded down to even) and stays fixed. An existing file is never
+  /// overwritten: the recording goes to the next free numbered name (settings().path says
+  /// which). Errors name the path or setting.
   Status start(const RecordSettings& settings, PixelRect region, double now_s);
   bool active() const { return active_; }
   const RecordSettings& settings() const { return settings_; }
@@ -53,7 +55,9 @@ class Recorder {
   RecordingStatus status(double now_s) const;
   /// The last error (start, a write failure during recording, or stop), cleared on start.
   const std::string& error() const { return error_; }
-  /// The last finished recording's summary line, e.g. "recorded 120 frames to out.mp4 (2.1 MB)".
+  /// The last finished recording's summary line, e.g. "recorded 120 frames to out.mp4 (2.1 MB)";
+  /// a real-time recording whose frames mostly repeat the previous training step says so and
+  /// suggests lockstep.
   const std::string& last_summary() const { return summary_; }
 
  private:
@@ -74,11 +78,18 @@ class Recorder {
   int64_t frames_kept_ = 0;         // video frames handed to the writer
   int64_t capture_dropped_ = 0;     // every PBO in flight: the frame loop outran the GPU
   int64_t captures_ = 0;            // distinct images captured
+  int64_t new_steps_ = 0;           // frames showing a step the frame before did not
+  int64_t last_step_ = -1;
   double start_s_ = 0.0;
   int width_ = 0, height_ = 0;
   std::string error_, summary_;
   std::vector<uint8_t> scratch_;
 };
+
+/// For a real-time recording of `frames` frames of which `new_steps` show a training step the
+/// frame before did not: when half or more repeat, a line saying so and suggesting lockstep;
+/// "" otherwise (and always for lockstep, where every frame is a new step).
+std::string repeat_advice(int64_t frames, int64_t new_steps, bool lockstep);
 
 /// Writes `frames` (equal sizes) as a video: MP4 at `fps`, or GIF, by `path`'s extension. Used
 /// to export the sample history. Each frame is scaled up `scale` times (nearest) first.

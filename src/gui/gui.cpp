@@ -1,13 +1,35 @@
 #include "gui/gui.h"
 
+#define GLFW_INCLUDE_NONE
+#include <GLFW/glfw3.h>
 #include <imgui.h>
 #include <imgui_impl_glfw.h>
 #include <imgui_impl_opengl3.h>
+#include <imgui_internal.h>
 
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <vector>
 
 namespace genscope {
 namespace {
+
+constexpr float kBaseFontPixels = 14.0f;
+// DejaVu Sans (Debian's fonts-dejavu-core): Latin, Greek (beta), arrows and punctuation.
+const char* const kFontPaths[] = {"/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"};
+const ImWchar kGlyphRanges[] = {
+    0x0020, 0x00FF,  // Basic Latin, Latin-1 (x, degree, micro)
+    0x0370, 0x03FF,  // Greek (beta, lambda)
+    0x2010, 0x2044,  // dashes, quotes, ellipsis
+    0x2190, 0x21FF,  // arrows
+    0x2212, 0x2212,  // minus
+    0};
 
 // Renders the lists of `data` for which `keep` is true.
 template <typename Keep>
@@ -27,43 +49,173 @@ void render_lists(ImDrawData* data, Keep keep) {
   ImGui_ImplOpenGL3_RenderDrawData(&part);
 }
 
+// The [genscope][Layout] section of the layout file.
+void* settings_open(ImGuiContext*, ImGuiSettingsHandler* handler, const char* name) {
+  return std::strcmp(name, "Layout") == 0 ? handler->UserData : nullptr;
+}
+
+void settings_line(ImGuiContext*, ImGuiSettingsHandler*, void* entry, const char* line) {
+  auto* layout = static_cast<LayoutSettings*>(entry);
+  int i = 0;
+  float a = 0, b = 0;
+  char name[128];
+  if (std::sscanf(line, "custom=%d", &i) == 1) {
+    layout->custom = i != 0;
+  } else if (std::sscanf(line, "size=%f,%f", &a, &b) == 2) {
+    layout->width = a, layout->height = b;
+  } else if (std::sscanf(line, "ui_scale=%f", &a) == 1) {
+    layout->ui_scale = std::isfinite(a) && a >= 0.5f && a <= 4.0f ? a : 0.0f;
+  } else if (std::sscanf(line, "hidden=%127[^\n]", name) == 1) {
+    layout->hidden[name] = true;
+  }
+}
+
+void settings_write(ImGuiContext*, ImGuiSettingsHandler* handler, ImGuiTextBuffer* out) {
+  const auto* layout = static_cast<const LayoutSettings*>(handler->UserData);
+  out->appendf("[%s][Layout]\n", handler->TypeName);
+  out->appendf("custom=%d\nsize=%.0f,%.0f\nui_scale=%.3f\n", layout->custom ? 1 : 0, layout->width,
+               layout->height, layout->ui_scale);
+  for (const auto& [name, hidden] : layout->hidden) {
+    if (hidden) out->appendf("hidden=%s\n", name.c_str());
+  }
+  out->append("\n");
+}
+
 }  // namespace
 
-Gui::Gui(GLFWwindow* window) : context_(ImGui::CreateContext()), has_window_(true) {
-  ImGuiIO& io = ImGui::GetIO();
-  io.IniFilename = nullptr;  // a fixed layout: the same window always looks the same
-  apply_style();
+float auto_ui_scale(float content_scale, float logical_width, float logical_height) {
+  if (!(content_scale > 0.0f) || !std::isfinite(content_scale)) content_scale = 1.0f;
+  const float size = std::clamp(std::min(logical_width / 1600.0f, logical_height / 900.0f), 1.0f,
+                                2.0f);
+  return std::round(content_scale * size * 8.0f) / 8.0f;
+}
+
+std::string default_ini_path() {
+  if (const char* xdg = std::getenv("XDG_CONFIG_HOME"); xdg && *xdg) {
+    return std::string(xdg) + "/genscope/layout.ini";
+  }
+  if (const char* home = std::getenv("HOME"); home && *home) {
+    return std::string(home) + "/.config/genscope/layout.ini";
+  }
+  return {};
+}
+
+Gui::Gui(GLFWwindow* window, GuiOptions options)
+    : context_(ImGui::CreateContext()), window_(window) {
+  init(std::move(options));
   ImGui_ImplGlfw_InitForOpenGL(window, /*install_callbacks=*/true);
   ImGui_ImplOpenGL3_Init("#version 330 core");
 }
 
-Gui::Gui() : context_(ImGui::CreateContext()), has_window_(false) {
-  ImGuiIO& io = ImGui::GetIO();
-  io.IniFilename = nullptr;
-  io.LogFilename = nullptr;
-  io.MousePos = ImVec2(-1e6f, -1e6f);  // no mouse: nothing hovers
-  apply_style();
+Gui::Gui(GuiOptions options) : context_(ImGui::CreateContext()) {
+  init(std::move(options));
+  ImGui::GetIO().MousePos = ImVec2(-1e6f, -1e6f);  // no mouse: nothing hovers
   ImGui_ImplOpenGL3_Init("#version 330 core");
 }
 
+void Gui::init(GuiOptions options) {
+  ImGuiIO& io = ImGui::GetIO();
+  io.IniFilename = nullptr;  // loaded and saved by load/save_layout (atomically)
+  io.LogFilename = nullptr;
+  ini_path_ = std::move(options.ini_path);
+  ImGuiSettingsHandler handler;
+  handler.TypeName = "genscope";
+  handler.TypeHash = ImHashStr("genscope");
+  handler.ReadOpenFn = settings_open;
+  handler.ReadLineFn = settings_line;
+  handler.WriteAllFn = settings_write;
+  handler.UserData = &layout_;
+  context_->SettingsHandlers.push_back(handler);
+  if (!ini_path_.empty()) {
+    std::ifstream in(ini_path_, std::ios::binary);
+    if (in) {
+      std::ostringstream text;
+      text << in.rdbuf();
+      const std::string ini = text.str();
+      ImGui::LoadIniSettingsFromMemory(ini.data(), ini.size());
+    }
+  }
+  requested_scale_ = options.scale > 0.0f ? options.scale : layout_.ui_scale;
+  build_fonts(requested_scale_ > 0.0f ? requested_scale_ : 1.0f);
+}
+
 Gui::~Gui() {
+  save_layout();
   ImGui_ImplOpenGL3_Shutdown();
-  if (has_window_) ImGui_ImplGlfw_Shutdown();
+  if (window_) ImGui_ImplGlfw_Shutdown();
   ImGui::DestroyContext(context_);
 }
 
-void Gui::begin_frame() {
+void Gui::build_fonts(float scale) {
+  ImGuiIO& io = ImGui::GetIO();
+  io.Fonts->Clear();
+  ImFontConfig config;
+  config.OversampleH = 2;
+  config.OversampleV = 1;
+  config.PixelSnapH = true;
+  const float pixels = std::round(kBaseFontPixels * scale);
+  ImFont* font = nullptr;
+  for (const char* path : kFontPaths) {
+    if (std::filesystem::exists(path)) {
+      font = io.Fonts->AddFontFromFileTTF(path, pixels, &config, kGlyphRanges);
+      if (font) break;
+    }
+  }
+  if (!font) {  // ImGui's own bitmap font, scaled: blocky, but every character is there
+    ImFontConfig fallback;
+    fallback.SizePixels = std::round(13.0f * scale);
+    io.Fonts->AddFontDefault(&fallback);
+  }
+  if (scale_ > 0.0f) {  // the device objects exist: replace the font texture
+    ImGui_ImplOpenGL3_DestroyFontsTexture();
+    ImGui_ImplOpenGL3_CreateFontsTexture();
+  }
+  apply_style(scale);
+  scale_ = scale;
+}
+
+void Gui::set_scale(float scale) {
+  requested_scale_ = scale > 0.0f ? std::clamp(scale, 0.5f, 4.0f) : 0.0f;
+  if (layout_.ui_scale != requested_scale_) {
+    layout_.ui_scale = requested_scale_;
+    layout_changed();
+  }
+}
+
+void Gui::prepare_frame(float display_w, float display_h) {
+  float content = 1.0f;
+  if (window_) {
+    float sx = 1.0f, sy = 1.0f;
+    glfwGetWindowContentScale(window_, &sx, &sy);
+    content = std::max(sx, sy);
+  }
+  const float want = requested_scale_ > 0.0f
+                         ? requested_scale_
+                         : auto_ui_scale(content, display_w / content, display_h / content);
+  if (std::fabs(want - scale_) > 1e-3f) build_fonts(want);
+}
+
+void Gui::begin_frame(const std::function<void()>& input) {
   ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplGlfw_NewFrame();
+  const ImGuiIO& io = ImGui::GetIO();
+  prepare_frame(io.DisplaySize.x, io.DisplaySize.y);
+  if (input) input();
   ImGui::NewFrame();
 }
 
 void Gui::begin_frame(int width, int height, float dt) {
+  begin_frame_input(width, height, dt, nullptr);
+}
+
+void Gui::begin_frame_input(int width, int height, float dt, const std::function<void()>& input) {
   ImGui_ImplOpenGL3_NewFrame();
   ImGuiIO& io = ImGui::GetIO();
   io.DisplaySize = ImVec2(float(width), float(height));
   io.DisplayFramebufferScale = ImVec2(1.0f, 1.0f);
   io.DeltaTime = dt > 0.0f ? dt : 1.0f / 60.0f;
+  prepare_frame(float(width), float(height));
+  if (input) input();
   ImGui::NewFrame();
 }
 
@@ -73,9 +225,10 @@ void Gui::end_frame(const ImDrawList* held_back) {
   ImDrawData* data = ImGui::GetDrawData();
   if (!held_back) {
     ImGui_ImplOpenGL3_RenderDrawData(data);
-    return;
+  } else {
+    render_lists(data, [&](const ImDrawList* l) { return l != held_back; });
   }
-  render_lists(data, [&](const ImDrawList* l) { return l != held_back; });
+  if (ImGui::GetIO().WantSaveIniSettings) save_layout();
 }
 
 void Gui::render_held_back() {
@@ -85,9 +238,36 @@ void Gui::render_held_back() {
   render_lists(ImGui::GetDrawData(), [&](const ImDrawList* l) { return l == held; });
 }
 
-void apply_style() {
-  ImGui::StyleColorsDark();
+void Gui::layout_changed() { ImGui::MarkIniSettingsDirty(); }
+
+void Gui::clear_window_positions() {
+  ImGui::ClearIniSettings();
+  layout_changed();
+}
+
+void Gui::save_layout() {
+  ImGuiIO& io = ImGui::GetIO();
+  io.WantSaveIniSettings = false;
+  if (ini_path_.empty()) return;
+  size_t size = 0;
+  const char* text = ImGui::SaveIniSettingsToMemory(&size);
+  std::error_code ec;
+  const std::filesystem::path path(ini_path_);
+  if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path(), ec);
+  const std::string tmp = ini_path_ + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) return;  // a read-only config dir: the layout is simply not kept
+    out.write(text, std::streamsize(size));
+    if (!out) return;
+  }
+  std::filesystem::rename(tmp, path, ec);
+}
+
+void apply_style(float scale) {
   ImGuiStyle& style = ImGui::GetStyle();
+  style = ImGuiStyle();
+  ImGui::StyleColorsDark(&style);
   style.WindowRounding = 3.0f;
   style.FrameRounding = 2.0f;
   style.GrabRounding = 2.0f;
@@ -95,6 +275,7 @@ void apply_style() {
   style.ItemSpacing = ImVec2(6, 4);
   style.Colors[ImGuiCol_WindowBg] = ImVec4(0.09f, 0.10f, 0.12f, 1.0f);
   style.Colors[ImGuiCol_TitleBgActive] = ImVec4(0.16f, 0.22f, 0.34f, 1.0f);
+  style.ScaleAllSizes(scale);
 }
 
 }  // namespace genscope

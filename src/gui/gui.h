@@ -1,40 +1,96 @@
 #pragma once
 // Gui: the Dear ImGui context with its OpenGL 3 backend, for a GLFW window or (headless) for a
-// framebuffer with no window at all.
+// framebuffer with no window at all; its fonts and spacing at a UI scale; and the layout file
+// (ImGui's ini, with genscope's own section) it loads at start and saves atomically.
+#include <functional>
+#include <map>
+#include <string>
+
 struct GLFWwindow;
 struct ImGuiContext;
 struct ImDrawList;
 
 namespace genscope {
 
+/// How the Gui starts.
+struct GuiOptions {
+  float scale = 0.0f;    // UI scale (fonts, spacing); 0: automatic (monitor and window size)
+  std::string ini_path;  // where the window layout is kept between runs; empty: nowhere
+};
+
+/// What genscope keeps in the layout file beside ImGui's window positions.
+struct LayoutSettings {
+  bool custom = false;         // the user moved or resized a panel since the last reset
+  float width = 0, height = 0; // the display size the panel positions were made for
+  float ui_scale = 0.0f;       // the View menu's UI scale (0: automatic)
+  std::map<std::string, bool> hidden;  // panels hidden from the View menu, by id
+};
+
+/// The automatic UI scale: the monitor's content scale times a factor that grows with the window
+/// (1 up to 1600x900 logical pixels, then with the smaller of width/1600 and height/900, at most
+/// 2), in steps of 1/8 so a resize does not rebuild the fonts at every pixel.
+float auto_ui_scale(float content_scale, float logical_width, float logical_height);
+
+/// The default layout file: $XDG_CONFIG_HOME/genscope/layout.ini, else ~/.config/genscope/...;
+/// empty when neither is set.
+std::string default_ini_path();
+
 /// Creates ImGui for a window (chaining any GLFW callbacks already installed) and tears it down.
 class Gui {
  public:
   /// For a GLFW window: input and display size come from the window.
-  explicit Gui(GLFWwindow* window);
+  Gui(GLFWwindow* window, GuiOptions options);
   /// Headless: no platform backend; begin_frame(width, height) sets the display size.
-  Gui();
-  ~Gui();
+  explicit Gui(GuiOptions options = {});
+  ~Gui();  // saves the layout file if it changed
   Gui(const Gui&) = delete;
   Gui& operator=(const Gui&) = delete;
 
-  /// Starts an ImGui frame (window mode).
-  void begin_frame();
+  /// Starts an ImGui frame (window mode); `input` runs after the backend read the window's input
+  /// and before ImGui::NewFrame (e.g. to park the mouse for a scripted screenshot).
+  void begin_frame(const std::function<void()>& input = nullptr);
   /// Starts an ImGui frame of `width` x `height` pixels advancing `dt` seconds (headless mode).
   void begin_frame(int width, int height, float dt);
+  /// Headless, with `input` run after the display size is set and before ImGui::NewFrame (tests
+  /// feed synthetic mouse and keyboard state there).
+  void begin_frame_input(int width, int height, float dt, const std::function<void()>& input);
   /// Ends the frame and renders its draw data into the bound framebuffer, except the draw list
   /// `held_back` (e.g. the REC indicator's window), which end_frame keeps for render_held_back().
   void end_frame(const ImDrawList* held_back = nullptr);
   /// Renders the list end_frame held back (nothing when there was none).
   void render_held_back();
 
+  /// The UI scale in use (fonts were built for it).
+  float scale() const { return scale_; }
+  /// The scale asked for: > 0 fixed (the --ui-scale flag or the View menu), 0 automatic.
+  float requested_scale() const { return requested_scale_; }
+  /// Asks for a UI scale (0: automatic); fonts are rebuilt before the next frame.
+  void set_scale(float scale);
+  /// What the layout file holds besides window positions (the panels edit it).
+  LayoutSettings& layout() { return layout_; }
+  /// Marks the layout file as needing a save.
+  void layout_changed();
+  /// Forgets every saved window position (Reset layout).
+  void clear_window_positions();
+  /// Writes the layout file now if it changed (atomically: a temp file, then rename).
+  void save_layout();
+  const std::string& ini_path() const { return ini_path_; }
+
  private:
+  void init(GuiOptions options);
+  void prepare_frame(float display_w, float display_h);  // rebuilds fonts when the scale changed
+  void build_fonts(float scale);
+
   ImGuiContext* context_;
-  bool has_window_;
+  GLFWwindow* window_ = nullptr;
   const ImDrawList* held_back_ = nullptr;
+  float scale_ = 0.0f;            // fonts built for it (0: not yet)
+  float requested_scale_ = 0.0f;  // 0: automatic
+  std::string ini_path_;
+  LayoutSettings layout_;
 };
 
-/// genscope's colors and spacing on top of ImGui's dark style.
-void apply_style();
+/// genscope's colors and spacing on top of ImGui's dark style, at `scale`.
+void apply_style(float scale = 1.0f);
 
 }  // namespace genscope

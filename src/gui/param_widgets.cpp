@@ -1,67 +1,184 @@
 #include "gui/param_widgets.h"
 
 #include <imgui.h>
+#include <imgui_internal.h>  // TempInputIsActive: is a slider being typed into?
 #include <imgui_stdlib.h>
 
+#include <algorithm>
+#include <cfloat>
 #include <cmath>
 
-namespace genscope {
+#include "gui/probe.h"
+#include "util/strings.h"
 
-bool param_widget(const ParamSpec& spec, ParamValue& value, std::string& text_buffer) {
-  bool committed = false;
-  ImGui::PushID(spec.key);
+namespace genscope {
+namespace {
+
+// `v` rounded to `digits` significant digits (the log slider snaps to what it shows).
+double round_significant(double v, int digits) {
+  if (v == 0.0 || !std::isfinite(v)) return v;
+  const int exponent = static_cast<int>(std::floor(std::log10(std::fabs(v))));
+  const int shift = digits - 1 - exponent;
+  if (shift >= 0) {
+    const double scale = std::pow(10.0, shift);
+    return std::round(v * scale) / scale;
+  }
+  const double scale = std::pow(10.0, -shift);
+  return std::round(v / scale) * scale;
+}
+
+// A logarithmic slider over [lo, hi] (lo > 0) that drags the exponent and shows the value.
+// ImGui's own logarithmic slider takes its zero epsilon from the format's precision, which is
+// 10 for "%e" formats: it could not be dragged below 10. Ctrl+click types the value itself.
+bool log_slider(const char* id, double& value, double lo, double hi, const std::string& shown,
+                bool typing) {
+  const double t_lo = std::log10(lo), t_hi = std::log10(hi);
+  double t = std::log10(std::clamp(value, lo, hi));
+  // The display "format" is the formatted value itself: no conversion, nothing to round to.
+  std::string format;
+  for (char c : shown) format += c == '%' ? std::string("%%") : std::string(1, c);
+  if (!ImGui::SliderScalar(id, ImGuiDataType_Double, &t, &t_lo, &t_hi, format.c_str(),
+                           ImGuiSliderFlags_NoRoundToFormat)) {
+    return false;
+  }
+  if (typing) {  // the text field parsed the typed number into t: it is the value, not its log
+    value = t;
+    return true;
+  }
+  if (t <= t_lo) {
+    value = lo;
+  } else if (t >= t_hi) {
+    value = hi;
+  } else {
+    value = std::clamp(round_significant(std::pow(10.0, t), 3), lo, hi);
+  }
+  return true;
+}
+
+// A linear slider in double over [lo, hi], rounded to `decimals` places while dragged.
+bool linear_slider(const char* id, double& value, double lo, double hi, int decimals,
+                   bool typing) {
+  const std::string format = strformat("%%.%df", decimals);
+  if (!ImGui::SliderScalar(id, ImGuiDataType_Double, &value, &lo, &hi, format.c_str())) {
+    return false;
+  }
+  if (!typing) value = std::clamp(value, lo, hi);
+  return true;
+}
+
+}  // namespace
+
+double param_slider_ratio(const ParamSpec& spec, double value) {
+  const double lo = spec.min_value, hi = spec.max_value;
+  if (hi <= lo) return 0.0;
+  if (spec.type == ParamType::kFloat && spec.log_scale && lo > 0.0) {
+    return (std::log10(std::clamp(value, lo, hi)) - std::log10(lo)) /
+           (std::log10(hi) - std::log10(lo));
+  }
+  return (std::clamp(value, lo, hi) - lo) / (hi - lo);
+}
+
+std::string param_tooltip(const ParamSpec& spec) {
+  std::string text = spec.help ? spec.help : "";
+  const Params defaults;
   switch (spec.type) {
-    case ParamType::kFloat: {
-      float v = static_cast<float>(value.number);
-      ImGuiSliderFlags flags = ImGuiSliderFlags_AlwaysClamp;
-      if (spec.log_scale) flags |= ImGuiSliderFlags_Logarithmic;
-      const char* format = spec.log_scale ? "%.2e" : "%.3f";
-      if (ImGui::SliderFloat(spec.key, &v, static_cast<float>(spec.min_value),
-                             static_cast<float>(spec.max_value), format, flags)) {
-        value.number = v;
-        committed = spec.apply == ParamApply::kLive;
-      }
-      committed = committed || (spec.apply == ParamApply::kReset && ImGui::IsItemDeactivatedAfterEdit());
+    case ParamType::kFloat:
+    case ParamType::kInt:
+      text += strformat("\nRange %s to %s%s, default %s.",
+                        format_param_value(spec, {spec.min_value, ""}).c_str(),
+                        format_param_value(spec, {spec.max_value, ""}).c_str(),
+                        spec.log_scale ? " (logarithmic)" : "",
+                        defaults.to_string(spec.id).c_str());
+      text += "\nDrag, or Ctrl+click and type a value, then Enter.";
       break;
-    }
-    case ParamType::kInt: {
-      int v = static_cast<int>(value.number);
-      bool wide = spec.max_value - spec.min_value > 4096;
-      bool changed = wide ? ImGui::InputInt(spec.key, &v, 1, 100, ImGuiInputTextFlags_EnterReturnsTrue)
-                          : ImGui::SliderInt(spec.key, &v, static_cast<int>(spec.min_value),
-                                             static_cast<int>(spec.max_value), "%d",
-                                             ImGuiSliderFlags_AlwaysClamp);
-      if (changed) {
-        v = static_cast<int>(std::fmin(std::fmax(v, spec.min_value), spec.max_value));
-        value.number = v;
-        committed = wide || spec.apply == ParamApply::kLive;
+    case ParamType::kChoice:
+      text += strformat("\nDefault %s.", defaults.to_string(spec.id).c_str());
+      break;
+    case ParamType::kText:
+      text += strformat("\nDefault %s. Press Enter to apply.", defaults.to_string(spec.id).c_str());
+      break;
+  }
+  if (spec.apply == ParamApply::kReset) {
+    text += "\nNeeds new weights: changing it resets training.";
+  } else {
+    text += "\nApplies live, between two steps.";
+  }
+  return text;
+}
+
+bool param_widget(const ParamSpec& spec, const ParamValue& current, uint64_t handled,
+                  ParamEdit& edit, ParamLabel label) {
+  if (!edit.active && (handled >= edit.sent || !edit.synced)) {
+    edit.value = current;
+    edit.committed = current;
+    edit.text = current.text;
+    edit.synced = true;
+  }
+  ImGui::PushID(spec.key);
+  const std::string id = label == ParamLabel::kRight ? spec.key : std::string("##") + spec.key;
+  if (label == ParamLabel::kNone) ImGui::SetNextItemWidth(-FLT_MIN);
+  const float frame_width = ImGui::CalcItemWidth();
+  // (GetID would keep the id alive and confuse InputInt's group, whose text field has this id.)
+  const bool typing =
+      ImGui::TempInputIsActive(ImGui::GetCurrentWindow()->GetIDNoKeepAlive(id.c_str()));
+  bool changed = false;
+  bool immediate = false;  // a discrete pick (combo, +/- button): commits at once
+  double& number = edit.value.number;
+  switch (spec.type) {
+    case ParamType::kFloat:
+      if (spec.log_scale && spec.min_value > 0.0) {
+        changed = log_slider(id.c_str(), number, spec.min_value, spec.max_value,
+                             format_param_value(spec, edit.value), typing);
+      } else {
+        changed = linear_slider(id.c_str(), number, spec.min_value, spec.max_value,
+                                param_decimals(spec), typing);
       }
-      committed = committed || (!wide && spec.apply == ParamApply::kReset &&
-                                ImGui::IsItemDeactivatedAfterEdit());
+      break;
+    case ParamType::kInt: {
+      int v = static_cast<int>(std::clamp(number, double(INT32_MIN), double(INT32_MAX)));
+      if (param_uses_input(spec)) {
+              changed = ImGui::InputInt(id.c_str(), &v, 1, 100);
+              immediate = changed && !ImGui::IsItemActive();  // a +/- button, not typing
+      } else {
+        changed = ImGui::SliderInt(id.c_str(), &v, static_cast<int>(spec.min_value),
+                                   static_cast<int>(spec.max_value), "%d");
+        if (changed && !typing) v = std::clamp(v, int(spec.min_value), int(spec.max_value));
+      }
+      if (changed) number = v;
       break;
     }
     case ParamType::kChoice: {
-      int index = static_cast<int>(value.number);
-      if (ImGui::Combo(spec.key, &index, spec.choices.data(), static_cast<int>(spec.choices.size()))) {
-        value.number = index;
-        committed = true;
+      int index = static_cast<int>(number);
+      if (ImGui::Combo(id.c_str(), &index, spec.choices.data(),
+                       static_cast<int>(spec.choices.size()))) {
+        number = index;
+        changed = immediate = true;
       }
       break;
     }
     case ParamType::kText:
-      if (ImGui::InputText(spec.key, &text_buffer, ImGuiInputTextFlags_EnterReturnsTrue)) {
-        value.text = text_buffer;
-        committed = true;
+      if (ImGui::InputText(id.c_str(), &edit.text, ImGuiInputTextFlags_EnterReturnsTrue)) {
+        edit.value.text = edit.text;
+        changed = immediate = true;
       }
       break;
   }
-  if (ImGui::IsItemHovered() && spec.help) {
-    ImGui::SetTooltip("%s%s\n%s", spec.help,
-                      spec.apply == ParamApply::kReset ? "\n(needs new weights: changing it resets training)" : "",
-                      spec.type == ParamType::kText ? "Press Enter to apply." : "");
+  const bool text_field = spec.type == ParamType::kText;
+  const bool deactivated = !text_field && ImGui::IsItemDeactivatedAfterEdit();
+  edit.active = ImGui::IsItemActive();
+  if (ImGui::IsItemHovered() && !edit.active) {
+    ImGui::SetTooltip("%s", param_tooltip(spec).c_str());
   }
+  probe_item(spec.key, frame_width);
   ImGui::PopID();
-  return committed;
+
+  bool commit = immediate || deactivated ||
+                (changed && !typing && spec.apply == ParamApply::kLive &&
+                 (spec.type == ParamType::kFloat || !param_uses_input(spec)));
+  // Releasing a drag that ended where it started, or re-sending what was sent, is no edit;
+  // a text typed again after an error is (the user asked for it).
+  if (commit && !text_field && edit.value == edit.committed) commit = false;
+  return commit;
 }
 
 }  // namespace genscope

@@ -16,8 +16,55 @@ const Texture& View::history_texture(std::size_t index) {
   return history_texture_;
 }
 
+void View::add_log_line(LogLine line) {
+  log_.push_back(std::move(line));
+  while (log_.size() > kLogCapacity) log_.pop_front();
+  ++log_version_;
+}
+
+void View::merge_events(const std::vector<RunEvent>& events) {
+  for (const RunEvent& e : events) {
+    if (e.id > last_event_id_) {
+      add_log_line({e.id, e.revision, e.step, e.level, e.text});
+      last_event_id_ = e.id;
+      continue;
+    }
+    for (auto it = log_.rbegin(); it != log_.rend(); ++it) {  // a merged edit: update its line
+      if (it->event_id != e.id) continue;
+      if (it->revision != e.revision) {
+        it->revision = e.revision;
+        it->step = e.step;
+        it->text = e.text;
+        ++log_version_;
+      }
+      break;
+    }
+  }
+}
+
+void View::notify(std::string text, MessageLevel level) {
+  add_log_line({0, 0, snapshot_ ? snapshot_->step : 0, level, std::move(text)});
+}
+
+void View::request_pause(bool pause) {
+  pause_request_ = pause;
+  pause_seq_ = send(Command::of(pause ? Command::Kind::kPause : Command::Kind::kResume));
+}
+
+std::optional<bool> View::pause_pending() const {
+  if (!pause_request_ || !snapshot_ || snapshot_->commands_done >= pause_seq_) return std::nullopt;
+  if (snapshot_->paused == *pause_request_) return std::nullopt;
+  return pause_request_;
+}
+
+bool View::paused_or_pausing() const {
+  if (auto pending = pause_pending()) return *pending;
+  return snapshot_ && snapshot_->paused;
+}
+
 void View::update_snapshot(const Snapshot& snapshot) {
   snapshot_ = &snapshot;
+  merge_events(snapshot.events);
   if (snapshot.running) gradients_.add(snapshot.step, snapshot.grads);
   if (snapshot.running) histograms_.add(snapshot.histograms);
   if (snapshot.is_toy) {

@@ -1,7 +1,9 @@
 #pragma once
 // View: what every panel reads each frame (the newest snapshot, plotted series, textures, frame
 // timing) and the one way panels act (pushing Commands). Panels never touch trainer state.
+#include <deque>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -53,6 +55,16 @@ struct HistoryUi {
   bool exporting = false;
   std::string message;
   bool message_is_error = false;
+};
+
+/// One line of the history the Status panel lists: a line of the run's history (an applied
+/// edit, a reset, a save...) or one of the window's own (a recording, a screenshot, an alarm).
+struct LogLine {
+  uint64_t event_id = 0;  // the trainer's RunEvent id; 0 for the window's own lines
+  uint64_t revision = 0;  // the RunEvent's revision (edits of one parameter merge)
+  int64_t step = 0;
+  MessageLevel level = MessageLevel::kInfo;
+  std::string text;
 };
 
 /// Per-frame view of the trainer for panels.
@@ -124,12 +136,27 @@ class View {
   void set_panel_rect(RecordRegion region, UiRect rect) { panel_rects_[int(region)] = rect; }
   UiRect panel_rect(RecordRegion region) const { return panel_rects_[int(region)]; }
 
-  /// Sends a command to the trainer (applied between two steps).
-  void send(Command c) { commands_.push(std::move(c)); }
+  /// Sends a command to the trainer (applied between two steps). Returns its sequence number:
+  /// the trainer has handled it once snapshot().commands_done reaches it.
+  uint64_t send(Command c) { return commands_.push(std::move(c)); }
 
-  /// A short-lived notice from the app itself (e.g. "saved screenshot.png").
-  void notify(std::string text) { notice_ = std::move(text); }
-  const std::string& notice() const { return notice_; }
+  /// Pauses or resumes training (the Controls button, Space): sends the command and shows the
+  /// requested state at once, "pausing after this step..." until the trainer confirms it.
+  void request_pause(bool pause);
+  /// True when training is paused or a pause was asked for (what the Pause button shows).
+  bool paused_or_pausing() const;
+  /// The state asked for that the trainer has not reached yet: true = pausing, false =
+  /// resuming; nullopt when nothing is pending.
+  std::optional<bool> pause_pending() const;
+
+  /// Adds one of the window's own lines to the history at the current step (e.g. "saved
+  /// screenshot genscope-1.png").
+  void notify(std::string text, MessageLevel level = MessageLevel::kInfo);
+  /// The history: the run's lines (from snapshots) and the window's, oldest first.
+  const std::deque<LogLine>& log() const { return log_; }
+  /// Changes whenever a line is added or updated.
+  uint64_t log_version() const { return log_version_; }
+  static constexpr std::size_t kLogCapacity = 1000;
 
  private:
   CommandQueue& commands_;
@@ -151,7 +178,13 @@ class View {
   int64_t last_step_ = -1;
   float smoothing_ = 0.6f;
   FrameStats frame_;
-  std::string notice_;
+  std::deque<LogLine> log_;
+  uint64_t log_version_ = 0;
+  uint64_t last_event_id_ = 0;
+  std::optional<bool> pause_request_;  // the state the user asked for last
+  uint64_t pause_seq_ = 0;             // the command that asked for it
+  void add_log_line(LogLine line);
+  void merge_events(const std::vector<RunEvent>& events);
   RecorderUi recorder_;
   HistoryUi history_;
   GradientHistory gradients_;

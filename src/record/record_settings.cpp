@@ -71,6 +71,18 @@ Status RecordSettings::validate() const {
   return {};
 }
 
+std::string next_free_path(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) return path;
+  const std::filesystem::path p(path);
+  for (int n = 2; n < 100000; ++n) {
+    const std::filesystem::path candidate =
+        p.parent_path() / (p.stem().string() + "-" + std::to_string(n) + p.extension().string());
+    if (!std::filesystem::exists(candidate, ec)) return candidate.string();
+  }
+  return path;
+}
+
 std::string frames_csv_path(const std::string& video_path) {
   std::filesystem::path p(video_path);
   return (p.parent_path() / (p.stem().string() + ".frames.csv")).string();

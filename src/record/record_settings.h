@@ -52,6 +52,7 @@ struct RecordingStatus {
   std::string path;
   int64_t frames = 0;     // frames written (or, for GIF, kept) so far
   int64_t captures = 0;   // distinct images captured (real time repeats one while nothing changes)
+  int64_t new_steps = 0;  // frames showing a training step the previous frame did not
   int64_t dropped = 0;    // frames the encoder could not take in time
   int64_t bytes = 0;      // file size so far (GIF: estimated only when written)
   double elapsed_s = 0.0; // wall time since the start
@@ -63,6 +64,10 @@ struct RecordingStatus {
 struct PixelRect {
   int x = 0, y = 0, w = 0, h = 0;
 };
+
+/// `path` when nothing is there, else the first free numbered name beside it
+/// ("out.mp4" -> "out-2.mp4", "out-3.mp4"...): a new recording never overwrites a file.
+std::string next_free_path(const std::string& path);
 
 /// The CSV written beside a recording: which training step each frame shows ("out.mp4" ->
 /// "out.frames.csv").

@@ -30,8 +30,11 @@ struct Command {
     kSaveAlarmCheckpoint,  // after an alarm: alarm_checkpoint_path() at the step saved, unless
                            // the run diverged
     kLoadCheckpoint,       // replace the run by the checkpoint at value.text (empty: the parameter)
+    kRollBack,             // load the checkpoint at value.text after a divergence (the same,
+                           // reported as a roll back)
   };
   Kind kind = Kind::kPause;
+  uint64_t seq = 0;  // set by CommandQueue::push: 1, 2, 3... in push order
   ParamId param = ParamId::kCount;
   ParamValue value;
   int64_t count = 1;
@@ -72,13 +75,17 @@ struct Command {
 /// Multi-producer, single-consumer queue. Pushing holds a mutex for a few instructions only.
 class CommandQueue {
  public:
-  /// Adds a command and wakes a trainer waiting in wait_for_commands().
-  void push(Command c) {
+  /// Adds a command and wakes a trainer waiting in wait_for_commands(). Returns its sequence
+  /// number (the trainer reports the last one it handled, so the UI knows when it took effect).
+  uint64_t push(Command c) {
+    uint64_t seq = 0;
     {
       std::lock_guard<std::mutex> lock(mutex_);
+      seq = c.seq = ++pushed_;
       queue_.push_back(std::move(c));
     }
     cv_.notify_one();
+    return seq;
   }
 
   /// Moves every queued command into `out` (appending), in push order.
@@ -105,6 +112,7 @@ class CommandQueue {
   std::mutex mutex_;
   std::condition_variable cv_;
   std::deque<Command> queue_;
+  uint64_t pushed_ = 0;
 };
 
 }  // namespace genscope

@@ -1,5 +1,6 @@
 #include "train/params.h"
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <sstream>
@@ -285,6 +286,40 @@ std::string Params::to_string(ParamId id) const {
       return strformat("%d", integer(id));
     case ParamType::kFloat:
       return strformat("%.6g", number(id));
+  }
+  return {};
+}
+
+int param_decimals(const ParamSpec& spec) {
+  const auto exact = [](double v, int d) {
+    const double scaled = v * std::pow(10.0, d);
+    return std::fabs(scaled - std::round(scaled)) < 1e-6 * std::max(1.0, std::fabs(scaled));
+  };
+  for (int d = 2; d < 6; ++d) {
+    if (exact(spec.min_value, d) && exact(spec.max_value, d) && exact(spec.default_value, d)) {
+      return d;
+    }
+  }
+  return 6;
+}
+
+bool param_uses_input(const ParamSpec& spec) {
+  return spec.type == ParamType::kInt && spec.max_value - spec.min_value > 4096;
+}
+
+std::string format_param_value(const ParamSpec& spec, const ParamValue& v) {
+  switch (spec.type) {
+    case ParamType::kText:
+      return v.text;
+    case ParamType::kChoice: {
+      const auto i = static_cast<std::size_t>(v.number);
+      return v.number >= 0 && i < spec.choices.size() ? spec.choices[i] : format_number(v.number);
+    }
+    case ParamType::kInt:
+      return strformat("%lld", static_cast<long long>(v.number));
+    case ParamType::kFloat:
+      if (spec.log_scale) return strformat("%.2e", v.number);
+      return strformat("%.*f", param_decimals(spec), v.number);
   }
   return {};
 }

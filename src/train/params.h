@@ -152,6 +152,17 @@ class Params {
 /// Checks a value against a spec without storing it.
 Status validate_param(const ParamSpec& spec, const ParamValue& v);
 
+/// Decimal places a linear float widget shows: enough that the range's ends and the default are
+/// exact (at least 2, at most 6).
+int param_decimals(const ParamSpec& spec);
+
+/// True when an int parameter's range is too wide for a slider: it gets a +/- input instead.
+bool param_uses_input(const ParamSpec& spec);
+
+/// A value as widgets and the event history show it: "2.00e-04" for log-scale floats, fixed
+/// decimals (param_decimals) for other floats, "%d" for ints, the name of a choice, the text.
+std::string format_param_value(const ParamSpec& spec, const ParamValue& v);
+
 /// Reads a config file of `key = value` lines ('#' starts a comment) into `params`.
 /// Errors name the file, line and key.
 Status load_config(const std::string& path, Params& params);

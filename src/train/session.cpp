@@ -290,8 +290,11 @@ void TrainingSession::update_rate() {
 Status TrainingSession::apply(const Command& command) {
   switch (command.kind) {
     case Command::Kind::kSetParam: {
-      if (auto s = pending_.set(command.param, command.value); !s) return s;
       const ParamSpec& spec = param_spec(command.param);
+      const std::string from = format_param_value(spec, pending_.value(command.param));
+      if (auto s = pending_.set(command.param, command.value); !s) return s;
+      const std::string to = format_param_value(spec, pending_.value(command.param));
+      if (message_is_input_error_) set_message(MessageLevel::kNone, "");
       if (spec.apply == ParamApply::kLive) {
         params_.set(command.param, command.value);
         if (toy_) {
@@ -299,18 +302,21 @@ Status TrainingSession::apply(const Command& command) {
         } else {
           model_->set_live(params_);
         }
-      } else if (pending_.value(command.param) != params_.value(command.param)) {
-        set_message(MessageLevel::kInfo,
-                    strformat("%s = %s waits for a reset (it needs new weights)", spec.key,
-                              pending_.to_string(command.param).c_str()));
       }
+      const bool waits = spec.apply == ParamApply::kReset &&
+                         pending_.value(command.param) != params_.value(command.param);
+      if (from != to) new_events_.push_back(RunEvent::edit(command.param, from, to, step_, waits));
       return {};
     }
     case Command::Kind::kPause:
+      if (!paused_ || steps_left_ > 0) {
+        new_events_.push_back(RunEvent::message(MessageLevel::kInfo, "paused", step_));
+      }
       paused_ = true;
       steps_left_ = 0;
       return {};
     case Command::Kind::kResume:
+      if (paused_) new_events_.push_back(RunEvent::message(MessageLevel::kInfo, "resumed", step_));
       paused_ = false;
       steps_left_ = 0;
       if (message_level_ == MessageLevel::kError) set_message(MessageLevel::kNone, "");
@@ -377,6 +383,7 @@ Status TrainingSession::apply(const Command& command) {
     case Command::Kind::kSaveCheckpoint:  // the trainer does these
     case Command::Kind::kSaveAlarmCheckpoint:
     case Command::Kind::kLoadCheckpoint:
+    case Command::Kind::kRollBack:
       return {};
   }
   return {};
@@ -496,6 +503,20 @@ Status TrainingSession::restore_state(const std::string& bytes) {
 void TrainingSession::set_message(MessageLevel level, std::string text) {
   message_level_ = level;
   message_ = std::move(text);
+  message_is_input_error_ = false;
+  if (level != MessageLevel::kNone && !message_.empty()) {
+    new_events_.push_back(RunEvent::message(level, message_, step_));
+  }
+}
+
+void TrainingSession::set_input_error(std::string text) {
+  set_message(MessageLevel::kError, std::move(text));
+  message_is_input_error_ = true;
+}
+
+void TrainingSession::take_events(std::vector<RunEvent>& out) {
+  for (RunEvent& e : new_events_) out.push_back(std::move(e));
+  new_events_.clear();
 }
 
 void TrainingSession::render_samples(ImageRGBA& out) {

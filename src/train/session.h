@@ -113,8 +113,13 @@ class TrainingSession {
     checkpoint_step_ = step;
   }
 
-  /// Sets the message shown in the UI.
+  /// Sets the message shown in the UI; a non-empty one is also a line of the run's history.
   void set_message(MessageLevel level, std::string text);
+  /// Shows a rejected edit (a value out of range...): the next applied edit clears it.
+  void set_input_error(std::string text);
+  /// Moves the history lines since the last call into `out` (appending); the trainer's
+  /// EventLog numbers and keeps them.
+  void take_events(std::vector<RunEvent>& out);
 
  private:
   TrainingSession(const Params& params, std::shared_ptr<const Dataset> data);
@@ -164,6 +169,8 @@ class TrainingSession {
   int64_t steps_left_ = 0;
   MessageLevel message_level_ = MessageLevel::kNone;
   std::string message_;
+  bool message_is_input_error_ = false;  // the message is a rejected edit
+  std::vector<RunEvent> new_events_;
   std::chrono::steady_clock::time_point start_, rate_mark_;
   int64_t rate_mark_step_ = 0;
   double steps_per_sec_ = 0.0;

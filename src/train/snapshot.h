@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "train/events.h"
 #include "train/grad_stats.h"
 #include "train/latent.h"
 #include "train/layer_histograms.h"
@@ -15,9 +16,6 @@
 #include "util/image.h"
 
 namespace genscope {
-
-/// Severity of the trainer's message line.
-enum class MessageLevel { kNone, kInfo, kWarning, kError };
 
 /// One training step's scalars. Names come from the model's MetricSchema.
 struct MetricRow {
@@ -64,6 +62,8 @@ struct Snapshot {
   std::string message;  // last error or notice, e.g. "loss is NaN at step 812: paused"
   std::string checkpoint_path;  // the last checkpoint this run saved or was loaded from
   int64_t checkpoint_step = -1; // its step (-1: none)
+  std::vector<RunEvent> events; // the newest lines of the run's history (oldest first)
+  uint64_t commands_done = 0;   // sequence number of the last command the trainer handled
   Params params;        // the values in force
   Params pending;       // values edited but waiting for a reset (needs-reset parameters)
   MetricSchema metric_names;

@@ -87,6 +87,10 @@ struct Trainer::Impl {
   Clock::time_point last_publish{}, last_samples{};
   MessageLevel idle_level = MessageLevel::kNone;  // messages while there is no session
   std::string idle_message;
+  EventLog events;             // the run's history, kept across resets and loads
+  std::vector<RunEvent> new_events;
+  uint64_t commands_done = 0;  // the last command handled
+  static constexpr std::size_t kPublishedEvents = 64;
   std::vector<Point2> custom_points;       // the 2D lab's painted points
   std::unique_ptr<QualityWorker> quality;  // the session's dataset's metrics, while eval_every > 0
   bool eval_pending = false;  // an evaluation came due while the worker was busy or preparing
@@ -126,7 +130,7 @@ struct Trainer::Impl {
       : link(l), requested(std::move(p)), resume_path(std::move(resume)) {}
 
   // Replaces the run by a checkpoint; on failure keeps it and says why.
-  void load_checkpoint(const std::string& path) {
+  void load_checkpoint(const std::string& path, bool rollback = false) {
     message(MessageLevel::kInfo, "loading checkpoint " + path);
     publish(false);
     auto loaded = open_checkpoint(path, [this](const std::string& spec) {
@@ -141,14 +145,16 @@ struct Trainer::Impl {
     }
     const bool was_paused = !session || session->paused();
     const Params keep = requested;
+    collect_events();
     session = std::move(*loaded);
     keep_run_settings(*session, keep);
     requested = session->pending();
     custom_points = session->custom_points();
     if (was_paused) session->apply(Command::of(Command::Kind::kPause));
     session->set_message(MessageLevel::kInfo,
-                         strformat("resumed %s at step %lld", path.c_str(),
-                                   static_cast<long long>(session->step_count())));
+                         strformat(rollback ? "rolled back to step %2$lld (%1$s)"
+                                            : "resumed %s at step %lld",
+                                   path.c_str(), static_cast<long long>(session->step_count())));
   }
 
   void save_checkpoint_now(const std::string& path) {
@@ -164,14 +170,37 @@ struct Trainer::Impl {
     if (session) {
       session->set_message(level, std::move(text));
     } else {
+      if (level != MessageLevel::kNone && !text.empty()) {
+        events.add(RunEvent::message(level, text, 0));
+      }
       idle_level = level;
       idle_message = std::move(text);
     }
   }
 
+  // A rejected edit: shown until the next applied edit.
+  void input_error(std::string text) {
+    if (session) {
+      session->set_input_error(std::move(text));
+    } else {
+      message(MessageLevel::kError, std::move(text));
+    }
+  }
+
+  // Moves the session's new history lines into the log.
+  void collect_events() {
+    if (!session) return;
+    new_events.clear();
+    session->take_events(new_events);
+    for (RunEvent& e : new_events) events.add(std::move(e));
+  }
+
   void publish(bool with_images) {
+    collect_events();
     Snapshot& s = link.snapshots.write_slot();
     s.runtime = runtime;
+    s.commands_done = commands_done;
+    events.copy_newest(kPublishedEvents, s.events);
     if (session) {
       try {
         session->fill_snapshot(s, with_images);
@@ -223,6 +252,7 @@ struct Trainer::Impl {
       return;
     }
     bool was_paused = session && session->paused();
+    collect_events();
     session = std::move(*created);
     if (was_paused) session->apply(Command::of(Command::Kind::kPause));
     session->set_message(
@@ -238,17 +268,18 @@ struct Trainer::Impl {
     }
     if (c.kind == Command::Kind::kSetParam) {
       if (auto s = requested.set(c.param, c.value); !s) {
-        message(MessageLevel::kError, s.error());
+        input_error(s.error());
         return;
       }
     }
-    if (c.kind == Command::Kind::kSaveCheckpoint || c.kind == Command::Kind::kLoadCheckpoint) {
+    if (c.kind == Command::Kind::kSaveCheckpoint || c.kind == Command::Kind::kLoadCheckpoint ||
+        c.kind == Command::Kind::kRollBack) {
       const std::string path =
           c.value.text.empty() ? requested.text(ParamId::kCheckpointPath) : c.value.text;
       if (c.kind == Command::Kind::kSaveCheckpoint) {
         save_checkpoint_now(path);
       } else {
-        load_checkpoint(path);
+        load_checkpoint(path, c.kind == Command::Kind::kRollBack);
       }
       return;
     }
@@ -288,7 +319,13 @@ struct Trainer::Impl {
       return;
     }
     if (!session) return;
-    if (auto s = session->apply(c); !s) session->set_message(MessageLevel::kError, s.error());
+    if (auto s = session->apply(c); !s) {
+      if (c.kind == Command::Kind::kSetParam) {
+        session->set_input_error(s.error());
+      } else {
+        session->set_message(MessageLevel::kError, s.error());
+      }
+    }
   }
 
   void run() {
@@ -315,10 +352,11 @@ struct Trainer::Impl {
           handle(c);
           sync_quality(c.kind == Command::Kind::kReset ||
                        c.kind == Command::Kind::kLoadCheckpoint ||
-                       c.kind == Command::Kind::kToyPaint);
+                       c.kind == Command::Kind::kRollBack || c.kind == Command::Kind::kToyPaint);
         } catch (const std::exception& e) {
           message(MessageLevel::kError, e.what());
         }
+        commands_done = std::max(commands_done, c.seq);
       }
       if (!commands.empty()) {
         publish(!session || session->step_count() == 0);

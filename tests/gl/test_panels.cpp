@@ -28,7 +28,7 @@ class PanelTest : public ::testing::Test {
     auto w = Window::open(o);
     if (!w) GTEST_SKIP() << w.error();
     window_ = std::move(*w);
-    gui_ = std::make_unique<Gui>(window_->handle());
+    gui_ = std::make_unique<Gui>(window_->handle(), GuiOptions{1.0f, ""});
     view_ = std::make_unique<View>(queue_);
     snapshot_.running = true;
     snapshot_.model_name = "dcgan";
@@ -327,7 +327,7 @@ TEST_F(PanelTest, TwoDLabLayoutAndWheelZoom) {
   EXPECT_TRUE(shown("2D GAN"));
   EXPECT_TRUE(shown("Modes"));
   EXPECT_TRUE(shown("Mode metrics"));
-  EXPECT_TRUE(shown("Losses"));
+  EXPECT_TRUE(shown("Losses###Losses (2D lab)"));  // its own place in the 2D layout
   EXPECT_FALSE(shown("Samples"));
   EXPECT_FALSE(shown("Latent"));
   EXPECT_EQ(view_->toy_heat_texture().width(), 4);  // the heatmap became a texture
@@ -441,7 +441,7 @@ TEST_F(PanelTest, RollBackLoadsTheLastCheckpointAndKeepsTheCheckpointPath) {
   click(status.rollback_rect.GetCenter());
   auto c = drained();
   ASSERT_EQ(c.size(), 1u) << "the button sends one command, no parameter edit";
-  EXPECT_EQ(c[0].kind, Command::Kind::kLoadCheckpoint);
+  EXPECT_EQ(c[0].kind, Command::Kind::kRollBack);
   EXPECT_EQ(c[0].value.text, "/tmp/run-alarm-step1000.ckpt");
 
   snapshot_.message_level = MessageLevel::kInfo;  // resumed: no button

@@ -1,16 +1,28 @@
 #include <algorithm>
+#include <cfloat>
 #include <cstring>
 
 #include "gui/panels/panels.h"
-#include "gui/param_widgets.h"
+#include "gui/probe.h"
 
 namespace genscope {
+namespace {
+
+const ImVec4 kGroupColor(0.55f, 0.75f, 1.0f, 1.0f);
+const ImVec4 kPendingColor(1.0f, 0.7f, 0.3f, 1.0f);
+
+// The label column's text for `spec`: its key, with "*" for needs-reset rows.
+std::string row_label(const ParamSpec& spec) {
+  return std::string(spec.key) + (spec.apply == ParamApply::kReset ? " *" : "");
+}
+
+}  // namespace
 
 bool controls_shows(const ParamSpec& spec, ModelFamily family) {
   return param_applies(spec, family) && std::strcmp(spec.group, "Latent tools") != 0;
 }
 
-void ControlsPanel::draw(View& view, const ImRect& area) {
+void ControlsPanel::draw(View& view, const PanelSlot& area) {
   if (!begin_panel("Controls", area)) return;
   if (!view.has_snapshot()) {
     ImGui::TextDisabled("starting the trainer...");
@@ -18,73 +30,104 @@ void ControlsPanel::draw(View& view, const ImRect& area) {
     return;
   }
   const Snapshot& snap = view.snapshot();
-  bool any_active = ImGui::IsAnyItemActive();
-  for (const auto& spec : param_table()) {
-    int i = static_cast<int>(spec.id);
-    if (!synced || !any_active) {
-      edits[i] = snap.pending.value(spec.id);
-      text_buffers[i] = edits[i].text;
-    }
-  }
-  synced = true;
+  const ImGuiStyle& style = ImGui::GetStyle();
 
-  float third = (ImGui::GetContentRegionAvail().x - 2 * ImGui::GetStyle().ItemSpacing.x) / 3.0f;
-  if (ImGui::Button(snap.paused ? "Resume" : "Pause", ImVec2(third, 0))) {
-    view.send(Command::of(snap.paused ? Command::Kind::kResume : Command::Kind::kPause));
+  const float third = (ImGui::GetContentRegionAvail().x - 2 * style.ItemSpacing.x) / 3.0f;
+  const bool paused = view.paused_or_pausing();
+  if (ImGui::Button(paused ? "Resume###Pause" : "Pause###Pause", ImVec2(third, 0))) {
+    view.request_pause(!paused);
   }
+  probe_item("Pause");
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip(paused ? "Resume training (Space)." : "Pause after this step (Space).");
   ImGui::SameLine();
-  if (ImGui::Button("Step", ImVec2(third, 0)))
-    view.send(Command::of(Command::Kind::kStep, step_count));
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Train %d step(s), then pause.", step_count);
+  if (ImGui::Button("Step", ImVec2(third, 0))) view.send(Command::of(Command::Kind::kStep, step_count));
+  probe_item("Step");
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Train %d step(s), then pause (.).", step_count);
   ImGui::SameLine();
-  std::vector<ParamId> waiting = snap.pending.diff(snap.params);
+  const std::vector<ParamId> waiting = snap.pending.diff(snap.params);
   if (!waiting.empty()) ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0.65f, 0.35f, 0.10f, 1.0f));
   if (ImGui::Button("Reset", ImVec2(third, 0))) view.send(Command::of(Command::Kind::kReset));
   if (!waiting.empty()) ImGui::PopStyleColor();
-  if (ImGui::IsItemHovered()) {
-    ImGui::SetTooltip("New weights from the seed; applies needs-reset edits.");
-  }
+  probe_item("Reset");
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("New weights from the seed; applies the * edits.");
   ImGui::SetNextItemWidth(third);
   ImGui::InputInt("steps per Step", &step_count);
-  step_count = std::max(1, std::min(step_count, 100000));
+  probe_item("steps per Step");
+  step_count = std::clamp(step_count, 1, 100000);
 
   if (!waiting.empty()) {
     std::string list;
     for (ParamId id : waiting) list += std::string(list.empty() ? "" : ", ") + param_spec(id).key;
-    ImGui::TextColored(ImVec4(1.0f, 0.7f, 0.3f, 1.0f), "Reset to apply: %s", list.c_str());
+    ImGui::PushTextWrapPos(0.0f);
+    ImGui::TextColored(kPendingColor, "Reset to apply: %s", list.c_str());
+    ImGui::PopTextWrapPos();
   }
 
-  // The pending model decides, so a GAN -> VAE switch shows beta before the reset.
+  // One two-column table per group: names on the left (as wide as the widest, at most 45 %
+  // of the panel), widgets filling the rest. The pending model decides which rows show, so a
+  // GAN -> VAE switch shows beta before the reset.
   const ModelFamily family = model_family(snap.pending);
-  const char* group = "";
-  ImGui::PushItemWidth(ImGui::GetContentRegionAvail().x * 0.55f);
+  float label_width = 0.0f;
   for (const auto& spec : param_table()) {
-    int i = static_cast<int>(spec.id);
+    if (controls_shows(spec, family))
+      label_width = std::max(label_width, ImGui::CalcTextSize(row_label(spec).c_str()).x);
+  }
+  label_width = std::min(label_width, ImGui::GetContentRegionAvail().x * 0.45f);
+  const char* group = nullptr;
+  bool group_open = false, in_table = false;
+  const auto end_table = [&] {
+    if (in_table) ImGui::EndTable();
+    in_table = false;
+  };
+  for (const auto& spec : param_table()) {
+    const int i = static_cast<int>(spec.id);
     if (!controls_shows(spec, family)) continue;
-    if (std::string(group) != spec.group) {
+    if (!group || std::strcmp(group, spec.group) != 0) {
+      end_table();
       group = spec.group;
-      ImGui::Spacing();
-      ImGui::TextColored(ImVec4(0.55f, 0.75f, 1.0f, 1.0f), "%s", group);
-      ImGui::Separator();
+      ImGui::PushStyleColor(ImGuiCol_Text, kGroupColor);
+      group_open = ImGui::CollapsingHeader(group, ImGuiTreeNodeFlags_DefaultOpen);
+      ImGui::PopStyleColor();
+      if (group_open) {
+        in_table = ImGui::BeginTable(group, 2, ImGuiTableFlags_SizingFixedFit);
+        if (in_table) {
+          ImGui::TableSetupColumn("name", ImGuiTableColumnFlags_WidthFixed, label_width);
+          ImGui::TableSetupColumn("value", ImGuiTableColumnFlags_WidthStretch);
+        }
+      }
     }
-    bool pending = snap.pending.value(spec.id) != snap.params.value(spec.id);
+    if (!in_table) continue;
+    ImGui::TableNextRow();
+    ImGui::TableSetColumnIndex(0);
+    ImGui::AlignTextToFramePadding();
+    const bool pending = snap.pending.value(spec.id) != snap.params.value(spec.id);
+    const std::string label = fit_text(row_label(spec), label_width);
+    if (pending) {
+      ImGui::TextColored(kPendingColor, "%s", label.c_str());
+    } else {
+      ImGui::TextUnformatted(label.c_str());
+    }
+    if (ImGui::IsItemHovered()) {
+      ImGui::SetTooltip("%s\n%s", row_label(spec).c_str(), param_tooltip(spec).c_str());
+    }
+    ImGui::TableSetColumnIndex(1);
     if (pending) ImGui::PushStyleColor(ImGuiCol_FrameBg, ImVec4(0.45f, 0.28f, 0.08f, 1.0f));
-    if (param_widget(spec, edits[i], text_buffers[i])) {
-      view.send(Command::set(spec.id, edits[i]));
+    if (param_widget(spec, snap.pending.value(spec.id), snap.commands_done, edits[i],
+                     ParamLabel::kNone)) {
+      param_sent(edits[i], view.send(Command::set(spec.id, edits[i].value)));
       // Needs-reset values take effect through a reset, which the trainer announces.
       if (spec.apply == ParamApply::kReset) view.send(Command::of(Command::Kind::kReset));
     }
     if (pending) ImGui::PopStyleColor();
-    if (spec.apply == ParamApply::kReset) {
-      ImGui::SameLine();
-      ImGui::TextDisabled("(reset)");
-    }
   }
-  ImGui::PopItemWidth();
+  end_table();
+  ImGui::TextDisabled("* resets training (new weights)");
+
   // Checkpoints: the path is the checkpoint row above.
-  const float half = (ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x) / 2.0f;
+  const float half = (ImGui::GetContentRegionAvail().x - style.ItemSpacing.x) / 2.0f;
   if (ImGui::Button("Save checkpoint", ImVec2(half, 0)))
     view.send(Command::of(Command::Kind::kSaveCheckpoint));
+  probe_item("Save checkpoint");
   if (ImGui::IsItemHovered()) {
     ImGui::SetTooltip("Ctrl+S. Writes %s atomically: weights, optimizer state, RNG, fixed noise, "
                       "step and every parameter.", snap.params.text(ParamId::kCheckpointPath).c_str());
@@ -92,6 +135,7 @@ void ControlsPanel::draw(View& view, const ImRect& area) {
   ImGui::SameLine();
   if (ImGui::Button("Load checkpoint", ImVec2(half, 0)))
     view.send(Command::of(Command::Kind::kLoadCheckpoint));
+  probe_item("Load checkpoint");
   if (ImGui::IsItemHovered()) {
     ImGui::SetTooltip("Replaces this run by %s and continues exactly where it was saved.",
                       snap.pending.text(ParamId::kCheckpointPath).c_str());

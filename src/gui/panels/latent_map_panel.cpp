@@ -36,7 +36,7 @@ std::vector<float> code_at(const LatentMap& map, float x, float y) {
 
 }  // namespace
 
-void LatentMapPanel::draw(View& view, const ImRect& area) {
+void LatentMapPanel::draw(View& view, const PanelSlot& area) {
   if (!begin_panel("Latent map", area)) return;
   if (!view.has_snapshot() || !view.snapshot().running) {
     ImGui::TextDisabled("waiting for the model");
@@ -45,7 +45,7 @@ void LatentMapPanel::draw(View& view, const ImRect& area) {
   }
   const std::shared_ptr<const LatentMap> map = view.snapshot().latent.map;
   ImGui::SetNextItemWidth(90);
-  live_param_widget(view, ParamId::kMapEvery, map_every, text_buffer);
+  live_param_widget(view, ParamId::kMapEvery, map_every);
   const bool manifold = map && !map->projected && !map->manifold.empty();
   if (manifold) {
     ImGui::SameLine();

@@ -43,11 +43,9 @@ void draw_traversal(LatentPanel& panel, View& view) {
   const char* labels[] = {param_spec(ParamId::kTraversalRange).key,
                           param_spec(ParamId::kTraversalSteps).key};
   ImGui::PushItemWidth(shared_item_width(labels, 2));
-  live_param_widget(view, ParamId::kTraversalRange, panel.edits[int(ParamId::kTraversalRange)],
-                    panel.text_buffer);
+  live_param_widget(view, ParamId::kTraversalRange, panel.edits[int(ParamId::kTraversalRange)]);
   ImGui::SameLine();
-  live_param_widget(view, ParamId::kTraversalSteps, panel.edits[int(ParamId::kTraversalSteps)],
-                    panel.text_buffer);
+  live_param_widget(view, ParamId::kTraversalSteps, panel.edits[int(ParamId::kTraversalSteps)]);
   ImGui::PopItemWidth();
 
   int kind = static_cast<int>(sel.traversal_base.kind);
@@ -165,11 +163,9 @@ void draw_interpolation(LatentPanel& panel, View& view) {
   const char* labels[] = {param_spec(ParamId::kInterpMode).key,
                           param_spec(ParamId::kInterpSteps).key};
   ImGui::PushItemWidth(shared_item_width(labels, 2));
-  live_param_widget(view, ParamId::kInterpMode, panel.edits[int(ParamId::kInterpMode)],
-                    panel.text_buffer);
+  live_param_widget(view, ParamId::kInterpMode, panel.edits[int(ParamId::kInterpMode)]);
   ImGui::SameLine();
-  live_param_widget(view, ParamId::kInterpSteps, panel.edits[int(ParamId::kInterpSteps)],
-                    panel.text_buffer);
+  live_param_widget(view, ParamId::kInterpSteps, panel.edits[int(ParamId::kInterpSteps)]);
   ImGui::PopItemWidth();
   ImGui::Checkbox("play", &panel.playing);
   ImGui::SameLine();
@@ -249,7 +245,7 @@ void draw_explorer(LatentPanel& panel, View& view) {
 
 }  // namespace
 
-void LatentPanel::draw(View& view, const ImRect& area) {
+void LatentPanel::draw(View& view, const PanelSlot& area) {
   if (!begin_panel("Latent", area)) return;
   if (!view.has_snapshot() || !view.snapshot().running) {
     ImGui::TextDisabled("waiting for the model");

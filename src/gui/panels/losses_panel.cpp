@@ -200,7 +200,7 @@ void HistogramsTab::draw(View& view) {
   ImGui::EndChild();
 }
 
-void LossesPanel::draw(View& view, const ImRect& area) {
+void LossesPanel::draw(View& view, const PanelSlot& area) {
   if (!begin_panel("Losses", area)) return;
   if (ImGui::BeginTabBar("##loss_tabs")) {
     if (ImGui::BeginTabItem("Losses")) {

@@ -7,70 +7,13 @@
 
 namespace genscope {
 
-bool begin_panel(const char* title, const ImRect& area) {
-  ImGui::SetNextWindowPos(area.Min, ImGuiCond_FirstUseEver);
-  ImGui::SetNextWindowSize(area.GetSize(), ImGuiCond_FirstUseEver);
-  if (ImGui::Begin(title)) return true;
+bool begin_panel(const char* title, const PanelSlot& slot) {
+  ImGui::SetNextWindowPos(slot.rect.Min, slot.cond);
+  ImGui::SetNextWindowSize(slot.rect.GetSize(), slot.cond);
+  if (slot.cond == ImGuiCond_Always) ImGui::SetNextWindowCollapsed(false, ImGuiCond_Always);
+  if (ImGui::Begin(slot.title ? slot.title : title, slot.open)) return true;
   ImGui::End();
   return false;
-}
-
-PanelLayout::PanelLayout(float w, float h) {
-  const float left = std::clamp(w * 0.25f, 260.0f, 380.0f);
-  const float top = std::round(h * 0.56f);
-  const float mid = std::round(left + (w - left) * 0.54f);
-  status = ImRect(0, 0, left, std::round(h * 0.36f));
-  controls = ImRect(0, std::round(h * 0.36f), left, h);
-  samples = ImRect(left, 0, mid, top);
-  losses = ImRect(left, top, mid, h);
-  const float right_top = std::round(h * 0.40f), right_bottom = std::round(h * 0.72f);
-  latent = ImRect(mid, 0, w, right_top);
-  quality = ImRect(mid, right_top, w, right_bottom);
-  bottom_right = ImRect(mid, right_bottom, w, h);
-  const float toy_mid = std::round(left + (w - left) * 0.56f);
-  toy_plot = ImRect(left, 0, toy_mid, h);
-  toy_modes = ImRect(toy_mid, 0, w, std::round(h * 0.31f));
-  toy_losses = ImRect(toy_mid, toy_modes.Max.y, w, std::round(h * 0.53f));
-  toy_metrics = ImRect(toy_mid, toy_losses.Max.y, w, h);
-}
-
-void PanelSet::draw(View& view, ImVec2 size) {
-  const PanelLayout layout(size.x, size.y);
-  status.draw(view, layout.status);
-  controls.draw(view, layout.controls);
-  const auto rect_of = [](const char* title) {
-    const ImGuiWindow* w = ImGui::FindWindowByName(title);
-    return w ? w->Rect() : ImRect();
-  };
-  view.set_panel_rect(RecordRegion::kWindow, {0, 0, size.x, size.y});
-  if (view.snapshot().is_toy) {
-    toy.draw(view, layout.toy_plot);
-    modes.draw(view, layout.toy_modes);
-    losses.draw(view, layout.toy_losses);
-    mode_metrics.draw(view, layout.toy_metrics);
-    const ImRect s = rect_of("2D GAN");
-    ImRect plots = rect_of("Losses");
-    plots.Add(rect_of("Mode metrics"));
-    view.set_panel_rect(RecordRegion::kSamples, {s.Min.x, s.Min.y, s.Max.x, s.Max.y});
-    view.set_panel_rect(RecordRegion::kPlots, {plots.Min.x, plots.Min.y, plots.Max.x, plots.Max.y});
-    return;
-  }
-  samples.draw(view, layout.samples);
-  losses.draw(view, layout.losses);
-  latent.draw(view, layout.latent);
-  quality.draw(view, layout.quality);
-  const char* bottom_right = view.snapshot().is_gan ? "Discriminator" : "Latent map";
-  if (view.snapshot().is_gan) {
-    scores.draw(view, layout.bottom_right);
-  } else {
-    latent_map.draw(view, layout.bottom_right);
-  }
-  // Where the recordable panels are now (they can be moved and resized).
-  const ImRect s = rect_of("Samples");
-  ImRect plots = rect_of("Losses");
-  plots.Add(rect_of(bottom_right));
-  view.set_panel_rect(RecordRegion::kSamples, {s.Min.x, s.Min.y, s.Max.x, s.Max.y});
-  view.set_panel_rect(RecordRegion::kPlots, {plots.Min.x, plots.Min.y, plots.Max.x, plots.Max.y});
 }
 
 double history_marker_step(View& view) {
@@ -138,15 +81,28 @@ float shared_item_width(const char* const* labels, int count, float extra) {
   return std::max(40.0f, (ImGui::GetContentRegionAvail().x - taken) / std::max(count, 1));
 }
 
-void live_param_widget(View& view, ParamId id, ParamValue& edit, std::string& text_buffer) {
+void live_param_widget(View& view, ParamId id, ParamEdit& edit) {
   const ParamSpec& spec = param_spec(id);
   ImGui::PushID(static_cast<int>(id));
-  if (!ImGui::IsAnyItemActive()) {
-    edit = view.snapshot().pending.value(id);
-    text_buffer = edit.text;
+  const Snapshot& snap = view.snapshot();
+  if (param_widget(spec, snap.pending.value(id), snap.commands_done, edit)) {
+    param_sent(edit, view.send(Command::set(id, edit.value)));
   }
-  if (param_widget(spec, edit, text_buffer)) view.send(Command::set(id, edit));
   ImGui::PopID();
+}
+
+void flow_next(float width) {
+  const float right = ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + width;
+  if (right <= ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x) ImGui::SameLine();
+}
+
+float button_width(const char* label) {
+  return ImGui::CalcTextSize(label, nullptr, true).x + 2.0f * ImGui::GetStyle().FramePadding.x;
+}
+
+float checkbox_width(const char* label) {
+  return ImGui::GetFrameHeight() + ImGui::GetStyle().ItemInnerSpacing.x +
+         ImGui::CalcTextSize(label, nullptr, true).x;
 }
 
 }  // namespace genscope

@@ -9,18 +9,28 @@
 #include <random>
 #include <string>
 
+#include "gui/gui.h"
+#include "gui/param_widgets.h"
 #include "gui/plot.h"
 #include "gui/view.h"
 
 namespace genscope {
 
+/// Where and how a panel window is placed this frame.
+struct PanelSlot {
+  ImRect rect;                          // its place in the default layout (window pixels)
+  ImGuiCond cond = ImGuiCond_FirstUseEver;  // Always: put it there now (reset, resize)
+  bool* open = nullptr;                 // non-null: the window has a close button
+  const char* title = nullptr;          // the window's title ("Name###id"); null: the panel's own
+  PanelSlot() = default;
+  PanelSlot(const ImRect& r) : rect(r) {}  // NOLINT: a bare rectangle places it the first time
+};
+
 /// Pause/resume, single step, reset, and one widget per parameter of the table.
 struct ControlsPanel {
-  std::array<ParamValue, kParamCount> edits{};  // widget values; synced from the snapshot when idle
-  std::array<std::string, kParamCount> text_buffers{};
-  bool synced = false;
+  std::array<ParamEdit, kParamCount> edits{};  // widget values; synced from the snapshot when idle
   int step_count = 1;
-  void draw(View& view, const ImRect& area);
+  void draw(View& view, const PanelSlot& area);
 };
 
 /// Whether the Controls panel shows `spec` for `family`: rows scoped to other model families and
@@ -33,7 +43,7 @@ struct SamplesPanel {
   bool show_real = true;
   bool clicks_set_base =
       false;  // false: left/right click sets interpolation A/B; true: traversal base
-  void draw(View& view, const ImRect& area);
+  void draw(View& view, const PanelSlot& area);
   /// The history row: a slider over the kept grids, "live", and "export..." (MP4/GIF).
   void draw_history(View& view);
 };
@@ -61,30 +71,28 @@ struct LossesPanel {
   bool open_histograms = false;  // select it next frame
   HistogramsTab histograms;
   LinePlotOptions plot;
-  void draw(View& view, const ImRect& area);
+  void draw(View& view, const PanelSlot& area);
 };
 
 /// The "Latent" window: tabs for the traversal grid, the interpolation strip (with playback) and
 /// the explorer's sliders. Edits change the View's LatentSelection and send it.
 struct LatentPanel {
-  std::array<ParamValue, kParamCount> edits{};  // the latent-tool parameters' widget values
-  std::string text_buffer;                      // unused by numeric widgets, required by them
+  std::array<ParamEdit, kParamCount> edits{};  // the latent-tool parameters' widget values
   bool playing = false;                         // animate along the interpolation strip
   float play_time = 0.0f;                       // seconds since playback started
   float play_fps = 4.0f;                        // strip images per second
   std::mt19937 rng{12345};                      // the explorer's Randomize draws
   int open_tab = -1;  // 0 traversal, 1 interpolation, 2 explorer: switch to it next frame
-  void draw(View& view, const ImRect& area);
+  void draw(View& view, const PanelSlot& area);
 };
 
 /// The "Latent map" window (VAE/AE): the encoded test set in 2D colored by class; hovering
 /// previews the image, clicking sends its code to the explorer.
 struct LatentMapPanel {
-  ParamValue map_every{};     // the map_every widget's value
-  std::string text_buffer;    // unused by numeric widgets, required by them
+  ParamEdit map_every;        // the map_every widget's state
   bool show_manifold = true;  // 2D latent: draw the decoded manifold under the points
   ScatterResult result;       // last frame's hover and click
-  void draw(View& view, const ImRect& area);
+  void draw(View& view, const PanelSlot& area);
 };
 
 /// The step the history slider shows when it is scrubbed back (for the plots' marker), or -1
@@ -118,8 +126,16 @@ inline ImTextureID texture_id(const Texture& texture) {
 }
 
 /// A live parameter's widget (from the table) synced to the snapshot while idle; an edit sends
-/// Command::set. `edit` is the panel's copy of the value.
-void live_param_widget(View& view, ParamId id, ParamValue& edit, std::string& text_buffer);
+/// Command::set. `edit` is the panel's state of that widget.
+void live_param_widget(View& view, ParamId id, ParamEdit& edit);
+
+/// Puts the next item on the current line when `width` more pixels fit there, else on the next
+/// line: rows of buttons and checkboxes wrap in a narrow panel instead of being cut off.
+void flow_next(float width);
+/// Width of a button labelled `label` (its text plus frame padding).
+float button_width(const char* label);
+/// Width of a checkbox or radio button labelled `label`.
+float checkbox_width(const char* label);
 
 /// Item width that fits `count` widgets labelled `labels` (and `extra` more pixels) on one line
 /// of the available width.
@@ -129,7 +145,7 @@ float shared_item_width(const char* const* labels, int count, float extra = 0.0f
 struct ScoresPanel {
   LinePlotOptions plot;
   int bins = 40;
-  void draw(View& view, const ImRect& area);
+  void draw(View& view, const PanelSlot& area);
 };
 
 /// The Record tab: what to record (window or one panel), fps, quality, scale, lockstep, the file;
@@ -143,17 +159,20 @@ struct RecorderPanel {
 /// frame so the indicator never shows in the video; nullptr when not recording.
 const ImDrawList* draw_rec_indicator(View& view, ImVec2 display);
 
-/// Tabs: Status (step, epoch progress, throughput, frame timing, device, BLAS and threads,
-/// messages), Record and Alarms (red while it has unseen alarms).
+/// Tabs: Status (the message, the last action, step, epoch progress, throughput, frame timing,
+/// device, BLAS and threads), Record, Alarms (red while it has unseen alarms) and History.
 struct StatusPanel {
   RecorderPanel recorder;
   bool open_record_tab = false;  // select the Record tab next frame
   bool open_alarms_tab = false;  // select the Alarms tab next frame
+  bool open_history_tab = false; // select the History tab next frame
   std::size_t alarms_seen = 0;   // alarms logged when the tab was last open (newer ones: red tab)
   ImRect rollback_rect;          // the Roll back button last frame (empty when not shown)
   /// The Alarms tab: the log (newest first) and a mute checkbox per kind.
   void draw_alarms(View& view);
-  void draw(View& view, const ImRect& area);
+  /// The History tab: every applied edit, reset, pause, save, load, recording... newest first.
+  void draw_history(View& view);
+  void draw(View& view, const PanelSlot& area);
   void draw_status(View& view);
 };
 
@@ -171,25 +190,24 @@ struct ToyPanel {
   double sent_time = -1.0;
   bool painting = false;
   std::vector<Point2> painted;
-  ParamValue slow_edit{};
-  std::string text_buffer;
+  ParamEdit slow_edit;
   ImRect plot_rect;            // where the plot was drawn last frame (screen pixels)
   std::vector<float> density;  // manifold_density() of the view version below
   uint64_t density_version = 0;
-  void draw(View& view, const ImRect& area);
+  void draw(View& view, const PanelSlot& area);
 };
 
 /// The 2D lab's coverage now: modes covered, HQ %, KL and JS of the last evaluation, the rule,
 /// and a bar per mode with its share of the samples.
 struct ModesPanel {
   std::vector<float> shares;
-  void draw(View& view, const ImRect& area);
+  void draw(View& view, const PanelSlot& area);
 };
 
 /// The 2D lab's metrics over steps: modes covered, HQ % and KL/JS.
 struct ModeMetricsPanel {
   LinePlotOptions plot;
-  void draw(View& view, const ImRect& area);
+  void draw(View& view, const PanelSlot& area);
 };
 
 /// Sample quality over steps (image models): the metric classifier's accuracy, classifier-FID
@@ -199,29 +217,41 @@ struct QualityPanel {
   uint64_t version = 0;  // the QualityView the series were built from
   MetricSeries fid, floor, is_score, is_real, entropy;
   LinePlotOptions fid_plot, is_plot;
-  ParamValue eval_every{};
-  std::string text_buffer;
+  ParamEdit eval_every;
   /// Rebuilds the series when the view changed.
   void sync(const QualityView& q);
-  void draw(View& view, const ImRect& area);
+  void draw(View& view, const PanelSlot& area);
 };
 
 /// Bars of each class's share of the last evaluation's generated images (in the class colours),
 /// a white tick at the test split's share, class names on the left; a tooltip per class.
 void draw_class_histogram(const char* id, const QualityView& q, ImVec2 size);
 
-/// Default panel rectangles for a display of size (w, h): Status and Controls on the left;
-/// Samples over Losses in the middle; Latent, Quality and Discriminator (GAN) or Latent map
-/// (VAE/AE) stacked on the right. The 2D lab: its plot fills the middle column; Modes, Losses
-/// and Mode metrics are stacked on the right.
+/// Default panel rectangles for the area (x0, y0)-(x0 + w, y0 + h) at font size `em`: Status and
+/// Controls on the left; Samples over Losses in the middle; Latent, Quality and Discriminator
+/// (GAN) or Latent map (VAE/AE) stacked on the right. The 2D lab: its plot fills the middle
+/// column; Modes, Losses and Mode metrics are stacked on the right.
 struct PanelLayout {
   ImRect status, controls, samples, losses, latent, quality, bottom_right;
   ImRect toy_plot, toy_modes, toy_losses, toy_metrics;
-  PanelLayout(float w, float h);
+  PanelLayout(float x0, float y0, float w, float h, float em = 14.0f);
 };
 
-/// Every panel of the window, drawn in its default place; which ones depends on the model
-/// family (snapshot().is_gan).
+/// One panel of the current family's layout: its id (the layout file's and the View menu's
+/// key), window title and default place.
+struct PanelEntry {
+  const char* id;
+  const char* title;  // "Name" or "Name###id" when two families lay out a panel differently
+  ImRect rect;
+};
+
+/// The panels `family` shows, in drawing order, placed by `layout`.
+std::vector<PanelEntry> panel_entries(ModelFamily family, bool gan, const PanelLayout& layout);
+
+/// Every panel of the window in its layout, the menu bar (Run, View, Help), the shortcuts
+/// overlay (F1) and the keyboard shortcuts. Which panels show depends on the model family.
+/// The layout follows the window while the user has not moved a panel; once they have, it is
+/// theirs (kept in the layout file, scaled when the window is resized) until Reset layout.
 struct PanelSet {
   StatusPanel status;
   ControlsPanel controls;
@@ -234,12 +264,35 @@ struct PanelSet {
   ModesPanel modes;
   ModeMetricsPanel mode_metrics;
   QualityPanel quality;
-  /// Draws the panels for a display of `size` pixels. Needs a snapshot in `view`.
+
+  LayoutSettings* layout = nullptr;  // the layout file's settings (Gui::layout()); null: own
+  Gui* gui = nullptr;                // for the View menu's UI scale and saving; may be null
+  bool show_help = false;            // the shortcuts overlay (F1)
+  bool screenshot_requested = false; // F12 or Run > Screenshot: the App saves one and clears it
+  bool reset_layout = false;         // place every panel in its default place next frame
+
+  /// Draws the menu bar, the panels for a display of `size` pixels and the overlay, and handles
+  /// the shortcuts. Needs a snapshot in `view`.
   void draw(View& view, ImVec2 size);
+  /// The keyboard shortcuts (not while a text field has the keyboard): Space pause/resume,
+  /// "." one step, F1 or ? the overlay, R record, Ctrl+S save, F12 screenshot, Esc closes.
+  void handle_shortcuts(View& view);
+  /// The menu bar; returns its height.
+  float draw_menu(View& view, ModelFamily family, bool gan);
+  /// The shortcuts and panels overlay.
+  void draw_help(View& view, ImVec2 size);
+
+ private:
+  LayoutSettings own_layout_;
+  ImVec2 last_size_{0, 0};
+  bool placed_once_ = false;
+  std::vector<std::pair<std::string, ImRect>> placed_;  // where each panel was put last
+  ModelFamily last_family_ = ModelFamily::kImageGan;
 };
 
-/// Begins the panel window `title`, placed at `area` the first time it appears. Returns false
-/// (having ended the window) when it is collapsed: the caller draws nothing and must not End().
-bool begin_panel(const char* title, const ImRect& area);
+/// Begins the panel window `title` (or slot.title) placed at slot.rect as slot.cond says. Returns
+/// false (having ended the window) when it is collapsed or closed: the caller draws nothing and
+/// must not End().
+bool begin_panel(const char* title, const PanelSlot& slot);
 
 }  // namespace genscope

@@ -83,7 +83,7 @@ void draw_class_histogram(const char* id, const QualityView& q, ImVec2 size) {
   }
 }
 
-void QualityPanel::draw(View& view, const ImRect& area) {
+void QualityPanel::draw(View& view, const PanelSlot& area) {
   if (!begin_panel("Quality", area)) return;
   const Snapshot& snap = view.snapshot();
   const QualityView& q = snap.quality;
@@ -92,7 +92,7 @@ void QualityPanel::draw(View& view, const ImRect& area) {
     case QualityState::kOff:
     case QualityState::kNoLabels:
       ImGui::TextWrapped("%s", q.status.empty() ? "quality metrics are off" : q.status.c_str());
-      live_param_widget(view, ParamId::kEvalEvery, eval_every, text_buffer);
+      live_param_widget(view, ParamId::kEvalEvery, eval_every);
       ImGui::End();
       return;
     case QualityState::kPreparing:
@@ -123,7 +123,7 @@ void QualityPanel::draw(View& view, const ImRect& area) {
   }
   ImGui::SameLine();
   ImGui::SetNextItemWidth(std::max(60.0f, ImGui::GetContentRegionAvail().x * 0.45f));
-  live_param_widget(view, ParamId::kEvalEvery, eval_every, text_buffer);
+  live_param_widget(view, ParamId::kEvalEvery, eval_every);
   if (const QualityPoint* p = q.last()) {
     // Wrapped: the right column is narrow at 1280 px and the entropy must not fall off the edge.
     // The evaluation in flight goes on the same wrapped text (a SameLine would be cut off).

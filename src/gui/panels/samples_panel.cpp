@@ -175,7 +175,7 @@ void SamplesPanel::draw_history(View& view) {
   }
 }
 
-void SamplesPanel::draw(View& view, const ImRect& area) {
+void SamplesPanel::draw(View& view, const PanelSlot& area) {
   if (!begin_panel("Samples", area)) return;
   const bool gan = !view.has_snapshot() || view.snapshot().is_gan;
   ImGui::Checkbox(gan ? "real images beside" : "reconstructions beside", &show_real);

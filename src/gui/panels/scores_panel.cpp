@@ -2,7 +2,7 @@
 
 namespace genscope {
 
-void ScoresPanel::draw(View& view, const ImRect& area) {
+void ScoresPanel::draw(View& view, const PanelSlot& area) {
   if (!begin_panel("Discriminator", area)) return;
   const MetricSeries* real = view.series("d_real");
   const MetricSeries* fake = view.series("d_fake");

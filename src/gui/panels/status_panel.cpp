@@ -1,6 +1,7 @@
 #include <cstdio>
 
 #include "gui/panels/panels.h"
+#include "gui/probe.h"
 #include "util/strings.h"
 
 namespace genscope {
@@ -17,9 +18,12 @@ ImVec4 level_color(MessageLevel level) {
   }
 }
 
+// One row of the status table: a gray name, then its value (wrapped in its column).
 void row(const char* label, const std::string& value) {
+  ImGui::TableNextRow();
+  ImGui::TableSetColumnIndex(0);
   ImGui::TextDisabled("%s", label);
-  ImGui::SameLine(90);
+  ImGui::TableSetColumnIndex(1);
   ImGui::PushTextWrapPos(0.0f);
   ImGui::TextUnformatted(value.c_str());
   ImGui::PopTextWrapPos();
@@ -54,7 +58,7 @@ void StatusPanel::draw_alarms(View& view) {
   ImGui::PopTextWrapPos();
 }
 
-void StatusPanel::draw(View& view, const ImRect& area) {
+void StatusPanel::draw(View& view, const PanelSlot& area) {
   if (!begin_panel("Status", area)) return;
   if (ImGui::BeginTabBar("status_tabs")) {
     if (ImGui::BeginTabItem("Status")) {
@@ -84,9 +88,34 @@ void StatusPanel::draw(View& view, const ImRect& area) {
       draw_alarms(view);
       ImGui::EndTabItem();
     }
+    const ImGuiTabItemFlags history_flags = open_history_tab ? ImGuiTabItemFlags_SetSelected : 0;
+    open_history_tab = false;
+    if (ImGui::BeginTabItem("History", nullptr, history_flags)) {
+      draw_history(view);
+      ImGui::EndTabItem();
+    }
     ImGui::EndTabBar();
   }
   ImGui::End();
+}
+
+void StatusPanel::draw_history(View& view) {
+  const std::deque<LogLine>& log = view.log();
+  if (log.empty()) {
+    ImGui::TextDisabled("nothing yet: edits, resets, pauses, saves and recordings show here");
+    return;
+  }
+  ImGui::TextDisabled("%zu lines, newest first", log.size());
+  ImGui::PushTextWrapPos(0.0f);
+  for (auto it = log.rbegin(); it != log.rend(); ++it) {
+    const ImVec4 color = it->level == MessageLevel::kError || it->level == MessageLevel::kWarning
+                             ? level_color(it->level)
+                             : ImVec4(0.85f, 0.87f, 0.9f, 1.0f);
+    ImGui::TextDisabled("%6lld", static_cast<long long>(it->step));
+    ImGui::SameLine();
+    ImGui::TextColored(color, "%s", it->text.c_str());
+  }
+  ImGui::PopTextWrapPos();
 }
 
 void StatusPanel::draw_status(View& view) {
@@ -106,50 +135,70 @@ void StatusPanel::draw_status(View& view) {
                     static_cast<long long>(s.checkpoint_step));
       // Loads that file and keeps the checkpoint path: later saves do not overwrite it.
       if (ImGui::Button(label)) {
-        Command c = Command::of(Command::Kind::kLoadCheckpoint);
+        Command c = Command::of(Command::Kind::kRollBack);
         c.value.text = s.checkpoint_path;
         view.send(c);
       }
+      probe_item("Roll back");
       rollback_rect = ImRect(ImGui::GetItemRectMin(), ImGui::GetItemRectMax());
       if (ImGui::IsItemHovered()) ImGui::SetTooltip("Load %s", s.checkpoint_path.c_str());
     }
     ImGui::PopTextWrapPos();
     ImGui::Separator();
   }
-  const char* state = !s.running ? "not running" : s.paused ? "paused" : "training";
-  row("model", s.model_name.empty() ? "-" : s.model_name);
-  row("dataset", s.dataset_name.empty() ? "-"
-                 : s.is_toy             ? s.dataset_name + " (2D distribution)"
-                                        : strformat("%s, %lld images", s.dataset_name.c_str(),
-                                                    static_cast<long long>(s.dataset_size)));
-  row("state", state);
-  row("step", strformat("%lld", static_cast<long long>(s.step)));
-  if (s.is_toy) {  // sampled, not read: no epochs
-    row("updates", strformat("%lld D, %lld G", static_cast<long long>(s.toy.d_updates),
-                             static_cast<long long>(s.toy.g_updates)));
-  } else {
-    ImGui::TextDisabled("epoch");
-    ImGui::SameLine(90);
-    ImGui::ProgressBar(
-        static_cast<float>(s.epoch_progress), ImVec2(-1, 0),
-        strformat("epoch %lld: %.0f%%", static_cast<long long>(s.epoch), 100.0 * s.epoch_progress)
-            .c_str());
+  if (!view.log().empty()) {  // what the last action did, in one line
+    const LogLine& last = view.log().back();
+    ImGui::PushTextWrapPos(0.0f);
+    ImGui::TextColored(last.level == MessageLevel::kError ? level_color(MessageLevel::kError)
+                                                          : ImVec4(0.6f, 0.65f, 0.7f, 1.0f),
+                       "step %lld: %s", static_cast<long long>(last.step), last.text.c_str());
+    ImGui::PopTextWrapPos();
+    probe_item("last action");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("The newest line of the History tab.");
   }
-  row("throughput", strformat("%.2f steps/s  %.0f samples/s", s.steps_per_sec, s.samples_per_sec));
-  row("frame", strformat("%.0f fps  %.1f ms (p99 %.1f)", f.fps, f.frame_ms, f.frame_p99_ms));
-  row("device", s.runtime.device);
-  row("threads", strformat("%d of %d hardware", s.runtime.threads, s.runtime.hardware_threads));
-  row("BLAS", s.runtime.blas);
+  const std::optional<bool> pending = view.pause_pending();
+  const char* state = !s.running                ? "not running"
+                      : pending && *pending     ? "pausing after this step..."
+                      : pending                 ? "resuming..."
+                      : s.paused && s.steps_left > 0 ? "stepping"
+                      : s.paused                ? "paused"
+                                                : "training";
+  if (ImGui::BeginTable("status_rows", 2, ImGuiTableFlags_SizingFixedFit)) {
+    ImGui::TableSetupColumn("name", ImGuiTableColumnFlags_WidthFixed);
+    ImGui::TableSetupColumn("value", ImGuiTableColumnFlags_WidthStretch);
+    row("model", s.model_name.empty() ? "-" : s.model_name);
+    row("dataset", s.dataset_name.empty() ? "-"
+                   : s.is_toy             ? s.dataset_name + " (2D distribution)"
+                                          : strformat("%s, %lld images", s.dataset_name.c_str(),
+                                                      static_cast<long long>(s.dataset_size)));
+    row("state", state);
+    row("step", strformat("%lld", static_cast<long long>(s.step)));
+    if (s.is_toy) {  // sampled, not read: no epochs
+      row("updates", strformat("%lld D, %lld G", static_cast<long long>(s.toy.d_updates),
+                               static_cast<long long>(s.toy.g_updates)));
+    } else {
+      ImGui::TableNextRow();
+      ImGui::TableSetColumnIndex(0);
+      ImGui::TextDisabled("epoch");
+      ImGui::TableSetColumnIndex(1);
+      ImGui::ProgressBar(
+          static_cast<float>(s.epoch_progress), ImVec2(-1, 0),
+          strformat("epoch %lld: %.0f%%", static_cast<long long>(s.epoch), 100.0 * s.epoch_progress)
+              .c_str());
+    }
+    row("throughput", strformat("%.2f steps/s  %.0f samples/s", s.steps_per_sec, s.samples_per_sec));
+    row("frame", strformat("%.0f fps  %.1f ms (p99 %.1f)", f.fps, f.frame_ms, f.frame_p99_ms));
+    row("device", s.runtime.device);
+    row("threads", strformat("%d of %d hardware", s.runtime.threads, s.runtime.hardware_threads));
+    row("BLAS", s.runtime.blas);
+    ImGui::EndTable();
+  }
   if (!s.runtime.notes.empty()) {
     ImGui::PushTextWrapPos(0.0f);
     ImGui::TextColored(level_color(MessageLevel::kWarning), "%s", s.runtime.notes.c_str());
     ImGui::PopTextWrapPos();
   }
-  if (!view.notice().empty()) {
-    ImGui::PushTextWrapPos(0.0f);
-    ImGui::TextDisabled("%s", view.notice().c_str());
-    ImGui::PopTextWrapPos();
-  }
+
 }
 
 }  // namespace genscope

@@ -155,7 +155,7 @@ void draw_ticks(ImDrawList* draw, const Mapper& m) {
 
 }  // namespace
 
-void ToyPanel::draw(View& view, const ImRect& area) {
+void ToyPanel::draw(View& view, const PanelSlot& area) {
   if (!begin_panel("2D GAN", area)) return;
   const Snapshot& snap = view.snapshot();
   const ToyView& t = snap.toy;
@@ -215,7 +215,7 @@ void ToyPanel::draw(View& view, const ImRect& area) {
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("d_steps D updates then g_steps G updates.");
   ImGui::SameLine();
   ImGui::SetNextItemWidth(110);
-  live_param_widget(view, ParamId::kSlowMotion, slow_edit, text_buffer);
+  live_param_widget(view, ParamId::kSlowMotion, slow_edit);
   ImGui::SameLine();
   ImGui::Checkbox("paint", &painting);
   if (ImGui::IsItemHovered()) {
@@ -351,7 +351,7 @@ void ToyPanel::draw(View& view, const ImRect& area) {
   ImGui::End();
 }
 
-void ModesPanel::draw(View& view, const ImRect& area) {
+void ModesPanel::draw(View& view, const PanelSlot& area) {
   if (!begin_panel("Modes", area)) return;
   const ToyView& t = view.snapshot().toy;
   if (t.modes_total > 0) {
@@ -381,7 +381,7 @@ void ModesPanel::draw(View& view, const ImRect& area) {
   ImGui::End();
 }
 
-void ModeMetricsPanel::draw(View& view, const ImRect& area) {
+void ModeMetricsPanel::draw(View& view, const PanelSlot& area) {
   if (!begin_panel("Mode metrics", area)) return;
   const ToyView& t = view.snapshot().toy;
   const MetricSeries* modes = view.series("modes_covered");

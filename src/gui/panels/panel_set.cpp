@@ -1,0 +1,365 @@
+// The window's layout: default panel places, the menu bar, the shortcuts overlay and keys.
+#define GLFW_INCLUDE_NONE
+#include <GLFW/glfw3.h>  // key codes, as ImGui's GLFW backend reports them
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+#include "gui/panels/panels.h"
+#include "gui/probe.h"
+
+namespace genscope {
+namespace {
+
+// The panels' own titles (their draw() begins these windows unless a slot renames them).
+constexpr const char* kToyLossesTitle = "Losses###Losses (2D lab)";
+
+struct Shortcut {
+  const char* keys;
+  const char* what;
+};
+constexpr Shortcut kShortcuts[] = {
+    {"Space", "pause / resume training"},
+    {".", "train one step (the Step button's count), then pause"},
+    {"Ctrl+S", "save a checkpoint (the checkpoint path in Controls)"},
+    {"R", "start / stop recording (the Record tab's settings)"},
+    {"F12", "save a screenshot of the window (PNG in the current directory)"},
+    {"F1 or ?", "this overlay; Esc closes it"},
+    {"Ctrl+click", "type a value into a slider; Enter applies it, Esc cancels"},
+    {"wheel / drag", "2D lab plot: zoom / pan; double-click goes home"},
+    {"left / right click", "a sample tile: interpolation end A / B (or traversal base)"},
+};
+
+struct PanelHelp {
+  const char* id;
+  const char* text;
+};
+constexpr PanelHelp kPanelHelp[] = {
+    {"Status", "step, epoch, speed, device and threads; the last action; tabs Record, Alarms "
+               "and History (every edit, reset, pause, save, recording)"},
+    {"Controls", "every hyperparameter: live ones apply between two steps, * ones reset "
+                 "training with new weights"},
+    {"Samples", "the generator on fixed noise beside real images (VAE: decoded prior, test "
+                "images and reconstructions); the history slider scrubs back"},
+    {"Losses", "losses per step with EMA smoothing; Gradients and Histograms tabs"},
+    {"Latent", "traversal, interpolation and explorer tabs: what each latent direction does"},
+    {"Quality", "classifier-FID, IS analogue, class entropy and histogram every eval_every"},
+    {"Discriminator", "mean D(x) and D(G(z)) over steps and this batch's score histogram"},
+    {"Latent map", "the test set encoded in 2D, coloured by class; click sends to the explorer"},
+    {"2D GAN", "real and generated points, D's heatmap, G's gradients and manifold; paint"},
+    {"Modes", "which modes the generator covers and how well"},
+    {"Mode metrics", "modes covered, high-quality share, KL and JS over iterations"},
+};
+
+bool same_rect(const ImRect& a, const ImRect& b) {
+  return std::fabs(a.Min.x - b.Min.x) < 1.0f && std::fabs(a.Min.y - b.Min.y) < 1.0f &&
+         std::fabs(a.Max.x - b.Max.x) < 1.0f && std::fabs(a.Max.y - b.Max.y) < 1.0f;
+}
+
+ImRect window_rect(const char* title) {
+  const ImGuiWindow* w = ImGui::FindWindowByName(title);
+  return w && (w->Active || w->WasActive) ? w->Rect() : ImRect();
+}
+
+}  // namespace
+
+PanelLayout::PanelLayout(float x0, float y0, float w, float h, float em) {
+  const float left = std::round(std::clamp(w * 0.26f, 19.0f * em, 28.0f * em));
+  const float top = std::round(h * 0.56f);
+  const float mid = std::round(left + (w - left) * 0.54f);
+  const auto r = [&](float a, float b, float c, float d) {
+    return ImRect(x0 + a, y0 + b, x0 + c, y0 + d);
+  };
+  const float status_h = std::round(h * 0.38f);
+  status = r(0, 0, left, status_h);
+  controls = r(0, status_h, left, h);
+  samples = r(left, 0, mid, top);
+  losses = r(left, top, mid, h);
+  const float right_top = std::round(h * 0.42f), right_bottom = std::round(h * 0.72f);
+  latent = r(mid, 0, w, right_top);
+  quality = r(mid, right_top, w, right_bottom);
+  bottom_right = r(mid, right_bottom, w, h);
+  const float toy_mid = std::round(left + (w - left) * 0.56f);
+  toy_plot = r(left, 0, toy_mid, h);
+  toy_modes = r(toy_mid, 0, w, std::round(h * 0.31f));
+  toy_losses = r(toy_mid, std::round(h * 0.31f), w, std::round(h * 0.53f));
+  toy_metrics = r(toy_mid, std::round(h * 0.53f), w, h);
+}
+
+std::vector<PanelEntry> panel_entries(ModelFamily family, bool gan, const PanelLayout& l) {
+  std::vector<PanelEntry> out = {{"Status", "Status", l.status},
+                                 {"Controls", "Controls", l.controls}};
+  if (family == ModelFamily::kToy) {
+    out.push_back({"2D GAN", "2D GAN", l.toy_plot});
+    out.push_back({"Modes", "Modes", l.toy_modes});
+    out.push_back({"Losses", kToyLossesTitle, l.toy_losses});
+    out.push_back({"Mode metrics", "Mode metrics", l.toy_metrics});
+    return out;
+  }
+  out.push_back({"Samples", "Samples", l.samples});
+  out.push_back({"Losses", "Losses", l.losses});
+  out.push_back({"Latent", "Latent", l.latent});
+  out.push_back({"Quality", "Quality", l.quality});
+  if (gan) {
+    out.push_back({"Discriminator", "Discriminator", l.bottom_right});
+  } else {
+    out.push_back({"Latent map", "Latent map", l.bottom_right});
+  }
+  return out;
+}
+
+void PanelSet::handle_shortcuts(View& view) {
+  const ImGuiIO& io = ImGui::GetIO();
+  const bool typing = io.WantTextInput;
+  const auto pressed = [](int key) { return ImGui::IsKeyPressed(key, /*repeat=*/false); };
+  bool help_char = false, step_char = false;
+  for (ImWchar c : io.InputQueueCharacters) {
+    help_char |= c == '?';
+    step_char |= c == '.';
+  }
+  if (pressed(GLFW_KEY_F1) || (!typing && help_char)) show_help = !show_help;
+  if (pressed(GLFW_KEY_ESCAPE) && show_help && !typing) show_help = false;
+  if (pressed(GLFW_KEY_F12)) screenshot_requested = true;
+  if (io.KeyCtrl && pressed(GLFW_KEY_S)) view.send(Command::of(Command::Kind::kSaveCheckpoint));
+  if (typing || io.KeyCtrl || io.KeyAlt) return;
+  if (pressed(GLFW_KEY_SPACE) && view.has_snapshot()) view.request_pause(!view.paused_or_pausing());
+  if (step_char) view.send(Command::of(Command::Kind::kStep, controls.step_count));
+  if (pressed(GLFW_KEY_R)) {
+    view.recorder().toggle_requested = true;
+    status.open_record_tab = true;
+  }
+}
+
+float PanelSet::draw_menu(View& view, ModelFamily family, bool gan) {
+  if (!ImGui::BeginMainMenuBar()) return 0.0f;
+  const float height = ImGui::GetWindowSize().y;
+  if (ImGui::BeginMenu("Run")) {
+    const bool paused = view.paused_or_pausing();
+    if (ImGui::MenuItem(paused ? "Resume" : "Pause", "Space")) view.request_pause(!paused);
+    if (ImGui::MenuItem("Step", ".")) view.send(Command::of(Command::Kind::kStep, controls.step_count));
+    if (ImGui::MenuItem("Reset")) view.send(Command::of(Command::Kind::kReset));
+    ImGui::Separator();
+    if (ImGui::MenuItem("Save checkpoint", "Ctrl+S"))
+      view.send(Command::of(Command::Kind::kSaveCheckpoint));
+    if (ImGui::MenuItem("Load checkpoint")) view.send(Command::of(Command::Kind::kLoadCheckpoint));
+    ImGui::Separator();
+    if (ImGui::MenuItem(view.recorder().status.active ? "Stop recording" : "Record", "R")) {
+      view.recorder().toggle_requested = true;
+      status.open_record_tab = true;
+    }
+    if (ImGui::MenuItem("Screenshot", "F12")) screenshot_requested = true;
+    ImGui::EndMenu();
+  }
+  probe_item("Run");
+  if (ImGui::BeginMenu("View")) {
+    LayoutSettings& settings = layout ? *layout : own_layout_;
+    const PanelLayout dummy(0, 0, 100, 100);
+    for (const PanelEntry& e : panel_entries(family, gan, dummy)) {
+      bool shown = !settings.hidden[e.id];
+      if (ImGui::MenuItem(e.id, nullptr, &shown)) {
+        settings.hidden[e.id] = !shown;
+        if (gui) gui->layout_changed();
+      }
+      probe_item(std::string("View/") + e.id);
+    }
+    ImGui::Separator();
+    if (ImGui::MenuItem("Reset layout")) reset_layout = true;
+    probe_item("View/Reset layout");
+    if (gui && ImGui::BeginMenu("UI scale")) {
+      const float current = gui->requested_scale();
+      if (ImGui::MenuItem("Automatic", nullptr, current == 0.0f)) gui->set_scale(0.0f);
+      for (float s : {0.75f, 1.0f, 1.25f, 1.5f, 2.0f, 2.5f, 3.0f}) {
+        char label[16];
+        std::snprintf(label, sizeof label, "%.0f %%", s * 100.0f);
+        if (ImGui::MenuItem(label, nullptr, current == s)) gui->set_scale(s);
+      }
+      ImGui::EndMenu();
+    }
+    ImGui::EndMenu();
+  }
+  probe_item("View");
+  if (ImGui::BeginMenu("Help")) {
+    if (ImGui::MenuItem("Shortcuts and panels", "F1")) show_help = true;
+    ImGui::EndMenu();
+  }
+  probe_item("Help");
+  // What the run is doing, at the right end of the bar.
+  if (view.has_snapshot()) {
+    const Snapshot& s = view.snapshot();
+    const std::optional<bool> pending = view.pause_pending();
+    const char* state = !s.running ? "not running"
+                        : pending  ? (*pending ? "pausing..." : "resuming...")
+                        : s.paused ? "paused"
+                                   : "training";
+    char text[96];
+    std::snprintf(text, sizeof text, "step %lld  %s", static_cast<long long>(s.step), state);
+    const float w = ImGui::CalcTextSize(text).x + ImGui::GetStyle().ItemSpacing.x * 2;
+    if (ImGui::GetContentRegionAvail().x > w) {
+      ImGui::SameLine(ImGui::GetWindowContentRegionMax().x - w + ImGui::GetStyle().ItemSpacing.x);
+      ImGui::TextDisabled("%s", text);
+    }
+  }
+  ImGui::EndMainMenuBar();
+  return height;
+}
+
+void PanelSet::draw_help(View& view, ImVec2 size) {
+  if (!show_help) return;
+  const float em = ImGui::GetFontSize();
+  const ImVec2 want(std::min(size.x - 2 * em, 46 * em), std::min(size.y - 4 * em, 34 * em));
+  ImGui::SetNextWindowPos(ImVec2(size.x * 0.5f, size.y * 0.5f), ImGuiCond_Always, ImVec2(0.5f, 0.5f));
+  ImGui::SetNextWindowSize(want, ImGuiCond_Always);
+  ImGui::SetNextWindowFocus();
+  if (ImGui::Begin("Shortcuts and panels", &show_help,
+                   ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings)) {
+    if (ImGui::BeginTable("keys", 2, ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_RowBg)) {
+      ImGui::TableSetupColumn("key", ImGuiTableColumnFlags_WidthFixed);
+      ImGui::TableSetupColumn("what", ImGuiTableColumnFlags_WidthStretch);
+      for (const Shortcut& s : kShortcuts) {
+        ImGui::TableNextRow();
+        ImGui::TableSetColumnIndex(0);
+        ImGui::TextColored(ImVec4(1.0f, 0.85f, 0.45f, 1.0f), "%s", s.keys);
+        ImGui::TableSetColumnIndex(1);
+        ImGui::TextWrapped("%s", s.what);
+      }
+      ImGui::EndTable();
+    }
+    ImGui::Spacing();
+    ImGui::TextColored(ImVec4(0.55f, 0.75f, 1.0f, 1.0f), "The panels");
+    ImGui::Separator();
+    const bool toy = view.has_snapshot() && view.snapshot().is_toy;
+    const bool gan = !view.has_snapshot() || view.snapshot().is_gan;
+    const PanelLayout dummy(0, 0, 100, 100);
+    if (ImGui::BeginTable("panels", 2, ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_RowBg)) {
+      ImGui::TableSetupColumn("panel", ImGuiTableColumnFlags_WidthFixed);
+      ImGui::TableSetupColumn("what", ImGuiTableColumnFlags_WidthStretch);
+      for (const PanelEntry& e :
+           panel_entries(toy ? ModelFamily::kToy : gan ? ModelFamily::kImageGan : ModelFamily::kVae,
+                         gan, dummy)) {
+        for (const PanelHelp& h : kPanelHelp) {
+          if (std::strcmp(h.id, e.id) != 0) continue;
+          ImGui::TableNextRow();
+          ImGui::TableSetColumnIndex(0);
+          ImGui::TextUnformatted(e.id);
+          ImGui::TableSetColumnIndex(1);
+          ImGui::TextWrapped("%s", h.text);
+        }
+      }
+      ImGui::EndTable();
+    }
+    ImGui::Spacing();
+    ImGui::TextDisabled("Hover any parameter for its help. View > Reset layout puts the panels back.");
+  }
+  ImGui::End();
+}
+
+void PanelSet::draw(View& view, ImVec2 size) {
+  handle_shortcuts(view);
+  const Snapshot& snap = view.snapshot();
+  const ModelFamily family = snap.is_toy ? ModelFamily::kToy
+                             : snap.is_gan ? ModelFamily::kImageGan
+                                           : ModelFamily::kVae;
+  const float menu = draw_menu(view, family, snap.is_gan);
+  LayoutSettings& settings = layout ? *layout : own_layout_;
+  const float em = ImGui::GetFontSize();
+  const PanelLayout defaults(0, menu, size.x, size.y - menu, em);
+  const std::vector<PanelEntry> entries = panel_entries(family, snap.is_gan, defaults);
+
+  // When to put panels in place: the first frame, a reset, a new family, a resized window.
+  const bool resized = size.x != last_size_.x || size.y != last_size_.y;
+  const bool saved_size_differs = settings.width != size.x || settings.height != size.y;
+  if (reset_layout) {
+    settings.custom = false;
+    settings.hidden.clear();
+  }
+  // A user who moved or resized a panel made the layout theirs.
+  if (!settings.custom && placed_once_ && !resized && family == last_family_) {
+    for (const auto& [title, rect] : placed_) {
+      const ImRect now = window_rect(title.c_str());
+      if (now.GetWidth() > 0 && !same_rect(now, rect)) settings.custom = true;
+    }
+    if (settings.custom && gui) gui->layout_changed();
+  }
+  const bool place_defaults =
+      reset_layout || (!settings.custom && (!placed_once_ || resized || family != last_family_));
+  const bool scale_custom = settings.custom && saved_size_differs && settings.width > 0 &&
+                            settings.height > 0;
+  reset_layout = false;
+
+  std::vector<std::pair<std::string, ImRect>> placed;
+  const auto draw_entry = [&](const PanelEntry& e) {
+    bool open = true;
+    PanelSlot slot(e.rect);
+    slot.title = e.title;
+    slot.open = &open;
+    if (place_defaults) {
+      slot.cond = ImGuiCond_Always;
+    } else if (scale_custom) {
+      const ImRect now = window_rect(e.title);
+      if (now.GetWidth() > 0) {
+        const float sx = size.x / settings.width, sy = size.y / settings.height;
+        slot.rect = ImRect(now.Min.x * sx, now.Min.y * sy, now.Max.x * sx, now.Max.y * sy);
+        slot.cond = ImGuiCond_Always;
+      }
+    }
+    const std::string id = e.id;
+    if (id == "Status") status.draw(view, slot);
+    if (id == "Controls") controls.draw(view, slot);
+    if (id == "Samples") samples.draw(view, slot);
+    if (id == "Losses") losses.draw(view, slot);
+    if (id == "Latent") latent.draw(view, slot);
+    if (id == "Quality") quality.draw(view, slot);
+    if (id == "Discriminator") scores.draw(view, slot);
+    if (id == "Latent map") latent_map.draw(view, slot);
+    if (id == "2D GAN") toy.draw(view, slot);
+    if (id == "Modes") modes.draw(view, slot);
+    if (id == "Mode metrics") mode_metrics.draw(view, slot);
+    if (!open) {
+      settings.hidden[e.id] = true;
+      if (gui) gui->layout_changed();
+    }
+    placed.emplace_back(e.title, window_rect(e.title));
+  };
+  for (const PanelEntry& e : entries) {
+    if (!settings.hidden[e.id]) draw_entry(e);
+  }
+  placed_ = std::move(placed);
+  if (place_defaults || scale_custom || resized) {
+    if (settings.width != size.x || settings.height != size.y) {
+      settings.width = size.x, settings.height = size.y;
+      if (gui) gui->layout_changed();
+    }
+  }
+  placed_once_ = true;
+  last_size_ = size;
+  last_family_ = family;
+
+  // Where the recordable regions are now (panels can be moved and resized).
+  view.set_panel_rect(RecordRegion::kWindow, {0, 0, size.x, size.y});
+  const auto ui_rect = [](const ImRect& r) { return UiRect{r.Min.x, r.Min.y, r.Max.x, r.Max.y}; };
+  const auto add = [](ImRect& a, const ImRect& b) {
+    if (b.GetWidth() <= 0) return;
+    if (a.GetWidth() <= 0) {
+      a = b;
+    } else {
+      a.Add(b);
+    }
+  };
+  if (family == ModelFamily::kToy) {
+    ImRect plots;
+    add(plots, window_rect(kToyLossesTitle));
+    add(plots, window_rect("Mode metrics"));
+    view.set_panel_rect(RecordRegion::kSamples, ui_rect(window_rect("2D GAN")));
+    view.set_panel_rect(RecordRegion::kPlots, ui_rect(plots));
+  } else {
+    ImRect plots;
+    add(plots, window_rect("Losses"));
+    add(plots, window_rect(snap.is_gan ? "Discriminator" : "Latent map"));
+    view.set_panel_rect(RecordRegion::kSamples, ui_rect(window_rect("Samples")));
+    view.set_panel_rect(RecordRegion::kPlots, ui_rect(plots));
+  }
+  draw_help(view, size);
+}
+
+}  // namespace genscope
