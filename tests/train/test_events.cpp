@@ -1,0 +1,127 @@
+// What the trainer says about each command: an applied edit is a history line with its step and
+// its old and new values, a rejected one an error that the next applied edit clears, pauses and
+// resumes are confirmed, and every snapshot says which commands were handled.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+
+#include "train/trainer.h"
+
+using namespace genscope;
+
+namespace {
+
+// A Trainer on the 2D lab (nothing to load) and a way to wait for what it publishes.
+class TrainerEvents : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    link_.snapshots.set_on_publish([this] {
+      std::lock_guard<std::mutex> lock(mutex_);
+      ++published_;
+      cv_.notify_all();
+    });
+    Params p;
+    p.set(ParamId::kDataset, {0, "ring8"});
+    trainer_ = std::make_unique<Trainer>(link_, p);
+    trainer_->start();
+    wait_for([](const Snapshot& s) { return s.running; });
+  }
+  void TearDown() override { trainer_.reset(); }
+
+  // Waits (on the publish notification, at most 60 s) until `done` holds for the newest
+  // snapshot, and returns it.
+  template <class Pred>
+  Snapshot wait_for(Pred done) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (true) {
+      if (link_.snapshots.update() || !seen_) {
+        seen_ = true;
+        snapshot_ = link_.snapshots.read();
+        if (done(snapshot_)) return snapshot_;
+      }
+      std::unique_lock<std::mutex> lock(mutex_);
+      const uint64_t before = published_;
+      if (!cv_.wait_until(lock, deadline, [&] { return published_ != before; })) {
+        ADD_FAILURE() << "the trainer did not publish what was waited for";
+        return snapshot_;
+      }
+    }
+  }
+  // Sends `c` and waits until the trainer handled it.
+  Snapshot handled(Command c) {
+    const uint64_t seq = link_.commands.push(std::move(c));
+    return wait_for([seq](const Snapshot& s) { return s.commands_done >= seq; });
+  }
+  static const RunEvent* newest(const Snapshot& s) {
+    return s.events.empty() ? nullptr : &s.events.back();
+  }
+
+  TrainerLink link_;
+  std::unique_ptr<Trainer> trainer_;
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  uint64_t published_ = 0;
+  bool seen_ = false;
+  Snapshot snapshot_;
+};
+
+}  // namespace
+
+TEST_F(TrainerEvents, AnAppliedEditIsAHistoryLineWithItsStepAndValues) {
+  handled(Command::of(Command::Kind::kPause));
+  Snapshot s = handled(Command::set(ParamId::kLrD, {1e-3, ""}));
+  ASSERT_NE(newest(s), nullptr);
+  EXPECT_EQ(newest(s)->step, s.step);
+  EXPECT_EQ(newest(s)->param, ParamId::kLrD);
+  EXPECT_EQ(newest(s)->text, std::string("lr_d ") + format_param_value(param_spec(ParamId::kLrD),
+                                                                       {Params().number(ParamId::kLrD), ""}) +
+                                 " \u2192 1.00e-03");
+  EXPECT_EQ(s.params.number(ParamId::kLrD), 1e-3);
+  // A drag sends many edits: they merge into one line from the first value to the last.
+  handled(Command::set(ParamId::kLrD, {2e-3, ""}));
+  s = handled(Command::set(ParamId::kLrD, {5e-3, ""}));
+  EXPECT_EQ(newest(s)->text.substr(newest(s)->text.size() - 8), "5.00e-03");
+  EXPECT_NE(newest(s)->text.find(format_param_value(param_spec(ParamId::kLrD),
+                                                    {Params().number(ParamId::kLrD), ""})),
+            std::string::npos);
+  // A needs-reset edit says it waits.
+  s = handled(Command::set(ParamId::kWidthG, {64, ""}));
+  EXPECT_NE(newest(s)->text.find("(applies on Reset)"), std::string::npos) << newest(s)->text;
+}
+
+TEST_F(TrainerEvents, ARejectedEditIsAnErrorUntilTheNextAppliedOne) {
+  Snapshot s = handled(Command::set(ParamId::kLrG, {10.0, ""}));
+  EXPECT_EQ(s.message_level, MessageLevel::kError);
+  EXPECT_EQ(s.message, "lr_g: 10 is outside the range [1e-06, 0.1]");
+  // The edge of the range is a valid value: accepted, and the error is gone.
+  s = handled(Command::set(ParamId::kLrG, {1e-6, ""}));
+  EXPECT_EQ(s.params.number(ParamId::kLrG), 1e-6);
+  EXPECT_NE(s.message_level, MessageLevel::kError) << s.message;
+  EXPECT_TRUE(s.message.empty()) << s.message;
+}
+
+TEST_F(TrainerEvents, PauseAndResumeAreConfirmed) {
+  Snapshot s = handled(Command::of(Command::Kind::kPause));
+  EXPECT_TRUE(s.paused);
+  ASSERT_NE(newest(s), nullptr);
+  EXPECT_EQ(newest(s)->text, "paused");
+  s = handled(Command::of(Command::Kind::kResume));
+  EXPECT_FALSE(s.paused);
+  EXPECT_EQ(newest(s)->text, "resumed");
+  s = handled(Command::of(Command::Kind::kPause));
+  const uint64_t id = newest(s)->id;
+  s = handled(Command::of(Command::Kind::kPause));  // already paused: nothing new to say
+  EXPECT_EQ(newest(s)->id, id);
+}
+
+TEST_F(TrainerEvents, AResetIsAHistoryLine) {
+  handled(Command::set(ParamId::kWidthG, {64, ""}));
+  Snapshot s = handled(Command::of(Command::Kind::kReset));
+  ASSERT_NE(newest(s), nullptr);
+  bool found = false;
+  for (const RunEvent& e : s.events) found |= e.text.find("width_g=64") != std::string::npos;
+  EXPECT_TRUE(found) << newest(s)->text;
+  EXPECT_EQ(s.params.integer(ParamId::kWidthG), 64);
+}
