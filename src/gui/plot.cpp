@@ -3,6 +3,7 @@
 #include <imgui_internal.h>
 
 #include <algorithm>
+#include <cfloat>
 #include <array>
 #include <cmath>
 #include <cstdio>
@@ -16,8 +17,9 @@ constexpr ImU32 kMarkerColor = IM_COL32(255, 190, 60, 220);
 
 constexpr float kPad = 4.0f;
 constexpr float kTickLength = 4.0f;
-constexpr float kMinTickSpacingX = 70.0f;  // pixels between x labels
-constexpr float kMinTickSpacingY = 30.0f;  // pixels between y labels
+// Pixels between x labels and between y labels: in font sizes, so bigger text spaces them out.
+float min_tick_spacing_x() { return 5.0f * ImGui::GetFontSize(); }
+float min_tick_spacing_y() { return 2.2f * ImGui::GetFontSize(); }
 constexpr double kRangePadding = 0.05;     // fraction of the y span added above and below
 constexpr float kRawAlpha = 0.3f;
 constexpr float kBarAlpha = 0.4f;
@@ -216,8 +218,8 @@ struct PlotFrame {
 PlotFrame begin_frame(const char* id, ImVec2 size) {
   if (ImGui::GetCurrentWindowRead()->SkipItems) return PlotFrame{};  // collapsed or clipped away
   if (size.x <= 0.0f) size.x = ImGui::GetContentRegionAvail().x;
-  size.x = std::max(size.x, 64.0f);
-  size.y = std::max(size.y, 48.0f);
+  size.x = std::max(size.x, 4.5f * ImGui::GetFontSize());
+  size.y = std::max(size.y, 3.5f * ImGui::GetFontSize());
   ImGui::InvisibleButton(id, size);
   PlotFrame frame;
   frame.draw = ImGui::GetWindowDrawList();
@@ -242,7 +244,7 @@ Axes layout_axes(const PlotFrame& frame, double x_lo, double x_hi, double y_lo, 
   axes.log_y = log_y;
   const float top = frame.min.y + font + 2.0f * kPad;
   const float bottom = std::max(top + 1.0f, frame.max.y - font - kTickLength - kPad);
-  const int y_max_ticks = max_ticks_for(bottom - top, kMinTickSpacingY);
+  const int y_max_ticks = max_ticks_for(bottom - top, min_tick_spacing_y());
   axes.y_ticks = log_y ? log_tick_list(std::pow(10.0, y_lo), std::pow(10.0, y_hi), y_max_ticks)
                        : linear_tick_list(y_lo, y_hi, y_max_ticks, y_min_step);
 
@@ -254,7 +256,7 @@ Axes layout_axes(const PlotFrame& frame, double x_lo, double x_hi, double y_lo, 
   }
   const float left = frame.min.x + 2.0f * kPad + label_width + kTickLength;
   const float right = std::max(left + 1.0f, frame.max.x - 2.0f * kPad);
-  axes.x_ticks = tick_spacing(x_lo, x_hi, max_ticks_for(right - left, kMinTickSpacingX));
+  axes.x_ticks = tick_spacing(x_lo, x_hi, max_ticks_for(right - left, min_tick_spacing_x()));
   axes.set_area(ImVec2(left, top), ImVec2(right, bottom));
   return axes;
 }
@@ -514,7 +516,14 @@ void line_plot(const char* id, const PlotLine* lines, int count, const LinePlotO
     draw->PopClipRect();
     return;
   }
-  if (x_lo == x_hi) x_lo -= 1.0, x_hi += 1.0;
+  // One step so far (the first evaluation): the axis runs from 0 to it, not around it.
+  if (x_lo == x_hi) {
+    if (x_hi > 0.0) {
+      x_lo = 0.0;
+    } else {
+      x_lo -= 1.0, x_hi += 1.0;
+    }
+  }
 
   double y_lo = 0.0, y_hi = 1.0;
   // A log axis spans exponents; with nothing positive to show it falls back to the linear one.
@@ -555,6 +564,11 @@ void line_plot(const char* id, const PlotLine* lines, int count, const LinePlotO
     draw_series(
         draw, axes, *series, [series](std::size_t j) { return series->smoothed(j); },
         lines[i].color, options.thickness);
+    // A line needs two points: a lone one (the first evaluation) is drawn as a dot.
+    if (series->size() == 1 && axes.drawable(series->smoothed(0))) {
+      draw->AddCircleFilled(ImVec2(axes.px_x(series->step(0)), axes.px_y(series->smoothed(0))),
+                            0.25f * ImGui::GetFontSize(), lines[i].color);
+    }
   }
 
   if (options.marker_step >= 0.0 && options.marker_step >= x_lo && options.marker_step <= x_hi) {
@@ -717,11 +731,16 @@ void bar_chart(const char* id, const float* values, int n, ImU32 color, ImVec2 s
   }
 }
 
-std::string fit_text(const std::string& text, float width) {
-  if (ImGui::CalcTextSize(text.c_str()).x <= width) return text;
+std::string fit_text(const std::string& text, float width, float size) {
+  ImFont* font = ImGui::GetFont();
+  const float px = size > 0.0f ? size : ImGui::GetFontSize();
+  const auto fits = [&](const std::string& t) {
+    return font->CalcTextSizeA(px, FLT_MAX, 0.0f, t.c_str()).x <= width;
+  };
+  if (fits(text)) return text;
   for (std::size_t n = text.size(); n-- > 0;) {
     const std::string cut = text.substr(0, n) + "..";
-    if (ImGui::CalcTextSize(cut.c_str()).x <= width) return cut;
+    if (fits(cut)) return cut;
   }
   return "";
 }

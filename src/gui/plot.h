@@ -58,9 +58,10 @@ void histogram_plot(const char* id, const float* a, int na, const char* label_a,
 void bar_chart(const char* id, const float* values, int n, ImU32 color, ImVec2 size,
                const char* x_label_prefix, const char* unit = nullptr);
 
-/// `text` as it fits in `width` pixels of the current font: whole, or cut and ending in ".."
-/// (the hover tooltip then gives the whole name); "" when not even ".." fits.
-std::string fit_text(const std::string& text, float width);
+/// `text` as it fits in `width` pixels of the current font (at `size` pixels; 0: its own size):
+/// whole, or cut and ending in ".." (the hover tooltip then gives the whole name); "" when not
+/// even ".." fits.
+std::string fit_text(const std::string& text, float width, float size = 0.0f);
 
 /// A distinct color for class `label` from a 10-color palette (Tableau 10); labels past 9 cycle
 /// it with a lighter tint (20 distinct colors in all). Negative labels get gray.

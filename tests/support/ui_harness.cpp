@@ -4,12 +4,15 @@
 #define GLFW_INCLUDE_NONE
 #include <GLFW/glfw3.h>
 #include <gtest/gtest.h>
+#include <imgui_impl_opengl3.h>
 
 #include <algorithm>
 #include <cmath>
 #include <map>
 
 #include "app/window.h"
+#include "record/png.h"
+#include "render/gl_objects.h"
 
 // Every ImGui item of a frame: ImGui::ItemAdd is wrapped at link time
 // (-Wl,--wrap=_ZN5ImGui7ItemAddERK6ImRectjPS1_i), the hook Dear ImGui's own test engine uses
@@ -243,6 +246,24 @@ ImVec2 UiHarness::slider_point(const std::string& name, double r, double int_ran
   return ImVec2(x, 0.5f * (it.min.y + it.max.y));
 }
 
+bool UiHarness::screenshot(const std::string& path) const {
+  auto fbo = Framebuffer::create(width_, height_);
+  if (!fbo) return false;
+  fbo->bind();
+  glViewport(0, 0, width_, height_);
+  glClearColor(0.05f, 0.05f, 0.06f, 1.0f);
+  glClear(GL_COLOR_BUFFER_BIT);
+  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+  std::vector<uint8_t> rgba(size_t(width_) * height_ * 4);
+  glPixelStorei(GL_PACK_ALIGNMENT, 1);
+  glReadPixels(0, 0, width_, height_, GL_RGBA, GL_UNSIGNED_BYTE, rgba.data());
+  Framebuffer::bind_default();
+  // Rows come bottom-up: write from the last row with a negative stride.
+  return write_png_rgba(path, width_, height_, rgba.data() + size_t(height_ - 1) * width_ * 4,
+                        -width_ * 4)
+      .ok();
+}
+
 void UiHarness::collect_glyphs() {
   glyphs_.clear();
   ImDrawData* data = ImGui::GetDrawData();
@@ -404,9 +425,14 @@ ImRect UiHarness::find_text(const std::string& text, bool whole_line) const {
 std::vector<std::string> UiHarness::layout_problems() const {
   std::vector<std::string> out;
   const float tolerance = 0.5f;
+  const auto contains = [&](const ImRect& outer, const ImRect& inner) {
+    return inner.Min.x >= outer.Min.x - tolerance && inner.Min.y >= outer.Min.y - tolerance &&
+           inner.Max.x <= outer.Max.x + tolerance && inner.Max.y <= outer.Max.y + tolerance;
+  };
   for (std::size_t i = 0; i < items_.size(); ++i) {
     const FrameItem& a = items_[i];
-    if (!a.visible || a.rect.GetWidth() <= 0 || a.rect.GetHeight() <= 0) continue;
+    // Separators (1 pixel high) span the whole window on purpose.
+    if (!a.visible || a.rect.GetWidth() <= 0 || a.rect.GetHeight() <= 1.5f) continue;
     if (a.rect.Max.x > a.window_clip.Max.x + tolerance ||
         a.rect.Min.x < a.window_clip.Min.x - tolerance) {
       out.push_back(a.window + ": an item " + describe(a.rect) + " sticks out of its window " +
@@ -414,8 +440,11 @@ std::vector<std::string> UiHarness::layout_problems() const {
     }
     for (std::size_t j = i + 1; j < items_.size(); ++j) {
       const FrameItem& b = items_[j];
-      if (!b.visible || b.window != a.window || b.rect.GetWidth() <= 0 || b.rect.GetHeight() <= 0)
+      if (!b.visible || b.window != a.window || b.rect.GetWidth() <= 0 ||
+          b.rect.GetHeight() <= 1.5f)
         continue;
+      // A container (a table, a group) holds its items.
+      if (contains(a.rect, b.rect) || contains(b.rect, a.rect)) continue;
       const float w = std::min(a.rect.Max.x, b.rect.Max.x) - std::max(a.rect.Min.x, b.rect.Min.x);
       const float h = std::min(a.rect.Max.y, b.rect.Max.y) - std::max(a.rect.Min.y, b.rect.Min.y);
       if (w > tolerance && h > tolerance) {
@@ -430,9 +459,19 @@ std::vector<std::string> UiHarness::layout_problems() const {
     const bool inside_vertically = g.rect.Min.y >= g.clip.Min.y - tolerance &&
                                    g.rect.Max.y <= g.clip.Max.y + tolerance;
     if ((sideways || g.cut) && inside_vertically) {
-      // Name the text around the cut glyph: the line it is on.
-      const ImRect line(ImVec2(g.clip.Min.x - 2000, g.rect.Min.y), ImVec2(g.clip.Max.x + 2000, g.rect.Max.y));
-      out.push_back("text cut at " + describe(g.clip) + ": \"" + text_in(line) + "\"");
+      // Name the text around the cut glyph: its line, in the same clip rectangle.
+      std::vector<const FrameGlyph*> line;
+      for (const FrameGlyph& o : glyphs_) {
+        if (o.list == g.list && std::fabs(o.line_y - g.line_y) <= 1.0f && o.clip.Min.x == g.clip.Min.x &&
+            o.clip.Max.x == g.clip.Max.x)
+          line.push_back(&o);
+      }
+      std::sort(line.begin(), line.end(),
+                [](const FrameGlyph* a, const FrameGlyph* b) { return a->rect.Min.x < b->rect.Min.x; });
+      std::string text;
+      for (const FrameGlyph* o : line) text += utf8(o->codepoint);
+      out.push_back("text cut at " + describe(g.clip) + ": \"" + text + "\" (at '" +
+                    utf8(g.codepoint) + "')");
     }
   }
   std::sort(out.begin(), out.end());

@@ -106,6 +106,8 @@ class UiHarness {
   /// Where `text` is drawn (the first place, searching line by line; popups first), or an
   /// empty rect. `whole_line`: only a line that is exactly `text` (a combo's option).
   ImRect find_text(const std::string& text, bool whole_line = false) const;
+  /// Renders the last frame at the display's size and writes it to `path` (PNG).
+  bool screenshot(const std::string& path) const;
   /// Layout problems of the last frame: items of one window that overlap, items that stick out
   /// of their window sideways, text cut at the side of its clip rectangle. One line each.
   std::vector<std::string> layout_problems() const;

@@ -44,7 +44,7 @@ void LatentMapPanel::draw(View& view, const PanelSlot& area) {
     return;
   }
   const std::shared_ptr<const LatentMap> map = view.snapshot().latent.map;
-  ImGui::SetNextItemWidth(90);
+  ImGui::SetNextItemWidth(ui_px(90));
   live_param_widget(view, ParamId::kMapEvery, map_every);
   const bool manifold = map && !map->projected && !map->manifold.empty();
   if (manifold) {
@@ -86,7 +86,7 @@ void LatentMapPanel::draw(View& view, const PanelSlot& area) {
   if (i >= 0) {
     const Texture& image = view.map_image_texture(i);
     ImGui::BeginTooltip();
-    if (image.width() > 0) ImGui::Image(texture_id(image), ImVec2(28 * 4, 28 * 4));
+    if (image.width() > 0) ImGui::Image(texture_id(image), ImVec2(ui_px(28 * 4), ui_px(28 * 4)));
     ImGui::Text("test image %lld", static_cast<long long>(i));
     if (labelled) {
       const int label = map->labels[i];

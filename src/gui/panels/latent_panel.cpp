@@ -2,6 +2,7 @@
 #include <cmath>
 
 #include "gui/panels/panels.h"
+#include "gui/probe.h"
 #include "util/strings.h"
 
 namespace genscope {
@@ -52,17 +53,18 @@ void draw_traversal(LatentPanel& panel, View& view) {
   int index = static_cast<int>(sel.traversal_base.index);
   bool changed = false;
   ImGui::TextDisabled("base");
-  ImGui::SameLine();
+  flow_next(checkbox_width("sample"));
   changed |= ImGui::RadioButton("sample", &kind, int(LatentSource::Kind::kSample));
-  ImGui::SameLine();
   if (!snap.is_gan) {
+    flow_next(checkbox_width("test image"));
     changed |= ImGui::RadioButton("test image", &kind, int(LatentSource::Kind::kTestImage));
-    ImGui::SameLine();
   }
+  flow_next(checkbox_width("random"));
   changed |= ImGui::RadioButton("random", &kind, int(LatentSource::Kind::kRandom));
-  ImGui::SameLine();
-  ImGui::SetNextItemWidth(90);
-  changed |= ImGui::InputInt(kind == int(LatentSource::Kind::kRandom) ? "seed" : "index", &index);
+  const char* index_label = kind == int(LatentSource::Kind::kRandom) ? "seed" : "index";
+  flow_next(ui_px(90) + checkbox_width(index_label));
+  ImGui::SetNextItemWidth(ui_px(90));
+  changed |= ImGui::InputInt(index_label, &index);
   if (changed) {
     index = std::max(
         0, kind == int(LatentSource::Kind::kSample) ? std::min(index, kFixedSamples - 1) : index);
@@ -84,11 +86,11 @@ void draw_traversal(LatentPanel& panel, View& view) {
                       kAutoDims);
   }
   if (snap.is_gan) {
-    ImGui::SameLine();
+    flow_next(checkbox_width("random directions"));
     if (ImGui::Checkbox("random directions", &sel.gan_random_directions)) view.send_latent();
   }
   if (!auto_dims) {
-    ImGui::SameLine();
+    flow_next(button_width("dims..."));
     if (ImGui::Button("dims...")) ImGui::OpenPopup("##dims");
     if (ImGui::BeginPopup("##dims")) {
       ImGui::TextDisabled("rows to traverse (the trainer draws at most 16)");
@@ -120,8 +122,17 @@ void draw_traversal(LatentPanel& panel, View& view) {
     label_width = std::max(label_width, ImGui::CalcTextSize(label.c_str()).x);
   label_width += 6.0f;
   ImVec2 avail = ImGui::GetContentRegionAvail();
+  // Tiles are never drawn smaller than their pixels: when the grid does not fit, it scrolls.
+  const float fit = std::min((avail.x - label_width) / float(std::max(1, texture.width())),
+                             avail.y / float(std::max(1, texture.height())));
+  const bool scroll = fit < 1.0f;
+  if (scroll) {
+    ImGui::BeginChild("##traversal_scroll", avail, false, ImGuiWindowFlags_HorizontalScrollbar);
+    avail = ImVec2(label_width + texture.width(), float(texture.height()));
+  }
   ImGui::SetCursorPosX(ImGui::GetCursorPosX() + label_width);
   const ImRect rect = image_fit("##traversal", texture, ImVec2(avail.x - label_width, avail.y));
+  probe_item("traversal");
   ImDrawList* draw = ImGui::GetWindowDrawList();
   for (int r = 0; r < static_cast<int>(latent.traversal_rows.size()) && r < tiles.rows; ++r) {
     const ImRect row = tiles.screen_rect(r * tiles.cols, rect);
@@ -138,7 +149,7 @@ void draw_traversal(LatentPanel& panel, View& view) {
     ImVec2 uv0, uv1;
     tiles.uv(tile, uv0, uv1);
     ImGui::BeginTooltip();
-    ImGui::Image(texture_id(texture), ImVec2(28 * 5, 28 * 5), uv0, uv1);
+    ImGui::Image(texture_id(texture), ImVec2(ui_px(28 * 5), ui_px(28 * 5)), uv0, uv1);
     const std::string& label =
         row < int(latent.traversal_rows.size()) ? latent.traversal_rows[row] : "";
     if (label.rfind("dir", 0) == 0) {
@@ -148,14 +159,16 @@ void draw_traversal(LatentPanel& panel, View& view) {
     }
     ImGui::EndTooltip();
   }
+  if (scroll) ImGui::EndChild();
 }
 
 void draw_interpolation(LatentPanel& panel, View& view) {
   LatentSelection& sel = view.latent_selection();
-  ImGui::Text("A: %s", describe(sel.interp_a).c_str());
-  ImGui::SameLine(0, 20);
-  ImGui::Text("B: %s", describe(sel.interp_b).c_str());
-  ImGui::SameLine(0, 20);
+  const std::string a = "A: " + describe(sel.interp_a), b = "B: " + describe(sel.interp_b);
+  ImGui::TextUnformatted(a.c_str());
+  flow_next(ImGui::CalcTextSize(b.c_str()).x);
+  ImGui::TextUnformatted(b.c_str());
+  flow_next(button_width("swap"));
   if (ImGui::SmallButton("swap")) {
     std::swap(sel.interp_a, sel.interp_b);
     view.send_latent();
@@ -168,10 +181,12 @@ void draw_interpolation(LatentPanel& panel, View& view) {
   live_param_widget(view, ParamId::kInterpSteps, panel.edits[int(ParamId::kInterpSteps)]);
   ImGui::PopItemWidth();
   ImGui::Checkbox("play", &panel.playing);
-  ImGui::SameLine();
-  ImGui::SetNextItemWidth(100);
+  probe_item("play");
+  flow_next(ui_px(100) + checkbox_width("fps"));
+  ImGui::SetNextItemWidth(ui_px(100));
   ImGui::SliderFloat("fps", &panel.play_fps, 1.0f, 30.0f, "%.0f");
-  ImGui::SameLine();
+  probe_item("fps", ui_px(100));
+  flow_next(ImGui::CalcTextSize("endpoints: click Samples tiles").x);
   ImGui::TextDisabled("endpoints: click Samples tiles");
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Left click sets A, right click sets B.");
 
@@ -195,7 +210,7 @@ void draw_interpolation(LatentPanel& panel, View& view) {
   ImVec2 uv0, uv1;
   tiles.uv(current, uv0, uv1);
   const float side = std::max(
-      28.0f, std::min(ImGui::GetContentRegionAvail().x, ImGui::GetContentRegionAvail().y - 4));
+      28.0f, std::min(ImGui::GetContentRegionAvail().x * 0.5f, ImGui::GetContentRegionAvail().y - 4));
   ImGui::Image(texture_id(texture), ImVec2(side, side), uv0, uv1);
   ImGui::SameLine();
   ImGui::TextDisabled("t = %.2f", tiles.cols > 1 ? float(current) / (tiles.cols - 1) : 0.0f);
@@ -215,25 +230,31 @@ void draw_explorer(LatentPanel& panel, View& view) {
     for (float& z : sel.explorer_z) z = normal(panel.rng);
     view.send_latent();
   }
-  ImGui::SameLine();
+  probe_item("Randomize");
+  flow_next(button_width("Reset to zero"));
   if (ImGui::Button("Reset to zero")) {
     std::fill(sel.explorer_z.begin(), sel.explorer_z.end(), 0.0f);
     view.send_latent();
   }
+  probe_item("Reset to zero");
   if (dim > kMaxSliders) {
-    ImGui::SameLine();
-    ImGui::TextDisabled("first %d of %d dims", kMaxSliders, dim);
+    const std::string note = strformat("first %d of %d dims", kMaxSliders, dim);
+    flow_next(ImGui::CalcTextSize(note.c_str()).x);
+    ImGui::TextDisabled("%s", note.c_str());
   }
   const float range = static_cast<float>(snap.params.number(ParamId::kTraversalRange));
   const ImVec2 avail = ImGui::GetContentRegionAvail();
-  const float slider_width = std::min(avail.x * 0.45f, 260.0f);
+  const float slider_width = std::min(avail.x * 0.45f, ui_px(260));
   ImGui::BeginChild("##sliders", ImVec2(slider_width, avail.y), false);
   const ImGuiStyle& style = ImGui::GetStyle();
-  ImGui::PushItemWidth(slider_width - ImGui::CalcTextSize("z15").x - style.ItemInnerSpacing.x -
-                       style.ScrollbarSize - 2.0f);
+  const float width = slider_width - ImGui::CalcTextSize("z15").x - style.ItemInnerSpacing.x -
+                      style.ScrollbarSize - 2.0f;
+  ImGui::PushItemWidth(width);
   for (int d = 0; d < std::min(dim, kMaxSliders); ++d) {
-    if (ImGui::SliderFloat(strformat("z%d", d).c_str(), &sel.explorer_z[d], -range, range, "%.2f"))
+    const std::string name = strformat("z%d", d);
+    if (ImGui::SliderFloat(name.c_str(), &sel.explorer_z[d], -range, range, "%.2f"))
       view.send_latent();
+    probe_item(name, width);
   }
   ImGui::PopItemWidth();
   ImGui::EndChild();

@@ -15,7 +15,7 @@ constexpr ImU32 kGreen = IM_COL32(110, 200, 120, 255);
 void plot_cell(const char* id, const char* caption, const PlotLine* lines, int count,
                LinePlotOptions options, float height) {
   ImGui::TextDisabled("%s", caption);
-  options.height = std::max(50.0f, height - ImGui::GetTextLineHeightWithSpacing());
+  options.height = std::max(ui_px(50), height - ImGui::GetTextLineHeightWithSpacing());
   line_plot(id, lines, count, options);
 }
 
@@ -28,7 +28,7 @@ void draw_vae(View& view, const LinePlotOptions& plot) {
   }
   const Snapshot& snap = view.snapshot();
   const bool autoencoder = snap.params.choice(ParamId::kModel) == "ae";
-  const float cell = std::max(70.0f, 0.5f * ImGui::GetContentRegionAvail().y - 6.0f);
+  const float cell = std::max(ui_px(70), 0.5f * ImGui::GetContentRegionAvail().y - 6.0f);
   if (!ImGui::BeginTable("##vae_losses", 2, ImGuiTableFlags_SizingStretchSame)) return;
   ImGui::TableNextColumn();
   const PlotLine recon_line{"recon", recon, kBlue};
@@ -54,7 +54,7 @@ void draw_vae(View& view, const LinePlotOptions& plot) {
     if (ImGui::IsItemHovered())
       ImGui::SetTooltip("Dimensions near 0 are unused (posterior = prior).");
     bar_chart("##kl_dims", kl.data(), static_cast<int>(kl.size()), kOrange,
-              ImVec2(0, std::max(50.0f, cell - ImGui::GetTextLineHeightWithSpacing())), "z",
+              ImVec2(0, std::max(ui_px(50), cell - ImGui::GetTextLineHeightWithSpacing())), "z",
               "nats");
   }
   ImGui::EndTable();
@@ -101,7 +101,7 @@ void draw_gradients(View& view) {
     if (row_h >= line) draw->AddText(ImVec2(o.x, y), text, h.names()[l].c_str());
     if (l < static_cast<int>(now.size()) && now[l].norm > 0 && std::isfinite(now[l].norm)) {
       const float t = (std::log10(now[l].norm) - lo) / (hi - lo);
-      const float x0 = o.x + name_w, x1 = x0 + std::max(1.0f, t * (bars_w - name_w));
+      const float x0 = o.x + name_w, x1 = x0 + std::max(ui_px(1), t * (bars_w - name_w));
       draw->AddRectFilled(ImVec2(x0, y + 1), ImVec2(x1, y + row_h - 1), grad_color(t));
     }
     for (std::size_t c = 0; c < h.columns(); ++c) {
@@ -154,8 +154,8 @@ void HistogramsTab::draw(View& view) {
     }
   }
   const ImVec2 avail = ImGui::GetContentRegionAvail();
-  const float left = std::max(100.0f, avail.x * 0.42f);
-  const float height = std::max(60.0f, avail.y - 4.0f);
+  const float left = std::max(ui_px(100), avail.x * 0.42f);
+  const float height = std::max(ui_px(60), avail.y - 4.0f);
   // Left: this sample's bars over [lo, hi].
   ImGui::InvisibleButton("##hist_now", ImVec2(left, height));
   const ImVec2 lo = ImGui::GetItemRectMin(), hi = ImGui::GetItemRectMax();
@@ -187,7 +187,7 @@ void HistogramsTab::draw(View& view) {
   // Right: the quantile bands over the samples kept.
   ImGui::SameLine();
   ImGui::BeginChild("##quantiles", ImVec2(0, height), false, ImGuiWindowFlags_NoScrollbar);
-  plot.height = std::max(40.0f, ImGui::GetContentRegionAvail().y);
+  plot.height = std::max(ui_px(40), ImGui::GetContentRegionAvail().y);
   plot.show_raw = false;
   plot.y_format = "%.2g";
   plot.marker_step = history_marker_step(view);
@@ -227,7 +227,7 @@ void LossesPanel::draw(View& view, const PanelSlot& area) {
     ImGui::End();
     return;
   }
-  ImGui::SetNextItemWidth(160);
+  ImGui::SetNextItemWidth(ui_px(160));
   if (ImGui::SliderFloat("smoothing", &smoothing, 0.0f, 0.99f, "%.2f"))
     view.set_smoothing(smoothing);
   ImGui::SameLine();
@@ -244,7 +244,7 @@ void LossesPanel::draw(View& view, const PanelSlot& area) {
     ImGui::TextDisabled("no steps yet");
   } else {
     PlotLine lines[] = {{"D loss", d, kBlue}, {"G loss", g, kOrange}};
-    plot.height = std::max(80.0f, ImGui::GetContentRegionAvail().y - 4);
+    plot.height = std::max(ui_px(80), ImGui::GetContentRegionAvail().y - 4);
     line_plot("##losses", lines, 2, plot);
   }
   ImGui::End();

@@ -28,11 +28,11 @@ GridTiles grid_tiles(int width, int height, int cols, int rows, int pad) {
   g.width = width, g.height = height, g.pad = static_cast<float>(pad);
   if (cols > 0) {
     g.cols = cols;
-    g.tile = std::max(1.0f, float(width - (cols + 1) * pad) / cols);
+    g.tile = std::max(ui_px(1), float(width - (cols + 1) * pad) / cols);
     g.rows = std::max(1, static_cast<int>(std::lround((height - pad) / (g.tile + pad))));
   } else {
     g.rows = std::max(rows, 1);
-    g.tile = std::max(1.0f, float(height - (g.rows + 1) * pad) / g.rows);
+    g.tile = std::max(ui_px(1), float(height - (g.rows + 1) * pad) / g.rows);
     g.cols = std::max(1, static_cast<int>(std::lround((width - pad) / (g.tile + pad))));
   }
   return g;
@@ -78,7 +78,7 @@ float shared_item_width(const char* const* labels, int count, float extra) {
   float taken = extra + style.ItemSpacing.x * (count - 1);
   for (int i = 0; i < count; ++i)
     taken += ImGui::CalcTextSize(labels[i]).x + style.ItemInnerSpacing.x;
-  return std::max(40.0f, (ImGui::GetContentRegionAvail().x - taken) / std::max(count, 1));
+  return std::max(ui_px(40), (ImGui::GetContentRegionAvail().x - taken) / std::max(count, 1));
 }
 
 void live_param_widget(View& view, ParamId id, ParamEdit& edit) {

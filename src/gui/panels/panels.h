@@ -120,6 +120,9 @@ GridTiles grid_tiles(int width, int height, int cols, int rows = 0, int pad = 2)
 /// invisible button taking left and right clicks. Returns where it was drawn.
 ImRect image_fit(const char* id, const Texture& texture, ImVec2 avail, float max_scale = 8.0f);
 
+/// `px` pixels of the design size (14-pixel font) at the current UI scale.
+inline float ui_px(float px) { return px * ImGui::GetFontSize() / 14.0f; }
+
 /// ImGui texture id of a Texture.
 inline ImTextureID texture_id(const Texture& texture) {
   return reinterpret_cast<ImTextureID>(static_cast<intptr_t>(texture.id()));
@@ -217,6 +220,7 @@ struct QualityPanel {
   uint64_t version = 0;  // the QualityView the series were built from
   MetricSeries fid, floor, is_score, is_real, entropy;
   LinePlotOptions fid_plot, is_plot;
+  bool show_is = false;  // a short panel shows one plot: FID, or IS and entropy
   ParamEdit eval_every;
   /// Rebuilds the series when the view changed.
   void sync(const QualityView& q);

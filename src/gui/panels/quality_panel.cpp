@@ -1,7 +1,9 @@
 #include <algorithm>
+#include <cfloat>
 #include <cmath>
 
 #include "gui/panels/panels.h"
+#include "gui/probe.h"
 #include "util/strings.h"
 
 namespace genscope {
@@ -43,9 +45,17 @@ void draw_class_histogram(const char* id, const QualityView& q, ImVec2 size) {
                   "no evaluation yet");
     return;
   }
+  // Labels as tall as a row allows (down to 70 % of the font); shorter rows label every n-th.
+  const float row_px = (hi.y - lo.y) / float(k);
+  const float font = ImGui::GetFontSize();
+  const float label_size = std::clamp(row_px, 0.7f * font, font);
+  const int label_every = std::max(1, int(std::ceil(0.95f * label_size / std::max(row_px, 1.0f))));
+  ImFont* face = ImGui::GetFont();
+  const auto text_width = [&](const std::string& t) {
+    return face->CalcTextSizeA(label_size, FLT_MAX, 0.0f, t.c_str()).x;
+  };
   float label_w = 0.0f;
-  for (int c = 0; c < k; ++c)
-    label_w = std::max(label_w, ImGui::CalcTextSize(class_label(q, c).c_str()).x);
+  for (int c = 0; c < k; ++c) label_w = std::max(label_w, text_width(class_label(q, c)));
   label_w = std::min(label_w + 6.0f, (hi.x - lo.x) * 0.45f);
   float top = 0.0f;  // the bars' scale: the largest share, at least the uniform one
   for (float s : q.share) top = std::max(top, s);
@@ -59,10 +69,11 @@ void draw_class_histogram(const char* id, const QualityView& q, ImVec2 size) {
     hovered = std::clamp(int((ImGui::GetIO().MousePos.y - lo.y) / row), 0, k - 1);
   for (int c = 0; c < k; ++c) {
     const float y0 = lo.y + row * c, y1 = y0 + row;
-    const std::string label = fit_text(class_label(q, c), x0 - 4.0f - lo.x);
-    draw->PushClipRect(ImVec2(lo.x, y0), ImVec2(x0 - 4.0f, y1), true);
-    draw->AddText(ImVec2(lo.x, y0 + 0.5f * (row - ImGui::GetFontSize())), text, label.c_str());
-    draw->PopClipRect();
+    if (c % label_every == 0) {
+      const std::string label = fit_text(class_label(q, c), x0 - 6.0f - lo.x, label_size);
+      const float y = std::clamp(y0 + 0.5f * (row - label_size), lo.y, hi.y - label_size);
+      draw->AddText(face, label_size, ImVec2(lo.x + 2.0f, y), text, label.c_str());
+    }
     if (c == hovered)
       draw->AddRectFilled(ImVec2(x0, y0), ImVec2(x1, y1), IM_COL32(255, 255, 255, 24));
     const float pad = std::min(2.0f, row * 0.15f);
@@ -121,8 +132,10 @@ void QualityPanel::draw(View& view, const PanelSlot& area) {
         "N generated images per evaluation, the same latent codes each time.\n%s",
         q.classifier_accuracy * 100.0, q.cache_path.c_str());
   }
-  ImGui::SameLine();
-  ImGui::SetNextItemWidth(std::max(60.0f, ImGui::GetContentRegionAvail().x * 0.45f));
+  const float label = ImGui::GetStyle().ItemInnerSpacing.x +
+                      ImGui::CalcTextSize(param_spec(ParamId::kEvalEvery).key).x;
+  flow_next(ui_px(110) + label);
+  ImGui::SetNextItemWidth(std::min(ui_px(160), ImGui::GetContentRegionAvail().x - label));
   live_param_widget(view, ParamId::kEvalEvery, eval_every);
   if (const QualityPoint* p = q.last()) {
     // Wrapped: the right column is narrow at 1280 px and the entropy must not fall off the edge.
@@ -147,29 +160,39 @@ void QualityPanel::draw(View& view, const PanelSlot& area) {
     ImGui::TextDisabled("first evaluation at step %d%s", snap.params.integer(ParamId::kEvalEvery),
                         q.busy ? " (running)" : "");
   }
-  // Left: FID over IS and entropy; right: the class histogram.
+  // Left: FID over IS and entropy (one of them at a time, picked above, when the panel is too
+  // short for two legible plots); right: the class histogram.
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float spacing = ImGui::GetStyle().ItemSpacing.x;
-  const float left = std::max(120.0f, (avail.x - spacing) * 0.64f);
-  const float height = std::max(80.0f, avail.y - 2.0f);
+  const float em = ImGui::GetFontSize();
+  const float left = std::max(ui_px(120), (avail.x - spacing) * 0.64f);
+  const float height = std::max(ui_px(80), avail.y - 2.0f);
+  const bool one_plot = height < 12.0f * em;
   ImGui::BeginChild("##plots", ImVec2(left, height), false, ImGuiWindowFlags_NoScrollbar);
-  fid_plot.height = std::max(40.0f, height * 0.6f - 2.0f);
+  if (one_plot) {
+    if (ImGui::RadioButton("FID", !show_is)) show_is = false;
+    probe_item("FID");
+    ImGui::SameLine();
+    if (ImGui::RadioButton("IS, entropy", show_is)) show_is = true;
+    probe_item("IS, entropy");
+  }
   fid_plot.show_raw = false;
   fid_plot.y_format = "%.0f";
   // FID runs from ~1,000 for noise to the floor's ~1: on a log axis late progress still shows
   // (right-click the plot for a linear one).
   fid_plot.log_y = true;
   fid_plot.marker_step = history_marker_step(view);
+  fid_plot.height = one_plot ? ImGui::GetContentRegionAvail().y : std::max(ui_px(40), height * 0.6f - 2.0f);
   const PlotLine fid_lines[] = {{"FID", &fid, kFidColor}, {"floor", &floor, kFloorColor}};
-  line_plot("##fid", fid_lines, 2, fid_plot);
-  is_plot.height = std::max(30.0f, ImGui::GetContentRegionAvail().y);
+  if (!one_plot || !show_is) line_plot("##fid", fid_lines, 2, fid_plot);
+  is_plot.height = std::max(ui_px(30), ImGui::GetContentRegionAvail().y);
   is_plot.show_raw = false;
   is_plot.y_format = "%.1f";
   is_plot.marker_step = fid_plot.marker_step;
   const PlotLine is_lines[] = {{"IS", &is_score, kIsColor},
                                {"train IS", &is_real, kFloorColor},
                                {"entropy", &entropy, kEntropyColor}};
-  line_plot("##is_plot", is_lines, 3, is_plot);
+  if (!one_plot || show_is) line_plot("##is_plot", is_lines, 3, is_plot);
   ImGui::EndChild();
   ImGui::SameLine();
   ImGui::BeginChild("##classes", ImVec2(0, height), false, ImGuiWindowFlags_NoScrollbar);

@@ -35,10 +35,10 @@ void RecorderPanel::draw(View& view) {
     ImGui::SameLine();
     if (ImGui::RadioButton(record_region_name(r), s.region == r)) s.region = r;
   }
-  ImGui::SetNextItemWidth(90);
+  ImGui::SetNextItemWidth(ui_px(90));
   ImGui::SliderInt("fps", &s.fps, record_limits::kMinFps, 60);
   ImGui::SameLine();
-  ImGui::SetNextItemWidth(90);
+  ImGui::SetNextItemWidth(ui_px(90));
   ImGui::SliderInt("CRF", &s.crf, record_limits::kMinCrf, record_limits::kMaxCrf);
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("H.264 quality: lower is better and bigger; 18-23 is typical.");
   static const float kScales[] = {1.0f, 0.75f, 0.5f, 0.25f};
@@ -47,7 +47,7 @@ void RecorderPanel::draw(View& view) {
   for (int i = 0; i < 4; ++i) {
     if (std::fabs(kScales[i] - s.scale) < 1e-3f) scale_index = i;
   }
-  ImGui::SetNextItemWidth(90);
+  ImGui::SetNextItemWidth(ui_px(90));
   if (ImGui::Combo("scale", &scale_index, kScaleNames, 4)) s.scale = kScales[scale_index];
   ImGui::Checkbox("lockstep", &ui.lockstep);
   if (ImGui::IsItemHovered()) {
@@ -56,12 +56,12 @@ void RecorderPanel::draw(View& view) {
   }
   if (ui.lockstep) {
     ImGui::SameLine();
-    ImGui::SetNextItemWidth(90);
+    ImGui::SetNextItemWidth(ui_px(90));
     ImGui::InputInt("steps/frame", &ui.lockstep_steps);
     ui.lockstep_steps = std::clamp(ui.lockstep_steps, 1, record_limits::kMaxStepsPerFrame);
   }
   int frames = int(s.max_frames);
-  ImGui::SetNextItemWidth(90);
+  ImGui::SetNextItemWidth(ui_px(90));
   if (ImGui::InputInt("stop after frames (0: never)", &frames)) s.max_frames = std::max(0, frames);
   ImGui::EndDisabled();
 

@@ -2,6 +2,7 @@
 #include <cmath>
 
 #include "gui/panels/panels.h"
+#include "gui/probe.h"
 #include "util/strings.h"
 
 namespace genscope {
@@ -50,7 +51,7 @@ TileClick draw_grid(const char* title, const Texture& texture, bool has_image, I
     ImVec2 uv0, uv1;
     tiles.uv(tile, uv0, uv1);
     ImGui::BeginTooltip();
-    ImGui::Image(texture_id(texture), ImVec2(28 * 6, 28 * 6), uv0, uv1);
+    ImGui::Image(texture_id(texture), ImVec2(ui_px(28 * 6), ui_px(28 * 6)), uv0, uv1);
     ImGui::EndTooltip();
     if (ImGui::IsItemClicked(ImGuiMouseButton_Left)) click.tile = tile;
     if (ImGui::IsItemClicked(ImGuiMouseButton_Right)) click.tile = tile, click.right = true;
@@ -103,7 +104,7 @@ void SamplesPanel::draw_history(View& view) {
   const char* export_label = "export...";
   const float buttons = ImGui::CalcTextSize(live_label).x + ImGui::CalcTextSize(export_label).x +
                         ImGui::GetStyle().FramePadding.x * 4 + ImGui::GetStyle().ItemSpacing.x * 2;
-  ImGui::SetNextItemWidth(std::max(60.0f, ImGui::GetContentRegionAvail().x - buttons));
+  ImGui::SetNextItemWidth(std::max(ui_px(60), ImGui::GetContentRegionAvail().x - buttons));
   const std::string label =
       h.live ? strformat("live: %d kept, %s of %s", count, megabytes(kept.bytes()).c_str(),
                          megabytes(kept.cap_bytes()).c_str())
@@ -132,18 +133,18 @@ void SamplesPanel::draw_history(View& view) {
   if (ImGui::BeginPopup("export_history")) {
     char path[512];
     std::snprintf(path, sizeof path, "%s", h.export_path.c_str());
-    ImGui::SetNextItemWidth(260);
+    ImGui::SetNextItemWidth(ui_px(260));
     if (ImGui::InputText("file (.mp4 or .gif)", path, sizeof path)) h.export_path = path;
-    ImGui::SetNextItemWidth(120);
+    ImGui::SetNextItemWidth(ui_px(120));
     ImGui::SliderInt("fps", &h.export_fps, 1, 60);
     ImGui::Separator();
     int every = int(h.history.every_steps());
-    ImGui::SetNextItemWidth(120);
+    ImGui::SetNextItemWidth(ui_px(120));
     if (ImGui::InputInt("keep a grid every K steps", &every)) {
       h.history.set_every_steps(std::clamp(every, 1, 1000000));
     }
     int cap_mb = int(h.history.cap_bytes() >> 20);
-    ImGui::SetNextItemWidth(120);
+    ImGui::SetNextItemWidth(ui_px(120));
     if (ImGui::InputInt("memory cap (MB)", &cap_mb, 16, 128)) {
       h.history.set_cap_bytes(std::size_t(std::clamp(cap_mb, 1, 16384)) << 20);
     }
@@ -178,14 +179,19 @@ void SamplesPanel::draw_history(View& view) {
 void SamplesPanel::draw(View& view, const PanelSlot& area) {
   if (!begin_panel("Samples", area)) return;
   const bool gan = !view.has_snapshot() || view.snapshot().is_gan;
-  ImGui::Checkbox(gan ? "real images beside" : "reconstructions beside", &show_real);
-  ImGui::SameLine(0, 16);
+  const char* beside = gan ? "real images beside" : "reconstructions beside";
+  ImGui::Checkbox(beside, &show_real);
+  probe_item("beside");
+  flow_next(ImGui::CalcTextSize("clicks set:").x);
   ImGui::TextDisabled("clicks set:");
-  ImGui::SameLine();
+  flow_next(checkbox_width("interp A/B"));
   if (ImGui::RadioButton("interp A/B", !clicks_set_base)) clicks_set_base = false;
+  probe_item("interp A/B");
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Left click: endpoint A, right click: endpoint B.");
-  ImGui::SameLine();
+  flow_next(checkbox_width("traversal base"));
   if (ImGui::RadioButton("traversal base", clicks_set_base)) clicks_set_base = true;
+  probe_item("traversal base");
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("A left click sets the traversal's base code.");
   if (view.has_snapshot() && !view.snapshot().running) {
     const Snapshot& snap = view.snapshot();
     ImGui::PushTextWrapPos(0.0f);

@@ -14,21 +14,33 @@ void ScoresPanel::draw(View& view, const PanelSlot& area) {
   }
   constexpr ImU32 kReal = IM_COL32(80, 200, 120, 255);
   constexpr ImU32 kFake = IM_COL32(230, 90, 200, 255);
-  ImGui::TextDisabled("mean D(x) and D(G(z)) per step");
+  // Short and wide (1024x600): the two plots side by side; otherwise one over the other.
+  const float em = ImGui::GetFontSize();
+  const bool side_by_side = avail.y < 13.0f * em && avail.x > 24.0f * em;
+  const float spacing = ImGui::GetStyle().ItemSpacing.x;
+  const float column = side_by_side ? (avail.x - spacing) * 0.6f : avail.x;
   PlotLine lines[] = {{"D(x) real", real, kReal}, {"D(G(z)) fake", fake, kFake}};
   plot.fixed_y = true;
   plot.y_min = 0.0;
   plot.y_max = 1.0;
   plot.y_format = "%.2f";
-  plot.height = std::max(60.0f, avail.y * 0.55f);
   plot.marker_step = history_marker_step(view);
+  ImGui::BeginChild("##means", ImVec2(column, side_by_side ? avail.y : std::max(ui_px(60), avail.y * 0.55f)),
+                    false, ImGuiWindowFlags_NoScrollbar);
+  ImGui::TextDisabled("mean D(x) and D(G(z)) per step");
+  plot.height = std::max(ui_px(40), ImGui::GetContentRegionAvail().y);
   line_plot("##scores", lines, 2, plot);
+  ImGui::EndChild();
+  if (side_by_side) ImGui::SameLine();
   const Snapshot& snap = view.snapshot();
-  ImGui::TextDisabled("this batch's scores (step %lld)", static_cast<long long>(snap.step));
-  float h = std::max(50.0f, ImGui::GetContentRegionAvail().y - 4);
+  ImGui::BeginChild("##batch", ImVec2(0, 0), false, ImGuiWindowFlags_NoScrollbar);
+  ImGui::TextDisabled("%s (step %lld)", side_by_side ? "this batch" : "this batch's scores",
+                      static_cast<long long>(snap.step));
+  const float h = std::max(ui_px(40), ImGui::GetContentRegionAvail().y - 4);
   histogram_plot("##score_hist", snap.d_real.data(), static_cast<int>(snap.d_real.size()), "real",
                  kReal, snap.d_fake.data(), static_cast<int>(snap.d_fake.size()), "fake", kFake,
                  0.0f, 1.0f, bins, ImVec2(0, h));
+  ImGui::EndChild();
   ImGui::End();
 }
 

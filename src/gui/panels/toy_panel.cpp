@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "gui/panels/panels.h"
+#include "gui/probe.h"
 #include "gui/param_widgets.h"
 
 namespace genscope {
@@ -171,7 +172,7 @@ void ToyPanel::draw(View& view, const PanelSlot& area) {
 
   // Row 1: the distribution and the layers.
   const std::vector<std::string> names = toy2d_names();
-  ImGui::SetNextItemWidth(ImGui::CalcTextSize("grid25").x + 40);
+  ImGui::SetNextItemWidth(ImGui::CalcTextSize("grid25").x + ui_px(40));
   if (ImGui::BeginCombo("##dist", t.dataset.c_str())) {
     for (const std::string& n : names) {
       if (ImGui::Selectable(n.c_str(), n == t.dataset)) {
@@ -189,16 +190,18 @@ void ToyPanel::draw(View& view, const PanelSlot& area) {
     ImGui::EndCombo();
   }
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", t.definition.c_str());
-  ImGui::SameLine();
-  ImGui::Checkbox("real", &show_real);
-  ImGui::SameLine();
-  ImGui::Checkbox("generated", &show_fake);
-  ImGui::SameLine();
-  ImGui::Checkbox("D heatmap", &show_heat);
-  ImGui::SameLine();
-  ImGui::Checkbox("G arrows", &show_arrows);
-  ImGui::SameLine();
-  ImGui::Checkbox("manifold", &show_manifold);
+  probe_item("distribution");
+  // Rows of toggles and buttons wrap in a narrow panel instead of running off its edge.
+  const std::pair<const char*, bool*> layers[] = {{"real", &show_real},
+                                                  {"generated", &show_fake},
+                                                  {"D heatmap", &show_heat},
+                                                  {"G arrows", &show_arrows},
+                                                  {"manifold", &show_manifold}};
+  for (const auto& [label, flag] : layers) {
+    flow_next(checkbox_width(label));
+    ImGui::Checkbox(label, flag);
+    probe_item(label);
+  }
   if (ImGui::IsItemHovered()) {
     ImGui::SetTooltip("G applied to a regular grid of noise (dims 1-2), shaded by the density of "
                       "its output: dark where G packs noise mass into a small area.");
@@ -206,33 +209,39 @@ void ToyPanel::draw(View& view, const PanelSlot& area) {
 
   // Row 2: single updates, slow motion, painting.
   if (ImGui::Button("D step")) view.send(Command::toy_update(false));
+  probe_item("D step");
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("One discriminator update (pauses training).");
-  ImGui::SameLine();
+  flow_next(button_width("G step"));
   if (ImGui::Button("G step")) view.send(Command::toy_update(true));
+  probe_item("G step");
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("One generator update (pauses training).");
-  ImGui::SameLine();
+  flow_next(button_width("Iteration"));
   if (ImGui::Button("Iteration")) view.send(Command::of(Command::Kind::kStep, 1));
+  probe_item("Iteration");
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("d_steps D updates then g_steps G updates.");
-  ImGui::SameLine();
-  ImGui::SetNextItemWidth(110);
+  flow_next(ui_px(110) + checkbox_width(param_spec(ParamId::kSlowMotion).key));
+  ImGui::SetNextItemWidth(ui_px(110));
   live_param_widget(view, ParamId::kSlowMotion, slow_edit);
-  ImGui::SameLine();
+  flow_next(checkbox_width("paint"));
   ImGui::Checkbox("paint", &painting);
+  probe_item("paint");
   if (ImGui::IsItemHovered()) {
     ImGui::SetTooltip("Drag in the plot to paint points; Apply trains on them (dataset custom).");
   }
   if (painting) {
-    ImGui::SameLine();
     char apply[48];
     std::snprintf(apply, sizeof apply, "Apply %zu##apply", painted.size());
+    flow_next(button_width(apply));
     ImGui::BeginDisabled(painted.empty());
     if (ImGui::Button(apply)) {
       view.send(Command::toy_paint(painted));
       painting = false;
     }
     ImGui::EndDisabled();
-    ImGui::SameLine();
+    probe_item("Apply");
+    flow_next(button_width("Clear"));
     if (ImGui::Button("Clear")) painted.clear();
+    probe_item("Clear");
   }
 
   // Row 3: what just happened.
@@ -253,9 +262,9 @@ void ToyPanel::draw(View& view, const PanelSlot& area) {
 
   // The plot: square, with room for y labels on the left, x labels below and the legend right.
   const ImVec2 avail = ImGui::GetContentRegionAvail();
-  const float label_w = ImGui::CalcTextSize("-0.00").x + 6;
-  const float legend_w = ImGui::CalcTextSize("-0.000 fake").x + 32;
-  const float side = std::max(60.0f, std::min(avail.x - label_w - legend_w,
+  const float label_w = ImGui::CalcTextSize("-0.00").x + ui_px(6);
+  const float legend_w = ImGui::CalcTextSize("-0.000 fake").x + ui_px(32);
+  const float side = std::max(ui_px(60), std::min(avail.x - label_w - legend_w,
                                               avail.y - ImGui::GetTextLineHeightWithSpacing() - 4));
   const ImVec2 origin = ImGui::GetCursorScreenPos();
   const ImVec2 pmin(origin.x + label_w, origin.y + 2);
@@ -376,7 +385,7 @@ void ModesPanel::draw(View& view, const PanelSlot& area) {
     shares.resize(t.mode_share.size());
     for (size_t i = 0; i < shares.size(); ++i) shares[i] = static_cast<float>(100.0 * t.mode_share[i]);
     bar_chart("##mode_share", shares.data(), static_cast<int>(shares.size()), kGreen,
-              ImVec2(0, std::max(60.0f, ImGui::GetContentRegionAvail().y - 4)), "", "%");
+              ImVec2(0, std::max(ui_px(60), ImGui::GetContentRegionAvail().y - 4)), "", "%");
   }
   ImGui::End();
 }
@@ -395,7 +404,7 @@ void ModeMetricsPanel::draw(View& view, const PanelSlot& area) {
   }
   plot.marker_step = history_marker_step(view);
   const int rows = t.modes_total > 0 ? 3 : 1;
-  const float h = std::max(50.0f, (ImGui::GetContentRegionAvail().y - 4) / rows -
+  const float h = std::max(ui_px(50), (ImGui::GetContentRegionAvail().y - 4) / rows -
                                       ImGui::GetTextLineHeightWithSpacing() - 4);
   if (t.modes_total > 0) {
     ImGui::TextDisabled("modes covered (of %d)", t.modes_total);

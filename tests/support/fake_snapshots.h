@@ -1,0 +1,19 @@
+#pragma once
+// Snapshots as a run of each model family publishes them after a few hundred steps, with every
+// picture, plot and list filled in (made up, torch-free), and the metric rows behind the plots:
+// for layout tests and screenshots of the panels without training anything.
+#include <vector>
+
+#include "train/snapshot.h"
+
+namespace genscope::test {
+
+/// A run of `family` at `step`: parameters at their defaults for the family (ring8 for the 2D
+/// lab, vae for encoder models), sample grids, latent views, a latent map (VAE), quality
+/// evaluations (image models), histograms, gradients and the 2D lab's plot data.
+Snapshot fake_snapshot(ModelFamily family, int64_t step = 600);
+
+/// `count` metric rows for `snapshot`'s schema, steps 1..count, values that wander like losses.
+std::vector<MetricRow> fake_rows(const Snapshot& snapshot, int count);
+
+}  // namespace genscope::test
