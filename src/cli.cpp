@@ -1,12 +1,106 @@
 #include "cli.h"
 
+#include <algorithm>
+#include <cctype>
 #include <sstream>
 
+#include "data/dataset.h"
 #include "train/presets.h"
 #include "util/strings.h"
+#include "util/suggest.h"
 
 namespace genscope {
 namespace {
+
+constexpr int kDefaultStepsPerFrame = 10;  // --record makes a lockstep timelapse by default
+constexpr size_t kHelpColumn = 28;         // where the help text of a flag starts
+constexpr char kKeepTogether = '\x01';     // a space in help text that wrapping must not break
+
+// A flag that is not a parameter: a run mode or one of its settings.
+struct ModeFlag {
+  std::string flag;
+  std::string arg;   // what --help shows after it ("N", "PATH"); empty for a switch
+  std::string help;  // empty: accepted but not listed (genscope-bench's --seconds)
+};
+
+const std::vector<ModeFlag>& mode_flags() {
+  static const std::vector<ModeFlag> flags = [] {
+    const CliOptions d;
+    const RecordSettings r;
+    return std::vector<ModeFlag>{
+        {"--headless", "", "train with no window and no display (needs --steps N)"},
+        {"--steps", "N", "with --headless: train N steps"},
+        {"--out", "DIR",
+         "with --headless: write DIR/metrics.csv and DIR/samples.png (2D datasets: "
+         "DIR/scatter.png); default DIR: " +
+             d.out_dir},
+        {"--screenshot", "PATH",
+         "save a PNG of the window after --frames K frames that show training samples, then "
+         "exit (F12 saves one anytime)"},
+        {"--frames", "K",
+         strformat("with --screenshot: frames to show first (default %d)", d.screenshot_frames)},
+        {"--screenshot-step", "N", "with --screenshot: wait until training reached step N"},
+        {"--window-size", "WxH",
+         strformat("window size (default %dx%d); with --headless --record, the size of the "
+                   "offscreen frames",
+                   d.window_width, d.window_height)},
+        {"--record", "PATH",
+         "record the window to PATH (.mp4 or .gif) from the start; with --headless, render "
+         "offscreen (no display needed). Finished on exit, Ctrl+C or when a limit below is "
+         "reached"},
+        {"--record-frames", "N", "with --record: stop recording (and exit) after N frames"},
+        {"--record-seconds", "S",
+         "with --record: stop recording (and exit) after S seconds of video"},
+        {"--record-steps-per-frame", "N",
+         strformat("with --record: lockstep timelapse, N training steps per frame (default %d); 0 "
+                   "records in real time at --record-fps",
+                   kDefaultStepsPerFrame)},
+        {"--record-fps", "F", strformat("with --record: video frame rate (default %d)", r.fps)},
+        {"--record-crf", "Q",
+         strformat("with --record: H.264 quality %d..%d, lower is better (default %d)",
+                   record_limits::kMinCrf, record_limits::kMaxCrf, r.crf)},
+        {"--record-scale", "X",
+         strformat("with --record: video size = region size * X, %s..%s (default %s)",
+                   format_number(record_limits::kMinScale).c_str(),
+                   format_number(record_limits::kMaxScale).c_str(),
+                   format_number(r.scale).c_str())},
+        {"--record-region", "R",
+         strformat("with --record: window, samples or plots (default %s)",
+                   record_region_name(r.region))},
+        {"--config", "FILE",
+         "read 'key = value' lines (keys as below, e.g. lr_g = 1e-4); later "
+         "flags override them"},
+        {"--preset", "NAME",
+         "start from a preset (listed below; or a path to a .cfg file); every other flag "
+         "overrides it"},
+        {"--resume", "PATH",
+         "continue the experiment saved in checkpoint PATH (its parameters, weights, optimizer "
+         "state, RNG and step); --checkpoint and --checkpoint-every still apply"},
+        {"--print-config", "", "print every parameter as a config file and exit"},
+        {"--help", "", "print this help and exit (also -h)"},
+        {"--seconds", "S", ""},
+    };
+  }();
+  return flags;
+}
+
+const ModeFlag* find_mode_flag(const std::string& flag) {
+  for (const ModeFlag& f : mode_flags()) {
+    if (f.flag == flag) return &f;
+  }
+  return nullptr;
+}
+
+// " (did you mean --lr-g?)" for "lrg" or "lr_g", compared without the dashes; "" if none is close.
+std::string flag_hint(std::string name) {
+  for (char& c : name)
+    c = c == '_' ? '-' : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::vector<std::string> names;
+  for (const std::string& f : cli_flags()) names.push_back(f.substr(2));
+  std::vector<std::string> near = suggest(name, names);
+  for (std::string& n : near) n = "--" + n;
+  return format_did_you_mean(near);
+}
 
 // Splits "--flag=value" and "--flag value" forms; returns false when a value is missing.
 bool take_value(const std::vector<std::string>& args, size_t& i, const std::string& inline_value,
@@ -20,11 +114,88 @@ bool take_value(const std::vector<std::string>& args, size_t& i, const std::stri
   return true;
 }
 
+// The first sentence of a preset's description: up to a ". " that a lower-case word does not
+// follow (so "e.g. this" stays whole).
+std::string first_sentence(const std::string& text) {
+  for (size_t i = text.find(". "); i != std::string::npos; i = text.find(". ", i + 1)) {
+    if (i + 2 < text.size() && !std::islower(static_cast<unsigned char>(text[i + 2]))) {
+      return text.substr(0, i + 1);
+    }
+  }
+  return text;
+}
+
+// One help entry: `left` at column 2, `text` wrapped from kHelpColumn to kHelpWidth; a `left`
+// too wide for the column gets a line of its own.
+void put_row(std::ostringstream& out, const std::string& left, const std::string& text) {
+  std::string head = "  " + left;
+  const std::vector<std::string> lines = wrap_words(text, kHelpWidth - kHelpColumn);
+  if (lines.empty() || head.size() + 2 > kHelpColumn) {
+    out << head << "\n";
+    head.clear();
+  }
+  head.resize(kHelpColumn, ' ');
+  for (std::string line : lines) {
+    std::replace(line.begin(), line.end(), kKeepTogether, ' ');
+    out << head << line << "\n";
+    head.assign(kHelpColumn, ' ');
+  }
+}
+
+// Why `flag` does not fit the mode `o` asks for, or "" when it does.
+std::string mode_problem(const std::string& flag, const CliOptions& o) {
+  if (flag == "--seconds") {
+    return "--seconds only applies to genscope-bench (its phase length); to end a recording "
+           "after S seconds use --record-seconds S";
+  }
+  if (o.headless) {
+    if (flag == "--screenshot") {
+      return "--screenshot needs the window: drop --headless (a headless run writes " + o.out_dir +
+             "/samples.png)";
+    }
+    if (flag == "--frames" || flag == "--screenshot-step") {
+      return flag + " only applies to the window's --screenshot: drop --headless";
+    }
+    if (flag == "--window-size" && !o.record) {
+      return "--window-size with --headless only sizes --record's offscreen frames (add --record "
+             "PATH, or drop --headless to open a window)";
+    }
+  } else {
+    if (flag == "--steps") {
+      return strformat(
+          "--steps only applies with --headless (add --headless to train %lld steps "
+          "with no window)",
+          o.steps);
+    }
+    if (flag == "--out") {
+      return "--out only applies with --headless (add --headless --steps N to train with no "
+             "window and write " +
+             o.out_dir + "/metrics.csv)";
+    }
+  }
+  if (o.screenshot_path.empty() && (flag == "--frames" || flag == "--screenshot-step")) {
+    return flag + " only applies with --screenshot (add --screenshot PATH)";
+  }
+  if (!o.record && flag.rfind("--record-", 0) == 0) {
+    return flag + " only applies with --record (add --record PATH)";
+  }
+  return {};
+}
+
 }  // namespace
+
+std::vector<std::string> cli_flags() {
+  std::vector<std::string> out;
+  for (const ModeFlag& f : mode_flags()) out.push_back(f.flag);
+  for (const ParamSpec& spec : param_table()) out.push_back(cli_flag(spec));
+  return out;
+}
 
 Result<CliOptions> parse_cli(const std::vector<std::string>& args) {
   CliOptions o;
-  o.record_settings.steps_per_frame = 10;  // --record makes a lockstep timelapse by default
+  o.record_settings.steps_per_frame = kDefaultStepsPerFrame;
+  // Which part of the command line set the dataset last, for the error when it names nothing.
+  std::string dataset_source;
   // A preset is the base: it applies first wherever it appears, and every other flag (and
   // --config) overrides it, so `--dataset grid25 --preset cover-modes` trains on the grid.
   for (size_t i = 0; i < args.size(); ++i) {
@@ -37,12 +208,18 @@ Result<CliOptions> parse_cli(const std::vector<std::string>& args) {
     } else {
       continue;
     }
+    const std::string before = o.params.text(ParamId::kDataset);
     if (auto s = apply_preset(name, o.params); !s) return Error{"--preset: " + s.error()};
+    if (o.params.text(ParamId::kDataset) != before) dataset_source = "preset " + name + ": dataset";
     o.preset = name;
   }
   for (size_t i = 0; i < args.size(); ++i) {
-    std::string arg = args[i];
-    if (arg.rfind("--", 0) != 0) return Error{"unexpected argument '" + arg + "' (see --help)"};
+    std::string arg = args[i] == "-h" ? "--help" : args[i];
+    if (arg.rfind("--", 0) != 0) {
+      std::string hint;
+      if (arg.size() > 1 && arg[0] == '-') hint = flag_hint(arg.substr(1, arg.find('=') - 1));
+      return Error{"unexpected argument '" + arg + "'" + (hint.empty() ? " (see --help)" : hint)};
+    }
     std::string flag = arg, inline_value;
     bool has_inline = false;
     if (auto eq = arg.find('='); eq != std::string::npos) {
@@ -50,6 +227,16 @@ Result<CliOptions> parse_cli(const std::vector<std::string>& args) {
       inline_value = arg.substr(eq + 1);
       has_inline = true;
     }
+    const ModeFlag* mode = find_mode_flag(flag);
+    const ParamSpec* spec = mode ? nullptr : find_param(flag.substr(2));
+    if (!mode && !spec) {
+      const std::string hint = flag_hint(flag.substr(2));
+      return Error{"unknown flag " + flag + (hint.empty() ? " (see --help)" : hint)};
+    }
+    if (mode && mode->arg.empty() && has_inline) {
+      return Error{flag + ": takes no value (got '" + inline_value + "')"};
+    }
+    o.flags.push_back(mode ? mode->flag : cli_flag(*spec));
     auto value = [&](std::string& out) -> Status {
       if (!take_value(args, i, inline_value, has_inline, out)) return Error{flag + ": needs a value"};
       return {};
@@ -69,7 +256,7 @@ Result<CliOptions> parse_cli(const std::vector<std::string>& args) {
     Status status;
     double d = 0;
     std::string text;
-    if (flag == "--help" || flag == "-h") {
+    if (flag == "--help") {
       o.help = true;
     } else if (flag == "--print-config") {
       o.print_config = true;
@@ -130,67 +317,69 @@ Result<CliOptions> parse_cli(const std::vector<std::string>& args) {
     } else if (flag == "--preset") {
       status = value(text);  // applied before the other flags
     } else if (flag == "--config") {
+      const std::string before = o.params.text(ParamId::kDataset);
       if ((status = value(text))) status = load_config(text, o.params);
-    } else if (const ParamSpec* spec = find_param(flag.substr(2))) {
+      if (status && o.params.text(ParamId::kDataset) != before) {
+        dataset_source = "config " + text + ": dataset";
+      }
+    } else if (spec) {
       if ((status = value(text))) {
         status = o.params.set_from_string(spec->id, text);
         if (!status) status = Error{flag + ": " + status.error().substr(status.error().find(':') + 2)};
       }
-    } else {
-      status = Error{"unknown flag " + flag + " (see --help)"};
+      if (spec->id == ParamId::kDataset) dataset_source = "--dataset";
     }
     if (!status) return Error{status.error()};
   }
   if (o.record) {
     if (auto s = o.record_settings.validate(); !s) return Error{"--record: " + s.error()};
   }
+  // A resumed run trains on its checkpoint's dataset, whatever the flags name.
+  if (o.resume.empty()) {
+    if (auto s = check_dataset_spec(o.params.text(ParamId::kDataset)); !s) {
+      return Error{(dataset_source.empty() ? "dataset" : dataset_source) + ": " + s.error()};
+    }
+  }
   return o;
+}
+
+Status check_mode_flags(const CliOptions& options) {
+  for (const std::string& flag : options.flags) {
+    if (std::string problem = mode_problem(flag, options); !problem.empty()) return Error{problem};
+  }
+  if (options.headless && options.steps <= 0) {
+    return Error{"--headless needs --steps N (how many steps to train)"};
+  }
+  return {};
 }
 
 std::string cli_help() {
   std::ostringstream out;
   out << "genscope: train generative models live and watch them learn.\n\n"
-         "usage: genscope [options]\n"
-         "  (no mode flag)          open the window and train\n"
-         "  --headless --steps N    train N steps with no window; writes --out DIR/metrics.csv\n"
-         "                          and DIR/samples.png (2D datasets: DIR/scatter.png; default\n"
-         "                          DIR: genscope-out)\n"
-         "  --screenshot PATH       save a PNG of the window after --frames K frames (default 3)\n"
-         "                          that show training samples, then exit (F12 saves one anytime)\n"
-         "  --screenshot-step N     with --screenshot: wait until training reached step N\n"
-         "  --window-size WxH       window size (default 1280x720)\n"
-         "  --record PATH           record the window to PATH (.mp4 or .gif) from the start; with\n"
-         "                          --headless, render offscreen (no display needed). Finished on\n"
-         "                          exit, Ctrl+C or when a limit below is reached\n"
-         "  --record-frames N       stop recording (and exit) after N frames\n"
-         "  --record-seconds S      stop recording (and exit) after S seconds of video\n"
-         "  --record-steps-per-frame N  lockstep timelapse: N training steps per frame (default\n"
-         "                          10); 0 records in real time at --record-fps\n"
-         "  --record-fps F          video frame rate (default 30)\n"
-         "  --record-crf Q          H.264 quality 0..51, lower is better (default 20)\n"
-         "  --record-scale X        video size = region size * X, 0.25..1 (default 1)\n"
-         "  --record-region R       window, samples or plots (default window)\n"
-         "  --config FILE           read 'key = value' lines; later flags override them\n"
-         "  --preset NAME           start from a preset (assets/presets/NAME.cfg, or a path);\n"
-         "                          every other flag overrides it. Presets:";
-  for (const PresetInfo& p : list_presets()) out << " " << p.name;
-  out << "\n"
-         "  --resume PATH           continue the experiment saved in checkpoint PATH (its\n"
-         "                          parameters, weights, optimizer state, RNG and step);\n"
-         "                          --checkpoint and --checkpoint-every still apply\n"
-         "  --print-config          print every parameter as a config file and exit\n\n"
-         "parameters (live ones apply while training; (reset) ones on Reset):\n";
-  for (const auto& spec : param_table()) {
-    Params defaults;
-    std::string flag = cli_flag(spec) + " " + defaults.to_string(spec.id);
-    out << "  " << flag;
-    for (size_t n = flag.size(); n < 26; ++n) out << ' ';
-    out << spec.help;
+         "usage: genscope [options]\n\n"
+         "run modes:\n";
+  put_row(out, "(no mode flag)", "open the window and train (needs a display: see --headless)");
+  for (const ModeFlag& f : mode_flags()) {
+    if (!f.help.empty()) put_row(out, f.flag + (f.arg.empty() ? "" : " " + f.arg), f.help);
+  }
+  out << "\npresets (--preset NAME, files in " << preset_dir() << "):\n";
+  const std::vector<PresetInfo> presets = list_presets();
+  if (presets.empty()) out << "  (none found)\n";
+  for (const PresetInfo& p : presets) put_row(out, p.name, first_sentence(p.description));
+  out << "\nparameters (config keys are the same names with '_', e.g. lr_g = 1e-4; live ones\n"
+         "apply while training, (reset) ones on Reset):\n";
+  const Params defaults;
+  for (const ParamSpec& spec : param_table()) {
+    std::string text = spec.help;
     if (spec.type == ParamType::kFloat || spec.type == ParamType::kInt) {
-      out << " [" << format_number(spec.min_value) << ", " << format_number(spec.max_value) << "]";
+      text += " [" + format_number(spec.min_value) + "," + kKeepTogether +
+              format_number(spec.max_value) + "]";
+    } else if (spec.type == ParamType::kChoice) {
+      text += std::string(" (one") + kKeepTogether + "of:" + kKeepTogether +
+              join_names({spec.choices.begin(), spec.choices.end()}) + ")";
     }
-    if (spec.apply == ParamApply::kReset) out << " (reset)";
-    out << "\n";
+    if (spec.apply == ParamApply::kReset) text += " (reset)";
+    put_row(out, cli_flag(spec) + " " + defaults.to_string(spec.id), text);
   }
   return out.str();
 }

@@ -22,16 +22,32 @@ struct CliOptions {
   int screenshot_frames = 3;     // --frames
   long long screenshot_step = 0; // --screenshot-step: wait until training reached this step
   int window_width = 1280, window_height = 720;
-  double seconds = 0.0;          // --seconds: benchmark phase length
+  double seconds = 0.0;          // --seconds: benchmark phase length (genscope-bench only)
   bool record = false;           // --record PATH given
   RecordSettings record_settings;  // --record and --record-* (lockstep 10 steps/frame by default)
+  std::vector<std::string> flags;  // every flag given, in order, spelled as --help shows it
 };
 
-/// Parses argv; errors name the flag and the value ("--lr-g: 'abc' is not a number").
-/// `--config FILE` loads a file at its position, so later flags override it.
+/// Parses argv; errors name the flag and the value ("--lr-g: 'abc' is not a number") and suggest
+/// the nearest flag, choice or dataset name for a near miss ("unknown flag --lrg (did you mean
+/// --lr-g?)"). `--config FILE` loads a file at its position, so later flags override it. Unless
+/// resuming, a dataset that is neither a known name nor an existing path is an error here.
 Result<CliOptions> parse_cli(const std::vector<std::string>& args);
 
-/// The --help text, with one line per parameter from the table.
+/// Checks that every mode-specific flag has its mode: --steps and --out need --headless (and
+/// --headless needs --steps), --frames and --screenshot-step need --screenshot, --record-* need
+/// --record, --seconds belongs to genscope-bench. Errors say what to add, e.g. "--steps only
+/// applies with --headless (add --headless to train 100 steps with no window)".
+Status check_mode_flags(const CliOptions& options);
+
+/// Every flag the command line accepts (run modes, then the parameter table's), spelled "--x-y".
+std::vector<std::string> cli_flags();
+
+/// The --help text: the run modes, the presets with their first sentence, and one entry per
+/// parameter (default, range or choices) from the table, wrapped at kHelpWidth columns.
 std::string cli_help();
+
+/// The widest line cli_help() writes.
+inline constexpr size_t kHelpWidth = 100;
 
 }  // namespace genscope

@@ -1,13 +1,13 @@
 // genscope: parse arguments, then run the window (App + Trainer thread) or the headless runner.
+#include <algorithm>
 #include <cstdio>
+#include <memory>
 #include <string>
 #include <vector>
 
-#include <algorithm>
-#include <memory>
-
 #include "app/app.h"
 #include "app/offscreen_recorder.h"
+#include "app/window.h"
 #include "cli.h"
 #include "train/runtime.h"
 #include "train/trainer.h"
@@ -29,11 +29,11 @@ int main(int argc, char** argv) {
     std::fputs(genscope::to_config_text(cli->params).c_str(), stdout);
     return 0;
   }
+  if (auto modes = genscope::check_mode_flags(*cli); !modes) {
+    std::fprintf(stderr, "genscope: %s\n", modes.error().c_str());
+    return 2;
+  }
   if (cli->headless) {
-    if (cli->steps <= 0) {
-      std::fprintf(stderr, "genscope: --headless needs --steps N\n");
-      return 2;
-    }
     std::unique_ptr<genscope::OffscreenRecorder> recorder;
     genscope::HeadlessObserver observer;
     if (cli->record) {
@@ -76,6 +76,11 @@ int main(int argc, char** argv) {
     return 0;
   }
 
+  // No display is reported before anything slow (LibTorch, the trainer thread) starts.
+  if (auto display = genscope::probe_display(); !display) {
+    std::fprintf(stderr, "genscope: %s\n", display.error().c_str());
+    return 2;
+  }
   genscope::TrainerLink link;
   genscope::AppOptions options;
   options.window.width = cli->window_width;

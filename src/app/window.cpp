@@ -4,6 +4,7 @@
 #define GLFW_INCLUDE_NONE
 #include <GLFW/glfw3.h>
 
+#include <cstdlib>
 #include <string>
 
 namespace genscope {
@@ -16,7 +17,31 @@ void on_glfw_error(int code, const char* description) {
   g_last_glfw_error = std::to_string(code) + ": " + description;
 }
 
+bool env_set(const char* name) {
+  const char* value = std::getenv(name);
+  return value && *value;
+}
+
 }  // namespace
+
+Status probe_display() {
+  constexpr const char* kFix = ": use --headless, or run under xvfb-run";
+  if (g_window_count > 0) return {};
+  if (!env_set("DISPLAY") && !env_set("WAYLAND_DISPLAY")) {
+    return Error{std::string("no display (DISPLAY is not set)") + kFix};
+  }
+  g_last_glfw_error.clear();
+  glfwSetErrorCallback(on_glfw_error);
+  if (!glfwInit()) {
+    const std::string name = env_set("DISPLAY")
+                                 ? std::string("DISPLAY=") + std::getenv("DISPLAY")
+                                 : std::string("WAYLAND_DISPLAY=") + std::getenv("WAYLAND_DISPLAY");
+    return Error{"no display (cannot connect to " + name + ": GLFW error " + g_last_glfw_error +
+                 ")" + kFix};
+  }
+  glfwTerminate();
+  return {};
+}
 
 Result<std::unique_ptr<Window>> Window::open(const WindowOptions& options) {
   glfwSetErrorCallback(on_glfw_error);

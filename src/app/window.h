@@ -18,6 +18,11 @@ struct WindowOptions {
   bool vsync = true;
 };
 
+/// Checks quickly, without opening a window, that one could be opened: a display is named and
+/// GLFW can connect to it. Call it before starting anything slow. The error is one line, e.g.
+/// "no display (DISPLAY is not set): use --headless, or run under xvfb-run".
+Status probe_display();
+
 /// Owns a GLFW window and its current GL context. GLFW is initialised with the first window and
 /// terminated with the last.
 class Window {

@@ -5,7 +5,9 @@
 #include <filesystem>
 
 #include "data/idx.h"
+#include "data/toy2d.h"
 #include "util/strings.h"
+#include "util/suggest.h"
 
 namespace genscope {
 namespace {
@@ -107,14 +109,57 @@ std::vector<std::string> class_names_for(const std::string& spec, const std::str
   return digits;
 }
 
+// The names a dataset spec may be besides a path.
+std::vector<std::string> dataset_names() {
+  std::vector<std::string> names = {"fashion-mnist"};
+  for (const std::string& n : toy2d_names()) names.push_back(n);
+  return names;
+}
+
+std::string lower_case(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return char(std::tolower(c)); });
+  return text;
+}
+
 }  // namespace
+
+Status check_dataset_spec(const std::string& spec) {
+  const std::vector<std::string> names = dataset_names();
+  if (std::find(names.begin(), names.end(), spec) != names.end()) return {};
+  std::error_code ec;
+  if (!spec.empty() && fs::exists(spec, ec)) return {};
+  const bool path_like =
+      spec.find('/') != std::string::npos || spec.rfind(".", 0) == 0 || spec.rfind("~", 0) == 0;
+  if (path_like) return Error{"dataset directory " + spec + ": not found"};
+  std::vector<std::string> with_mnist = names;
+  with_mnist.push_back("mnist");
+  const std::vector<std::string> near = suggest(spec, with_mnist);
+  if (lower_case(spec) == "mnist" || near == std::vector<std::string>{"mnist"}) {
+    return Error{"'" + spec +
+                 "': MNIST is not packaged in Debian; use fashion-mnist (Debian's "
+                 "dataset-fashion-mnist), or the path of a directory of MNIST-format IDX files "
+                 "(train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz])"};
+  }
+  const std::string hint = did_you_mean(spec, names);
+  if (!hint.empty()) return Error{"unknown dataset '" + spec + "'" + hint};
+  return Error{"unknown dataset '" + spec + "': not a directory here, nor one of " +
+               join_names(names) + " (or a directory of MNIST-format IDX files)"};
+}
 
 Result<Dataset> load_dataset(const std::string& spec) {
   std::string dir_string = spec == "fashion-mnist" ? std::string(kFashionMnistDir) : spec;
   while (dir_string.size() > 1 && dir_string.back() == '/') dir_string.pop_back();
   const fs::path dir(dir_string);
   std::error_code ec;
-  if (!fs::exists(dir, ec)) return Error{"dataset directory " + dir_string + ": not found"};
+  if (!fs::exists(dir, ec)) {
+    if (spec == "fashion-mnist") {
+      return Error{"dataset fashion-mnist: " + dir_string +
+                   " not found (install Debian's dataset-fashion-mnist)"};
+    }
+    if (auto known = check_dataset_spec(spec); !known) return Error{known.error()};
+    return Error{"dataset directory " + dir_string + ": not found"};
+  }
   if (!fs::is_directory(dir, ec))
     return Error{"dataset directory " + dir_string + ": not a directory"};
 

@@ -31,6 +31,12 @@ struct Dataset {
   ImageSet test;  // count == 0 when the directory has no t10k files
 };
 
+/// Checks, without loading anything, that `spec` can name a dataset: "fashion-mnist", a 2D
+/// distribution's name (ring8, grid25, ...) or a path that exists. Errors name the value and
+/// suggest the nearest name: "unknown dataset 'ring' (did you mean ring8?)", "dataset directory
+/// /x: not found"; 'mnist' says that MNIST is not packaged in Debian and what to use instead.
+Status check_dataset_spec(const std::string& spec);
+
 /// Loads a dataset by spec: "fashion-mnist" (Debian's path), "mnist"-style directory of IDX files
 /// named train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz] and optionally t10k-*.
 /// Labels are optional; a label file whose count differs from the images is an error.

@@ -7,6 +7,7 @@
 
 #include "data/toy2d.h"
 #include "util/strings.h"
+#include "util/suggest.h"
 
 namespace genscope {
 namespace {
@@ -247,10 +248,11 @@ Status Params::set_from_string(ParamId id, std::string_view text) {
         if (t == spec.choices[i]) v.number = static_cast<double>(i);
       }
       if (v.number == 0 && t != spec.choices[0]) {
-        std::string names;
-        for (const char* c : spec.choices) names += (names.empty() ? "" : ", ") + std::string(c);
-        return Error{strformat("%s: unknown value '%s' (choose one of: %s)", spec.key, t.c_str(),
-                               names.c_str())};
+        const std::vector<std::string> names(spec.choices.begin(), spec.choices.end());
+        const std::string near = did_you_mean(t, names);
+        return Error{strformat(near.empty() ? "%s: unknown value '%s'%s (choose one of: %s)"
+                                            : "%s: unknown value '%s'%s; choose one of: %s",
+                               spec.key, t.c_str(), near.c_str(), join_names(names).c_str())};
       }
       break;
     }
@@ -341,7 +343,10 @@ Status parse_config_text(const std::string& text, const std::string& source, Par
     std::string key(trim(body.substr(0, eq)));
     const ParamSpec* spec = find_param(key);
     if (!spec) {
-      return Error{strformat("%s:%d: unknown key '%s'", source.c_str(), line_no, key.c_str())};
+      std::vector<std::string> keys;
+      for (const auto& row : param_table()) keys.push_back(row.key);
+      return Error{strformat("%s:%d: unknown key '%s'%s", source.c_str(), line_no, key.c_str(),
+                             did_you_mean(key_spelling(key), keys).c_str())};
     }
     if (auto s = params.set_from_string(spec->id, trim(body.substr(eq + 1))); !s) {
       return Error{strformat("%s:%d: %s", source.c_str(), line_no, s.error().c_str())};
@@ -359,9 +364,18 @@ Status load_config(const std::string& path, Params& params) {
 }
 
 std::string to_config_text(const Params& params) {
+  constexpr size_t kCommentWidth = 98;  // with "# ", 100 columns
   std::ostringstream out;
   for (const auto& spec : param_table()) {
-    out << "# " << spec.help << (spec.apply == ParamApply::kReset ? " (needs reset)" : "") << "\n";
+    std::string comment = spec.help;
+    if (spec.type == ParamType::kChoice) {
+      comment += " One of: " + join_names({spec.choices.begin(), spec.choices.end()}) + ".";
+    } else if (spec.type != ParamType::kText) {
+      comment +=
+          " Range [" + format_number(spec.min_value) + ", " + format_number(spec.max_value) + "].";
+    }
+    if (spec.apply == ParamApply::kReset) comment += " (needs reset)";
+    for (const std::string& line : wrap_words(comment, kCommentWidth)) out << "# " << line << "\n";
     out << spec.key << " = " << params.to_string(spec.id) << "\n";
   }
   return out.str();

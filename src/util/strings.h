@@ -3,6 +3,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace genscope {
 
@@ -17,6 +18,9 @@ std::optional<double> parse_double(std::string_view s);
 std::optional<long long> parse_integer(std::string_view s);
 /// Formats a number compactly: integers without decimals, others with up to 4 significant digits.
 std::string format_number(double v);
+/// Splits `text` at spaces into lines of at most `width` characters (a longer word gets a line
+/// of its own); runs of spaces between words become one.
+std::vector<std::string> wrap_words(std::string_view text, size_t width);
 /// printf-style formatting into a std::string.
 std::string strformat(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -29,6 +30,7 @@ using test::split;
 // ctest runs these tests in parallel processes: every file a test writes is named for its process,
 // so two tests never read each other's output.
 std::string per_process(const std::string& stem) {
+  fs::create_directories(GENSCOPE_TEST_TMP);
   return std::string(GENSCOPE_TEST_TMP) + "/" + stem + "_" + std::to_string(getpid());
 }
 
@@ -40,6 +42,21 @@ RunResult run(const std::string& args) {
 std::string write_dataset() { return test::write_squares_dataset(per_process("e2e_data")); }
 
 bool have_display() { return std::getenv("DISPLAY") != nullptr; }
+
+// The text with its wrapped lines joined again (a newline and the indentation after it become one
+// space), so a phrase that --help wraps can be searched for.
+std::string unwrapped(const std::string& text) {
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '\n') {
+      out += text[i];
+      continue;
+    }
+    while (i + 1 < text.size() && text[i + 1] == ' ') ++i;
+    out += ' ';
+  }
+  return out;
+}
 
 }  // namespace
 
@@ -117,11 +134,15 @@ TEST(E2E, WindowScreenshotShowsTheSampleGrid) {
   EXPECT_GT(gray_pixels, 180 * 180);
 }
 
-TEST(E2E, WindowStaysUpAndShowsAMissingDataset) {
+TEST(E2E, WindowStaysUpAndShowsABrokenDataset) {
   if (!have_display()) GTEST_SKIP() << "no DISPLAY: run under xvfb-run";
   std::string shot = std::string(GENSCOPE_TEST_TMP) + "/e2e_missing.png";
   fs::remove(shot);
-  RunResult r = run("--dataset /nonexistent/data --screenshot " + shot + " --frames 2");
+  // A directory that exists passes the command line; its missing IDX files are the loader's
+  // error, shown in the window.
+  const std::string empty = per_process("e2e_empty_data");
+  fs::create_directories(empty);
+  RunResult r = run("--dataset " + empty + " --screenshot " + shot + " --frames 2");
   ASSERT_EQ(r.code, 0) << r.output;
   auto png = read_png_rgba(shot);
   ASSERT_TRUE(png.ok()) << png.error();
@@ -394,4 +415,117 @@ TEST(E2E, EvalEveryWritesQualityColumns) {
   std::getline(c, lc);
   EXPECT_EQ(lc, "step,epoch,wall_s,loss_d,loss_g,d_real,d_fake") << "--eval-every 0 wins";
   fs::remove_all(base);
+}
+
+TEST(E2E, HelpListsChoicesAndPresetsInReadableLines) {
+  RunResult r = run("--help");
+  ASSERT_EQ(r.code, 0) << r.output;
+  const std::string flat = unwrapped(r.output);
+  EXPECT_NE(flat.find("--model dcgan"), std::string::npos) << r.output;
+  EXPECT_NE(flat.find("(one of: dcgan, mlp-gan, vae, beta-vae, ae, mlp-vae)"), std::string::npos)
+      << r.output;
+  EXPECT_NE(flat.find("(one of: non_saturating, minimax, least_squares, hinge, wgan_gp)"),
+            std::string::npos)
+      << r.output;
+  for (const char* preset : {"ring-collapse", "ring-cover", "grid-cover"}) {
+    EXPECT_NE(r.output.find(std::string("\n  ") + preset + " "), std::string::npos) << preset;
+  }
+  EXPECT_NE(flat.find("Vanilla GAN collapses on the ring"), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("genscope.ckptWhere"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("\n  --checkpoint genscope.ckpt\n"), std::string::npos) << r.output;
+  std::istringstream lines(r.output);
+  for (std::string line; std::getline(lines, line);) EXPECT_LE(line.size(), 100u) << line;
+  // -h is the same.
+  RunResult h = run("-h");
+  EXPECT_EQ(h.code, 0) << h.output;
+  EXPECT_EQ(h.output, r.output);
+}
+
+TEST(E2E, NearMissesSuggestTheNameAndExitWithTwo) {
+  RunResult r = run("--lrg 1e-3");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.output, "genscope: unknown flag --lrg (did you mean --lr-g?)\n");
+  r = run("--model dcgna");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.output,
+            "genscope: --model: unknown value 'dcgna' (did you mean dcgan?); choose one of: "
+            "dcgan, mlp-gan, vae, beta-vae, ae, mlp-vae\n");
+  r = run("--dataset ring");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.output, "genscope: --dataset: unknown dataset 'ring' (did you mean ring8?)\n");
+  r = run("--dataset mnist");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.output.rfind("genscope: --dataset: 'mnist': MNIST is not packaged in Debian; use "
+                           "fashion-mnist",
+                           0),
+            0u)
+      << r.output;
+  EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << r.output;
+  const std::string conf = per_process("e2e_typo") + ".cfg";
+  std::ofstream(conf) << "lr_g = 1e-4\nbatch_sise = 32\n";
+  r = run("--config " + conf);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.output, "genscope: config " + conf +
+                          ":2: unknown key 'batch_sise' (did you mean batch_size?)\n");
+  fs::remove(conf);
+}
+
+TEST(E2E, RunOnlyFlagsWithoutHeadlessSayWhatToAdd) {
+  RunResult r = run("--steps 100");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.output,
+            "genscope: --steps only applies with --headless (add --headless to train 100 steps "
+            "with no window)\n");
+  r = run("--out run1");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.output,
+            "genscope: --out only applies with --headless (add --headless --steps N to train "
+            "with no window and write run1/metrics.csv)\n");
+  r = run("--frames 5");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.output,
+            "genscope: --frames only applies with --screenshot (add --screenshot PATH)\n");
+  r = run("--record-fps 10");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.output, "genscope: --record-fps only applies with --record (add --record PATH)\n");
+  r = run("--headless --dataset ring8");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.output, "genscope: --headless needs --steps N (how many steps to train)\n");
+}
+
+TEST(E2E, NoDisplayIsReportedAtOnce) {
+  const auto timed = [](const std::string& args, const std::string& env, double& seconds) {
+    const auto t0 = std::chrono::steady_clock::now();
+    RunResult r = test::run_genscope(args, per_process("e2e_nodisplay") + ".log", env);
+    seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return r;
+  };
+  double unset_s = 0, bad_s = 0;
+  // The defaults (Fashion-MNIST, a DCGAN): nothing of them may start before the display is found.
+  RunResult r = timed("", "env -u DISPLAY -u WAYLAND_DISPLAY", unset_s);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.output,
+            "genscope: no display (DISPLAY is not set): use --headless, or run under xvfb-run\n");
+  // A display that is named but cannot be reached.
+  RunResult bad = timed("", "env -u WAYLAND_DISPLAY DISPLAY=:987", bad_s);
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_EQ(bad.output.rfind("genscope: no display (cannot connect to DISPLAY=:987", 0), 0u)
+      << bad.output;
+  EXPECT_NE(bad.output.find("): use --headless, or run under xvfb-run\n"), std::string::npos)
+      << bad.output;
+  EXPECT_EQ(std::count(bad.output.begin(), bad.output.end(), '\n'), 1) << bad.output;
+  // Well within a second on an idle machine; the bound leaves room for a loaded one.
+  EXPECT_LT(unset_s, 5.0);
+  EXPECT_LT(bad_s, 5.0);
+  RecordProperty("no_display_s", std::to_string(unset_s));
+  RecordProperty("unreachable_display_s", std::to_string(bad_s));
+  std::printf("no display reported after %.3f s (DISPLAY unset), %.3f s (DISPLAY=:987)\n", unset_s,
+              bad_s);
+  // Headless needs no display.
+  const std::string out = per_process("e2e_nodisplay_out");
+  RunResult headless = test::run_genscope("--headless --dataset ring8 --steps 2 --out " + out,
+                                          per_process("e2e_nodisplay_headless") + ".log",
+                                          "env -u DISPLAY -u WAYLAND_DISPLAY");
+  EXPECT_EQ(headless.code, 0) << headless.output;
+  fs::remove_all(out);
 }

@@ -1,0 +1,326 @@
+// The command line's messages: near-miss suggestions (flags, config keys, choices, datasets), the
+// --help text, and flags that only apply to another run mode.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "cli.h"
+#include "data/dataset.h"
+#include "train/presets.h"
+#include "util/strings.h"
+#include "util/suggest.h"
+
+using namespace genscope;
+namespace fs = std::filesystem;
+
+namespace {
+
+using Names = std::vector<std::string>;
+
+// The text with its wrapped lines joined again: every newline, the indentation after it and a
+// config comment's "# " become one space, so a phrase split over two lines can be searched for.
+std::string unwrapped(const std::string& text) {
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '\n') {
+      out += text[i];
+      continue;
+    }
+    while (i + 1 < text.size() && text[i + 1] == ' ') ++i;
+    if (text.compare(i + 1, 2, "# ") == 0) i += 2;  // a wrapped config comment
+    out += ' ';
+  }
+  return out;
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+std::string write_file(const std::string& name, const std::string& text) {
+  fs::create_directories(GENSCOPE_TEST_TMP);
+  const std::string path = std::string(GENSCOPE_TEST_TMP) + "/" + name;
+  std::ofstream(path) << text;
+  return path;
+}
+
+}  // namespace
+
+TEST(Suggest, EditDistanceCountsTranspositionsAsOneAndIgnoresCase) {
+  EXPECT_EQ(edit_distance("", ""), 0);
+  EXPECT_EQ(edit_distance("", "abc"), 3);
+  EXPECT_EQ(edit_distance("abc", ""), 3);
+  EXPECT_EQ(edit_distance("kitten", "sitting"), 3);
+  EXPECT_EQ(edit_distance("dcgna", "dcgan"), 1);  // plain Levenshtein says 2
+  EXPECT_EQ(edit_distance("lrg", "lr-g"), 1);
+  EXPECT_EQ(edit_distance("ring", "ring8"), 1);
+  EXPECT_EQ(edit_distance("DCGAN", "dcgan"), 0);
+  EXPECT_EQ(edit_distance("ca", "abc"), 3);  // optimal string alignment: no edit of a swapped pair
+  EXPECT_EQ(edit_distance("abc", "acb"), 1);
+}
+
+TEST(Suggest, ThresholdGrowsWithTheWord) {
+  EXPECT_EQ(suggestion_threshold(2), 0);
+  EXPECT_EQ(suggestion_threshold(3), 1);
+  EXPECT_EQ(suggestion_threshold(4), 1);
+  EXPECT_EQ(suggestion_threshold(5), 2);
+  EXPECT_EQ(suggestion_threshold(8), 2);
+  EXPECT_EQ(suggestion_threshold(9), 3);
+}
+
+TEST(Suggest, NearMissesAndNothingForFarOnes) {
+  const Names models = {"dcgan", "mlp-gan", "vae", "beta-vae", "ae", "mlp-vae"};
+  EXPECT_EQ(suggest("dcgna", models), Names{"dcgan"});
+  EXPECT_EQ(suggest("DCGAN", models), Names{"dcgan"});
+  EXPECT_EQ(suggest("mlpvae", models), Names{"mlp-vae"});
+  EXPECT_EQ(suggest("wgan", models), Names{});  // 2 edits from dcgan: too far for 4 letters
+  EXPECT_EQ(suggest("transformer", models), Names{});
+  EXPECT_EQ(suggest("", models), Names{});
+  const Names data = {"fashion-mnist", "ring8", "grid25", "gaussian", "line", "spiral", "moons"};
+  EXPECT_EQ(suggest("ring", data), Names{"ring8"});
+  EXPECT_EQ(suggest("gird25", data), Names{"grid25"});
+  EXPECT_EQ(suggest("fashion_mnist", data), Names{"fashion-mnist"});
+  EXPECT_EQ(suggest("mnist", data), Names{});
+  // Ties are all named, in candidate order.
+  EXPECT_EQ(suggest("lr-x", {"lr-g", "lr-d", "beta1"}), (Names{"lr-g", "lr-d"}));
+  // A prefix of a few candidates when nothing is within the distance; not of many.
+  EXPECT_EQ(suggest("lr", {"lr-g", "lr-d", "seed"}), (Names{"lr-g", "lr-d"}));
+  EXPECT_EQ(suggest("checkpoint-e", {"checkpoint", "checkpoint-every"}), Names{"checkpoint-every"});
+  EXPECT_EQ(suggest("r", {"ring8", "record", "resume", "recon-loss", "region"}), Names{});
+  EXPECT_EQ(suggest("re", {"record", "resume", "recon-loss", "region"}), Names{});
+}
+
+TEST(Suggest, DidYouMeanText) {
+  EXPECT_EQ(did_you_mean("dcgna", {"dcgan", "vae"}), " (did you mean dcgan?)");
+  EXPECT_EQ(format_did_you_mean({"a", "b"}), " (did you mean a or b?)");
+  EXPECT_EQ(format_did_you_mean({"a", "b", "c"}), " (did you mean a, b or c?)");
+  EXPECT_EQ(did_you_mean("zzzzzz", {"dcgan", "vae"}), "");
+  EXPECT_EQ(join_names({"a", "b", "c"}), "a, b, c");
+}
+
+TEST(WrapWords, LinesStayWithinTheWidth) {
+  const auto lines = wrap_words("one two  three four five", 9);
+  EXPECT_EQ(lines, (Names{"one two", "three", "four five"}));
+  EXPECT_EQ(wrap_words("a verylongword b", 4), (Names{"a", "verylongword", "b"}));
+  EXPECT_TRUE(wrap_words("   ", 10).empty());
+}
+
+TEST(CliSuggest, MistypedFlagNamesTheNearestFlag) {
+  auto r = parse_cli({"--lrg", "1e-3"});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error(), "unknown flag --lrg (did you mean --lr-g?)");
+  r = parse_cli({"--hedless"});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error(), "unknown flag --hedless (did you mean --headless?)");
+  r = parse_cli({"--record_fps=10"});  // underscores are not a typo for parameters only
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error(), "unknown flag --record_fps (did you mean --record-fps?)");
+  r = parse_cli({"--bogus"});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error(), "unknown flag --bogus (see --help)");
+  r = parse_cli({"-headless"});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error(), "unexpected argument '-headless' (did you mean --headless?)");
+  r = parse_cli({"ring8"});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error(), "unexpected argument 'ring8' (see --help)");
+  r = parse_cli({"--headless=yes"});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error(), "--headless: takes no value (got 'yes')");
+  // Parameter flags take either spelling; -h is --help.
+  r = parse_cli({"--lr_g", "1e-3", "-h"});
+  ASSERT_TRUE(r.ok()) << r.error();
+  EXPECT_DOUBLE_EQ(r->params.number(ParamId::kLrG), 1e-3);
+  EXPECT_TRUE(r->help);
+}
+
+TEST(CliSuggest, EveryListedFlagIsAccepted) {
+  for (const std::string& flag : cli_flags()) {
+    auto r = parse_cli({flag});
+    if (!r.ok()) EXPECT_EQ(r.error().find("unknown flag"), std::string::npos) << r.error();
+  }
+}
+
+TEST(CliSuggest, MistypedChoiceNamesTheNearestValueAndTheList) {
+  auto r = parse_cli({"--model", "dcgna"});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error(),
+            "--model: unknown value 'dcgna' (did you mean dcgan?); choose one of: dcgan, mlp-gan, "
+            "vae, beta-vae, ae, mlp-vae");
+  r = parse_cli({"--loss", "wasserstein"});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error(),
+            "--loss: unknown value 'wasserstein' (choose one of: non_saturating, minimax, "
+            "least_squares, hinge, wgan_gp)");
+}
+
+TEST(CliSuggest, UnknownDatasetIsRejectedBeforeAnythingLoads) {
+  auto r = parse_cli({"--dataset", "ring"});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error(), "--dataset: unknown dataset 'ring' (did you mean ring8?)");
+  r = parse_cli({"--dataset", "Fashion_MNIST"});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error(), "--dataset: unknown dataset 'Fashion_MNIST' (did you mean fashion-mnist?)");
+  r = parse_cli({"--dataset", "mnist"});
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().find("--dataset: 'mnist': MNIST is not packaged in Debian"),
+            std::string::npos)
+      << r.error();
+  EXPECT_NE(r.error().find("use fashion-mnist"), std::string::npos) << r.error();
+  EXPECT_NE(r.error().find("directory of MNIST-format IDX files"), std::string::npos) << r.error();
+  r = parse_cli({"--dataset", "/nonexistent/data"});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error(), "--dataset: dataset directory /nonexistent/data: not found");
+  r = parse_cli({"--dataset", "qwertyuiop"});
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().find("unknown dataset 'qwertyuiop': not a directory here, nor one of "
+                           "fashion-mnist, ring8"),
+            std::string::npos)
+      << r.error();
+  // Known names and existing directories pass; a resumed run ignores the flag's dataset.
+  EXPECT_TRUE(parse_cli({"--dataset", "ring8"}).ok());
+  EXPECT_TRUE(parse_cli({"--dataset", "custom"}).ok());
+  fs::create_directories(GENSCOPE_TEST_TMP);
+  EXPECT_TRUE(parse_cli({"--dataset", GENSCOPE_TEST_TMP}).ok());
+  EXPECT_TRUE(parse_cli({"--dataset", "ring", "--resume", "x.ckpt"}).ok());
+  EXPECT_TRUE(parse_cli({"--dataset", "ring", "--dataset", "ring8"}).ok());
+}
+
+TEST(CliSuggest, UnknownDatasetInALoadErrorToo) {
+  auto r = load_dataset("ring");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error(), "unknown dataset 'ring' (did you mean ring8?)");
+  EXPECT_TRUE(check_dataset_spec("fashion-mnist").ok());
+  EXPECT_TRUE(check_dataset_spec("moons").ok());
+}
+
+TEST(CliSuggest, ConfigFileKeysAndDatasetsNameFileAndLine) {
+  const std::string path = write_file("cli_typo.conf", "# a comment\nlr_g = 1e-4\nlrd = 1e-3\n");
+  auto r = parse_cli({"--config", path});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error(), "config " + path + ":3: unknown key 'lrd' (did you mean lr_d?)");
+  const std::string dashed = write_file("cli_dashed.conf", "batch-sise = 32\n");
+  r = parse_cli({"--config", dashed});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error(),
+            "config " + dashed + ":1: unknown key 'batch-sise' (did you mean batch_size?)");
+  const std::string choice = write_file("cli_choice.conf", "\nmodel = vea\n");
+  r = parse_cli({"--config", choice});
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().find(":2: model: unknown value 'vea' (did you mean vae?)"), std::string::npos)
+      << r.error();
+  const std::string data = write_file("cli_data.conf", "dataset = grid\n");
+  r = parse_cli({"--config", data});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error(),
+            "config " + data + ": dataset: unknown dataset 'grid' (did you mean grid25?)");
+}
+
+TEST(CliModes, RunOnlyFlagsWithoutTheirModeSayWhatToAdd) {
+  const auto problem = [](const std::vector<std::string>& args) {
+    auto r = parse_cli(args);
+    if (!r.ok()) return "parse: " + r.error();
+    Status s = check_mode_flags(*r);
+    return s.ok() ? std::string("ok") : s.error();
+  };
+  EXPECT_EQ(
+      problem({"--steps", "100"}),
+      "--steps only applies with --headless (add --headless to train 100 steps with no window)");
+  EXPECT_EQ(problem({"--out", "run1"}),
+            "--out only applies with --headless (add --headless --steps N to train with no window "
+            "and write run1/metrics.csv)");
+  EXPECT_EQ(problem({"--headless"}), "--headless needs --steps N (how many steps to train)");
+  EXPECT_EQ(problem({"--frames", "2"}),
+            "--frames only applies with --screenshot (add --screenshot PATH)");
+  EXPECT_EQ(problem({"--screenshot-step", "50"}),
+            "--screenshot-step only applies with --screenshot (add --screenshot PATH)");
+  EXPECT_EQ(problem({"--record-fps", "10"}),
+            "--record-fps only applies with --record (add --record PATH)");
+  EXPECT_EQ(problem({"--record-steps-per-frame", "0"}),
+            "--record-steps-per-frame only applies with --record (add --record PATH)");
+  EXPECT_EQ(problem({"--seconds", "5"}).rfind("--seconds only applies to genscope-bench", 0), 0u);
+  EXPECT_EQ(problem({"--headless", "--steps", "5", "--screenshot", "a.png"}),
+            "--screenshot needs the window: drop --headless (a headless run writes "
+            "genscope-out/samples.png)");
+  EXPECT_EQ(problem({"--headless", "--steps", "5", "--frames", "2"}),
+            "--frames only applies to the window's --screenshot: drop --headless");
+  EXPECT_EQ(problem({"--headless", "--steps", "5", "--window-size", "640x360"})
+                .rfind("--window-size with --headless only sizes --record's offscreen frames", 0),
+            0u);
+  // The first misplaced flag, in command-line order.
+  EXPECT_EQ(problem({"--record-crf", "30", "--steps", "3"}),
+            "--record-crf only applies with --record (add --record PATH)");
+  // Each flag in its mode is fine.
+  EXPECT_EQ(problem({}), "ok");
+  EXPECT_EQ(problem({"--headless", "--steps", "5", "--out", "x"}), "ok");
+  EXPECT_EQ(problem({"--screenshot", "a.png", "--frames", "2", "--screenshot-step", "9"}), "ok");
+  EXPECT_EQ(problem({"--record", "a.mp4", "--record-fps", "10", "--record-region", "samples"}),
+            "ok");
+  EXPECT_EQ(problem({"--headless", "--steps", "5", "--record", "a.mp4", "--window-size", "640x360",
+                     "--record-steps-per-frame", "2"}),
+            "ok");
+  EXPECT_EQ(problem({"--window-size", "640x360", "--resume", "a.ckpt", "--lr-g", "1e-3"}), "ok");
+}
+
+TEST(CliHelp, ListsEveryChoiceAndPreset) {
+  const std::string help = cli_help();
+  const std::string flat = unwrapped(help);
+  for (const ParamSpec& spec : param_table()) {
+    if (spec.type != ParamType::kChoice) continue;
+    std::string list;
+    for (const char* c : spec.choices) list += (list.empty() ? "" : ", ") + std::string(c);
+    EXPECT_NE(flat.find("(one of: " + list + ")"), std::string::npos) << spec.key;
+  }
+  EXPECT_NE(flat.find("(one of: dcgan, mlp-gan, vae, beta-vae, ae, mlp-vae)"), std::string::npos);
+  const auto presets = list_presets();
+  ASSERT_FALSE(presets.empty()) << preset_dir();
+  for (const PresetInfo& p : presets) {
+    EXPECT_NE(help.find("\n  " + p.name + " "), std::string::npos) << p.name;
+    // The description's first sentence follows the name.
+    const std::string start = p.description.substr(0, p.description.find(' ', 20));
+    EXPECT_NE(flat.find(p.name + " " + std::string(28 - 2 - p.name.size() - 1, ' ') + start),
+              std::string::npos)
+        << p.name;
+  }
+  for (const std::string& flag : cli_flags()) {
+    if (flag == "--seconds") continue;  // genscope-bench's
+    EXPECT_NE(help.find("\n  " + flag), std::string::npos) << flag;
+  }
+}
+
+TEST(CliHelp, NoFlagIsGluedToItsTextAndEveryLineFits) {
+  const std::string help = cli_help();
+  const Params defaults;
+  for (const ParamSpec& spec : param_table()) {
+    const std::string entry = "\n  " + cli_flag(spec) + " " + defaults.to_string(spec.id);
+    const size_t at = help.find(entry);
+    ASSERT_NE(at, std::string::npos) << entry;
+    const char after = help[at + entry.size()];
+    EXPECT_TRUE(after == ' ' || after == '\n') << "glued: " << help.substr(at + 1, 60);
+  }
+  EXPECT_NE(help.find("\n  --checkpoint genscope.ckpt\n"), std::string::npos)
+      << "a flag wider than the column gets a line of its own";
+  for (const std::string& line : lines_of(help)) {
+    EXPECT_LE(line.size(), kHelpWidth) << line;
+    EXPECT_EQ(line.find('\t'), std::string::npos) << line;
+  }
+}
+
+TEST(CliHelp, PrintConfigNamesChoicesAndRangesAndRoundTrips) {
+  Params p;
+  p.set(ParamId::kLrG, {3e-4, ""});
+  const std::string text = to_config_text(p);
+  const std::string flat = unwrapped(text);
+  EXPECT_NE(flat.find("One of: dcgan, mlp-gan, vae, beta-vae, ae, mlp-vae."), std::string::npos);
+  EXPECT_NE(flat.find("One of: relu, leaky_relu, tanh, elu."), std::string::npos);
+  EXPECT_NE(flat.find("Range [1e-06, 0.1]."), std::string::npos);
+  for (const std::string& line : lines_of(text)) EXPECT_LE(line.size(), kHelpWidth) << line;
+  Params back;
+  ASSERT_TRUE(parse_config_text(text, "printed", back).ok());
+  EXPECT_TRUE(back.diff(p).empty());
+}
