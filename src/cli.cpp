@@ -44,6 +44,9 @@ const std::vector<ModeFlag>& mode_flags() {
          strformat("window size (default %dx%d); with --headless --record, the size of the "
                    "offscreen frames",
                    d.window_width, d.window_height)},
+        {"--ui-scale", "X",
+         "the window's fonts and spacing, 0.5..4 (default: the monitor's scale, larger in a "
+         "big window; also View > UI scale, kept with the layout)"},
         {"--record", "PATH",
          "record the window to PATH (.mp4 or .gif) from the start; with --headless, render "
          "offscreen (no display needed). Finished on exit, Ctrl+C or when a limit below is "
@@ -156,9 +159,9 @@ std::string mode_problem(const std::string& flag, const CliOptions& o) {
     if (flag == "--frames" || flag == "--screenshot-step") {
       return flag + " only applies to the window's --screenshot: drop --headless";
     }
-    if (flag == "--window-size" && !o.record) {
-      return "--window-size with --headless only sizes --record's offscreen frames (add --record "
-             "PATH, or drop --headless to open a window)";
+    if ((flag == "--window-size" || flag == "--ui-scale") && !o.record) {
+      return flag + " with --headless only applies to --record's offscreen frames (add --record "
+                    "PATH, or drop --headless to open a window)";
     }
   } else {
     if (flag == "--steps") {
@@ -274,6 +277,8 @@ Result<CliOptions> parse_cli(const std::vector<std::string>& args) {
       if ((status = number(0, 1e12, d))) o.screenshot_step = static_cast<long long>(d);
     } else if (flag == "--seconds") {
       if ((status = number(0.1, 86400, d))) o.seconds = d;
+    } else if (flag == "--ui-scale") {
+      if ((status = number(0.5, 4.0, d))) o.ui_scale = static_cast<float>(d);
     } else if (flag == "--window-size") {
       if ((status = value(text))) {
         int w = 0, h = 0;

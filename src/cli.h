@@ -22,6 +22,7 @@ struct CliOptions {
   int screenshot_frames = 3;     // --frames
   long long screenshot_step = 0; // --screenshot-step: wait until training reached this step
   int window_width = 1280, window_height = 720;
+  float ui_scale = 0.0f;         // --ui-scale: fonts and spacing; 0: automatic
   double seconds = 0.0;          // --seconds: benchmark phase length (genscope-bench only)
   bool record = false;           // --record PATH given
   RecordSettings record_settings;  // --record and --record-* (lockstep 10 steps/frame by default)

@@ -9,6 +9,7 @@
 #include "app/offscreen_recorder.h"
 #include "app/window.h"
 #include "cli.h"
+#include "gui/gui.h"
 #include "train/runtime.h"
 #include "train/trainer.h"
 #include "util/interrupt.h"
@@ -37,8 +38,8 @@ int main(int argc, char** argv) {
     std::unique_ptr<genscope::OffscreenRecorder> recorder;
     genscope::HeadlessObserver observer;
     if (cli->record) {
-      auto created = genscope::OffscreenRecorder::create(cli->record_settings, cli->window_width,
-                                                         cli->window_height);
+      auto created = genscope::OffscreenRecorder::create(
+          cli->record_settings, cli->window_width, cli->window_height, cli->ui_scale);
       if (!created) {
         std::fprintf(stderr, "genscope: %s\n", created.error().c_str());
         return 1;
@@ -85,6 +86,8 @@ int main(int argc, char** argv) {
   genscope::AppOptions options;
   options.window.width = cli->window_width;
   options.window.height = cli->window_height;
+  options.ui_scale = cli->ui_scale;
+  options.layout_path = genscope::default_ini_path();
   options.screenshot_path = cli->screenshot_path;
   options.screenshot_frames = cli->screenshot_frames;
   options.screenshot_step = cli->screenshot_step;

@@ -47,14 +47,17 @@ OffscreenRecorder::OffscreenRecorder(std::unique_ptr<Impl> impl) : impl_(std::mo
 OffscreenRecorder::~OffscreenRecorder() = default;
 
 Result<std::unique_ptr<OffscreenRecorder>> OffscreenRecorder::create(const RecordSettings& settings,
-                                                                     int width, int height) {
+                                                                     int width, int height,
+                                                                     float ui_scale) {
   if (auto s = settings.validate(); !s) return Error{s.error()};
   auto impl = std::make_unique<Impl>(settings, width, height);
   if (impl->settings.steps_per_frame <= 0) impl->settings.steps_per_frame = 10;  // always lockstep
   auto egl = EglContext::create();
   if (!egl) return Error{"headless recording: " + egl.error()};
   impl->egl = std::move(*egl);
-  impl->gui = std::make_unique<Gui>();
+  GuiOptions gui_options;
+  gui_options.scale = ui_scale;
+  impl->gui = std::make_unique<Gui>(gui_options);
   auto canvas = Framebuffer::create(width, height);
   if (!canvas) return Error{"headless recording: " + canvas.error()};
   impl->canvas = std::make_unique<Framebuffer>(std::move(*canvas));

@@ -14,10 +14,12 @@ namespace genscope {
 
 class OffscreenRecorder {
  public:
-  /// Creates the EGL context and the `width` x `height` canvas; the recording starts with the
-  /// first frame. Errors say what failed (EGL, the path, the encoder).
+  /// Creates the EGL context and the `width` x `height` canvas, the panels at UI scale
+  /// `ui_scale` (0: automatic for that size); the recording starts with the first frame. Errors
+  /// say what failed (EGL, the path, the encoder).
   static Result<std::unique_ptr<OffscreenRecorder>> create(const RecordSettings& settings,
-                                                           int width, int height);
+                                                           int width, int height,
+                                                           float ui_scale = 0.0f);
   ~OffscreenRecorder();
 
   /// Draws `snapshot` (with `rows`, the metrics since the previous frame) and records the frame.

@@ -86,11 +86,6 @@ class Recorder {
   std::vector<uint8_t> scratch_;
 };
 
-/// For a real-time recording of `frames` frames of which `new_steps` show a training step the
-/// frame before did not: when half or more repeat, a line saying so and suggesting lockstep;
-/// "" otherwise (and always for lockstep, where every frame is a new step).
-std::string repeat_advice(int64_t frames, int64_t new_steps, bool lockstep);
-
 /// Writes `frames` (equal sizes) as a video: MP4 at `fps`, or GIF, by `path`'s extension. Used
 /// to export the sample history. Each frame is scaled up `scale` times (nearest) first.
 Status write_frames(const std::string& path, const std::vector<const ImageRGBA*>& frames, int fps,

@@ -71,6 +71,16 @@ Status RecordSettings::validate() const {
   return {};
 }
 
+std::string repeat_advice(int64_t frames, int64_t new_steps, bool lockstep) {
+  if (lockstep || frames < 10) return {};
+  const double repeated = 1.0 - double(new_steps) / double(frames);
+  if (repeated < 0.5) return {};
+  return strformat("%.0f %% of the frames repeat the previous training step (training moved on "
+                   "in %lld of %lld): lockstep records a new step in every frame",
+                   100.0 * repeated, static_cast<long long>(new_steps),
+                   static_cast<long long>(frames));
+}
+
 std::string next_free_path(const std::string& path) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) return path;

@@ -65,6 +65,11 @@ struct PixelRect {
   int x = 0, y = 0, w = 0, h = 0;
 };
 
+/// For a real-time recording of `frames` frames of which `new_steps` show a training step the
+/// frame before did not: when half or more repeat, a line saying so and suggesting lockstep;
+/// "" otherwise (and always for lockstep, where every frame is a new step).
+std::string repeat_advice(int64_t frames, int64_t new_steps, bool lockstep);
+
 /// `path` when nothing is there, else the first free numbered name beside it
 /// ("out.mp4" -> "out-2.mp4", "out-3.mp4"...): a new recording never overwrites a file.
 std::string next_free_path(const std::string& path);

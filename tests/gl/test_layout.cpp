@@ -71,3 +71,96 @@ INSTANTIATE_TEST_SUITE_P(
       return family_name(std::get<0>(info.param)) + "_" + std::to_string(s.w) + "x" +
              std::to_string(s.h);
     });
+
+namespace {
+
+// States a run goes through, each drawn in the smallest window.
+enum class State { kPreparingAndError, kRecording, kHistory, kAlarms, kPainting, kHelp, kMenu };
+
+class LayoutStates : public ::testing::TestWithParam<std::tuple<State, Size>> {};
+
+std::string state_name(const ::testing::TestParamInfo<std::tuple<State, Size>>& info) {
+  static const char* const names[] = {"PreparingAndError", "Recording", "History", "Alarms",
+                                      "Painting", "Help", "Menu"};
+  return std::string(names[int(std::get<0>(info.param))]) + "_" +
+         std::to_string(std::get<1>(info.param).w);
+}
+
+}  // namespace
+
+TEST_P(LayoutStates, NothingOverlapsOrIsCut) {
+  const auto [state, size] = GetParam();
+  UiHarness ui(size.w, size.h, size.scale);
+  if (!ui.ok()) GTEST_SKIP() << ui.error();
+  CommandQueue queue;
+  View view(queue);
+  PanelSet panels;
+  Snapshot snap = test::fake_snapshot(state == State::kPainting ? ModelFamily::kToy
+                                                                : ModelFamily::kImageGan);
+  switch (state) {
+    case State::kPreparingAndError:
+      snap.quality.state = QualityState::kPreparing;
+      snap.quality.status = "training the metric classifier on fashion-mnist's train split: 11 %";
+      snap.quality.progress = 0.11;
+      snap.message_level = MessageLevel::kError;
+      snap.message = "loss_d is NaN at step 812: training paused. First non-finite weights: G "
+                     "net.0.weight. Roll back to the last checkpoint, or lower the learning rates";
+      snap.checkpoint_path = "genscope-alarm-step500.ckpt";
+      snap.checkpoint_step = 500;
+      snap.pending.set(ParamId::kWidth, {48, ""});
+      break;
+    case State::kRecording:
+      view.recorder().status.active = true;
+      view.recorder().status.frames = 120;
+      view.recorder().status.dropped = 3;
+      view.recorder().message = "recording to genscope-recording-2.mp4 (genscope-recording.mp4 exists)";
+      panels.status.open_record_tab = true;
+      break;
+    case State::kHistory:
+      for (int i = 0; i < 40; ++i) {
+        view.notify("saved screenshot genscope-20261201-101010-" + std::to_string(i) + ".png");
+      }
+      panels.status.open_history_tab = true;
+      break;
+    case State::kAlarms:
+      view.alarms().add_class_entropy(600, 0.3, 2.3);
+      view.alarms().add_class_entropy(1100, 0.3, 2.3);
+      view.alarms().add_class_entropy(1600, 0.3, 2.3);
+      panels.status.open_alarms_tab = true;
+      break;
+    case State::kPainting:
+      panels.toy.painting = true;
+      panels.toy.painted = {{0, 0}, {1, 1}};
+      snap.toy.caption = "D step: the discriminator moved its boundary toward the real points";
+      break;
+    case State::kHelp:
+      panels.show_help = true;
+      break;
+    case State::kMenu:
+      break;
+  }
+  view.update_snapshot(snap);
+  view.add_rows(test::fake_rows(snap, 300), snap.metric_names);
+  ui.draw = [&] { panels.draw(view, ImGui::GetIO().DisplaySize); };
+  ui.frames(4);
+  if (state == State::kMenu) {  // the View menu open
+    ui.click(ui.center("##MainMenuBar/View"));
+    ASSERT_TRUE(ui.has("##Menu_00/View/Reset layout")) << ui.window_text("##Menu_00");
+  }
+  if (const char* dir = std::getenv("GENSCOPE_SCREENSHOT_DIR")) {
+    ui.screenshot(std::string(dir) + "/state-" + std::to_string(int(state)) + "-" +
+                  std::to_string(size.w) + "x" + std::to_string(size.h) + ".png");
+  }
+  const std::vector<std::string> problems = ui.layout_problems();
+  std::string all;
+  for (const std::string& p : problems) all += "\n  " + p;
+  EXPECT_TRUE(problems.empty()) << problems.size() << " layout problems:" << all;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    States, LayoutStates,
+    ::testing::Combine(::testing::Values(State::kPreparingAndError, State::kRecording,
+                                         State::kHistory, State::kAlarms, State::kPainting,
+                                         State::kHelp, State::kMenu),
+                       ::testing::Values(Size{1024, 600, 1}, Size{1280, 720, 1})),
+    state_name);

@@ -62,8 +62,10 @@ std::vector<std::string> split(const std::string& line, char sep) {
 
 RunResult run_genscope(const std::string& args, const std::string& log,
                        const std::string& env_prefix) {
-  const std::string cmd = env_prefix + (env_prefix.empty() ? "" : " ") + GENSCOPE_BINARY + " " +
-                          args + " > " + log + " 2>&1";
+  // The window keeps its layout in $XDG_CONFIG_HOME/genscope: tests keep theirs in test_tmp.
+  const std::string config = "XDG_CONFIG_HOME=" + std::string(GENSCOPE_TEST_TMP) + "/config";
+  const std::string cmd = config + " " + env_prefix + (env_prefix.empty() ? "" : " ") +
+                          GENSCOPE_BINARY + " " + args + " > " + log + " 2>&1";
   const int status = std::system(cmd.c_str());
   RunResult r;
   r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;

@@ -76,3 +76,12 @@ TEST(RecordSettings, ANewRecordingNeverOverwritesAFile) {
   touch(dir + "/a-2.mp4");
   EXPECT_EQ(next_free_path(dir + "/a.mp4"), dir + "/a-3.mp4");
 }
+
+TEST(RecordSettings, ARealTimeRecordingOfMostlyRepeatedFramesSuggestsLockstep) {
+  EXPECT_EQ(repeat_advice(150, 36, false),
+            "76 % of the frames repeat the previous training step (training moved on in 36 of "
+            "150): lockstep records a new step in every frame");
+  EXPECT_EQ(repeat_advice(150, 120, false), "");  // most frames show a new step
+  EXPECT_EQ(repeat_advice(150, 36, true), "");    // lockstep: every frame is a new step
+  EXPECT_EQ(repeat_advice(5, 1, false), "");      // too short to say
+}

@@ -213,7 +213,8 @@ void PanelSet::draw_help(View& view, ImVec2 size) {
   ImGui::SetNextWindowFocus();
   if (ImGui::Begin("Shortcuts and panels", &show_help,
                    ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings)) {
-    if (ImGui::BeginTable("keys", 2, ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_RowBg)) {
+    const ImGuiTableFlags table = ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_RowBg;
+    if (ImGui::BeginTable("keys", 2, table, ImVec2(ImGui::GetContentRegionAvail().x, 0))) {
       ImGui::TableSetupColumn("key", ImGuiTableColumnFlags_WidthFixed);
       ImGui::TableSetupColumn("what", ImGuiTableColumnFlags_WidthStretch);
       for (const Shortcut& s : kShortcuts) {
@@ -231,7 +232,7 @@ void PanelSet::draw_help(View& view, ImVec2 size) {
     const bool toy = view.has_snapshot() && view.snapshot().is_toy;
     const bool gan = !view.has_snapshot() || view.snapshot().is_gan;
     const PanelLayout dummy(0, 0, 100, 100);
-    if (ImGui::BeginTable("panels", 2, ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_RowBg)) {
+    if (ImGui::BeginTable("panels", 2, table, ImVec2(ImGui::GetContentRegionAvail().x, 0))) {
       ImGui::TableSetupColumn("panel", ImGuiTableColumnFlags_WidthFixed);
       ImGui::TableSetupColumn("what", ImGuiTableColumnFlags_WidthStretch);
       for (const PanelEntry& e :

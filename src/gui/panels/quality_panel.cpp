@@ -109,7 +109,9 @@ void QualityPanel::draw(View& view, const PanelSlot& area) {
     case QualityState::kPreparing:
       ImGui::TextWrapped("%s", q.status.c_str());
       ImGui::ProgressBar(float(q.progress), ImVec2(-1, 0));
+      ImGui::PushTextWrapPos(0.0f);
       ImGui::TextDisabled("once, cached per dataset; training carries on meanwhile");
+      ImGui::PopTextWrapPos();
       ImGui::End();
       return;
     case QualityState::kFailed:

@@ -2,6 +2,7 @@
 #include <cstring>
 
 #include "gui/panels/panels.h"
+#include "gui/probe.h"
 #include "util/strings.h"
 
 namespace genscope {
@@ -32,12 +33,13 @@ void RecorderPanel::draw(View& view) {
   if (ImGui::IsItemHovered()) ImGui::SetTooltip(".mp4 (H.264) or .gif");
   ImGui::TextDisabled("region");
   for (RecordRegion r : {RecordRegion::kWindow, RecordRegion::kSamples, RecordRegion::kPlots}) {
-    ImGui::SameLine();
+    flow_next(checkbox_width(record_region_name(r)));
     if (ImGui::RadioButton(record_region_name(r), s.region == r)) s.region = r;
+    probe_item(record_region_name(r));
   }
   ImGui::SetNextItemWidth(ui_px(90));
   ImGui::SliderInt("fps", &s.fps, record_limits::kMinFps, 60);
-  ImGui::SameLine();
+  flow_next(ui_px(90) + checkbox_width("CRF"));
   ImGui::SetNextItemWidth(ui_px(90));
   ImGui::SliderInt("CRF", &s.crf, record_limits::kMinCrf, record_limits::kMaxCrf);
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("H.264 quality: lower is better and bigger; 18-23 is typical.");
@@ -54,18 +56,23 @@ void RecorderPanel::draw(View& view) {
     ImGui::SetTooltip("Train exactly N steps per recorded frame: the same seed and settings give\n"
                       "the same video. Off: capture in real time at the target fps.");
   }
+  probe_item("lockstep");
   if (ui.lockstep) {
-    ImGui::SameLine();
+    flow_next(ui_px(90) + checkbox_width("steps/frame"));
     ImGui::SetNextItemWidth(ui_px(90));
     ImGui::InputInt("steps/frame", &ui.lockstep_steps);
     ui.lockstep_steps = std::clamp(ui.lockstep_steps, 1, record_limits::kMaxStepsPerFrame);
   }
   int frames = int(s.max_frames);
   ImGui::SetNextItemWidth(ui_px(90));
-  if (ImGui::InputInt("stop after frames (0: never)", &frames)) s.max_frames = std::max(0, frames);
+  if (ImGui::InputInt("frame limit", &frames)) s.max_frames = std::max(0, frames);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Stop after this many frames (0: never).");
   ImGui::EndDisabled();
 
-  if (ImGui::Button(active ? "Stop (R)" : "Record (R)", ImVec2(-1, 0))) ui.toggle_requested = true;
+  if (ImGui::Button(active ? "Stop (R)###Record" : "Record (R)###Record", ImVec2(-1, 0))) {
+    ui.toggle_requested = true;
+  }
+  probe_item("Record");
   if (active) {
     const RecordingStatus& st = ui.status;
     ImGui::TextColored(ImVec4(1.0f, 0.3f, 0.3f, 1.0f), "REC %s", clock_text(st.elapsed_s).c_str());
@@ -78,6 +85,14 @@ void RecorderPanel::draw(View& view) {
       ImGui::SameLine();
       ImGui::TextColored(ImVec4(1.0f, 0.75f, 0.3f, 1.0f), "%lld dropped",
                          static_cast<long long>(st.dropped));
+    }
+    // Real time records what the window shows: a slow run gives mostly repeated frames.
+    if (const std::string advice = repeat_advice(st.frames, st.new_steps, st.lockstep);
+        !advice.empty() && st.frames >= 30) {
+      ImGui::PushTextWrapPos(0.0f);
+      ImGui::TextColored(ImVec4(1.0f, 0.75f, 0.3f, 1.0f), "%s.", advice.c_str());
+      ImGui::PopTextWrapPos();
+      probe_item("repeat advice");
     }
   }
   if (!ui.message.empty()) {
