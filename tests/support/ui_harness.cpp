@@ -67,7 +67,8 @@ std::string describe(const ImRect& r) {
 
 }  // namespace
 
-UiHarness::UiHarness(int width, int height, float scale) : width_(width), height_(height) {
+UiHarness::UiHarness(int width, int height, float scale, const std::string& ini_path)
+    : width_(width), height_(height) {
   WindowOptions o;
   o.visible = false;
   o.width = 64;
@@ -80,6 +81,7 @@ UiHarness::UiHarness(int width, int height, float scale) : width_(width), height
   window_ = std::move(*w);
   GuiOptions options;
   options.scale = scale > 0.0f ? scale : 1.0f;
+  options.ini_path = ini_path;
   gui_ = std::make_unique<Gui>(options);
   ImGuiIO& io = ImGui::GetIO();
   // The GLFW backend's key map: shortcuts read GLFW key codes.

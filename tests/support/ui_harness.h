@@ -44,8 +44,9 @@ struct FrameGlyph {
 
 class UiHarness {
  public:
-  /// A display of `width` x `height` pixels at UI scale `scale` (0: 1).
-  UiHarness(int width, int height, float scale = 1.0f);
+  /// A display of `width` x `height` pixels at UI scale `scale` (0: 1), keeping its layout in
+  /// `ini_path` (empty: nowhere).
+  UiHarness(int width, int height, float scale = 1.0f, const std::string& ini_path = "");
   ~UiHarness();
 
   /// False when no GL context could be made (no display); error() says why.
@@ -56,6 +57,8 @@ class UiHarness {
   /// What each frame draws.
   std::function<void()> draw;
 
+  /// Changes the display's size (a resized window) from the next frame on.
+  void resize(int width, int height) { width_ = width, height_ = height; }
   /// One frame with the current input (1/60 s of ImGui time).
   void frame();
   void frames(int n);

@@ -52,7 +52,7 @@ void ControlsPanel::draw(View& view, const PanelSlot& area) {
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("New weights from the seed; applies the * edits.");
   ImGui::SetNextItemWidth(third);
   ImGui::InputInt("steps per Step", &step_count);
-  probe_item("steps per Step");
+  probe_item("steps per Step", third);
   step_count = std::clamp(step_count, 1, 100000);
 
   if (!waiting.empty()) {

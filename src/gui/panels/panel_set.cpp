@@ -289,6 +289,7 @@ void PanelSet::draw(View& view, ImVec2 size) {
   reset_layout = false;
 
   std::vector<std::pair<std::string, ImRect>> placed;
+  bool scaled_all = true;  // a window the layout file made is scaled from its second frame
   const auto draw_entry = [&](const PanelEntry& e) {
     bool open = true;
     PanelSlot slot(e.rect);
@@ -302,6 +303,8 @@ void PanelSet::draw(View& view, ImVec2 size) {
         const float sx = size.x / settings.width, sy = size.y / settings.height;
         slot.rect = ImRect(now.Min.x * sx, now.Min.y * sy, now.Max.x * sx, now.Max.y * sy);
         slot.cond = ImGuiCond_Always;
+      } else {
+        scaled_all = false;
       }
     }
     const std::string id = e.id;
@@ -326,7 +329,7 @@ void PanelSet::draw(View& view, ImVec2 size) {
     if (!settings.hidden[e.id]) draw_entry(e);
   }
   placed_ = std::move(placed);
-  if (place_defaults || scale_custom || resized) {
+  if (place_defaults || (scale_custom && scaled_all) || (resized && !scale_custom)) {
     if (settings.width != size.x || settings.height != size.y) {
       settings.width = size.x, settings.height = size.y;
       if (gui) gui->layout_changed();

@@ -46,6 +46,7 @@ TileClick draw_grid(const char* title, const Texture& texture, bool has_image, I
   avail.y -= ImGui::GetTextLineHeightWithSpacing();
   tiles = grid_tiles(texture.width(), texture.height(), kGridCols);
   rect = image_fit(title, texture, avail);
+  probe_item(title);
   const int tile = tiles.tile_at(ImGui::GetIO().MousePos, rect);
   if (ImGui::IsItemHovered() && tile >= 0) {
     ImVec2 uv0, uv1;

@@ -273,6 +273,7 @@ void ToyPanel::draw(View& view, const PanelSlot& area) {
   ImGui::InvisibleButton("##toy_plot", ImVec2(side, side),
                          ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonRight |
                              ImGuiButtonFlags_MouseButtonMiddle);
+  probe_item("plot");
   const bool hovered = ImGui::IsItemHovered();
   plot_rect = ImRect(pmin, pmax);
   Mapper m{box, pmin, pmax};

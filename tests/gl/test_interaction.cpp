@@ -1,0 +1,370 @@
+// The window driven by hand: buttons, keyboard shortcuts, the menus, the layout (it follows the
+// window, becomes the user's when they move a panel, is kept in the layout file, and comes back
+// with Reset layout), the Samples tiles, the explorer's sliders and the 2D lab's plot. Each test
+// checks the commands that reach the trainer and what the window then shows.
+#define GLFW_INCLUDE_NONE
+#include <GLFW/glfw3.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "gui/panels/panels.h"
+#include "support/fake_snapshots.h"
+#include "support/test_files.h"
+#include "support/ui_harness.h"
+
+using namespace genscope;
+using genscope::test::UiHarness;
+
+namespace {
+
+const bool kCleanup = test::remove_when_all_pass("interaction");
+
+class Interaction : public ::testing::Test {
+ protected:
+  void open(ModelFamily family, int w = 1280, int h = 720, const std::string& ini = "") {
+    ui_ = std::make_unique<UiHarness>(w, h, 1.0f, ini);
+    if (!ui_->ok()) GTEST_SKIP() << ui_->error();
+    view_ = std::make_unique<View>(queue_);
+    panels_ = std::make_unique<PanelSet>();
+    panels_->gui = &ui_->gui();
+    panels_->layout = &ui_->gui().layout();
+    snapshot_ = test::fake_snapshot(family);
+    snapshot_.commands_done = done_;
+    view_->update_snapshot(snapshot_);
+    view_->add_rows(test::fake_rows(snapshot_, 200), snapshot_.metric_names);
+    ui_->draw = [&] { panels_->draw(*view_, ImGui::GetIO().DisplaySize); };
+    ui_->frames(3);
+    sent();
+  }
+  void TearDown() override {
+    panels_.reset();
+    view_.reset();
+    ui_.reset();
+  }
+
+  // The commands sent since the last call.
+  std::vector<Command> sent() {
+    std::vector<Command> out;
+    queue_.drain(out);
+    for (const Command& c : out) queue_last_ = std::max(queue_last_, c.seq);
+    return out;
+  }
+  static int count(const std::vector<Command>& c, Command::Kind k) {
+    int n = 0;
+    for (const Command& x : c) n += x.kind == k;
+    return n;
+  }
+  // The trainer handled everything sent so far; `change` edits its snapshot first.
+  void handled(const std::function<void(Snapshot&)>& change = nullptr) {
+    done_ = queue_last_;
+    if (change) change(snapshot_);
+    snapshot_.commands_done = done_;
+    view_->update_snapshot(snapshot_);
+    ui_->frames(2);
+  }
+  bool shows(const std::string& window, const std::string& text) const {
+    return ui_->window_text(window).find(text) != std::string::npos;
+  }
+
+  std::unique_ptr<UiHarness> ui_;
+  CommandQueue queue_;
+  std::unique_ptr<View> view_;
+  std::unique_ptr<PanelSet> panels_;
+  Snapshot snapshot_;
+  uint64_t done_ = 0, queue_last_ = 0;
+};
+
+}  // namespace
+
+TEST_F(Interaction, PauseShowsAtOnceAndTheStatusSaysItWaitsForTheStep) {
+  open(ModelFamily::kImageGan);
+  ui_->click(ui_->center("Controls/Pause"));
+  std::vector<Command> c = sent();
+  ASSERT_EQ(c.size(), 1u);
+  EXPECT_EQ(c[0].kind, Command::Kind::kPause);
+  queue_last_ = c[0].seq;
+  ui_->frames(2);
+  // The trainer is still in its step: the button already offers Resume, the state says why.
+  EXPECT_NE(ui_->text_in(ImRect(ui_->item("Controls/Pause").min, ui_->item("Controls/Pause").max))
+                .find("Resume"),
+            std::string::npos);
+  EXPECT_TRUE(shows("Status", "pausing after this step")) << ui_->window_text("Status");
+  EXPECT_TRUE(shows("##MainMenuBar", "pausing")) << ui_->window_text("##MainMenuBar");
+  handled([](Snapshot& s) { s.paused = true; });
+  EXPECT_FALSE(shows("Status", "pausing after this step"));
+  EXPECT_TRUE(shows("Status", "paused"));
+  // Resume the same way.
+  ui_->click(ui_->center("Controls/Pause"));
+  c = sent();
+  ASSERT_EQ(c.size(), 1u);
+  EXPECT_EQ(c[0].kind, Command::Kind::kResume);
+  queue_last_ = c[0].seq;
+  EXPECT_TRUE(shows("Status", "resuming")) << ui_->window_text("Status");
+  handled([](Snapshot& s) { s.paused = false; });
+  EXPECT_TRUE(shows("Status", "training"));
+}
+
+TEST_F(Interaction, ButtonsSendTheirCommands) {
+  open(ModelFamily::kImageGan);
+  ui_->click(ui_->center("Controls/Step"));
+  EXPECT_EQ(count(sent(), Command::Kind::kStep), 1);
+  // "steps per Step": type 25, then Step trains 25.
+  const ProbedItem steps = ui_->item("Controls/steps per Step");
+  ui_->click(ImVec2(steps.min.x + 8, 0.5f * (steps.min.y + steps.max.y)));  // its text field
+  ui_->replace_text("25");
+  ui_->click(ui_->center("Controls/Step"));
+  std::vector<Command> c = sent();
+  ASSERT_EQ(count(c, Command::Kind::kStep), 1);
+  EXPECT_EQ(c.back().count, 25);
+  ui_->click(ui_->center("Controls/Reset"));
+  EXPECT_EQ(count(sent(), Command::Kind::kReset), 1);
+  // Save and Load are below the parameters: scroll the Controls panel down to them.
+  ui_->wheel(ui_->center("Controls/lr_g"), -30.0f);
+  ui_->frames(2);
+  ui_->click(ui_->center("Controls/Save checkpoint"));
+  EXPECT_EQ(count(sent(), Command::Kind::kSaveCheckpoint), 1);
+  ui_->click(ui_->center("Controls/Load checkpoint"));
+  EXPECT_EQ(count(sent(), Command::Kind::kLoadCheckpoint), 1);
+  // The Record tab's button asks the App to start (it records; here nobody does).
+  panels_->status.open_record_tab = true;
+  ui_->frames(2);
+  ui_->click(ui_->center("Status/Record"));
+  EXPECT_TRUE(view_->recorder().toggle_requested);
+}
+
+TEST_F(Interaction, RollBackAppearsAfterADivergenceAndLoadsTheLastCheckpoint) {
+  open(ModelFamily::kImageGan);
+  EXPECT_FALSE(ui_->has("Status/Roll back"));
+  handled([](Snapshot& s) {
+    s.paused = true;
+    s.message_level = MessageLevel::kError;
+    s.message = "loss_d is NaN at step 812: training paused.";
+    s.checkpoint_path = "run.ckpt";
+    s.checkpoint_step = 800;
+  });
+  ASSERT_TRUE(ui_->has("Status/Roll back"));
+  EXPECT_TRUE(shows("Status", "Roll back to step 800"));
+  ui_->click(ui_->center("Status/Roll back"));
+  std::vector<Command> c = sent();
+  ASSERT_EQ(c.size(), 1u);
+  EXPECT_EQ(c[0].kind, Command::Kind::kRollBack);
+  EXPECT_EQ(c[0].value.text, "run.ckpt");
+}
+
+TEST_F(Interaction, KeyboardShortcuts) {
+  open(ModelFamily::kImageGan);
+  ui_->key(GLFW_KEY_SPACE);
+  std::vector<Command> c = sent();
+  ASSERT_EQ(c.size(), 1u);
+  EXPECT_EQ(c[0].kind, Command::Kind::kPause);
+  queue_last_ = c[0].seq;
+  handled([](Snapshot& s) { s.paused = true; });
+  ui_->key(GLFW_KEY_SPACE);
+  c = sent();
+  ASSERT_EQ(c.size(), 1u);
+  EXPECT_EQ(c[0].kind, Command::Kind::kResume);
+  ui_->type(".");
+  c = sent();
+  ASSERT_EQ(c.size(), 1u);
+  EXPECT_EQ(c[0].kind, Command::Kind::kStep);
+  ui_->key(GLFW_KEY_S, /*ctrl=*/true);
+  EXPECT_EQ(count(sent(), Command::Kind::kSaveCheckpoint), 1);
+  ui_->key(GLFW_KEY_R);
+  EXPECT_TRUE(view_->recorder().toggle_requested);
+  ui_->key(GLFW_KEY_F12);
+  EXPECT_TRUE(panels_->screenshot_requested);
+  // F1 opens the overlay listing every shortcut; Esc closes it; ? opens it too.
+  ui_->key(GLFW_KEY_F1);
+  ui_->frames(2);
+  ASSERT_TRUE(panels_->show_help);
+  const std::string help = ui_->window_text("Shortcuts and panels");
+  for (const char* key : {"Space", "Ctrl+S", "F12", "F1", "Ctrl+click"}) {
+    EXPECT_NE(help.find(key), std::string::npos) << key << " missing from:\n" << help;
+  }
+  ui_->key(GLFW_KEY_ESCAPE);
+  EXPECT_FALSE(panels_->show_help);
+  ui_->type("?");
+  EXPECT_TRUE(panels_->show_help);
+}
+
+TEST_F(Interaction, ShortcutsWaitWhileAFieldIsTyped) {
+  open(ModelFamily::kImageGan);
+  ui_->click(ui_->center("Controls/dataset"));
+  ui_->type(" .r?");  // typed into the dataset field: no pause, step, record or overlay
+  const std::vector<Command> c = sent();
+  EXPECT_EQ(count(c, Command::Kind::kPause) + count(c, Command::Kind::kStep), 0);
+  EXPECT_FALSE(view_->recorder().toggle_requested);
+  EXPECT_FALSE(panels_->show_help);
+  ui_->key(GLFW_KEY_ESCAPE);
+}
+
+TEST_F(Interaction, TheRunMenuPausesAndTheViewMenuHidesPanels) {
+  open(ModelFamily::kImageGan);
+  ui_->click(ui_->center("##MainMenuBar/Run"));
+  const ImRect pause = ui_->find_text("Pause", /*whole_line=*/false);
+  ASSERT_GT(pause.GetWidth(), 0) << ui_->window_text("##Menu_00");
+  ui_->click(pause.GetCenter());
+  EXPECT_EQ(count(sent(), Command::Kind::kPause), 1);
+
+  ui_->click(ui_->center("##MainMenuBar/View"));
+  ASSERT_TRUE(ui_->has("##Menu_00/View/Quality"));
+  ui_->click(ui_->center("##Menu_00/View/Quality"));
+  ui_->frames(2);
+  EXPECT_TRUE(panels_->layout->hidden["Quality"]);
+  EXPECT_FALSE(ImGui::FindWindowByName("Quality")->Active);
+  // Its close button hides a panel too; the View menu brings both back.
+  const ImGuiWindow* latent = ImGui::FindWindowByName("Latent");
+  const ImVec2 close(latent->Rect().Max.x - 0.5f * ImGui::GetFrameHeight(),
+                     latent->Rect().Min.y + 0.5f * ImGui::GetFrameHeight());
+  ui_->click(close);
+  ui_->frames(2);
+  EXPECT_TRUE(panels_->layout->hidden["Latent"]);
+  ui_->click(ui_->center("##MainMenuBar/View"));
+  ui_->click(ui_->center("##Menu_00/View/Reset layout"));
+  ui_->frames(2);
+  EXPECT_TRUE(ImGui::FindWindowByName("Quality")->Active);
+  EXPECT_TRUE(ImGui::FindWindowByName("Latent")->Active);
+}
+
+TEST_F(Interaction, TheLayoutFollowsTheWindowUntilAPanelIsMovedAndResetBringsItBack) {
+  open(ModelFamily::kImageGan);
+  const ImRect before = ImGui::FindWindowByName("Samples")->Rect();
+  // A bigger window: the default layout is laid out again for it.
+  ui_->resize(1600, 900);
+  ui_->frames(2);
+  const ImRect bigger = ImGui::FindWindowByName("Samples")->Rect();
+  EXPECT_GT(bigger.GetWidth(), before.GetWidth());
+  // Drag the Samples panel by its title bar: the layout becomes the user's.
+  const ImVec2 title(bigger.Min.x + 60, bigger.Min.y + 0.5f * ImGui::GetFrameHeight());
+  ui_->drag(title, ImVec2(title.x + 80, title.y + 40), 6);
+  ui_->frames(2);
+  EXPECT_TRUE(panels_->layout->custom);
+  const ImRect moved = ImGui::FindWindowByName("Samples")->Rect();
+  EXPECT_NEAR(moved.Min.x - bigger.Min.x, 80.0f, 2.0f);
+  ui_->frames(3);
+  EXPECT_NEAR(ImGui::FindWindowByName("Samples")->Rect().Min.x, moved.Min.x, 0.5f)
+      << "a moved panel stays where the user put it";
+  // View > Reset layout puts it back.
+  ui_->click(ui_->center("##MainMenuBar/View"));
+  ui_->click(ui_->center("##Menu_00/View/Reset layout"));
+  ui_->frames(2);
+  EXPECT_FALSE(panels_->layout->custom);
+  EXPECT_NEAR(ImGui::FindWindowByName("Samples")->Rect().Min.x, bigger.Min.x, 0.5f);
+}
+
+TEST_F(Interaction, TheLayoutIsKeptInTheLayoutFileAndScaledToANewWindowSize) {
+  const std::string ini = test::process_dir("interaction") + "/config/genscope/layout.ini";
+  std::filesystem::remove(ini);
+  open(ModelFamily::kImageGan, 1280, 720, ini);
+  const ImRect r = ImGui::FindWindowByName("Losses")->Rect();
+  const ImVec2 title(r.Min.x + 50, r.Min.y + 0.5f * ImGui::GetFrameHeight());
+  ui_->drag(title, ImVec2(title.x + 100, title.y - 50), 5);
+  ui_->frames(2);
+  const ImRect moved = ImGui::FindWindowByName("Losses")->Rect();
+  EXPECT_TRUE(panels_->layout->custom);
+  TearDown();  // closing the window saves the layout file
+  ASSERT_TRUE(std::filesystem::exists(ini));
+  const std::string text = test::read_text(ini);
+  EXPECT_NE(text.find("[genscope][Layout]"), std::string::npos) << text;
+  EXPECT_NE(text.find("custom=1"), std::string::npos) << text;
+  EXPECT_NE(text.find("size=1280,720"), std::string::npos) << text;
+  EXPECT_NE(text.find("[Window][Losses]"), std::string::npos) << text;
+
+  // The next start, in a window twice as wide: the user's layout, scaled to it.
+  open(ModelFamily::kImageGan, 2560, 720, ini);
+  EXPECT_TRUE(panels_->layout->custom);
+  const ImRect now = ImGui::FindWindowByName("Losses")->Rect();
+  EXPECT_NEAR(now.Min.x, moved.Min.x * 2.0f, 2.0f) << moved.Min.x << " " << now.Min.x;
+  EXPECT_NEAR(now.GetWidth(), moved.GetWidth() * 2.0f, 2.0f) << moved.GetWidth() << " " << now.GetWidth();
+  EXPECT_NEAR(now.Min.y, moved.Min.y, 2.0f);
+}
+
+TEST_F(Interaction, SampleTilesPickInterpolationEndpoints) {
+  open(ModelFamily::kImageGan);
+  const ProbedItem grid = ui_->item("Samples/Generated (fixed noise)");
+  const ImRect rect(grid.min, grid.max);
+  const GridTiles tiles = grid_tiles(242, 242, 8);
+  ui_->click(tiles.screen_rect(10, rect).GetCenter());  // left click: A = sample 10
+  std::vector<Command> c = sent();
+  ASSERT_EQ(c.size(), 1u);
+  EXPECT_EQ(c[0].kind, Command::Kind::kLatent);
+  EXPECT_EQ(c[0].latent.interp_a, (LatentSource{LatentSource::Kind::kSample, 10}));
+  ui_->click(tiles.screen_rect(35, rect).GetCenter(), /*button=*/1);  // right click: B
+  c = sent();
+  ASSERT_EQ(c.size(), 1u);
+  EXPECT_EQ(c[0].latent.interp_b, (LatentSource{LatentSource::Kind::kSample, 35}));
+  EXPECT_EQ(c[0].latent.interp_a, (LatentSource{LatentSource::Kind::kSample, 10}));
+  // The tiles show their tags.
+  EXPECT_NE(ui_->text_in(tiles.screen_rect(10, rect)).find("A"), std::string::npos);
+  EXPECT_NE(ui_->text_in(tiles.screen_rect(35, rect)).find("B"), std::string::npos);
+  // "traversal base": a left click sets the traversal's base.
+  ui_->click(ui_->center("Samples/traversal base"));
+  ui_->click(tiles.screen_rect(3, rect).GetCenter());
+  c = sent();
+  ASSERT_EQ(c.size(), 1u);
+  EXPECT_EQ(c[0].latent.traversal_base, (LatentSource{LatentSource::Kind::kSample, 3}));
+}
+
+TEST_F(Interaction, ExplorerSlidersDecodeWhatTheyAreDraggedTo) {
+  open(ModelFamily::kVae);
+  panels_->latent.open_tab = 2;
+  ui_->frames(2);
+  panels_->latent.open_tab = -1;
+  ASSERT_TRUE(ui_->has("Latent/z0"));
+  ui_->drag(ui_->slider_point("Latent/z0", 0.5), ui_->slider_point("Latent/z0", 0.9), 5);
+  std::vector<Command> c = sent();
+  ASSERT_FALSE(c.empty());
+  EXPECT_EQ(c.back().kind, Command::Kind::kLatent);
+  EXPECT_NEAR(c.back().latent.explorer_z[0], 0.8f * 3.0f, 0.1f);  // range 3: -3 + 0.9 * 6
+  ui_->drag(ui_->slider_point("Latent/z3", 0.5), ui_->slider_point("Latent/z3", -1.0), 5);
+  c = sent();
+  ASSERT_FALSE(c.empty());
+  EXPECT_FLOAT_EQ(c.back().latent.explorer_z[3], -3.0f);
+  ui_->click(ui_->center("Latent/Reset to zero"));
+  c = sent();
+  ASSERT_EQ(c.size(), 1u);
+  for (float z : c[0].latent.explorer_z) EXPECT_EQ(z, 0.0f);
+}
+
+TEST_F(Interaction, TwoDLabPlotPansZoomsAndPaints) {
+  open(ModelFamily::kToy);
+  sent();
+  const ImVec2 centre = ui_->center("2D GAN/plot");
+  // Wheel: zoom in about the mouse, a smaller box is sent.
+  ui_->wheel(centre, 2.0f);
+  ui_->frames(2);
+  std::vector<Command> c = sent();
+  ASSERT_FALSE(c.empty());
+  EXPECT_EQ(c.back().kind, Command::Kind::kToyView);
+  EXPECT_LT(c.back().box.max_x - c.back().box.min_x, 6.0f * 0.9f);
+  const Box2 zoomed = c.back().box;
+  // Drag: pan, the box moves against the drag.
+  ui_->drag(centre, ImVec2(centre.x + 60, centre.y), 6);
+  ui_->frames(2);
+  c = sent();
+  ASSERT_FALSE(c.empty());
+  EXPECT_LT(c.back().box.min_x, zoomed.min_x);
+  EXPECT_NEAR(c.back().box.max_x - c.back().box.min_x, zoomed.max_x - zoomed.min_x, 1e-4);
+  // Double-click: home.
+  ui_->double_click(centre);
+  ui_->frames(2);
+  c = sent();
+  ASSERT_FALSE(c.empty());
+  EXPECT_FLOAT_EQ(c.back().box.min_x, -3.0f);
+  EXPECT_FLOAT_EQ(c.back().box.max_x, 3.0f);
+  // Paint: tick paint, drag a stroke, Apply sends the points.
+  ui_->click(ui_->center("2D GAN/paint"));
+  ASSERT_TRUE(panels_->toy.painting);
+  ui_->drag(ImVec2(centre.x - 60, centre.y), ImVec2(centre.x + 60, centre.y), 12);
+  const size_t n = panels_->toy.painted.size();
+  EXPECT_GE(n, 5u);
+  ASSERT_TRUE(ui_->has("2D GAN/Apply"));
+  EXPECT_TRUE(ui_->has("2D GAN/Clear"));
+  ui_->click(ui_->center("2D GAN/Apply"));
+  c = sent();
+  ASSERT_EQ(count(c, Command::Kind::kToyPaint), 1);
+  EXPECT_EQ(c.back().points.size(), n);
+  EXPECT_FALSE(panels_->toy.painting);
+}
