@@ -15,7 +15,7 @@
 #include <future>
 #include <thread>
 
-#include "app/recorder.h"
+#include "app/recording_controller.h"
 #include "gui/gui.h"
 #include "gui/panels/panels.h"
 #include "gui/view.h"
@@ -64,19 +64,6 @@ PixelRect to_pixels(const UiRect& r, ImVec2 display, int fb_w, int fb_h) {
 
 }  // namespace
 
-/// Lockstep recording: the App steps the trainer N steps at a time and records one frame at each
-/// step it reaches, so a run with the same seed and settings gives the same frames.
-struct LockstepDriver {
-  int64_t target = -1;  // record the first paused frame whose step reaches this
-  int64_t last_recorded = -1;
-  Clock::time_point sent{};
-  /// True when the snapshot shows a state to record: paused at the target with its samples.
-  bool ready(const Snapshot& s) const {
-    return s.running && s.paused && s.steps_left == 0 && s.samples_step == s.step &&
-           s.step >= target && s.step != last_recorded;
-  }
-};
-
 App::App(TrainerLink& link, AppOptions options) : link_(link), options_(std::move(options)) {
   link_.snapshots.set_on_publish([] {
     if (g_window_open.load()) glfwPostEmptyEvent();
@@ -114,7 +101,6 @@ int App::run() {
     PanelSet panels;
     panels.layout = &gui.layout();
     panels.gui = &gui;
-    bool paused_before_lockstep = false;  // restored when a lockstep recording stops
     std::vector<MetricRow> rows;
     std::vector<double> recent_ms;
     int frames_with_samples = 0;
@@ -125,8 +111,7 @@ int App::run() {
     uint64_t fps_frames = 0;
     auto last_frame = start - std::chrono::seconds(1);
     bool dirty = true;
-    Recorder recorder;
-    LockstepDriver lockstep;
+    RecordingController recording;
     bool record_pending = options_.record_at_start;
     panels.status.open_record_tab = options_.record_at_start;  // show what is being recorded
     int settled_frames = 0;                                    // frames drawn with training samples
@@ -137,27 +122,6 @@ int App::run() {
       view.recorder().lockstep_steps = options_.record.steps_per_frame;
     std::future<Status> history_export;
     const auto now_s = [&] { return std::chrono::duration<double>(Clock::now() - start).count(); };
-    // Stops the recording and says what it wrote; a lockstep recording paused training, so
-    // training gets back the state it had before (and the line says which).
-    const auto stop_recording = [&]() -> Status {
-      report_.recording = recorder.status(now_s());
-      const bool was_lockstep = recorder.settings().lockstep();
-      Status stopped = recorder.stop();
-      RecorderUi& ui = view.recorder();
-      ui.message = recorder.last_summary();
-      ui.message_is_error = !stopped.ok();
-      const bool diverged =
-          view.has_snapshot() && view.snapshot().message_level == MessageLevel::kError;
-      if (was_lockstep && !paused_before_lockstep && !diverged) {
-        view.request_pause(false);
-        ui.message += "; training resumed, as before the recording";
-      } else if (was_lockstep) {
-        ui.message += "; training stays paused";
-      }
-      view.notify(ui.message, stopped ? MessageLevel::kInfo : MessageLevel::kError);
-      return stopped;
-    };
-
     while (!(*window)->should_close() && !interrupted()) {
       if (options_.run_seconds > 0 &&
           std::chrono::duration<double>(Clock::now() - start).count() >= options_.run_seconds) {
@@ -165,7 +129,7 @@ int App::run() {
       }
       // Real-time recording draws when something changes, like the window; the ticks in between
       // repeat the last image (cheap). It wakes at least every 0.25 s to keep the video's clock.
-      const bool realtime_recording = recorder.active() && !recorder.settings().lockstep();
+      const bool realtime_recording = recording.active() && !recording.settings().lockstep();
       bool wait = !dirty && !options_.continuous && g_input_frames.load() <= 0;
       if (wait) {
         glfwWaitEventsTimeout(realtime_recording ? 0.25 : 0.5);
@@ -178,7 +142,7 @@ int App::run() {
       }
       // Cap the frame rate; sleeping here only delays drawing, never training.
       const double max_fps = realtime_recording
-                                 ? std::min(options_.max_fps, double(recorder.settings().fps))
+                                 ? std::min(options_.max_fps, double(recording.settings().fps))
                                  : options_.max_fps;
       auto min_interval = std::chrono::duration<double>(1.0 / max_fps);
       auto since = Clock::now() - last_frame;
@@ -201,7 +165,7 @@ int App::run() {
 
       int fb_w = 0, fb_h = 0;
       (*window)->framebuffer_size(fb_w, fb_h);
-      view.recorder().status = recorder.status(now_s());
+      view.recorder().status = recording.status(now_s());
       // A scripted screenshot parks the mouse away so no hover tooltip is in it.
       gui.begin_frame([&] {
         if (scripted_shot) ImGui::GetIO().MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
@@ -223,7 +187,7 @@ int App::run() {
       if (snap.running && snap.has_images()) ++settled_frames;
       if (record_pending && settled_frames >= 3) {
         record_pending = false;
-        rec_ui.toggle_requested = !recorder.active();
+        rec_ui.toggle_requested = !recording.active();
       } else if (record_pending && !snap.running && snap.message_level == MessageLevel::kError &&
                  options_.exit_after_record) {
         // --record with a frame limit cannot start (e.g. a missing dataset): say so and exit.
@@ -232,75 +196,41 @@ int App::run() {
         record_pending = false;
         (*window)->request_close();
       }
+      const auto region_of = [&](RecordRegion r) {
+        UiRect area = view.panel_rect(r);
+        if (area.empty()) area = view.panel_rect(RecordRegion::kWindow);
+        return to_pixels(area, display, fb_w, fb_h);
+      };
       if (rec_ui.toggle_requested) {
         rec_ui.toggle_requested = false;
-        if (recorder.active()) {
-          stop_recording();
+        if (recording.active()) {
+          report_.recording = recording.status(now_s());
+          recording.stop(view);
         } else {
-          RecordSettings settings = rec_ui.settings;
-          settings.path = rec_ui.path_buffer;
-          settings.steps_per_frame = rec_ui.lockstep ? rec_ui.lockstep_steps : 0;
-          UiRect area = view.panel_rect(settings.region);
-          if (area.empty()) area = view.panel_rect(RecordRegion::kWindow);
-          Status started = recorder.start(settings, to_pixels(area, display, fb_w, fb_h), now_s());
-          const std::string& used = recorder.settings().path;
-          rec_ui.message =
-              !started              ? started.error()
-              : used != settings.path ? "recording to " + used + " (" + settings.path + " exists)"
-                                      : "recording to " + used;
-          rec_ui.message_is_error = !started.ok();
-          view.notify(rec_ui.message, started ? MessageLevel::kInfo : MessageLevel::kError);
+          const Status started = recording.start(view, region_of(rec_ui.settings.region), now_s());
           if (!started && options_.exit_after_record) {
             std::fprintf(stderr, "genscope: %s\n", started.error().c_str());
             exit_code = 1;
             (*window)->request_close();
           }
-          if (started && settings.lockstep()) {
-            lockstep = LockstepDriver{};
-            paused_before_lockstep = view.paused_or_pausing();
-            view.send(Command::of(Command::Kind::kPause));
-          }
         }
       }
       // Capture this frame (before the REC indicator is drawn over it).
-      if (recorder.active()) {
-        const RecordSettings& rs = recorder.settings();
-        UiRect area = view.panel_rect(rs.region);
-        if (area.empty()) area = view.panel_rect(RecordRegion::kWindow);
-        const PixelRect region = to_pixels(area, display, fb_w, fb_h);
-        if (rs.lockstep()) {
-          if (lockstep.ready(snap)) {
-            if (snap.step < lockstep.last_recorded) lockstep = LockstepDriver{};  // a reset
-            recorder.capture(0, region, snap.step, 1, now_s());
-            lockstep.last_recorded = snap.step;
-            lockstep.target = snap.step + rs.steps_per_frame;
-            if (!recorder.reached_limit()) {
-              view.send(Command::of(Command::Kind::kStep, rs.steps_per_frame));
-              lockstep.sent = Clock::now();
-            }
-          } else if (snap.running && snap.paused && snap.steps_left == 0 &&
-                     snap.step < lockstep.target && snap.message_level != MessageLevel::kError &&
-                     Clock::now() - lockstep.sent > std::chrono::seconds(2)) {
-            // Paused short of the target (someone pressed Pause or Reset): step on.
-            if (snap.step < lockstep.last_recorded) lockstep = LockstepDriver{};
-            view.send(Command::of(Command::Kind::kStep,
-                                  std::max<int64_t>(1, lockstep.target - snap.step)));
-            lockstep.sent = Clock::now();
-          }
-        } else if (int due = recorder.frames_due(now_s()); due > 0 && snap.running) {
-          recorder.capture(0, region, snap.step, due, now_s());
+      if (recording.active()) {
+        report_.recording = recording.status(now_s());
+        const bool stopped =
+            recording.capture(view, snap, region_of(recording.settings().region), now_s());
+        if (stopped) {  // the final counts (the elapsed time is the one before stopping)
+          const double elapsed = report_.recording.elapsed_s;
+          report_.recording = recording.status(now_s());
+          report_.recording.elapsed_s = elapsed;
         }
-        recorder.poll();
-        if (!recorder.error().empty() || recorder.reached_limit() ||
-            (rs.lockstep() && snap.message_level == MessageLevel::kError && snap.paused)) {
-          Status stopped = stop_recording();
-          if (options_.exit_after_record) {
-            if (!stopped) {
-              std::fprintf(stderr, "genscope: %s\n", stopped.error().c_str());
-              exit_code = 1;
-            }
-            (*window)->request_close();
+        if (stopped && options_.exit_after_record) {
+          if (!recording.last_stop()) {
+            std::fprintf(stderr, "genscope: %s\n", recording.last_stop().error().c_str());
+            exit_code = 1;
           }
+          (*window)->request_close();
         }
       }
       // Export the sample history on a worker thread.
@@ -390,16 +320,16 @@ int App::run() {
     }
     report_.seconds = std::chrono::duration<double>(Clock::now() - start).count();
     // Closing the window or Ctrl+C while recording finalises the file.
-    if (recorder.active()) {
-      report_.recording = recorder.status(now_s());
-      Status stopped = recorder.stop();
+    if (recording.active()) {
+      report_.recording = recording.status(now_s());
+      Status stopped = recording.stop(view);
       if (!stopped) {
         std::fprintf(stderr, "genscope: %s\n", stopped.error().c_str());
         if (options_.exit_after_record) exit_code = 1;
       }
     }
-    report_.recording_summary = recorder.last_summary();
-    report_.recording_ok = recorder.error().empty();
+    report_.recording_summary = recording.recorder().last_summary();
+    report_.recording_ok = recording.recorder().error().empty();
     if (history_export.valid()) history_export.wait();
   }
   g_window_open.store(false);

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "app/recorder.h"
+#include "app/recording_controller.h"
 #include "gui/gui.h"
 #include "gui/panels/panels.h"
 #include "gui/view.h"
@@ -293,4 +294,127 @@ TEST(HistoryExport, WritesTheKeptGridsScaledUp) {
   EXPECT_NE(empty.error().find("nothing to export"), std::string::npos);
   Status bad = write_frames("/nonexistent-dir/h.mp4", frames, 5, 1);
   EXPECT_NE(bad.error().find("/nonexistent-dir/h.mp4"), std::string::npos) << bad.error();
+}
+
+// The window's recording controller: what it says, that it never overwrites a file, and that a
+// lockstep recording gives training back the state it had before.
+class RecordingControl : public RecordingGl {
+ protected:
+  void SetUp() override {
+    RecordingGl::SetUp();
+    fb_ = std::make_unique<Framebuffer>(std::move(*Framebuffer::create(64, 64)));
+    paint(*fb_, kBlue);
+    view_ = std::make_unique<View>(queue_);
+    snap_.running = true;
+    view_->update_snapshot(snap_);
+    view_->recorder().path_buffer = dir_ + "/control.mp4";
+  }
+  void TearDown() override {
+    view_.reset();
+    fb_.reset();
+    RecordingGl::TearDown();
+  }
+  std::vector<Command> sent() {
+    std::vector<Command> out;
+    queue_.drain(out);
+    for (const Command& c : out) snap_.commands_done = std::max(snap_.commands_done, c.seq);
+    return out;
+  }
+  // Publishes the snapshot as the trainer would after handling the commands sent.
+  void publish() {
+    sent();
+    view_->update_snapshot(snap_);
+  }
+  // Lockstep: the trainer steps to each target the controller asks for; `frames` frames.
+  void run_lockstep(RecordingController& rc, int frames) {
+    for (int i = 0; i < frames && rc.active(); ++i) {
+      for (const Command& c : sent()) {
+        if (c.kind == Command::Kind::kPause) snap_.paused = true;
+        if (c.kind == Command::Kind::kStep) snap_.step += c.count, snap_.paused = true;
+      }
+      snap_.samples_step = snap_.step;
+      view_->update_snapshot(snap_);
+      fb_->bind();
+      rc.capture(*view_, snap_, PixelRect{0, 0, 64, 64}, i / 30.0);
+    }
+  }
+
+  std::unique_ptr<Framebuffer> fb_;
+  CommandQueue queue_;
+  std::unique_ptr<View> view_;
+  Snapshot snap_;
+};
+
+TEST_F(RecordingControl, StoppingALockstepRecordingResumesTrainingThatWasRunning) {
+  RecordingController rc;
+  view_->recorder().lockstep = true;
+  view_->recorder().lockstep_steps = 5;
+  fb_->bind();
+  ASSERT_TRUE(rc.start(*view_, PixelRect{0, 0, 64, 64}, 0.0).ok());
+  std::vector<Command> c = sent();
+  ASSERT_EQ(c.size(), 1u);
+  EXPECT_EQ(c[0].kind, Command::Kind::kPause);  // lockstep drives training itself
+  snap_.paused = true;
+  run_lockstep(rc, 6);
+  EXPECT_GE(snap_.step, 20);
+  ASSERT_TRUE(rc.stop(*view_).ok());
+  c = sent();
+  ASSERT_FALSE(c.empty());
+  EXPECT_EQ(c.back().kind, Command::Kind::kResume);
+  EXPECT_NE(view_->recorder().message.find("training resumed, as before the recording"),
+            std::string::npos)
+      << view_->recorder().message;
+  EXPECT_NE(view_->log().back().text.find("training resumed"), std::string::npos);
+}
+
+TEST_F(RecordingControl, ALockstepRecordingOfAPausedRunLeavesItPaused) {
+  snap_.paused = true;
+  publish();
+  RecordingController rc;
+  view_->recorder().lockstep = true;
+  fb_->bind();
+  ASSERT_TRUE(rc.start(*view_, PixelRect{0, 0, 64, 64}, 0.0).ok());
+  run_lockstep(rc, 3);
+  ASSERT_TRUE(rc.stop(*view_).ok());
+  for (const Command& c : sent()) EXPECT_NE(c.kind, Command::Kind::kResume);
+  EXPECT_NE(view_->recorder().message.find("training stays paused, as before the recording"),
+            std::string::npos)
+      << view_->recorder().message;
+}
+
+TEST_F(RecordingControl, ASecondRecordingGetsANumberedNameAndSaysSo) {
+  view_->recorder().path_buffer = dir_ + "/numbered.mp4";
+  for (int n = 1; n <= 2; ++n) {
+    RecordingController rc;
+    fb_->bind();
+    ASSERT_TRUE(rc.start(*view_, PixelRect{0, 0, 64, 64}, 0.0).ok());
+    for (int i = 0; i < 4; ++i) rc.capture(*view_, snap_, PixelRect{0, 0, 64, 64}, i / 30.0);
+    ASSERT_TRUE(rc.stop(*view_).ok());
+  }
+  EXPECT_TRUE(fs::exists(dir_ + "/numbered.mp4"));
+  EXPECT_TRUE(fs::exists(dir_ + "/numbered-2.mp4"));
+  EXPECT_TRUE(fs::exists(dir_ + "/numbered-2.frames.csv"));
+  bool said = false;
+  for (const LogLine& l : view_->log()) said |= l.text.find("numbered-2.mp4 (") != std::string::npos;
+  std::string lines;
+  for (const LogLine& l : view_->log()) lines += l.text + "\n";
+  EXPECT_TRUE(said) << "the start line names the new file and why:\n" << lines;
+}
+
+TEST_F(RecordingControl, ARealTimeRecordingOfASlowRunSaysItsFramesRepeat) {
+  RecordingController rc;
+  fb_->bind();
+  ASSERT_TRUE(rc.start(*view_, PixelRect{0, 0, 64, 64}, 0.0).ok());
+  // 5 s at 30 fps while training moves on 20 times: most frames repeat a step.
+  for (int i = 0; i <= 150; ++i) {
+    if (i % 8 == 0) ++snap_.step;
+    rc.capture(*view_, snap_, PixelRect{0, 0, 64, 64}, i / 30.0);
+    glFinish();  // as a swap would: the readbacks complete
+  }
+  EXPECT_LT(rc.status(5.0).new_steps, 25);
+  ASSERT_TRUE(rc.stop(*view_).ok());
+  EXPECT_NE(view_->recorder().message.find("of the frames repeat the previous training step"),
+            std::string::npos)
+      << view_->recorder().message;
+  EXPECT_NE(view_->recorder().message.find("lockstep"), std::string::npos);
 }
