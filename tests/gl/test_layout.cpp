@@ -49,6 +49,7 @@ std::string family_name(ModelFamily f) {
 TEST_P(Layout, NothingOverlapsOrIsCut) {
   const auto [family, size] = GetParam();
   draw_all(family, size);
+  if (IsSkipped()) return;
   if (const char* dir = std::getenv("GENSCOPE_SCREENSHOT_DIR")) {  // to look at them
     ui_->screenshot(std::string(dir) + "/layout-" + family_name(family) + "-" +
                     std::to_string(size.w) + "x" + std::to_string(size.h) + ".png");
@@ -58,6 +59,24 @@ TEST_P(Layout, NothingOverlapsOrIsCut) {
   for (const std::string& p : problems) all += "\n  " + p;
   EXPECT_TRUE(problems.empty()) << problems.size() << " layout problems at " << size.w << "x"
                                 << size.h << ":" << all;
+  // From 1280x720 up, every panel but Controls (a long list) shows all it has without
+  // scrolling, and the sample grids are drawn at least at their pixels.
+  if (size.w >= 1280) {
+    for (const PanelEntry& e : panel_entries(family, family != ModelFamily::kVae,
+                                             PanelLayout(0, 0, 100, 100))) {
+      if (std::string(e.id) == "Controls") continue;
+      const ImGuiWindow* w = ImGui::FindWindowByName(e.title);
+      ASSERT_NE(w, nullptr) << e.title;
+      EXPECT_EQ(w->ScrollMax.y, 0.0f) << e.title << " needs scrolling at " << size.w << "x" << size.h;
+    }
+    if (family != ModelFamily::kToy) {
+      const ProbedItem grid = ui_->item(family == ModelFamily::kVae
+                                            ? "Samples/Decoded prior (fixed z)"
+                                            : "Samples/Generated (fixed noise)");
+      EXPECT_GE(grid.max.x - grid.min.x, float(snapshot_.samples.width) - 0.5f)
+          << "the sample grid is drawn smaller than its pixels at " << size.w << "x" << size.h;
+    }
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -65,7 +84,8 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Combine(::testing::Values(ModelFamily::kImageGan, ModelFamily::kVae,
                                          ModelFamily::kToy),
                        ::testing::Values(Size{1024, 600, 1}, Size{1280, 720, 1},
-                                         Size{1920, 1080, 0}, Size{2560, 1440, 0})),
+                                         Size{1920, 1080, 0}, Size{2560, 1440, 0},
+                                         Size{3840, 2160, 0})),
     [](const auto& info) {
       const Size s = std::get<1>(info.param);
       return family_name(std::get<0>(info.param)) + "_" + std::to_string(s.w) + "x" +
@@ -164,3 +184,31 @@ INSTANTIATE_TEST_SUITE_P(
                                          State::kHelp, State::kMenu),
                        ::testing::Values(Size{1024, 600, 1}, Size{1280, 720, 1})),
     state_name);
+
+TEST(UiScale, FollowsTheMonitorsContentScaleAndTheWindowsSize) {
+  EXPECT_EQ(auto_ui_scale(1.0f, 1024, 600), 1.0f);   // never below the monitor's scale
+  EXPECT_EQ(auto_ui_scale(1.0f, 1280, 720), 1.0f);
+  EXPECT_EQ(auto_ui_scale(1.0f, 1920, 1080), 1.25f);  // 1.2, in steps of 1/8
+  EXPECT_EQ(auto_ui_scale(1.0f, 2560, 1440), 1.625f);
+  EXPECT_EQ(auto_ui_scale(1.0f, 3840, 2160), 2.0f);   // at most twice for the window's size
+  EXPECT_EQ(auto_ui_scale(2.0f, 1280, 720), 2.0f);    // HiDPI: 2560x1440 pixels, 1280x720 logical
+  EXPECT_EQ(auto_ui_scale(1.5f, 1280, 720), 1.5f);
+  EXPECT_EQ(auto_ui_scale(0.0f, 1280, 720), 1.0f);    // a monitor that reports nothing
+}
+
+TEST(UiScale, AFixedScaleBuildsFontsOfThatSize) {
+  UiHarness ui(1280, 720, 2.0f);
+  if (!ui.ok()) GTEST_SKIP() << ui.error();
+  ui.draw = [] {
+    ImGui::Begin("probe");
+    ImGui::TextUnformatted("x");
+    ImGui::End();
+  };
+  ui.frames(2);
+  EXPECT_NEAR(ImGui::GetFontSize(), 28.0f, 0.5f);
+  EXPECT_NEAR(ImGui::GetStyle().ItemSpacing.x, 12.0f, 0.5f);
+  ui.gui().set_scale(1.0f);
+  ui.frames(2);
+  EXPECT_NEAR(ImGui::GetFontSize(), 14.0f, 0.5f);
+  EXPECT_EQ(ui.gui().layout().ui_scale, 1.0f);  // kept with the layout
+}

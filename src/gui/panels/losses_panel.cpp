@@ -28,7 +28,9 @@ void draw_vae(View& view, const LinePlotOptions& plot) {
   }
   const Snapshot& snap = view.snapshot();
   const bool autoencoder = snap.params.choice(ParamId::kModel) == "ae";
-  const float cell = std::max(ui_px(70), 0.5f * ImGui::GetContentRegionAvail().y - 6.0f);
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const float cell = std::max(ui_px(70), 0.5f * ImGui::GetContentRegionAvail().y -
+                                             style.ItemSpacing.y - 2.0f * style.CellPadding.y);
   if (!ImGui::BeginTable("##vae_losses", 2, ImGuiTableFlags_SizingStretchSame)) return;
   ImGui::TableNextColumn();
   const PlotLine recon_line{"recon", recon, kBlue};

@@ -67,7 +67,7 @@ ImRect window_rect(const char* title) {
 PanelLayout::PanelLayout(float x0, float y0, float w, float h, float em) {
   const float left = std::round(std::clamp(w * 0.26f, 19.0f * em, 28.0f * em));
   const float top = std::round(h * 0.56f);
-  const float mid = std::round(left + (w - left) * 0.54f);
+  const float mid = std::round(left + (w - left) * 0.56f);
   const auto r = [&](float a, float b, float c, float d) {
     return ImRect(x0 + a, y0 + b, x0 + c, y0 + d);
   };
@@ -82,9 +82,9 @@ PanelLayout::PanelLayout(float x0, float y0, float w, float h, float em) {
   bottom_right = r(mid, right_bottom, w, h);
   const float toy_mid = std::round(left + (w - left) * 0.56f);
   toy_plot = r(left, 0, toy_mid, h);
-  toy_modes = r(toy_mid, 0, w, std::round(h * 0.31f));
-  toy_losses = r(toy_mid, std::round(h * 0.31f), w, std::round(h * 0.53f));
-  toy_metrics = r(toy_mid, std::round(h * 0.53f), w, h);
+  toy_modes = r(toy_mid, 0, w, std::round(h * 0.28f));
+  toy_losses = r(toy_mid, std::round(h * 0.28f), w, std::round(h * 0.57f));
+  toy_metrics = r(toy_mid, std::round(h * 0.57f), w, h);
 }
 
 std::vector<PanelEntry> panel_entries(ModelFamily family, bool gan, const PanelLayout& l) {

@@ -123,40 +123,65 @@ void QualityPanel::draw(View& view, const PanelSlot& area) {
     case QualityState::kReady:
       break;
   }
-  ImGui::Text("classifier %.1f %%%s, N %d", q.classifier_accuracy * 100.0,
-              q.classifier_cached ? " (cached)" : "",
-              q.samples > 0 ? q.samples : snap.params.integer(ParamId::kEvalSamples));
-  if (ImGui::IsItemHovered()) {
-    ImGui::SetTooltip(
-        "The metric classifier: a small CNN genscope trained on this dataset's train\n"
-        "split (%.2f %% accurate on the test split). FID uses its 128 penultimate\n"
-        "features, the IS analogue and the class histogram its class probabilities.\n"
-        "N generated images per evaluation, the same latent codes each time.\n%s",
-        q.classifier_accuracy * 100.0, q.cache_path.c_str());
+  // A short panel (1024x600) keeps its rows to the minimum: the classifier's line goes into
+  // the tooltip of the scores, the plot picker joins the eval_every row.
+  const float em = ImGui::GetFontSize();
+  const bool compact = ImGui::GetContentRegionAvail().y < 16.0f * em;
+  const std::string classifier =
+      strformat("classifier %.1f %%%s, N %d", q.classifier_accuracy * 100.0,
+                q.classifier_cached ? " (cached)" : "",
+                q.samples > 0 ? q.samples : snap.params.integer(ParamId::kEvalSamples));
+  const std::string classifier_help = strformat(
+      "The metric classifier: a small CNN genscope trained on this dataset's train\n"
+      "split (%.2f %% accurate on the test split). FID uses its 128 penultimate\n"
+      "features, the IS analogue and the class histogram its class probabilities.\n"
+      "N generated images per evaluation, the same latent codes each time.\n%s",
+      q.classifier_accuracy * 100.0, q.cache_path.c_str());
+  if (!compact) {
+    ImGui::TextUnformatted(classifier.c_str());
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", classifier_help.c_str());
   }
   const float label = ImGui::GetStyle().ItemInnerSpacing.x +
                       ImGui::CalcTextSize(param_spec(ParamId::kEvalEvery).key).x;
-  flow_next(ui_px(110) + label);
-  ImGui::SetNextItemWidth(std::min(ui_px(160), ImGui::GetContentRegionAvail().x - label));
+  if (!compact) flow_next(ui_px(110) + label);
+  ImGui::SetNextItemWidth(
+      std::min(compact ? ui_px(80) : ui_px(160), ImGui::GetContentRegionAvail().x - label));
   live_param_widget(view, ParamId::kEvalEvery, eval_every);
+  if (compact) {
+    flow_next(checkbox_width("FID") + checkbox_width("IS, entropy") +
+              ImGui::GetStyle().ItemSpacing.x);
+    if (ImGui::RadioButton("FID", !show_is)) show_is = false;
+    probe_item("FID");
+    ImGui::SameLine();
+    if (ImGui::RadioButton("IS, entropy", show_is)) show_is = true;
+    probe_item("IS, entropy");
+  }
   if (const QualityPoint* p = q.last()) {
     // Wrapped: the right column is narrow at 1280 px and the entropy must not fall off the edge.
     // The evaluation in flight goes on the same wrapped text (a SameLine would be cut off).
     const std::string scoring =
         q.busy ? strformat("  (scoring step %lld...)", static_cast<long long>(q.busy_step)) : "";
-    ImGui::TextWrapped(
-        "step %lld: FID %.1f (floor %.1f)  IS %.2f (train %.2f)  entropy %.2f/%.2f%s",
-        static_cast<long long>(p->step), p->fid, q.fid_floor, p->is_score, q.is_real,
-        p->class_entropy, q.entropy_max, scoring.c_str());
+    if (compact) {  // the rest is in the tooltip
+      ImGui::TextWrapped("FID %.1f (floor %.1f)  IS %.2f  entropy %.2f%s", p->fid, q.fid_floor,
+                         p->is_score, p->class_entropy, q.busy ? "  (scoring...)" : "");
+    } else {
+      ImGui::TextWrapped(
+          "step %lld: FID %.1f (floor %.1f)  IS %.2f (train %.2f)  entropy %.2f/%.2f%s",
+          static_cast<long long>(p->step), p->fid, q.fid_floor, p->is_score, q.is_real,
+          p->class_entropy, q.entropy_max, scoring.c_str());
+    }
     if (ImGui::IsItemHovered()) {
       ImGui::SetTooltip(
+          "%s%sStep %lld: IS %.2f (train %.2f), entropy %.2f of at most %.2f.\n"
           "Scored in %.1f s in the background.\n"
           "FID: Frechet distance of the generated images' features to the test\n"
           "split's (lower is better). Floor: the FID of %d train images, what a\n"
           "perfect generator gets.\n"
           "IS: exp E KL(p(y|x) || p(y)), from 1 to the class count (higher is better).\n"
           "Entropy of the predicted classes in nats: low means few classes (collapse).",
-          p->seconds, q.floor_samples);
+          compact ? (classifier + "\n").c_str() : "",
+          compact ? (classifier_help + "\n\n").c_str() : "", static_cast<long long>(p->step),
+          p->is_score, q.is_real, p->class_entropy, q.entropy_max, p->seconds, q.floor_samples);
     }
   } else {
     ImGui::TextDisabled("first evaluation at step %d%s", snap.params.integer(ParamId::kEvalEvery),
@@ -166,12 +191,11 @@ void QualityPanel::draw(View& view, const PanelSlot& area) {
   // short for two legible plots); right: the class histogram.
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float spacing = ImGui::GetStyle().ItemSpacing.x;
-  const float em = ImGui::GetFontSize();
   const float left = std::max(ui_px(120), (avail.x - spacing) * 0.64f);
   const float height = std::max(ui_px(80), avail.y - 2.0f);
-  const bool one_plot = height < 12.0f * em;
+  const bool one_plot = compact || height < 12.0f * em;
   ImGui::BeginChild("##plots", ImVec2(left, height), false, ImGuiWindowFlags_NoScrollbar);
-  if (one_plot) {
+  if (one_plot && !compact) {
     if (ImGui::RadioButton("FID", !show_is)) show_is = false;
     probe_item("FID");
     ImGui::SameLine();

@@ -216,7 +216,7 @@ void SamplesPanel::draw(View& view, const PanelSlot& area) {
   const char* title = scrubbing ? (gan ? "Generated (history)" : "Decoded prior (history)")
                       : gan     ? "Generated (fixed noise)"
                                 : "Decoded prior (fixed z)";
-  const float spacing = ImGui::GetStyle().ItemSpacing.x * 3;
+  const float spacing = ImGui::GetStyle().ItemSpacing.x * 2;
   const float width = show_real ? (avail.x - spacing) / 2.0f : avail.x;
   const float right_x = ImGui::GetCursorPosX() + width + spacing;  // a long title cannot push it
   GridTiles tiles;

@@ -1,4 +1,5 @@
 #include "gui/panels/panels.h"
+#include "util/strings.h"
 
 namespace genscope {
 
@@ -16,10 +17,12 @@ void ScoresPanel::draw(View& view, const PanelSlot& area) {
   constexpr ImU32 kFake = IM_COL32(230, 90, 200, 255);
   // Short and wide (1024x600): the two plots side by side; otherwise one over the other.
   const float em = ImGui::GetFontSize();
-  const bool side_by_side = avail.y < 13.0f * em && avail.x > 24.0f * em;
+  const bool side_by_side = avail.y < 13.0f * em && avail.x > 18.0f * em;
   const float spacing = ImGui::GetStyle().ItemSpacing.x;
   const float column = side_by_side ? (avail.x - spacing) * 0.6f : avail.x;
-  PlotLine lines[] = {{"D(x) real", real, kReal}, {"D(G(z)) fake", fake, kFake}};
+  // Side by side the plots are narrow: shorter names, titles cut to fit (hover for the whole).
+  PlotLine lines[] = {{side_by_side ? "real" : "D(x) real", real, kReal},
+                      {side_by_side ? "fake" : "D(G(z)) fake", fake, kFake}};
   plot.fixed_y = true;
   plot.y_min = 0.0;
   plot.y_max = 1.0;
@@ -27,15 +30,19 @@ void ScoresPanel::draw(View& view, const PanelSlot& area) {
   plot.marker_step = history_marker_step(view);
   ImGui::BeginChild("##means", ImVec2(column, side_by_side ? avail.y : std::max(ui_px(60), avail.y * 0.55f)),
                     false, ImGuiWindowFlags_NoScrollbar);
-  ImGui::TextDisabled("mean D(x) and D(G(z)) per step");
+  const char* means = "mean D(x) and D(G(z)) per step";
+  ImGui::TextDisabled("%s", fit_text(means, ImGui::GetContentRegionAvail().x).c_str());
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", means);
   plot.height = std::max(ui_px(40), ImGui::GetContentRegionAvail().y);
   line_plot("##scores", lines, 2, plot);
   ImGui::EndChild();
   if (side_by_side) ImGui::SameLine();
   const Snapshot& snap = view.snapshot();
   ImGui::BeginChild("##batch", ImVec2(0, 0), false, ImGuiWindowFlags_NoScrollbar);
-  ImGui::TextDisabled("%s (step %lld)", side_by_side ? "this batch" : "this batch's scores",
-                      static_cast<long long>(snap.step));
+  const std::string batch = strformat("%s (step %lld)", side_by_side ? "this batch" : "this batch's scores",
+                                      static_cast<long long>(snap.step));
+  ImGui::TextDisabled("%s", fit_text(batch, ImGui::GetContentRegionAvail().x).c_str());
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("D's scores of this step's real and fake images");
   const float h = std::max(ui_px(40), ImGui::GetContentRegionAvail().y - 4);
   histogram_plot("##score_hist", snap.d_real.data(), static_cast<int>(snap.d_real.size()), "real",
                  kReal, snap.d_fake.data(), static_cast<int>(snap.d_fake.size()), "fake", kFake,

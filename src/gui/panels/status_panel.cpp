@@ -166,13 +166,13 @@ void StatusPanel::draw_status(View& view) {
   if (ImGui::BeginTable("status_rows", 2, ImGuiTableFlags_SizingFixedFit)) {
     ImGui::TableSetupColumn("name", ImGuiTableColumnFlags_WidthFixed);
     ImGui::TableSetupColumn("value", ImGuiTableColumnFlags_WidthStretch);
-    row("model", s.model_name.empty() ? "-" : s.model_name);
-    row("dataset", s.dataset_name.empty() ? "-"
-                   : s.is_toy             ? s.dataset_name + " (2D distribution)"
-                                          : strformat("%s, %lld images", s.dataset_name.c_str(),
-                                                      static_cast<long long>(s.dataset_size)));
-    row("state", state);
-    row("step", strformat("%lld", static_cast<long long>(s.step)));
+    const std::string dataset =
+        s.dataset_name.empty() ? "-"
+        : s.is_toy             ? s.dataset_name + " (2D distribution)"
+                               : strformat("%s, %lld images", s.dataset_name.c_str(),
+                                           static_cast<long long>(s.dataset_size));
+    row("run", (s.model_name.empty() ? std::string("-") : s.model_name) + " on " + dataset);
+    row("state", strformat("%s, step %lld", state, static_cast<long long>(s.step)));
     if (s.is_toy) {  // sampled, not read: no epochs
       row("updates", strformat("%lld D, %lld G", static_cast<long long>(s.toy.d_updates),
                                static_cast<long long>(s.toy.g_updates)));
@@ -186,11 +186,11 @@ void StatusPanel::draw_status(View& view) {
           strformat("epoch %lld: %.0f%%", static_cast<long long>(s.epoch), 100.0 * s.epoch_progress)
               .c_str());
     }
-    row("throughput", strformat("%.2f steps/s  %.0f samples/s", s.steps_per_sec, s.samples_per_sec));
-    row("frame", strformat("%.0f fps  %.1f ms (p99 %.1f)", f.fps, f.frame_ms, f.frame_p99_ms));
-    row("device", s.runtime.device);
-    row("threads", strformat("%d of %d hardware", s.runtime.threads, s.runtime.hardware_threads));
-    row("BLAS", s.runtime.blas);
+    row("speed", strformat("%.2f steps/s, %.0f samples/s", s.steps_per_sec, s.samples_per_sec));
+    row("frame", strformat("%.0f fps, %.1f ms (p99 %.1f)", f.fps, f.frame_ms, f.frame_p99_ms));
+    row("runs on", strformat("%s, %d of %d threads, %s", s.runtime.device.c_str(),
+                             s.runtime.threads, s.runtime.hardware_threads,
+                             s.runtime.blas.c_str()));
     ImGui::EndTable();
   }
   if (!s.runtime.notes.empty()) {
