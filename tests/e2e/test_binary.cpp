@@ -26,6 +26,7 @@ namespace {
 
 using test::RunResult;
 using test::split;
+using test::unwrapped;
 
 // ctest runs these tests in parallel processes: every file a test writes is named for its process,
 // so two tests never read each other's output.
@@ -42,21 +43,6 @@ RunResult run(const std::string& args) {
 std::string write_dataset() { return test::write_squares_dataset(per_process("e2e_data")); }
 
 bool have_display() { return std::getenv("DISPLAY") != nullptr; }
-
-// The text with its wrapped lines joined again (a newline and the indentation after it become one
-// space), so a phrase that --help wraps can be searched for.
-std::string unwrapped(const std::string& text) {
-  std::string out;
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] != '\n') {
-      out += text[i];
-      continue;
-    }
-    while (i + 1 < text.size() && text[i + 1] == ' ') ++i;
-    out += ' ';
-  }
-  return out;
-}
 
 }  // namespace
 

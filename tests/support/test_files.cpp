@@ -52,6 +52,20 @@ std::string read_text(const std::string& path) {
   return ss.str();
 }
 
+std::string unwrapped(const std::string& text) {
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '\n') {
+      out += text[i];
+      continue;
+    }
+    while (i + 1 < text.size() && text[i + 1] == ' ') ++i;
+    if (text.compare(i + 1, 2, "# ") == 0) i += 2;  // a wrapped config comment
+    out += ' ';
+  }
+  return out;
+}
+
 std::vector<std::string> split(const std::string& line, char sep) {
   std::vector<std::string> out;
   std::stringstream ss(line);

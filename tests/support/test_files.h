@@ -21,6 +21,11 @@ bool remove_when_all_pass(const std::string& stem);
 /// The whole file as bytes (empty when it cannot be read).
 std::string read_text(const std::string& path);
 
+/// The text with its wrapped lines joined again: every newline, the indentation after it and a
+/// config comment's "# " become one space, so a phrase that --help or --print-config wraps can be
+/// searched for.
+std::string unwrapped(const std::string& text);
+
 /// Splits `line` at `sep` (no quoting).
 std::vector<std::string> split(const std::string& line, char sep = ',');
 

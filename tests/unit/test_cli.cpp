@@ -8,32 +8,18 @@
 
 #include "cli.h"
 #include "data/dataset.h"
+#include "support/test_files.h"
 #include "train/presets.h"
 #include "util/strings.h"
 #include "util/suggest.h"
 
 using namespace genscope;
+using test::unwrapped;
 namespace fs = std::filesystem;
 
 namespace {
 
 using Names = std::vector<std::string>;
-
-// The text with its wrapped lines joined again: every newline, the indentation after it and a
-// config comment's "# " become one space, so a phrase split over two lines can be searched for.
-std::string unwrapped(const std::string& text) {
-  std::string out;
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] != '\n') {
-      out += text[i];
-      continue;
-    }
-    while (i + 1 < text.size() && text[i + 1] == ' ') ++i;
-    if (text.compare(i + 1, 2, "# ") == 0) i += 2;  // a wrapped config comment
-    out += ' ';
-  }
-  return out;
-}
 
 std::vector<std::string> lines_of(const std::string& text) {
   std::vector<std::string> lines;
@@ -250,8 +236,13 @@ TEST(CliModes, RunOnlyFlagsWithoutTheirModeSayWhatToAdd) {
   EXPECT_EQ(problem({"--headless", "--steps", "5", "--frames", "2"}),
             "--frames only applies to the window's --screenshot: drop --headless");
   EXPECT_EQ(problem({"--headless", "--steps", "5", "--window-size", "640x360"})
-                .rfind("--window-size with --headless only sizes --record's offscreen frames", 0),
+                .rfind("--window-size with --headless only applies to --record's offscreen frames",
+                       0),
             0u);
+  EXPECT_EQ(problem({"--headless", "--steps", "5", "--ui-scale", "2"})
+                .rfind("--ui-scale with --headless only applies to --record's offscreen frames", 0),
+            0u);
+  EXPECT_EQ(problem({"--headless", "--steps", "5", "--record", "a.mp4", "--ui-scale", "2"}), "");
   // The first misplaced flag, in command-line order.
   EXPECT_EQ(problem({"--record-crf", "30", "--steps", "3"}),
             "--record-crf only applies with --record (add --record PATH)");
