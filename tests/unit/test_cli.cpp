@@ -242,7 +242,7 @@ TEST(CliModes, RunOnlyFlagsWithoutTheirModeSayWhatToAdd) {
   EXPECT_EQ(problem({"--headless", "--steps", "5", "--ui-scale", "2"})
                 .rfind("--ui-scale with --headless only applies to --record's offscreen frames", 0),
             0u);
-  EXPECT_EQ(problem({"--headless", "--steps", "5", "--record", "a.mp4", "--ui-scale", "2"}), "");
+  EXPECT_EQ(problem({"--headless", "--steps", "5", "--record", "a.mp4", "--ui-scale", "2"}), "ok");
   // The first misplaced flag, in command-line order.
   EXPECT_EQ(problem({"--record-crf", "30", "--steps", "3"}),
             "--record-crf only applies with --record (add --record PATH)");
