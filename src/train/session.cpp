@@ -305,18 +305,18 @@ Status TrainingSession::apply(const Command& command) {
       }
       const bool waits = spec.apply == ParamApply::kReset &&
                          pending_.value(command.param) != params_.value(command.param);
-      if (from != to) new_events_.push_back(RunEvent::edit(command.param, from, to, step_, waits));
+      if (from != to) push_event(RunEvent::edit(command.param, from, to, step_, waits));
       return {};
     }
     case Command::Kind::kPause:
       if (!paused_ || steps_left_ > 0) {
-        new_events_.push_back(RunEvent::message(MessageLevel::kInfo, "paused", step_));
+        push_event(RunEvent::message(MessageLevel::kInfo, "paused", step_));
       }
       paused_ = true;
       steps_left_ = 0;
       return {};
     case Command::Kind::kResume:
-      if (paused_) new_events_.push_back(RunEvent::message(MessageLevel::kInfo, "resumed", step_));
+      if (paused_) push_event(RunEvent::message(MessageLevel::kInfo, "resumed", step_));
       paused_ = false;
       steps_left_ = 0;
       if (message_level_ == MessageLevel::kError) set_message(MessageLevel::kNone, "");
@@ -505,13 +505,19 @@ void TrainingSession::set_message(MessageLevel level, std::string text) {
   message_ = std::move(text);
   message_is_input_error_ = false;
   if (level != MessageLevel::kNone && !message_.empty()) {
-    new_events_.push_back(RunEvent::message(level, message_, step_));
+    push_event(RunEvent::message(level, message_, step_));
   }
 }
 
 void TrainingSession::set_input_error(std::string text) {
   set_message(MessageLevel::kError, std::move(text));
   message_is_input_error_ = true;
+}
+
+void TrainingSession::push_event(RunEvent e) {
+  new_events_.push_back(std::move(e));
+  // Nobody drains them in a headless run: keep the newest.
+  if (new_events_.size() > kMaxPendingEvents) new_events_.erase(new_events_.begin());
 }
 
 void TrainingSession::take_events(std::vector<RunEvent>& out) {

@@ -170,7 +170,9 @@ class TrainingSession {
   MessageLevel message_level_ = MessageLevel::kNone;
   std::string message_;
   bool message_is_input_error_ = false;  // the message is a rejected edit
-  std::vector<RunEvent> new_events_;
+  std::vector<RunEvent> new_events_;     // since the last take_events()
+  static constexpr std::size_t kMaxPendingEvents = 256;
+  void push_event(RunEvent e);
   std::chrono::steady_clock::time_point start_, rate_mark_;
   int64_t rate_mark_step_ = 0;
   double steps_per_sec_ = 0.0;

@@ -268,7 +268,8 @@ void PanelSet::draw(View& view, ImVec2 size) {
   const std::vector<PanelEntry> entries = panel_entries(family, snap.is_gan, defaults);
 
   // When to put panels in place: the first frame, a reset, a new family, a resized window.
-  const bool resized = size.x != last_size_.x || size.y != last_size_.y;
+  // A new UI scale changes the default layout's columns as a new window size does.
+  const bool resized = size.x != last_size_.x || size.y != last_size_.y || em != last_em_;
   const bool saved_size_differs = settings.width != size.x || settings.height != size.y;
   if (reset_layout) {
     settings.custom = false;
@@ -337,6 +338,7 @@ void PanelSet::draw(View& view, ImVec2 size) {
   }
   placed_once_ = true;
   last_size_ = size;
+  last_em_ = em;
   last_family_ = family;
 
   // Where the recordable regions are now (panels can be moved and resized).

@@ -289,6 +289,7 @@ struct PanelSet {
  private:
   LayoutSettings own_layout_;
   ImVec2 last_size_{0, 0};
+  float last_em_ = 0.0f;
   bool placed_once_ = false;
   std::vector<std::pair<std::string, ImRect>> placed_;  // where each panel was put last
   ModelFamily last_family_ = ModelFamily::kImageGan;
