@@ -1,6 +1,7 @@
 // genscope: parse arguments, then run the window (App + Trainer thread) or the headless runner.
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
@@ -33,6 +34,16 @@ int main(int argc, char** argv) {
   if (auto modes = genscope::check_mode_flags(*cli); !modes) {
     std::fprintf(stderr, "genscope: %s\n", modes.error().c_str());
     return 2;
+  }
+  if (!cli->resume.empty()) {  // before a window opens on a run that cannot start
+    std::error_code ec;
+    const char* why = !std::filesystem::exists(cli->resume, ec)            ? "no such file"
+                      : !std::filesystem::is_regular_file(cli->resume, ec) ? "not a regular file"
+                                                                           : nullptr;
+    if (why) {
+      std::fprintf(stderr, "genscope: --resume %s: %s\n", cli->resume.c_str(), why);
+      return 2;
+    }
   }
   if (cli->headless) {
     std::unique_ptr<genscope::OffscreenRecorder> recorder;

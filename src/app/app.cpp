@@ -15,6 +15,7 @@
 #include <future>
 #include <thread>
 
+#include "app/input_pacer.h"
 #include "app/recording_controller.h"
 #include "gui/gui.h"
 #include "gui/panels/panels.h"
@@ -97,6 +98,7 @@ int App::run() {
     gui_options.scale = options_.ui_scale;
     gui_options.ini_path = scripted_shot ? std::string() : options_.layout_path;
     Gui gui(handle, gui_options);  // after our callbacks: ImGui chains to them
+    InputPacer pacer(handle, on_input);  // hands ImGui quick taps and clicks one frame at a time
     View view(link_.commands);
     PanelSet panels;
     panels.layout = &gui.layout();
@@ -168,6 +170,7 @@ int App::run() {
       view.recorder().status = recording.status(now_s());
       // A scripted screenshot parks the mouse away so no hover tooltip is in it.
       gui.begin_frame([&] {
+        if (pacer.next_frame()) g_input_frames.store(kFramesAfterInput);  // more to hand on
         if (scripted_shot) ImGui::GetIO().MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
       });
       ImVec2 display = ImGui::GetIO().DisplaySize;

@@ -703,7 +703,9 @@ void bar_chart(const char* id, const float* values, int n, ImU32 color, ImVec2 s
   const ImU32 text = ImGui::GetColorU32(ImGuiCol_Text, 0.7f);
   for (int i = 0; i < n; i += every) {
     std::snprintf(label, kLabelSize, "%s%d", prefix, i);
-    const float x = axes.px_x(i) - 0.5f * ImGui::CalcTextSize(label).x;
+    const float w = ImGui::CalcTextSize(label).x;
+    // Centred under its bar, but inside the frame (the last label may not stick out).
+    const float x = std::clamp(axes.px_x(i) - 0.5f * w, frame.min.x, frame.max.x - w);
     draw->AddText(ImVec2(x, axes.max.y + kTickLength), text, label);
   }
 

@@ -5,9 +5,10 @@
 namespace genscope {
 
 RunEvent RunEvent::edit(ParamId id, std::string from, std::string to, int64_t step,
-                        bool waits_for_reset) {
+                        bool waits_for_reset, double wall_s) {
   RunEvent e;
   e.step = step;
+  e.wall_s = wall_s;
   e.param = id;
   e.waits_for_reset = waits_for_reset;
   e.text = edit_event_text(id, from, to, waits_for_reset);
@@ -27,15 +28,16 @@ RunEvent RunEvent::message(MessageLevel level, std::string text, int64_t step) {
 std::string edit_event_text(ParamId id, const std::string& from, const std::string& to,
                             bool waits_for_reset) {
   return strformat("%s %s \u2192 %s%s", param_spec(id).key, from.c_str(), to.c_str(),
-                   waits_for_reset ? " (applies on Reset)" : "");
+                   waits_for_reset ? " (needs new weights: applies on Reset)" : "");
 }
 
 const RunEvent& EventLog::add(RunEvent e) {
   if (e.param != ParamId::kCount && !events_.empty()) {
     RunEvent& last = events_.back();
     if (last.param == e.param && last.waits_for_reset == e.waits_for_reset &&
-        last.level == e.level) {
+        last.level == e.level && e.wall_s - last.wall_s <= kMergeSeconds) {
       last.step = e.step;
+      last.wall_s = e.wall_s;
       last.to = std::move(e.to);
       last.text = edit_event_text(last.param, last.from, last.to, last.waits_for_reset);
       ++last.revision;

@@ -19,6 +19,7 @@ struct RunEvent {
   uint64_t id = 0;        // 1, 2, 3... in the order things happened (assigned by EventLog)
   uint64_t revision = 0;  // bumped when later edits of the same parameter merge into it
   int64_t step = 0;       // the training step it happened at
+  double wall_s = 0.0;    // seconds into the run (edits merge only when they come in a row)
   MessageLevel level = MessageLevel::kInfo;
   std::string text;       // e.g. "lr_d 2.00e-04 → 1.00e-03"
   ParamId param = ParamId::kCount;  // an edit's parameter (kCount: not an edit)
@@ -27,7 +28,7 @@ struct RunEvent {
 
   /// An edit of `id` from `from` to `to` at `step`.
   static RunEvent edit(ParamId id, std::string from, std::string to, int64_t step,
-                       bool waits_for_reset);
+                       bool waits_for_reset, double wall_s = 0.0);
   /// A message line at `step`.
   static RunEvent message(MessageLevel level, std::string text, int64_t step);
 };
@@ -37,11 +38,12 @@ std::string edit_event_text(ParamId id, const std::string& from, const std::stri
                             bool waits_for_reset);
 
 /// The run's history, newest last, at most kCapacity lines. Consecutive edits of one parameter
-/// (a slider being dragged sends one per frame) merge into one line from the first old value to
-/// the last new one.
+/// less than kMergeSeconds apart (a slider being dragged sends one per frame) merge into one line
+/// from the first old value to the last new one.
 class EventLog {
  public:
   static constexpr std::size_t kCapacity = 1000;
+  static constexpr double kMergeSeconds = 1.5;
 
   /// Appends `e` (assigning its id) or merges it into the newest line. Returns the line.
   const RunEvent& add(RunEvent e);

@@ -305,7 +305,9 @@ Status TrainingSession::apply(const Command& command) {
       }
       const bool waits = spec.apply == ParamApply::kReset &&
                          pending_.value(command.param) != params_.value(command.param);
-      if (from != to) push_event(RunEvent::edit(command.param, from, to, step_, waits));
+      if (from != to) push_event(RunEvent::edit(
+          command.param, from, to, step_, waits,
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count()));
       return {};
     }
     case Command::Kind::kPause:

@@ -515,3 +515,12 @@ TEST(E2E, NoDisplayIsReportedAtOnce) {
   EXPECT_EQ(headless.code, 0) << headless.output;
   fs::remove_all(out);
 }
+
+TEST(E2E, AMissingCheckpointToResumeIsReportedBeforeAnythingStarts) {
+  RunResult r = run("--resume /nonexistent/run.ckpt");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.output, "genscope: --resume /nonexistent/run.ckpt: no such file\n");
+  r = run("--headless --steps 2 --resume /tmp");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.output, "genscope: --resume /tmp: not a regular file\n");
+}

@@ -52,7 +52,8 @@ TEST_P(Layout, NothingOverlapsOrIsCut) {
   if (IsSkipped()) return;
   if (const char* dir = std::getenv("GENSCOPE_SCREENSHOT_DIR")) {  // to look at them
     ui_->screenshot(std::string(dir) + "/layout-" + family_name(family) + "-" +
-                    std::to_string(size.w) + "x" + std::to_string(size.h) + ".png");
+                    std::to_string(size.w) + "x" + std::to_string(size.h) + "-" +
+                    std::to_string(int(size.scale * 100)) + ".png");
   }
   const std::vector<std::string> problems = ui_->layout_problems();
   std::string all;
@@ -61,7 +62,7 @@ TEST_P(Layout, NothingOverlapsOrIsCut) {
                                 << size.h << ":" << all;
   // From 1280x720 up, every panel but Controls (a long list) shows all it has without
   // scrolling, and the sample grids are drawn at least at their pixels.
-  if (size.w >= 1280) {
+  if (size.w >= 1280 && size.scale <= 1.0f) {
     for (const PanelEntry& e : panel_entries(family, family != ModelFamily::kVae,
                                              PanelLayout(0, 0, 100, 100))) {
       if (std::string(e.id) == "Controls") continue;
@@ -85,11 +86,12 @@ INSTANTIATE_TEST_SUITE_P(
                                          ModelFamily::kToy),
                        ::testing::Values(Size{1024, 600, 1}, Size{1280, 720, 1},
                                          Size{1920, 1080, 0}, Size{2560, 1440, 0},
-                                         Size{3840, 2160, 0})),
+                                         Size{3840, 2160, 0}, Size{1280, 720, 1.5f},
+                                         Size{1920, 1080, 2.0f})),
     [](const auto& info) {
       const Size s = std::get<1>(info.param);
       return family_name(std::get<0>(info.param)) + "_" + std::to_string(s.w) + "x" +
-             std::to_string(s.h);
+             std::to_string(s.h) + (s.scale > 1 ? "_scale" + std::to_string(int(s.scale * 100)) : "");
     });
 
 namespace {

@@ -363,3 +363,27 @@ INSTANTIATE_TEST_SUITE_P(Families, EveryFamily,
                                   : info.param == ModelFamily::kVae    ? std::string("Vae")
                                                                        : std::string("Toy");
                          });
+
+TEST_F(ParamWidgetTest, HoveringAParameterShowsTheTablesHelp) {
+  for (ModelFamily family : {ModelFamily::kImageGan, ModelFamily::kVae, ModelFamily::kToy}) {
+    start(family);
+    for (const ParamSpec& spec : param_table()) {
+      if (!controls_shows(spec, family) || !ui_->has(name(spec))) continue;
+      ui_->move(ui_->center(name(spec)));
+      ui_->frames(1);
+      std::string tip;  // every tooltip shown (a second one in a frame is ##Tooltip_01)
+      for (ImGuiWindow* w : ImGui::GetCurrentContext()->Windows) {
+        if (w->Active && std::string(w->Name).rfind("##Tooltip_", 0) == 0) tip += ui_->window_text(w->Name);
+      }
+      // The help's first words (the tooltip wraps nothing: each line is whole).
+      const std::string help(spec.help);
+      const std::string start = help.substr(0, std::min<size_t>(help.find(' ', 12), 24));
+      EXPECT_NE(tip.find(start), std::string::npos)
+          << spec.key << ": the tooltip does not show its help '" << start << "':\n" << tip;
+      EXPECT_NE(tip.find(spec.apply == ParamApply::kReset ? "resets training" : "Applies live"),
+                std::string::npos)
+          << spec.key << ":\n" << tip;
+      ui_->move(ImVec2(-100, -100));
+    }
+  }
+}

@@ -319,7 +319,13 @@ void UiHarness::collect_glyphs() {
           FrameGlyph fg;
           fg.codepoint = glyph->Codepoint;
           fg.rect = ImRect(tl.pos, br.pos);
-          fg.line_y = cut ? tl.pos.y : tl.pos.y - glyph->Y0;
+          // Text drawn at another size (AddText with a font size) scales the glyph's metrics.
+          const float scale = !cut && glyph->X1 > glyph->X0
+                                  ? (br.pos.x - tl.pos.x) / (glyph->X1 - glyph->X0)
+                                  : 1.0f;
+          fg.line_y = cut ? tl.pos.y : tl.pos.y - glyph->Y0 * scale;
+          fg.origin_x = tl.pos.x - (cut ? 0.0f : glyph->X0 * scale);
+          fg.advance = glyph->AdvanceX * scale;
           fg.clip = clip;
           fg.cut = cut;
           fg.list = l;
@@ -362,8 +368,8 @@ std::string UiHarness::text_in(const ImRect& rect) const {
     if (prev) {
       if (!same_line(g, prev)) {
         out += "\n";
-      } else if (g->rect.Min.x - prev->rect.Max.x > 0.22f * line) {
-        out += " ";
+      } else if (g->origin_x - (prev->origin_x + prev->advance) > 0.2f * line) {
+        out += " ";  // a space (spaces draw no glyph): the pen moved on without drawing
       }
     }
     out += utf8(g->codepoint);
@@ -393,7 +399,7 @@ ImRect UiHarness::find_text(const std::string& text, bool whole_line) const {
     if (prev) {
       if (!same_line(g, prev)) {
         s += "\n", owner.push_back(-1);
-      } else if (g->rect.Min.x - prev->rect.Max.x > 0.22f * line) {
+      } else if (g->origin_x - (prev->origin_x + prev->advance) > 0.2f * line) {
         s += " ", owner.push_back(-1);
       }
     }

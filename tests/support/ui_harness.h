@@ -37,6 +37,7 @@ struct FrameGlyph {
   unsigned codepoint = 0;
   ImRect rect;      // where its quad was drawn
   float line_y = 0; // the top of the text line it is on (its quad's top minus the glyph's offset)
+  float origin_x = 0, advance = 0;  // where its pen position was and how far it moved
   ImRect clip;      // its draw command's clip rectangle
   bool cut = false; // the quad is a cut part of the glyph (CPU clipping)
   int list = 0;     // index of its draw list

@@ -34,7 +34,17 @@ TEST(EventLog, EditsOfOneParameterInARowMergeIntoOneLine) {
   EXPECT_EQ(log.events()[3].text, "lr_g 5.00e-04 \u2192 6.00e-04");
   // A needs-reset edit says when it applies.
   log.add(RunEvent::edit(ParamId::kWidth, "32", "48", 13, true));
-  EXPECT_EQ(log.events().back().text, "width 32 \u2192 48 (applies on Reset)");
+  EXPECT_EQ(log.events().back().text, "width 32 \u2192 48 (needs new weights: applies on Reset)");
+}
+
+TEST(EventLog, EditsOfOneParameterSecondsApartAreTwoLines) {
+  EventLog log;  // a drag (edits every frame), then a typed value a few seconds later
+  log.add(RunEvent::edit(ParamId::kLrG, "1.00e-06", "2.00e-05", 10, false, 20.0));
+  log.add(RunEvent::edit(ParamId::kLrG, "2.00e-05", "3.06e-04", 11, false, 20.4));
+  log.add(RunEvent::edit(ParamId::kLrG, "3.06e-04", "1.00e-03", 30, false, 26.0));
+  ASSERT_EQ(log.events().size(), 2u);
+  EXPECT_EQ(log.events()[0].text, "lr_g 1.00e-06 \u2192 3.06e-04");
+  EXPECT_EQ(log.events()[1].text, "lr_g 3.06e-04 \u2192 1.00e-03");
 }
 
 TEST(EventLog, KeepsTheNewestLinesAndCopiesTheTail) {

@@ -1,6 +1,7 @@
 #include <algorithm>
 
 #include "gui/panels/panels.h"
+#include "util/strings.h"
 
 namespace genscope {
 namespace {
@@ -61,9 +62,9 @@ void LatentMapPanel::draw(View& view, const PanelSlot& area) {
   const long long step = static_cast<long long>(map->step),
                   count = static_cast<long long>(map->count());
   if (map->projected) {
-    ImGui::TextDisabled("step %lld: PCA of %d-D codes, %lld images", step, map->dim, count);
+    text_wrapped_disabled(strformat("step %lld: PCA of %d-D codes, %lld images", step, map->dim, count));
   } else {
-    ImGui::TextDisabled("step %lld: 2D latent, %lld images", step, count);
+    text_wrapped_disabled(strformat("step %lld: 2D latent, %lld images", step, count));
   }
   const bool labelled = map->labels.size() == static_cast<size_t>(map->count());
   const ImTextureID background =

@@ -33,6 +33,25 @@ bool have_image(const ImageRGBA& image, const char* what) {
   return false;
 }
 
+// Two parameter widgets on one line when each gets a usable width, else one per line.
+void param_pair(View& view, ParamId a, ParamId b, std::array<ParamEdit, kParamCount>& edits) {
+  const char* labels[] = {param_spec(a).key, param_spec(b).key};
+  const float shared = shared_item_width(labels, 2);
+  if (shared >= ui_px(70)) {
+    ImGui::PushItemWidth(shared);
+    live_param_widget(view, a, edits[int(a)]);
+    ImGui::SameLine();
+    live_param_widget(view, b, edits[int(b)]);
+    ImGui::PopItemWidth();
+    return;
+  }
+  for (ParamId id : {a, b}) {
+    const float label = ImGui::GetStyle().ItemInnerSpacing.x + ImGui::CalcTextSize(param_spec(id).key).x;
+    ImGui::SetNextItemWidth(std::max(ui_px(40), ImGui::GetContentRegionAvail().x - label));
+    live_param_widget(view, id, edits[int(id)]);
+  }
+}
+
 bool tab(LatentPanel& panel, const char* label, int index) {
   const ImGuiTabItemFlags flags = panel.open_tab == index ? ImGuiTabItemFlags_SetSelected : 0;
   return ImGui::BeginTabItem(label, nullptr, flags);
@@ -41,13 +60,7 @@ bool tab(LatentPanel& panel, const char* label, int index) {
 void draw_traversal(LatentPanel& panel, View& view) {
   const Snapshot& snap = view.snapshot();
   LatentSelection& sel = view.latent_selection();
-  const char* labels[] = {param_spec(ParamId::kTraversalRange).key,
-                          param_spec(ParamId::kTraversalSteps).key};
-  ImGui::PushItemWidth(shared_item_width(labels, 2));
-  live_param_widget(view, ParamId::kTraversalRange, panel.edits[int(ParamId::kTraversalRange)]);
-  ImGui::SameLine();
-  live_param_widget(view, ParamId::kTraversalSteps, panel.edits[int(ParamId::kTraversalSteps)]);
-  ImGui::PopItemWidth();
+  param_pair(view, ParamId::kTraversalRange, ParamId::kTraversalSteps, panel.edits);
 
   int kind = static_cast<int>(sel.traversal_base.kind);
   int index = static_cast<int>(sel.traversal_base.index);
@@ -173,13 +186,7 @@ void draw_interpolation(LatentPanel& panel, View& view) {
     std::swap(sel.interp_a, sel.interp_b);
     view.send_latent();
   }
-  const char* labels[] = {param_spec(ParamId::kInterpMode).key,
-                          param_spec(ParamId::kInterpSteps).key};
-  ImGui::PushItemWidth(shared_item_width(labels, 2));
-  live_param_widget(view, ParamId::kInterpMode, panel.edits[int(ParamId::kInterpMode)]);
-  ImGui::SameLine();
-  live_param_widget(view, ParamId::kInterpSteps, panel.edits[int(ParamId::kInterpSteps)]);
-  ImGui::PopItemWidth();
+  param_pair(view, ParamId::kInterpMode, ParamId::kInterpSteps, panel.edits);
   ImGui::Checkbox("play", &panel.playing);
   probe_item("play");
   flow_next(ui_px(100) + checkbox_width("fps"));

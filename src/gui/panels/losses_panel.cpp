@@ -14,7 +14,8 @@ constexpr ImU32 kGreen = IM_COL32(110, 200, 120, 255);
 // One cell of the VAE table: a caption and a line plot filling the cell.
 void plot_cell(const char* id, const char* caption, const PlotLine* lines, int count,
                LinePlotOptions options, float height) {
-  ImGui::TextDisabled("%s", caption);
+  ImGui::TextDisabled("%s", fit_text(caption, ImGui::GetContentRegionAvail().x).c_str());
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", caption);
   options.height = std::max(ui_px(50), height - ImGui::GetTextLineHeightWithSpacing());
   line_plot(id, lines, count, options);
 }
@@ -39,7 +40,7 @@ void draw_vae(View& view, const LinePlotOptions& plot) {
   const PlotLine kl_lines[] = {{"KL", view.series("kl"), kOrange},
                                {"beta * KL", view.series("beta_kl"), kGreen}};
   if (autoencoder) {
-    ImGui::TextDisabled("autoencoder: no KL term");
+    ImGui::TextDisabled("%s", fit_text("autoencoder: no KL term", ImGui::GetContentRegionAvail().x).c_str());
   } else {
     plot_cell("##kl", "KL(q(z|x) || p(z)), nats", kl_lines, 2, plot, cell);
   }
@@ -49,10 +50,11 @@ void draw_vae(View& view, const LinePlotOptions& plot) {
             &elbo_line, 1, plot, cell);
   ImGui::TableNextColumn();
   if (autoencoder) {
-    ImGui::TextDisabled("KL per dimension: autoencoder: no KL term");
+    ImGui::TextDisabled("%s", fit_text("KL per dimension: autoencoder: no KL term",
+                                       ImGui::GetContentRegionAvail().x).c_str());
   } else {
     const std::vector<float>& kl = snap.latent.kl_per_dim;
-    ImGui::TextDisabled("KL per dimension (nats)");
+    ImGui::TextDisabled("%s", fit_text("KL per dimension (nats)", ImGui::GetContentRegionAvail().x).c_str());
     if (ImGui::IsItemHovered())
       ImGui::SetTooltip("Dimensions near 0 are unused (posterior = prior).");
     bar_chart("##kl_dims", kl.data(), static_cast<int>(kl.size()), kOrange,

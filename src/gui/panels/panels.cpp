@@ -96,6 +96,42 @@ void flow_next(float width) {
   if (right <= ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x) ImGui::SameLine();
 }
 
+std::string wrap_words(const std::string& text, float width) {
+  std::string out, line;
+  std::size_t start = 0;
+  const auto flush_word = [&](const std::string& word) {
+    const std::string joined = line.empty() ? word : line + " " + word;
+    if (!line.empty() && ImGui::CalcTextSize(joined.c_str()).x > width) {
+      out += line + "\n";
+      line = word;
+    } else {
+      line = joined;
+    }
+  };
+  while (start <= text.size()) {
+    std::size_t end = text.find_first_of(" \n", start);
+    if (end == std::string::npos) end = text.size();
+    flush_word(text.substr(start, end - start));
+    if (end < text.size() && text[end] == '\n') {
+      out += line + "\n";
+      line.clear();
+    }
+    start = end + 1;
+  }
+  return out + line;
+}
+
+void text_wrapped(const std::string& text, ImVec4 color) {
+  const std::string wrapped = wrap_words(text, ImGui::GetContentRegionAvail().x);
+  if (color.w > 0.0f) ImGui::PushStyleColor(ImGuiCol_Text, color);
+  ImGui::TextUnformatted(wrapped.c_str());
+  if (color.w > 0.0f) ImGui::PopStyleColor();
+}
+
+void text_wrapped_disabled(const std::string& text) {
+  text_wrapped(text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+}
+
 float button_width(const char* label) {
   return ImGui::CalcTextSize(label, nullptr, true).x + 2.0f * ImGui::GetStyle().FramePadding.x;
 }

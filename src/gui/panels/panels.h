@@ -135,6 +135,15 @@ void live_param_widget(View& view, ParamId id, ParamEdit& edit);
 /// Puts the next item on the current line when `width` more pixels fit there, else on the next
 /// line: rows of buttons and checkboxes wrap in a narrow panel instead of being cut off.
 void flow_next(float width);
+/// `text` with line breaks at spaces so that no line is wider than `width` pixels (a word wider
+/// than that gets a line of its own). ImGui's own wrapping also breaks after '.', splitting
+/// numbers such as 0.84 over two lines.
+std::string wrap_words(const std::string& text, float width);
+/// Text wrapped at spaces to the available width, in `color` (alpha 0: the text color) or
+/// disabled gray.
+void text_wrapped(const std::string& text, ImVec4 color = ImVec4(0, 0, 0, 0));
+void text_wrapped_disabled(const std::string& text);
+
 /// Width of a button labelled `label` (its text plus frame padding).
 float button_width(const char* label);
 /// Width of a checkbox or radio button labelled `label`.
@@ -195,6 +204,7 @@ struct ToyPanel {
   std::vector<Point2> painted;
   ParamEdit slow_edit;
   ImRect plot_rect;            // where the plot was drawn last frame (screen pixels)
+  float caption_width = 0.0f, caption_height = 0.0f;  // the caption's room (grows, per width)
   std::vector<float> density;  // manifold_density() of the view version below
   uint64_t density_version = 0;
   void draw(View& view, const PanelSlot& area);

@@ -98,6 +98,11 @@ void QualityPanel::draw(View& view, const PanelSlot& area) {
   if (!begin_panel("Quality", area)) return;
   const Snapshot& snap = view.snapshot();
   const QualityView& q = snap.quality;
+  if (!snap.running) {
+    ImGui::TextDisabled("waiting for the run to start");
+    ImGui::End();
+    return;
+  }
   sync(q);
   switch (q.state) {
     case QualityState::kOff:
@@ -222,7 +227,8 @@ void QualityPanel::draw(View& view, const PanelSlot& area) {
   ImGui::EndChild();
   ImGui::SameLine();
   ImGui::BeginChild("##classes", ImVec2(0, height), false, ImGuiWindowFlags_NoScrollbar);
-  ImGui::TextDisabled("classes (| test)");
+  ImGui::TextDisabled("%s", fit_text("classes (| test)", ImGui::GetContentRegionAvail().x).c_str());
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Generated images by predicted class; | the test split's share");
   draw_class_histogram("##class_hist", q, ImGui::GetContentRegionAvail());
   ImGui::EndChild();
   ImGui::End();

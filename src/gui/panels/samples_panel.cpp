@@ -33,10 +33,16 @@ TileClick draw_grid(const char* title, const Texture& texture, bool has_image, I
                     int64_t step, GridTiles& tiles, ImRect& rect) {
   TileClick click;
   ImGui::BeginGroup();
-  ImGui::TextUnformatted(title);
-  if (step >= 0) {
+  // The title and its step fit the grid's column (cut to fit, the whole title on hover).
+  const std::string step_text = step >= 0 ? strformat("step %lld", static_cast<long long>(step)) : "";
+  const float spacing = ImGui::GetStyle().ItemSpacing.x;
+  const float step_w = step_text.empty() ? 0.0f : ImGui::CalcTextSize(step_text.c_str()).x + spacing;
+  const bool with_step = !step_text.empty() && step_w < 0.5f * avail.x;
+  ImGui::TextUnformatted(fit_text(title, avail.x - (with_step ? step_w : 0.0f)).c_str());
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", title);
+  if (with_step) {
     ImGui::SameLine();
-    ImGui::TextDisabled("step %lld", static_cast<long long>(step));
+    ImGui::TextDisabled("%s", step_text.c_str());
   }
   if (!has_image || texture.width() == 0) {
     ImGui::TextDisabled("waiting for the first snapshot");
@@ -105,11 +111,18 @@ void SamplesPanel::draw_history(View& view) {
   const char* export_label = "export...";
   const float buttons = ImGui::CalcTextSize(live_label).x + ImGui::CalcTextSize(export_label).x +
                         ImGui::GetStyle().FramePadding.x * 4 + ImGui::GetStyle().ItemSpacing.x * 2;
-  ImGui::SetNextItemWidth(std::max(ui_px(60), ImGui::GetContentRegionAvail().x - buttons));
-  const std::string label =
+  const float slider_w = std::max(ui_px(60), ImGui::GetContentRegionAvail().x - buttons);
+  ImGui::SetNextItemWidth(slider_w);
+  std::string label =
       h.live ? strformat("live: %d kept, %s of %s", count, megabytes(kept.bytes()).c_str(),
                          megabytes(kept.cap_bytes()).c_str())
              : strformat("step %lld", static_cast<long long>(kept.at(index).step));
+  if (h.live && ImGui::CalcTextSize(label.c_str()).x > slider_w - 2 * ImGui::GetStyle().FramePadding.x) {
+    label = strformat("live: %d kept", count);  // the rest is in the tooltip
+  }
+  for (std::size_t at = label.find('%'); at != std::string::npos; at = label.find('%', at + 2)) {
+    label.insert(at, "%");  // the label is the slider's format: no conversions in it
+  }
   if (ImGui::SliderInt("##history", &index, 0, count - 1, label.c_str())) {
     h.index = index;
     h.live = index == count - 1 && h.live;
@@ -199,7 +212,7 @@ void SamplesPanel::draw(View& view, const PanelSlot& area) {
     ImGui::TextColored(snap.message_level == MessageLevel::kError ? ImVec4(1.0f, 0.35f, 0.3f, 1.0f)
                                                                   : ImVec4(0.7f, 0.8f, 0.9f, 1.0f),
                        "%s", snap.message.empty() ? "starting..." : snap.message.c_str());
-    ImGui::TextDisabled("Fix the dataset path in Controls and press Reset.");
+    ImGui::TextDisabled("Fix what it names (in Controls, or on the command line) and press Reset.");
     ImGui::PopTextWrapPos();
     ImGui::End();
     return;

@@ -126,7 +126,10 @@ void StatusPanel::draw_status(View& view) {
     return;
   }
   const Snapshot& s = view.snapshot();
-  if (!s.message.empty()) {
+  // The top line is for what needs attention (an error, a warning); what an action did (an
+  // info line) is the last action below it, and the History tab keeps them all.
+  const bool problem = !s.message.empty() && s.message_level >= MessageLevel::kWarning;
+  if (problem) {
     ImGui::PushTextWrapPos(0.0f);
     ImGui::TextColored(level_color(s.message_level), "%s", s.message.c_str());
     if (s.message_level == MessageLevel::kError && s.checkpoint_step >= 0) {
@@ -146,8 +149,8 @@ void StatusPanel::draw_status(View& view) {
     ImGui::PopTextWrapPos();
     ImGui::Separator();
   }
-  if (!view.log().empty()) {  // what the last action did, in one line
-    const LogLine& last = view.log().back();
+  if (!view.log().empty() && !(problem && view.log().back().text == s.message)) {
+    const LogLine& last = view.log().back();  // what the last action did, in one line
     ImGui::PushTextWrapPos(0.0f);
     ImGui::TextColored(last.level == MessageLevel::kError ? level_color(MessageLevel::kError)
                                                           : ImVec4(0.6f, 0.65f, 0.7f, 1.0f),
@@ -157,9 +160,12 @@ void StatusPanel::draw_status(View& view) {
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("The newest line of the History tab.");
   }
   const std::optional<bool> pending = view.pause_pending();
+  const RecordingStatus& rec = view.recorder().status;
+  const std::string lockstep = strformat("recording: %d steps per frame", view.recorder().lockstep_steps);
   const char* state = !s.running                ? "not running"
                       : pending && *pending     ? "pausing after this step..."
                       : pending                 ? "resuming..."
+                      : rec.active && rec.lockstep ? lockstep.c_str()
                       : s.paused && s.steps_left > 0 ? "stepping"
                       : s.paused                ? "paused"
                                                 : "training";
@@ -171,7 +177,7 @@ void StatusPanel::draw_status(View& view) {
         : s.is_toy             ? s.dataset_name + " (2D distribution)"
                                : strformat("%s, %lld images", s.dataset_name.c_str(),
                                            static_cast<long long>(s.dataset_size));
-    row("run", (s.model_name.empty() ? std::string("-") : s.model_name) + " on " + dataset);
+    row("run", s.model_name.empty() ? std::string("-") : s.model_name + " on " + dataset);
     row("state", strformat("%s, step %lld", state, static_cast<long long>(s.step)));
     if (s.is_toy) {  // sampled, not read: no epochs
       row("updates", strformat("%lld D, %lld G", static_cast<long long>(s.toy.d_updates),

@@ -8,6 +8,7 @@
 #include "gui/panels/panels.h"
 #include "gui/probe.h"
 #include "gui/param_widgets.h"
+#include "util/strings.h"
 
 namespace genscope {
 namespace {
@@ -244,21 +245,24 @@ void ToyPanel::draw(View& view, const PanelSlot& area) {
     probe_item("Clear");
   }
 
-  // Row 3: what just happened.
-  if (!t.caption.empty()) {
-    const ImVec4 col = t.phase == ToyPhase::kDiscriminator ? ImVec4(0.55f, 0.85f, 0.6f, 1.0f)
-                                                           : ImVec4(0.85f, 0.65f, 1.0f, 1.0f);
-    ImGui::PushStyleColor(ImGuiCol_Text, col);
-    ImGui::TextWrapped("%s", t.caption.c_str());
-    ImGui::PopStyleColor();
-  } else {
-    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-    ImGui::TextWrapped("%s, G %s / D %s; %lld D and %lld G updates. Wheel: zoom, drag: pan, "
-                       "double-click: home.",
-                       t.loss_name.c_str(), t.optimizer_g.c_str(), t.optimizer_d.c_str(),
-                       static_cast<long long>(t.d_updates), static_cast<long long>(t.g_updates));
-    ImGui::PopStyleColor();
-  }
+  // Row 3: what just happened (wrapped at spaces: a number is never split over two lines). Its
+  // height only grows while the width stays, so slow motion's captions do not make the plot jump.
+  const std::string caption =
+      !t.caption.empty()
+          ? t.caption
+          : strformat("%s, G %s / D %s; %lld D and %lld G updates. Wheel: zoom, drag: pan, "
+                      "double-click: home.",
+                      t.loss_name.c_str(), t.optimizer_g.c_str(), t.optimizer_d.c_str(),
+                      static_cast<long long>(t.d_updates), static_cast<long long>(t.g_updates));
+  const ImVec4 color = t.caption.empty()                     ? ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled)
+                       : t.phase == ToyPhase::kDiscriminator ? ImVec4(0.55f, 0.85f, 0.6f, 1.0f)
+                                                             : ImVec4(0.85f, 0.65f, 1.0f, 1.0f);
+  const float width = ImGui::GetContentRegionAvail().x;
+  if (width != caption_width) caption_width = width, caption_height = 0.0f;
+  const float top = ImGui::GetCursorPosY();
+  text_wrapped(caption, color);
+  caption_height = std::max(caption_height, ImGui::GetCursorPosY() - top);
+  ImGui::SetCursorPosY(top + caption_height);
 
   // The plot: square, with room for y labels on the left, x labels below and the legend right.
   const ImVec2 avail = ImGui::GetContentRegionAvail();
@@ -281,7 +285,8 @@ void ToyPanel::draw(View& view, const PanelSlot& area) {
   if (hovered && io.MouseWheel != 0.0f) {
     box = zoom_box(box, std::pow(0.85f, io.MouseWheel), m.to_data(io.MousePos));
   }
-  const bool pan_drag = ImGui::IsItemActive() &&
+  // Not in the frame the press arrived: its mouse delta is the move to the plot, not a drag.
+  const bool pan_drag = ImGui::IsItemActive() && !ImGui::IsItemActivated() &&
                         (ImGui::IsMouseDragging(ImGuiMouseButton_Right, 0.0f) ||
                          ImGui::IsMouseDragging(ImGuiMouseButton_Middle, 0.0f) ||
                          (!painting && ImGui::IsMouseDragging(ImGuiMouseButton_Left, 0.0f)));
@@ -370,19 +375,18 @@ void ModesPanel::draw(View& view, const PanelSlot& area) {
   } else {
     ImGui::Text("%s has no discrete modes", t.dataset.c_str());
   }
-  ImGui::Text("KL %.3f    JS %.3f    (%d samples, step %lld)", t.kl, t.js, t.eval_samples,
-              static_cast<long long>(t.metrics_step));
+  text_wrapped(strformat("KL %.3f    JS %.3f    (%d samples, step %lld)", t.kl, t.js,
+                         t.eval_samples, static_cast<long long>(t.metrics_step)));
   if (ImGui::IsItemHovered()) {
     ImGui::SetTooltip("KL(real || generated) and Jensen-Shannon (nats, at most ln 2 = 0.693) of "
                       "50x50 histograms over the home view.");
   }
   if (t.modes_total > 0) {
-    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-    ImGui::TextWrapped("HQ: within 3 sigma = %.2f of the nearest centre; a mode is covered with "
-                       ">= 1 HQ sample",
-                       3.0 * t.mode_sigma);
-    ImGui::PopStyleColor();
-    ImGui::TextDisabled("share of all samples per mode (ideal %.1f %% each)", 100.0 / t.modes_total);
+    text_wrapped_disabled(strformat("HQ: within 3 sigma = %.2f of the nearest centre; a mode is "
+                                    "covered with >= 1 HQ sample",
+                                    3.0 * t.mode_sigma));
+    text_wrapped_disabled(
+        strformat("share of all samples per mode (ideal %.1f %% each)", 100.0 / t.modes_total));
     shares.resize(t.mode_share.size());
     for (size_t i = 0; i < shares.size(); ++i) shares[i] = static_cast<float>(100.0 * t.mode_share[i]);
     bar_chart("##mode_share", shares.data(), static_cast<int>(shares.size()), kGreen,
