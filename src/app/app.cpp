@@ -323,7 +323,8 @@ int App::run() {
     }
     report_.seconds = std::chrono::duration<double>(Clock::now() - start).count();
     // Closing the window or Ctrl+C while recording finalises the file.
-    if (recording.active()) {
+    const bool recording_at_exit = recording.active();
+    if (recording_at_exit) {
       report_.recording = recording.status(now_s());
       Status stopped = recording.stop(view);
       if (!stopped) {
@@ -331,8 +332,12 @@ int App::run() {
         if (options_.exit_after_record) exit_code = 1;
       }
     }
-    report_.recording_summary = recording.recorder().last_summary();
-    report_.recording_ok = recording.recorder().error().empty();
+    // The summary printed on exit: the recording --record asked for, or the one the exit ended
+    // (one stopped earlier in the window said so then).
+    if (recording_at_exit || options_.record_at_start) {
+      report_.recording_summary = recording.recorder().last_summary();
+      report_.recording_ok = recording.recorder().error().empty();
+    }
     if (history_export.valid()) history_export.wait();
   }
   g_window_open.store(false);

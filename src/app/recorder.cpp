@@ -206,7 +206,8 @@ Status Recorder::stop() {
       std::fclose(f);
     }
   }
-  summary_ = strformat("recorded %lld frames to %s (%s", static_cast<long long>(frames_kept_),
+  summary_ = strformat("recorded %lld frame%s to %s (%s", static_cast<long long>(frames_kept_),
+                       frames_kept_ == 1 ? "" : "s",
                        settings_.path.c_str(), megabytes(bytes).c_str());
   if (dropped > 0) summary_ += strformat(", %lld dropped", static_cast<long long>(dropped));
   summary_ += ")";

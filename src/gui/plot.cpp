@@ -74,8 +74,10 @@ TickSpacing tick_spacing(double lo, double hi, int max_ticks, double min_step = 
 
 constexpr int kMaxTicks = 64;
 
+// How many labelled ticks fit `pixels` at `spacing`: one in a plot too short for two (their
+// labels would overlap).
 int max_ticks_for(float pixels, float spacing) {
-  return std::clamp(static_cast<int>(pixels / spacing), 2, kMaxTicks);
+  return std::clamp(static_cast<int>(pixels / spacing), 1, kMaxTicks);
 }
 
 // Tick values with the spacing each label is written for (fixed storage: plots allocate nothing
@@ -256,7 +258,9 @@ Axes layout_axes(const PlotFrame& frame, double x_lo, double x_hi, double y_lo, 
   }
   const float left = frame.min.x + 2.0f * kPad + label_width + kTickLength;
   const float right = std::max(left + 1.0f, frame.max.x - 2.0f * kPad);
-  axes.x_ticks = tick_spacing(x_lo, x_hi, max_ticks_for(right - left, min_tick_spacing_x()));
+  // Training steps are whole numbers: no tick between two (a one-step run shows 0 and 1).
+  axes.x_ticks = tick_spacing(x_lo, x_hi, max_ticks_for(right - left, min_tick_spacing_x()),
+                              format.compact_x ? 1.0 : 0.0);
   axes.set_area(ImVec2(left, top), ImVec2(right, bottom));
   return axes;
 }

@@ -6,6 +6,7 @@
 #include <cstdlib>
 
 #include "gui/panels/panels.h"
+#include "gui/plot.h"
 #include "support/fake_snapshots.h"
 #include "support/ui_harness.h"
 
@@ -213,4 +214,45 @@ TEST(UiScale, AFixedScaleBuildsFontsOfThatSize) {
   ui.frames(2);
   EXPECT_NEAR(ImGui::GetFontSize(), 14.0f, 0.5f);
   EXPECT_EQ(ui.gui().layout().ui_scale, 1.0f);  // kept with the layout
+}
+
+TEST(PlotAxes, StepsAreWholeNumbersAndAShortPlotHasNoOverlappingLabels) {
+  UiHarness ui(600, 400, 1.0f);
+  if (!ui.ok()) GTEST_SKIP() << ui.error();
+  MetricSeries one(100, 0.0f), wide(100, 0.0f);
+  one.push(1.0, 7.0);  // the first step of a run
+  for (int s = 1; s <= 50; ++s) wide.push(double(s), double(s % 6));
+  LinePlotOptions tall, flat;
+  tall.height = 200;
+  flat.height = 3.6f * 14.0f;  // room for one y label, not two
+  ui.draw = [&] {
+    ImGui::SetNextWindowPos(ImVec2(0, 0));
+    ImGui::SetNextWindowSize(ImVec2(600, 400));
+    ImGui::Begin("plots");
+    const PlotLine a{"loss", &one, IM_COL32(255, 0, 0, 255)};
+    line_plot("##one", &a, 1, tall);
+    const PlotLine b{"wide", &wide, IM_COL32(0, 255, 0, 255)};
+    line_plot("##flat", &b, 1, flat);
+    ImGui::End();
+  };
+  ui.frames(2);
+  const std::string text = ui.window_text("plots");
+  EXPECT_EQ(text.find("0.5"), std::string::npos) << "a fractional step tick:\n" << text;
+  EXPECT_EQ(text.find("0.2"), std::string::npos) << text;
+  EXPECT_TRUE(ui.layout_problems().empty());
+  // The flat plot's y labels do not overlap: their glyph boxes are apart.
+  std::vector<ImRect> labels;
+  const ImGuiWindow* w = ImGui::FindWindowByName("plots");
+  for (const test::FrameGlyph& g : ui.glyphs()) {
+    if (g.rect.Min.y > w->Pos.y + 230 && g.rect.Max.x < w->Pos.x + 40) labels.push_back(g.rect);
+  }
+  for (size_t i = 0; i < labels.size(); ++i) {
+    for (size_t j = i + 1; j < labels.size(); ++j) {
+      const bool apart = labels[i].Max.y <= labels[j].Min.y + 0.5f ||
+                         labels[j].Max.y <= labels[i].Min.y + 0.5f ||
+                         labels[i].Max.x <= labels[j].Min.x + 0.5f ||
+                         labels[j].Max.x <= labels[i].Min.x + 0.5f;
+      EXPECT_TRUE(apart) << "y labels overlap in a short plot";
+    }
+  }
 }

@@ -77,7 +77,8 @@ void RecorderPanel::draw(View& view) {
     const RecordingStatus& st = ui.status;
     ImGui::TextColored(ImVec4(1.0f, 0.3f, 0.3f, 1.0f), "REC %s", clock_text(st.elapsed_s).c_str());
     ImGui::SameLine();
-    ImGui::Text("%lld frames (%.1f s of video)", static_cast<long long>(st.frames), st.video_s);
+    ImGui::Text("%lld frame%s (%.1f s of video)", static_cast<long long>(st.frames),
+                st.frames == 1 ? "" : "s", st.video_s);
     ImGui::TextDisabled("%s on disk, %dx%d%s", size_text(st.bytes).c_str(), st.width, st.height,
                         st.lockstep ? strformat(", %d steps/frame", ui.lockstep_steps).c_str()
                                     : "");
@@ -110,7 +111,9 @@ const ImDrawList* draw_rec_indicator(View& view, ImVec2 display) {
   const RecordingStatus& st = view.recorder().status;
   if (!st.active) return nullptr;
   std::string text = "REC " + clock_text(st.elapsed_s) + "  " + size_text(st.bytes);
-  if (st.lockstep) text += strformat("  %lld frames", static_cast<long long>(st.frames));
+  if (st.lockstep) {
+    text += strformat("  %lld frame%s", static_cast<long long>(st.frames), st.frames == 1 ? "" : "s");
+  }
   if (st.dropped > 0) text += strformat("  %lld dropped", static_cast<long long>(st.dropped));
   const ImVec2 size = ImGui::CalcTextSize(text.c_str());
   const float w = size.x + 30.0f, h = size.y + 10.0f;
