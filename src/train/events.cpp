@@ -28,7 +28,7 @@ RunEvent RunEvent::message(MessageLevel level, std::string text, int64_t step) {
 std::string edit_event_text(ParamId id, const std::string& from, const std::string& to,
                             bool waits_for_reset) {
   return strformat("%s %s \u2192 %s%s", param_spec(id).key, from.c_str(), to.c_str(),
-                   waits_for_reset ? " (needs new weights: applies on Reset)" : "");
+                   waits_for_reset ? " (new weights: resets training)" : "");
 }
 
 const RunEvent& EventLog::add(RunEvent e) {

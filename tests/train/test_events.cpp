@@ -88,7 +88,7 @@ TEST_F(TrainerEvents, AnAppliedEditIsAHistoryLineWithItsStepAndValues) {
             std::string::npos);
   // A needs-reset edit says it waits.
   s = handled(Command::set(ParamId::kWidthG, {64, ""}));
-  EXPECT_NE(newest(s)->text.find("applies on Reset"), std::string::npos) << newest(s)->text;
+  EXPECT_NE(newest(s)->text.find("resets training"), std::string::npos) << newest(s)->text;
 }
 
 TEST_F(TrainerEvents, ARejectedEditIsAnErrorUntilTheNextAppliedOne) {

@@ -34,7 +34,7 @@ TEST(EventLog, EditsOfOneParameterInARowMergeIntoOneLine) {
   EXPECT_EQ(log.events()[3].text, "lr_g 5.00e-04 \u2192 6.00e-04");
   // A needs-reset edit says when it applies.
   log.add(RunEvent::edit(ParamId::kWidth, "32", "48", 13, true));
-  EXPECT_EQ(log.events().back().text, "width 32 \u2192 48 (needs new weights: applies on Reset)");
+  EXPECT_EQ(log.events().back().text, "width 32 \u2192 48 (new weights: resets training)");
 }
 
 TEST(EventLog, EditsOfOneParameterSecondsApartAreTwoLines) {
