@@ -368,3 +368,21 @@ TEST_F(Interaction, TwoDLabPlotPansZoomsAndPaints) {
   EXPECT_EQ(c.back().points.size(), n);
   EXPECT_FALSE(panels_->toy.painting);
 }
+
+TEST_F(Interaction, TheViewMenuSetsTheUiScale) {
+  open(ModelFamily::kImageGan);
+  EXPECT_NEAR(ImGui::GetFontSize(), 14.0f, 0.5f);
+  ui_->click(ui_->center("##MainMenuBar/View"));
+  const ImRect scale = ui_->find_text("UI scale");
+  ASSERT_GT(scale.GetWidth(), 0) << ui_->window_text("##Menu_00");
+  ui_->move(scale.GetCenter());  // the submenu opens on hover
+  ui_->frames(3);
+  const ImRect option = ui_->find_text("150 %", /*whole_line=*/true);
+  ASSERT_GT(option.GetWidth(), 0);
+  ui_->click(option.GetCenter());
+  ui_->frames(2);
+  EXPECT_EQ(ui_->gui().requested_scale(), 1.5f);
+  EXPECT_EQ(ui_->gui().layout().ui_scale, 1.5f);  // kept in the layout file
+  EXPECT_NEAR(ImGui::GetFontSize(), 21.0f, 0.5f);
+  EXPECT_TRUE(ui_->layout_problems().empty());
+}
