@@ -272,3 +272,27 @@ TEST(ToyLab, TheDefaultsCoverTheRingWithin1000Iterations) {
   }
 }
 
+// An alarm in a headless run saves its checkpoint in the run's directory, not the cwd.
+TEST(ToyLab, HeadlessAlarmCheckpointsGoIntoTheOutDirectory) {
+  namespace fs = std::filesystem;
+  const std::string tag = "toy_alarm_" + std::to_string(getpid());
+  const std::string dir = std::string(GENSCOPE_TEST_TMP) + "/" + tag;
+  fs::remove_all(dir);
+  // D learns 10,000 times faster than G: D(G(z)) sinks while the G loss rises (D overpowering).
+  Params p = toy_params();
+  ASSERT_TRUE(p.set_from_string(ParamId::kLoss, "non_saturating").ok());
+  ASSERT_TRUE(p.set_from_string(ParamId::kLrG, "1e-6").ok());
+  ASSERT_TRUE(p.set_from_string(ParamId::kLrD, "1e-2").ok());
+  ASSERT_TRUE(p.set_from_string(ParamId::kCheckpointPath, tag + ".ckpt").ok());
+  ASSERT_TRUE(run_headless(p, 400, dir).ok());
+  std::vector<std::string> saved;
+  for (const auto& e : fs::directory_iterator(dir + "/checkpoints")) {
+    saved.push_back(e.path().filename().string());
+  }
+  ASSERT_FALSE(saved.empty()) << "no alarm in 400 steps";
+  EXPECT_EQ(saved[0].rfind(tag + "-alarm-step", 0), 0u) << saved[0];
+  for (const auto& e : fs::directory_iterator(fs::current_path())) {
+    EXPECT_EQ(e.path().filename().string().rfind(tag, 0), std::string::npos) << e.path();
+  }
+  fs::remove_all(dir);
+}
