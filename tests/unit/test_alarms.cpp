@@ -101,7 +101,7 @@ TEST(Alarms, CheckpointPathsOnAlarm) {
 }
 
 TEST(Alarms, ModeCollapseWaitsForFullCoverageOrAWarmUpPerMode) {
-  // grid25 climbing slowly (grid-cover: 13-25k iterations to 25/25), around half the modes for
+  // grid25 climbing slowly (grid-cover: 20-24 of 25 in 25k iterations), around half the modes for
   // thousands of iterations: not a collapse.
   AlarmMonitor climbing;
   for (int64_t s = 10; s < 20000; s += 10) climbing.add_modes(s, 5 + int(s / 2000), 25);
