@@ -77,13 +77,18 @@ void AlarmMonitor::add_row(const MetricRow& row, const MetricSchema& names, int 
   }
 }
 
-void AlarmMonitor::collapse_check(int64_t step, bool low, const std::string& what, int& low_count) {
+void AlarmMonitor::collapse_check(int64_t step, bool low, const std::string& what, int& low_count,
+                                  int& healthy_count) {
   if (step < settings_.collapse_warmup) return;
   low_count = low ? low_count + 1 : 0;
+  healthy_count = low ? 0 : healthy_count + 1;
   if (low_count >= settings_.collapse_evaluations) {
     raise(AlarmKind::kCollapse, step, what);
-  } else if (low_evaluations_ == 0 && low_entropy_evaluations_ == 0) {
-    active_[int(AlarmKind::kCollapse)] = false;  // re-armed once no measure is low
+  } else if (low_evaluations_ == 0 && low_entropy_evaluations_ == 0 &&
+             healthy_count >= settings_.collapse_evaluations) {
+    // Re-armed once no measure is low and this one has been healthy as long as it takes to
+    // raise: a measure flickering around its threshold makes one episode, not one per flicker.
+    active_[int(AlarmKind::kCollapse)] = false;
   }
 }
 
@@ -99,7 +104,7 @@ void AlarmMonitor::add_diversity(int64_t step, double diversity) {
                  strformat("sample diversity %.2f of the real images' for %d evaluations: the "
                            "generator makes nearly the same image for every z",
                            diversity, settings_.collapse_evaluations),
-                 low_evaluations_);
+                 low_evaluations_, healthy_evaluations_);
 }
 
 void AlarmMonitor::add_class_entropy(int64_t step, double entropy, double max_entropy) {
@@ -108,21 +113,31 @@ void AlarmMonitor::add_class_entropy(int64_t step, double entropy, double max_en
                  strformat("class entropy %.2f of %.2f nats for %d evaluations: the generated "
                            "images fall into few classes (Quality panel's histogram)",
                            entropy, max_entropy, settings_.collapse_evaluations),
-                 low_entropy_evaluations_);
+                 low_entropy_evaluations_, healthy_entropy_evaluations_);
 }
 
 void AlarmMonitor::add_modes(int64_t step, int covered, int total) {
   if (!new_evaluation(step, last_modes_) || total <= 1) return;
+  if (covered >= total && all_modes_step_ < 0) all_modes_step_ = step;
+  const int64_t warmup = settings_.mode_warmup_per_mode * total;
+  if (all_modes_step_ < 0 && step < warmup) return;  // still climbing towards full coverage
+  const std::string since =
+      all_modes_step_ >= 0
+          ? strformat("after covering all %d at step %lld", total,
+                      static_cast<long long>(all_modes_step_))
+          : strformat("and never all %d in %lld steps", total, static_cast<long long>(warmup));
   collapse_check(step, covered < settings_.min_mode_fraction * total,
-                 strformat("only %d of %d modes covered for %d evaluations", covered, total,
-                           settings_.collapse_evaluations),
-                 low_evaluations_);
+                 strformat("only %d of %d modes covered for %d evaluations, %s", covered, total,
+                           settings_.collapse_evaluations, since.c_str()),
+                 low_evaluations_, healthy_evaluations_);
 }
 
 void AlarmMonitor::reset_run() {
   active_ = {};
   low_evaluations_ = low_entropy_evaluations_ = 0;
+  healthy_evaluations_ = healthy_entropy_evaluations_ = 0;
   last_diversity_ = last_modes_ = last_entropy_ = -1;
+  all_modes_step_ = -1;
   window_.clear();
 }
 

@@ -43,6 +43,11 @@ struct AlarmSettings {
   double min_mode_fraction = 0.5;
   int collapse_evaluations = 3;   // ...for this many evaluations in a row
   int64_t collapse_warmup = 500;  // no collapse alarm before this step (every run starts collapsed)
+  // 2D lab: a run climbs to full coverage over a time that grows with the number of modes
+  // (ring8: a few hundred iterations, grid25: 13-25k), passing half of them on the way. So low
+  // coverage counts only once every mode was covered (then losing them is a collapse), or, for a
+  // run that never got there, after this many steps per mode (ring8 8,000, grid25 25,000).
+  int64_t mode_warmup_per_mode = 1000;
   // D overpowering: D(G(z)) averaged over the window below this while the G loss rose (the mean
   // of the window's second half above its first half's); re-armed when the average is back
   // above twice the threshold.
@@ -50,7 +55,8 @@ struct AlarmSettings {
   int overpower_window = 200;  // steps
 };
 
-/// Watches a run and raises each alarm once per episode (it re-arms when the condition clears).
+/// Watches a run and raises each alarm once per episode (it re-arms when the condition clears;
+/// a collapse clears after collapse_evaluations healthy evaluations in a row).
 class AlarmMonitor {
  public:
   explicit AlarmMonitor(AlarmSettings s = {}) : settings_(s) {}
@@ -65,7 +71,9 @@ class AlarmMonitor {
   /// A class-histogram entropy (nats, of at most `max_entropy`) evaluated at `step` by the
   /// metric classifier; repeats are ignored likewise.
   void add_class_entropy(int64_t step, double entropy, double max_entropy);
-  /// A mode-coverage evaluation at `step` (2D lab); repeats are ignored likewise.
+  /// A mode-coverage evaluation at `step` (2D lab); repeats are ignored likewise. Low coverage
+  /// counts towards the collapse alarm once every mode has been covered, or after
+  /// mode_warmup_per_mode * total steps.
   void add_modes(int64_t step, int covered, int total);
   /// Forgets the run (a reset); the log and the mutes stay.
   void reset_run();
@@ -79,7 +87,8 @@ class AlarmMonitor {
 
  private:
   void raise(AlarmKind kind, int64_t step, std::string text);
-  void collapse_check(int64_t step, bool low, const std::string& what, int& low_count);
+  void collapse_check(int64_t step, bool low, const std::string& what, int& low_count,
+                      int& healthy_count);
   static bool new_evaluation(int64_t step, int64_t& last);
 
   AlarmSettings settings_;
@@ -87,7 +96,10 @@ class AlarmMonitor {
   std::array<bool, kAlarmKinds> active_{};  // the condition holds now (raised once)
   int low_evaluations_ = 0;                 // diversity or mode coverage low, in a row
   int low_entropy_evaluations_ = 0;         // class entropy low, in a row
+  int healthy_evaluations_ = 0;             // diversity or mode coverage not low, in a row
+  int healthy_entropy_evaluations_ = 0;     // class entropy not low, in a row
   int64_t last_diversity_ = -1, last_modes_ = -1, last_entropy_ = -1;  // last evaluations counted
+  int64_t all_modes_step_ = -1;  // 2D lab: first evaluation that covered every mode (-1: none)
   struct GRow {
     int64_t step;
     float loss_g, d_fake;

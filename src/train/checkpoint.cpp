@@ -1,5 +1,7 @@
 #include "train/checkpoint.h"
 
+#include <filesystem>
+
 #include "record/checkpoint_file.h"
 #include "train/alarms.h"
 #include "train/rng.h"
@@ -28,10 +30,16 @@ std::string periodic_checkpoint(TrainingSession& session) {
   return s ? std::string() : s.error();
 }
 
-Result<std::string> alarm_checkpoint(TrainingSession& session) {
+Result<std::string> alarm_checkpoint(TrainingSession& session, const std::string& dir) {
   if (session.diverged()) return std::string();
-  const std::string path =
+  std::string path =
       alarm_checkpoint_path(session.params().text(ParamId::kCheckpointPath), session.step_count());
+  if (!dir.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec) return Error{"checkpoint directory " + dir + ": cannot create: " + ec.message()};
+    path = (std::filesystem::path(dir) / std::filesystem::path(path).filename()).string();
+  }
   if (Status s = save_checkpoint(session, path); !s) return Error{s.error()};
   return path;
 }

@@ -27,9 +27,10 @@ Status save_checkpoint(TrainingSession& session, const std::string& path,
 std::string periodic_checkpoint(TrainingSession& session);
 
 /// After an alarm: saves the run beside the checkpoint path as alarm_checkpoint_path() of the
-/// step saved. Returns the path written, "" when the run diverged (not worth keeping), or the
-/// error.
-Result<std::string> alarm_checkpoint(TrainingSession& session);
+/// step saved, or, with `dir` (a headless run's DIR/checkpoints), in `dir` under that file name
+/// (created when missing). Returns the path written, "" when the run diverged (not worth
+/// keeping), or the error.
+Result<std::string> alarm_checkpoint(TrainingSession& session, const std::string& dir = {});
 
 /// Reads a checkpoint and builds the session it describes, in the state it was saved in.
 /// Errors (a missing, truncated, corrupt or foreign file, a dataset that no longer loads or no

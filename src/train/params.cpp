@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <deque>
 #include <fstream>
 #include <sstream>
 
@@ -14,6 +15,8 @@ namespace {
 
 using T = ParamType;
 using A = ParamApply;
+
+const char* family_label(ModelFamily family);
 
 std::array<ParamSpec, kParamCount> make_table() {
   std::array<ParamSpec, kParamCount> t{{
@@ -61,7 +64,7 @@ std::array<ParamSpec, kParamCount> make_table() {
       {ParamId::kLrD, "lr_d", T::kFloat, 2e-4, 1e-6, 1e-1, "", {}, A::kLive, true, "Optimizer",
        "Discriminator learning rate (Adam; 2D lab: optimizer_d). Changing it keeps the "
        "optimizer's state.",
-       ParamScope::kGan},
+       ParamScope::kGan, {{ModelFamily::kToy, "1e-3"}}},
       {ParamId::kOptimizerG, "optimizer_g", T::kChoice, 2, 0, 0, "",
        {"sgd", "momentum", "adam", "rmsprop"}, A::kReset, false, "Optimizer",
        "2D lab: generator optimizer: SGD, SGD + momentum 0.9, Adam (0.5, 0.999) or RMSprop "
@@ -74,7 +77,8 @@ std::array<ParamSpec, kParamCount> make_table() {
       {ParamId::kBeta2, "beta2", T::kFloat, 0.999, 0.0, 0.9999, "", {}, A::kLive, false,
        "Optimizer", "Adam beta2 (second-moment decay) for both networks.", ParamScope::kImage},
       {ParamId::kBatchSize, "batch_size", T::kInt, 64, 1, 1024, "", {}, A::kLive, false,
-       "Training", "Images (2D lab: points) per update, for real and for fake batches."},
+       "Training", "Images (2D lab: points) per update, for real and for fake batches.",
+       ParamScope::kAll, {{ModelFamily::kToy, "256"}}},
       {ParamId::kDSteps, "d_steps", T::kInt, 1, 1, 20, "", {}, A::kLive, false, "Training",
        "Discriminator updates per step (2D lab: per iteration).", ParamScope::kGan},
       {ParamId::kGSteps, "g_steps", T::kInt, 1, 1, 20, "", {}, A::kLive, false, "Training",
@@ -82,12 +86,12 @@ std::array<ParamSpec, kParamCount> make_table() {
       {ParamId::kLabelSmoothing, "label_smoothing", T::kFloat, 0.0, 0.0, 0.5, "", {}, A::kLive,
        false, "Training", "One-sided label smoothing: D's target for real images is 1 - s.",
        ParamScope::kImageGan},
-      {ParamId::kLoss, "loss", T::kChoice, 0, 0, 0, "",
+      {ParamId::kLoss, "loss", T::kChoice, 4, 0, 0, "",
        {"non_saturating", "minimax", "least_squares", "hinge", "wgan_gp"}, A::kReset, false,
        "Training",
        "2D lab: adversarial loss: non-saturating BCE (-log D(G(z))), minimax (log(1 - D(G(z)))), "
        "least squares (LSGAN), hinge, or WGAN with gradient penalty.", ParamScope::kToy},
-      {ParamId::kGpLambda, "gp_lambda", T::kFloat, 0.1, 0.0, 1000.0, "", {}, A::kLive, false,
+      {ParamId::kGpLambda, "gp_lambda", T::kFloat, 1.0, 0.0, 1000.0, "", {}, A::kLive, false,
        "Training", "2D lab: weight of WGAN-GP's gradient penalty (loss wgan_gp only).",
        ParamScope::kToy},
       {ParamId::kMetricsEvery, "metrics_every", T::kInt, 10, 1, 100000, "", {}, A::kLive, false,
@@ -133,14 +137,91 @@ std::array<ParamSpec, kParamCount> make_table() {
        "Sample each layer's weight and activation histograms every this many steps (0: off).",
        ParamScope::kAll},
   }};
+  // Help texts that name their family defaults live as long as the table.
+  static std::deque<std::string> helps;
   for (int i = 0; i < kParamCount; ++i) {
     if (static_cast<int>(t[i].id) != i) throw std::logic_error("param table out of order");
     if (t[i].type == T::kChoice) {  // the range of a choice is its list
       t[i].min_value = 0;
       t[i].max_value = static_cast<double>(t[i].choices.size()) - 1;
     }
+    if (t[i].family_defaults.empty()) continue;
+    // The family follows the dataset and the model: they cannot depend on it.
+    if (t[i].id == ParamId::kDataset || t[i].id == ParamId::kModel) {
+      throw std::logic_error(std::string("param ") + t[i].key + ": no family default allowed");
+    }
+    std::string help = t[i].help;
+    for (const FamilyDefault& f : t[i].family_defaults) {
+      help += strformat(" Default for %s: %s.", family_label(f.family), f.value);
+    }
+    t[i].help = helps.emplace_back(std::move(help)).c_str();
   }
   return t;
+}
+
+const char* family_label(ModelFamily family) {
+  switch (family) {
+    case ModelFamily::kImageGan:
+      return "image GANs";
+    case ModelFamily::kVae:
+      return "VAE/AE";
+    case ModelFamily::kToy:
+      return "the 2D lab";
+  }
+  return "?";
+}
+
+constexpr int kFamilies = 3;
+static_assert(static_cast<int>(ModelFamily::kToy) == kFamilies - 1, "families index 0..2");
+int family_index(ModelFamily family) { return static_cast<int>(family); }
+
+// Text as the user types it -> a value of `spec` (not range-checked).
+Result<ParamValue> parse_value(const ParamSpec& spec, std::string_view text) {
+  ParamValue v;
+  switch (spec.type) {
+    case ParamType::kText:
+      v.text = std::string(text);
+      break;
+    case ParamType::kChoice: {
+      std::string t(trim(text));
+      for (size_t i = 0; i < spec.choices.size(); ++i) {
+        if (t == spec.choices[i]) return ParamValue{static_cast<double>(i), ""};
+      }
+      const std::vector<std::string> names(spec.choices.begin(), spec.choices.end());
+      const std::string near = did_you_mean(t, names);
+      return Error{strformat(near.empty() ? "%s: unknown value '%s'%s (choose one of: %s)"
+                                          : "%s: unknown value '%s'%s; choose one of: %s",
+                             spec.key, t.c_str(), near.c_str(), join_names(names).c_str())};
+    }
+    case ParamType::kInt:
+    case ParamType::kFloat: {
+      auto d = parse_double(text);
+      if (!d) {
+        return Error{strformat("%s: '%s' is not a number", spec.key, std::string(text).c_str())};
+      }
+      v.number = *d;
+      break;
+    }
+  }
+  return v;
+}
+
+// Every row's default per family, indexed [family][id].
+std::array<std::array<ParamValue, kParamCount>, kFamilies> make_defaults() {
+  std::array<std::array<ParamValue, kParamCount>, kFamilies> out;
+  for (const ParamSpec& spec : param_table()) {
+    const int i = static_cast<int>(spec.id);
+    for (auto& family : out) family[i] = ParamValue{spec.default_value, spec.default_text};
+    for (const FamilyDefault& f : spec.family_defaults) {
+      auto v = parse_value(spec, f.value);
+      if (!v || !validate_param(spec, *v)) {
+        throw std::logic_error(std::string("param ") + spec.key + ": bad family default " +
+                               f.value);
+      }
+      out[family_index(f.family)][i] = *v;
+    }
+  }
+  return out;
 }
 
 std::string key_spelling(std::string_view s) {
@@ -188,11 +269,23 @@ std::string cli_flag(const ParamSpec& spec) {
   return flag;
 }
 
+const ParamValue& param_default(const ParamSpec& spec, ModelFamily family) {
+  static const auto defaults = make_defaults();
+  return defaults[family_index(family)][static_cast<int>(spec.id)];
+}
+
 Params::Params() {
   for (const auto& spec : param_table()) {
-    auto& v = values_[static_cast<int>(spec.id)];
-    v.number = spec.default_value;
-    v.text = spec.default_text;
+    values_[static_cast<int>(spec.id)] = ParamValue{spec.default_value, spec.default_text};
+  }
+  follow_family();
+}
+
+void Params::follow_family() {
+  family_ = model_family(*this);
+  for (const auto& spec : param_table()) {
+    const int i = static_cast<int>(spec.id);
+    if (!set_[i]) values_[i] = param_default(spec, family_);
   }
 }
 
@@ -232,41 +325,15 @@ Status Params::set(ParamId id, const ParamValue& v) {
   } else {
     slot.number = v.number;
   }
+  set_[static_cast<int>(id)] = true;
+  if (id == ParamId::kDataset || id == ParamId::kModel) follow_family();
   return {};
 }
 
 Status Params::set_from_string(ParamId id, std::string_view text) {
-  const auto& spec = param_spec(id);
-  ParamValue v;
-  switch (spec.type) {
-    case ParamType::kText:
-      v.text = std::string(text);
-      break;
-    case ParamType::kChoice: {
-      std::string t(trim(text));
-      for (size_t i = 0; i < spec.choices.size(); ++i) {
-        if (t == spec.choices[i]) v.number = static_cast<double>(i);
-      }
-      if (v.number == 0 && t != spec.choices[0]) {
-        const std::vector<std::string> names(spec.choices.begin(), spec.choices.end());
-        const std::string near = did_you_mean(t, names);
-        return Error{strformat(near.empty() ? "%s: unknown value '%s'%s (choose one of: %s)"
-                                            : "%s: unknown value '%s'%s; choose one of: %s",
-                               spec.key, t.c_str(), near.c_str(), join_names(names).c_str())};
-      }
-      break;
-    }
-    case ParamType::kInt:
-    case ParamType::kFloat: {
-      auto d = parse_double(text);
-      if (!d) {
-        return Error{strformat("%s: '%s' is not a number", spec.key, std::string(text).c_str())};
-      }
-      v.number = *d;
-      break;
-    }
-  }
-  return set(id, v);
+  auto v = parse_value(param_spec(id), text);
+  if (!v) return Error{v.error()};
+  return set(id, *v);
 }
 
 std::vector<ParamId> Params::diff(const Params& other) const {

@@ -1,7 +1,9 @@
 #pragma once
 // The one table of hyperparameters. Each is declared once here (name, type, default, range, help,
 // live or needs-reset); the CLI flags, config-file keys, control widgets and validation all come
-// from this table. Plain C++: no torch.
+// from this table. A row whose best value differs for one model family (the 2D lab's learning
+// rate and batch size) carries that family's default too; a value nobody set follows the family
+// its dataset and model make. Plain C++: no torch.
 #include <array>
 #include <string>
 #include <string_view>
@@ -78,6 +80,13 @@ enum class ParamScope : unsigned {
   kAll = 1 | 2 | 4,
 };
 
+/// A default one model family overrides: the value as a user would type it ("1e-3", "wgan_gp").
+/// A Params value nobody set follows the default of the family its dataset and model make.
+struct FamilyDefault {
+  ModelFamily family;
+  const char* value;
+};
+
 /// One row of the table.
 struct ParamSpec {
   ParamId id;
@@ -93,6 +102,7 @@ struct ParamSpec {
   const char* group;  // panel section: "Experiment", "Model", "Optimizer", "Training"
   const char* help;
   ParamScope scope = ParamScope::kAll;
+  std::vector<FamilyDefault> family_defaults = {};  // overrides of default_value per family
 };
 
 /// Model family of a `model` choice name: GANs, or encoder/decoder models (VAE, beta-VAE, AE).
@@ -122,10 +132,17 @@ struct ParamValue {
   bool operator!=(const ParamValue& o) const { return !(*this == o); }
 };
 
+/// The default of `spec` in `family`: its family default when the row has one, else
+/// default_value / default_text.
+const ParamValue& param_default(const ParamSpec& spec, ModelFamily family);
+
 /// A full set of parameter values, each valid by construction: setters validate against the table.
+/// A value that was never set (by a flag, config file, preset, checkpoint or edit) is its row's
+/// default for the family the dataset and model make, and follows it when they change: switching
+/// the dataset to ring8 gives the 2D lab's learning rates unless the user chose their own.
 class Params {
  public:
-  /// All defaults.
+  /// All defaults (of the image GAN family: fashion-mnist, dcgan).
   Params();
 
   const ParamValue& value(ParamId id) const { return values_[static_cast<int>(id)]; }
@@ -139,6 +156,10 @@ class Params {
   Status set(ParamId id, const ParamValue& v);
   /// Parses text (a number, or a choice name) and sets it. Errors name the key and the value.
   Status set_from_string(ParamId id, std::string_view text);
+  /// True when `id` was set; false while it follows its family's default.
+  bool is_set(ParamId id) const { return set_[static_cast<int>(id)]; }
+  /// The family whose defaults the values nobody set take (model_family() of these values).
+  ModelFamily family() const { return family_; }
 
   /// The ids whose values differ from `other`.
   std::vector<ParamId> diff(const Params& other) const;
@@ -146,7 +167,11 @@ class Params {
   std::string to_string(ParamId id) const;
 
  private:
+  void follow_family();  // recomputes family_ and gives every unset value its default
+
   std::array<ParamValue, kParamCount> values_;
+  std::array<bool, kParamCount> set_{};
+  ModelFamily family_ = ModelFamily::kImageGan;
 };
 
 /// Checks a value against a spec without storing it.

@@ -46,6 +46,12 @@ ToyGanConfig toy_config(const Params& p) {
   return c;
 }
 
+ToyGanConfig toy_default_config() {
+  Params p;
+  p.set(ParamId::kDataset, {0.0, "ring8"});
+  return toy_config(p);
+}
+
 Result<std::unique_ptr<ToyLab>> ToyLab::create(const Params& params,
                                                std::vector<Point2> custom_points) {
   const std::string name(trim(params.text(ParamId::kDataset)));

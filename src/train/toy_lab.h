@@ -24,6 +24,8 @@ inline constexpr int kToyHeatCells = 64;
 /// The ToyGanConfig `params` describe (layers, widths, activation, noise, loss, optimizers,
 /// learning rates, D/G steps, batch size, seed).
 ToyGanConfig toy_config(const Params& params);
+/// The 2D lab's defaults from the parameter table (what `--dataset ring8` alone trains).
+ToyGanConfig toy_default_config();
 
 class ToyLab {
  public:

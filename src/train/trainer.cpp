@@ -501,7 +501,7 @@ Status run_headless_unguarded(const Params& params, int64_t steps, const std::st
       std::fprintf(stderr, "genscope: alarm at step %lld: %s: %s\n", static_cast<long long>(e.step),
                    alarm_name(e.kind), e.text.c_str());
       if (!alarm_saves_checkpoint(e)) continue;
-      auto saved = alarm_checkpoint(**session);
+      auto saved = alarm_checkpoint(**session, out_dir + "/checkpoints");  // the run's directory
       if (!saved || !saved->empty()) {
         std::fprintf(stderr, "genscope: %s\n",
                      saved ? ("saved checkpoint " + *saved).c_str() : saved.error().c_str());

@@ -39,7 +39,8 @@ struct HeadlessObserver {
 };
 
 /// Trains `steps` steps on the calling thread with no window, writing `out_dir/metrics.csv` and
-/// `out_dir/samples.png`. Returns a one-line error (naming the file or value) on failure.
+/// `out_dir/samples.png`; an alarm's checkpoint goes to `out_dir/checkpoints/`. Returns a
+/// one-line error (naming the file or value) on failure.
 /// With `resume_path` the run continues from that checkpoint (steps more steps), and
 /// params' checkpoint / checkpoint_every still apply.
 Status run_headless(const Params& params, int64_t steps, const std::string& out_dir,

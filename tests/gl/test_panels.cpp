@@ -395,9 +395,12 @@ TEST_F(PanelTest, GradientsTabShowsBarsAndAHeatStrip) {
 }
 
 TEST_F(PanelTest, AlarmsTabListsAlarmsAndMutes) {
-  // Three low-coverage evaluations past the warm-up raise one collapse alarm.
+  // Every mode covered once, then three low-coverage evaluations raise one collapse alarm.
   make_toy_snapshot();
   snapshot_.toy.modes_total = 8;
+  snapshot_.toy.modes_covered = 8;
+  snapshot_.step = snapshot_.toy.metrics_step = 500;
+  view_->update_snapshot(snapshot_);
   snapshot_.toy.modes_covered = 1;
   for (int64_t step = 600; step <= 800; step += 100) {
     snapshot_.step = step;

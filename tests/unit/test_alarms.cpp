@@ -38,8 +38,11 @@ TEST(Alarms, CollapseNeedsMLowEvaluationsAfterTheWarmUp) {
   EXPECT_EQ(m.log()[0].step, 1000);
   m.add_diversity(1100, 0.01);  // the same episode: no second event
   EXPECT_EQ(m.log().size(), 1u);
-  m.add_diversity(1200, 0.8);  // cleared, then a new episode
+  m.add_diversity(1200, 0.8);  // one healthy evaluation is a flicker: still the same episode
   for (int64_t s = 1300; s <= 1500; s += 100) m.add_diversity(s, 0.05);
+  EXPECT_EQ(m.log().size(), 1u);
+  for (int64_t s = 1600; s <= 1800; s += 100) m.add_diversity(s, 0.8);  // cleared (M in a row)
+  for (int64_t s = 1900; s <= 2100; s += 100) m.add_diversity(s, 0.05);  // a new episode
   EXPECT_EQ(m.log().size(), 2u);
 }
 
@@ -95,4 +98,36 @@ TEST(Alarms, CheckpointPathsOnAlarm) {
   EXPECT_EQ(alarm_checkpoint_path("my.runs/ckpt", 520), "my.runs/ckpt-alarm-step520");
   EXPECT_TRUE(alarm_saves_checkpoint(collapse));
   EXPECT_FALSE(alarm_saves_checkpoint({AlarmKind::kNonFinite, 3, ""}));
+}
+
+TEST(Alarms, ModeCollapseWaitsForFullCoverageOrAWarmUpPerMode) {
+  // grid25 climbing slowly (grid-cover: 20-24 of 25 in 25k iterations), around half the modes for
+  // thousands of iterations: not a collapse.
+  AlarmMonitor climbing;
+  for (int64_t s = 10; s < 20000; s += 10) climbing.add_modes(s, 5 + int(s / 2000), 25);
+  EXPECT_TRUE(climbing.log().empty()) << climbing.log()[0].text;
+  // Once every mode was covered, losing more than half of them is.
+  climbing.add_modes(20000, 25, 25);
+  for (int64_t s = 20010; s <= 20030; s += 10) climbing.add_modes(s, 10, 25);
+  ASSERT_EQ(climbing.log().size(), 1u);
+  EXPECT_EQ(climbing.log()[0].step, 20030);
+  EXPECT_NE(climbing.log()[0].text.find("after covering all 25 at step 20000"), std::string::npos)
+      << climbing.log()[0].text;
+  // A run that never covers the ring is told so after 1,000 steps per mode.
+  AlarmMonitor stuck;
+  for (int64_t s = 10; s < 8000; s += 10) stuck.add_modes(s, 3, 8);
+  EXPECT_TRUE(stuck.log().empty());
+  for (int64_t s = 8000; s <= 8020; s += 10) stuck.add_modes(s, 3, 8);
+  // Coverage flickering around half the modes is one episode (ring-collapse), not one per flicker.
+  for (int64_t s = 8030; s <= 10000; s += 10) stuck.add_modes(s, s % 40 == 0 ? 5 : 3, 8);
+  ASSERT_EQ(stuck.log().size(), 1u);
+  EXPECT_EQ(stuck.log()[0].step, 8020);
+  EXPECT_NE(stuck.log()[0].text.find("never all 8 in 8000 steps"), std::string::npos)
+      << stuck.log()[0].text;
+  // A reset forgets the full coverage.
+  AlarmMonitor reset;
+  reset.add_modes(600, 8, 8);
+  reset.reset_run();
+  for (int64_t s = 610; s <= 700; s += 10) reset.add_modes(s, 1, 8);
+  EXPECT_TRUE(reset.log().empty());
 }

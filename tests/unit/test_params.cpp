@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -16,8 +17,90 @@ TEST(ParamTable, EveryRowIsConsistent) {
     EXPECT_NE(std::string(spec.help), "") << spec.key;
     ParamValue def{spec.default_value, spec.default_text};
     EXPECT_TRUE(validate_param(spec, def).ok()) << spec.key;
+    for (ModelFamily f : {ModelFamily::kImageGan, ModelFamily::kVae, ModelFamily::kToy}) {
+      EXPECT_TRUE(validate_param(spec, param_default(spec, f)).ok()) << spec.key;
+    }
     if (spec.type == ParamType::kChoice) EXPECT_FALSE(spec.choices.empty());
   }
+}
+
+namespace {
+
+Params on_dataset(const std::string& dataset) {
+  Params p;
+  EXPECT_TRUE(p.set_from_string(ParamId::kDataset, dataset).ok());
+  return p;
+}
+
+}  // namespace
+
+TEST(FamilyDefaults, TheTwoDLabHasItsOwnRecipe) {
+  const Params image;
+  EXPECT_EQ(image.family(), ModelFamily::kImageGan);
+  EXPECT_DOUBLE_EQ(image.number(ParamId::kLrD), 2e-4);
+  EXPECT_EQ(image.integer(ParamId::kBatchSize), 64);
+  const Params toy = on_dataset("ring8");
+  EXPECT_EQ(toy.family(), ModelFamily::kToy);
+  EXPECT_DOUBLE_EQ(toy.number(ParamId::kLrG), 2e-4);
+  EXPECT_DOUBLE_EQ(toy.number(ParamId::kLrD), 1e-3);
+  EXPECT_EQ(toy.integer(ParamId::kBatchSize), 256);
+  EXPECT_EQ(toy.choice(ParamId::kLoss), "wgan_gp");
+  EXPECT_DOUBLE_EQ(toy.number(ParamId::kGpLambda), 1.0);
+  EXPECT_FALSE(toy.is_set(ParamId::kLrD));
+  EXPECT_TRUE(toy.is_set(ParamId::kDataset));
+  // The table is where they come from, and the help says so.
+  EXPECT_EQ(param_default(param_spec(ParamId::kLrD), ModelFamily::kToy).number, 1e-3);
+  EXPECT_NE(std::string(param_spec(ParamId::kLrD).help).find("Default for the 2D lab: 1e-3"),
+            std::string::npos);
+  // Every 2D distribution is the 2D lab; switching back gives the image defaults again.
+  EXPECT_EQ(on_dataset("grid25").integer(ParamId::kBatchSize), 256);
+  Params back = toy;
+  ASSERT_TRUE(back.set_from_string(ParamId::kDataset, "fashion-mnist").ok());
+  EXPECT_TRUE(back.diff(image).empty()) << param_spec(back.diff(image).front()).key;
+}
+
+TEST(FamilyDefaults, AValueSomeoneSetIsKeptAcrossFamilies) {
+  Params p;
+  ASSERT_TRUE(p.set_from_string(ParamId::kBatchSize, "64").ok());  // the image default, but set
+  ASSERT_TRUE(p.set_from_string(ParamId::kLrD, "5e-4").ok());
+  ASSERT_TRUE(p.set_from_string(ParamId::kDataset, "ring8").ok());
+  EXPECT_EQ(p.integer(ParamId::kBatchSize), 64);
+  EXPECT_DOUBLE_EQ(p.number(ParamId::kLrD), 5e-4);
+  EXPECT_EQ(p.choice(ParamId::kLoss), "wgan_gp");  // not set: the 2D lab's
+  // What the window's Reset applies: the pending set against the one in force.
+  const Params image;
+  Params pending = image;
+  ASSERT_TRUE(pending.set_from_string(ParamId::kDataset, "ring8").ok());
+  const std::vector<ParamId> changed = pending.diff(image);
+  EXPECT_NE(std::find(changed.begin(), changed.end(), ParamId::kLrD), changed.end());
+  EXPECT_NE(std::find(changed.begin(), changed.end(), ParamId::kBatchSize), changed.end());
+  EXPECT_EQ(std::find(changed.begin(), changed.end(), ParamId::kLrG), changed.end());
+}
+
+TEST(FamilyDefaults, FlagsPresetsAndConfigFilesCountAsSetInAnyOrder) {
+  auto plain = parse_cli({"--dataset", "ring8"});
+  ASSERT_TRUE(plain.ok()) << plain.error();
+  EXPECT_DOUBLE_EQ(plain->params.number(ParamId::kLrD), 1e-3);
+  EXPECT_EQ(plain->params.integer(ParamId::kBatchSize), 256);
+  // A flag before the dataset still wins.
+  auto ordered = parse_cli({"--batch-size", "32", "--dataset", "ring8"});
+  ASSERT_TRUE(ordered.ok()) << ordered.error();
+  EXPECT_EQ(ordered->params.integer(ParamId::kBatchSize), 32);
+  // A preset's keys are set: ring-collapse keeps its non-saturating loss and lr 0.02.
+  auto preset = parse_cli({"--preset", "ring-collapse"});
+  ASSERT_TRUE(preset.ok()) << preset.error();
+  EXPECT_EQ(preset->params.choice(ParamId::kLoss), "non_saturating");
+  EXPECT_DOUBLE_EQ(preset->params.number(ParamId::kLrD), 0.02);
+  // --print-config writes the values in force; read back, every one is set.
+  const std::string text = to_config_text(plain->params);
+  EXPECT_NE(text.find("\nlr_d = 0.001\n"), std::string::npos);
+  EXPECT_NE(text.find("\nbatch_size = 256\n"), std::string::npos);
+  Params read;
+  ASSERT_TRUE(parse_config_text(text, "test", read).ok());
+  EXPECT_TRUE(read.diff(plain->params).empty());
+  for (const auto& spec : param_table()) EXPECT_TRUE(read.is_set(spec.id)) << spec.key;
+  ASSERT_TRUE(read.set_from_string(ParamId::kDataset, "fashion-mnist").ok());
+  EXPECT_EQ(read.integer(ParamId::kBatchSize), 256);  // a file's value stays
 }
 
 TEST(ParamTable, LiveAndResetAreMarked) {

@@ -62,19 +62,21 @@ const char* toy_noise_name(ToyNoise noise);
 /// True for the losses whose D output is shown as a probability (kNonSaturating, kMinimax).
 bool toy_loss_is_bce(ToyLoss loss);
 
-/// Everything that defines one 2D GAN. Ranges are checked by validate().
+/// Everything that defines one 2D GAN. Ranges are checked by validate(). It holds no defaults:
+/// the parameter table does (toy_config() and toy_default_config() in train/toy_lab.h build one
+/// from it); a value-initialised config has zero widths and rates, which validate() rejects.
 struct ToyGanConfig {
-  int hidden_layers_g = 2, hidden_layers_d = 2;  // 0..6
-  int width_g = 64, width_d = 64;                // 1..512
+  int hidden_layers_g = 0, hidden_layers_d = 0;  // 0..6
+  int width_g = 0, width_d = 0;                  // 1..512
   ToyActivation activation = ToyActivation::kRelu;
-  int noise_dim = 2;  // 1..16
+  int noise_dim = 0;  // 1..16
   ToyNoise noise = ToyNoise::kGaussian;
   ToyLoss loss = ToyLoss::kNonSaturating;
-  double gp_lambda = 0.1;  // WGAN-GP penalty weight, 0..1000 (live)
+  double gp_lambda = 0.0;  // WGAN-GP penalty weight, 0..1000 (live)
   ToyOptimizer opt_g = ToyOptimizer::kAdam, opt_d = ToyOptimizer::kAdam;
-  double lr_g = 1e-3, lr_d = 1e-3;  // (0, 10]; live: set_live keeps the optimizer state
-  int d_steps = 1, g_steps = 1;     // 1..100 updates per iteration()
-  int batch_size = 256;             // 1..8192
+  double lr_g = 0.0, lr_d = 0.0;  // (0, 10]; live: set_live keeps the optimizer state
+  int d_steps = 0, g_steps = 0;   // 1..100 updates per iteration()
+  int batch_size = 0;             // 1..8192
   uint64_t seed = 1;
 
   /// Checks the ranges above; the error names the field and the bad value, e.g.
