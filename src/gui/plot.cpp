@@ -74,10 +74,11 @@ TickSpacing tick_spacing(double lo, double hi, int max_ticks, double min_step = 
 
 constexpr int kMaxTicks = 64;
 
-// How many labelled ticks fit `pixels` at `spacing`: one in a plot too short for two (their
-// labels would overlap).
-int max_ticks_for(float pixels, float spacing) {
-  return std::clamp(static_cast<int>(pixels / spacing), 1, kMaxTicks);
+// How many labelled ticks fit `pixels` at `spacing`: at least the two ends while their labels
+// (`label` pixels each) do not touch, one in a plot too short for that.
+int max_ticks_for(float pixels, float spacing, float label) {
+  const int n = std::clamp(static_cast<int>(pixels / spacing), 1, kMaxTicks);
+  return n < 2 && pixels >= 1.4f * label ? 2 : n;
 }
 
 // Tick values with the spacing each label is written for (fixed storage: plots allocate nothing
@@ -246,7 +247,7 @@ Axes layout_axes(const PlotFrame& frame, double x_lo, double x_hi, double y_lo, 
   axes.log_y = log_y;
   const float top = frame.min.y + font + 2.0f * kPad;
   const float bottom = std::max(top + 1.0f, frame.max.y - font - kTickLength - kPad);
-  const int y_max_ticks = max_ticks_for(bottom - top, min_tick_spacing_y());
+  const int y_max_ticks = max_ticks_for(bottom - top, min_tick_spacing_y(), font);
   axes.y_ticks = log_y ? log_tick_list(std::pow(10.0, y_lo), std::pow(10.0, y_hi), y_max_ticks)
                        : linear_tick_list(y_lo, y_hi, y_max_ticks, y_min_step);
 
@@ -259,7 +260,7 @@ Axes layout_axes(const PlotFrame& frame, double x_lo, double x_hi, double y_lo, 
   const float left = frame.min.x + 2.0f * kPad + label_width + kTickLength;
   const float right = std::max(left + 1.0f, frame.max.x - 2.0f * kPad);
   // Training steps are whole numbers: no tick between two (a one-step run shows 0 and 1).
-  axes.x_ticks = tick_spacing(x_lo, x_hi, max_ticks_for(right - left, min_tick_spacing_x()),
+  axes.x_ticks = tick_spacing(x_lo, x_hi, max_ticks_for(right - left, min_tick_spacing_x(), 3.0f * font),
                               format.compact_x ? 1.0 : 0.0);
   axes.set_area(ImVec2(left, top), ImVec2(right, bottom));
   return axes;
