@@ -5,6 +5,7 @@
 #include <imgui_impl_glfw.h>
 
 namespace genscope {
+
 std::vector<InputEvent> InputSchedule::take() {
   ++frame_;
   std::vector<InputEvent> out;
@@ -12,17 +13,21 @@ std::vector<InputEvent> InputSchedule::take() {
     const InputEvent& e = queue_.front();
     if (e.kind == InputEvent::Kind::kKey && e.code >= 0 && e.code < int(key_frame_.size())) {
       if (e.action == GLFW_RELEASE && key_frame_[e.code] == frame_) break;  // down a frame first
+      if (e.action == GLFW_PRESS && key_up_frame_[e.code] == frame_) break;  // and up a frame
       if (e.action == GLFW_PRESS) key_frame_[e.code] = frame_;
+      if (e.action == GLFW_RELEASE) key_up_frame_[e.code] = frame_;
     }
-    if (e.kind == InputEvent::Kind::kButton && e.code >= 0 &&
-        e.code < int(button_frame_.size()) && e.action == GLFW_PRESS) {
-      // Delivered presses show a frame later (the backend's "just pressed"): a second press
-      // waits until an up frame lies between them.
-      if (button_frame_[e.code] >= frame_ - 1) break;
-      button_frame_[e.code] = frame_;
-    }
+    const bool button_press = e.kind == InputEvent::Kind::kButton && e.code >= 0 &&
+                              e.code < int(button_frame_.size()) && e.action == GLFW_PRESS;
+    // A delivered press shows a frame later (the backend's "just pressed"): a second press waits
+    // until an up frame lies between them.
+    if (button_press && button_frame_[e.code] >= frame_ - 1) break;
+    if (button_press) button_frame_[e.code] = frame_;
     out.push_back(e);
     queue_.pop_front();
+    // What came after the press (Ctrl released, text typed into what it clicks) waits for the
+    // frame in which ImGui sees the press.
+    if (button_press) break;
   }
   return out;
 }
@@ -32,15 +37,15 @@ InputPacer::InputPacer(GLFWwindow* window, std::function<void()> on_input)
   glfwSetWindowUserPointer(window, this);  // GLFW callbacks carry only the window
   // ImGui's backend installed its callbacks (chained to ours); these take their place and call
   // the backend's when the schedule says so.
-  glfwSetKeyCallback(window, key_cb);
-  glfwSetCharCallback(window, char_cb);
-  glfwSetMouseButtonCallback(window, button_cb);
+  previous_key_ = glfwSetKeyCallback(window, key_cb);
+  previous_char_ = glfwSetCharCallback(window, char_cb);
+  previous_button_ = glfwSetMouseButtonCallback(window, button_cb);
 }
 
 InputPacer::~InputPacer() {
-  glfwSetKeyCallback(window_, ImGui_ImplGlfw_KeyCallback);
-  glfwSetCharCallback(window_, ImGui_ImplGlfw_CharCallback);
-  glfwSetMouseButtonCallback(window_, ImGui_ImplGlfw_MouseButtonCallback);
+  glfwSetKeyCallback(window_, previous_key_);
+  glfwSetCharCallback(window_, previous_char_);
+  glfwSetMouseButtonCallback(window_, previous_button_);
   glfwSetWindowUserPointer(window_, nullptr);
 }
 

@@ -5,9 +5,11 @@
 // before ImGui knows what is under the mouse (a tab ignores it, a plot pans by the whole move).
 // The pacer sits between GLFW's callbacks and ImGui's backend and hands ImGui the window's key,
 // character and button events in order, at most as fast as ImGui can see them:
-//   - a key released in the frame it was pressed is released a frame later,
-//   - a button press reaches ImGui a frame after the events that came with it (the move),
-//   - two presses of one button keep an up frame between them (double-clicks count).
+//   - a key released in the frame it was pressed is released a frame later, and pressed again
+//     no sooner than a frame after its release (a double tap is two presses),
+//   - two presses of one button keep an up frame between them (double-clicks count),
+//   - events after a button press wait for the frame in which ImGui sees the press (a quick
+//     Ctrl+click is a Ctrl+click, text typed into a clicked field lands in it).
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -30,15 +32,18 @@ struct InputEvent {
 /// The pacing rules, with no GLFW: events go in as they come, take() hands out each frame's.
 class InputSchedule {
  public:
+  /// Queues an event as it comes from GLFW.
   void push(InputEvent e) { queue_.push_back(e); }
   /// The events ImGui may see this frame (call once per frame, in order).
   std::vector<InputEvent> take();
+  /// True when every event was handed out.
   bool empty() const { return queue_.empty(); }
 
  private:
   std::deque<InputEvent> queue_;
   int64_t frame_ = 0;
   std::vector<int64_t> key_frame_ = std::vector<int64_t>(512, -10);   // last press of each key
+  std::vector<int64_t> key_up_frame_ = std::vector<int64_t>(512, -10);  // and its last release
   std::vector<int64_t> button_frame_ = std::vector<int64_t>(8, -10);  // last press of each button
 };
 
@@ -62,6 +67,10 @@ class InputPacer {
   GLFWwindow* window_;
   std::function<void()> on_input_;
   InputSchedule schedule_;
+  // The callbacks these replaced (ImGui's backend's), put back on destruction.
+  void (*previous_key_)(GLFWwindow*, int, int, int, int) = nullptr;
+  void (*previous_char_)(GLFWwindow*, unsigned int) = nullptr;
+  void (*previous_button_)(GLFWwindow*, int, int, int) = nullptr;
 };
 
 }  // namespace genscope

@@ -226,6 +226,7 @@ RecordingStatus Recorder::status(double now_s) const {
   s.frames = frames_kept_;
   s.captures = captures_;
   s.new_steps = new_steps_;
+  s.requested = frames_requested_;
   s.dropped = capture_dropped_ + gif_dropped_ + (writer_ ? writer_->dropped() : 0);
   s.bytes = writer_ ? writer_->bytes_written() : int64_t(gif_bytes_ / 8);
   s.elapsed_s = active_ ? now_s - start_s_ : 0.0;

@@ -19,7 +19,7 @@ Status RecordingController::start(View& view, PixelRect region, double now_s) {
   if (started && settings.lockstep()) {
     target_ = last_recorded_ = -1;
     paused_before_ = view.paused_or_pausing();
-    view.send(Command::of(Command::Kind::kPause));
+    view.request_pause(true);
   }
   return started;
 }
@@ -30,8 +30,7 @@ Status RecordingController::stop(View& view) {
   RecorderUi& ui = view.recorder();
   ui.message = recorder_.last_summary();
   ui.message_is_error = !stopped.ok();
-  const bool diverged =
-      view.has_snapshot() && view.snapshot().message_level == MessageLevel::kError;
+  const bool diverged = view.has_snapshot() && view.snapshot().diverged;
   if (was_lockstep && !paused_before_ && !diverged) {
     view.request_pause(false);
     ui.message += "; training resumed, as before the recording";
@@ -62,7 +61,7 @@ bool RecordingController::capture(View& view, const Snapshot& snap, PixelRect re
         sent_ = Clock::now();
       }
     } else if (snap.running && snap.paused && snap.steps_left == 0 && snap.step < target_ &&
-               snap.message_level != MessageLevel::kError &&
+               !snap.diverged &&
                Clock::now() - sent_ > std::chrono::seconds(2)) {
       // Paused short of the target (someone pressed Pause or Reset): step on.
       if (snap.step < last_recorded_) target_ = last_recorded_ = -1;
@@ -74,7 +73,7 @@ bool RecordingController::capture(View& view, const Snapshot& snap, PixelRect re
   }
   recorder_.poll();
   if (!recorder_.error().empty() || recorder_.reached_limit() ||
-      (rs.lockstep() && snap.message_level == MessageLevel::kError && snap.paused)) {
+      (rs.lockstep() && snap.diverged && snap.paused)) {
     stop(view);
     return true;
   }

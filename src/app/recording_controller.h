@@ -11,6 +11,7 @@
 
 namespace genscope {
 
+/// The window's recording: one per App (see the file comment).
 class RecordingController {
  public:
   /// Starts recording `region` with the Record tab's settings (view.recorder()). Never
@@ -25,10 +26,15 @@ class RecordingController {
   /// last_stop() is the result).
   bool capture(View& view, const Snapshot& snap, PixelRect region, double now_s);
 
+  /// True while recording.
   bool active() const { return recorder_.active(); }
+  /// The settings of the recording (its path: the numbered one it writes).
   const RecordSettings& settings() const { return recorder_.settings(); }
+  /// Where the recording stands at `now_s`.
   RecordingStatus status(double now_s) const { return recorder_.status(now_s); }
+  /// The recorder (its last summary and error).
   const Recorder& recorder() const { return recorder_; }
+  /// What the last stop returned.
   const Status& last_stop() const { return last_stop_; }
 
  private:

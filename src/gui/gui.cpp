@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <unistd.h>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -57,12 +58,18 @@ void* settings_open(ImGuiContext*, ImGuiSettingsHandler* handler, const char* na
 void settings_line(ImGuiContext*, ImGuiSettingsHandler*, void* entry, const char* line) {
   auto* layout = static_cast<LayoutSettings*>(entry);
   int i = 0;
-  float a = 0, b = 0;
+  float a = 0, b = 0, c = 0, d = 0;
   char name[128];
+  const auto share = [](float v) { return std::isfinite(v) && v >= -1.0f && v <= 2.0f; };
+  const auto pixels = [](float v) { return std::isfinite(v) && v >= 100.0f && v <= 100000.0f; };
   if (std::sscanf(line, "custom=%d", &i) == 1) {
     layout->custom = i != 0;
   } else if (std::sscanf(line, "size=%f,%f", &a, &b) == 2) {
-    layout->width = a, layout->height = b;
+    if (pixels(a) && pixels(b)) layout->width = a, layout->height = b;
+  } else if (std::sscanf(line, "rect=%127[^,],%f,%f,%f,%f", name, &a, &b, &c, &d) == 5) {
+    if (share(a) && share(b) && share(c) && share(d) && c - a > 0.01f && d - b > 0.01f) {
+      layout->rects[name] = ImRect(a, b, c, d);
+    }
   } else if (std::sscanf(line, "ui_scale=%f", &a) == 1) {
     layout->ui_scale = std::isfinite(a) && a >= 0.5f && a <= 4.0f ? a : 0.0f;
   } else if (std::sscanf(line, "hidden=%127[^\n]", name) == 1) {
@@ -77,6 +84,9 @@ void settings_write(ImGuiContext*, ImGuiSettingsHandler* handler, ImGuiTextBuffe
                layout->height, layout->ui_scale);
   for (const auto& [name, hidden] : layout->hidden) {
     if (hidden) out->appendf("hidden=%s\n", name.c_str());
+  }
+  for (const auto& [name, r] : layout->rects) {
+    out->appendf("rect=%s,%.5f,%.5f,%.5f,%.5f\n", name.c_str(), r.Min.x, r.Min.y, r.Max.x, r.Max.y);
   }
   out->append("\n");
 }
@@ -240,11 +250,6 @@ void Gui::render_held_back() {
 
 void Gui::layout_changed() { ImGui::MarkIniSettingsDirty(); }
 
-void Gui::clear_window_positions() {
-  ImGui::ClearIniSettings();
-  layout_changed();
-}
-
 void Gui::save_layout() {
   ImGuiIO& io = ImGui::GetIO();
   io.WantSaveIniSettings = false;
@@ -254,7 +259,7 @@ void Gui::save_layout() {
   std::error_code ec;
   const std::filesystem::path path(ini_path_);
   if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path(), ec);
-  const std::string tmp = ini_path_ + ".tmp";
+  const std::string tmp = ini_path_ + "." + std::to_string(getpid()) + ".tmp";  // one per window
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
     if (!out) return;  // a read-only config dir: the layout is simply not kept

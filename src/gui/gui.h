@@ -2,6 +2,8 @@
 // Gui: the Dear ImGui context with its OpenGL 3 backend, for a GLFW window or (headless) for a
 // framebuffer with no window at all; its fonts and spacing at a UI scale; and the layout file
 // (ImGui's ini, with genscope's own section) it loads at start and saves atomically.
+#include <imgui_internal.h>  // ImRect
+
 #include <functional>
 #include <map>
 #include <string>
@@ -22,6 +24,8 @@ struct GuiOptions {
 struct LayoutSettings {
   bool custom = false;         // the user moved or resized a panel since the last reset
   float width = 0, height = 0; // the display size the panel positions were made for
+  /// A custom layout's panel rectangles as shares of the display (0..1), by panel id.
+  std::map<std::string, ImRect> rects;
   float ui_scale = 0.0f;       // the View menu's UI scale (0: automatic)
   std::map<std::string, bool> hidden;  // panels hidden from the View menu, by id
 };
@@ -70,10 +74,9 @@ class Gui {
   LayoutSettings& layout() { return layout_; }
   /// Marks the layout file as needing a save.
   void layout_changed();
-  /// Forgets every saved window position (Reset layout).
-  void clear_window_positions();
   /// Writes the layout file now if it changed (atomically: a temp file, then rename).
   void save_layout();
+  /// The layout file's path ("" when the layout is not kept).
   const std::string& ini_path() const { return ini_path_; }
 
  private:

@@ -35,8 +35,7 @@ bool log_slider(const char* id, double& value, double lo, double hi, const std::
   const double t_lo = std::log10(lo), t_hi = std::log10(hi);
   double t = std::log10(std::clamp(value, lo, hi));
   // The display "format" is the formatted value itself: no conversion, nothing to round to.
-  std::string format;
-  for (char c : shown) format += c == '%' ? std::string("%%") : std::string(1, c);
+  const std::string format = escape_percent(shown);
   if (!ImGui::SliderScalar(id, ImGuiDataType_Double, &t, &t_lo, &t_hi, format.c_str(),
                            ImGuiSliderFlags_NoRoundToFormat)) {
     return false;
@@ -121,6 +120,10 @@ bool param_widget(const ParamSpec& spec, const ParamValue& current, uint64_t han
   // (GetID would keep the id alive and confuse InputInt's group, whose text field has this id.)
   const bool typing =
       ImGui::TempInputIsActive(ImGui::GetCurrentWindow()->GetIDNoKeepAlive(id.c_str()));
+  // Esc while typing cancels: ImGui puts back the text it showed, which is rounded (0.12345
+  // shows as 0.123), so its "edit" would change the value.
+  const bool escaped = (typing || edit.active) &&
+                       ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false);
   bool changed = false;
   bool immediate = false;  // a discrete pick (combo, +/- button): commits at once
   double& number = edit.value.number;
@@ -172,6 +175,11 @@ bool param_widget(const ParamSpec& spec, const ParamValue& current, uint64_t han
   probe_item(spec.key, frame_width);
   ImGui::PopID();
 
+  if (escaped) {
+    edit.value = edit.committed;
+    edit.text = edit.committed.text;
+    return false;
+  }
   bool commit = immediate || deactivated ||
                 (changed && !typing && spec.apply == ParamApply::kLive &&
                  (spec.type == ParamType::kFloat || !param_uses_input(spec)));

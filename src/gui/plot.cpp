@@ -288,7 +288,7 @@ void draw_axes(const PlotFrame& frame, const Axes& axes, const AxisFormat& forma
     draw->AddLine(ImVec2(x, axes.max.y), ImVec2(x, axes.max.y + kTickLength), text);
     format_tick(label, v, axes.x_ticks.step, nullptr, format.compact_x);
     const float width = ImGui::CalcTextSize(label).x;
-    const float left = std::clamp(x - 0.5f * width, frame.min.x, frame.max.x - width);
+    const float left = std::max(frame.min.x, std::min(x - 0.5f * width, frame.max.x - width));
     draw->AddText(ImVec2(left, axes.max.y + kTickLength), text, label);
   }
   draw->AddRect(axes.min, axes.max, ImGui::GetColorU32(ImGuiCol_Border));
@@ -710,7 +710,7 @@ void bar_chart(const char* id, const float* values, int n, ImU32 color, ImVec2 s
     std::snprintf(label, kLabelSize, "%s%d", prefix, i);
     const float w = ImGui::CalcTextSize(label).x;
     // Centred under its bar, but inside the frame (the last label may not stick out).
-    const float x = std::clamp(axes.px_x(i) - 0.5f * w, frame.min.x, frame.max.x - w);
+    const float x = std::max(frame.min.x, std::min(axes.px_x(i) - 0.5f * w, frame.max.x - w));
     draw->AddText(ImVec2(x, axes.max.y + kTickLength), text, label);
   }
 

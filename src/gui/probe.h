@@ -26,7 +26,9 @@ class WidgetProbe {
   void detach();
   /// Forgets the previous frame's items (call before each frame).
   void clear() { items_.clear(); }
+  /// Adds one item (probe_item does).
   void add(ProbedItem item) { items_.push_back(std::move(item)); }
+  /// The items of the frame, in drawing order.
   const std::vector<ProbedItem>& items() const { return items_; }
   /// The last item named `name` ("Window/name"), or nullptr.
   const ProbedItem* find(const std::string& name) const;

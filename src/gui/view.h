@@ -156,6 +156,7 @@ class View {
   const std::deque<LogLine>& log() const { return log_; }
   /// Changes whenever a line is added or updated.
   uint64_t log_version() const { return log_version_; }
+  /// The history keeps this many lines (the oldest go first).
   static constexpr std::size_t kLogCapacity = 1000;
 
  private:

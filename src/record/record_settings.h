@@ -52,7 +52,8 @@ struct RecordingStatus {
   std::string path;
   int64_t frames = 0;     // frames written (or, for GIF, kept) so far
   int64_t captures = 0;   // distinct images captured (real time repeats one while nothing changes)
-  int64_t new_steps = 0;  // frames showing a training step the previous frame did not
+  int64_t requested = 0;  // video frames asked for (kept + dropped)
+  int64_t new_steps = 0;  // of those, frames showing a training step the one before did not
   int64_t dropped = 0;    // frames the encoder could not take in time
   int64_t bytes = 0;      // file size so far (GIF: estimated only when written)
   double elapsed_s = 0.0; // wall time since the start

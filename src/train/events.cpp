@@ -35,7 +35,8 @@ const RunEvent& EventLog::add(RunEvent e) {
   if (e.param != ParamId::kCount && !events_.empty()) {
     RunEvent& last = events_.back();
     if (last.param == e.param && last.waits_for_reset == e.waits_for_reset &&
-        last.level == e.level && e.wall_s - last.wall_s <= kMergeSeconds) {
+        last.level == e.level && e.wall_s >= last.wall_s &&
+        e.wall_s - last.wall_s <= kMergeSeconds) {
       last.step = e.step;
       last.wall_s = e.wall_s;
       last.to = std::move(e.to);

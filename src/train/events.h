@@ -47,6 +47,7 @@ class EventLog {
 
   /// Appends `e` (assigning its id) or merges it into the newest line. Returns the line.
   const RunEvent& add(RunEvent e);
+  /// Every line kept, oldest first.
   const std::deque<RunEvent>& events() const { return events_; }
   /// Copies the newest `n` lines into `out` (oldest first).
   void copy_newest(std::size_t n, std::vector<RunEvent>& out) const;

@@ -558,6 +558,7 @@ void TrainingSession::fill_snapshot(Snapshot& out, bool with_images) {
   out.running = true;
   out.message_level = message_level_;
   out.message = message_;
+  out.diverged = last_step_non_finite_;
   out.checkpoint_path = checkpoint_path_;
   out.checkpoint_step = checkpoint_step_;
   if (out.histograms.version != histograms_.version) out.histograms = histograms_;

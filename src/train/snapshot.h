@@ -60,6 +60,7 @@ struct Snapshot {
   RuntimeInfo runtime;
   MessageLevel message_level = MessageLevel::kNone;
   std::string message;  // last error or notice, e.g. "loss is NaN at step 812: paused"
+  bool diverged = false; // the last step's losses were NaN or infinite (training paused)
   std::string checkpoint_path;  // the last checkpoint this run saved or was loaded from
   int64_t checkpoint_step = -1; // its step (-1: none)
   std::vector<RunEvent> events; // the newest lines of the run's history (oldest first)

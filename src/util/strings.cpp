@@ -38,6 +38,12 @@ std::string format_number(double v) {
   return strformat("%.4g", v);
 }
 
+std::string escape_percent(const std::string& text) {
+  std::string out;
+  for (char c : text) out += c == '%' ? std::string("%%") : std::string(1, c);
+  return out;
+}
+
 std::string strformat(const char* fmt, ...) {
   va_list args;
   va_start(args, fmt);

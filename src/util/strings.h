@@ -21,6 +21,9 @@ std::string format_number(double v);
 /// Splits `text` at spaces into lines of at most `width` characters (a longer word gets a line
 /// of its own); runs of spaces between words become one.
 std::vector<std::string> wrap_words(std::string_view text, size_t width);
+/// `text` with every '%' doubled, to pass it where a printf format is expected (ImGui's slider
+/// formats) and have it shown as it is.
+std::string escape_percent(const std::string& text);
 /// printf-style formatting into a std::string.
 std::string strformat(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
 

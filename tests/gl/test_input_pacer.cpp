@@ -51,16 +51,17 @@ TEST(InputPacing, TwoQuickClicksKeepAnUpFrameBetweenThem) {
     s.push(button(0, GLFW_PRESS));
     s.push(button(0, GLFW_RELEASE));
   }
-  EXPECT_EQ(s.take().size(), 2u);  // press (down next frame) and its release
-  EXPECT_EQ(s.take().size(), 0u);  // the first press is down: the second waits
-  EXPECT_EQ(s.take().size(), 2u);  // an up frame later, the second click
+  std::vector<InputEvent> f = s.take();  // the first press (down from the next frame)
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_EQ(f[0].action, GLFW_PRESS);
+  f = s.take();  // its release; the second press waits: the first is down this frame
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_EQ(f[0].action, GLFW_RELEASE);
+  f = s.take();  // an up frame later, the second press
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_EQ(f[0].action, GLFW_PRESS);
+  EXPECT_EQ(s.take().size(), 1u);
   EXPECT_TRUE(s.empty());
-  // Presses of two buttons do not wait for each other.
-  s.take();
-  s.take();
-  s.push(button(0, GLFW_PRESS));
-  s.push(button(1, GLFW_PRESS));
-  EXPECT_EQ(s.take().size(), 2u);
 }
 
 TEST(InputPacing, HeldKeysRepeatAsTheyCome) {
@@ -72,4 +73,44 @@ TEST(InputPacing, HeldKeysRepeatAsTheyCome) {
   EXPECT_EQ(s.take().size(), 2u);
   s.push(key(GLFW_KEY_BACKSPACE, GLFW_RELEASE));  // pressed frames ago: released at once
   EXPECT_EQ(s.take().size(), 1u);
+}
+
+TEST(InputPacing, AKeyTappedTwiceBetweenTwoFramesIsTwoPresses) {
+  InputSchedule s;  // Backspace, Backspace: both must delete
+  for (int i = 0; i < 2; ++i) {
+    s.push(key(GLFW_KEY_BACKSPACE, GLFW_PRESS));
+    s.push(key(GLFW_KEY_BACKSPACE, GLFW_RELEASE));
+  }
+  int presses = 0, frames = 0;
+  bool down = false;
+  while (!s.empty() && frames < 10) {
+    ++frames;
+    for (const InputEvent& e : s.take()) {
+      if (e.action == GLFW_PRESS) {
+        EXPECT_FALSE(down) << "pressed again in the frame it was released";
+        ++presses, down = true;
+      } else {
+        down = false;
+      }
+    }
+    if (down) continue;  // a frame with the key down
+  }
+  EXPECT_EQ(presses, 2);
+  EXPECT_GE(frames, 4);  // down, up, down, up: one frame each
+}
+
+TEST(InputPacing, EventsAfterAClickWaitUntilImGuiSeesTheClick) {
+  InputSchedule s;  // Ctrl down, click, Ctrl up, then "5" typed: all between two frames
+  s.push(key(GLFW_KEY_LEFT_CONTROL, GLFW_PRESS));
+  s.push(button(0, GLFW_PRESS));
+  s.push(button(0, GLFW_RELEASE));
+  s.push(key(GLFW_KEY_LEFT_CONTROL, GLFW_RELEASE));
+  s.push(character('5'));
+  std::vector<InputEvent> f1 = s.take();  // Ctrl and the press (seen next frame, Ctrl still down)
+  ASSERT_EQ(f1.size(), 2u);
+  EXPECT_EQ(f1[1].kind, InputEvent::Kind::kButton);
+  std::vector<InputEvent> f2 = s.take();  // the frame ImGui sees the click: the rest follows
+  ASSERT_EQ(f2.size(), 3u);
+  EXPECT_EQ(f2[1].code, GLFW_KEY_LEFT_CONTROL);
+  EXPECT_EQ(f2[2].code, '5');
 }

@@ -137,12 +137,20 @@ TEST_F(Interaction, ButtonsSendTheirCommands) {
 TEST_F(Interaction, RollBackAppearsAfterADivergenceAndLoadsTheLastCheckpoint) {
   open(ModelFamily::kImageGan);
   EXPECT_FALSE(ui_->has("Status/Roll back"));
+  handled([](Snapshot& s) {  // a rejected value is an error too, but nothing to roll back
+    s.message_level = MessageLevel::kError;
+    s.message = "lr_g: 10 is outside the range [1e-06, 0.1]";
+    s.checkpoint_path = "run.ckpt";
+    s.checkpoint_step = 800;
+  });
+  EXPECT_FALSE(ui_->has("Status/Roll back"));
   handled([](Snapshot& s) {
     s.paused = true;
     s.message_level = MessageLevel::kError;
     s.message = "loss_d is NaN at step 812: training paused.";
     s.checkpoint_path = "run.ckpt";
     s.checkpoint_step = 800;
+    s.diverged = true;
   });
   ASSERT_TRUE(ui_->has("Status/Roll back"));
   EXPECT_TRUE(shows("Status", "Roll back to step 800"));
@@ -192,7 +200,9 @@ TEST_F(Interaction, KeyboardShortcuts) {
 TEST_F(Interaction, ShortcutsWaitWhileAFieldIsTyped) {
   open(ModelFamily::kImageGan);
   ui_->click(ui_->center("Controls/dataset"));
-  ui_->type(" .r?");  // typed into the dataset field: no pause, step, record or overlay
+  ui_->key(GLFW_KEY_SPACE);  // keys and characters typed into the dataset field:
+  ui_->key(GLFW_KEY_R);      // no pause, step, record or overlay
+  ui_->type(" .r?");
   const std::vector<Command> c = sent();
   EXPECT_EQ(count(c, Command::Kind::kPause) + count(c, Command::Kind::kStep), 0);
   EXPECT_FALSE(view_->recorder().toggle_requested);
@@ -385,4 +395,58 @@ TEST_F(Interaction, TheViewMenuSetsTheUiScale) {
   EXPECT_EQ(ui_->gui().layout().ui_scale, 1.5f);  // kept in the layout file
   EXPECT_NEAR(ImGui::GetFontSize(), 21.0f, 0.5f);
   EXPECT_TRUE(ui_->layout_problems().empty());
+}
+
+TEST_F(Interaction, ResizingAPanelMakesTheLayoutTheUsersAndACollapsedOneStaysCollapsed) {
+  open(ModelFamily::kImageGan);
+  const ImRect r = ImGui::FindWindowByName("Losses")->Rect();
+  // The resize grip in the bottom-right corner.
+  ui_->drag(ImVec2(r.Max.x - 3, r.Max.y - 3), ImVec2(r.Max.x - 80, r.Max.y - 60), 5);
+  ui_->frames(2);
+  EXPECT_TRUE(panels_->layout->custom) << "a resized panel is the user's layout";
+  const ImRect resized = ImGui::FindWindowByName("Losses")->Rect();
+  EXPECT_NEAR(resized.Max.x, r.Max.x - 77, 3.0f);
+  // Reset, then collapse a panel by its arrow: it stays collapsed while the window is resized
+  // (the tiling follows the window), until Reset layout.
+  panels_->reset_layout = true;
+  ui_->frames(2);
+  ASSERT_FALSE(panels_->layout->custom);
+  const ImRect q = ImGui::FindWindowByName("Quality")->Rect();
+  ui_->click(ImVec2(q.Min.x + 0.5f * ImGui::GetFrameHeight(), q.Min.y + 0.5f * ImGui::GetFrameHeight()));
+  ui_->frames(2);
+  EXPECT_TRUE(ImGui::FindWindowByName("Quality")->Collapsed);
+  ui_->resize(1400, 800);
+  ui_->frames(2);
+  EXPECT_TRUE(ImGui::FindWindowByName("Quality")->Collapsed);
+  EXPECT_FALSE(panels_->layout->custom);
+  panels_->reset_layout = true;
+  ui_->frames(2);
+  EXPECT_FALSE(ImGui::FindWindowByName("Quality")->Collapsed);
+}
+
+TEST_F(Interaction, ResizingTheWindowBackAndForthGivesTheUsersLayoutBack) {
+  open(ModelFamily::kImageGan);
+  const ImRect r = ImGui::FindWindowByName("Samples")->Rect();
+  const ImVec2 title(r.Min.x + 60, r.Min.y + 0.5f * ImGui::GetFrameHeight());
+  ui_->drag(title, ImVec2(title.x + 33, title.y + 17), 5);
+  ui_->frames(2);
+  ASSERT_TRUE(panels_->layout->custom);
+  const ImRect mine = ImGui::FindWindowByName("Samples")->Rect();
+  for (int w = 1280; w <= 1600; w += 4) {  // dragging the window's edge, a frame per step
+    ui_->resize(w, 720 + (w - 1280) / 2);
+    ui_->frame();
+  }
+  const ImRect big = ImGui::FindWindowByName("Samples")->Rect();
+  EXPECT_NEAR(big.Min.x, mine.Min.x * 1600.0f / 1280.0f, 1.5f);
+  EXPECT_NEAR(big.Min.y, mine.Min.y * 880.0f / 720.0f, 1.5f);
+  for (int w = 1600; w >= 1280; w -= 4) {
+    ui_->resize(w, 720 + (w - 1280) / 2);
+    ui_->frame();
+  }
+  ui_->frames(2);
+  const ImRect back = ImGui::FindWindowByName("Samples")->Rect();
+  EXPECT_NEAR(back.Min.x, mine.Min.x, 1.0f);
+  EXPECT_NEAR(back.Min.y, mine.Min.y, 1.0f);
+  EXPECT_NEAR(back.GetWidth(), mine.GetWidth(), 1.0f);
+  EXPECT_NEAR(back.GetHeight(), mine.GetHeight(), 1.0f);
 }

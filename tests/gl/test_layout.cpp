@@ -56,6 +56,8 @@ TEST_P(Layout, NothingOverlapsOrIsCut) {
                     std::to_string(size.w) + "x" + std::to_string(size.h) + "-" +
                     std::to_string(int(size.scale * 100)) + ".png");
   }
+  ASSERT_GT(ui_->items().size(), 100u) << "the ItemAdd wrap recorded no items";
+  ASSERT_GT(ui_->glyphs().size(), 500u) << "no glyphs were read back";
   const std::vector<std::string> problems = ui_->layout_problems();
   std::string all;
   for (const std::string& p : problems) all += "\n  " + p;
@@ -139,6 +141,7 @@ TEST_P(LayoutStates, NothingOverlapsOrIsCut) {
                      "net.0.weight. Roll back to the last checkpoint, or lower the learning rates";
       snap.checkpoint_path = "genscope-alarm-step500.ckpt";
       snap.checkpoint_step = 500;
+      snap.diverged = true;
       snap.pending.set(ParamId::kWidth, {48, ""});
       break;
     case State::kRecording:
@@ -187,6 +190,7 @@ TEST_P(LayoutStates, NothingOverlapsOrIsCut) {
     ui.screenshot(std::string(dir) + "/state-" + std::to_string(int(state)) + "-" +
                   std::to_string(size.w) + "x" + std::to_string(size.h) + ".png");
   }
+  ASSERT_GT(ui.items().size(), 100u) << "the ItemAdd wrap recorded no items";
   const std::vector<std::string> problems = ui.layout_problems();
   std::string all;
   for (const std::string& p : problems) all += "\n  " + p;

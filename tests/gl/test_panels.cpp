@@ -433,6 +433,7 @@ TEST_F(PanelTest, RollBackLoadsTheLastCheckpointAndKeepsTheCheckpointPath) {
       "NaN in G loss at step 1234: training paused. Roll back to the last checkpoint";
   snapshot_.checkpoint_path = "/tmp/run-alarm-step1000.ckpt";
   snapshot_.checkpoint_step = 1000;
+  snapshot_.diverged = true;
   view_->update_snapshot(snapshot_);
   StatusPanel status;
   draw_ = [&] { status.draw(*view_, ImRect(0, 0, 640, 480)); };

@@ -167,9 +167,10 @@ class ParamWidgetTest : public ::testing::Test {
     EXPECT_DOUBLE_EQ(sent.last_set(spec.id)->value.number, typed) << spec.key << ": typed";
     // The edge itself, typed: accepted as it is (validated in double, the table's type).
     sent = type_into(spec, format_number(spec.min_value));
-    if (const Command* m = sent.last_set(spec.id)) {
-      EXPECT_TRUE(validate_param(spec, m->value).ok()) << spec.key << ": typed minimum";
-    }
+    const Command* m = sent.last_set(spec.id);
+    ASSERT_NE(m, nullptr) << spec.key << ": typing the minimum sent nothing";
+    EXPECT_EQ(m->value.number, spec.min_value) << spec.key;
+    EXPECT_TRUE(validate_param(spec, m->value).ok()) << spec.key << ": typed minimum";
   }
 
   // Exercises a +/- int input: the buttons and typing.
@@ -319,6 +320,7 @@ TEST_F(ParamWidgetTest, ADraggedValueStaysShownUntilTheTrainerHandledIt) {
   ui_->frames(3);
   EXPECT_NE(shown(spec).find("0.000"), std::string::npos) << shown(spec);
   Sent sent = drain();
+  ASSERT_NE(sent.last_set(spec.id), nullptr);
   EXPECT_EQ(sent.last_set(spec.id)->value.number, 0.0);
   EXPECT_NE(shown(spec).find("0.000"), std::string::npos) << shown(spec);
 }
@@ -386,4 +388,20 @@ TEST_F(ParamWidgetTest, HoveringAParameterShowsTheTablesHelp) {
       ui_->move(ImVec2(-100, -100));
     }
   }
+}
+
+TEST_F(ParamWidgetTest, EscWhileTypingCancelsAndKeepsTheExactValue) {
+  start(ModelFamily::kImageGan);
+  const ParamSpec& spec = param_spec(ParamId::kBeta1);
+  Sent sent = type_into(spec, "0.12345");  // kept exactly, though it shows as 0.123
+  ASSERT_NE(sent.last_set(spec.id), nullptr);
+  EXPECT_EQ(sent.last_set(spec.id)->value.number, 0.12345);
+  ui_->ctrl_click(ui_->center(name(spec)));
+  ui_->key(GLFW_KEY_A, /*ctrl=*/true);
+  ui_->type("0.9");
+  ui_->key(GLFW_KEY_ESCAPE);
+  sent = drain();
+  EXPECT_EQ(sent.last_set(spec.id), nullptr) << "Esc sent " << sent.last_set(spec.id)->value.number;
+  EXPECT_EQ(snapshot_.pending.number(spec.id), 0.12345);
+  EXPECT_NE(shown(spec).find("0.123"), std::string::npos) << shown(spec);
 }

@@ -355,8 +355,15 @@ TEST_F(RecordingControl, StoppingALockstepRecordingResumesTrainingThatWasRunning
   ASSERT_EQ(c.size(), 1u);
   EXPECT_EQ(c[0].kind, Command::Kind::kPause);  // lockstep drives training itself
   snap_.paused = true;
-  run_lockstep(rc, 6);
+  run_lockstep(rc, 3);
+  // A rejected edit during the recording is an error line, not a divergence: it records on.
+  snap_.message_level = MessageLevel::kError;
+  snap_.message = "lr_g: 10 is outside the range [1e-06, 0.1]";
+  run_lockstep(rc, 3);
+  EXPECT_TRUE(rc.active());
   EXPECT_GE(snap_.step, 20);
+  snap_.message_level = MessageLevel::kNone;
+  snap_.message.clear();
   ASSERT_TRUE(rc.stop(*view_).ok());
   c = sent();
   ASSERT_FALSE(c.empty());

@@ -65,18 +65,22 @@ class UiHarness {
   void frames(int n);
 
   // Mouse: each call draws the frames it needs.
+  /// Moves the mouse to `p` (one frame).
   void move(ImVec2 p);
+  /// Presses / releases `button` where the mouse is (one frame).
   void press(int button = 0);
   void release(int button = 0);
   /// Moves to `p`, presses, releases, and draws one more frame (4 frames).
   void click(ImVec2 p, int button = 0);
   /// Holds Ctrl while clicking.
   void ctrl_click(ImVec2 p);
+  /// Two clicks within ImGui's double-click time.
   void double_click(ImVec2 p);
   /// Presses at `from`, moves to `to` in `steps` frames, releases there.
   void drag(ImVec2 from, ImVec2 to, int steps = 8, int button = 0);
   /// Presses at `from` and moves to `to` in `steps` frames, without releasing.
   void drag_hold(ImVec2 from, ImVec2 to, int steps = 8, int button = 0);
+  /// Turns the wheel by `amount` notches over `p` (one frame).
   void wheel(ImVec2 p, float amount);
 
   // Keyboard (GLFW key codes, as the app's backend maps them).
@@ -86,8 +90,10 @@ class UiHarness {
   void type(const std::string& text);
   /// Ctrl+A, the text, Enter: replaces a focused field's text.
   void replace_text(const std::string& text);
+  /// Holds Ctrl down (true) or lets it go for the next frames.
   void set_ctrl(bool down);
 
+  /// Where the mouse is.
   ImVec2 mouse() const { return mouse_; }
 
   // Widgets by name: "Window/name" from probe_item() in the last frame.

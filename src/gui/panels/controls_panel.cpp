@@ -89,7 +89,8 @@ void ControlsPanel::draw(View& view, const PanelSlot& area) {
       group_open = ImGui::CollapsingHeader(group, ImGuiTreeNodeFlags_DefaultOpen);
       ImGui::PopStyleColor();
       if (group_open) {
-        in_table = ImGui::BeginTable(group, 2, ImGuiTableFlags_SizingFixedFit);
+        in_table = ImGui::BeginTable((std::string(group) + "##rows").c_str(), 2,
+                                     ImGuiTableFlags_SizingFixedFit);
         if (in_table) {
           ImGui::TableSetupColumn("name", ImGuiTableColumnFlags_WidthFixed, label_width);
           ImGui::TableSetupColumn("value", ImGuiTableColumnFlags_WidthStretch);

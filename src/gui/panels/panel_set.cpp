@@ -57,9 +57,12 @@ bool same_rect(const ImRect& a, const ImRect& b) {
          std::fabs(a.Max.x - b.Max.x) < 1.0f && std::fabs(a.Max.y - b.Max.y) < 1.0f;
 }
 
+// A panel's rectangle (its full size, also when it is collapsed to its title bar); empty when
+// it was not drawn.
 ImRect window_rect(const char* title) {
   const ImGuiWindow* w = ImGui::FindWindowByName(title);
-  return w && (w->Active || w->WasActive) ? w->Rect() : ImRect();
+  if (!w || !(w->Active || w->WasActive)) return ImRect();
+  return ImRect(w->Pos, ImVec2(w->Pos.x + w->SizeFull.x, w->Pos.y + w->SizeFull.y));
 }
 
 }  // namespace
@@ -187,13 +190,9 @@ float PanelSet::draw_menu(View& view, ModelFamily family, bool gan) {
   // What the run is doing, at the right end of the bar.
   if (view.has_snapshot()) {
     const Snapshot& s = view.snapshot();
-    const std::optional<bool> pending = view.pause_pending();
-    const char* state = !s.running ? "not running"
-                        : pending  ? (*pending ? "pausing..." : "resuming...")
-                        : s.paused ? "paused"
-                                   : "training";
     char text[96];
-    std::snprintf(text, sizeof text, "step %lld  %s", static_cast<long long>(s.step), state);
+    std::snprintf(text, sizeof text, "step %lld  %s", static_cast<long long>(s.step),
+                  run_state_text(view).c_str());
     const float w = ImGui::CalcTextSize(text).x + ImGui::GetStyle().ItemSpacing.x * 2;
     if (ImGui::GetContentRegionAvail().x > w) {
       ImGui::SameLine(ImGui::GetWindowContentRegionMax().x - w + ImGui::GetStyle().ItemSpacing.x);
@@ -229,15 +228,14 @@ void PanelSet::draw_help(View& view, ImVec2 size) {
     ImGui::Spacing();
     ImGui::TextColored(ImVec4(0.55f, 0.75f, 1.0f, 1.0f), "The panels");
     ImGui::Separator();
-    const bool toy = view.has_snapshot() && view.snapshot().is_toy;
     const bool gan = !view.has_snapshot() || view.snapshot().is_gan;
+    const ModelFamily family =
+        view.has_snapshot() ? snapshot_family(view.snapshot()) : ModelFamily::kImageGan;
     const PanelLayout dummy(0, 0, 100, 100);
     if (ImGui::BeginTable("panels", 2, table, ImVec2(ImGui::GetContentRegionAvail().x, 0))) {
       ImGui::TableSetupColumn("panel", ImGuiTableColumnFlags_WidthFixed);
       ImGui::TableSetupColumn("what", ImGuiTableColumnFlags_WidthStretch);
-      for (const PanelEntry& e :
-           panel_entries(toy ? ModelFamily::kToy : gan ? ModelFamily::kImageGan : ModelFamily::kVae,
-                         gan, dummy)) {
+      for (const PanelEntry& e : panel_entries(family, gan, dummy)) {
         for (const PanelHelp& h : kPanelHelp) {
           if (std::strcmp(h.id, e.id) != 0) continue;
           ImGui::TableNextRow();
@@ -258,56 +256,45 @@ void PanelSet::draw_help(View& view, ImVec2 size) {
 void PanelSet::draw(View& view, ImVec2 size) {
   handle_shortcuts(view);
   const Snapshot& snap = view.snapshot();
-  const ModelFamily family = snap.is_toy ? ModelFamily::kToy
-                             : snap.is_gan ? ModelFamily::kImageGan
-                                           : ModelFamily::kVae;
+  const ModelFamily family = snapshot_family(snap);
   const float menu = draw_menu(view, family, snap.is_gan);
   LayoutSettings& settings = layout ? *layout : own_layout_;
   const float em = ImGui::GetFontSize();
   const PanelLayout defaults(0, menu, size.x, size.y - menu, em);
   const std::vector<PanelEntry> entries = panel_entries(family, snap.is_gan, defaults);
 
-  // When to put panels in place: the first frame, a reset, a new family, a resized window.
-  // A new UI scale changes the default layout's columns as a new window size does.
+  // When to put panels in place: the first frame, a reset, a new family, a resized window (a
+  // new UI scale changes the default columns as a new size does). The default layout is laid
+  // out again; the user's is scaled from its rectangles kept as shares of the window, so
+  // resizing back and forth gives it back exactly.
   const bool resized = size.x != last_size_.x || size.y != last_size_.y || em != last_em_;
-  const bool saved_size_differs = settings.width != size.x || settings.height != size.y;
   if (reset_layout) {
     settings.custom = false;
     settings.hidden.clear();
+    settings.rects.clear();
   }
-  // A user who moved or resized a panel made the layout theirs.
-  if (!settings.custom && placed_once_ && !resized && family == last_family_) {
-    for (const auto& [title, rect] : placed_) {
-      const ImRect now = window_rect(title.c_str());
-      if (now.GetWidth() > 0 && !same_rect(now, rect)) settings.custom = true;
-    }
-    if (settings.custom && gui) gui->layout_changed();
-  }
-  const bool place_defaults =
-      reset_layout || (!settings.custom && (!placed_once_ || resized || family != last_family_));
-  const bool scale_custom = settings.custom && saved_size_differs && settings.width > 0 &&
-                            settings.height > 0;
+  const bool place = reset_layout || !placed_once_ || resized || family != last_family_;
+  const bool uncollapse = reset_layout;  // collapsed panels stay so, but for Reset layout
   reset_layout = false;
 
   std::vector<std::pair<std::string, ImRect>> placed;
-  bool scaled_all = true;  // a window the layout file made is scaled from its second frame
   const auto draw_entry = [&](const PanelEntry& e) {
     bool open = true;
     PanelSlot slot(e.rect);
     slot.title = e.title;
     slot.open = &open;
-    if (place_defaults) {
+    auto kept = settings.rects.find(e.id);
+    if (place && settings.custom && kept != settings.rects.end()) {
+      const ImRect& r = kept->second;
+      slot.rect = ImRect(r.Min.x * size.x, r.Min.y * size.y, r.Max.x * size.x, r.Max.y * size.y);
       slot.cond = ImGuiCond_Always;
-    } else if (scale_custom) {
-      const ImRect now = window_rect(e.title);
-      if (now.GetWidth() > 0) {
-        const float sx = size.x / settings.width, sy = size.y / settings.height;
-        slot.rect = ImRect(now.Min.x * sx, now.Min.y * sy, now.Max.x * sx, now.Max.y * sy);
-        slot.cond = ImGuiCond_Always;
-      } else {
-        scaled_all = false;
-      }
+    } else if (place) {
+      slot.cond = ImGuiCond_Always;  // the default layout (or a panel the user's does not have)
     }
+    slot.keep_collapsed = !uncollapse;
+    // The user moves a panel by its title bar before its Begin (in NewFrame) and resizes or
+    // collapses it inside; either way its rectangle differs from the one it had.
+    const ImRect before = window_rect(e.title);
     const std::string id = e.id;
     if (id == "Status") status.draw(view, slot);
     if (id == "Controls") controls.draw(view, slot);
@@ -324,17 +311,42 @@ void PanelSet::draw(View& view, ImVec2 size) {
       settings.hidden[e.id] = true;
       if (gui) gui->layout_changed();
     }
-    placed.emplace_back(e.title, window_rect(e.title));
+    const ImRect after = window_rect(e.title);
+    if (!place && placed_once_) {
+      const auto last = std::find_if(placed_.begin(), placed_.end(),
+                                     [&](const auto& p) { return p.first == e.title; });
+      const bool moved = last != placed_.end() && before.GetWidth() > 0 &&
+                         !same_rect(before, last->second);
+      const bool resized_inside = before.GetWidth() > 0 && !same_rect(before, after);
+      if ((moved || resized_inside) && !settings.custom) {
+        settings.custom = true;
+        if (gui) gui->layout_changed();
+      }
+    }
+    // A user's layout keeps every panel's rectangle as shares of the window (not while this
+    // frame placed them: those are the shares already).
+    if (settings.custom && !place && after.GetWidth() > 0 && size.x > 0 && size.y > 0) {
+      const ImRect share(after.Min.x / size.x, after.Min.y / size.y, after.Max.x / size.x,
+                         after.Max.y / size.y);
+      ImRect& slot_share = settings.rects[e.id];
+      const auto differs = [](const ImRect& x, const ImRect& y) {
+        return std::fabs(x.Min.x - y.Min.x) > 1e-4f || std::fabs(x.Min.y - y.Min.y) > 1e-4f ||
+               std::fabs(x.Max.x - y.Max.x) > 1e-4f || std::fabs(x.Max.y - y.Max.y) > 1e-4f;
+      };
+      if (differs(slot_share, share)) {
+        slot_share = share;
+        if (gui) gui->layout_changed();
+      }
+    }
+    placed.emplace_back(e.title, after);
   };
   for (const PanelEntry& e : entries) {
     if (!settings.hidden[e.id]) draw_entry(e);
   }
   placed_ = std::move(placed);
-  if (place_defaults || (scale_custom && scaled_all) || (resized && !scale_custom)) {
-    if (settings.width != size.x || settings.height != size.y) {
-      settings.width = size.x, settings.height = size.y;
-      if (gui) gui->layout_changed();
-    }
+  if (settings.width != size.x || settings.height != size.y) {
+    settings.width = size.x, settings.height = size.y;
+    if (gui) gui->layout_changed();
   }
   placed_once_ = true;
   last_size_ = size;

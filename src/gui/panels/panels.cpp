@@ -4,13 +4,16 @@
 #include <cmath>
 
 #include "gui/param_widgets.h"
+#include "util/strings.h"
 
 namespace genscope {
 
 bool begin_panel(const char* title, const PanelSlot& slot) {
   ImGui::SetNextWindowPos(slot.rect.Min, slot.cond);
   ImGui::SetNextWindowSize(slot.rect.GetSize(), slot.cond);
-  if (slot.cond == ImGuiCond_Always) ImGui::SetNextWindowCollapsed(false, ImGuiCond_Always);
+  if (slot.cond == ImGuiCond_Always && !slot.keep_collapsed) {
+    ImGui::SetNextWindowCollapsed(false, ImGuiCond_Always);
+  }
   if (ImGui::Begin(slot.title ? slot.title : title, slot.open)) return true;
   ImGui::End();
   return false;
@@ -130,6 +133,24 @@ void text_wrapped(const std::string& text, ImVec4 color) {
 
 void text_wrapped_disabled(const std::string& text) {
   text_wrapped(text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+}
+
+std::string run_state_text(View& view) {
+  if (!view.has_snapshot()) return "starting";
+  const Snapshot& s = view.snapshot();
+  const std::optional<bool> pending = view.pause_pending();
+  const RecordingStatus& rec = view.recorder().status;
+  if (!s.running) return "not running";
+  if (pending) return *pending ? "pausing after this step..." : "resuming...";
+  if (rec.active && rec.lockstep) {
+    return strformat("recording: %d steps per frame", view.recorder().lockstep_steps);
+  }
+  if (s.paused && s.steps_left > 0) return "stepping";
+  return s.paused ? "paused" : "training";
+}
+
+ModelFamily snapshot_family(const Snapshot& snap) {
+  return snap.is_toy ? ModelFamily::kToy : snap.is_gan ? ModelFamily::kImageGan : ModelFamily::kVae;
 }
 
 float button_width(const char* label) {

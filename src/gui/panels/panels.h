@@ -22,6 +22,7 @@ struct PanelSlot {
   ImGuiCond cond = ImGuiCond_FirstUseEver;  // Always: put it there now (reset, resize)
   bool* open = nullptr;                 // non-null: the window has a close button
   const char* title = nullptr;          // the window's title ("Name###id"); null: the panel's own
+  bool keep_collapsed = false;          // with Always: keep a collapsed panel collapsed
   PanelSlot() = default;
   PanelSlot(const ImRect& r) : rect(r) {}  // NOLINT: a bare rectangle places it the first time
 };
@@ -144,6 +145,12 @@ std::string wrap_words(const std::string& text, float width);
 void text_wrapped(const std::string& text, ImVec4 color = ImVec4(0, 0, 0, 0));
 void text_wrapped_disabled(const std::string& text);
 
+/// What the run is doing, in a few words: "training", "paused", "pausing after this step...",
+/// "resuming...", "stepping", "recording: 10 steps per frame", "not running".
+std::string run_state_text(View& view);
+/// The model family the snapshot shows (the 2D lab, an image GAN, a VAE/AE).
+ModelFamily snapshot_family(const Snapshot& snap);
+
 /// Width of a button labelled `label` (its text plus frame padding).
 float button_width(const char* label);
 /// Width of a checkbox or radio button labelled `label`.
@@ -184,7 +191,9 @@ struct StatusPanel {
   void draw_alarms(View& view);
   /// The History tab: every applied edit, reset, pause, save, load, recording... newest first.
   void draw_history(View& view);
+  /// The panel with its tabs.
   void draw(View& view, const PanelSlot& area);
+  /// The Status tab: the message, the last action and the rows.
   void draw_status(View& view);
 };
 

@@ -71,7 +71,7 @@ void draw_class_histogram(const char* id, const QualityView& q, ImVec2 size) {
     const float y0 = lo.y + row * c, y1 = y0 + row;
     if (c % label_every == 0) {
       const std::string label = fit_text(class_label(q, c), x0 - 6.0f - lo.x, label_size);
-      const float y = std::clamp(y0 + 0.5f * (row - label_size), lo.y, hi.y - label_size);
+      const float y = std::max(lo.y, std::min(y0 + 0.5f * (row - label_size), hi.y - label_size));
       draw->AddText(face, label_size, ImVec2(lo.x + 2.0f, y), text, label.c_str());
     }
     if (c == hovered)
@@ -128,6 +128,14 @@ void QualityPanel::draw(View& view, const PanelSlot& area) {
     case QualityState::kReady:
       break;
   }
+  // Which plot a short panel shows: FID, or IS and entropy.
+  const auto pick_plot = [&] {
+    if (ImGui::RadioButton("FID", !show_is)) show_is = false;
+    probe_item("FID");
+    ImGui::SameLine();
+    if (ImGui::RadioButton("IS, entropy", show_is)) show_is = true;
+    probe_item("IS, entropy");
+  };
   // A short panel (1024x600) keeps its rows to the minimum: the classifier's line goes into
   // the tooltip of the scores, the plot picker joins the eval_every row.
   const float em = ImGui::GetFontSize();
@@ -155,11 +163,7 @@ void QualityPanel::draw(View& view, const PanelSlot& area) {
   if (compact) {
     flow_next(checkbox_width("FID") + checkbox_width("IS, entropy") +
               ImGui::GetStyle().ItemSpacing.x);
-    if (ImGui::RadioButton("FID", !show_is)) show_is = false;
-    probe_item("FID");
-    ImGui::SameLine();
-    if (ImGui::RadioButton("IS, entropy", show_is)) show_is = true;
-    probe_item("IS, entropy");
+    pick_plot();
   }
   if (const QualityPoint* p = q.last()) {
     // Wrapped: the right column is narrow at 1280 px and the entropy must not fall off the edge.
@@ -200,13 +204,7 @@ void QualityPanel::draw(View& view, const PanelSlot& area) {
   const float height = std::max(ui_px(80), avail.y - 2.0f);
   const bool one_plot = compact || height < 12.0f * em;
   ImGui::BeginChild("##plots", ImVec2(left, height), false, ImGuiWindowFlags_NoScrollbar);
-  if (one_plot && !compact) {
-    if (ImGui::RadioButton("FID", !show_is)) show_is = false;
-    probe_item("FID");
-    ImGui::SameLine();
-    if (ImGui::RadioButton("IS, entropy", show_is)) show_is = true;
-    probe_item("IS, entropy");
-  }
+  if (one_plot && !compact) pick_plot();
   fid_plot.show_raw = false;
   fid_plot.y_format = "%.0f";
   // FID runs from ~1,000 for noise to the floor's ~1: on a log axis late progress still shows

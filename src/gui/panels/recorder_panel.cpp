@@ -88,8 +88,8 @@ void RecorderPanel::draw(View& view) {
                          static_cast<long long>(st.dropped));
     }
     // Real time records what the window shows: a slow run gives mostly repeated frames.
-    if (const std::string advice = repeat_advice(st.frames, st.new_steps, st.lockstep);
-        !advice.empty() && st.frames >= 30) {
+    if (const std::string advice = repeat_advice(st.requested, st.new_steps, st.lockstep);
+        !advice.empty() && st.requested >= 30) {
       ImGui::PushTextWrapPos(0.0f);
       ImGui::TextColored(ImVec4(1.0f, 0.75f, 0.3f, 1.0f), "%s.", advice.c_str());
       ImGui::PopTextWrapPos();

@@ -120,9 +120,7 @@ void SamplesPanel::draw_history(View& view) {
   if (h.live && ImGui::CalcTextSize(label.c_str()).x > slider_w - 2 * ImGui::GetStyle().FramePadding.x) {
     label = strformat("live: %d kept", count);  // the rest is in the tooltip
   }
-  for (std::size_t at = label.find('%'); at != std::string::npos; at = label.find('%', at + 2)) {
-    label.insert(at, "%");  // the label is the slider's format: no conversions in it
-  }
+  label = escape_percent(label);  // the label is the slider's format: no conversions in it
   if (ImGui::SliderInt("##history", &index, 0, count - 1, label.c_str())) {
     h.index = index;
     h.live = index == count - 1 && h.live;

@@ -132,7 +132,7 @@ void StatusPanel::draw_status(View& view) {
   if (problem) {
     ImGui::PushTextWrapPos(0.0f);
     ImGui::TextColored(level_color(s.message_level), "%s", s.message.c_str());
-    if (s.message_level == MessageLevel::kError && s.checkpoint_step >= 0) {
+    if (s.diverged && s.checkpoint_step >= 0) {  // not for a typo: only a run that diverged
       char label[96];
       std::snprintf(label, sizeof label, "Roll back to step %lld",
                     static_cast<long long>(s.checkpoint_step));
@@ -159,16 +159,7 @@ void StatusPanel::draw_status(View& view) {
     probe_item("last action");
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("The newest line of the History tab.");
   }
-  const std::optional<bool> pending = view.pause_pending();
-  const RecordingStatus& rec = view.recorder().status;
-  const std::string lockstep = strformat("recording: %d steps per frame", view.recorder().lockstep_steps);
-  const char* state = !s.running                ? "not running"
-                      : pending && *pending     ? "pausing after this step..."
-                      : pending                 ? "resuming..."
-                      : rec.active && rec.lockstep ? lockstep.c_str()
-                      : s.paused && s.steps_left > 0 ? "stepping"
-                      : s.paused                ? "paused"
-                                                : "training";
+  const std::string state = run_state_text(view);
   if (ImGui::BeginTable("status_rows", 2, ImGuiTableFlags_SizingFixedFit)) {
     ImGui::TableSetupColumn("name", ImGuiTableColumnFlags_WidthFixed);
     ImGui::TableSetupColumn("value", ImGuiTableColumnFlags_WidthStretch);
@@ -178,7 +169,7 @@ void StatusPanel::draw_status(View& view) {
                                : strformat("%s, %lld images", s.dataset_name.c_str(),
                                            static_cast<long long>(s.dataset_size));
     row("run", s.model_name.empty() ? std::string("-") : s.model_name + " on " + dataset);
-    row("state", strformat("%s, step %lld", state, static_cast<long long>(s.step)));
+    row("state", strformat("%s, step %lld", state.c_str(), static_cast<long long>(s.step)));
     if (s.is_toy) {  // sampled, not read: no epochs
       row("updates", strformat("%lld D, %lld G", static_cast<long long>(s.toy.d_updates),
                                static_cast<long long>(s.toy.g_updates)));
