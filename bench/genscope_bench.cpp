@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "app/app.h"
-#include "cli.h"
+#include "core/cli.h"
 #include "train/runtime.h"
 #include "train/trainer.h"
 

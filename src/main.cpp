@@ -9,7 +9,7 @@
 #include "app/app.h"
 #include "app/offscreen_recorder.h"
 #include "app/window.h"
-#include "cli.h"
+#include "core/cli.h"
 #include "gui/gui.h"
 #include "train/runtime.h"
 #include "train/trainer.h"

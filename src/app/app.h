@@ -6,8 +6,8 @@
 #include <vector>
 
 #include "app/window.h"
-#include "record/record_settings.h"
-#include "train/metric_stream.h"
+#include "core/record_settings.h"
+#include "core/metric_stream.h"
 
 namespace genscope {
 

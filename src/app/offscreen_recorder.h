@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "record/record_settings.h"
-#include "train/snapshot.h"
+#include "core/record_settings.h"
+#include "core/snapshot.h"
 #include "util/result.h"
 
 namespace genscope {

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "record/async_video_writer.h"
-#include "record/record_settings.h"
+#include "core/record_settings.h"
 #include "render/frame_capture.h"
 #include "util/image.h"
 #include "util/result.h"

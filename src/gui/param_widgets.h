@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <string>
 
-#include "train/params.h"
+#include "core/params.h"
 
 namespace genscope {
 

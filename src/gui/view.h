@@ -7,12 +7,12 @@
 #include <string>
 #include <vector>
 
-#include "record/record_settings.h"
+#include "core/record_settings.h"
 #include "record/sample_history.h"
 #include "render/gl_objects.h"
-#include "train/alarms.h"
-#include "train/command_queue.h"
-#include "train/snapshot.h"
+#include "core/alarms.h"
+#include "core/command_queue.h"
+#include "core/snapshot.h"
 #include "util/series.h"
 
 namespace genscope {

@@ -4,7 +4,7 @@
 #include <memory>
 #include <string>
 
-#include "train/snapshot.h"
+#include "core/snapshot.h"
 #include "util/result.h"
 
 namespace genscope {

@@ -3,7 +3,7 @@
 #include <filesystem>
 
 #include "record/checkpoint_file.h"
-#include "train/alarms.h"
+#include "core/alarms.h"
 #include "train/rng.h"
 #include "train/runtime.h"
 #include "train/session.h"

@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <numeric>
 
-#include "train/image_grid.h"
+#include "core/image_grid.h"
 #include "util/strings.h"
 
 namespace genscope {

@@ -4,7 +4,7 @@
 #include <memory>
 
 #include "data/dataset.h"
-#include "train/latent.h"
+#include "core/latent.h"
 #include "train/models/model.h"
 
 namespace genscope {

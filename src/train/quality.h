@@ -10,7 +10,7 @@
 #include "data/dataset.h"
 #include "train/metric_classifier.h"
 #include "train/models/model.h"
-#include "train/quality_view.h"
+#include "core/quality_view.h"
 
 namespace genscope {
 

@@ -1,7 +1,7 @@
 #pragma once
 // Process-wide settings that make LibTorch fast on a CPU, and a description of where it runs.
 // Declarations only: callers outside src/train/ need no torch.
-#include "train/snapshot.h"
+#include "core/snapshot.h"
 
 namespace genscope {
 

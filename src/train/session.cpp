@@ -3,7 +3,7 @@
 #include <cmath>
 #include <sstream>
 
-#include "train/image_grid.h"
+#include "core/image_grid.h"
 #include "train/quality.h"
 #include "train/rng.h"
 #include "train/runtime.h"

@@ -7,10 +7,10 @@
 #include <optional>
 
 #include "data/dataset.h"
-#include "train/command_queue.h"
+#include "core/command_queue.h"
 #include "train/latent_tools.h"
 #include "train/models/model.h"
-#include "train/snapshot.h"
+#include "core/snapshot.h"
 #include "train/toy_lab.h"
 
 namespace genscope {

@@ -4,7 +4,7 @@
 #include <limits>
 #include <random>
 
-#include "train/mode_metrics.h"
+#include "core/mode_metrics.h"
 #include "util/strings.h"
 #include "util/unique_version.h"
 

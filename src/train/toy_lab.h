@@ -6,8 +6,8 @@
 #include <vector>
 
 #include "train/models/toy_gan.h"
-#include "train/params.h"
-#include "train/snapshot.h"
+#include "core/params.h"
+#include "core/snapshot.h"
 
 namespace genscope {
 

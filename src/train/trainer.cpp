@@ -7,7 +7,7 @@
 
 #include "record/metrics_csv.h"
 #include "record/png.h"
-#include "train/alarms.h"
+#include "core/alarms.h"
 #include "train/checkpoint.h"
 #include "train/quality_worker.h"
 #include "train/runtime.h"

@@ -4,8 +4,8 @@
 #include <functional>
 #include <memory>
 
-#include "train/metric_stream.h"
-#include "train/params.h"
+#include "core/metric_stream.h"
+#include "core/params.h"
 
 namespace genscope {
 

@@ -17,7 +17,7 @@
 
 #include "record/png.h"
 #include "support/test_files.h"
-#include "train/toy_view.h"
+#include "core/toy_view.h"
 
 using namespace genscope;
 namespace fs = std::filesystem;

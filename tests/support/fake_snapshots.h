@@ -4,7 +4,7 @@
 // for layout tests and screenshots of the panels without training anything.
 #include <vector>
 
-#include "train/snapshot.h"
+#include "core/snapshot.h"
 
 namespace genscope::test {
 

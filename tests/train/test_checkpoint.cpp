@@ -9,7 +9,7 @@
 
 #include "record/checkpoint_file.h"
 #include "support/test_files.h"
-#include "train/alarms.h"
+#include "core/alarms.h"
 #include "train/checkpoint.h"
 #include "train/rng.h"
 #include "train/session.h"

@@ -8,7 +8,7 @@
 #include <fstream>
 
 #include "support/test_files.h"
-#include "train/alarms.h"
+#include "core/alarms.h"
 #include "train/frechet.h"
 #include "train/quality_worker.h"
 #include "train/session.h"

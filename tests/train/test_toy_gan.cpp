@@ -4,7 +4,7 @@
 #include <cmath>
 #include <iostream>
 
-#include "train/mode_metrics.h"
+#include "core/mode_metrics.h"
 #include "train/models/toy_gan.h"
 #include "train/toy_lab.h"
 

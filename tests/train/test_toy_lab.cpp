@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "record/png.h"
-#include "train/mode_metrics.h"
+#include "core/mode_metrics.h"
 #include "train/session.h"
 #include "train/trainer.h"
 

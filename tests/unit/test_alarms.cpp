@@ -4,7 +4,7 @@
 
 #include <cmath>
 
-#include "train/alarms.h"
+#include "core/alarms.h"
 
 using namespace genscope;
 

@@ -6,10 +6,10 @@
 #include <fstream>
 #include <sstream>
 
-#include "cli.h"
+#include "core/cli.h"
 #include "data/dataset.h"
 #include "support/test_files.h"
-#include "train/presets.h"
+#include "core/presets.h"
 #include "util/strings.h"
 #include "util/suggest.h"
 

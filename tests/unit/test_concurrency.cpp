@@ -2,7 +2,7 @@
 
 #include <thread>
 
-#include "train/metric_stream.h"
+#include "core/metric_stream.h"
 
 using namespace genscope;
 

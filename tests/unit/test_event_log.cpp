@@ -3,9 +3,9 @@
 
 #include <fstream>
 
-#include "record/record_settings.h"
+#include "core/record_settings.h"
 #include "support/test_files.h"
-#include "train/events.h"
+#include "core/events.h"
 #include "util/strings.h"
 
 using namespace genscope;

@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "train/image_grid.h"
+#include "core/image_grid.h"
 
 using namespace genscope;
 

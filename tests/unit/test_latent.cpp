@@ -4,7 +4,7 @@
 #include <cmath>
 #include <random>
 
-#include "train/latent.h"
+#include "core/latent.h"
 
 using namespace genscope;
 

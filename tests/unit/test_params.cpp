@@ -5,8 +5,8 @@
 #include <fstream>
 #include <set>
 
-#include "cli.h"
-#include "train/params.h"
+#include "core/cli.h"
+#include "core/params.h"
 
 using namespace genscope;
 

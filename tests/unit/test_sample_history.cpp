@@ -1,7 +1,7 @@
 // The sample history's keep rule, cap and thinning; recording settings' checks.
 #include <gtest/gtest.h>
 
-#include "record/record_settings.h"
+#include "core/record_settings.h"
 #include "record/sample_history.h"
 
 using namespace genscope;

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "data/toy2d.h"
-#include "train/mode_metrics.h"
+#include "core/mode_metrics.h"
 
 namespace genscope {
 namespace {

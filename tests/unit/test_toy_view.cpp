@@ -7,9 +7,9 @@
 #include <fstream>
 #include <unistd.h>
 
-#include "cli.h"
-#include "train/presets.h"
-#include "train/toy_view.h"
+#include "core/cli.h"
+#include "core/presets.h"
+#include "core/toy_view.h"
 
 using namespace genscope;
 

@@ -5,9 +5,9 @@
 #include <functional>
 #include <string>
 
-#include "train/layer_histograms.h"
-#include "train/params.h"
-#include "train/snapshot.h"
+#include "core/layer_histograms.h"
+#include "core/params.h"
+#include "core/snapshot.h"
 #include "train/torch_pch.h"
 
 namespace genscope {

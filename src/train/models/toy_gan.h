@@ -39,8 +39,8 @@
 #include <vector>
 
 #include "data/toy2d.h"
-#include "train/grad_stats.h"
-#include "train/layer_histograms.h"
+#include "core/grad_stats.h"
+#include "core/layer_histograms.h"
 #include "util/result.h"
 
 namespace genscope {

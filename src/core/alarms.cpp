@@ -1,4 +1,4 @@
-#include "train/alarms.h"
+#include "core/alarms.h"
 
 #include <cmath>
 

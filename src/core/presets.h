@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "train/params.h"
+#include "core/params.h"
 
 namespace genscope {
 

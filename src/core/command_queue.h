@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "data/toy2d.h"
-#include "train/latent.h"
-#include "train/params.h"
+#include "core/latent.h"
+#include "core/params.h"
 
 namespace genscope {
 

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "train/params.h"
+#include "core/params.h"
 
 namespace genscope {
 

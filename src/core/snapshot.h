@@ -6,13 +6,13 @@
 #include <string>
 #include <vector>
 
-#include "train/events.h"
-#include "train/grad_stats.h"
-#include "train/latent.h"
-#include "train/layer_histograms.h"
-#include "train/params.h"
-#include "train/quality_view.h"
-#include "train/toy_view.h"
+#include "core/events.h"
+#include "core/grad_stats.h"
+#include "core/latent.h"
+#include "core/layer_histograms.h"
+#include "core/params.h"
+#include "core/quality_view.h"
+#include "core/toy_view.h"
 #include "util/image.h"
 
 namespace genscope {

@@ -1,4 +1,4 @@
-#include "train/latent.h"
+#include "core/latent.h"
 
 #include <algorithm>
 #include <cmath>

@@ -3,8 +3,8 @@
 #include <string>
 #include <vector>
 
-#include "record/record_settings.h"
-#include "train/params.h"
+#include "core/record_settings.h"
+#include "core/params.h"
 
 namespace genscope {
 

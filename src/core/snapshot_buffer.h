@@ -4,7 +4,7 @@
 #include <atomic>
 #include <functional>
 
-#include "train/snapshot.h"
+#include "core/snapshot.h"
 
 namespace genscope {
 

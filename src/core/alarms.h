@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "train/snapshot.h"
+#include "core/snapshot.h"
 
 namespace genscope {
 

@@ -1,4 +1,4 @@
-#include "train/presets.h"
+#include "core/presets.h"
 
 #include <algorithm>
 #include <cstdlib>

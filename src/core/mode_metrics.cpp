@@ -1,4 +1,4 @@
-#include "train/mode_metrics.h"
+#include "core/mode_metrics.h"
 
 #include <algorithm>
 #include <cmath>

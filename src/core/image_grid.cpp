@@ -1,4 +1,4 @@
-#include "train/image_grid.h"
+#include "core/image_grid.h"
 
 #include <algorithm>
 #include <cmath>

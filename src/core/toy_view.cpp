@@ -1,4 +1,4 @@
-#include "train/toy_view.h"
+#include "core/toy_view.h"
 
 #include <algorithm>
 #include <cmath>

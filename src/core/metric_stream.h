@@ -4,9 +4,9 @@
 #include <mutex>
 #include <vector>
 
-#include "train/command_queue.h"
-#include "train/snapshot.h"
-#include "train/snapshot_buffer.h"
+#include "core/command_queue.h"
+#include "core/snapshot.h"
+#include "core/snapshot_buffer.h"
 
 namespace genscope {
 

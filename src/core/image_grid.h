@@ -2,7 +2,7 @@
 // Tiles a batch of images into one RGBA grid image (plain C++, no torch).
 #include <cstdint>
 
-#include "train/snapshot.h"
+#include "core/snapshot.h"
 
 namespace genscope {
 

@@ -1,4 +1,4 @@
-#include "train/params.h"
+#include "core/params.h"
 
 #include <algorithm>
 #include <cmath>

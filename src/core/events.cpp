@@ -1,4 +1,4 @@
-#include "train/events.h"
+#include "core/events.h"
 
 #include "util/strings.h"
 

@@ -1,4 +1,4 @@
-#include "record/record_settings.h"
+#include "core/record_settings.h"
 
 #include <algorithm>
 #include <cctype>

@@ -1,11 +1,11 @@
-#include "cli.h"
+#include "core/cli.h"
 
 #include <algorithm>
 #include <cctype>
 #include <sstream>
 
 #include "data/dataset.h"
-#include "train/presets.h"
+#include "core/presets.h"
 #include "util/strings.h"
 #include "util/suggest.h"
 
