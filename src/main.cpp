@@ -1,5 +1,6 @@
 // genscope: parse arguments, then run the window (App + Trainer thread) or the headless runner.
 #include <algorithm>
+#include <ctime>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -10,6 +11,7 @@
 #include "app/offscreen_recorder.h"
 #include "app/window.h"
 #include "core/cli.h"
+#include "core/run_dir.h"
 #include "gui/gui.h"
 #include "train/runtime.h"
 #include "train/trainer.h"
@@ -45,6 +47,12 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
+  // The run directory, chosen now: what the window or the recorder write goes there too.
+  const genscope::RunDirectory run_dir(genscope::RunDirectory::choose(
+      cli->params, cli->out_dir, cli->resume, std::time(nullptr)));
+  genscope::RunOptions run{cli->params, cli->resume, cli->out_dir, run_dir.path()};
+  cli->record_settings.path = run_dir.output(cli->record_settings.path);
+  if (!cli->screenshot_path.empty()) cli->screenshot_path = run_dir.output(cli->screenshot_path);
   if (cli->headless) {
     std::unique_ptr<genscope::OffscreenRecorder> recorder;
     genscope::HeadlessObserver observer;
@@ -63,8 +71,9 @@ int main(int argc, char** argv) {
         return recorder->frame(snap, rows);
       };
     }
-    auto status = genscope::run_headless(cli->params, cli->steps, cli->out_dir, observer,
-                                         cli->resume);
+    run.headless = true;
+    std::string used_dir;
+    auto status = genscope::run_headless(run, cli->steps, observer, &used_dir);
     if (recorder) {
       // Finish the video even when training stopped early (Ctrl+C, an error): it plays.
       auto finished = recorder->finish();
@@ -84,7 +93,7 @@ int main(int argc, char** argv) {
     }
     const bool toy = genscope::model_family(cli->params) == genscope::ModelFamily::kToy;
     std::printf("trained %lld steps; wrote %s/metrics.csv and %s/%s\n", cli->steps,
-                cli->out_dir.c_str(), cli->out_dir.c_str(), toy ? "scatter.png" : "samples.png");
+                used_dir.c_str(), used_dir.c_str(), toy ? "scatter.png" : "samples.png");
     return 0;
   }
 
@@ -110,7 +119,8 @@ int main(int argc, char** argv) {
     link.commands.push(genscope::Command::of(genscope::Command::Kind::kPause));
   }
   genscope::App app(link, options);
-  genscope::Trainer trainer(link, cli->params, cli->resume);
+  options.run_dir = run_dir.path();
+  genscope::Trainer trainer(link, std::move(run));
   trainer.start();
   int code = app.run();
   trainer.stop();

@@ -1,5 +1,7 @@
 #include "app/app.h"
 
+#include "core/run_dir.h"
+
 #include <glad/gl.h>
 #define GLFW_INCLUDE_NONE
 #include <GLFW/glfw3.h>
@@ -45,11 +47,20 @@ void size_cb(GLFWwindow*, int, int) { on_input(); }
 void focus_cb(GLFWwindow*, int) { on_input(); }
 void key_cb(GLFWwindow*, int, int, int, int) { on_input(); }  // shortcuts: PanelSet
 
-std::string timestamped_screenshot_name() {
+// Where a file the window writes by a bare name goes: the current run's directory.
+std::string output_path(const View& view, const std::string& first_run_dir,
+                        const std::string& name) {
+  const std::string& dir =
+      view.has_snapshot() && !view.snapshot().run_dir.empty() ? view.snapshot().run_dir
+                                                              : first_run_dir;
+  return RunDirectory(dir).output(name);
+}
+
+std::string timestamped_screenshot_name(const View& view, const std::string& first_run_dir) {
   std::time_t t = std::time(nullptr);
   char buf[64];
-  std::strftime(buf, sizeof buf, "genscope-%Y%m%d-%H%M%S.png", std::localtime(&t));
-  return next_free_path(buf);
+  std::strftime(buf, sizeof buf, "screenshot-%Y%m%d-%H%M%S.png", std::localtime(&t));
+  return next_free_path(output_path(view, first_run_dir, buf));
 }
 
 // The framebuffer rectangle (GL coordinates) of a panel rectangle in window coordinates.
@@ -155,13 +166,6 @@ int App::run() {
       bool fresh = link_.snapshots.update();
       if (fresh || !view.has_snapshot()) view.update_snapshot(link_.snapshots.read());
       if (link_.metrics.drain(rows) > 0) view.add_rows(rows, view.snapshot().metric_names);
-      // An alarm keeps the run as it is now as a checkpoint beside the checkpoint path (named
-      // by the trainer after the step it saves: a few steps after the alarm's).
-      for (const AlarmEvent& e : view.alarms().take_new()) {
-        view.notify(std::string("alarm: ") + alarm_name(e.kind) + ": " + e.text,
-                    MessageLevel::kWarning);
-        if (alarm_saves_checkpoint(e)) view.send(Command::of(Command::Kind::kSaveAlarmCheckpoint));
-      }
       dirty = false;
       if (g_input_frames.load() > 0) g_input_frames.fetch_sub(1);
 
@@ -245,7 +249,7 @@ int App::run() {
         hist.message_is_error = false;
         auto frames = std::make_shared<std::vector<ImageRGBA>>();
         for (const HistoryEntry& e : hist.history.entries()) frames->push_back(e.samples);
-        hist.export_path = next_free_path(hist.export_path);
+        hist.export_path = next_free_path(output_path(view, options_.run_dir, hist.export_path));
         std::string path = hist.export_path;
         int fps = hist.export_fps;
         history_export = std::async(std::launch::async, [frames, path, fps] {
@@ -285,7 +289,7 @@ int App::run() {
       const bool asked = panels.screenshot_requested;
       panels.screenshot_requested = false;
       if (scripted || asked) {
-        std::string path = scripted ? options_.screenshot_path : timestamped_screenshot_name();
+        std::string path = scripted ? options_.screenshot_path : timestamped_screenshot_name(view, options_.run_dir);
         glBindFramebuffer(GL_READ_FRAMEBUFFER, 0);
         glReadBuffer(GL_BACK);
         Status saved = save_screenshot(path, fb_w, fb_h);

@@ -24,6 +24,7 @@ struct AppOptions {
   bool record_at_start = false; // --record: start recording once training shows samples
   bool exit_after_record = false;  // close the window when that recording ends (frame limit)
   float ui_scale = 0.0f;        // fonts and spacing; 0: the monitor's scale (and the View menu's)
+  std::string run_dir;          // the first run directory (later ones come in snapshots)
   std::string layout_path;      // the layout file (empty: none); scripted screenshots use none
 };
 

@@ -2,12 +2,16 @@
 
 #include <algorithm>
 
+#include "core/run_dir.h"
+
 namespace genscope {
 
 Status RecordingController::start(View& view, PixelRect region, double now_s) {
   RecorderUi& ui = view.recorder();
   RecordSettings settings = ui.settings;
-  settings.path = ui.path_buffer;
+  // A bare file name goes into the run's directory.
+  settings.path = view.has_snapshot() ? RunDirectory(view.snapshot().run_dir).output(ui.path_buffer)
+                                      : std::string(ui.path_buffer);
   settings.steps_per_frame = ui.lockstep ? ui.lockstep_steps : 0;
   const Status started = recorder_.start(settings, region, now_s);
   const std::string& used = recorder_.settings().path;

@@ -18,14 +18,6 @@ const char* alarm_name(AlarmKind kind) {
   return "?";
 }
 
-std::string alarm_checkpoint_path(const std::string& checkpoint, int64_t step) {
-  const std::size_t slash = checkpoint.find_last_of('/');
-  std::size_t dot = checkpoint.find_last_of('.');
-  if (dot == std::string::npos || (slash != std::string::npos && dot < slash))
-    dot = checkpoint.size();
-  return checkpoint.substr(0, dot) + strformat("-alarm-step%lld", static_cast<long long>(step)) +
-         checkpoint.substr(dot);
-}
 
 bool alarm_saves_checkpoint(const AlarmEvent& e) { return e.kind != AlarmKind::kNonFinite; }
 

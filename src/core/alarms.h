@@ -1,14 +1,14 @@
 #pragma once
 // Training alarms: mode collapse, a discriminator overpowering its generator, and NaN/inf.
-// Plain C++: fed with metric rows and evaluation values, by the window (its Alarms log) and by
-// headless runs (printed), so both see the same alarms.
+// Plain C++: the Run feeds them with metric rows and evaluation values and acts on them (a
+// checkpoint, a line in the run's history); snapshots carry the log to the window.
 #include <array>
 #include <cstdint>
 #include <deque>
 #include <string>
 #include <vector>
 
-#include "core/snapshot.h"
+#include "core/metric_row.h"
 
 namespace genscope {
 
@@ -19,9 +19,6 @@ inline constexpr int kAlarmKinds = 3;
 const char* alarm_name(AlarmKind kind);
 
 struct AlarmEvent;
-/// Where a checkpoint taken after an alarm, at `step`, goes: the checkpoint path with
-/// "-alarm-stepN" before its extension ("runs/a.ckpt" -> "runs/a-alarm-step520.ckpt").
-std::string alarm_checkpoint_path(const std::string& checkpoint, int64_t step);
 /// True for alarms worth a checkpoint (collapse, overpowering; not NaN/inf: those weights are
 /// lost).
 bool alarm_saves_checkpoint(const AlarmEvent& e);

@@ -31,9 +31,9 @@ const std::vector<ModeFlag>& mode_flags() {
         {"--headless", "", "train with no window and no display (needs --steps N)"},
         {"--steps", "N", "with --headless: train N steps"},
         {"--out", "DIR",
-         "with --headless: write DIR/metrics.csv and DIR/samples.png (2D datasets: "
-         "DIR/scatter.png); default DIR: " +
-             d.out_dir},
+         "the run directory: config.cfg, metrics.csv, events.log, checkpoints/, samples.png (2D "
+         "datasets: scatter.png); default: runs_dir/<start time>-<model>-<dataset>, or, with "
+         "--resume, the checkpoint's run directory"},
         {"--screenshot", "PATH",
          "save a PNG of the window after --frames K frames that show training samples, then "
          "exit (F12 saves one anytime)"},
@@ -153,8 +153,8 @@ std::string mode_problem(const std::string& flag, const CliOptions& o) {
   }
   if (o.headless) {
     if (flag == "--screenshot") {
-      return "--screenshot needs the window: drop --headless (a headless run writes " + o.out_dir +
-             "/samples.png)";
+      return "--screenshot needs the window: drop --headless (a headless run writes samples.png "
+             "into its run directory)";
     }
     if (flag == "--frames" || flag == "--screenshot-step") {
       return flag + " only applies to the window's --screenshot: drop --headless";
@@ -169,11 +169,6 @@ std::string mode_problem(const std::string& flag, const CliOptions& o) {
           "--steps only applies with --headless (add --headless to train %lld steps "
           "with no window)",
           o.steps);
-    }
-    if (flag == "--out") {
-      return "--out only applies with --headless (add --headless --steps N to train with no "
-             "window and write " +
-             o.out_dir + "/metrics.csv)";
     }
   }
   if (o.screenshot_path.empty() && (flag == "--frames" || flag == "--screenshot-step")) {
@@ -384,7 +379,8 @@ std::string cli_help() {
               join_names({spec.choices.begin(), spec.choices.end()}) + ")";
     }
     if (spec.apply == ParamApply::kReset) text += " (reset)";
-    put_row(out, cli_flag(spec) + " " + defaults.to_string(spec.id), text);
+    const std::string shown = defaults.to_string(spec.id);
+    put_row(out, cli_flag(spec) + " " + (shown.empty() ? "PATH" : shown), text);
   }
   return out.str();
 }

@@ -17,7 +17,7 @@ struct CliOptions {
   bool print_config = false;
   bool headless = false;
   long long steps = 0;           // --steps: headless step count
-  std::string out_dir = "genscope-out";
+  std::string out_dir;  // --out DIR: the run directory ("": RunDirectory::choose)
   std::string screenshot_path;   // --screenshot
   int screenshot_frames = 3;     // --frames
   long long screenshot_step = 0; // --screenshot-step: wait until training reached this step

@@ -26,18 +26,19 @@ struct Command {
     kToyUpdate,  // 2D lab: one discriminator update (count 0) or one generator update (count 1)
     kToyView,    // 2D lab: the plot shows `box`: compute the heatmap over it
     kToyPaint,   // 2D lab: train on the painted `points` (dataset "custom"), from new weights
-    kSaveCheckpoint,       // write a checkpoint to value.text (empty: the checkpoint parameter)
-    kSaveAlarmCheckpoint,  // after an alarm: alarm_checkpoint_path() at the step saved, unless
-                           // the run diverged
-    kLoadCheckpoint,       // replace the run by the checkpoint at value.text (empty: the parameter)
+    kSaveCheckpoint,  // write a checkpoint to value.text (empty: RunDirectory::checkpoint())
+    kLoadCheckpoint,  // replace the run by the checkpoint at value.text (empty: the last one
+                      // this run saved or loaded)
     kRollBack,             // load the checkpoint at value.text after a divergence (the same,
                            // reported as a roll back)
+    kMuteAlarm,            // mute (count 1) or unmute (count 0) the alarm kind `param_index`
   };
   Kind kind = Kind::kPause;
   uint64_t seq = 0;  // set by CommandQueue::push: 1, 2, 3... in push order
   ParamId param = ParamId::kCount;
   ParamValue value;
   int64_t count = 1;
+  int param_index = 0;  // kMuteAlarm: the AlarmKind
   LatentSelection latent;
   Box2 box;
   std::vector<Point2> points;
@@ -57,6 +58,11 @@ struct Command {
   static Command select_latent(LatentSelection s) {
     Command c = of(Kind::kLatent);
     c.latent = std::move(s);
+    return c;
+  }
+  static Command mute_alarm(int kind, bool muted) {
+    Command c = of(Kind::kMuteAlarm, muted ? 1 : 0);
+    c.param_index = kind;
     return c;
   }
   static Command toy_update(bool generator) { return of(Kind::kToyUpdate, generator ? 1 : 0); }

@@ -119,12 +119,18 @@ std::array<ParamSpec, kParamCount> make_table() {
        "Straight line (lerp) or great circle (slerp, keeps Gaussian samples' typical norm)."},
       {ParamId::kMapEvery, "map_every", T::kInt, 500, 50, 100000, "", {}, A::kLive, false,
        "Latent tools", "Re-encode the test set for the 2D latent map every this many steps."},
-      {ParamId::kCheckpointPath, "checkpoint", T::kText, 0, 0, 0, "genscope.ckpt", {}, A::kLive,
-       false, "Checkpoints",
-       "Where Save (Ctrl+S) and --checkpoint-every write the checkpoint (weights, optimizer "
-       "state, RNG, fixed noise, step, parameters), atomically."},
+      {ParamId::kCheckpointPath, "checkpoint", T::kText, 0, 0, 0, "", {}, A::kLive, false,
+       "Files",
+       "Where Save (Ctrl+S) and checkpoint_every write the checkpoint (weights, optimizer state, "
+       "RNG, fixed noise, step, parameters), atomically. Empty: checkpoints/step-N.ckpt in the "
+       "run directory; a bare file name goes into the run directory, a path with a folder in it "
+       "where it says."},
       {ParamId::kCheckpointEvery, "checkpoint_every", T::kInt, 0, 0, 100000000, "", {}, A::kLive,
-       false, "Checkpoints", "Save a checkpoint every this many steps (0: only on request)."},
+       false, "Files", "Save a checkpoint every this many steps (0: only on request)."},
+      {ParamId::kRunsDir, "runs_dir", T::kText, 0, 0, 0, "runs", {}, A::kReset, false, "Files",
+       "Where a run without --out makes its run directory, <start time>-<model>-<dataset>/ "
+       "(config.cfg, metrics.csv, events.log, checkpoints/, recordings); a reset starts a new "
+       "one."},
       {ParamId::kEvalEvery, "eval_every", T::kInt, 500, 0, 100000000, "", {}, A::kLive, false,
        "Quality",
        "Score the generator every this many steps: classifier-FID, Inception-Score analogue and "
@@ -297,7 +303,10 @@ std::string Params::choice(ParamId id) const {
 Status validate_param(const ParamSpec& spec, const ParamValue& v) {
   switch (spec.type) {
     case ParamType::kText:
-      if (trim(v.text).empty()) return Error{std::string(spec.key) + ": must not be empty"};
+      // A text whose default is empty may be empty ("checkpoint": the run directory's names).
+      if (trim(v.text).empty() && spec.default_text[0] != '\0') {
+        return Error{std::string(spec.key) + ": must not be empty"};
+      }
       return {};
     case ParamType::kInt:
     case ParamType::kChoice:
@@ -354,7 +363,7 @@ std::string Params::to_string(ParamId id) const {
     case ParamType::kInt:
       return strformat("%d", integer(id));
     case ParamType::kFloat:
-      return strformat("%.6g", number(id));
+      return format_exact(number(id));  // config.cfg reads back bit-exact
   }
   return {};
 }

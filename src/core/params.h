@@ -52,6 +52,7 @@ enum class ParamId : int {
   kMapEvery,
   kCheckpointPath,
   kCheckpointEvery,
+  kRunsDir,
   kEvalEvery,
   kEvalSamples,
   kHistEvery,

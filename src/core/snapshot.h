@@ -6,10 +6,12 @@
 #include <string>
 #include <vector>
 
+#include "core/alarms.h"
 #include "core/events.h"
 #include "core/grad_stats.h"
 #include "core/latent.h"
 #include "core/layer_histograms.h"
+#include "core/metric_row.h"
 #include "core/params.h"
 #include "core/quality_view.h"
 #include "core/toy_view.h"
@@ -17,19 +19,6 @@
 
 namespace genscope {
 
-/// One training step's scalars. Names come from the model's MetricSchema.
-struct MetricRow {
-  static constexpr int kMaxValues = 8;
-  int64_t step = 0;
-  int64_t epoch = 0;
-  double wall_s = 0.0;  // seconds since training started
-  int count = 0;
-  std::array<float, kMaxValues> values{};
-};
-
-/// Names of a model's metric columns: GANs report loss_d, loss_g, d_real, d_fake; VAEs and AEs
-/// report recon, kl, elbo, beta_kl (ELBO = -(recon + kl) per image, in nats).
-using MetricSchema = std::vector<std::string>;
 
 /// Where and how LibTorch runs, shown in the status panel.
 struct RuntimeInfo {
@@ -65,6 +54,9 @@ struct Snapshot {
   int64_t checkpoint_step = -1; // its step (-1: none)
   std::vector<RunEvent> events; // the newest lines of the run's history (oldest first)
   uint64_t commands_done = 0;   // sequence number of the last command the trainer handled
+  std::string run_dir;          // the run directory: config.cfg, metrics.csv, events.log...
+  std::vector<AlarmEvent> alarms;  // every alarm the run raised (newest last, at most 100)
+  std::array<bool, kAlarmKinds> alarm_muted{};  // kinds muted (checked, not logged)
   Params params;        // the values in force
   Params pending;       // values edited but waiting for a reset (needs-reset parameters)
   MetricSchema metric_names;

@@ -67,14 +67,6 @@ void View::update_snapshot(const Snapshot& snapshot) {
   merge_events(snapshot.events);
   if (snapshot.running) gradients_.add(snapshot.step, snapshot.grads);
   if (snapshot.running) histograms_.add(snapshot.histograms);
-  if (snapshot.is_toy) {
-    alarms_.add_modes(snapshot.toy.metrics_step, snapshot.toy.modes_covered, snapshot.toy.modes_total);
-  } else {
-    alarms_.add_diversity(snapshot.diversity_step, snapshot.diversity);
-    if (const QualityPoint* q = snapshot.quality.last()) {
-      alarms_.add_class_entropy(q->step, q->class_entropy, snapshot.quality.entropy_max);
-    }
-  }
   if (snapshot.toy.active && snapshot.toy.heat_version != toy_heat_version_) {
     const ImageRGBA heat = toy_heat_image(snapshot.toy);
     if (!heat.empty()) toy_heat_.upload_rgba(heat.width, heat.height, heat.pixels.data());
@@ -141,15 +133,11 @@ void View::add_rows(const std::vector<MetricRow>& rows, const MetricSchema& name
     series_.assign(names.size(), MetricSeries(MetricSeries::kDefaultCapacity, smoothing_));
     last_step_ = -1;
   }
-  const bool toy = snapshot_ && snapshot_->is_toy;
   for (const MetricRow& row : rows) {
     if (row.step <= last_step_) {
       for (auto& s : series_) s.clear();
-      alarms_.reset_run();
     }
     last_step_ = row.step;
-    alarms_.add_row(row, names, toy ? kToyTrainingColumns : row.count,
-                    !toy || snapshot_->toy.heat_is_probability);
     for (int i = 0; i < row.count && i < static_cast<int>(series_.size()); ++i) {
       series_[i].push(static_cast<double>(row.step), row.values[i]);
     }

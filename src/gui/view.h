@@ -10,7 +10,6 @@
 #include "core/record_settings.h"
 #include "record/sample_history.h"
 #include "render/gl_objects.h"
-#include "core/alarms.h"
 #include "core/command_queue.h"
 #include "core/snapshot.h"
 #include "util/series.h"
@@ -121,8 +120,6 @@ class View {
 
   /// Recording settings, requests and status (Recorder panel <-> App).
   RecorderUi& recorder() { return recorder_; }
-  /// The alarms raised so far (mode collapse, D overpowering G, NaN/inf) and their mutes.
-  AlarmMonitor& alarms() { return alarms_; }
   /// Per-layer gradient norms of recent steps (the Gradients tab's heat strip).
   const GradientHistory& gradients() const { return gradients_; }
   /// Weight and activation histograms sampled over the run (the Histograms tab).
@@ -190,7 +187,6 @@ class View {
   HistoryUi history_;
   GradientHistory gradients_;
   HistogramHistory histograms_;
-  AlarmMonitor alarms_;
   Texture history_texture_;
   int64_t history_texture_step_ = -1;
   std::size_t history_texture_size_ = 0;

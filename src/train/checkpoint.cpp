@@ -3,7 +3,6 @@
 #include <filesystem>
 
 #include "record/checkpoint_file.h"
-#include "core/alarms.h"
 #include "train/rng.h"
 #include "train/runtime.h"
 #include "train/session.h"
@@ -21,27 +20,6 @@ Status save_checkpoint(TrainingSession& session, const std::string& path,
   }
   session.note_checkpoint(path, session.step_count());
   return {};
-}
-
-std::string periodic_checkpoint(TrainingSession& session) {
-  const int every = session.params().integer(ParamId::kCheckpointEvery);
-  if (every <= 0 || session.step_count() % every != 0 || session.diverged()) return {};
-  Status s = save_checkpoint(session, session.params().text(ParamId::kCheckpointPath));
-  return s ? std::string() : s.error();
-}
-
-Result<std::string> alarm_checkpoint(TrainingSession& session, const std::string& dir) {
-  if (session.diverged()) return std::string();
-  std::string path =
-      alarm_checkpoint_path(session.params().text(ParamId::kCheckpointPath), session.step_count());
-  if (!dir.empty()) {
-    std::error_code ec;
-    std::filesystem::create_directories(dir, ec);
-    if (ec) return Error{"checkpoint directory " + dir + ": cannot create: " + ec.message()};
-    path = (std::filesystem::path(dir) / std::filesystem::path(path).filename()).string();
-  }
-  if (Status s = save_checkpoint(session, path); !s) return Error{s.error()};
-  return path;
 }
 
 Result<std::unique_ptr<TrainingSession>> open_checkpoint(const std::string& path,

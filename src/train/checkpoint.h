@@ -21,17 +21,6 @@ using DatasetLoader = std::function<Result<std::shared_ptr<const Dataset>>(const
 Status save_checkpoint(TrainingSession& session, const std::string& path,
                        const std::function<void()>& before_rename = {});
 
-/// Saves to the checkpoint path when checkpoint_every says so (after `session`'s last step);
-/// a diverged run (NaN/inf losses or weights) is not saved, so it never replaces a good file.
-/// Returns an error message or "".
-std::string periodic_checkpoint(TrainingSession& session);
-
-/// After an alarm: saves the run beside the checkpoint path as alarm_checkpoint_path() of the
-/// step saved, or, with `dir` (a headless run's DIR/checkpoints), in `dir` under that file name
-/// (created when missing). Returns the path written, "" when the run diverged (not worth
-/// keeping), or the error.
-Result<std::string> alarm_checkpoint(TrainingSession& session, const std::string& dir = {});
-
 /// Reads a checkpoint and builds the session it describes, in the state it was saved in.
 /// Errors (a missing, truncated, corrupt or foreign file, a dataset that no longer loads or no
 /// longer fits) name the path; nothing else is touched.

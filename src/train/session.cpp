@@ -273,6 +273,9 @@ StepOutcome TrainingSession::toy_step() {
   const int every = std::max(1, params_.integer(ParamId::kMetricsEvery));
   if ((step_ + 1) % every == 0) toy_->evaluate(step_ + 1);
   toy_->fill_values(r, out.row);
+  if ((step_ + 1) % every != 0) {  // the mode metrics repeat the last evaluation's
+    for (int i = kToyTrainingColumns; i < out.row.count; ++i) out.row.unmeasured |= 1u << i;
+  }
   finish_step(out, kToyTrainingColumns);
   return out;
 }
@@ -383,7 +386,7 @@ Status TrainingSession::apply(const Command& command) {
     }
     case Command::Kind::kStop:
     case Command::Kind::kSaveCheckpoint:  // the trainer does these
-    case Command::Kind::kSaveAlarmCheckpoint:
+    case Command::Kind::kMuteAlarm:
     case Command::Kind::kLoadCheckpoint:
     case Command::Kind::kRollBack:
       return {};

@@ -113,6 +113,10 @@ class TrainingSession {
     checkpoint_step_ = step;
   }
 
+  /// The message shown in the UI (the last error or notice).
+  const std::string& message() const { return message_; }
+  /// The last checkpoint this session saved or was loaded from ("" when none).
+  const std::string& checkpoint_path() const { return checkpoint_path_; }
   /// Sets the message shown in the UI; a non-empty one is also a line of the run's history.
   void set_message(MessageLevel level, std::string text);
   /// Shows a rejected edit (a value out of range...): the next applied edit clears it.

@@ -1,11 +1,13 @@
 #pragma once
-// Trainer: runs a TrainingSession on its own thread. It drains Commands between steps and publishes
-// Snapshots and metric rows through a TrainerLink. This header is torch-free.
+// Trainer: drives a Run on its own thread (tick, then publish). It drains Commands between steps
+// and publishes Snapshots and metric rows through a TrainerLink. run_headless drives the same Run
+// on the calling thread with no window. This header is torch-free.
 #include <functional>
 #include <memory>
 
 #include "core/metric_stream.h"
 #include "core/params.h"
+#include "train/run.h"
 
 namespace genscope {
 
@@ -14,8 +16,12 @@ class Trainer {
  public:
   /// Trains the experiment `params` describes, talking through `link` (which must outlive it).
   /// With `resume_path`, starts from that checkpoint instead (its parameters and state; the
-  /// checkpoint and checkpoint_every values of `params` still apply).
-  Trainer(TrainerLink& link, Params params, std::string resume_path = {});
+  /// run-file settings of `params` still apply). The run directory is `out_dir`, or one the Run
+  /// chooses (RunDirectory::choose) when it is empty.
+  Trainer(TrainerLink& link, Params params, std::string resume_path = {},
+          std::string out_dir = {});
+  /// The same with every option of the Run.
+  Trainer(TrainerLink& link, RunOptions options);
   ~Trainer();
   Trainer(const Trainer&) = delete;
   Trainer& operator=(const Trainer&) = delete;
@@ -38,11 +44,13 @@ struct HeadlessObserver {
   std::function<Status(const Snapshot&, const std::vector<MetricRow>&)> on_snapshot;
 };
 
-/// Trains `steps` steps on the calling thread with no window, writing `out_dir/metrics.csv` and
-/// `out_dir/samples.png`; an alarm's checkpoint goes to `out_dir/checkpoints/`. Returns a
-/// one-line error (naming the file or value) on failure.
-/// With `resume_path` the run continues from that checkpoint (steps more steps), and
-/// params' checkpoint / checkpoint_every still apply.
+/// Trains `steps` steps of the Run `options` describes on the calling thread with no window
+/// (options.headless is what the caller set: the CLI sets it), in its run directory (stored in
+/// `run_dir` once chosen, also on failure). Returns a one-line error (naming the file or value)
+/// on failure, or when training stopped early (a NaN loss, Ctrl+C).
+Status run_headless(const RunOptions& options, int64_t steps, const HeadlessObserver& observer = {},
+                    std::string* run_dir = nullptr);
+/// The same with headless options: `out_dir` is the run directory ("" chooses one).
 Status run_headless(const Params& params, int64_t steps, const std::string& out_dir,
                     const HeadlessObserver& observer = {}, const std::string& resume_path = {});
 

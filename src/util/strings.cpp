@@ -38,6 +38,14 @@ std::string format_number(double v) {
   return strformat("%.4g", v);
 }
 
+std::string format_exact(double v) {
+  for (int digits = 6; digits < 17; ++digits) {
+    std::string text = strformat("%.*g", digits, v);
+    if (std::strtod(text.c_str(), nullptr) == v) return text;
+  }
+  return strformat("%.17g", v);
+}
+
 std::string escape_percent(const std::string& text) {
   std::string out;
   for (char c : text) out += c == '%' ? std::string("%%") : std::string(1, c);

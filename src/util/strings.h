@@ -18,6 +18,8 @@ std::optional<double> parse_double(std::string_view s);
 std::optional<long long> parse_integer(std::string_view s);
 /// Formats a number compactly: integers without decimals, others with up to 4 significant digits.
 std::string format_number(double v);
+/// The shortest decimal text that reads back as exactly `v` ("0.0002", "0.1", "1e-06").
+std::string format_exact(double v);
 /// Splits `text` at spaces into lines of at most `width` characters (a longer word gets a line
 /// of its own); runs of spaces between words become one.
 std::vector<std::string> wrap_words(std::string_view text, size_t width);

@@ -161,6 +161,40 @@ TEST_F(Interaction, RollBackAppearsAfterADivergenceAndLoadsTheLastCheckpoint) {
   EXPECT_EQ(c[0].value.text, "run.ckpt");
 }
 
+TEST_F(Interaction, TheAlarmsTabShowsTheRunsAlarmsAndItsMuteIsACommand) {
+  open(ModelFamily::kImageGan);
+  handled([](Snapshot& s) {
+    s.alarms = {{AlarmKind::kCollapse, 800, "modes covered 1/8 for 3 evaluations"}};
+  });
+  panels_->status.open_alarms_tab = true;
+  ui_->frames(2);
+  EXPECT_TRUE(shows("Status", "modes covered 1/8")) << ui_->window_text("Status");
+  ui_->click(ui_->center("Status/mode collapse"));
+  std::vector<Command> c = sent();
+  ASSERT_EQ(c.size(), 1u);
+  EXPECT_EQ(c[0].kind, Command::Kind::kMuteAlarm);
+  EXPECT_EQ(c[0].param_index, int(AlarmKind::kCollapse));
+  EXPECT_EQ(c[0].count, 1);
+  queue_last_ = c[0].seq;
+  handled([](Snapshot& s) { s.alarm_muted[int(AlarmKind::kCollapse)] = true; });
+  ui_->click(ui_->center("Status/mode collapse"));  // shown muted: a click unmutes
+  c = sent();
+  ASSERT_EQ(c.size(), 1u);
+  EXPECT_EQ(c[0].count, 0);
+}
+
+TEST_F(Interaction, ClickingTheRunDirectoryCopiesItsPath) {
+  open(ModelFamily::kImageGan, 1920, 1080);  // the Status panel shows every row
+  ASSERT_TRUE(shows("Status", "runs/20261201-101010-dcgan-fashion-mnist"))
+      << ui_->window_text("Status");
+  ui_->click(ui_->center("Status/run directory"));
+  const char* clip = ImGui::GetClipboardText();
+  ASSERT_NE(clip, nullptr);
+  EXPECT_EQ(std::string(clip), "runs/20261201-101010-dcgan-fashion-mnist");
+  ui_->frames(2);
+  EXPECT_TRUE(shows("Status", "copied the run directory's path")) << ui_->window_text("Status");
+}
+
 TEST_F(Interaction, KeyboardShortcuts) {
   open(ModelFamily::kImageGan);
   ui_->key(GLFW_KEY_SPACE);

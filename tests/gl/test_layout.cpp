@@ -158,9 +158,10 @@ TEST_P(LayoutStates, NothingOverlapsOrIsCut) {
       panels.status.open_history_tab = true;
       break;
     case State::kAlarms:
-      view.alarms().add_class_entropy(600, 0.3, 2.3);
-      view.alarms().add_class_entropy(1100, 0.3, 2.3);
-      view.alarms().add_class_entropy(1600, 0.3, 2.3);
+      snap.alarms = {{AlarmKind::kCollapse, 1600,
+                      "class histogram entropy 0.30 nats (13 % of ln 10) for 3 evaluations"},
+                     {AlarmKind::kDOverpowering, 2200,
+                      "D(G(z)) averaged 0.03 over 200 steps while the G loss rose"}};
       panels.status.open_alarms_tab = true;
       break;
     case State::kPainting:

@@ -80,6 +80,9 @@ Snapshot fake_snapshot(ModelFamily family, int64_t step) {
   s.runtime = {"CPU", "OpenBLAS (OpenMP)", 2, 2, "OPENBLAS_CORETYPE=Haswell caps OpenBLAS at AVX2"};
   s.is_toy = family == ModelFamily::kToy;
   s.is_gan = family != ModelFamily::kVae;
+  s.run_dir = family == ModelFamily::kToy    ? "runs/20261201-101010-gan2d-ring8"
+              : family == ModelFamily::kVae ? "runs/20261201-101010-vae-fashion-mnist"
+                                            : "runs/20261201-101010-dcgan-fashion-mnist";
   Params p;
   if (family == ModelFamily::kToy) p.set(ParamId::kDataset, {0, "ring8"});
   if (family == ModelFamily::kVae) p.set_from_string(ParamId::kModel, "vae");

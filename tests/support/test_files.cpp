@@ -71,15 +71,20 @@ std::vector<std::string> split(const std::string& line, char sep) {
   std::stringstream ss(line);
   std::string cell;
   while (std::getline(ss, cell, sep)) out.push_back(cell);
+  if (!line.empty() && line.back() == sep) out.push_back("");  // a last empty cell
   return out;
 }
 
 RunResult run_genscope(const std::string& args, const std::string& log,
-                       const std::string& env_prefix) {
+                       const std::string& env_prefix, const std::string& cwd) {
   // The window keeps its layout in $XDG_CONFIG_HOME/genscope: tests keep theirs in test_tmp.
   const std::string config = "XDG_CONFIG_HOME=" + std::string(GENSCOPE_TEST_TMP) + "/config";
-  const std::string cmd = config + " " + env_prefix + (env_prefix.empty() ? "" : " ") +
-                          GENSCOPE_BINARY + " " + args + " > " + log + " 2>&1";
+  // Runs without --out make their run directories in test_tmp, not in the build folder.
+  const std::string runs = args.find("--runs-dir") == std::string::npos
+                               ? " --runs-dir " + std::string(GENSCOPE_TEST_TMP) + "/runs"
+                               : "";
+  const std::string cmd = (cwd.empty() ? "" : "cd '" + cwd + "' && ") + config + " " + env_prefix + (env_prefix.empty() ? "" : " ") +
+                          GENSCOPE_BINARY + " " + args + runs + " > " + log + " 2>&1";
   const int status = std::system(cmd.c_str());
   RunResult r;
   r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;

@@ -38,7 +38,7 @@ struct RunResult {
 /// Runs GENSCOPE_BINARY with `args` through the shell, `env_prefix` (e.g. "env -u DISPLAY")
 /// before it, stdout and stderr into `log`.
 RunResult run_genscope(const std::string& args, const std::string& log,
-                       const std::string& env_prefix = "");
+                       const std::string& env_prefix = "", const std::string& cwd = "");
 
 /// An RGB colour with components 0..255.
 using Rgb = std::array<int, 3>;

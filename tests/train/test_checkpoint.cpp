@@ -222,42 +222,6 @@ TEST(Alarms, NanInjectionPausesAndNamesTheTensor) {
   EXPECT_NE(snap.message.find("Roll back"), std::string::npos) << snap.message;
 }
 
-TEST(Checkpoint, ADivergedRunIsNotSavedAutomatically) {
-  Params p = params_for("dcgan", "squares");
-  const std::string path = dir() + "/diverged.ckpt";
-  ASSERT_TRUE(p.set_from_string(ParamId::kCheckpointEvery, "1").ok());
-  ASSERT_TRUE(p.set_from_string(ParamId::kCheckpointPath, path).ok());
-  auto s = make(p);
-  for (int i = 0; i < 2; ++i) {
-    ASSERT_TRUE(s->step().stepped);
-    EXPECT_EQ(periodic_checkpoint(*s), "");
-  }
-  EXPECT_FALSE(s->diverged());
-  // An alarm's checkpoint is named after the step it holds.
-  auto alarm = alarm_checkpoint(*s);
-  ASSERT_TRUE(alarm.ok()) << alarm.error();
-  EXPECT_EQ(*alarm, dir() + "/diverged-alarm-step2.ckpt");
-  EXPECT_TRUE(fs::exists(*alarm));
-  const std::string good = test::read_text(path);
-  {
-    torch::NoGradGuard no_grad;
-    s->model().named_parameters()[0].second.view({-1})[0] = std::nanf("");
-  }
-  EXPECT_TRUE(s->diverged()) << "a NaN weight";
-  ASSERT_TRUE(s->step().non_finite);
-  EXPECT_TRUE(s->diverged());
-  EXPECT_EQ(periodic_checkpoint(*s), "");
-  EXPECT_EQ(test::read_text(path), good) << "the step-2 checkpoint survives the NaN at step 3";
-  alarm = alarm_checkpoint(*s);
-  ASSERT_TRUE(alarm.ok()) << alarm.error();
-  EXPECT_EQ(*alarm, "");
-  EXPECT_FALSE(fs::exists(dir() + "/diverged-alarm-step3.ckpt"));
-  // Rolled back, the run is healthy again and saves.
-  auto back = open_checkpoint(path, loader());
-  ASSERT_TRUE(back.ok()) << back.error();
-  EXPECT_EQ((*back)->step_count(), 2);
-  EXPECT_FALSE((*back)->diverged());
-}
 
 TEST(GradientFlow, EveryFamilyReportsPerLayerNorms) {
   for (const auto& [model, dataset, first, last] :

@@ -189,6 +189,7 @@ struct StatusPanel {
   ImRect rollback_rect;          // the Roll back button last frame (empty when not shown)
   /// The Alarms tab: the log (newest first) and a mute checkbox per kind.
   void draw_alarms(View& view);
+  void draw_run_dir(View& view, const std::string& dir);  // click to copy
   /// The History tab: every applied edit, reset, pause, save, load, recording... newest first.
   void draw_history(View& view);
   /// The panel with its tabs.

@@ -32,25 +32,26 @@ void row(const char* label, const std::string& value) {
 }  // namespace
 
 void StatusPanel::draw_alarms(View& view) {
-  AlarmMonitor& alarms = view.alarms();
+  const Snapshot& snap = view.snapshot();
   ImGui::TextDisabled("mute:");
   for (int k = 0; k < kAlarmKinds; ++k) {
     const AlarmKind kind = static_cast<AlarmKind>(k);
-    bool muted = alarms.muted(kind);
+    bool muted = snap.alarm_muted[k];
     const ImGuiStyle& style = ImGui::GetStyle();
     const float need = ImGui::GetFrameHeight() + style.ItemInnerSpacing.x +
                        ImGui::CalcTextSize(alarm_name(kind)).x + style.ItemSpacing.x;
     ImGui::SameLine();
     if (ImGui::GetContentRegionAvail().x < need) ImGui::NewLine();  // wrap in a narrow panel
-    if (ImGui::Checkbox(alarm_name(kind), &muted)) alarms.set_muted(kind, muted);
+    if (ImGui::Checkbox(alarm_name(kind), &muted)) view.send(Command::mute_alarm(k, muted));
+    probe_item(alarm_name(kind));
   }
   ImGui::Separator();
-  if (alarms.log().empty()) {
+  if (snap.alarms.empty()) {
     ImGui::TextDisabled("no alarms");
     return;
   }
   ImGui::PushTextWrapPos(0.0f);
-  for (auto it = alarms.log().rbegin(); it != alarms.log().rend(); ++it) {  // newest first
+  for (auto it = snap.alarms.rbegin(); it != snap.alarms.rend(); ++it) {  // newest first
     ImGui::TextColored(ImVec4(1.0f, 0.55f, 0.35f, 1.0f), "step %lld  %s",
                        static_cast<long long>(it->step), alarm_name(it->kind));
     ImGui::TextUnformatted(it->text.c_str());
@@ -73,8 +74,7 @@ void StatusPanel::draw(View& view, const PanelSlot& area) {
       recorder.draw(view);
       ImGui::EndTabItem();
     }
-    AlarmMonitor& alarms = view.alarms();
-    const std::size_t count = alarms.log().size();
+    const std::size_t count = view.snapshot().alarms.size();
     char title[48];
     std::snprintf(title, sizeof title, count ? "Alarms (%zu)###Alarms" : "Alarms###Alarms", count);
     const bool unseen = count > alarms_seen;
@@ -116,6 +116,26 @@ void StatusPanel::draw_history(View& view) {
     ImGui::TextColored(color, "%s", it->text.c_str());
   }
   ImGui::PopTextWrapPos();
+}
+
+void StatusPanel::draw_run_dir(View& view, const std::string& dir) {
+  ImGui::TableNextRow();
+  ImGui::TableSetColumnIndex(0);
+  ImGui::TextDisabled("files");
+  ImGui::TableSetColumnIndex(1);
+  ImGui::PushTextWrapPos(0.0f);
+  ImGui::TextUnformatted(dir.c_str());
+  ImGui::PopTextWrapPos();
+  probe_item("run directory");
+  if (ImGui::IsItemHovered()) {
+    ImGui::SetMouseCursor(ImGuiMouseCursor_Hand);
+    ImGui::SetTooltip("The run directory: config.cfg, metrics.csv, events.log, checkpoints/, "
+                      "recordings. Click to copy its path.");
+  }
+  if (ImGui::IsItemClicked()) {
+    ImGui::SetClipboardText(dir.c_str());
+    view.notify("copied the run directory's path: " + dir);
+  }
 }
 
 void StatusPanel::draw_status(View& view) {
@@ -188,6 +208,7 @@ void StatusPanel::draw_status(View& view) {
     row("runs on", strformat("%s, %d of %d threads, %s", s.runtime.device.c_str(),
                              s.runtime.threads, s.runtime.hardware_threads,
                              s.runtime.blas.c_str()));
+    if (!s.run_dir.empty()) draw_run_dir(view, s.run_dir);
     ImGui::EndTable();
   }
   if (!s.runtime.notes.empty()) {
