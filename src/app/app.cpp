@@ -1,7 +1,5 @@
 #include "app/app.h"
 
-#include "core/run_dir.h"
-
 #include <glad/gl.h>
 #define GLFW_INCLUDE_NONE
 #include <GLFW/glfw3.h>
@@ -18,6 +16,7 @@
 #include <thread>
 
 #include "app/input_pacer.h"
+#include "core/run_dir.h"
 #include "app/recording_controller.h"
 #include "gui/gui.h"
 #include "gui/panels/panels.h"

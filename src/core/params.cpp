@@ -127,10 +127,10 @@ std::array<ParamSpec, kParamCount> make_table() {
        "where it says."},
       {ParamId::kCheckpointEvery, "checkpoint_every", T::kInt, 0, 0, 100000000, "", {}, A::kLive,
        false, "Files", "Save a checkpoint every this many steps (0: only on request)."},
-      {ParamId::kRunsDir, "runs_dir", T::kText, 0, 0, 0, "runs", {}, A::kReset, false, "Files",
+      {ParamId::kRunsDir, "runs_dir", T::kText, 0, 0, 0, "runs", {}, A::kLive, false, "Files",
        "Where a run without --out makes its run directory, <start time>-<model>-<dataset>/ "
-       "(config.cfg, metrics.csv, events.log, checkpoints/, recordings); a reset starts a new "
-       "one."},
+       "(config.cfg, metrics.csv, events.log, checkpoints/, recordings), at the start and at "
+       "each reset (a reset is a new run)."},
       {ParamId::kEvalEvery, "eval_every", T::kInt, 500, 0, 100000000, "", {}, A::kLive, false,
        "Quality",
        "Score the generator every this many steps: classifier-FID, Inception-Score analogue and "

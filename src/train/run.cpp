@@ -192,9 +192,10 @@ struct Run::Impl {
 
   // ---- the run directory ---------------------------------------------------------------------
 
-  // Opens the run's files in `path`: config.cfg (rewritten), metrics.csv and events.log
-  // (appended to when they exist: a resumed run continues them).
-  void open_files(const std::string& path) {
+  // Opens the run's files in `path`: config.cfg (rewritten), events.log (appended to) and
+  // metrics.csv, which a run that `continues` one from a checkpoint appends to; a new run
+  // starts it afresh.
+  void open_files(const std::string& path, bool continues = false) {
     close_files();
     dir = RunDirectory(path);
     if (auto s = dir.create(); !s) return note_file_error(s.error());
@@ -211,14 +212,14 @@ struct Run::Impl {
       quality_column = int(columns.size());
       columns.insert(columns.end(), quality_columns().begin(), quality_columns().end());
     }
-    auto opened = MetricsCsvWriter::open(dir.metrics(), columns, /*append=*/true);
+    auto opened = MetricsCsvWriter::open(dir.metrics(), columns, continues);
     if (!opened) {
       // A run of another model in this folder: this one gets a folder of its own.
       std::error_code ec;
       if (!options.out.empty() || !std::filesystem::exists(dir.metrics(), ec)) {
         return note_file_error(opened.error());
       }
-      return open_files(RunDirectory::choose(requested, "", "", std::time(nullptr)));
+      return open_files(RunDirectory::choose(requested, "", "", std::time(nullptr)), continues);
     }
     csv.emplace(std::move(*opened));
   }
@@ -430,12 +431,19 @@ void Run::Impl::load_checkpoint(const std::string& path, bool rollback) {
   custom_points = session->custom_points();
   if (was_paused) session->apply(Command::of(Command::Kind::kPause));
   alarms.reset_run();
-  // A checkpoint of another run continues in that run's folder; one of this run, in this one.
-  std::string target = RunDirectory::of_checkpoint(path);
-  if (!options.out.empty() || target.empty()) target = dir.empty() ? options.out : dir.path();
-  if (dir.empty() && !options.dir.empty()) target = options.dir;
-  if (target.empty()) target = RunDirectory::choose(requested, "", "", std::time(nullptr));
-  open_files(target);
+  // At the start, the folder chosen for the run (RunDirectory::choose: --out, else the
+  // checkpoint's run directory). Later, a checkpoint of another run continues in that run's
+  // folder unless --out named one; a checkpoint of this run, in this one.
+  std::string target;
+  if (dir.empty()) {
+    target = !options.dir.empty()
+                 ? options.dir
+                 : RunDirectory::choose(requested, options.out, path, std::time(nullptr));
+  } else {
+    target = options.out.empty() ? RunDirectory::of_checkpoint(path) : std::string();
+    if (target.empty()) target = dir.path();
+  }
+  open_files(target, /*continues=*/true);
   session->set_message(MessageLevel::kInfo,
                        strformat(rollback ? "rolled back to step %2$lld (%1$s)"
                                           : "resumed %s at step %lld",
@@ -543,8 +551,7 @@ void Run::Impl::handle(const Command& c) {
   const bool needs_new_session =
       c.kind == K::kReset &&
       (!session || session->params().text(ParamId::kDataset) != requested.text(ParamId::kDataset) ||
-       session->params().value(ParamId::kModel) != requested.value(ParamId::kModel) ||
-       session->params().text(ParamId::kRunsDir) != requested.text(ParamId::kRunsDir));
+       session->params().value(ParamId::kModel) != requested.value(ParamId::kModel));
   if (needs_new_session) return build_session();
   if (!session) return;
   const int64_t steps_trained = step();

@@ -66,8 +66,9 @@ class Run {
   std::optional<std::chrono::steady_clock::time_point> wake_at() const;
   /// True while the metric classifier is prepared or an evaluation runs (worth showing).
   bool quality_working() const;
-  /// One training step, then what follows it: quality scheduling, alarms (and their
-  /// checkpoints), periodic checkpoints, metrics.csv and events.log.
+  /// One training step when the run wants one, then what follows it: quality scheduling,
+  /// alarms (and their checkpoints), periodic checkpoints, metrics.csv. Always (paused too):
+  /// takes the evaluations that finished and writes the settled history lines.
   TickOutcome tick();
   /// Writes the run's state into `out` (and the images when `with_images`).
   void fill(Snapshot& out, bool with_images);

@@ -78,6 +78,7 @@ struct Trainer::Impl {
       }
       if (run.stop_requested()) break;
       if (!run.wants_step()) {
+        run.tick();  // no step: takes the evaluations that finished, writes settled history
         quality_refresh = idle(quality_refresh);
         continue;
       }

@@ -334,28 +334,6 @@ TEST(E2E, AnAlarmSavesACheckpointInTheRunDirectory) {
   fs::remove_all(base);
 }
 
-// The names in a folder, sorted.
-std::vector<std::string> names_in(const std::string& dir) {
-  std::vector<std::string> names;
-  for (const auto& e : fs::directory_iterator(dir)) names.push_back(e.path().filename().string());
-  std::sort(names.begin(), names.end());
-  return names;
-}
-
-// metrics.csv's lines without the wall_s column (the one value a rerun cannot repeat).
-std::vector<std::string> rows_without_time(const std::string& path) {
-  std::istringstream in(test::read_text(path));
-  std::vector<std::string> rows;
-  for (std::string line; std::getline(in, line);) {
-    std::vector<std::string> cells = test::split(line, ',');
-    if (cells.size() > 2) cells.erase(cells.begin() + 2);
-    std::string kept;
-    for (const std::string& c : cells) kept += c + ",";
-    rows.push_back(kept);
-  }
-  return rows;
-}
-
 TEST(E2E, AHeadlessRunKeepsEverythingInItsRunDirectoryAndItsConfigReproducesIt) {
   const std::string scratch = per_process("e2e_scratch");
   fs::remove_all(scratch);
@@ -366,16 +344,14 @@ TEST(E2E, AHeadlessRunKeepsEverythingInItsRunDirectoryAndItsConfigReproducesIt) 
           "--out run",
       scratch + ".log", "", scratch);
   ASSERT_EQ(r.code, 0) << r.output;
-  EXPECT_EQ(names_in(scratch), std::vector<std::string>{"run"}) << "nothing else in the cwd";
-  const std::vector<std::string> files = names_in(scratch + "/run");
-  for (const char* want : {"checkpoints", "config.cfg", "events.log", "metrics.csv", "rec.mp4",
-                           "scatter.png"}) {
-    EXPECT_NE(std::find(files.begin(), files.end(), want), files.end()) << want;
-  }
-  const std::vector<std::string> ckpts = names_in(scratch + "/run/checkpoints");
-  for (const char* want : {"step-100.ckpt", "step-200.ckpt", "step-300.ckpt"}) {
-    EXPECT_NE(std::find(ckpts.begin(), ckpts.end(), want), ckpts.end()) << want;
-  }
+  EXPECT_EQ(test::names_in(scratch), std::vector<std::string>{"run"}) << "nothing else in the cwd";
+  EXPECT_EQ(test::missing(test::names_in(scratch + "/run"),
+                          {"checkpoints", "config.cfg", "events.log", "metrics.csv", "rec.mp4",
+                           "scatter.png"}),
+            std::vector<std::string>{});
+  const std::vector<std::string> ckpts = test::names_in(scratch + "/run/checkpoints");
+  EXPECT_EQ(test::missing(ckpts, {"step-100.ckpt", "step-200.ckpt", "step-300.ckpt"}),
+            std::vector<std::string>{});
   EXPECT_TRUE(std::any_of(ckpts.begin(), ckpts.end(),
                           [](const std::string& n) { return n.rfind("alarm-step", 0) == 0; }));
   const std::string events = test::read_text(scratch + "/run/events.log");
@@ -384,9 +360,9 @@ TEST(E2E, AHeadlessRunKeepsEverythingInItsRunDirectoryAndItsConfigReproducesIt) 
   RunResult again = test::run_genscope("--headless --steps 300 --config run/config.cfg --out again",
                                        scratch + "-again.log", "", scratch);
   ASSERT_EQ(again.code, 0) << again.output;
-  const auto first = rows_without_time(scratch + "/run/metrics.csv");
+  const auto first = test::rows_without_time(scratch + "/run/metrics.csv");
   EXPECT_EQ(first.size(), 301u);
-  EXPECT_EQ(first, rows_without_time(scratch + "/again/metrics.csv"));
+  EXPECT_EQ(first, test::rows_without_time(scratch + "/again/metrics.csv"));
   fs::remove_all(scratch);
 }
 
@@ -399,12 +375,11 @@ TEST(E2E, AWindowRunKeepsEverythingInItsRunDirectory) {
       "--dataset ring8 --out run --screenshot shot.png --screenshot-step 50 --frames 2",
       scratch + ".log", "", scratch);
   ASSERT_EQ(r.code, 0) << r.output;
-  EXPECT_EQ(names_in(scratch), std::vector<std::string>{"run"}) << "nothing else in the cwd";
-  const std::vector<std::string> files = names_in(scratch + "/run");
-  for (const char* want : {"config.cfg", "events.log", "metrics.csv", "scatter.png", "shot.png"}) {
-    EXPECT_NE(std::find(files.begin(), files.end(), want), files.end()) << want;
-  }
-  EXPECT_GE(rows_without_time(scratch + "/run/metrics.csv").size(), 51u);
+  EXPECT_EQ(test::names_in(scratch), std::vector<std::string>{"run"}) << "nothing else in the cwd";
+  EXPECT_EQ(test::missing(test::names_in(scratch + "/run"),
+                          {"config.cfg", "events.log", "metrics.csv", "scatter.png", "shot.png"}),
+            std::vector<std::string>{});
+  EXPECT_GE(test::rows_without_time(scratch + "/run/metrics.csv").size(), 51u);
   fs::remove_all(scratch);
 }
 

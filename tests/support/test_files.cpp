@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -73,6 +74,35 @@ std::vector<std::string> split(const std::string& line, char sep) {
   while (std::getline(ss, cell, sep)) out.push_back(cell);
   if (!line.empty() && line.back() == sep) out.push_back("");  // a last empty cell
   return out;
+}
+
+std::vector<std::string> names_in(const std::string& dir) {
+  std::vector<std::string> names;
+  for (const auto& e : fs::directory_iterator(dir)) names.push_back(e.path().filename().string());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+std::vector<std::string> missing(const std::vector<std::string>& names,
+                                 std::initializer_list<const char*> wanted) {
+  std::vector<std::string> out;
+  for (const char* w : wanted) {
+    if (std::find(names.begin(), names.end(), w) == names.end()) out.push_back(w);
+  }
+  return out;
+}
+
+std::vector<std::string> rows_without_time(const std::string& path) {
+  std::istringstream in(read_text(path));
+  std::vector<std::string> rows;
+  for (std::string line; std::getline(in, line);) {
+    std::vector<std::string> cells = split(line, ',');
+    if (cells.size() > 2) cells.erase(cells.begin() + 2);
+    std::string kept;
+    for (const std::string& c : cells) kept += c + ",";
+    rows.push_back(kept);
+  }
+  return rows;
 }
 
 RunResult run_genscope(const std::string& args, const std::string& log,

@@ -2,6 +2,7 @@
 // Test support shared by the test executables: per-process scratch directories (ctest runs cases
 // in parallel processes), running the genscope binary, and a small IDX dataset.
 #include <array>
+#include <initializer_list>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,15 @@ std::string process_dir(const std::string& stem);
 /// of the process passed; after a failure it stays for a look. Returns true, so it can
 /// initialise a static.
 bool remove_when_all_pass(const std::string& stem);
+
+/// The names in folder `dir`, sorted.
+std::vector<std::string> names_in(const std::string& dir);
+/// Those of `wanted` that are not among `names` (empty: all there).
+std::vector<std::string> missing(const std::vector<std::string>& names,
+                                 std::initializer_list<const char*> wanted);
+/// metrics.csv's lines without the wall_s column (the one value a rerun cannot repeat), each
+/// cell followed by ','.
+std::vector<std::string> rows_without_time(const std::string& path);
 
 /// The whole file as bytes (empty when it cannot be read).
 std::string read_text(const std::string& path);

@@ -45,31 +45,6 @@ RunOptions headless(Params p, const std::string& out, const std::string& resume 
   return o;
 }
 
-// The rows of a metrics.csv without its wall_s column (the one value a rerun cannot repeat).
-std::vector<std::string> rows_without_time(const std::string& path) {
-  std::istringstream in(test::read_text(path));
-  std::vector<std::string> rows;
-  for (std::string line; std::getline(in, line);) {
-    std::vector<std::string> cells;
-    std::stringstream ls(line);
-    for (std::string c; std::getline(ls, c, ',');) cells.push_back(c);
-    if (line.back() == ',') cells.push_back("");
-    std::string kept;
-    for (std::size_t i = 0; i < cells.size(); ++i) {
-      if (i != 2) kept += cells[i] + ",";
-    }
-    rows.push_back(kept);
-  }
-  return rows;
-}
-
-std::vector<std::string> files_in(const std::string& path) {
-  std::vector<std::string> names;
-  for (const auto& e : fs::directory_iterator(path)) names.push_back(e.path().filename().string());
-  std::sort(names.begin(), names.end());
-  return names;
-}
-
 TEST(RunOwner, ItsDirectoryKeepsEverythingAndItsConfigReproducesTheMetrics) {
   const std::string a = dir() + "/a", b = dir() + "/b";
   Params p = small();
@@ -78,9 +53,9 @@ TEST(RunOwner, ItsDirectoryKeepsEverythingAndItsConfigReproducesTheMetrics) {
   std::string used;
   ASSERT_TRUE(run_headless(headless(p, a), 10, {}, &used).ok());
   EXPECT_EQ(used, a);
-  EXPECT_EQ(files_in(a), (std::vector<std::string>{"checkpoints", "config.cfg", "events.log",
+  EXPECT_EQ(test::names_in(a), (std::vector<std::string>{"checkpoints", "config.cfg", "events.log",
                                                     "metrics.csv", "samples.png"}));
-  EXPECT_EQ(files_in(a + "/checkpoints"),
+  EXPECT_EQ(test::names_in(a + "/checkpoints"),
             (std::vector<std::string>{"step-10.ckpt", "step-5.ckpt"}));
   EXPECT_NE(test::read_text(a + "/events.log").find("saved checkpoint"), std::string::npos);
   // config.cfg gives the same run: every row the same but its wall time.
@@ -88,9 +63,9 @@ TEST(RunOwner, ItsDirectoryKeepsEverythingAndItsConfigReproducesTheMetrics) {
   ASSERT_TRUE(load_config(a + "/config.cfg", again).ok());
   EXPECT_EQ(again.number(ParamId::kLrG), p.number(ParamId::kLrG));  // bit-exact
   ASSERT_TRUE(run_headless(headless(again, b), 10).ok());
-  const auto rows_a = rows_without_time(a + "/metrics.csv");
+  const auto rows_a = test::rows_without_time(a + "/metrics.csv");
   EXPECT_EQ(rows_a.size(), 11u);  // the header and 10 steps
-  EXPECT_EQ(rows_a, rows_without_time(b + "/metrics.csv"));
+  EXPECT_EQ(rows_a, test::rows_without_time(b + "/metrics.csv"));
 }
 
 TEST(RunOwner, ADivergedRunIsNeverSavedAutomatically) {
@@ -133,8 +108,8 @@ TEST(RunOwner, AResetIsANewRunInANewFolderAndEditsAreLoggedWithTheirStep) {
   const std::string log = test::read_text(out + "/events.log");
   EXPECT_NE(log.find("step 3: lr_d 2.00e-04 \u2192 1.00e-03"), std::string::npos) << log;
   EXPECT_NE(log.find("the new run is in " + out + "-2"), std::string::npos) << log;
-  EXPECT_EQ(rows_without_time(out + "/metrics.csv").size(), 4u);
-  EXPECT_EQ(rows_without_time(out + "-2/metrics.csv").size(), 2u);
+  EXPECT_EQ(test::rows_without_time(out + "/metrics.csv").size(), 4u);
+  EXPECT_EQ(test::rows_without_time(out + "-2/metrics.csv").size(), 2u);
   Params cfg;
   ASSERT_TRUE(load_config(out + "-2/config.cfg", cfg).ok());
   EXPECT_EQ(cfg.number(ParamId::kLrD), 1e-3);
@@ -154,7 +129,7 @@ TEST(RunOwner, TheTwoDLabLeavesModeMetricsEmptyBetweenEvaluationsAndAlarmsReachT
   EXPECT_TRUE(snap.alarm_muted[int(AlarmKind::kCollapse)]);
   EXPECT_EQ(snap.run_dir, out);
   ASSERT_TRUE(run.finish().ok());
-  const auto rows = rows_without_time(out + "/metrics.csv");
+  const auto rows = test::rows_without_time(out + "/metrics.csv");
   ASSERT_EQ(rows.size(), 11u);
   // step,epoch,loss_d,loss_g,d_real,d_fake,modes,hq,kl,js: the mode metrics at steps 5 and 10.
   EXPECT_NE(rows[1].find(",,,,,"), std::string::npos) << rows[1];
