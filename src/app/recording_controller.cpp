@@ -6,9 +6,7 @@ namespace genscope {
 
 Status RecordingController::start(View& view, PixelRect region, double now_s) {
   RecorderUi& ui = view.recorder();
-  RecordSettings settings = ui.settings;
-  settings.path = ui.path_buffer;
-  settings.steps_per_frame = ui.lockstep ? ui.lockstep_steps : 0;
+  const RecordSettings settings = ui.settings();
   const Status started = recorder_.start(settings, region, now_s);
   const std::string& used = recorder_.settings().path;
   ui.message = !started              ? started.error()

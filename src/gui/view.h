@@ -34,14 +34,13 @@ struct UiRect {
 /// The Recorder panel's side of recording: settings it edits and requests it makes; the App
 /// carries them out and fills in the status.
 struct RecorderUi {
-  RecordSettings settings;
-  int lockstep_steps = 10;     // steps per frame when lockstep is on
-  bool lockstep = false;
+  Params values;  // the Record rows' values (the Record tab edits them; other rows are unused)
   bool toggle_requested = false;  // start or stop (button, R key)
   RecordingStatus status;         // filled by the App every frame
   std::string message;            // last summary or error
   bool message_is_error = false;
-  std::string path_buffer = "genscope-recording.mp4";
+  /// The settings a recording started now uses.
+  RecordSettings settings() const { return RecordSettings(values); }
 };
 
 /// The sample history and the scrubber's state.
