@@ -82,6 +82,8 @@ class View {
   const MetricSeries* series(const std::string& name) const;
   /// Sets the EMA smoothing weight of every series.
   void set_smoothing(float weight);
+  /// The smoothing weight series start with (the Losses panel's slider starts there too).
+  static constexpr float kDefaultSmoothing = 0.6f;
 
   const Texture& samples_texture() const { return samples_; }
   const Texture& real_texture() const { return real_; }
@@ -176,7 +178,7 @@ class View {
   std::vector<std::string> names_;
   std::vector<MetricSeries> series_;
   int64_t last_step_ = -1;
-  float smoothing_ = 0.6f;
+  float smoothing_ = kDefaultSmoothing;
   FrameStats frame_;
   std::deque<LogLine> log_;
   uint64_t log_version_ = 0;

@@ -6,6 +6,7 @@
 #include <GLFW/glfw3.h>
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <cstring>
 
 #include "gui/panels/panels.h"
@@ -238,5 +239,8 @@ TEST_F(RecorderPanelTest, HoveringARowShowsTheTablesHelp) {
 }
 
 TEST_F(RecorderPanelTest, TheLayoutFitsItsWindow) {
+  if (const char* dir = std::getenv("GENSCOPE_SCREENSHOT_DIR")) {
+    ui_->screenshot(std::string(dir) + "/record-tab.png");
+  }
   for (const std::string& problem : ui_->layout_problems()) ADD_FAILURE() << problem;
 }

@@ -66,7 +66,7 @@ struct HistogramsTab {
 /// each layer's weight-gradient norm now, as bars on a log scale, and over the last 240 steps
 /// seen, as a heat strip) and Histograms (weights and activations per layer).
 struct LossesPanel {
-  float smoothing = 0.6f;
+  float smoothing = View::kDefaultSmoothing;
   bool show_gradients = false;   // the Gradients tab: per-layer gradient norms and their heat strip
   bool open_gradients = false;   // select the Gradients tab next frame
   bool show_histograms = false;  // the Histograms tab
