@@ -176,11 +176,12 @@ struct RecorderPanel {
   std::array<ParamEdit, kParamCount> edits{};  // the Record rows' widget states
   int lockstep_steps = 0;  // steps per frame that switching lockstep back on restores (0: default)
   std::string error;       // the last value the table rejected, naming the key
+  ParamId error_row = ParamId::kCount;  // the row `error` is about (shown under it)
   void draw(View& view);
   /// The Record rows: text ones (the path) at full width, then a label/widget table.
   void draw_settings(View& view);
   /// One row: the parameter's label and widget (in the table's two columns, or on one line); an
-  /// edit is validated against the table and stored, or its error shown.
+  /// edit is validated against the table and stored, or its error shown under the row.
   void draw_row(View& view, const ParamSpec& spec, bool in_table);
   /// The lockstep switch (record_steps_per_frame 0 or not) and, when on, its steps per frame.
   void draw_lockstep(View& view);

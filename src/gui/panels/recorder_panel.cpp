@@ -80,7 +80,18 @@ void RecorderPanel::draw_row(View& view, const ParamSpec& spec, bool in_table) {
   if (param_widget(spec, values.value(spec.id), 0, edits[i], ParamLabel::kNone)) {
     const Status set = values.set(spec.id, edits[i].value);
     error = set ? std::string() : set.error();
+    error_row = spec.id;
   }
+  if (error_row != spec.id || error.empty()) return;
+  // The rejection under the row it is about, where the eyes are.
+  if (in_table) {
+    ImGui::TableNextRow();
+    ImGui::TableSetColumnIndex(1);
+  }
+  ImGui::PushTextWrapPos(0.0f);
+  ImGui::TextColored(ImVec4(1.0f, 0.35f, 0.3f, 1.0f), "%s", error.c_str());
+  ImGui::PopTextWrapPos();
+  probe_item("setting error");
 }
 
 void RecorderPanel::draw_lockstep(View& view) {
@@ -118,12 +129,6 @@ void RecorderPanel::draw_settings(View& view) {
       }
     }
     ImGui::EndTable();
-  }
-  if (!error.empty()) {
-    ImGui::PushTextWrapPos(0.0f);
-    ImGui::TextColored(ImVec4(1.0f, 0.35f, 0.3f, 1.0f), "%s", error.c_str());
-    ImGui::PopTextWrapPos();
-    probe_item("setting error");
   }
 }
 
