@@ -288,7 +288,7 @@ Result<CliOptions> parse_cli(const std::vector<std::string>& args) {
       if ((status = value(text))) {
         o.record = true;
         status = o.params.set(ParamId::kRecordPath, {0.0, text});
-        if (!status) status = Error{flag + ": " + text + ": " + status.error()};
+        if (!status) status = Error{flag + ": " + status.error()};
       }
     } else if (flag == "--resume") {
       status = value(o.resume);
