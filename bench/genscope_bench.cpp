@@ -59,7 +59,7 @@ double percentile(std::vector<double> v, double p) {
 }
 
 // Runs the window for `seconds` (after a 3 s warm-up) while training; optionally recording.
-AppReport windowed(const Params& params, double seconds, const RecordSettings* record) {
+AppReport windowed(const Params& params, double seconds, const Params* record) {
   TrainerLink link;
   AppOptions options;
   options.run_seconds = seconds + 3.0;
@@ -76,12 +76,16 @@ AppReport windowed(const Params& params, double seconds, const RecordSettings* r
 }
 
 int record_bench(const Params& params, double seconds) {
-  RecordSettings rs;
-  rs.path = (std::filesystem::temp_directory_path() / "genscope-bench-recording.mp4").string();
-  rs.fps = 30;
-  rs.steps_per_frame = 0;  // real time
+  Params record;  // the table's Record defaults, in real time
+  const std::string path =
+      (std::filesystem::temp_directory_path() / "genscope-bench-recording.mp4").string();
+  if (!record.set(ParamId::kRecordPath, {0.0, path}) ||
+      !record.set(ParamId::kRecordStepsPerFrame, {0.0, ""})) {
+    return 1;
+  }
+  const RecordSettings rs(record);
   AppReport plain = windowed(params, seconds, nullptr);
-  AppReport rec = windowed(params, seconds, &rs);
+  AppReport rec = windowed(params, seconds, &record);
   auto rate = [](const AppReport& r) {
     return r.steps_seconds > 0 ? r.steps_during_run / r.steps_seconds : 0.0;
   };

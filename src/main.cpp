@@ -11,6 +11,7 @@
 #include "app/offscreen_recorder.h"
 #include "app/window.h"
 #include "core/cli.h"
+#include "core/record_settings.h"
 #include "core/run_dir.h"
 #include "gui/gui.h"
 #include "train/runtime.h"
@@ -50,22 +51,23 @@ int main(int argc, char** argv) {
   // The run directory, chosen now: what the window or the recorder write goes there too.
   const genscope::RunDirectory run_dir(genscope::RunDirectory::choose(
       cli->params, cli->out_dir, cli->resume, std::time(nullptr)));
-  genscope::RunOptions run{cli->params, cli->resume, cli->out_dir, run_dir.path()};
-  cli->record_settings.path = run_dir.output(cli->record_settings.path);
+  const std::string record_path = cli->params.text(genscope::ParamId::kRecordPath);
+  cli->params.set(genscope::ParamId::kRecordPath, {0.0, run_dir.output(record_path)});
   if (!cli->screenshot_path.empty()) cli->screenshot_path = run_dir.output(cli->screenshot_path);
+  genscope::RunOptions run{cli->params, cli->resume, cli->out_dir, run_dir.path()};
+  const genscope::RecordSettings record(cli->params);  // the Record rows: --record-*, config
   if (cli->headless) {
     std::unique_ptr<genscope::OffscreenRecorder> recorder;
     genscope::HeadlessObserver observer;
     if (cli->record) {
       auto created = genscope::OffscreenRecorder::create(
-          cli->record_settings, cli->window_width, cli->window_height, cli->ui_scale);
+          record, cli->window_width, cli->window_height, cli->ui_scale);
       if (!created) {
         std::fprintf(stderr, "genscope: %s\n", created.error().c_str());
         return 1;
       }
       recorder = std::move(*created);
-      observer.every = std::max(1, cli->record_settings.steps_per_frame);
-      if (cli->record_settings.steps_per_frame <= 0) observer.every = 10;
+      observer.every = record.lockstep_steps();  // offscreen recordings are always lockstep
       observer.on_snapshot = [&](const genscope::Snapshot& snap,
                                  const std::vector<genscope::MetricRow>& rows) {
         return recorder->frame(snap, rows);
@@ -111,11 +113,11 @@ int main(int argc, char** argv) {
   options.screenshot_path = cli->screenshot_path;
   options.screenshot_frames = cli->screenshot_frames;
   options.screenshot_step = cli->screenshot_step;
-  options.record = cli->record_settings;
+  options.record = cli->params;
   options.record_at_start = cli->record;
-  options.exit_after_record = cli->record && cli->record_settings.frame_limit() > 0;
+  options.exit_after_record = cli->record && record.frame_limit() > 0;
   // A lockstep recording starts from step 0: the trainer waits for the App's step commands.
-  if (cli->record && cli->record_settings.lockstep()) {
+  if (cli->record && record.lockstep()) {
     link.commands.push(genscope::Command::of(genscope::Command::Kind::kPause));
   }
   genscope::App app(link, options);

@@ -127,11 +127,7 @@ int App::run() {
     bool record_pending = options_.record_at_start;
     panels.status.open_record_tab = options_.record_at_start;  // show what is being recorded
     int settled_frames = 0;                                    // frames drawn with training samples
-    view.recorder().settings = options_.record;
-    view.recorder().path_buffer = options_.record.path;
-    view.recorder().lockstep = options_.record.lockstep();
-    if (options_.record.lockstep())
-      view.recorder().lockstep_steps = options_.record.steps_per_frame;
+    view.recorder().values = options_.record;
     std::future<Status> history_export;
     const auto now_s = [&] { return std::chrono::duration<double>(Clock::now() - start).count(); };
     while (!(*window)->should_close() && !interrupted()) {
@@ -213,7 +209,8 @@ int App::run() {
           report_.recording = recording.status(now_s());
           recording.stop(view);
         } else {
-          const Status started = recording.start(view, region_of(rec_ui.settings.region), now_s());
+          const Status started =
+              recording.start(view, region_of(rec_ui.settings().region), now_s());
           if (!started && options_.exit_after_record) {
             std::fprintf(stderr, "genscope: %s\n", started.error().c_str());
             exit_code = 1;

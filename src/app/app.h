@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "app/window.h"
+#include "core/params.h"
 #include "core/record_settings.h"
 #include "core/metric_stream.h"
 
@@ -20,7 +21,7 @@ struct AppOptions {
   double max_fps = 60.0;
   double run_seconds = 0.0;     // > 0: close after this long (benchmarks)
   bool continuous = false;      // redraw every frame even when nothing changed (benchmarks)
-  RecordSettings record;        // the Recorder's settings (the panel edits them)
+  Params record;                // the Record tab's first settings: its Record rows (--record-*)
   bool record_at_start = false; // --record: start recording once training shows samples
   bool exit_after_record = false;  // close the window when that recording ends (frame limit)
   float ui_scale = 0.0f;        // fonts and spacing; 0: the monitor's scale (and the View menu's)

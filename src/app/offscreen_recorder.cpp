@@ -51,7 +51,7 @@ Result<std::unique_ptr<OffscreenRecorder>> OffscreenRecorder::create(const Recor
                                                                      float ui_scale) {
   if (auto s = settings.validate(); !s) return Error{s.error()};
   auto impl = std::make_unique<Impl>(settings, width, height);
-  if (impl->settings.steps_per_frame <= 0) impl->settings.steps_per_frame = 10;  // always lockstep
+  impl->settings.steps_per_frame = settings.lockstep_steps();  // offscreen is always lockstep
   auto egl = EglContext::create();
   if (!egl) return Error{"headless recording: " + egl.error()};
   impl->egl = std::move(*egl);

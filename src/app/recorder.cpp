@@ -222,6 +222,7 @@ RecordingStatus Recorder::status(double now_s) const {
   RecordingStatus s;
   s.active = active_;
   s.lockstep = settings_.lockstep();
+  s.steps_per_frame = settings_.steps_per_frame;
   s.path = settings_.path;
   s.frames = frames_kept_;
   s.captures = captures_;

@@ -8,11 +8,9 @@ namespace genscope {
 
 Status RecordingController::start(View& view, PixelRect region, double now_s) {
   RecorderUi& ui = view.recorder();
-  RecordSettings settings = ui.settings;
+  RecordSettings settings = ui.settings();
   // A bare file name goes into the run's directory.
-  settings.path = view.has_snapshot() ? RunDirectory(view.snapshot().run_dir).output(ui.path_buffer)
-                                      : std::string(ui.path_buffer);
-  settings.steps_per_frame = ui.lockstep ? ui.lockstep_steps : 0;
+  if (view.has_snapshot()) settings.path = RunDirectory(view.snapshot().run_dir).output(settings.path);
   const Status started = recorder_.start(settings, region, now_s);
   const std::string& used = recorder_.settings().path;
   ui.message = !started              ? started.error()

@@ -6,13 +6,13 @@
 
 #include "data/dataset.h"
 #include "core/presets.h"
+#include "core/record_settings.h"
 #include "util/strings.h"
 #include "util/suggest.h"
 
 namespace genscope {
 namespace {
 
-constexpr int kDefaultStepsPerFrame = 10;  // --record makes a lockstep timelapse by default
 constexpr size_t kHelpColumn = 28;         // where the help text of a flag starts
 constexpr char kKeepTogether = '\x01';     // a space in help text that wrapping must not break
 
@@ -26,7 +26,6 @@ struct ModeFlag {
 const std::vector<ModeFlag>& mode_flags() {
   static const std::vector<ModeFlag> flags = [] {
     const CliOptions d;
-    const RecordSettings r;
     return std::vector<ModeFlag>{
         {"--headless", "", "train with no window and no display (needs --steps N)"},
         {"--steps", "N", "with --headless: train N steps"},
@@ -48,28 +47,9 @@ const std::vector<ModeFlag>& mode_flags() {
          "the window's fonts and spacing, 0.5..4 (default: the monitor's scale, larger in a "
          "big window; also View > UI scale, kept with the layout)"},
         {"--record", "PATH",
-         "record the window to PATH (.mp4 or .gif) from the start; with --headless, render "
-         "offscreen (no display needed). Finished on exit, Ctrl+C or when a limit below is "
-         "reached"},
-        {"--record-frames", "N", "with --record: stop recording (and exit) after N frames"},
-        {"--record-seconds", "S",
-         "with --record: stop recording (and exit) after S seconds of video"},
-        {"--record-steps-per-frame", "N",
-         strformat("with --record: lockstep timelapse, N training steps per frame (default %d); 0 "
-                   "records in real time at --record-fps",
-                   kDefaultStepsPerFrame)},
-        {"--record-fps", "F", strformat("with --record: video frame rate (default %d)", r.fps)},
-        {"--record-crf", "Q",
-         strformat("with --record: H.264 quality %d..%d, lower is better (default %d)",
-                   record_limits::kMinCrf, record_limits::kMaxCrf, r.crf)},
-        {"--record-scale", "X",
-         strformat("with --record: video size = region size * X, %s..%s (default %s)",
-                   format_number(record_limits::kMinScale).c_str(),
-                   format_number(record_limits::kMaxScale).c_str(),
-                   format_number(r.scale).c_str())},
-        {"--record-region", "R",
-         strformat("with --record: window, samples or plots (default %s)",
-                   record_region_name(r.region))},
+         "record the window to PATH (.mp4 or .gif) from the start, as the --record-* settings "
+         "below say; with --headless, render offscreen (no display needed). Finished on exit, "
+         "Ctrl+C or when --record-frames or --record-seconds is reached"},
         {"--config", "FILE",
          "read 'key = value' lines (keys as below, e.g. lr_g = 1e-4); later "
          "flags override them"},
@@ -145,6 +125,21 @@ void put_row(std::ostringstream& out, const std::string& left, const std::string
   }
 }
 
+// One parameter's help entry: the flag and its default, the help, the range or the choices.
+void put_param_row(std::ostringstream& out, const ParamSpec& spec, const Params& defaults) {
+  std::string text = spec.help;
+  if (spec.type == ParamType::kFloat || spec.type == ParamType::kInt) {
+    text += " [" + format_number(spec.min_value) + "," + kKeepTogether +
+            format_number(spec.max_value) + "]";
+  } else if (spec.type == ParamType::kChoice) {
+    text += std::string(" (one") + kKeepTogether + "of:" + kKeepTogether +
+            join_names({spec.choices.begin(), spec.choices.end()}) + ")";
+  }
+  if (spec.apply == ParamApply::kReset) text += " (reset)";
+  const std::string shown = defaults.to_string(spec.id);
+  put_row(out, cli_flag(spec) + " " + (shown.empty() ? "PATH" : shown), text);
+}
+
 // Why `flag` does not fit the mode `o` asks for, or "" when it does.
 std::string mode_problem(const std::string& flag, const CliOptions& o) {
   if (flag == "--seconds") {
@@ -191,7 +186,6 @@ std::vector<std::string> cli_flags() {
 
 Result<CliOptions> parse_cli(const std::vector<std::string>& args) {
   CliOptions o;
-  o.record_settings.steps_per_frame = kDefaultStepsPerFrame;
   // Which part of the command line set the dataset last, for the error when it names nothing.
   std::string dataset_source;
   // A preset is the base: it applies first wherever it appears, and every other flag (and
@@ -289,28 +283,8 @@ Result<CliOptions> parse_cli(const std::vector<std::string>& args) {
     } else if (flag == "--record") {
       if ((status = value(text))) {
         o.record = true;
-        o.record_settings.path = text;
-      }
-    } else if (flag == "--record-frames") {
-      if ((status = number(1, 1e9, d))) o.record_settings.max_frames = static_cast<int64_t>(d);
-    } else if (flag == "--record-seconds") {
-      if ((status = number(0.1, 86400, d))) o.record_settings.max_seconds = d;
-    } else if (flag == "--record-fps") {
-      if ((status = number(record_limits::kMinFps, record_limits::kMaxFps, d))) o.record_settings.fps = static_cast<int>(d);
-    } else if (flag == "--record-crf") {
-      if ((status = number(record_limits::kMinCrf, record_limits::kMaxCrf, d))) o.record_settings.crf = static_cast<int>(d);
-    } else if (flag == "--record-scale") {
-      if ((status = number(record_limits::kMinScale, record_limits::kMaxScale, d))) o.record_settings.scale = static_cast<float>(d);
-    } else if (flag == "--record-steps-per-frame") {
-      if ((status = number(0, record_limits::kMaxStepsPerFrame, d))) o.record_settings.steps_per_frame = static_cast<int>(d);
-    } else if (flag == "--record-region") {
-      if ((status = value(text))) {
-        auto region = parse_record_region(text);
-        if (region) {
-          o.record_settings.region = *region;
-        } else {
-          status = Error{"--record-region: " + region.error()};
-        }
+        status = o.params.set(ParamId::kRecordPath, {0.0, text});
+        if (!status) status = Error{flag + ": " + status.error()};
       }
     } else if (flag == "--resume") {
       status = value(o.resume);
@@ -332,7 +306,7 @@ Result<CliOptions> parse_cli(const std::vector<std::string>& args) {
     if (!status) return Error{status.error()};
   }
   if (o.record) {
-    if (auto s = o.record_settings.validate(); !s) return Error{"--record: " + s.error()};
+    if (auto s = RecordSettings(o.params).validate(); !s) return Error{"--record: " + s.error()};
   }
   // A resumed run trains on its checkpoint's dataset, whatever the flags name.
   if (o.resume.empty()) {
@@ -370,17 +344,12 @@ std::string cli_help() {
          "apply while training, (reset) ones on Reset):\n";
   const Params defaults;
   for (const ParamSpec& spec : param_table()) {
-    std::string text = spec.help;
-    if (spec.type == ParamType::kFloat || spec.type == ParamType::kInt) {
-      text += " [" + format_number(spec.min_value) + "," + kKeepTogether +
-              format_number(spec.max_value) + "]";
-    } else if (spec.type == ParamType::kChoice) {
-      text += std::string(" (one") + kKeepTogether + "of:" + kKeepTogether +
-              join_names({spec.choices.begin(), spec.choices.end()}) + ")";
-    }
-    if (spec.apply == ParamApply::kReset) text += " (reset)";
-    const std::string shown = defaults.to_string(spec.id);
-    put_row(out, cli_flag(spec) + " " + (shown.empty() ? "PATH" : shown), text);
+    if (is_training_param(spec)) put_param_row(out, spec, defaults);
+  }
+  out << "\nrecording (the Record tab's settings, never training's; as flags they need --record\n"
+         "PATH, as config keys they set the Record tab too):\n";
+  for (const ParamSpec& spec : param_table()) {
+    if (!is_training_param(spec)) put_param_row(out, spec, defaults);
   }
   return out.str();
 }

@@ -1,16 +1,17 @@
 #pragma once
-// Command-line parsing: the parameter flags come from the parameter table; the rest are run modes.
+// Command-line parsing: the parameter flags (training's and the recording settings, --record-*)
+// come from the parameter table; the rest are run modes and actions (--headless, --steps, --out,
+// --record PATH, --screenshot, --resume...), which are not parameters.
 #include <string>
 #include <vector>
 
-#include "core/record_settings.h"
 #include "core/params.h"
 
 namespace genscope {
 
 /// Everything the command line asked for.
 struct CliOptions {
-  Params params;
+  Params params;        // every table row: training's, and the Record rows (RecordSettings(params))
   std::string preset;  // --preset NAME, applied before every other flag
   std::string resume;  // --resume PATH: continue from a checkpoint
   bool help = false;
@@ -24,8 +25,7 @@ struct CliOptions {
   int window_width = 1280, window_height = 720;
   float ui_scale = 0.0f;         // --ui-scale: fonts and spacing; 0: automatic
   double seconds = 0.0;          // --seconds: benchmark phase length (genscope-bench only)
-  bool record = false;           // --record PATH given
-  RecordSettings record_settings;  // --record and --record-* (lockstep 10 steps/frame by default)
+  bool record = false;           // --record PATH given: record from the start to record_path
   std::vector<std::string> flags;  // every flag given, in order, spelled as --help shows it
 };
 

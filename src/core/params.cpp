@@ -142,6 +142,40 @@ std::array<ParamSpec, kParamCount> make_table() {
        "Diagnostics",
        "Sample each layer's weight and activation histograms every this many steps (0: off).",
        ParamScope::kAll},
+      // Recording: the window's (the Record tab, --record), never training's.
+      {ParamId::kRecordPath, "record_path", T::kText, 0, 0, 0, "genscope-recording.mp4", {},
+       A::kApp, false, kRecordGroup,
+       "Where a recording goes: .mp4 (H.264) or .gif. A recording never overwrites a file (a "
+       "taken name gets -2, -3...); --record PATH sets it and records from the start."},
+      {ParamId::kRecordRegion, "record_region", T::kChoice, 0, 0, 0, "",
+       {"window", "samples", "plots"}, A::kApp, false, kRecordGroup,
+       "What a recording captures: the whole window, the Samples panel (the 2D lab: its plot) or "
+       "the plots."},
+      {ParamId::kRecordFps, "record_fps", T::kInt, 30, 1, 120, "", {}, A::kApp, false, kRecordGroup,
+       "Frames per second of the video (a real-time recording captures at this rate)."},
+      {ParamId::kRecordCrf, "record_crf", T::kInt, 20, 0, 51, "", {}, A::kApp, false, kRecordGroup,
+       "H.264 quality: lower is better and bigger, 18-23 is typical, 0 is lossless (GIF: "
+       "ignored)."},
+      {ParamId::kRecordScale, "record_scale", T::kFloat, 1.0, 0.25, 1.0, "", {}, A::kApp, false,
+       kRecordGroup, "Video size: the recorded region's size times this."},
+      {ParamId::kRecordStepsPerFrame, "record_steps_per_frame", T::kInt, 10, 0, 100000, "", {},
+       A::kApp, false, kRecordGroup,
+       "Lockstep timelapse: exactly this many training steps per recorded frame, so the same "
+       "seed and settings give the same video (the recording pauses training and steps it); 0 "
+       "records in real time at record_fps. Headless recordings are always lockstep (0 there: "
+       "the default)."},
+      {ParamId::kRecordFrames, "record_frames", T::kInt, 0, 0, 1000000000, "", {}, A::kApp, false,
+       kRecordGroup,
+       "Stop the recording after this many frames (0: when stopped); --record then exits."},
+      {ParamId::kRecordSeconds, "record_seconds", T::kFloat, 0.0, 0.0, 86400.0, "", {}, A::kApp,
+       false, kRecordGroup,
+       "Stop the recording after this many seconds of video (0: when stopped); --record then "
+       "exits."},
+      {ParamId::kRecordPreset, "record_preset", T::kChoice, 2, 0, 0, "",
+       {"ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower",
+        "veryslow"},
+       A::kApp, false, kRecordGroup,
+       "x264 preset: faster ones take less CPU per frame and make bigger files (GIF: ignored)."},
   }};
   // Help texts that name their family defaults live as long as the table.
   static std::deque<std::string> helps;
@@ -382,7 +416,9 @@ int param_decimals(const ParamSpec& spec) {
 }
 
 bool param_uses_input(const ParamSpec& spec) {
-  return spec.type == ParamType::kInt && spec.max_value - spec.min_value > 4096;
+  const bool linear =
+      spec.type == ParamType::kInt || (spec.type == ParamType::kFloat && !spec.log_scale);
+  return linear && spec.max_value - spec.min_value > 4096;
 }
 
 std::string format_param_value(const ParamSpec& spec, const ParamValue& v) {
@@ -451,6 +487,7 @@ std::string to_config_text(const Params& params) {
           " Range [" + format_number(spec.min_value) + ", " + format_number(spec.max_value) + "].";
     }
     if (spec.apply == ParamApply::kReset) comment += " (needs reset)";
+    if (spec.apply == ParamApply::kApp) comment += " (the window's; training ignores it)";
     for (const std::string& line : wrap_words(comment, kCommentWidth)) out << "# " << line << "\n";
     out << spec.key << " = " << params.to_string(spec.id) << "\n";
   }

@@ -1,9 +1,11 @@
 #pragma once
-// The one table of hyperparameters. Each is declared once here (name, type, default, range, help,
-// live or needs-reset); the CLI flags, config-file keys, control widgets and validation all come
-// from this table. A row whose best value differs for one model family (the 2D lab's learning
-// rate and batch size) carries that family's default too; a value nobody set follows the family
-// its dataset and model make. Plain C++: no torch.
+// The one table of parameters: every knob is declared once here (name, type, default, range, help,
+// live, needs-reset or app-side, group); the CLI flags, config-file keys, --help, --print-config,
+// the widgets and validation all come from this table. Training's hyperparameters and the
+// window's recording settings (group "Record", applied by the app, never by training) alike. A
+// row whose best value differs for one model family (the 2D lab's learning rate and batch size)
+// carries that family's default too; a value nobody set follows the family its dataset and model
+// make. Plain C++: no torch.
 #include <array>
 #include <string>
 #include <string_view>
@@ -56,6 +58,15 @@ enum class ParamId : int {
   kEvalEvery,
   kEvalSamples,
   kHistEvery,
+  kRecordPath,
+  kRecordRegion,
+  kRecordFps,
+  kRecordCrf,
+  kRecordScale,
+  kRecordStepsPerFrame,
+  kRecordFrames,
+  kRecordSeconds,
+  kRecordPreset,
   kCount
 };
 inline constexpr int kParamCount = static_cast<int>(ParamId::kCount);
@@ -63,8 +74,9 @@ inline constexpr int kParamCount = static_cast<int>(ParamId::kCount);
 /// How a parameter's value is typed and edited.
 enum class ParamType { kFloat, kInt, kChoice, kText };
 
-/// Whether an edit applies between two steps, or needs new weights (a reset).
-enum class ParamApply { kLive, kReset };
+/// Whether an edit applies between two steps, needs new weights (a reset), or belongs to the app
+/// (recording settings: the window uses them; training never sees an edit nor resets for one).
+enum class ParamApply { kLive, kReset, kApp };
 
 /// The three kinds of experiment: an image GAN (dcgan, mlp-gan), an image encoder/decoder model
 /// (vae, beta-vae, ae, mlp-vae), or the 2D GAN lab (a toy 2D dataset such as ring8).
@@ -88,6 +100,9 @@ struct FamilyDefault {
   const char* value;
 };
 
+/// The group of the recording settings (the Record tab's rows; all of them kApp).
+inline constexpr const char* kRecordGroup = "Record";
+
 /// One row of the table.
 struct ParamSpec {
   ParamId id;
@@ -100,7 +115,7 @@ struct ParamSpec {
   std::vector<const char*> choices;    // kChoice names
   ParamApply apply;
   bool log_scale;  // widgets drag logarithmically (learning rates)
-  const char* group;  // panel section: "Experiment", "Model", "Optimizer", "Training"
+  const char* group;  // panel section: "Experiment", "Model", "Optimizer", "Training", "Record"
   const char* help;
   ParamScope scope = ParamScope::kAll;
   std::vector<FamilyDefault> family_defaults = {};  // overrides of default_value per family
@@ -120,6 +135,8 @@ bool param_applies(const ParamSpec& spec, ModelFamily family);
 const std::array<ParamSpec, kParamCount>& param_table();
 /// The row for an id.
 const ParamSpec& param_spec(ParamId id);
+/// True for the rows training uses (live or needs-reset); false for the app's (kApp).
+inline bool is_training_param(const ParamSpec& spec) { return spec.apply != ParamApply::kApp; }
 /// The row whose key (or CLI flag spelling) is `key`, or nullptr.
 const ParamSpec* find_param(std::string_view key);
 /// "--lr-g" for lr_g.
@@ -182,7 +199,8 @@ Status validate_param(const ParamSpec& spec, const ParamValue& v);
 /// exact (at least 2, at most 6).
 int param_decimals(const ParamSpec& spec);
 
-/// True when an int parameter's range is too wide for a slider: it gets a +/- input instead.
+/// True when a linear int or float parameter's range is too wide for a slider: it gets a +/-
+/// input instead.
 bool param_uses_input(const ParamSpec& spec);
 
 /// A value as widgets and the event history show it: "2.00e-04" for log-scale floats, fixed

@@ -20,22 +20,37 @@ std::string lower_extension(const std::string& path) {
 }  // namespace
 
 const char* record_region_name(RecordRegion region) {
-  switch (region) {
-    case RecordRegion::kWindow:
-      return "window";
-    case RecordRegion::kSamples:
-      return "samples";
-    case RecordRegion::kPlots:
-      return "plots";
-  }
-  return "window";
+  const std::vector<const char*>& names = param_spec(ParamId::kRecordRegion).choices;
+  const auto i = static_cast<std::size_t>(region);
+  return i < names.size() ? names[i] : names.front();
 }
 
 Result<RecordRegion> parse_record_region(const std::string& name) {
-  for (RecordRegion r : {RecordRegion::kWindow, RecordRegion::kSamples, RecordRegion::kPlots}) {
-    if (name == record_region_name(r)) return r;
-  }
-  return Error{"'" + name + "' is not a region (window, samples or plots)"};
+  Params p;
+  if (auto s = p.set_from_string(ParamId::kRecordRegion, name); !s) return Error{s.error()};
+  return static_cast<RecordRegion>(p.integer(ParamId::kRecordRegion));
+}
+
+RecordSettings::RecordSettings() : RecordSettings(record_defaults()) {}
+
+RecordSettings::RecordSettings(const Params& p)
+    : path(p.text(ParamId::kRecordPath)),
+      fps(p.integer(ParamId::kRecordFps)),
+      crf(p.integer(ParamId::kRecordCrf)),
+      scale(static_cast<float>(p.number(ParamId::kRecordScale))),
+      region(static_cast<RecordRegion>(p.integer(ParamId::kRecordRegion))),
+      steps_per_frame(p.integer(ParamId::kRecordStepsPerFrame)),
+      max_frames(static_cast<int64_t>(p.number(ParamId::kRecordFrames))),
+      max_seconds(p.number(ParamId::kRecordSeconds)),
+      preset(p.choice(ParamId::kRecordPreset)) {}
+
+const RecordSettings& record_defaults() {
+  static const RecordSettings defaults{Params()};
+  return defaults;
+}
+
+int RecordSettings::lockstep_steps() const {
+  return steps_per_frame > 0 ? steps_per_frame : std::max(1, record_defaults().steps_per_frame);
 }
 
 bool RecordSettings::is_gif() const { return lower_extension(path) == ".gif"; }
@@ -47,27 +62,24 @@ int64_t RecordSettings::frame_limit() const {
 }
 
 Status RecordSettings::validate() const {
-  std::string ext = lower_extension(path);
-  if (path.empty()) return Error{"recording path is empty"};
+  // Every value through its table row: the errors name the key, the value and the range.
+  Params p;
+  const auto number = [](double v) { return ParamValue{v, ""}; };
+  for (const auto& [id, value] : {std::pair{ParamId::kRecordPath, ParamValue{0.0, path}},
+                                  std::pair{ParamId::kRecordRegion, number(int(region))},
+                                  std::pair{ParamId::kRecordFps, number(fps)},
+                                  std::pair{ParamId::kRecordCrf, number(crf)},
+                                  std::pair{ParamId::kRecordScale, number(scale)},
+                                  std::pair{ParamId::kRecordStepsPerFrame, number(steps_per_frame)},
+                                  std::pair{ParamId::kRecordFrames, number(double(max_frames))},
+                                  std::pair{ParamId::kRecordSeconds, number(max_seconds)}}) {
+    if (auto s = p.set(id, value); !s) return s;
+  }
+  if (auto s = p.set_from_string(ParamId::kRecordPreset, preset); !s) return s;
+  const std::string ext = lower_extension(path);
   if (ext != ".mp4" && ext != ".gif") {
     return Error{"recording " + path + ": the file must end in .mp4 or .gif"};
   }
-  using namespace record_limits;
-  if (fps < kMinFps || fps > kMaxFps) {
-    return Error{strformat("record fps %d is outside [%d, %d]", fps, kMinFps, kMaxFps)};
-  }
-  if (crf < kMinCrf || crf > kMaxCrf) {
-    return Error{strformat("record crf %d is outside [%d, %d]", crf, kMinCrf, kMaxCrf)};
-  }
-  if (!(scale >= kMinScale && scale <= kMaxScale)) {
-    return Error{strformat("record scale %g is outside [%g, %g]", scale, kMinScale, kMaxScale)};
-  }
-  if (steps_per_frame < 0 || steps_per_frame > kMaxStepsPerFrame) {
-    return Error{strformat("record steps per frame %d is outside [0, %d]", steps_per_frame,
-                           kMaxStepsPerFrame)};
-  }
-  if (max_frames < 0) return Error{"record frame count must not be negative"};
-  if (max_seconds < 0) return Error{"record seconds must not be negative"};
   return {};
 }
 

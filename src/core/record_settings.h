@@ -1,54 +1,61 @@
 #pragma once
-// What a recording captures and how: shared by the CLI, the Recorder panel and the recorders.
-// Plain data, no GL, no libav.
+// What a recording captures and how, as the recorders use it: built from the parameter table's
+// Record rows (which the CLI, config files and the Record tab edit). Plain data, no GL, no libav.
 #include <cstdint>
 #include <string>
 
+#include "core/params.h"
 #include "util/result.h"
 
 namespace genscope {
 
-/// Which part of the window a recording captures.
+/// Which part of the window a recording captures (the record_region choices, in order).
 enum class RecordRegion { kWindow, kSamples, kPlots };
 
-/// "window", "samples", "plots".
+/// "window", "samples", "plots": the record_region row's choice names.
 const char* record_region_name(RecordRegion region);
-/// Parses a region name; errors list the accepted names.
+/// Parses a region name; errors list the accepted names (and suggest the nearest).
 Result<RecordRegion> parse_record_region(const std::string& name);
 
-/// The accepted ranges of RecordSettings (the CLI and validate() both use them).
-namespace record_limits {
-inline constexpr int kMinFps = 1, kMaxFps = 120;
-inline constexpr int kMinCrf = 0, kMaxCrf = 51;
-inline constexpr float kMinScale = 0.25f, kMaxScale = 1.0f;
-inline constexpr int kMaxStepsPerFrame = 100000;
-}  // namespace record_limits
-
-/// One recording's settings.
+/// One recording's settings: the parameter table's "Record" rows as the recorder uses them.
+/// Defaults and ranges are the table's (record_path, record_fps, ...); nothing here repeats them.
 struct RecordSettings {
-  std::string path = "genscope-recording.mp4";  // .mp4 (H.264) or .gif
-  int fps = 30;                 // frames per second of the video
-  int crf = 20;                 // H.264 quality: 0 lossless .. 51 worst (ignored for GIF)
-  float scale = 1.0f;           // output size = region size * scale (0.25 .. 1)
-  RecordRegion region = RecordRegion::kWindow;
-  int steps_per_frame = 0;      // > 0: lockstep timelapse, exactly this many training steps per
-                                // recorded frame; 0: real time at `fps`
-  int64_t max_frames = 0;       // stop after this many frames (0: until stopped)
-  double max_seconds = 0.0;     // stop after this many seconds of video (0: until stopped)
-  std::string preset = "veryfast";  // x264 preset
+  /// The table's defaults.
+  RecordSettings();
+  /// The Record rows of `params`.
+  explicit RecordSettings(const Params& params);
+
+  std::string path;     // record_path: .mp4 (H.264) or .gif
+  int fps = 0;          // record_fps: frames per second of the video
+  int crf = 0;          // record_crf: H.264 quality (ignored for GIF)
+  float scale = 0.0f;   // record_scale: output size = region size * scale
+  RecordRegion region = RecordRegion::kWindow;  // record_region
+  int steps_per_frame = 0;  // record_steps_per_frame: > 0 lockstep, exactly this many training
+                            // steps per recorded frame; 0: real time at `fps`
+  int64_t max_frames = 0;   // record_frames: stop after this many frames (0: until stopped)
+  double max_seconds = 0.0; // record_seconds: stop after this many seconds of video (0: never)
+  std::string preset;       // record_preset: the x264 preset
 
   bool lockstep() const { return steps_per_frame > 0; }
+  /// Steps per frame of a recording that can only be lockstep (offscreen): steps_per_frame, or
+  /// the table's default when it is 0.
+  int lockstep_steps() const;
   bool is_gif() const;
   /// Frames after which the recording ends, from max_frames and max_seconds (0: no limit).
   int64_t frame_limit() const;
-  /// Checks ranges and the extension; errors name the setting and the value.
+  /// Checks every value against its table row and the path's extension; errors name the key
+  /// and the value ("record_fps: 0 is outside the range [1, 120]").
   Status validate() const;
 };
+
+/// The table's Record defaults as settings (what RecordSettings() gives), built once.
+const RecordSettings& record_defaults();
 
 /// Where a recording stands, for the REC indicator and the Recorder panel.
 struct RecordingStatus {
   bool active = false;
   bool lockstep = false;
+  int steps_per_frame = 0;  // lockstep: training steps per frame
   std::string path;
   int64_t frames = 0;     // frames written (or, for GIF, kept) so far
   int64_t captures = 0;   // distinct images captured (real time repeats one while nothing changes)

@@ -99,6 +99,8 @@ std::string param_tooltip(const ParamSpec& spec) {
   }
   if (spec.apply == ParamApply::kReset) {
     text += "\nNeeds new weights: changing it resets training.";
+  } else if (spec.apply == ParamApply::kApp) {
+    text += "\nA setting of the window's: training never sees it.";
   } else {
     text += "\nApplies live, between two steps.";
   }
@@ -129,7 +131,11 @@ bool param_widget(const ParamSpec& spec, const ParamValue& current, uint64_t han
   double& number = edit.value.number;
   switch (spec.type) {
     case ParamType::kFloat:
-      if (spec.log_scale && spec.min_value > 0.0) {
+      if (param_uses_input(spec)) {
+        const std::string format = strformat("%%.%df", param_decimals(spec));
+        changed = ImGui::InputDouble(id.c_str(), &number, 1.0, 10.0, format.c_str());
+        immediate = changed && !ImGui::IsItemActive();  // a +/- button, not typing
+      } else if (spec.log_scale && spec.min_value > 0.0) {
         changed = log_slider(id.c_str(), number, spec.min_value, spec.max_value,
                              format_param_value(spec, edit.value), typing);
       } else {
@@ -140,8 +146,8 @@ bool param_widget(const ParamSpec& spec, const ParamValue& current, uint64_t han
     case ParamType::kInt: {
       int v = static_cast<int>(std::clamp(number, double(INT32_MIN), double(INT32_MAX)));
       if (param_uses_input(spec)) {
-              changed = ImGui::InputInt(id.c_str(), &v, 1, 100);
-              immediate = changed && !ImGui::IsItemActive();  // a +/- button, not typing
+        changed = ImGui::InputInt(id.c_str(), &v, 1, 100);
+        immediate = changed && !ImGui::IsItemActive();  // a +/- button, not typing
       } else {
         changed = ImGui::SliderInt(id.c_str(), &v, static_cast<int>(spec.min_value),
                                    static_cast<int>(spec.max_value), "%d");
@@ -160,7 +166,10 @@ bool param_widget(const ParamSpec& spec, const ParamValue& current, uint64_t han
       break;
     }
     case ParamType::kText:
-      if (ImGui::InputText(id.c_str(), &edit.text, ImGuiInputTextFlags_EnterReturnsTrue)) {
+      // Training's text rows (a dataset) apply on Enter; the window's (a path) as typed.
+      if (ImGui::InputText(id.c_str(), &edit.text,
+                           spec.apply == ParamApply::kApp ? ImGuiInputTextFlags_None
+                                                          : ImGuiInputTextFlags_EnterReturnsTrue)) {
         edit.value.text = edit.text;
         changed = immediate = true;
       }
@@ -181,8 +190,7 @@ bool param_widget(const ParamSpec& spec, const ParamValue& current, uint64_t han
     return false;
   }
   bool commit = immediate || deactivated ||
-                (changed && !typing && spec.apply == ParamApply::kLive &&
-                 (spec.type == ParamType::kFloat || !param_uses_input(spec)));
+                (changed && !typing && spec.apply != ParamApply::kReset && !param_uses_input(spec));
   // Releasing a drag that ended where it started, or re-sending what was sent, is no edit;
   // a text typed again after an error is (the user asked for it).
   if (commit && !text_field && edit.value == edit.committed) commit = false;

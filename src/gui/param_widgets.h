@@ -31,8 +31,9 @@ enum class ParamLabel {
 /// (`handled` is the last command the trainer handled), it shows `current` (the run's value).
 /// Returns true when the user committed a new value into edit.value: live parameters commit
 /// while a slider is dragged, needs-reset ones when it is released; typed values (Ctrl+click a
-/// slider, int inputs) commit on Enter or when the field loses focus; text on Enter. Hovering
-/// shows the help text, the range and the default.
+/// slider, int inputs) commit on Enter or when the field loses focus; text on Enter (the app's
+/// rows, kApp: as typed, and like live rows while dragged). Hovering shows the help text, the
+/// range and the default.
 bool param_widget(const ParamSpec& spec, const ParamValue& current, uint64_t handled,
                   ParamEdit& edit, ParamLabel label = ParamLabel::kRight);
 

@@ -33,14 +33,13 @@ struct UiRect {
 /// The Recorder panel's side of recording: settings it edits and requests it makes; the App
 /// carries them out and fills in the status.
 struct RecorderUi {
-  RecordSettings settings;
-  int lockstep_steps = 10;     // steps per frame when lockstep is on
-  bool lockstep = false;
+  Params values;  // the Record rows' values (the Record tab edits them; other rows are unused)
   bool toggle_requested = false;  // start or stop (button, R key)
   RecordingStatus status;         // filled by the App every frame
   std::string message;            // last summary or error
   bool message_is_error = false;
-  std::string path_buffer = "genscope-recording.mp4";
+  /// The settings a recording started now uses.
+  RecordSettings settings() const { return RecordSettings(values); }
 };
 
 /// The sample history and the scrubber's state.
@@ -82,6 +81,8 @@ class View {
   const MetricSeries* series(const std::string& name) const;
   /// Sets the EMA smoothing weight of every series.
   void set_smoothing(float weight);
+  /// The smoothing weight series start with (the Losses panel's slider starts there too).
+  static constexpr float kDefaultSmoothing = 0.6f;
 
   const Texture& samples_texture() const { return samples_; }
   const Texture& real_texture() const { return real_; }
@@ -174,7 +175,7 @@ class View {
   std::vector<std::string> names_;
   std::vector<MetricSeries> series_;
   int64_t last_step_ = -1;
-  float smoothing_ = 0.6f;
+  float smoothing_ = kDefaultSmoothing;
   FrameStats frame_;
   std::deque<LogLine> log_;
   uint64_t log_version_ = 0;

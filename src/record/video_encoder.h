@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "core/record_settings.h"
 #include "util/result.h"
 
 namespace genscope {
@@ -14,9 +15,10 @@ namespace genscope {
 struct VideoSettings {
   int width = 0;                   // frame size of the RGBA input
   int height = 0;
-  int fps = 30;                    // time base: frame i is shown at i / fps seconds
-  int crf = 20;                    // x264 constant rate factor, 0 (lossless) .. 51 (worst)
-  std::string preset = "veryfast"; // x264 preset
+  // fps, crf and preset start as the parameter table's record_fps, record_crf, record_preset.
+  int fps = record_defaults().fps;  // time base: frame i is shown at i / fps seconds
+  int crf = record_defaults().crf;  // x264 constant rate factor, 0 (lossless) .. 51 (worst)
+  std::string preset = record_defaults().preset;  // x264 preset
   int keyframe_interval = 0;       // frames per GOP (= per fragment); 0: one per second (fps)
   int threads = 0;                 // encoder threads; 0: x264 picks (about 1.5 per core)
 };

@@ -134,6 +134,32 @@ TEST_F(Interaction, ButtonsSendTheirCommands) {
   EXPECT_TRUE(view_->recorder().toggle_requested);
 }
 
+// The Record tab's settings are the window's: editing one in the full window changes what the
+// next recording uses and sends the trainer nothing; Controls does not list them.
+TEST_F(Interaction, TheRecordTabEditsItsSettingsWithoutTouchingTraining) {
+  open(ModelFamily::kImageGan);
+  for (const ParamSpec& spec : param_table()) {
+    if (!is_training_param(spec)) EXPECT_FALSE(ui_->has(std::string("Controls/") + spec.key));
+  }
+  panels_->status.open_record_tab = true;
+  ui_->frames(2);
+  const ParamSpec& crf = param_spec(ParamId::kRecordCrf);
+  ASSERT_TRUE(ui_->has("Status/record_crf"));
+  const double range = crf.max_value - crf.min_value;
+  const double at = param_slider_ratio(crf, view_->recorder().values.number(crf.id));
+  ui_->drag(ui_->slider_point("Status/record_crf", at, range),
+            ui_->slider_point("Status/record_crf", 1.0, range), 6);
+  ui_->frames(2);
+  EXPECT_EQ(view_->recorder().settings().crf, int(crf.max_value));
+  ui_->ctrl_click(ui_->center("Status/record_crf"));
+  ui_->replace_text("99");
+  ui_->frames(2);
+  EXPECT_EQ(view_->recorder().settings().crf, int(crf.max_value));
+  EXPECT_EQ(panels_->status.recorder.error, "record_crf: 99 is outside the range [0, 51]");
+  EXPECT_TRUE(shows("Status", "record_crf: 99 is outside")) << ui_->window_text("Status");
+  EXPECT_TRUE(sent().empty()) << "a recording setting reached the trainer";
+}
+
 TEST_F(Interaction, RollBackAppearsAfterADivergenceAndLoadsTheLastCheckpoint) {
   open(ModelFamily::kImageGan);
   EXPECT_FALSE(ui_->has("Status/Roll back"));

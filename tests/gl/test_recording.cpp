@@ -307,7 +307,12 @@ class RecordingControl : public RecordingGl {
     view_ = std::make_unique<View>(queue_);
     snap_.running = true;
     view_->update_snapshot(snap_);
-    view_->recorder().path_buffer = dir_ + "/control.mp4";
+    set(ParamId::kRecordPath, {0.0, dir_ + "/control.mp4"});
+    set(ParamId::kRecordStepsPerFrame, {0.0, ""});  // real time unless a test says lockstep
+  }
+  // Sets one of the Record tab's values, as its widgets do.
+  void set(ParamId id, const ParamValue& v) {
+    ASSERT_TRUE(view_->recorder().values.set(id, v).ok()) << param_spec(id).key;
   }
   void TearDown() override {
     view_.reset();
@@ -347,8 +352,7 @@ class RecordingControl : public RecordingGl {
 
 TEST_F(RecordingControl, StoppingALockstepRecordingResumesTrainingThatWasRunning) {
   RecordingController rc;
-  view_->recorder().lockstep = true;
-  view_->recorder().lockstep_steps = 5;
+  set(ParamId::kRecordStepsPerFrame, {5.0, ""});
   fb_->bind();
   ASSERT_TRUE(rc.start(*view_, PixelRect{0, 0, 64, 64}, 0.0).ok());
   std::vector<Command> c = sent();
@@ -378,7 +382,8 @@ TEST_F(RecordingControl, ALockstepRecordingOfAPausedRunLeavesItPaused) {
   snap_.paused = true;
   publish();
   RecordingController rc;
-  view_->recorder().lockstep = true;
+  set(ParamId::kRecordStepsPerFrame, param_default(param_spec(ParamId::kRecordStepsPerFrame),
+                                                    ModelFamily::kImageGan));  // lockstep
   fb_->bind();
   ASSERT_TRUE(rc.start(*view_, PixelRect{0, 0, 64, 64}, 0.0).ok());
   run_lockstep(rc, 3);
@@ -390,7 +395,7 @@ TEST_F(RecordingControl, ALockstepRecordingOfAPausedRunLeavesItPaused) {
 }
 
 TEST_F(RecordingControl, ASecondRecordingGetsANumberedNameAndSaysSo) {
-  view_->recorder().path_buffer = dir_ + "/numbered.mp4";
+  set(ParamId::kRecordPath, {0.0, dir_ + "/numbered.mp4"});
   for (int n = 1; n <= 2; ++n) {
     RecordingController rc;
     fb_->bind();

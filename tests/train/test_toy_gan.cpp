@@ -293,19 +293,23 @@ TEST(ToyGan, ValidationErrorsNameTheField) {
     const char* field;
     void (*mutate)(ToyGanConfig&);
   };
+  // Each field is checked against the table row it comes from, named by the row's key.
   const Case cases[] = {
-      {"hidden_layers_g", [](ToyGanConfig& c) { c.hidden_layers_g = 7; }},
-      {"hidden_layers_d", [](ToyGanConfig& c) { c.hidden_layers_d = -1; }},
+      {"layers_g", [](ToyGanConfig& c) { c.hidden_layers_g = 7; }},
+      {"layers_d", [](ToyGanConfig& c) { c.hidden_layers_d = -1; }},
       {"width_g", [](ToyGanConfig& c) { c.width_g = 0; }},
       {"width_d", [](ToyGanConfig& c) { c.width_d = 513; }},
       {"noise_dim", [](ToyGanConfig& c) { c.noise_dim = 17; }},
       {"gp_lambda", [](ToyGanConfig& c) { c.gp_lambda = -1; }},
       {"lr_g", [](ToyGanConfig& c) { c.lr_g = 0; }},
       {"lr_d", [](ToyGanConfig& c) { c.lr_d = std::nan(""); }},
+      {"lr_g", [](ToyGanConfig& c) { c.lr_g = 1.0; }},  // the old own limit was 10; the table's 0.1
       {"d_steps", [](ToyGanConfig& c) { c.d_steps = 0; }},
       {"g_steps", [](ToyGanConfig& c) { c.g_steps = 101; }},
       {"batch_size", [](ToyGanConfig& c) { c.batch_size = 0; }},
+      {"batch_size", [](ToyGanConfig& c) { c.batch_size = 2048; }},  // was 8192; the table's 1024
       {"loss", [](ToyGanConfig& c) { c.loss = static_cast<ToyLoss>(9); }},
+      {"optimizer_d", [](ToyGanConfig& c) { c.opt_d = static_cast<ToyOptimizer>(4); }},
   };
   for (const Case& k : cases) {
     ToyGanConfig c = toy_default_config();
@@ -319,5 +323,15 @@ TEST(ToyGan, ValidationErrorsNameTheField) {
   }
   ToyGanConfig c = toy_default_config();
   c.width_g = 0;
-  EXPECT_NE(c.validate().error().find("got 0"), std::string::npos) << c.validate().error();
+  EXPECT_EQ(c.validate().error(), "toy gan: width_g: 0 is outside the range [1, 512]");
+  // Every value the table accepts, the config accepts: its ends included.
+  for (ParamId id : {ParamId::kLrG, ParamId::kBatchSize}) {
+    const ParamSpec& spec = param_spec(id);
+    for (double v : {spec.min_value, spec.max_value}) {
+      Params p;
+      ASSERT_TRUE(p.set(ParamId::kDataset, {0.0, "ring8"}).ok());
+      ASSERT_TRUE(p.set(id, {v, ""}).ok());
+      EXPECT_TRUE(toy_config(p).validate().ok()) << spec.key << " = " << v;
+    }
+  }
 }

@@ -63,6 +63,46 @@ TEST(ToyLab, ConfigFollowsTheParameterTable) {
   EXPECT_TRUE(c.validate().ok());
 }
 
+// The 2D lab's defaults are written once, in the table: the config built from default params
+// is the table's 2D-lab defaults, field by field.
+TEST(ToyLab, TheDefaultConfigIsTheTablesDefaults) {
+  const ToyGanConfig c = toy_default_config();
+  const auto def = [](ParamId id) {
+    return param_default(param_spec(id), ModelFamily::kToy).number;
+  };
+  EXPECT_EQ(c.hidden_layers_g, def(ParamId::kLayersG));
+  EXPECT_EQ(c.hidden_layers_d, def(ParamId::kLayersD));
+  EXPECT_EQ(c.width_g, def(ParamId::kWidthG));
+  EXPECT_EQ(c.width_d, def(ParamId::kWidthD));
+  EXPECT_EQ(static_cast<int>(c.activation), def(ParamId::kActivation));
+  EXPECT_EQ(c.noise_dim, def(ParamId::kNoiseDim));
+  EXPECT_STREQ(toy_noise_name(c.noise),
+               param_spec(ParamId::kNoise).choices[size_t(def(ParamId::kNoise))]);
+  EXPECT_EQ(static_cast<int>(c.loss), def(ParamId::kLoss));
+  EXPECT_EQ(c.gp_lambda, def(ParamId::kGpLambda));
+  EXPECT_EQ(static_cast<int>(c.opt_g), def(ParamId::kOptimizerG));
+  EXPECT_EQ(static_cast<int>(c.opt_d), def(ParamId::kOptimizerD));
+  EXPECT_EQ(c.lr_g, def(ParamId::kLrG));
+  EXPECT_EQ(c.lr_d, def(ParamId::kLrD));
+  EXPECT_EQ(c.d_steps, def(ParamId::kDSteps));
+  EXPECT_EQ(c.g_steps, def(ParamId::kGSteps));
+  EXPECT_EQ(c.batch_size, def(ParamId::kBatchSize));
+  EXPECT_EQ(c.seed, static_cast<uint64_t>(def(ParamId::kSeed)));
+  // The enums follow the table's choice lists, name for name.
+  for (int i = 0; i < int(param_spec(ParamId::kLoss).choices.size()); ++i) {
+    EXPECT_STREQ(toy_loss_name(static_cast<ToyLoss>(i)), param_spec(ParamId::kLoss).choices[i]);
+  }
+  for (int i = 0; i < int(param_spec(ParamId::kOptimizerG).choices.size()); ++i) {
+    EXPECT_STREQ(toy_optimizer_name(static_cast<ToyOptimizer>(i)),
+                 param_spec(ParamId::kOptimizerG).choices[i]);
+  }
+  for (int i = 0; i < int(param_spec(ParamId::kActivation).choices.size()); ++i) {
+    EXPECT_STREQ(toy_activation_name(static_cast<ToyActivation>(i)),
+                 param_spec(ParamId::kActivation).choices[i]);
+  }
+  EXPECT_TRUE(c.validate().ok()) << c.validate().error();
+}
+
 TEST(ToyLab, SessionStepsWriteTheModeColumns) {
   Params p = toy_params();
   ASSERT_TRUE(p.set_from_string(ParamId::kMetricsEvery, "5").ok());

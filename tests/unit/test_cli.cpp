@@ -2,11 +2,13 @@
 // --help text, and flags that only apply to another run mode.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include "core/cli.h"
+#include "core/record_settings.h"
 #include "data/dataset.h"
 #include "support/test_files.h"
 #include "core/presets.h"
@@ -103,9 +105,9 @@ TEST(CliSuggest, MistypedFlagNamesTheNearestFlag) {
   r = parse_cli({"--hedless"});
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error(), "unknown flag --hedless (did you mean --headless?)");
-  r = parse_cli({"--record_fps=10"});  // underscores are not a typo for parameters only
+  r = parse_cli({"--screenshot_step=10"});  // underscores are not a typo for parameters only
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error(), "unknown flag --record_fps (did you mean --record-fps?)");
+  EXPECT_EQ(r.error(), "unknown flag --screenshot_step (did you mean --screenshot-step?)");
   r = parse_cli({"--bogus"});
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error(), "unknown flag --bogus (see --help)");
@@ -293,7 +295,7 @@ TEST(CliHelp, NoFlagIsGluedToItsTextAndEveryLineFits) {
     const char after = help[at + entry.size()];
     EXPECT_TRUE(after == ' ' || after == '\n') << "glued: " << help.substr(at + 1, 60);
   }
-  EXPECT_NE(help.find("\n  --record-steps-per-frame N\n"), std::string::npos)
+  EXPECT_NE(help.find("\n  --record-path genscope-recording.mp4\n"), std::string::npos)
       << "a flag wider than the column gets a line of its own";
   for (const std::string& line : lines_of(help)) {
     EXPECT_LE(line.size(), kHelpWidth) << line;
@@ -313,4 +315,110 @@ TEST(CliHelp, PrintConfigNamesChoicesAndRangesAndRoundTrips) {
   Params back;
   ASSERT_TRUE(parse_config_text(text, "printed", back).ok());
   EXPECT_TRUE(back.diff(p).empty());
+}
+
+// The recording settings are table rows: their flags, config keys, help, --print-config entries,
+// validation and defaults all come from the table, and none of them is a training parameter.
+TEST(CliRecord, EveryRecordRowIsAFlagAConfigKeyAndAHelpEntry) {
+  const std::string help = cli_help();
+  const std::string recording = help.substr(help.find("\nrecording ("));
+  const std::string config = to_config_text(Params());
+  const std::vector<std::string> flags = cli_flags();
+  int rows = 0;
+  for (const ParamSpec& spec : param_table()) {
+    if (std::string(spec.group) != kRecordGroup) continue;
+    ++rows;
+    EXPECT_EQ(spec.apply, ParamApply::kApp) << spec.key;
+    EXPECT_FALSE(is_training_param(spec)) << spec.key;
+    EXPECT_EQ(std::string(spec.key).rfind("record_", 0), 0u) << spec.key;
+    EXPECT_NE(std::find(flags.begin(), flags.end(), cli_flag(spec)), flags.end()) << spec.key;
+    EXPECT_NE(recording.find("\n  " + cli_flag(spec) + " "), std::string::npos) << spec.key;
+    EXPECT_NE(config.find("\n" + std::string(spec.key) + " = "), std::string::npos) << spec.key;
+  }
+  EXPECT_EQ(rows, 9);
+  // The old spellings work: each reaches the settings the recorder gets.
+  auto r = parse_cli({"--record", "a.gif", "--record-fps", "12", "--record-crf", "30",
+                      "--record-scale", "0.5", "--record-region", "plots",
+                      "--record-steps-per-frame", "0", "--record-frames", "40",
+                      "--record-seconds", "2.5", "--record-preset", "slow"});
+  ASSERT_TRUE(r.ok()) << r.error();
+  EXPECT_TRUE(r->record);
+  const RecordSettings rs(r->params);
+  EXPECT_EQ(rs.path, "a.gif");
+  EXPECT_EQ(rs.fps, 12);
+  EXPECT_EQ(rs.crf, 30);
+  EXPECT_FLOAT_EQ(rs.scale, 0.5f);
+  EXPECT_EQ(rs.region, RecordRegion::kPlots);
+  EXPECT_FALSE(rs.lockstep());
+  EXPECT_EQ(rs.max_frames, 40);
+  EXPECT_DOUBLE_EQ(rs.max_seconds, 2.5);
+  EXPECT_EQ(rs.preset, "slow");
+  EXPECT_TRUE(check_mode_flags(*r).ok());
+  // A config file's record keys set the same values.
+  const std::string path =
+      write_file("cli_record.conf", "record_fps = 24\nrecord_region = samples\n");
+  r = parse_cli({"--config", path});
+  ASSERT_TRUE(r.ok()) << r.error();
+  EXPECT_EQ(RecordSettings(r->params).fps, 24);
+  EXPECT_EQ(RecordSettings(r->params).region, RecordRegion::kSamples);
+}
+
+TEST(CliRecord, TheDefaultsAreTheTables) {
+  const RecordSettings d;
+  const auto def = [](ParamId id) { return param_default(param_spec(id), ModelFamily::kImageGan); };
+  EXPECT_EQ(d.path, def(ParamId::kRecordPath).text);
+  EXPECT_EQ(d.fps, def(ParamId::kRecordFps).number);
+  EXPECT_EQ(d.crf, def(ParamId::kRecordCrf).number);
+  EXPECT_EQ(d.scale, def(ParamId::kRecordScale).number);
+  EXPECT_EQ(int(d.region), def(ParamId::kRecordRegion).number);
+  EXPECT_EQ(d.steps_per_frame, def(ParamId::kRecordStepsPerFrame).number);
+  EXPECT_EQ(d.max_frames, def(ParamId::kRecordFrames).number);
+  EXPECT_EQ(d.max_seconds, def(ParamId::kRecordSeconds).number);
+  EXPECT_EQ(d.preset, param_spec(ParamId::kRecordPreset)
+                          .choices[size_t(def(ParamId::kRecordPreset).number)]);
+  EXPECT_TRUE(d.validate().ok()) << d.validate().error();
+  // --record alone is a lockstep timelapse at the table's steps per frame; real time (0) where
+  // only lockstep is possible (headless) takes that default too.
+  auto r = parse_cli({"--record", "a.mp4"});
+  ASSERT_TRUE(r.ok()) << r.error();
+  EXPECT_EQ(RecordSettings(r->params).steps_per_frame, d.steps_per_frame);
+  EXPECT_TRUE(d.lockstep());
+  RecordSettings real_time;
+  real_time.steps_per_frame = 0;
+  EXPECT_EQ(real_time.lockstep_steps(), d.steps_per_frame);
+  // The help shows the table's default beside each flag.
+  EXPECT_NE(cli_help().find("\n  --record-fps " + std::to_string(d.fps) + " "), std::string::npos);
+  EXPECT_NE(cli_help().find("\n  --record-steps-per-frame " +
+                            std::to_string(d.steps_per_frame) + "\n"),
+            std::string::npos);
+}
+
+TEST(CliRecord, OutOfRangeValuesNameTheFlagOrKeyAndTheRange) {
+  auto r = parse_cli({"--record", "a.mp4", "--record-crf", "60"});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error(), "--record-crf: 60 is outside the range [0, 51]");
+  r = parse_cli({"--record", "a.mp4", "--record-scale", "2"});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error(), "--record-scale: 2 is outside the range [0.25, 1]");
+  r = parse_cli({"--record", "a.mp4", "--record-region", "sample"});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error(),
+            "--record-region: unknown value 'sample' (did you mean samples?); choose one of: "
+            "window, samples, plots");
+  r = parse_cli({"--record", "a.mp4", "--record-fsp", "10"});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error(), "unknown flag --record-fsp (did you mean --record-fps?)");
+  const std::string bad = write_file("cli_record_bad.conf", "\nrecord_fps = 500\n");
+  r = parse_cli({"--config", bad});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error(), "config " + bad + ":2: record_fps: 500 is outside the range [1, 120]");
+  const std::string typo = write_file("cli_record_typo.conf", "record_crff = 20\n");
+  r = parse_cli({"--config", typo});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error(),
+            "config " + typo + ":1: unknown key 'record_crff' (did you mean record_crf?)");
+  // The recorder's own check goes through the same rows.
+  RecordSettings s;
+  s.fps = 0;
+  EXPECT_EQ(s.validate().error(), "record_fps: 0 is outside the range [1, 120]");
 }

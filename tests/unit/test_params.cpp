@@ -112,6 +112,11 @@ TEST(ParamTable, LiveAndResetAreMarked) {
   EXPECT_EQ(param_spec(ParamId::kLatentDim).apply, ParamApply::kReset);
   EXPECT_EQ(param_spec(ParamId::kWidth).apply, ParamApply::kReset);
   EXPECT_EQ(param_spec(ParamId::kModel).apply, ParamApply::kReset);
+  // The recording settings are the window's: training never applies nor resets for them.
+  EXPECT_EQ(param_spec(ParamId::kRecordFps).apply, ParamApply::kApp);
+  EXPECT_EQ(param_spec(ParamId::kRecordStepsPerFrame).apply, ParamApply::kApp);
+  EXPECT_FALSE(is_training_param(param_spec(ParamId::kRecordPath)));
+  EXPECT_TRUE(is_training_param(param_spec(ParamId::kLrG)));
 }
 
 TEST(Params, RangeChecksNameTheKey) {

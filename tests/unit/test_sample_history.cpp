@@ -73,13 +73,13 @@ TEST(RecordSettings, ChecksNameTheSettingAndValue) {
   EXPECT_TRUE(s.validate().ok());
   EXPECT_TRUE(s.is_gif());
   s.fps = 0;
-  EXPECT_NE(s.validate().error().find("fps 0"), std::string::npos);
+  EXPECT_NE(s.validate().error().find("record_fps: 0"), std::string::npos);
   s.fps = 30;
   s.crf = 60;
-  EXPECT_NE(s.validate().error().find("crf 60"), std::string::npos);
+  EXPECT_NE(s.validate().error().find("record_crf: 60"), std::string::npos);
   s.crf = 20;
   s.scale = 2.0f;
-  EXPECT_NE(s.validate().error().find("scale 2"), std::string::npos);
+  EXPECT_NE(s.validate().error().find("record_scale: 2"), std::string::npos);
 }
 
 TEST(RecordSettings, FrameLimitAndSidecarPath) {

@@ -19,7 +19,8 @@ std::string row_label(const ParamSpec& spec) {
 }  // namespace
 
 bool controls_shows(const ParamSpec& spec, ModelFamily family) {
-  return param_applies(spec, family) && std::strcmp(spec.group, "Latent tools") != 0;
+  return is_training_param(spec) && param_applies(spec, family) &&
+         std::strcmp(spec.group, "Latent tools") != 0;
 }
 
 void ControlsPanel::draw(View& view, const PanelSlot& area) {

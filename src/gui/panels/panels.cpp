@@ -143,7 +143,7 @@ std::string run_state_text(View& view) {
   if (!s.running) return "not running";
   if (pending) return *pending ? "pausing after this step..." : "resuming...";
   if (rec.active && rec.lockstep) {
-    return strformat("recording: %d steps per frame", view.recorder().lockstep_steps);
+    return strformat("recording: %d steps per frame", rec.steps_per_frame);
   }
   if (s.paused && s.steps_left > 0) return "stepping";
   return s.paused ? "paused" : "training";

@@ -34,8 +34,9 @@ struct ControlsPanel {
   void draw(View& view, const PanelSlot& area);
 };
 
-/// Whether the Controls panel shows `spec` for `family`: rows scoped to other model families and
-/// the "Latent tools" rows (edited in the Latent windows) are hidden.
+/// Whether the Controls panel shows `spec` for `family`: rows scoped to other model families, the
+/// "Latent tools" rows (edited in the Latent windows) and the app's Record rows (the Record tab)
+/// are hidden.
 bool controls_shows(const ParamSpec& spec, ModelFamily family);
 
 /// Fixed-noise samples beside real images (GAN) or test images and their reconstructions
@@ -65,7 +66,7 @@ struct HistogramsTab {
 /// each layer's weight-gradient norm now, as bars on a log scale, and over the last 240 steps
 /// seen, as a heat strip) and Histograms (weights and activations per layer).
 struct LossesPanel {
-  float smoothing = 0.6f;
+  float smoothing = View::kDefaultSmoothing;
   bool show_gradients = false;   // the Gradients tab: per-layer gradient norms and their heat strip
   bool open_gradients = false;   // select the Gradients tab next frame
   bool show_histograms = false;  // the Histograms tab
@@ -146,7 +147,7 @@ void text_wrapped(const std::string& text, ImVec4 color = ImVec4(0, 0, 0, 0));
 void text_wrapped_disabled(const std::string& text);
 
 /// What the run is doing, in a few words: "training", "paused", "pausing after this step...",
-/// "resuming...", "stepping", "recording: 10 steps per frame", "not running".
+/// "resuming...", "stepping", "recording: N steps per frame", "not running".
 std::string run_state_text(View& view);
 /// The model family the snapshot shows (the 2D lab, an image GAN, a VAE/AE).
 ModelFamily snapshot_family(const Snapshot& snap);
@@ -167,10 +168,23 @@ struct ScoresPanel {
   void draw(View& view, const PanelSlot& area);
 };
 
-/// The Record tab: what to record (window or one panel), fps, quality, scale, lockstep, the file;
-/// start/stop (also the R key), live status and the last result. The App does the recording.
+/// The Record tab: a widget per Record row of the parameter table (the file, what to record,
+/// fps, quality, scale, lockstep and its steps per frame, limits, preset), editing
+/// View::recorder().values; start/stop (also the R key), live status and the last result. The
+/// App does the recording; training never sees these settings.
 struct RecorderPanel {
+  std::array<ParamEdit, kParamCount> edits{};  // the Record rows' widget states
+  int lockstep_steps = 0;  // steps per frame that switching lockstep back on restores (0: default)
+  std::string error;       // the last value the table rejected, naming the key
+  ParamId error_row = ParamId::kCount;  // the row `error` is about (shown under it)
   void draw(View& view);
+  /// The Record rows: text ones (the path) at full width, then a label/widget table.
+  void draw_settings(View& view);
+  /// One row: the parameter's label and widget (in the table's two columns, or on one line); an
+  /// edit is validated against the table and stored, or its error shown under the row.
+  void draw_row(View& view, const ParamSpec& spec, bool in_table);
+  /// The lockstep switch (record_steps_per_frame 0 or not) and, when on, its steps per frame.
+  void draw_lockstep(View& view);
 };
 
 /// The red REC indicator (elapsed time, file size, dropped frames) in the window's top-right

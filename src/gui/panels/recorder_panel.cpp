@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
@@ -18,84 +19,128 @@ std::string size_text(int64_t bytes) {
                            : strformat("%.1f MB", bytes / 1048576.0);
 }
 
+// A row's label: its key without "record_", in words ("steps per frame").
+std::string record_label(const ParamSpec& spec) {
+  std::string label = spec.key;
+  const std::string prefix = "record_";
+  if (label.rfind(prefix, 0) == 0) label.erase(0, prefix.size());
+  std::replace(label.begin(), label.end(), '_', ' ');
+  return label;
+}
+
+bool is_record_row(const ParamSpec& spec) { return std::strcmp(spec.group, kRecordGroup) == 0; }
+
+// The label column of one row, with the row's tooltip.
+void label_cell(const std::string& label, const std::string& tooltip) {
+  ImGui::TableNextRow();
+  ImGui::TableSetColumnIndex(0);
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextUnformatted(label.c_str());
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tooltip.c_str());
+  ImGui::TableSetColumnIndex(1);
+}
+
+// What a running recording has done: time, frames, size, drops and the repeat advice.
+void draw_recording_status(const RecordingStatus& st) {
+  ImGui::TextColored(ImVec4(1.0f, 0.3f, 0.3f, 1.0f), "REC %s", clock_text(st.elapsed_s).c_str());
+  ImGui::SameLine();
+  ImGui::Text("%lld frame%s (%.1f s of video)", static_cast<long long>(st.frames),
+              st.frames == 1 ? "" : "s", st.video_s);
+  ImGui::TextDisabled("%s on disk, %dx%d%s", size_text(st.bytes).c_str(), st.width, st.height,
+                      st.lockstep ? strformat(", %d steps/frame", st.steps_per_frame).c_str() : "");
+  if (st.dropped > 0) {
+    ImGui::SameLine();
+    ImGui::TextColored(ImVec4(1.0f, 0.75f, 0.3f, 1.0f), "%lld dropped",
+                       static_cast<long long>(st.dropped));
+  }
+  // Real time records what the window shows: a slow run gives mostly repeated frames.
+  if (const std::string advice = repeat_advice(st.requested, st.new_steps, st.lockstep);
+      !advice.empty() && st.requested >= 30) {
+    ImGui::PushTextWrapPos(0.0f);
+    ImGui::TextColored(ImVec4(1.0f, 0.75f, 0.3f, 1.0f), "%s.", advice.c_str());
+    ImGui::PopTextWrapPos();
+    probe_item("repeat advice");
+  }
+}
+
 }  // namespace
+
+void RecorderPanel::draw_row(View& view, const ParamSpec& spec, bool in_table) {
+  Params& values = view.recorder().values;
+  const int i = static_cast<int>(spec.id);
+  if (in_table) {
+    label_cell(record_label(spec), param_tooltip(spec));
+  } else {  // a text row (the path) gets the whole width
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted(record_label(spec).c_str());
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", param_tooltip(spec).c_str());
+    ImGui::SameLine();
+  }
+  // The app's own values: nothing is in flight, so an idle widget always shows them.
+  if (param_widget(spec, values.value(spec.id), 0, edits[i], ParamLabel::kNone)) {
+    const Status set = values.set(spec.id, edits[i].value);
+    error = set ? std::string() : set.error();
+    error_row = spec.id;
+  }
+  if (error_row != spec.id || error.empty()) return;
+  // The rejection under the row it is about, where the eyes are.
+  if (in_table) {
+    ImGui::TableNextRow();
+    ImGui::TableSetColumnIndex(1);
+  }
+  ImGui::PushTextWrapPos(0.0f);
+  ImGui::TextColored(ImVec4(1.0f, 0.35f, 0.3f, 1.0f), "%s", error.c_str());
+  ImGui::PopTextWrapPos();
+  probe_item("setting error");
+}
+
+void RecorderPanel::draw_lockstep(View& view) {
+  Params& values = view.recorder().values;
+  const ParamSpec& spec = param_spec(ParamId::kRecordStepsPerFrame);
+  label_cell("lockstep", param_tooltip(spec));
+  bool on = values.integer(spec.id) > 0;
+  if (ImGui::Checkbox("##lockstep", &on)) {
+    if (!on) lockstep_steps = values.integer(spec.id);
+    const double steps = lockstep_steps > 0 ? lockstep_steps
+                                            : param_default(spec, values.family()).number;
+    values.set(spec.id, {on ? steps : 0.0, ""});
+  }
+  probe_item("lockstep");
+  if (on) draw_row(view, spec, true);
+}
+
+void RecorderPanel::draw_settings(View& view) {
+  float label_width = ImGui::CalcTextSize("lockstep").x;
+  for (const ParamSpec& spec : param_table()) {
+    if (is_record_row(spec) && spec.type == ParamType::kText) draw_row(view, spec, false);
+    if (is_record_row(spec)) {
+      label_width = std::max(label_width, ImGui::CalcTextSize(record_label(spec).c_str()).x);
+    }
+  }
+  if (ImGui::BeginTable("record##rows", 2, ImGuiTableFlags_SizingFixedFit)) {
+    ImGui::TableSetupColumn("name", ImGuiTableColumnFlags_WidthFixed, label_width);
+    ImGui::TableSetupColumn("value", ImGuiTableColumnFlags_WidthStretch);
+    for (const ParamSpec& spec : param_table()) {
+      if (!is_record_row(spec) || spec.type == ParamType::kText) continue;
+      if (spec.id == ParamId::kRecordStepsPerFrame) {
+        draw_lockstep(view);
+      } else {
+        draw_row(view, spec, true);
+      }
+    }
+    ImGui::EndTable();
+  }
+}
 
 void RecorderPanel::draw(View& view) {
   RecorderUi& ui = view.recorder();
-  RecordSettings& s = ui.settings;
   const bool active = ui.status.active;
-
-  ImGui::BeginDisabled(active);
-  char path[512];
-  std::snprintf(path, sizeof path, "%s", ui.path_buffer.c_str());
-  ImGui::SetNextItemWidth(-40);
-  if (ImGui::InputText("file", path, sizeof path)) ui.path_buffer = path;
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip(".mp4 (H.264) or .gif");
-  ImGui::TextDisabled("region");
-  for (RecordRegion r : {RecordRegion::kWindow, RecordRegion::kSamples, RecordRegion::kPlots}) {
-    flow_next(checkbox_width(record_region_name(r)));
-    if (ImGui::RadioButton(record_region_name(r), s.region == r)) s.region = r;
-    probe_item(record_region_name(r));
-  }
-  ImGui::SetNextItemWidth(ui_px(90));
-  ImGui::SliderInt("fps", &s.fps, record_limits::kMinFps, 60);
-  flow_next(ui_px(90) + checkbox_width("CRF"));
-  ImGui::SetNextItemWidth(ui_px(90));
-  ImGui::SliderInt("CRF", &s.crf, record_limits::kMinCrf, record_limits::kMaxCrf);
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("H.264 quality: lower is better and bigger; 18-23 is typical.");
-  static const float kScales[] = {1.0f, 0.75f, 0.5f, 0.25f};
-  static const char* kScaleNames[] = {"100%", "75%", "50%", "25%"};
-  int scale_index = 0;
-  for (int i = 0; i < 4; ++i) {
-    if (std::fabs(kScales[i] - s.scale) < 1e-3f) scale_index = i;
-  }
-  ImGui::SetNextItemWidth(ui_px(90));
-  if (ImGui::Combo("scale", &scale_index, kScaleNames, 4)) s.scale = kScales[scale_index];
-  ImGui::Checkbox("lockstep", &ui.lockstep);
-  if (ImGui::IsItemHovered()) {
-    ImGui::SetTooltip("Train exactly N steps per recorded frame: the same seed and settings give\n"
-                      "the same video. Off: capture in real time at the target fps.");
-  }
-  probe_item("lockstep");
-  if (ui.lockstep) {
-    flow_next(ui_px(90) + checkbox_width("steps/frame"));
-    ImGui::SetNextItemWidth(ui_px(90));
-    ImGui::InputInt("steps/frame", &ui.lockstep_steps);
-    ui.lockstep_steps = std::clamp(ui.lockstep_steps, 1, record_limits::kMaxStepsPerFrame);
-  }
-  int frames = int(s.max_frames);
-  ImGui::SetNextItemWidth(ui_px(90));
-  if (ImGui::InputInt("frame limit", &frames)) s.max_frames = std::max(0, frames);
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Stop after this many frames (0: never).");
-  ImGui::EndDisabled();
-
+  // The button first: it stays in sight in a short panel, above the settings.
   if (ImGui::Button(active ? "Stop (R)###Record" : "Record (R)###Record", ImVec2(-1, 0))) {
     ui.toggle_requested = true;
   }
   probe_item("Record");
-  if (active) {
-    const RecordingStatus& st = ui.status;
-    ImGui::TextColored(ImVec4(1.0f, 0.3f, 0.3f, 1.0f), "REC %s", clock_text(st.elapsed_s).c_str());
-    ImGui::SameLine();
-    ImGui::Text("%lld frame%s (%.1f s of video)", static_cast<long long>(st.frames),
-                st.frames == 1 ? "" : "s", st.video_s);
-    ImGui::TextDisabled("%s on disk, %dx%d%s", size_text(st.bytes).c_str(), st.width, st.height,
-                        st.lockstep ? strformat(", %d steps/frame", ui.lockstep_steps).c_str()
-                                    : "");
-    if (st.dropped > 0) {
-      ImGui::SameLine();
-      ImGui::TextColored(ImVec4(1.0f, 0.75f, 0.3f, 1.0f), "%lld dropped",
-                         static_cast<long long>(st.dropped));
-    }
-    // Real time records what the window shows: a slow run gives mostly repeated frames.
-    if (const std::string advice = repeat_advice(st.requested, st.new_steps, st.lockstep);
-        !advice.empty() && st.requested >= 30) {
-      ImGui::PushTextWrapPos(0.0f);
-      ImGui::TextColored(ImVec4(1.0f, 0.75f, 0.3f, 1.0f), "%s.", advice.c_str());
-      ImGui::PopTextWrapPos();
-      probe_item("repeat advice");
-    }
-  }
+  if (active) draw_recording_status(ui.status);
   if (!ui.message.empty()) {
     ImGui::PushTextWrapPos(0.0f);
     if (ui.message_is_error) {
@@ -105,6 +150,11 @@ void RecorderPanel::draw(View& view) {
     }
     ImGui::PopTextWrapPos();
   }
+  // One widget per Record row of the table (steps per frame behind the lockstep switch), locked
+  // while a recording runs.
+  ImGui::BeginDisabled(active);
+  draw_settings(view);
+  ImGui::EndDisabled();
 }
 
 const ImDrawList* draw_rec_indicator(View& view, ImVec2 display) {

@@ -4,11 +4,12 @@
 
 namespace genscope {
 
-/// Architecture choices shared by the GAN families.
+/// Architecture choices shared by the GAN families. make_model() fills it from the parameter
+/// table's values (latent_dim, width), which hold the defaults.
 struct GanConfig {
   bool convolutional = true;  // DCGAN when true, MLP GAN otherwise
-  int latent_dim = 64;
-  int width = 32;  // DCGAN base channels; MLP hidden sizes scale with width / 32
+  int latent_dim = 0;
+  int width = 0;  // DCGAN base channels; MLP hidden sizes scale with width / 32
   int channels = 1;
   int image_size = 28;
 };
@@ -48,8 +49,10 @@ struct MlpDiscriminatorImpl : torch::nn::Module {
 TORCH_MODULE(MlpDiscriminator);
 
 /// Optimizer settings that apply live (between two steps) without touching Adam's moments.
+/// Gan::optim_settings() reads them from the parameter table's values (lr_g, lr_d, beta1, beta2,
+/// label_smoothing), which hold the defaults.
 struct GanOptimSettings {
-  double lr_g = 2e-4, lr_d = 2e-4, beta1 = 0.5, beta2 = 0.999;
+  double lr_g = 0.0, lr_d = 0.0, beta1 = 0.0, beta2 = 0.0;
   double label_smoothing = 0.0;
 };
 

@@ -6,6 +6,7 @@
 #include <random>
 #include <sstream>
 
+#include "core/params.h"
 #include "train/models/model.h"
 #include "train/torch_pch.h"
 #include "util/strings.h"
@@ -153,14 +154,6 @@ torch::Tensor shown(ToyLoss loss, const torch::Tensor& l) {
   return toy_loss_is_bce(loss) ? torch::sigmoid(l) : l;
 }
 
-std::string range_error(const char* field, double lo, double hi, double got,
-                        bool open_low = false) {
-  std::ostringstream s;
-  s << "toy gan: " << field << " must be in " << (open_low ? "(" : "[") << lo << ", " << hi
-    << "], got " << got;
-  return s.str();
-}
-
 }  // namespace
 
 const char* toy_loss_name(ToyLoss loss) {
@@ -216,35 +209,33 @@ bool toy_loss_is_bce(ToyLoss loss) {
 }
 
 Status ToyGanConfig::validate() const {
-  auto int_in = [](const char* field, int v, int lo, int hi) -> Status {
-    if (v < lo || v > hi) return Error{range_error(field, lo, hi, v)};
-    return {};
+  // Each field through the parameter table's row it is built from: the table's range, key and
+  // message ("toy gan: width_g: 0 is outside the range [1, 512]").
+  const std::pair<ParamId, double> fields[] = {
+      {ParamId::kLayersG, hidden_layers_g},
+      {ParamId::kLayersD, hidden_layers_d},
+      {ParamId::kWidthG, width_g},
+      {ParamId::kWidthD, width_d},
+      {ParamId::kActivation, static_cast<int>(activation)},
+      {ParamId::kNoiseDim, noise_dim},
+      {ParamId::kLoss, static_cast<int>(loss)},
+      {ParamId::kGpLambda, gp_lambda},
+      {ParamId::kOptimizerG, static_cast<int>(opt_g)},
+      {ParamId::kOptimizerD, static_cast<int>(opt_d)},
+      {ParamId::kLrG, lr_g},
+      {ParamId::kLrD, lr_d},
+      {ParamId::kDSteps, d_steps},
+      {ParamId::kGSteps, g_steps},
+      {ParamId::kBatchSize, batch_size},
   };
-  for (Status s : {int_in("hidden_layers_g", hidden_layers_g, 0, 6),
-                   int_in("hidden_layers_d", hidden_layers_d, 0, 6),
-                   int_in("width_g", width_g, 1, 512), int_in("width_d", width_d, 1, 512),
-                   int_in("noise_dim", noise_dim, 1, 16), int_in("d_steps", d_steps, 1, 100),
-                   int_in("g_steps", g_steps, 1, 100), int_in("batch_size", batch_size, 1, 8192)}) {
-    if (!s.ok()) return s;
-  }
-  if (!(lr_g > 0.0 && lr_g <= 10.0)) return Error{range_error("lr_g", 0, 10, lr_g, true)};
-  if (!(lr_d > 0.0 && lr_d <= 10.0)) return Error{range_error("lr_d", 0, 10, lr_d, true)};
-  if (!(gp_lambda >= 0.0 && gp_lambda <= 1000.0)) {
-    return Error{range_error("gp_lambda", 0, 1000, gp_lambda)};
-  }
-  auto enum_in = [](const char* field, int v, int count) -> Status {
-    if (v < 0 || v >= count) {
-      return Error{std::string("toy gan: ") + field + " is not a known value, got " +
-                   std::to_string(v)};
+  for (const auto& [id, value] : fields) {
+    if (auto s = validate_param(param_spec(id), {value, ""}); !s) {
+      return Error{"toy gan: " + s.error()};
     }
-    return {};
-  };
-  for (Status s :
-       {enum_in("activation", static_cast<int>(activation), 4),
-        enum_in("noise", static_cast<int>(noise), 2), enum_in("loss", static_cast<int>(loss), 5),
-        enum_in("opt_g", static_cast<int>(opt_g), 4),
-        enum_in("opt_d", static_cast<int>(opt_d), 4)}) {
-    if (!s.ok()) return s;
+  }
+  if (noise != ToyNoise::kUniform && noise != ToyNoise::kGaussian) {
+    return Error{"toy gan: noise is not a known value, got " +
+                 std::to_string(static_cast<int>(noise))};
   }
   return {};
 }
@@ -433,9 +424,13 @@ Status ToyGan::load_state(const std::string& bytes) {
 }
 
 void ToyGan::set_schedule(int d_steps, int g_steps, int batch_size) {
-  config_.d_steps = std::clamp(d_steps, 1, 100);
-  config_.g_steps = std::clamp(g_steps, 1, 100);
-  config_.batch_size = std::clamp(batch_size, 1, 8192);
+  const auto in_range = [](ParamId id, int v) {
+    const ParamSpec& spec = param_spec(id);
+    return std::clamp(v, static_cast<int>(spec.min_value), static_cast<int>(spec.max_value));
+  };
+  config_.d_steps = in_range(ParamId::kDSteps, d_steps);
+  config_.g_steps = in_range(ParamId::kGSteps, g_steps);
+  config_.batch_size = in_range(ParamId::kBatchSize, batch_size);
 }
 
 std::vector<Point2> ToyGan::generate(int n, uint64_t seed) {

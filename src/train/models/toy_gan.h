@@ -62,25 +62,26 @@ const char* toy_noise_name(ToyNoise noise);
 /// True for the losses whose D output is shown as a probability (kNonSaturating, kMinimax).
 bool toy_loss_is_bce(ToyLoss loss);
 
-/// Everything that defines one 2D GAN. Ranges are checked by validate(). It holds no defaults:
-/// the parameter table does (toy_config() and toy_default_config() in train/toy_lab.h build one
-/// from it); a value-initialised config has zero widths and rates, which validate() rejects.
+/// Everything that defines one 2D GAN. It holds no defaults and no ranges of its own: the
+/// parameter table has both (toy_config() and toy_default_config() in train/toy_lab.h build one
+/// from it, and validate() checks each field against its row, named beside the field); a
+/// value-initialised config has zero widths and rates, which validate() rejects.
 struct ToyGanConfig {
-  int hidden_layers_g = 0, hidden_layers_d = 0;  // 0..6
-  int width_g = 0, width_d = 0;                  // 1..512
-  ToyActivation activation = ToyActivation::kRelu;
-  int noise_dim = 0;  // 1..16
-  ToyNoise noise = ToyNoise::kGaussian;
-  ToyLoss loss = ToyLoss::kNonSaturating;
-  double gp_lambda = 0.0;  // WGAN-GP penalty weight, 0..1000 (live)
-  ToyOptimizer opt_g = ToyOptimizer::kAdam, opt_d = ToyOptimizer::kAdam;
-  double lr_g = 0.0, lr_d = 0.0;  // (0, 10]; live: set_live keeps the optimizer state
-  int d_steps = 0, g_steps = 0;   // 1..100 updates per iteration()
-  int batch_size = 0;             // 1..8192
-  uint64_t seed = 1;
+  int hidden_layers_g = 0, hidden_layers_d = 0;  // layers_g, layers_d
+  int width_g = 0, width_d = 0;                  // width_g, width_d
+  ToyActivation activation = ToyActivation::kRelu;  // activation
+  int noise_dim = 0;                                // noise_dim
+  ToyNoise noise = ToyNoise::kGaussian;             // noise
+  ToyLoss loss = ToyLoss::kNonSaturating;           // loss
+  double gp_lambda = 0.0;  // gp_lambda: WGAN-GP penalty weight (live)
+  ToyOptimizer opt_g = ToyOptimizer::kAdam, opt_d = ToyOptimizer::kAdam;  // optimizer_g, _d
+  double lr_g = 0.0, lr_d = 0.0;  // lr_g, lr_d; live: set_live keeps the optimizer state
+  int d_steps = 0, g_steps = 0;   // d_steps, g_steps: updates per iteration()
+  int batch_size = 0;             // batch_size
+  uint64_t seed = 1;              // seed
 
-  /// Checks the ranges above; the error names the field and the bad value, e.g.
-  /// "toy gan: width_g must be in [1, 512], got 0".
+  /// Checks each field against its table row; the error names the row's key, the value and the
+  /// range, e.g. "toy gan: width_g: 0 is outside the range [1, 512]".
   Status validate() const;
 };
 
@@ -121,8 +122,8 @@ class ToyGan {
   /// momentum buffers and step counts) are kept; only the param groups' lr changes.
   void set_live(double lr_g, double lr_d, double gp_lambda);
 
-  /// Sets D steps, G steps and the batch size used from the next update (ranges as in the config;
-  /// out-of-range values are clamped into them).
+  /// Sets D steps, G steps and the batch size used from the next update (out-of-range values are
+  /// clamped into the table's ranges).
   void set_schedule(int d_steps, int g_steps, int batch_size);
 
   /// G applied to n fresh noise vectors drawn from a generator seeded with `seed` (the training

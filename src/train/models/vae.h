@@ -4,12 +4,13 @@
 
 namespace genscope {
 
-/// Architecture of the encoder/decoder models.
+/// Architecture of the encoder/decoder models. make_model() fills it from the parameter table's
+/// values (latent_dim, width), which hold the defaults.
 struct VaeConfig {
   bool convolutional = true;
   bool variational = true;  // false: a deterministic autoencoder with no KL term
-  int latent_dim = 16;
-  int width = 32;
+  int latent_dim = 0;
+  int width = 0;
   int channels = 1;
   int image_size = 28;
 };
