@@ -330,13 +330,14 @@ struct Run::Impl {
     if (quality_view.state == QualityState::kFailed) awaiting.clear();
     if (quality_view.state == QualityState::kReady && !quality_announced) {
       quality_announced = true;
-      message(MessageLevel::kInfo,
-              strformat("metric classifier ready: %.2f %% on the test split (%s %s); FID floor "
-                        "%.3f, IS %.3f",
-                        quality_view.classifier_accuracy * 100.0,
-                        quality_view.classifier_cached ? "loaded from" : "cached in",
-                        quality_view.cache_path.c_str(), quality_view.fid_floor,
-                        quality_view.is_real));
+      std::string text = strformat("metric classifier ready: %.2f %% on the test split (%s %s)",
+                                   quality_view.classifier_accuracy * 100.0,
+                                   quality_view.classifier_cached ? "loaded from" : "cached in",
+                                   quality_view.cache_path.c_str());
+      if (std::isfinite(quality_view.fid_floor)) {
+        text += strformat("; FID floor %.3f, IS %.3f", quality_view.fid_floor, quality_view.is_real);
+      }
+      message(MessageLevel::kInfo, text);
     }
     if (quality_view.history.size() < quality_seen) quality_seen = 0;  // a new run
     for (; quality_seen < quality_view.history.size(); ++quality_seen) {
