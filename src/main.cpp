@@ -18,6 +18,102 @@
 #include "train/trainer.h"
 #include "util/interrupt.h"
 
+namespace {
+
+// A --resume path that cannot be read is said before a window opens on a run that cannot start.
+bool resume_readable(const std::string& path) {
+  if (path.empty()) return true;
+  std::error_code ec;
+  const char* why = !std::filesystem::exists(path, ec)            ? "no such file"
+                    : !std::filesystem::is_regular_file(path, ec) ? "not a regular file"
+                                                                  : nullptr;
+  if (why) std::fprintf(stderr, "genscope: --resume %s: %s\n", path.c_str(), why);
+  return why == nullptr;
+}
+
+// --headless: trains on this thread; --record draws the panels offscreen into a video.
+int run_headless_cli(const genscope::CliOptions& cli, genscope::RunOptions run,
+                     const genscope::RecordSettings& record) {
+  std::unique_ptr<genscope::OffscreenRecorder> recorder;
+  genscope::HeadlessObserver observer;
+  if (cli.record) {
+    auto created = genscope::OffscreenRecorder::create(record, cli.window_width,
+                                                       cli.window_height, cli.ui_scale);
+    if (!created) {
+      std::fprintf(stderr, "genscope: %s\n", created.error().c_str());
+      return 1;
+    }
+    recorder = std::move(*created);
+    observer.every = record.lockstep_steps();  // offscreen recordings are always lockstep
+    observer.on_snapshot = [&](const genscope::Snapshot& snap,
+                               const std::vector<genscope::MetricRow>& rows) {
+      return recorder->frame(snap, rows);
+    };
+  }
+  run.headless = true;
+  genscope::HeadlessFiles used;
+  auto status = genscope::run_headless(run, cli.steps, observer, &used);
+  if (recorder) {
+    // Finish the video even when training stopped early (Ctrl+C, an error): it plays.
+    auto finished = recorder->finish();
+    if (!finished) {
+      // The run's own error (printed below) is often this one: say it once.
+      if (status) {
+        std::fprintf(stderr, "genscope: %s\n", finished.error().c_str());
+        return 1;
+      }
+    } else {
+      std::printf("%s\n", recorder->summary().c_str());
+    }
+  }
+  if (!status) {
+    std::fprintf(stderr, "genscope: %s\n", status.error().c_str());
+    return 1;
+  }
+  std::printf("trained %lld steps; wrote %s/metrics.csv and %s/%s\n", cli.steps,
+              used.dir.c_str(), used.dir.c_str(), used.samples.c_str());
+  return 0;
+}
+
+// The window: the App on this thread, the Trainer on its own.
+int run_window(const genscope::CliOptions& cli, genscope::RunOptions run,
+               const genscope::RecordSettings& record) {
+  // No display is reported before anything slow (LibTorch, the trainer thread) starts.
+  if (auto display = genscope::probe_display(); !display) {
+    std::fprintf(stderr, "genscope: %s\n", display.error().c_str());
+    return 2;
+  }
+  genscope::TrainerLink link;
+  genscope::AppOptions options;
+  options.window.width = cli.window_width;
+  options.window.height = cli.window_height;
+  options.ui_scale = cli.ui_scale;
+  options.layout_path = genscope::default_ini_path();
+  options.screenshot_path = cli.screenshot_path;
+  options.screenshot_frames = cli.screenshot_frames;
+  options.screenshot_step = cli.screenshot_step;
+  options.record = cli.params;
+  options.record_at_start = cli.record;
+  options.exit_after_record = cli.record && record.frame_limit() > 0;
+  options.run_dir = run.dir;
+  // A lockstep recording starts from step 0: the trainer waits for the App's step commands.
+  if (cli.record && record.lockstep()) {
+    link.commands.push(genscope::Command::of(genscope::Command::Kind::kPause));
+  }
+  genscope::App app(link, options);
+  genscope::Trainer trainer(link, std::move(run));
+  trainer.start();
+  int code = app.run();
+  trainer.stop();
+  const genscope::AppReport& report = app.report();
+  if (!report.recording_summary.empty() && report.recording_ok) {
+    std::printf("%s\n", report.recording_summary.c_str());
+  }
+  return code;
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   genscope::tune_allocator();
   genscope::install_interrupt_handler();
@@ -38,97 +134,19 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "genscope: %s\n", modes.error().c_str());
     return 2;
   }
-  if (!cli->resume.empty()) {  // before a window opens on a run that cannot start
-    std::error_code ec;
-    const char* why = !std::filesystem::exists(cli->resume, ec)            ? "no such file"
-                      : !std::filesystem::is_regular_file(cli->resume, ec) ? "not a regular file"
-                                                                           : nullptr;
-    if (why) {
-      std::fprintf(stderr, "genscope: --resume %s: %s\n", cli->resume.c_str(), why);
-      return 2;
-    }
-  }
+  if (!resume_readable(cli->resume)) return 2;
   // The run directory, chosen now: what the window or the recorder write goes there too.
   const genscope::RunDirectory run_dir(genscope::RunDirectory::choose(
       cli->params, cli->out_dir, cli->resume, std::time(nullptr)));
   const std::string record_path = cli->params.text(genscope::ParamId::kRecordPath);
   cli->params.set(genscope::ParamId::kRecordPath, {0.0, run_dir.output(record_path)});
   if (!cli->screenshot_path.empty()) cli->screenshot_path = run_dir.output(cli->screenshot_path);
-  genscope::RunOptions run{cli->params, cli->resume, cli->out_dir, run_dir.path()};
+  genscope::RunOptions run;
+  run.params = cli->params;
+  run.resume = cli->resume;
+  run.out = cli->out_dir;
+  run.dir = run_dir.path();
   const genscope::RecordSettings record(cli->params);  // the Record rows: --record-*, config
-  if (cli->headless) {
-    std::unique_ptr<genscope::OffscreenRecorder> recorder;
-    genscope::HeadlessObserver observer;
-    if (cli->record) {
-      auto created = genscope::OffscreenRecorder::create(
-          record, cli->window_width, cli->window_height, cli->ui_scale);
-      if (!created) {
-        std::fprintf(stderr, "genscope: %s\n", created.error().c_str());
-        return 1;
-      }
-      recorder = std::move(*created);
-      observer.every = record.lockstep_steps();  // offscreen recordings are always lockstep
-      observer.on_snapshot = [&](const genscope::Snapshot& snap,
-                                 const std::vector<genscope::MetricRow>& rows) {
-        return recorder->frame(snap, rows);
-      };
-    }
-    run.headless = true;
-    std::string used_dir;
-    auto status = genscope::run_headless(run, cli->steps, observer, &used_dir);
-    if (recorder) {
-      // Finish the video even when training stopped early (Ctrl+C, an error): it plays.
-      auto finished = recorder->finish();
-      if (!finished) {
-        // The run's own error (printed below) is often this one: say it once.
-        if (status) {
-          std::fprintf(stderr, "genscope: %s\n", finished.error().c_str());
-          return 1;
-        }
-      } else {
-        std::printf("%s\n", recorder->summary().c_str());
-      }
-    }
-    if (!status) {
-      std::fprintf(stderr, "genscope: %s\n", status.error().c_str());
-      return 1;
-    }
-    const bool toy = genscope::model_family(cli->params) == genscope::ModelFamily::kToy;
-    std::printf("trained %lld steps; wrote %s/metrics.csv and %s/%s\n", cli->steps,
-                used_dir.c_str(), used_dir.c_str(), toy ? "scatter.png" : "samples.png");
-    return 0;
-  }
-
-  // No display is reported before anything slow (LibTorch, the trainer thread) starts.
-  if (auto display = genscope::probe_display(); !display) {
-    std::fprintf(stderr, "genscope: %s\n", display.error().c_str());
-    return 2;
-  }
-  genscope::TrainerLink link;
-  genscope::AppOptions options;
-  options.window.width = cli->window_width;
-  options.window.height = cli->window_height;
-  options.ui_scale = cli->ui_scale;
-  options.layout_path = genscope::default_ini_path();
-  options.screenshot_path = cli->screenshot_path;
-  options.screenshot_frames = cli->screenshot_frames;
-  options.screenshot_step = cli->screenshot_step;
-  options.record = cli->params;
-  options.record_at_start = cli->record;
-  options.exit_after_record = cli->record && record.frame_limit() > 0;
-  // A lockstep recording starts from step 0: the trainer waits for the App's step commands.
-  if (cli->record && record.lockstep()) {
-    link.commands.push(genscope::Command::of(genscope::Command::Kind::kPause));
-  }
-  genscope::App app(link, options);
-  options.run_dir = run_dir.path();
-  genscope::Trainer trainer(link, std::move(run));
-  trainer.start();
-  int code = app.run();
-  trainer.stop();
-  const genscope::AppReport& report = app.report();
-  if (!report.recording_summary.empty() && report.recording_ok) {
-    std::printf("%s\n", report.recording_summary.c_str());
-  }
-  return code;
+  return cli->headless ? run_headless_cli(*cli, std::move(run), record)
+                       : run_window(*cli, std::move(run), record);
 }

@@ -4,16 +4,20 @@
 
 namespace genscope {
 
-const Texture& View::history_texture(std::size_t index) {
+View::View(CommandQueue& commands, std::unique_ptr<TextureBackend> textures)
+    : commands_(commands),
+      textures_(textures ? std::move(textures) : make_gl_texture_backend()) {}
+
+const TextureRef& View::history_texture(std::size_t index) {
   const SampleHistory& h = history_.history;
-  if (index >= h.size()) return history_texture_;
+  if (index >= h.size()) return textures_.get(TextureSlot::kHistory);
   const HistoryEntry& e = h.at(index);
   if (e.step != history_texture_step_ || h.size() != history_texture_size_) {
-    history_texture_.upload_rgba(e.samples.width, e.samples.height, e.samples.pixels.data());
     history_texture_step_ = e.step;
     history_texture_size_ = h.size();
+    return textures_.update(TextureSlot::kHistory, ++texture_key_, e.samples);
   }
-  return history_texture_;
+  return textures_.get(TextureSlot::kHistory);
 }
 
 void View::add_log_line(LogLine line) {
@@ -67,59 +71,47 @@ void View::update_snapshot(const Snapshot& snapshot) {
   merge_events(snapshot.events);
   if (snapshot.running) gradients_.add(snapshot.step, snapshot.grads);
   if (snapshot.running) histograms_.add(snapshot.histograms);
-  if (snapshot.toy.active && snapshot.toy.heat_version != toy_heat_version_) {
+  if (snapshot.toy.active &&
+      snapshot.toy.heat_version != textures_.version(TextureSlot::kToyHeat)) {
     const ImageRGBA heat = toy_heat_image(snapshot.toy);
-    if (!heat.empty()) toy_heat_.upload_rgba(heat.width, heat.height, heat.pixels.data());
-    toy_heat_version_ = snapshot.toy.heat_version;
+    textures_.update(TextureSlot::kToyHeat, snapshot.toy.heat_version, heat);
   }
-  if (!snapshot.samples.empty() && snapshot.samples_version != samples_version_) {
-    samples_.upload_rgba(snapshot.samples.width, snapshot.samples.height,
-                         snapshot.samples.pixels.data());
-    samples_version_ = snapshot.samples_version;
+  if (!snapshot.samples.empty() &&
+      snapshot.samples_version != textures_.version(TextureSlot::kSamples)) {
+    textures_.update(TextureSlot::kSamples, snapshot.samples_version, snapshot.samples);
     history_.history.offer(snapshot.samples_step, snapshot.wall_s, snapshot.samples);
   }
-  if (!snapshot.real.empty() && snapshot.real_version != real_version_) {
-    real_.upload_rgba(snapshot.real.width, snapshot.real.height, snapshot.real.pixels.data());
-    real_version_ = snapshot.real_version;
-  }
+  textures_.update(TextureSlot::kReal, snapshot.real_version, snapshot.real);
   const LatentViews& latent = snapshot.latent;
-  if (latent.version != latent_version_) {
-    latent_version_ = latent.version;
-    const std::pair<const ImageRGBA*, Texture*> images[] = {
-        {&latent.reconstructions, &reconstructions_},
-        {&latent.traversal, &traversal_},
-        {&latent.interpolation, &interpolation_},
-        {&latent.explorer, &explorer_}};
-    for (const auto& [image, texture] : images) {
-      if (!image->empty()) texture->upload_rgba(image->width, image->height, image->pixels.data());
-    }
-  }
+  textures_.update(TextureSlot::kReconstructions, latent.version, latent.reconstructions);
+  textures_.update(TextureSlot::kTraversal, latent.version, latent.traversal);
+  textures_.update(TextureSlot::kInterpolation, latent.version, latent.interpolation);
+  textures_.update(TextureSlot::kExplorer, latent.version, latent.explorer);
   if (latent.map != manifold_map_) {
     manifold_map_ = latent.map;
-    if (manifold_map_ && !manifold_map_->manifold.empty()) {
-      const ImageRGBA& m = manifold_map_->manifold;
-      manifold_.upload_rgba(m.width, m.height, m.pixels.data());
-    }
+    if (manifold_map_) textures_.update(TextureSlot::kManifold, ++texture_key_, manifold_map_->manifold);
   }
 }
 
-const Texture& View::map_image_texture(int64_t index) {
-  if (!snapshot_) return map_image_;
+const TextureRef& View::map_image_texture(int64_t index) {
+  const TextureRef& current = textures_.get(TextureSlot::kMapImage);
+  if (!snapshot_) return current;
   const std::shared_ptr<const LatentMap>& map = snapshot_->latent.map;
-  if (!map || !map->images || index < 0 || index >= map->images->count) return map_image_;
-  if (map == map_image_map_ && index == map_image_index_) return map_image_;
+  if (!map || !map->images || index < 0 || index >= map->images->count) return current;
+  if (map == map_image_map_ && index == map_image_index_) return current;
   const ImageSet& set = *map->images;
   const int64_t plane = int64_t(set.height) * set.width;
   const uint8_t* src = set.pixels.data() + index * set.image_size();
-  map_image_rgba_.resize(size_t(plane) * 4);
+  map_image_.width = set.width;
+  map_image_.height = set.height;
+  map_image_.pixels.resize(size_t(plane) * 4);
   for (int64_t p = 0; p < plane; ++p) {
     for (int c = 0; c < 3; ++c)
-      map_image_rgba_[p * 4 + c] = src[(set.channels == 3 ? c : 0) * plane + p];
-    map_image_rgba_[p * 4 + 3] = 255;
+      map_image_.pixels[p * 4 + c] = src[(set.channels == 3 ? c : 0) * plane + p];
+    map_image_.pixels[p * 4 + 3] = 255;
   }
-  map_image_.upload_rgba(set.width, set.height, map_image_rgba_.data());
   map_image_map_ = map, map_image_index_ = index;
-  return map_image_;
+  return textures_.update(TextureSlot::kMapImage, ++texture_key_, map_image_);
 }
 
 void View::send_latent() {

@@ -1,6 +1,7 @@
 #pragma once
 // View: what every panel reads each frame (the newest snapshot, plotted series, textures, frame
 // timing) and the one way panels act (pushing Commands). Panels never touch trainer state.
+#include <array>
 #include <deque>
 #include <memory>
 #include <optional>
@@ -9,7 +10,7 @@
 
 #include "core/record_settings.h"
 #include "record/sample_history.h"
-#include "render/gl_objects.h"
+#include "render/texture_cache.h"
 #include "core/command_queue.h"
 #include "core/snapshot.h"
 #include "util/series.h"
@@ -30,11 +31,19 @@ struct UiRect {
   bool empty() const { return x1 <= x0 || y1 <= y0; }
 };
 
-/// The Recorder panel's side of recording: settings it edits and requests it makes; the App
-/// carries them out and fills in the status.
+/// What panels ask of the window itself rather than of training; the App carries each out on
+/// the frame after it was asked (View::ask, View::take_requests).
+enum class AppRequest {
+  kToggleRecording,  // start or stop recording (the Record button, R, Run > Record)
+  kScreenshot,       // save a screenshot into the run directory (F12, Run > Screenshot)
+  kExportHistory,    // write the sample history as a video (the Samples panel's Export)
+  kRedraw,           // draw the next frame even with nothing new (an animation runs)
+  kCount
+};
+
+/// The Recorder panel's side of recording: the settings it edits; the App fills in the status.
 struct RecorderUi {
   Params values;  // the Record rows' values (the Record tab edits them; other rows are unused)
-  bool toggle_requested = false;  // start or stop (button, R key)
   RecordingStatus status;         // filled by the App every frame
   std::string message;            // last summary or error
   bool message_is_error = false;
@@ -49,7 +58,6 @@ struct HistoryUi {
   int index = 0;
   std::string export_path = "genscope-history.mp4";
   int export_fps = 10;
-  bool export_requested = false;
   bool exporting = false;
   std::string message;
   bool message_is_error = false;
@@ -68,7 +76,9 @@ struct LogLine {
 /// Per-frame view of the trainer for panels.
 class View {
  public:
-  explicit View(CommandQueue& commands) : commands_(commands) {}
+  /// Panels send commands into `commands`; textures go through `textures` (nullptr: OpenGL, which
+  /// needs a current context; panel tests with none pass a StubTextureBackend).
+  explicit View(CommandQueue& commands, std::unique_ptr<TextureBackend> textures = nullptr);
 
   /// Takes the newest snapshot: uploads textures whose version changed.
   void update_snapshot(const Snapshot& snapshot);
@@ -84,37 +94,48 @@ class View {
   /// The smoothing weight series start with (the Losses panel's slider starts there too).
   static constexpr float kDefaultSmoothing = 0.6f;
 
-  const Texture& samples_texture() const { return samples_; }
-  const Texture& real_texture() const { return real_; }
+  const TextureRef& samples_texture() const { return textures_.get(TextureSlot::kSamples); }
+  const TextureRef& real_texture() const { return textures_.get(TextureSlot::kReal); }
   /// VAE/AE test images and their reconstructions (rows alternate), from the snapshot's latent.
-  const Texture& reconstructions_texture() const { return reconstructions_; }
+  const TextureRef& reconstructions_texture() const {
+    return textures_.get(TextureSlot::kReconstructions);
+  }
   /// Latent traversal grid: one row per dimension or direction.
-  const Texture& traversal_texture() const { return traversal_; }
+  const TextureRef& traversal_texture() const { return textures_.get(TextureSlot::kTraversal); }
   /// Interpolation strip between the selection's endpoints.
-  const Texture& interpolation_texture() const { return interpolation_; }
+  const TextureRef& interpolation_texture() const {
+    return textures_.get(TextureSlot::kInterpolation);
+  }
   /// The explorer's decoded image.
-  const Texture& explorer_texture() const { return explorer_; }
+  const TextureRef& explorer_texture() const { return textures_.get(TextureSlot::kExplorer); }
   /// The 2D lab's discriminator heatmap (linear filtering), from the snapshot's toy view.
-  const Texture& toy_heat_texture() const { return toy_heat_; }
+  const TextureRef& toy_heat_texture() const { return textures_.get(TextureSlot::kToyHeat); }
   /// The latent map's decoded 2D manifold (2D latents only).
-  const Texture& manifold_texture() const { return manifold_; }
+  const TextureRef& manifold_texture() const { return textures_.get(TextureSlot::kManifold); }
   /// Image `index` of the latent map's encoded set, uploaded on demand into one small texture
   /// (re-uploaded only when the index or the map changes). Empty (0x0) when there is none.
-  const Texture& map_image_texture(int64_t index);
+  const TextureRef& map_image_texture(int64_t index);
+  /// Every texture the panels draw (for tests: what was uploaded, and how often).
+  const TextureCache& textures() const { return textures_; }
 
   /// The latent tools' selection the panels edit; send_latent() hands it to the trainer.
   LatentSelection& latent_selection() { return selection_; }
   /// Bumps the selection's revision and sends it (Command::Kind::kLatent).
   void send_latent();
 
-  /// Asks the App to draw the next frame even without new input or snapshots (animations).
-  void request_redraw() { redraw_ = true; }
-  /// True (once) when a panel asked for another frame since the last call.
-  bool take_redraw_request() {
-    const bool requested = redraw_;
-    redraw_ = false;
-    return requested;
+  /// Asks the App for something only the window does (see AppRequest).
+  void ask(AppRequest request) { requests_[int(request)] = true; }
+  /// True when `request` was asked for since the last take_requests().
+  bool asked(AppRequest request) const { return requests_[int(request)]; }
+  /// Whether each request was asked for (indexed by AppRequest), clearing them (the App, once a
+  /// frame).
+  std::array<bool, int(AppRequest::kCount)> take_requests() {
+    auto out = requests_;
+    requests_.fill(false);
+    return out;
   }
+  /// Asks for the next frame even without new input or snapshots (animations).
+  void request_redraw() { ask(AppRequest::kRedraw); }
 
   FrameStats& frame() { return frame_; }
   const FrameStats& frame() const { return frame_; }
@@ -128,7 +149,7 @@ class View {
   /// Fixed-noise grids kept every K steps, and the scrubber's position.
   HistoryUi& history() { return history_; }
   /// History entry `index`'s grid as a texture (uploaded when the index changes).
-  const Texture& history_texture(std::size_t index);
+  const TextureRef& history_texture(std::size_t index);
 
   /// Where each recordable panel was drawn this frame (window pixels).
   void set_panel_rect(RecordRegion region, UiRect rect) { panel_rects_[int(region)] = rect; }
@@ -160,18 +181,14 @@ class View {
  private:
   CommandQueue& commands_;
   const Snapshot* snapshot_ = nullptr;
-  uint64_t samples_version_ = 0, real_version_ = 0;
-  Texture samples_, real_;
-  uint64_t latent_version_ = 0;
+  TextureCache textures_;
+  uint64_t texture_key_ = 0;  // versions for images the snapshot does not number (map, history)
   std::shared_ptr<const LatentMap> manifold_map_;  // held so a new map never reuses its address
-  Texture reconstructions_, traversal_, interpolation_, explorer_, manifold_, map_image_;
-  Texture toy_heat_{TextureFilter::kLinear};
-  uint64_t toy_heat_version_ = 0;
-  std::shared_ptr<const LatentMap> map_image_map_;  // the map and index map_image_ holds
+  std::shared_ptr<const LatentMap> map_image_map_;  // the map and index kMapImage holds
   int64_t map_image_index_ = -1;
-  std::vector<uint8_t> map_image_rgba_;
+  ImageRGBA map_image_;
   LatentSelection selection_;
-  bool redraw_ = false;
+  std::array<bool, int(AppRequest::kCount)> requests_{};
   std::vector<std::string> names_;
   std::vector<MetricSeries> series_;
   int64_t last_step_ = -1;
@@ -188,7 +205,6 @@ class View {
   HistoryUi history_;
   GradientHistory gradients_;
   HistogramHistory histograms_;
-  Texture history_texture_;
   int64_t history_texture_step_ = -1;
   std::size_t history_texture_size_ = 0;
   UiRect panel_rects_[3];

@@ -7,12 +7,10 @@
 #include <string_view>
 #include <vector>
 
+#include "render/texture_cache.h"  // TextureFilter
 #include "util/result.h"
 
 namespace genscope {
-
-/// How a Texture is sampled; chosen once at creation.
-enum class TextureFilter { kNearest, kLinear };
 
 /// A 2D RGBA8 texture (clamped to edge) whose storage follows the size of the last upload.
 class Texture {

@@ -35,17 +35,14 @@ Result<std::unique_ptr<TrainingSession>> open_checkpoint(const std::string& path
   if (auto s = parse_config_text(file->config_text, "checkpoint " + path, params); !s)
     return Error{s.error()};
   std::shared_ptr<const Dataset> data;
-  std::vector<Point2> custom;
-  if (model_family(params) == ModelFamily::kToy) {
-    auto pts = TrainingSession::checkpoint_custom_points(file->payload);
-    if (!pts) return Error{"checkpoint " + path + ": " + pts.error()};
-    custom = std::move(*pts);
-  } else {
+  if (family_info(params).uses_dataset) {
     auto loaded = load(params.text(ParamId::kDataset));
     if (!loaded) return Error{"checkpoint " + path + ": " + loaded.error()};
     data = *loaded;
   }
-  auto session = TrainingSession::create(params, data, custom);
+  auto custom = TrainingSession::checkpoint_custom_points(file->payload);
+  if (!custom) return Error{"checkpoint " + path + ": " + custom.error()};
+  auto session = TrainingSession::create(params, data, std::move(*custom));
   if (!session) return Error{"checkpoint " + path + ": " + session.error()};
   if (auto s = (*session)->restore_state(file->payload); !s) {
     return Error{"checkpoint " + path + ": " + s.error()};

@@ -271,13 +271,13 @@ void QualityMetrics::fill_reference(QualityView& out) const {
   out.entropy_max = std::log(double(std::max<size_t>(1, test_share_.size())));
 }
 
-std::unique_ptr<Model> copy_model(Model& model, const Params& params, int channels, int size,
+std::unique_ptr<Model> copy_model(Model& model, const std::function<std::unique_ptr<Model>()>& build,
                                   torch::Device device) {
   std::unique_ptr<Model> copy;
   {
     // Building draws initial weights (and a GAN's fixed noise) from the global generators.
     GlobalRngRestore restore(device);
-    copy = make_model(params, channels, size, device);
+    copy = build();
   }
   torch::serialize::OutputArchive out;
   model.save(out);

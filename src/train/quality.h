@@ -9,7 +9,7 @@
 
 #include "data/dataset.h"
 #include "train/metric_classifier.h"
-#include "train/models/model.h"
+#include "train/models/image/model.h"
 #include "core/quality_view.h"
 
 namespace genscope {
@@ -93,9 +93,10 @@ QualityPoint quality_scores(const torch::Tensor& features, const torch::Tensor& 
                             const torch::Tensor& real_mu, const torch::Tensor& real_sigma,
                             std::vector<float>& share);
 
-/// A copy of `model`'s networks (weights and buffers, for decode()) built from `params` without
-/// drawing from LibTorch's global random generator, so the run it was taken from is unchanged.
-std::unique_ptr<Model> copy_model(Model& model, const Params& params, int channels, int size,
+/// A copy of `model`'s networks (weights and buffers, for decode()) in a model `build` makes of
+/// the same architecture, without drawing from LibTorch's global random generator on `device`,
+/// so the run it was taken from is unchanged.
+std::unique_ptr<Model> copy_model(Model& model, const std::function<std::unique_ptr<Model>()>& build,
                                   torch::Device device);
 
 }  // namespace genscope

@@ -30,13 +30,10 @@ Result<std::shared_ptr<const Dataset>> load_shared(const std::string& spec) {
   return std::shared_ptr<const Dataset>(std::make_shared<Dataset>(std::move(*data)));
 }
 
-// The threads LibTorch gets: the threads parameter, or when it is 0 every hardware thread for
-// image models and one for the 2D lab, whose tiny matrices only lose from splitting work (on two
-// busy cores, OpenMP's spinning made it ~100x slower).
+// The threads LibTorch gets: the threads parameter, or when it is 0 the family's choice.
 int torch_threads(const Params& params) {
   const int n = params.integer(ParamId::kThreads);
-  if (n > 0) return n;
-  return model_family(params) == ModelFamily::kToy ? 1 : 0;
+  return n > 0 ? n : family_info(params).default_threads;
 }
 
 // The settings of a run's outputs, not its training (where files go, what is measured and how
@@ -47,14 +44,14 @@ constexpr ParamId kRunFileSettings[] = {ParamId::kCheckpointPath, ParamId::kChec
 
 // True when `session` gets quality metrics: an image model on labelled data, eval_every > 0.
 bool quality_wanted(const TrainingSession& session) {
-  return !session.is_toy() && session.params().integer(ParamId::kEvalEvery) > 0 &&
+  return session.data() && session.params().integer(ParamId::kEvalEvery) > 0 &&
          QualityMetrics::supported(*session.data());
 }
 
 // The quality view of a run without a worker: off, or why there are no metrics.
 QualityView quality_off(const TrainingSession* session) {
   QualityView v;
-  if (!session || session->is_toy()) return v;
+  if (!session || !session->data()) return v;
   std::string why;
   if (!QualityMetrics::supported(*session->data(), &why)) {
     v.state = QualityState::kNoLabels;
@@ -359,15 +356,7 @@ struct Run::Impl {
   // ---- alarms and checkpoints ----------------------------------------------------------------
 
   void watch_alarms(const MetricRow& row) {
-    const bool toy = session->is_toy();
-    alarms.add_row(row, session->metric_names(), toy ? kToyTrainingColumns : row.count,
-                   !toy || session->toy()->last().heat_is_probability);
-    if (toy) {
-      const ToyView& t = session->toy()->last();
-      alarms.add_modes(t.metrics_step, t.modes_covered, t.modes_total);
-    } else {
-      alarms.add_diversity(session->diversity_step(), session->diversity());
-    }
+    session->family().watch(alarms, row);
     take_quality_results();
     for (const AlarmEvent& e : alarms.take_new()) {
       add_event(RunEvent::message(
@@ -454,9 +443,8 @@ void Run::Impl::load_checkpoint(const std::string& path, bool rollback) {
 void Run::Impl::build_session() {
   const std::string& spec = requested.text(ParamId::kDataset);
   std::shared_ptr<const Dataset> data;
-  const bool toy = model_family(requested) == ModelFamily::kToy;
-  if (toy) {
-    // 2D distributions are sampled, not loaded.
+  if (!family_info(requested).uses_dataset) {
+    // The 2D lab samples its distributions.
   } else if (session && session->params().text(ParamId::kDataset) == spec) {
     data = session->data();
   } else {
@@ -483,9 +471,7 @@ void Run::Impl::build_session() {
   start_new_run_files(dir.empty() ? 0 : steps_trained);
   session->set_message(
       MessageLevel::kInfo,
-      (toy ? "2D GAN lab on " + spec
-           : "training " + session->params().choice(ParamId::kModel) + " on " + data->name) +
-          " (run directory " + dir.path() + ")");
+      session->family().description(session->params()) + " (run directory " + dir.path() + ")");
 }
 
 void Run::Impl::handle_files(const Command& c) {
@@ -506,19 +492,17 @@ void Run::Impl::handle_files(const Command& c) {
   load_checkpoint(path, c.kind == Command::Kind::kRollBack);
 }
 
-// The 2D lab's painted points: a custom dataset, from new weights. False when handled here.
+// Painted points: a "custom" dataset from new weights. A session of the family that trains on
+// them takes the command (and checks the points); any other is replaced by one on them. False
+// when handled here.
 bool Run::Impl::handle_paint(const Command& c) {
-  if (c.points.empty()) {
-    message(MessageLevel::kError, "custom: paint at least one point, then Apply");
-    return false;
-  }
+  Params next = requested;
+  next.set(ParamId::kDataset, {0.0, "custom"});
+  if (session && &family_info(session->params()) == &family_info(next)) return true;
   custom_points = c.points;
-  requested.set(ParamId::kDataset, {0.0, "custom"});
-  if (!session || !session->toy()) {
-    build_session();
-    return false;
-  }
-  return true;
+  requested = next;
+  build_session();
+  return false;
 }
 
 void Run::Impl::handle(const Command& c) {
@@ -563,6 +547,7 @@ void Run::Impl::handle(const Command& c) {
   if (c.kind == K::kReset || c.kind == K::kToyPaint) {
     alarms.reset_run();
     requested = session->pending();
+    custom_points = session->custom_points();
     start_new_run_files(steps_trained);
   }
 }
@@ -697,7 +682,7 @@ Status Run::finish() {
   }
   if (r.session && !r.dir.empty()) {
     ImageRGBA grid;
-    r.session->render_samples(grid);  // the 2D lab: the scatter plot over the heatmap
+    r.session->render_samples(grid);
     const std::string image = r.dir.file(samples_file());
     if (auto s = write_png_rgba(image, grid.width, grid.height, grid.pixels.data(), grid.width * 4);
         !s) {
@@ -722,7 +707,7 @@ const RunDirectory& Run::dir() const { return impl_->dir; }
 const std::string& Run::file_error() const { return impl_->file_error; }
 
 std::string Run::samples_file() const {
-  return impl_->session && impl_->session->is_toy() ? "scatter.png" : "samples.png";
+  return impl_->session ? impl_->session->family().samples_file() : "samples.png";
 }
 
 }  // namespace genscope

@@ -93,8 +93,13 @@ struct Trainer::Impl {
 };
 
 Trainer::Trainer(TrainerLink& link, Params params, std::string resume_path, std::string out_dir)
-    : impl_(std::make_unique<Impl>(
-          link, RunOptions{std::move(params), std::move(resume_path), std::move(out_dir)})) {}
+    : impl_(std::make_unique<Impl>(link, [&] {
+        RunOptions o;
+        o.params = std::move(params);
+        o.resume = std::move(resume_path);
+        o.out = std::move(out_dir);
+        return o;
+      }())) {}
 
 Trainer::Trainer(TrainerLink& link, RunOptions options)
     : impl_(std::make_unique<Impl>(link, std::move(options))) {}
@@ -115,10 +120,10 @@ void Trainer::stop() {
 namespace {
 
 Status run_headless_unguarded(const RunOptions& options, int64_t steps,
-                              const HeadlessObserver& observer, std::string* run_dir) {
+                              const HeadlessObserver& observer, HeadlessFiles* files) {
   Run run(options);
   Status started = run.start();
-  if (run_dir) *run_dir = run.dir().path();
+  if (files) *files = {run.dir().path(), run.samples_file()};
   if (!started) return started;
   std::vector<MetricRow> rows;  // since the observer's last call
   const auto observe = [&]() -> Status {
@@ -157,9 +162,9 @@ Status run_headless_unguarded(const RunOptions& options, int64_t steps,
 }  // namespace
 
 Status run_headless(const RunOptions& options, int64_t steps, const HeadlessObserver& observer,
-                    std::string* run_dir) {
+                    HeadlessFiles* files) {
   try {
-    return run_headless_unguarded(options, steps, observer, run_dir);
+    return run_headless_unguarded(options, steps, observer, files);
   } catch (const std::exception& e) {  // e.g. out of GPU memory: an error, not std::terminate
     return Error{std::string("training failed: ") + first_line(e.what())};
   }
@@ -167,7 +172,10 @@ Status run_headless(const RunOptions& options, int64_t steps, const HeadlessObse
 
 Status run_headless(const Params& params, int64_t steps, const std::string& out_dir,
                     const HeadlessObserver& observer, const std::string& resume_path) {
-  RunOptions options{params, resume_path, out_dir};
+  RunOptions options;
+  options.params = params;
+  options.resume = resume_path;
+  options.out = out_dir;
   options.headless = true;
   return run_headless(options, steps, observer);
 }

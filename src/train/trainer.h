@@ -44,12 +44,18 @@ struct HeadlessObserver {
   std::function<Status(const Snapshot&, const std::vector<MetricRow>&)> on_snapshot;
 };
 
+/// Where a headless run wrote: its run directory and the name of the sample image in it.
+struct HeadlessFiles {
+  std::string dir;
+  std::string samples;  // "samples.png"; the 2D lab's "scatter.png"
+};
+
 /// Trains `steps` steps of the Run `options` describes on the calling thread with no window
 /// (options.headless is what the caller set: the CLI sets it), in its run directory (stored in
-/// `run_dir` once chosen, also on failure). Returns a one-line error (naming the file or value)
+/// `files` once chosen, also on failure). Returns a one-line error (naming the file or value)
 /// on failure, or when training stopped early (a NaN loss, Ctrl+C).
 Status run_headless(const RunOptions& options, int64_t steps, const HeadlessObserver& observer = {},
-                    std::string* run_dir = nullptr);
+                    HeadlessFiles* files = nullptr);
 /// The same with headless options: `out_dir` is the run directory ("" chooses one).
 Status run_headless(const Params& params, int64_t steps, const std::string& out_dir,
                     const HeadlessObserver& observer = {}, const std::string& resume_path = {});

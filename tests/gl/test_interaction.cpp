@@ -131,7 +131,7 @@ TEST_F(Interaction, ButtonsSendTheirCommands) {
   panels_->status.open_record_tab = true;
   ui_->frames(2);
   ui_->click(ui_->center("Status/Record"));
-  EXPECT_TRUE(view_->recorder().toggle_requested);
+  EXPECT_TRUE(view_->asked(AppRequest::kToggleRecording));
 }
 
 // The Record tab's settings are the window's: editing one in the full window changes what the
@@ -240,9 +240,9 @@ TEST_F(Interaction, KeyboardShortcuts) {
   ui_->key(GLFW_KEY_S, /*ctrl=*/true);
   EXPECT_EQ(count(sent(), Command::Kind::kSaveCheckpoint), 1);
   ui_->key(GLFW_KEY_R);
-  EXPECT_TRUE(view_->recorder().toggle_requested);
+  EXPECT_TRUE(view_->asked(AppRequest::kToggleRecording));
   ui_->key(GLFW_KEY_F12);
-  EXPECT_TRUE(panels_->screenshot_requested);
+  EXPECT_TRUE(view_->asked(AppRequest::kScreenshot));
   // F1 opens the overlay listing every shortcut; Esc closes it; ? opens it too.
   ui_->key(GLFW_KEY_F1);
   ui_->frames(2);
@@ -265,7 +265,7 @@ TEST_F(Interaction, ShortcutsWaitWhileAFieldIsTyped) {
   ui_->type(" .r?");
   const std::vector<Command> c = sent();
   EXPECT_EQ(count(c, Command::Kind::kPause) + count(c, Command::Kind::kStep), 0);
-  EXPECT_FALSE(view_->recorder().toggle_requested);
+  EXPECT_FALSE(view_->asked(AppRequest::kToggleRecording));
   EXPECT_FALSE(panels_->show_help);
   ui_->key(GLFW_KEY_ESCAPE);
 }

@@ -1,5 +1,6 @@
 // Panels under a real (hidden) GL window: clicks on widgets become Commands, and never touch the
 // trainer's state directly.
+#include <glad/gl.h>
 #include <gtest/gtest.h>
 #include <imgui.h>
 #include <imgui_impl_glfw.h>

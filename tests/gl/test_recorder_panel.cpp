@@ -216,7 +216,7 @@ TEST_F(RecorderPanelTest, WhileRecordingTheSettingsAreLocked) {
   drag_slider(fps, 2.0);
   EXPECT_EQ(values().integer(fps.id), before);
   ui_->click(ui_->center("Record/Record"));
-  EXPECT_TRUE(view_->recorder().toggle_requested) << "Stop stays usable";
+  EXPECT_TRUE(view_->asked(AppRequest::kToggleRecording)) << "Stop stays usable";
 }
 
 TEST_F(RecorderPanelTest, HoveringARowShowsTheTablesHelp) {

@@ -1,6 +1,7 @@
 // Recording from GL: asynchronous readback of a framebuffer region, the Recorder writing what a
 // framebuffer shows to MP4/GIF, real-time pacing, and the REC indicator kept out of the frame.
 // Uses an EGL context, so it needs no display.
+#include <glad/gl.h>
 #include <gtest/gtest.h>
 #include <imgui.h>
 #include <unistd.h>

@@ -10,6 +10,7 @@
 #include "record/checkpoint_file.h"
 #include "support/test_files.h"
 #include "core/alarms.h"
+#include "train/family_access.h"
 #include "train/checkpoint.h"
 #include "train/rng.h"
 #include "train/session.h"
@@ -59,14 +60,14 @@ std::unique_ptr<TrainingSession> make(const Params& p) {
 // Every weight of the session's networks, flattened.
 std::vector<float> weights(TrainingSession& s) {
   std::vector<float> out;
-  if (s.toy()) {
+  if (toy_lab(s)) {
     for (bool g : {true, false}) {
-      auto w = s.toy()->gan().parameters(g);
+      auto w = toy_lab(s)->gan().parameters(g);
       out.insert(out.end(), w.begin(), w.end());
     }
     return out;
   }
-  for (const torch::Tensor& t : s.model().parameters()) {
+  for (const torch::Tensor& t : image_model(s).parameters()) {
     torch::Tensor c = t.detach().to(torch::kCPU).contiguous().view({-1});
     out.insert(out.end(), c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
   }
@@ -201,7 +202,7 @@ TEST(Alarms, NanInjectionPausesAndNamesTheTensor) {
   std::string poisoned;
   {
     torch::NoGradGuard no_grad;
-    for (auto& [name, t] : s->model().named_parameters()) {
+    for (auto& [name, t] : image_model(*s).named_parameters()) {
       if (name.rfind("D ", 0) == 0 && t.dim() > 1) {
         t.view({-1})[0] = std::nanf("");
         poisoned = name;
@@ -250,7 +251,7 @@ TEST(Alarms, ACollapsedGeneratorTripsTheCollapseAlarmAHealthyOneDoesNot) {
   // A generator whose output layer is zeroed makes one image for every z.
   {
     torch::NoGradGuard no_grad;
-    auto params = s->model().named_parameters();
+    auto params = image_model(*s).named_parameters();
     for (auto& [name, t] : params) {
       if (name.rfind("G ", 0) == 0) t.zero_();
     }
@@ -258,7 +259,7 @@ TEST(Alarms, ACollapsedGeneratorTripsTheCollapseAlarmAHealthyOneDoesNot) {
   AlarmMonitor collapsed, healthy;
   for (int i = 0; i < 4; ++i) {
     const int64_t step = 500 + 100 * i;
-    collapsed.add_diversity(step, sample_diversity(s->model().decode(torch::randn({16, 8})), real));
+    collapsed.add_diversity(step, sample_diversity(image_model(*s).decode(torch::randn({16, 8})), real));
     healthy.add_diversity(step, sample_diversity(real.flip(0), real));
   }
   ASSERT_EQ(collapsed.log().size(), 1u);

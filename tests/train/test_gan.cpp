@@ -5,8 +5,9 @@
 #include <filesystem>
 
 #include "data/idx.h"
-#include "train/models/gan.h"
-#include "train/models/vae.h"
+#include "train/family_access.h"
+#include "train/models/gan/gan.h"
+#include "train/models/vae/vae.h"
 #include "train/runtime.h"
 #include "train/session.h"
 
@@ -86,7 +87,7 @@ TEST(Gan, DiscriminatorLossFallsOnAFixedBatch) {
 TEST(Session, LearningRateCommandAppliesBetweenStepsAndKeepsAdamState) {
   auto s = make_session(small_params());
   for (int i = 0; i < 3; ++i) ASSERT_TRUE(s->step().stepped);
-  auto& opt = static_cast<Gan&>(s->model()).opt_g();
+  auto& opt = static_cast<Gan&>(image_model(*s)).opt_g();
   ASSERT_FALSE(opt.state().empty());
   auto first_param_key = [&] {
     auto* p = opt.param_groups()[0].params()[0].unsafeGetTensorImpl();
@@ -151,7 +152,7 @@ TEST(Session, NonFiniteLossPausesWithAMessage) {
   auto s = make_session(small_params());
   {
     torch::NoGradGuard no_grad;
-    for (auto& p : s->model().parameters()) p.fill_(NAN);
+    for (auto& p : image_model(*s).parameters()) p.fill_(NAN);
   }
   StepOutcome out = s->step();
   EXPECT_TRUE(out.stepped);
@@ -180,7 +181,7 @@ TEST(Cuda, SessionTrainsOnTheGpuWhenThereIsOne) {
   if (!cuda_available()) GTEST_SKIP() << "no CUDA device or CPU-only LibTorch";
   auto s = make_session(small_params());
   EXPECT_TRUE(s->step().stepped);
-  for (auto& p : s->model().parameters()) EXPECT_TRUE(p.is_cuda());
+  for (auto& p : image_model(*s).parameters()) EXPECT_TRUE(p.is_cuda());
   Snapshot snap;
   s->fill_snapshot(snap, true);
   EXPECT_FALSE(snap.samples.empty());
@@ -282,8 +283,8 @@ TEST(Latent, ViewsAndMapForAVae) {
   ASSERT_TRUE(created.ok());
   auto& s = *created;
   for (int i = 0; i < 3; ++i) s->step();
-  ASSERT_NE(s->latent_views().map, nullptr);  // 256 test images: one chunk
-  const LatentMap& map = *s->latent_views().map;
+  ASSERT_NE(image_family(*s).latent_views().map, nullptr);  // 256 test images: one chunk
+  const LatentMap& map = *image_family(*s).latent_views().map;
   EXPECT_EQ(map.count(), 256);
   EXPECT_FALSE(map.projected);
   EXPECT_EQ(map.labels.size(), 256u);
@@ -293,8 +294,8 @@ TEST(Latent, ViewsAndMapForAVae) {
   sel.explorer_z = {0.5f, -0.5f};
   sel.revision = 1;
   ASSERT_TRUE(s->apply(Command::select_latent(sel)).ok());
-  s->render_latent();
-  const LatentViews& v = s->latent_views();
+  image_family(*s).render_latent(s->params(), s->step_count());
+  const LatentViews& v = image_family(*s).latent_views();
   EXPECT_EQ(v.traversal_rows, (std::vector<std::string>{"z1"}));
   EXPECT_EQ(v.traversal.width, 9 * 28 + 10 * 2);
   EXPECT_EQ(v.interpolation.width, 10 * 28 + 11 * 2);
@@ -307,7 +308,7 @@ TEST(Latent, GanTraversalUsesOrthonormalDirections) {
   EXPECT_EQ(d.sizes(), (std::vector<int64_t>{8, 32}));
   EXPECT_TRUE(torch::allclose(d.mm(d.t()), torch::eye(8), 1e-4, 1e-5));
   auto s = make_session(small_params());  // latent 16 > 8: directions
-  s->render_latent();
-  EXPECT_EQ(s->latent_views().traversal_rows.front(), "dir 1");
-  EXPECT_TRUE(s->latent_views().reconstructions.empty());
+  image_family(*s).render_latent(s->params(), s->step_count());
+  EXPECT_EQ(image_family(*s).latent_views().traversal_rows.front(), "dir 1");
+  EXPECT_TRUE(image_family(*s).latent_views().reconstructions.empty());
 }

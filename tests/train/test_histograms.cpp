@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "support/test_files.h"
+#include "train/family_access.h"
 #include "train/session.h"
 
 namespace genscope {
@@ -96,7 +97,7 @@ TEST(LayerHistograms, SamplingDoesNotChangeTraining) {
         const MetricRow row = s->step().row;
         losses[run].emplace_back(row.values.begin(), row.values.begin() + row.count);
       }
-      for (const torch::Tensor& t : s->model().parameters()) weights[run].push_back(t.clone());
+      for (const torch::Tensor& t : image_model(*s).parameters()) weights[run].push_back(t.clone());
       Snapshot snap;
       s->fill_snapshot(snap, false);
       EXPECT_EQ(snap.histograms.step, run == 0 ? 5 : -1);

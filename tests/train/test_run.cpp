@@ -8,6 +8,7 @@
 
 #include "core/params.h"
 #include "support/test_files.h"
+#include "train/family_access.h"
 #include "train/checkpoint.h"
 #include "train/run.h"
 #include "train/session.h"
@@ -50,9 +51,10 @@ TEST(RunOwner, ItsDirectoryKeepsEverythingAndItsConfigReproducesTheMetrics) {
   Params p = small();
   ASSERT_TRUE(p.set_from_string(ParamId::kCheckpointEvery, "5").ok());
   ASSERT_TRUE(p.set_from_string(ParamId::kLrG, "0.000123456789").ok());
-  std::string used;
+  HeadlessFiles used;
   ASSERT_TRUE(run_headless(headless(p, a), 10, {}, &used).ok());
-  EXPECT_EQ(used, a);
+  EXPECT_EQ(used.dir, a);
+  EXPECT_EQ(used.samples, "samples.png");
   EXPECT_EQ(test::names_in(a), (std::vector<std::string>{"checkpoints", "config.cfg", "events.log",
                                                     "metrics.csv", "samples.png"}));
   EXPECT_EQ(test::names_in(a + "/checkpoints"),
@@ -79,7 +81,7 @@ TEST(RunOwner, ADivergedRunIsNeverSavedAutomatically) {
   ASSERT_TRUE((*s)->step().stepped);
   {
     torch::NoGradGuard no_grad;
-    (*s)->model().named_parameters()[0].second.view({-1})[0] = std::nanf("");
+    image_model(**s).named_parameters()[0].second.view({-1})[0] = std::nanf("");
   }
   const std::string poisoned = dir() + "/poisoned.ckpt";
   ASSERT_TRUE(save_checkpoint(**s, poisoned).ok());

@@ -5,8 +5,8 @@
 #include <iostream>
 
 #include "core/mode_metrics.h"
-#include "train/models/toy_gan.h"
-#include "train/toy_lab.h"
+#include "train/models/toy/toy_gan.h"
+#include "train/models/toy/toy_lab.h"
 
 using namespace genscope;
 

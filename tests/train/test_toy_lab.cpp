@@ -14,6 +14,7 @@
 
 #include "record/png.h"
 #include "core/mode_metrics.h"
+#include "train/family_access.h"
 #include "train/session.h"
 #include "train/trainer.h"
 
@@ -119,7 +120,7 @@ TEST(ToyLab, SessionStepsWriteTheModeColumns) {
   EXPECT_EQ(last.row.count, 8);
   for (int i = 0; i < 8; ++i) EXPECT_TRUE(std::isfinite(last.row.values[i])) << i;
   // The mode columns are the evaluation at step 10: 2,500 fresh samples, this protocol.
-  const ToyView& v = s->toy()->last();
+  const ToyView& v = toy_lab(*s)->last();
   EXPECT_EQ(v.metrics_step, 10);
   EXPECT_EQ(v.eval_samples, 2500);
   EXPECT_EQ(last.row.values[4], static_cast<float>(v.modes_covered));
@@ -159,22 +160,22 @@ TEST(ToyLab, DistributionsWithoutModesLeaveTheModeColumnsEmpty) {
 TEST(ToyLab, SingleUpdatesMoveOneNetworkAndPause) {
   auto s = make(toy_params());
   ASSERT_TRUE(s);
-  const std::vector<float> g0 = s->toy()->gan().parameters(true);
-  const std::vector<float> d0 = s->toy()->gan().parameters(false);
+  const std::vector<float> g0 = toy_lab(*s)->gan().parameters(true);
+  const std::vector<float> d0 = toy_lab(*s)->gan().parameters(false);
   ASSERT_TRUE(s->apply(Command::toy_update(false)).ok());
   EXPECT_TRUE(s->paused());
   EXPECT_EQ(s->step_count(), 0);  // an update is not an iteration
-  EXPECT_EQ(s->toy()->gan().parameters(true), g0);
-  EXPECT_NE(s->toy()->gan().parameters(false), d0);
+  EXPECT_EQ(toy_lab(*s)->gan().parameters(true), g0);
+  EXPECT_NE(toy_lab(*s)->gan().parameters(false), d0);
   Snapshot snap;
   s->fill_snapshot(snap, true);
   EXPECT_EQ(snap.toy.d_updates, 1);
   EXPECT_EQ(snap.toy.phase, ToyPhase::kDiscriminator);
   EXPECT_NE(snap.toy.caption.find("D update"), std::string::npos) << snap.toy.caption;
-  const std::vector<float> d1 = s->toy()->gan().parameters(false);
+  const std::vector<float> d1 = toy_lab(*s)->gan().parameters(false);
   ASSERT_TRUE(s->apply(Command::toy_update(true)).ok());
-  EXPECT_NE(s->toy()->gan().parameters(true), g0);
-  EXPECT_EQ(s->toy()->gan().parameters(false), d1);
+  EXPECT_NE(toy_lab(*s)->gan().parameters(true), g0);
+  EXPECT_EQ(toy_lab(*s)->gan().parameters(false), d1);
   s->fill_snapshot(snap, true);
   EXPECT_EQ(snap.toy.g_updates, 1);
   EXPECT_EQ(snap.toy.phase, ToyPhase::kGenerator);
@@ -203,8 +204,8 @@ TEST(ToyLab, SlowMotionPausesBetweenUpdates) {
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   EXPECT_EQ(phases, 2);  // D, D, then G finishes the iteration
   EXPECT_EQ(s->step_count(), 1);
-  EXPECT_EQ(s->toy()->gan().d_updates(), 2);
-  EXPECT_EQ(s->toy()->gan().g_updates(), 1);
+  EXPECT_EQ(toy_lab(*s)->gan().d_updates(), 2);
+  EXPECT_EQ(toy_lab(*s)->gan().g_updates(), 1);
   EXPECT_GE(secs, 0.1);  // two pauses of 0.05 s before the last update
   EXPECT_TRUE(std::isfinite(o.row.values[0]));
   EXPECT_TRUE(std::isfinite(o.row.values[1]));

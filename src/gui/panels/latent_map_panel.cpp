@@ -85,7 +85,7 @@ void LatentMapPanel::draw(View& view, const PanelSlot& area) {
   }
   const int64_t i = result.hovered;
   if (i >= 0) {
-    const Texture& image = view.map_image_texture(i);
+    const TextureRef& image = view.map_image_texture(i);
     ImGui::BeginTooltip();
     if (image.width() > 0) ImGui::Image(texture_id(image), ImVec2(ui_px(28 * 4), ui_px(28 * 4)));
     ImGui::Text("test image %lld", static_cast<long long>(i));

@@ -127,7 +127,7 @@ void draw_traversal(LatentPanel& panel, View& view) {
 
   const LatentViews& latent = snap.latent;
   if (!have_image(latent.traversal, "first traversal")) return;
-  const Texture& texture = view.traversal_texture();
+  const TextureRef& texture = view.traversal_texture();
   const int rows = std::max<int>(1, static_cast<int>(latent.traversal_rows.size()));
   const GridTiles tiles = grid_tiles(texture.width(), texture.height(), 0, rows);
   float label_width = 0.0f;
@@ -199,7 +199,7 @@ void draw_interpolation(LatentPanel& panel, View& view) {
 
   const ImageRGBA& strip = view.snapshot().latent.interpolation;
   if (!have_image(strip, "first interpolation")) return;
-  const Texture& texture = view.interpolation_texture();
+  const TextureRef& texture = view.interpolation_texture();
   const GridTiles tiles = grid_tiles(texture.width(), texture.height(), 0, 1);
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const ImRect rect = image_fit("##strip", texture, ImVec2(avail.x, avail.y * 0.3f));

@@ -123,13 +123,13 @@ void PanelSet::handle_shortcuts(View& view) {
   }
   if (pressed(GLFW_KEY_F1) || (!typing && help_char)) show_help = !show_help;
   if (pressed(GLFW_KEY_ESCAPE) && show_help && !typing) show_help = false;
-  if (pressed(GLFW_KEY_F12)) screenshot_requested = true;
+  if (pressed(GLFW_KEY_F12)) view.ask(AppRequest::kScreenshot);
   if (io.KeyCtrl && pressed(GLFW_KEY_S)) view.send(Command::of(Command::Kind::kSaveCheckpoint));
   if (typing || io.KeyCtrl || io.KeyAlt) return;
   if (pressed(GLFW_KEY_SPACE) && view.has_snapshot()) view.request_pause(!view.paused_or_pausing());
   if (step_char) view.send(Command::of(Command::Kind::kStep, controls.step_count));
   if (pressed(GLFW_KEY_R)) {
-    view.recorder().toggle_requested = true;
+    view.ask(AppRequest::kToggleRecording);
     status.open_record_tab = true;
   }
 }
@@ -148,10 +148,10 @@ float PanelSet::draw_menu(View& view, ModelFamily family, bool gan) {
     if (ImGui::MenuItem("Load checkpoint")) view.send(Command::of(Command::Kind::kLoadCheckpoint));
     ImGui::Separator();
     if (ImGui::MenuItem(view.recorder().status.active ? "Stop recording" : "Record", "R")) {
-      view.recorder().toggle_requested = true;
+      view.ask(AppRequest::kToggleRecording);
       status.open_record_tab = true;
     }
-    if (ImGui::MenuItem("Screenshot", "F12")) screenshot_requested = true;
+    if (ImGui::MenuItem("Screenshot", "F12")) view.ask(AppRequest::kScreenshot);
     ImGui::EndMenu();
   }
   probe_item("Run");
@@ -253,6 +253,74 @@ void PanelSet::draw_help(View& view, ImVec2 size) {
   ImGui::End();
 }
 
+void PanelSet::draw_panel(View& view, const std::string& id, const PanelSlot& slot) {
+  if (id == "Status") status.draw(view, slot);
+  if (id == "Controls") controls.draw(view, slot);
+  if (id == "Samples") samples.draw(view, slot);
+  if (id == "Losses") losses.draw(view, slot);
+  if (id == "Latent") latent.draw(view, slot);
+  if (id == "Quality") quality.draw(view, slot);
+  if (id == "Discriminator") scores.draw(view, slot);
+  if (id == "Latent map") latent_map.draw(view, slot);
+  if (id == "2D GAN") toy.draw(view, slot);
+  if (id == "Modes") modes.draw(view, slot);
+  if (id == "Mode metrics") mode_metrics.draw(view, slot);
+}
+
+void PanelSet::draw_entry(View& view, const PanelEntry& e, const Placement& p,
+                          LayoutSettings& settings) {
+  bool open = true;
+  PanelSlot slot(e.rect);
+  slot.title = e.title;
+  slot.open = &open;
+  auto kept = settings.rects.find(e.id);
+  if (p.place && settings.custom && kept != settings.rects.end()) {
+    const ImRect& r = kept->second;
+    slot.rect =
+        ImRect(r.Min.x * p.size.x, r.Min.y * p.size.y, r.Max.x * p.size.x, r.Max.y * p.size.y);
+    slot.cond = ImGuiCond_Always;
+  } else if (p.place) {
+    slot.cond = ImGuiCond_Always;  // the default layout (or a panel the user's does not have)
+  }
+  slot.keep_collapsed = !p.uncollapse;
+  // The user moves a panel by its title bar before its Begin (in NewFrame) and resizes or
+  // collapses it inside; either way its rectangle differs from the one it had.
+  const ImRect before = window_rect(e.title);
+  draw_panel(view, e.id, slot);
+  if (!open) {
+    settings.hidden[e.id] = true;
+    if (gui) gui->layout_changed();
+  }
+  const ImRect after = window_rect(e.title);
+  if (!p.place && placed_once_) {
+    const auto last = std::find_if(placed_.begin(), placed_.end(),
+                                   [&](const auto& q) { return q.first == e.title; });
+    const bool moved =
+        last != placed_.end() && before.GetWidth() > 0 && !same_rect(before, last->second);
+    const bool resized_inside = before.GetWidth() > 0 && !same_rect(before, after);
+    if ((moved || resized_inside) && !settings.custom) {
+      settings.custom = true;
+      if (gui) gui->layout_changed();
+    }
+  }
+  // A user's layout keeps every panel's rectangle as shares of the window (not while this
+  // frame placed them: those are the shares already).
+  if (settings.custom && !p.place && after.GetWidth() > 0 && p.size.x > 0 && p.size.y > 0) {
+    const ImRect share(after.Min.x / p.size.x, after.Min.y / p.size.y, after.Max.x / p.size.x,
+                       after.Max.y / p.size.y);
+    ImRect& slot_share = settings.rects[e.id];
+    const auto differs = [](const ImRect& x, const ImRect& y) {
+      return std::fabs(x.Min.x - y.Min.x) > 1e-4f || std::fabs(x.Min.y - y.Min.y) > 1e-4f ||
+             std::fabs(x.Max.x - y.Max.x) > 1e-4f || std::fabs(x.Max.y - y.Max.y) > 1e-4f;
+    };
+    if (differs(slot_share, share)) {
+      slot_share = share;
+      if (gui) gui->layout_changed();
+    }
+  }
+  placing_.emplace_back(e.title, after);
+}
+
 void PanelSet::draw(View& view, ImVec2 size) {
   handle_shortcuts(view);
   const Snapshot& snap = view.snapshot();
@@ -273,77 +341,16 @@ void PanelSet::draw(View& view, ImVec2 size) {
     settings.hidden.clear();
     settings.rects.clear();
   }
-  const bool place = reset_layout || !placed_once_ || resized || family != last_family_;
-  const bool uncollapse = reset_layout;  // collapsed panels stay so, but for Reset layout
+  Placement placement;
+  placement.place = reset_layout || !placed_once_ || resized || family != last_family_;
+  placement.uncollapse = reset_layout;  // collapsed panels stay so, but for Reset layout
+  placement.size = size;
   reset_layout = false;
-
-  std::vector<std::pair<std::string, ImRect>> placed;
-  const auto draw_entry = [&](const PanelEntry& e) {
-    bool open = true;
-    PanelSlot slot(e.rect);
-    slot.title = e.title;
-    slot.open = &open;
-    auto kept = settings.rects.find(e.id);
-    if (place && settings.custom && kept != settings.rects.end()) {
-      const ImRect& r = kept->second;
-      slot.rect = ImRect(r.Min.x * size.x, r.Min.y * size.y, r.Max.x * size.x, r.Max.y * size.y);
-      slot.cond = ImGuiCond_Always;
-    } else if (place) {
-      slot.cond = ImGuiCond_Always;  // the default layout (or a panel the user's does not have)
-    }
-    slot.keep_collapsed = !uncollapse;
-    // The user moves a panel by its title bar before its Begin (in NewFrame) and resizes or
-    // collapses it inside; either way its rectangle differs from the one it had.
-    const ImRect before = window_rect(e.title);
-    const std::string id = e.id;
-    if (id == "Status") status.draw(view, slot);
-    if (id == "Controls") controls.draw(view, slot);
-    if (id == "Samples") samples.draw(view, slot);
-    if (id == "Losses") losses.draw(view, slot);
-    if (id == "Latent") latent.draw(view, slot);
-    if (id == "Quality") quality.draw(view, slot);
-    if (id == "Discriminator") scores.draw(view, slot);
-    if (id == "Latent map") latent_map.draw(view, slot);
-    if (id == "2D GAN") toy.draw(view, slot);
-    if (id == "Modes") modes.draw(view, slot);
-    if (id == "Mode metrics") mode_metrics.draw(view, slot);
-    if (!open) {
-      settings.hidden[e.id] = true;
-      if (gui) gui->layout_changed();
-    }
-    const ImRect after = window_rect(e.title);
-    if (!place && placed_once_) {
-      const auto last = std::find_if(placed_.begin(), placed_.end(),
-                                     [&](const auto& p) { return p.first == e.title; });
-      const bool moved = last != placed_.end() && before.GetWidth() > 0 &&
-                         !same_rect(before, last->second);
-      const bool resized_inside = before.GetWidth() > 0 && !same_rect(before, after);
-      if ((moved || resized_inside) && !settings.custom) {
-        settings.custom = true;
-        if (gui) gui->layout_changed();
-      }
-    }
-    // A user's layout keeps every panel's rectangle as shares of the window (not while this
-    // frame placed them: those are the shares already).
-    if (settings.custom && !place && after.GetWidth() > 0 && size.x > 0 && size.y > 0) {
-      const ImRect share(after.Min.x / size.x, after.Min.y / size.y, after.Max.x / size.x,
-                         after.Max.y / size.y);
-      ImRect& slot_share = settings.rects[e.id];
-      const auto differs = [](const ImRect& x, const ImRect& y) {
-        return std::fabs(x.Min.x - y.Min.x) > 1e-4f || std::fabs(x.Min.y - y.Min.y) > 1e-4f ||
-               std::fabs(x.Max.x - y.Max.x) > 1e-4f || std::fabs(x.Max.y - y.Max.y) > 1e-4f;
-      };
-      if (differs(slot_share, share)) {
-        slot_share = share;
-        if (gui) gui->layout_changed();
-      }
-    }
-    placed.emplace_back(e.title, after);
-  };
+  placing_.clear();
   for (const PanelEntry& e : entries) {
-    if (!settings.hidden[e.id]) draw_entry(e);
+    if (!settings.hidden[e.id]) draw_entry(view, e, placement, settings);
   }
-  placed_ = std::move(placed);
+  placed_.swap(placing_);
   if (settings.width != size.x || settings.height != size.y) {
     settings.width = size.x, settings.height = size.y;
     if (gui) gui->layout_changed();
@@ -352,8 +359,12 @@ void PanelSet::draw(View& view, ImVec2 size) {
   last_size_ = size;
   last_em_ = em;
   last_family_ = family;
+  note_record_regions(view, family, snap.is_gan, size);
+  draw_help(view, size);
+}
 
-  // Where the recordable regions are now (panels can be moved and resized).
+// Where the recordable regions are now (panels can be moved and resized).
+void PanelSet::note_record_regions(View& view, ModelFamily family, bool gan, ImVec2 size) const {
   view.set_panel_rect(RecordRegion::kWindow, {0, 0, size.x, size.y});
   const auto ui_rect = [](const ImRect& r) { return UiRect{r.Min.x, r.Min.y, r.Max.x, r.Max.y}; };
   const auto add = [](ImRect& a, const ImRect& b) {
@@ -364,20 +375,12 @@ void PanelSet::draw(View& view, ImVec2 size) {
       a.Add(b);
     }
   };
-  if (family == ModelFamily::kToy) {
-    ImRect plots;
-    add(plots, window_rect(kToyLossesTitle));
-    add(plots, window_rect("Mode metrics"));
-    view.set_panel_rect(RecordRegion::kSamples, ui_rect(window_rect("2D GAN")));
-    view.set_panel_rect(RecordRegion::kPlots, ui_rect(plots));
-  } else {
-    ImRect plots;
-    add(plots, window_rect("Losses"));
-    add(plots, window_rect(snap.is_gan ? "Discriminator" : "Latent map"));
-    view.set_panel_rect(RecordRegion::kSamples, ui_rect(window_rect("Samples")));
-    view.set_panel_rect(RecordRegion::kPlots, ui_rect(plots));
-  }
-  draw_help(view, size);
+  const bool toy = family == ModelFamily::kToy;
+  ImRect plots;
+  add(plots, window_rect(toy ? kToyLossesTitle : "Losses"));
+  add(plots, window_rect(toy ? "Mode metrics" : gan ? "Discriminator" : "Latent map"));
+  view.set_panel_rect(RecordRegion::kSamples, ui_rect(window_rect(toy ? "2D GAN" : "Samples")));
+  view.set_panel_rect(RecordRegion::kPlots, ui_rect(plots));
 }
 
 }  // namespace genscope

@@ -64,7 +64,7 @@ ImRect GridTiles::screen_rect(int index, const ImRect& rect) const {
                 ImVec2(rect.Min.x + uv1.x * size.x, rect.Min.y + uv1.y * size.y));
 }
 
-ImRect image_fit(const char* id, const Texture& texture, ImVec2 avail, float max_scale) {
+ImRect image_fit(const char* id, const TextureRef& texture, ImVec2 avail, float max_scale) {
   if (texture.width() == 0 || texture.height() == 0) return ImRect();
   const float fit = std::min(avail.x / texture.width(), avail.y / texture.height());
   const float scale = std::clamp(fit, 0.25f, max_scale);

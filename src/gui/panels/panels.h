@@ -120,14 +120,14 @@ GridTiles grid_tiles(int width, int height, int cols, int rows = 0, int pad = 2)
 
 /// Draws `texture` as large as fits `avail` (at most `max_scale`), keeping its aspect, as an
 /// invisible button taking left and right clicks. Returns where it was drawn.
-ImRect image_fit(const char* id, const Texture& texture, ImVec2 avail, float max_scale = 8.0f);
+ImRect image_fit(const char* id, const TextureRef& texture, ImVec2 avail, float max_scale = 8.0f);
 
 /// `px` pixels of the design size (14-pixel font) at the current UI scale.
 inline float ui_px(float px) { return px * ImGui::GetFontSize() / 14.0f; }
 
-/// ImGui texture id of a Texture.
-inline ImTextureID texture_id(const Texture& texture) {
-  return reinterpret_cast<ImTextureID>(static_cast<intptr_t>(texture.id()));
+/// ImGui texture id of a texture.
+inline ImTextureID texture_id(const TextureRef& texture) {
+  return reinterpret_cast<ImTextureID>(texture.id);
 }
 
 /// A live parameter's widget (from the table) synced to the snapshot while idle; an edit sends
@@ -306,7 +306,6 @@ struct PanelSet {
   LayoutSettings* layout = nullptr;  // the layout file's settings (Gui::layout()); null: own
   Gui* gui = nullptr;                // for the View menu's UI scale and saving; may be null
   bool show_help = false;            // the shortcuts overlay (F1)
-  bool screenshot_requested = false; // F12 or Run > Screenshot: the App saves one and clears it
   bool reset_layout = false;         // place every panel in its default place next frame
 
   /// Draws the menu bar, the panels for a display of `size` pixels and the overlay, and handles
@@ -321,11 +320,22 @@ struct PanelSet {
   void draw_help(View& view, ImVec2 size);
 
  private:
+  struct Placement {
+    bool place = false;       // put every panel where the layout says (not where it was)
+    bool uncollapse = false;  // and open collapsed ones (Reset layout)
+    ImVec2 size;              // the display
+  };
+  void draw_entry(View& view, const PanelEntry& entry, const Placement& placement,
+                  LayoutSettings& settings);
+  void draw_panel(View& view, const std::string& id, const PanelSlot& slot);
+  void note_record_regions(View& view, ModelFamily family, bool gan, ImVec2 size) const;
+
   LayoutSettings own_layout_;
   ImVec2 last_size_{0, 0};
   float last_em_ = 0.0f;
   bool placed_once_ = false;
-  std::vector<std::pair<std::string, ImRect>> placed_;  // where each panel was put last
+  std::vector<std::pair<std::string, ImRect>> placed_;  // where each panel was put last frame
+  std::vector<std::pair<std::string, ImRect>> placing_;  // and this frame
   ModelFamily last_family_ = ModelFamily::kImageGan;
 };
 

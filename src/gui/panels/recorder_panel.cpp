@@ -137,7 +137,7 @@ void RecorderPanel::draw(View& view) {
   const bool active = ui.status.active;
   // The button first: it stays in sight in a short panel, above the settings.
   if (ImGui::Button(active ? "Stop (R)###Record" : "Record (R)###Record", ImVec2(-1, 0))) {
-    ui.toggle_requested = true;
+    view.ask(AppRequest::kToggleRecording);
   }
   probe_item("Record");
   if (active) draw_recording_status(ui.status);

@@ -29,7 +29,7 @@ void tag_tile(const GridTiles& tiles, const ImRect& rect, int index, const char*
 
 // Draws a grid texture at the largest scale that fits (nearest filtering keeps pixels sharp);
 // hovering magnifies the tile under the mouse. Returns the clicked tile, if any.
-TileClick draw_grid(const char* title, const Texture& texture, bool has_image, ImVec2 avail,
+TileClick draw_grid(const char* title, const TextureRef& texture, bool has_image, ImVec2 avail,
                     int64_t step, GridTiles& tiles, ImRect& rect) {
   TileClick click;
   ImGui::BeginGroup();
@@ -161,7 +161,7 @@ void SamplesPanel::draw_history(View& view) {
       h.history.set_cap_bytes(std::size_t(std::clamp(cap_mb, 1, 16384)) << 20);
     }
     ImGui::BeginDisabled(h.exporting);
-    if (ImGui::Button(h.exporting ? "exporting..." : "Export")) h.export_requested = true;
+    if (ImGui::Button(h.exporting ? "exporting..." : "Export")) view.ask(AppRequest::kExportHistory);
     ImGui::EndDisabled();
     if (!h.message.empty()) {
       ImGui::TextColored(h.message_is_error ? ImVec4(1.0f, 0.35f, 0.3f, 1.0f)
@@ -233,7 +233,7 @@ void SamplesPanel::draw(View& view, const PanelSlot& area) {
   GridTiles tiles;
   ImRect rect;
   const bool has_samples = has_snapshot && !view.snapshot().samples.empty();
-  const Texture& grid = scrubbing ? view.history_texture(hist.index) : view.samples_texture();
+  const TextureRef& grid = scrubbing ? view.history_texture(hist.index) : view.samples_texture();
   TileClick click = draw_grid(title, grid, has_samples, ImVec2(width, avail.y), step, tiles, rect);
   const auto same = [](int64_t index) { return index < kGridCols * kGridCols ? int(index) : -1; };
   if (has_samples) tag_selection(view, tiles, rect, LatentSource::Kind::kSample, same);

@@ -1,6 +1,6 @@
 #pragma once
-// Model: what the training session needs from a model family (GAN, VAE, AE), so the session,
-// snapshots and latent tools work the same for all of them.
+// Model: what the image family (models/image/image_family.h) needs from an image model (GAN,
+// VAE, AE), so batches, snapshots and latent tools work the same for all of them.
 #include <array>
 #include <functional>
 #include <string>
@@ -102,8 +102,5 @@ void append_named_parameters(std::vector<std::pair<std::string, torch::Tensor>>&
 /// std::runtime_error naming the tensor and both shapes.
 void load_module_checked(torch::serialize::InputArchive& archive, const std::string& key,
                          torch::nn::Module& module);
-
-/// Builds the model `params` names for images of `channels` x `size` x `size` on `device`.
-std::unique_ptr<Model> make_model(const Params& params, int channels, int size, torch::Device device);
 
 }  // namespace genscope

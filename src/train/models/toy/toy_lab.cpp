@@ -1,4 +1,4 @@
-#include "train/toy_lab.h"
+#include "train/models/toy/toy_lab.h"
 
 #include <cmath>
 #include <limits>

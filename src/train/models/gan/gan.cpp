@@ -1,4 +1,4 @@
-#include "train/models/gan.h"
+#include "train/models/gan/gan.h"
 
 namespace genscope {
 namespace {

@@ -1,4 +1,4 @@
-#include "train/models/toy_gan.h"
+#include "train/models/toy/toy_gan.h"
 
 #include <algorithm>
 #include <cmath>
@@ -7,7 +7,7 @@
 #include <sstream>
 
 #include "core/params.h"
-#include "train/models/model.h"
+#include "train/models/image/model.h"
 #include "train/torch_pch.h"
 #include "util/strings.h"
 

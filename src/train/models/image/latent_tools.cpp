@@ -1,4 +1,4 @@
-#include "train/latent_tools.h"
+#include "train/models/image/latent_tools.h"
 
 #include <ATen/CPUGeneratorImpl.h>
 

@@ -1,10 +1,10 @@
 #pragma once
 // VAE, beta-VAE and plain autoencoder for 28x28 images, convolutional or MLP.
-#include "train/models/model.h"
+#include "train/models/image/model.h"
 
 namespace genscope {
 
-/// Architecture of the encoder/decoder models. make_model() fills it from the parameter table's
+/// Architecture of the encoder/decoder models. make_vae_model() fills it from the parameter table's
 /// values (latent_dim, width), which hold the defaults.
 struct VaeConfig {
   bool convolutional = true;

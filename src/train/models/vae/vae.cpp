@@ -1,4 +1,4 @@
-#include "train/models/vae.h"
+#include "train/models/vae/vae.h"
 
 #include <algorithm>
 

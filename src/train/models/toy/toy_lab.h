@@ -5,7 +5,7 @@
 #include <memory>
 #include <vector>
 
-#include "train/models/toy_gan.h"
+#include "train/models/toy/toy_gan.h"
 #include "core/params.h"
 #include "core/snapshot.h"
 

@@ -63,7 +63,7 @@ const char* toy_noise_name(ToyNoise noise);
 bool toy_loss_is_bce(ToyLoss loss);
 
 /// Everything that defines one 2D GAN. It holds no defaults and no ranges of its own: the
-/// parameter table has both (toy_config() and toy_default_config() in train/toy_lab.h build one
+/// parameter table has both (toy_config() and toy_default_config() in train/models/toy/toy_lab.h build one
 /// from it, and validate() checks each field against its row, named beside the field); a
 /// value-initialised config has zero widths and rates, which validate() rejects.
 struct ToyGanConfig {

@@ -1,8 +1,6 @@
-// Checkpoint and diagnostics helpers shared by every model family, and make_model.
-#include "train/models/model.h"
+// Checkpoint and diagnostics helpers shared by every image model.
+#include "train/models/image/model.h"
 
-#include "train/models/gan.h"
-#include "train/models/vae.h"
 
 namespace genscope {
 namespace {
@@ -153,27 +151,6 @@ void append_activation_histograms(torch::nn::Sequential& net, const torch::Tenso
     ++index;
   }
   net->train(training);
-}
-
-std::unique_ptr<Model> make_model(const Params& params, int channels, int size, torch::Device device) {
-  std::string kind = params.choice(ParamId::kModel);
-  if (is_gan_model(kind)) {
-    GanConfig c;
-    c.convolutional = kind == "dcgan";
-    c.latent_dim = params.integer(ParamId::kLatentDim);
-    c.width = params.integer(ParamId::kWidth);
-    c.channels = channels;
-    c.image_size = size;
-    return std::make_unique<Gan>(c, Gan::optim_settings(params), device);
-  }
-  VaeConfig c;
-  c.convolutional = kind != "mlp-vae";
-  c.variational = kind != "ae";
-  c.latent_dim = params.integer(ParamId::kLatentDim);
-  c.width = params.integer(ParamId::kWidth);
-  c.channels = channels;
-  c.image_size = size;
-  return std::make_unique<Vae>(c, params, device);
 }
 
 }  // namespace genscope

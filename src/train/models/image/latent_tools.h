@@ -5,7 +5,7 @@
 
 #include "data/dataset.h"
 #include "core/latent.h"
-#include "train/models/model.h"
+#include "train/models/image/model.h"
 
 namespace genscope {
 

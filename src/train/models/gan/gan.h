@@ -1,10 +1,10 @@
 #pragma once
 // GANs for 28x28 images: a DCGAN and an MLP GAN, trained with the non-saturating BCE loss and Adam.
-#include "train/models/model.h"
+#include "train/models/image/model.h"
 
 namespace genscope {
 
-/// Architecture choices shared by the GAN families. make_model() fills it from the parameter
+/// Architecture choices shared by the GAN families. make_gan_model() fills it from the parameter
 /// table's values (latent_dim, width), which hold the defaults.
 struct GanConfig {
   bool convolutional = true;  // DCGAN when true, MLP GAN otherwise
