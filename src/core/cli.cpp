@@ -175,21 +175,10 @@ std::string mode_problem(const std::string& flag, const CliOptions& o) {
   return {};
 }
 
-}  // namespace
-
-std::vector<std::string> cli_flags() {
-  std::vector<std::string> out;
-  for (const ModeFlag& f : mode_flags()) out.push_back(f.flag);
-  for (const ParamSpec& spec : param_table()) out.push_back(cli_flag(spec));
-  return out;
-}
-
-Result<CliOptions> parse_cli(const std::vector<std::string>& args) {
-  CliOptions o;
-  // Which part of the command line set the dataset last, for the error when it names nothing.
-  std::string dataset_source;
-  // A preset is the base: it applies first wherever it appears, and every other flag (and
-  // --config) overrides it, so `--dataset grid25 --preset cover-modes` trains on the grid.
+// A preset is the base: it applies first wherever it appears, and every other flag (and
+// --config) overrides it, so `--dataset grid25 --preset cover-modes` trains on the grid.
+Status apply_presets(const std::vector<std::string>& args, CliOptions& o,
+                     std::string& dataset_source) {
   for (size_t i = 0; i < args.size(); ++i) {
     std::string name;
     if (args[i] == "--preset") {
@@ -205,106 +194,154 @@ Result<CliOptions> parse_cli(const std::vector<std::string>& args) {
     if (o.params.text(ParamId::kDataset) != before) dataset_source = "preset " + name + ": dataset";
     o.preset = name;
   }
-  for (size_t i = 0; i < args.size(); ++i) {
-    std::string arg = args[i] == "-h" ? "--help" : args[i];
-    if (arg.rfind("--", 0) != 0) {
-      std::string hint;
-      if (arg.size() > 1 && arg[0] == '-') hint = flag_hint(arg.substr(1, arg.find('=') - 1));
-      return Error{"unexpected argument '" + arg + "'" + (hint.empty() ? " (see --help)" : hint)};
+  return {};
+}
+
+// The value of the flag at args[i]: after its '=', or the next argument (then i moves onto it).
+class FlagValue {
+ public:
+  FlagValue(const std::vector<std::string>& args, size_t& i, const std::string& flag,
+            const std::string& inline_value, bool has_inline)
+      : args_(args), i_(i), flag_(flag), inline_value_(inline_value), has_inline_(has_inline) {}
+
+  Status text(std::string& out) {
+    if (!take_value(args_, i_, inline_value_, has_inline_, out)) {
+      return Error{flag_ + ": needs a value"};
     }
-    std::string flag = arg, inline_value;
-    bool has_inline = false;
-    if (auto eq = arg.find('='); eq != std::string::npos) {
-      flag = arg.substr(0, eq);
-      inline_value = arg.substr(eq + 1);
-      has_inline = true;
-    }
-    const ModeFlag* mode = find_mode_flag(flag);
-    const ParamSpec* spec = mode ? nullptr : find_param(flag.substr(2));
-    if (!mode && !spec) {
-      const std::string hint = flag_hint(flag.substr(2));
-      return Error{"unknown flag " + flag + (hint.empty() ? " (see --help)" : hint)};
-    }
-    if (mode && mode->arg.empty() && has_inline) {
-      return Error{flag + ": takes no value (got '" + inline_value + "')"};
-    }
-    o.flags.push_back(mode ? mode->flag : cli_flag(*spec));
-    auto value = [&](std::string& out) -> Status {
-      if (!take_value(args, i, inline_value, has_inline, out)) return Error{flag + ": needs a value"};
-      return {};
-    };
-    auto number = [&](double lo, double hi, double& out) -> Status {
-      std::string v;
-      if (auto s = value(v); !s) return s;
-      auto d = parse_double(v);
-      if (!d) return Error{flag + ": '" + v + "' is not a number"};
-      if (*d < lo || *d > hi) {
-        return Error{strformat("%s: %s is outside the range [%s, %s]", flag.c_str(), v.c_str(),
-                               format_number(lo).c_str(), format_number(hi).c_str())};
-      }
-      out = *d;
-      return {};
-    };
-    Status status;
-    double d = 0;
-    std::string text;
-    if (flag == "--help") {
-      o.help = true;
-    } else if (flag == "--print-config") {
-      o.print_config = true;
-    } else if (flag == "--headless") {
-      o.headless = true;
-    } else if (flag == "--steps") {
-      if ((status = number(1, 1e12, d))) o.steps = static_cast<long long>(d);
-    } else if (flag == "--out") {
-      if ((status = value(text))) o.out_dir = text;
-    } else if (flag == "--screenshot") {
-      if ((status = value(text))) o.screenshot_path = text;
-    } else if (flag == "--frames") {
-      if ((status = number(1, 1e6, d))) o.screenshot_frames = static_cast<int>(d);
-    } else if (flag == "--screenshot-step") {
-      if ((status = number(0, 1e12, d))) o.screenshot_step = static_cast<long long>(d);
-    } else if (flag == "--seconds") {
-      if ((status = number(0.1, 86400, d))) o.seconds = d;
-    } else if (flag == "--ui-scale") {
-      if ((status = number(0.5, 4.0, d))) o.ui_scale = static_cast<float>(d);
-    } else if (flag == "--window-size") {
-      if ((status = value(text))) {
-        int w = 0, h = 0;
-        char extra = 0;
-        if (std::sscanf(text.c_str(), "%dx%d%c", &w, &h, &extra) != 2 || w < 320 || h < 240 ||
-            w > 8192 || h > 8192) {
-          status = Error{"--window-size: '" + text + "' is not WIDTHxHEIGHT within 320x240..8192x8192"};
-        } else {
-          o.window_width = w;
-          o.window_height = h;
-        }
-      }
-    } else if (flag == "--record") {
-      if ((status = value(text))) {
-        o.record = true;
-        status = o.params.set(ParamId::kRecordPath, {0.0, text});
-        if (!status) status = Error{flag + ": " + status.error()};
-      }
-    } else if (flag == "--resume") {
-      status = value(o.resume);
-    } else if (flag == "--preset") {
-      status = value(text);  // applied before the other flags
-    } else if (flag == "--config") {
-      const std::string before = o.params.text(ParamId::kDataset);
-      if ((status = value(text))) status = load_config(text, o.params);
-      if (status && o.params.text(ParamId::kDataset) != before) {
-        dataset_source = "config " + text + ": dataset";
-      }
-    } else if (spec) {
-      if ((status = value(text))) {
-        status = o.params.set_from_string(spec->id, text);
-        if (!status) status = Error{flag + ": " + status.error().substr(status.error().find(':') + 2)};
-      }
-      if (spec->id == ParamId::kDataset) dataset_source = "--dataset";
-    }
-    if (!status) return Error{status.error()};
+    return {};
   }
+
+  // A number within [lo, hi].
+  Status number(double lo, double hi, double& out) {
+    std::string v;
+    if (auto s = text(v); !s) return s;
+    auto d = parse_double(v);
+    if (!d) return Error{flag_ + ": '" + v + "' is not a number"};
+    if (*d < lo || *d > hi) {
+      return Error{strformat("%s: %s is outside the range [%s, %s]", flag_.c_str(), v.c_str(),
+                             format_number(lo).c_str(), format_number(hi).c_str())};
+    }
+    out = *d;
+    return {};
+  }
+
+ private:
+  const std::vector<std::string>& args_;
+  size_t& i_;
+  const std::string& flag_;
+  const std::string& inline_value_;
+  bool has_inline_;
+};
+
+// --window-size WxH.
+Status apply_window_size(const std::string& text, CliOptions& o) {
+  int w = 0, h = 0;
+  char extra = 0;
+  if (std::sscanf(text.c_str(), "%dx%d%c", &w, &h, &extra) != 2 || w < 320 || h < 240 || w > 8192 ||
+      h > 8192) {
+    return Error{"--window-size: '" + text + "' is not WIDTHxHEIGHT within 320x240..8192x8192"};
+  }
+  o.window_width = w;
+  o.window_height = h;
+  return {};
+}
+
+// A run mode's flag or one of its settings (every ModeFlag).
+Status apply_mode_flag(const std::string& flag, FlagValue& value, CliOptions& o,
+                       std::string& dataset_source) {
+  Status status;
+  double d = 0;
+  std::string text;
+  if (flag == "--help") {
+    o.help = true;
+  } else if (flag == "--print-config") {
+    o.print_config = true;
+  } else if (flag == "--headless") {
+    o.headless = true;
+  } else if (flag == "--steps") {
+    if ((status = value.number(1, 1e12, d))) o.steps = static_cast<long long>(d);
+  } else if (flag == "--out") {
+    if ((status = value.text(text))) o.out_dir = text;
+  } else if (flag == "--screenshot") {
+    if ((status = value.text(text))) o.screenshot_path = text;
+  } else if (flag == "--frames") {
+    if ((status = value.number(1, 1e6, d))) o.screenshot_frames = static_cast<int>(d);
+  } else if (flag == "--screenshot-step") {
+    if ((status = value.number(0, 1e12, d))) o.screenshot_step = static_cast<long long>(d);
+  } else if (flag == "--seconds") {
+    if ((status = value.number(0.1, 86400, d))) o.seconds = d;
+  } else if (flag == "--ui-scale") {
+    if ((status = value.number(0.5, 4.0, d))) o.ui_scale = static_cast<float>(d);
+  } else if (flag == "--window-size") {
+    if ((status = value.text(text))) status = apply_window_size(text, o);
+  } else if (flag == "--record") {
+    if ((status = value.text(text))) {
+      o.record = true;
+      status = o.params.set(ParamId::kRecordPath, {0.0, text});
+      if (!status) status = Error{flag + ": " + status.error()};
+    }
+  } else if (flag == "--resume") {
+    status = value.text(o.resume);
+  } else if (flag == "--preset") {
+    status = value.text(text);  // applied before the other flags
+  } else if (flag == "--config") {
+    const std::string before = o.params.text(ParamId::kDataset);
+    if ((status = value.text(text))) status = load_config(text, o.params);
+    if (status && o.params.text(ParamId::kDataset) != before) {
+      dataset_source = "config " + text + ": dataset";
+    }
+  }
+  return status;
+}
+
+// A parameter's flag: its value, as a config file would give it.
+Status apply_param_flag(const ParamSpec& spec, const std::string& flag, FlagValue& value,
+                        CliOptions& o, std::string& dataset_source) {
+  std::string text;
+  Status status;
+  if ((status = value.text(text))) {
+    status = o.params.set_from_string(spec.id, text);
+    if (!status) {
+      status = Error{flag + ": " + status.error().substr(status.error().find(':') + 2)};
+    }
+  }
+  if (spec.id == ParamId::kDataset) dataset_source = "--dataset";
+  return status;
+}
+
+// Applies args[i] (moving i onto its value when that is the next argument).
+Status apply_arg(const std::vector<std::string>& args, size_t& i, CliOptions& o,
+                 std::string& dataset_source) {
+  std::string arg = args[i] == "-h" ? "--help" : args[i];
+  if (arg.rfind("--", 0) != 0) {
+    std::string hint;
+    if (arg.size() > 1 && arg[0] == '-') hint = flag_hint(arg.substr(1, arg.find('=') - 1));
+    return Error{"unexpected argument '" + arg + "'" + (hint.empty() ? " (see --help)" : hint)};
+  }
+  std::string flag = arg, inline_value;
+  bool has_inline = false;
+  if (auto eq = arg.find('='); eq != std::string::npos) {
+    flag = arg.substr(0, eq);
+    inline_value = arg.substr(eq + 1);
+    has_inline = true;
+  }
+  const ModeFlag* mode = find_mode_flag(flag);
+  const ParamSpec* spec = mode ? nullptr : find_param(flag.substr(2));
+  if (!mode && !spec) {
+    const std::string hint = flag_hint(flag.substr(2));
+    return Error{"unknown flag " + flag + (hint.empty() ? " (see --help)" : hint)};
+  }
+  if (mode && mode->arg.empty() && has_inline) {
+    return Error{flag + ": takes no value (got '" + inline_value + "')"};
+  }
+  o.flags.push_back(mode ? mode->flag : cli_flag(*spec));
+  FlagValue value(args, i, flag, inline_value, has_inline);
+  if (mode) return apply_mode_flag(flag, value, o, dataset_source);
+  return apply_param_flag(*spec, flag, value, o, dataset_source);
+}
+
+// What needs every flag read first: the recording's settings and (unless resuming) the dataset.
+Status check_parsed(const CliOptions& o, const std::string& dataset_source) {
   if (o.record) {
     if (auto s = RecordSettings(o.params).validate(); !s) return Error{"--record: " + s.error()};
   }
@@ -314,6 +351,27 @@ Result<CliOptions> parse_cli(const std::vector<std::string>& args) {
       return Error{(dataset_source.empty() ? "dataset" : dataset_source) + ": " + s.error()};
     }
   }
+  return {};
+}
+
+}  // namespace
+
+std::vector<std::string> cli_flags() {
+  std::vector<std::string> out;
+  for (const ModeFlag& f : mode_flags()) out.push_back(f.flag);
+  for (const ParamSpec& spec : param_table()) out.push_back(cli_flag(spec));
+  return out;
+}
+
+Result<CliOptions> parse_cli(const std::vector<std::string>& args) {
+  CliOptions o;
+  // Which part of the command line set the dataset last, for the error when it names nothing.
+  std::string dataset_source;
+  if (Status s = apply_presets(args, o, dataset_source); !s) return Error{s.error()};
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (Status s = apply_arg(args, i, o, dataset_source); !s) return Error{s.error()};
+  }
+  if (Status s = check_parsed(o, dataset_source); !s) return Error{s.error()};
   return o;
 }
 

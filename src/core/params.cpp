@@ -4,6 +4,7 @@
 #include <cmath>
 #include <deque>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 
 #include "data/toy2d.h"
@@ -18,23 +19,35 @@ using A = ParamApply;
 
 const char* family_label(ModelFamily family);
 
-std::array<ParamSpec, kParamCount> make_table() {
-  std::array<ParamSpec, kParamCount> t{{
-      {ParamId::kModel, "model", T::kChoice, 0, 0, 1, "", {"dcgan", "mlp-gan", "vae", "beta-vae", "ae", "mlp-vae"},
-       A::kReset, false, "Experiment",
+// The table is declared a group of rows at a time, in ParamId order: the order of --help,
+// --print-config and the Controls panel.
+using Rows = std::vector<ParamSpec>;
+
+// The Experiment group: the model, the dataset, the seed and the CPU threads.
+void append_experiment_rows(Rows& rows) {
+  const ParamSpec group[] = {
+      {ParamId::kModel, "model", T::kChoice, 0, 0, 1, "",
+       {"dcgan", "mlp-gan", "vae", "beta-vae", "ae", "mlp-vae"}, A::kReset, false, "Experiment",
        "dcgan / mlp-gan: GANs. vae: convolutional VAE; beta-vae: the same with beta = 4 unless "
        "--beta is given; ae: deterministic autoencoder (no KL); mlp-vae: an MLP VAE. (A 2D "
        "dataset always trains the 2D lab's MLP GAN.)", ParamScope::kImage},
       {ParamId::kDataset, "dataset", T::kText, 0, 0, 0, "fashion-mnist", {}, A::kReset, false,
        "Experiment",
-       "'fashion-mnist' (Debian's dataset-fashion-mnist), a directory of MNIST-format IDX files, or "
-       "a 2D distribution for the 2D GAN lab: ring8, grid25, gaussian, line, spiral, moons (custom: "
-       "paint points in the 2D panel)."},
+       "'fashion-mnist' (Debian's dataset-fashion-mnist), a directory of MNIST-format IDX files, "
+       "or a 2D distribution for the 2D GAN lab: ring8, grid25, gaussian, line, spiral, moons "
+       "(custom: paint points in the 2D panel)."},
       {ParamId::kSeed, "seed", T::kInt, 1, 0, 2147483647, "", {}, A::kReset, false, "Experiment",
        "Seeds weights, the fixed sample noise and the data order; applied on reset."},
       {ParamId::kThreads, "threads", T::kInt, 0, 0, 256, "", {}, A::kReset, false, "Experiment",
        "CPU threads for LibTorch; 0 uses every hardware thread (the 2D lab: one, as its small "
        "networks run fastest on one)."},
+  };
+  rows.insert(rows.end(), std::begin(group), std::end(group));
+}
+
+// The Model group: the networks' sizes (the image models' and the 2D lab's).
+void append_model_rows(Rows& rows) {
+  const ParamSpec group[] = {
       {ParamId::kLatentDim, "latent_dim", T::kInt, 64, 1, 1024, "", {}, A::kReset, false, "Model",
        "Size of the noise vector z fed to the generator.", ParamScope::kImage},
       {ParamId::kWidth, "width", T::kInt, 32, 4, 512, "", {}, A::kReset, false, "Model",
@@ -44,7 +57,8 @@ std::array<ParamSpec, kParamCount> make_table() {
       {ParamId::kLayersG, "layers_g", T::kInt, 2, 0, 6, "", {}, A::kReset, false, "Model",
        "2D lab: hidden layers of the generator MLP (0: one linear map).", ParamScope::kToy},
       {ParamId::kLayersD, "layers_d", T::kInt, 2, 0, 6, "", {}, A::kReset, false, "Model",
-       "2D lab: hidden layers of the discriminator MLP (0: a linear classifier).", ParamScope::kToy},
+       "2D lab: hidden layers of the discriminator MLP (0: a linear classifier).",
+       ParamScope::kToy},
       {ParamId::kWidthG, "width_g", T::kInt, 128, 1, 512, "", {}, A::kReset, false, "Model",
        "2D lab: units per hidden layer of the generator.", ParamScope::kToy},
       {ParamId::kWidthD, "width_d", T::kInt, 128, 1, 512, "", {}, A::kReset, false, "Model",
@@ -58,6 +72,13 @@ std::array<ParamSpec, kParamCount> make_table() {
       {ParamId::kNoise, "noise", T::kChoice, 0, 0, 0, "", {"gaussian", "uniform"}, A::kReset,
        false, "Model", "2D lab: noise distribution, N(0, I) or U(-1, 1) per dimension.",
        ParamScope::kToy},
+  };
+  rows.insert(rows.end(), std::begin(group), std::end(group));
+}
+
+// The Optimizer group: learning rates, optimizers and Adam's betas.
+void append_optimizer_rows(Rows& rows) {
+  const ParamSpec group[] = {
       {ParamId::kLrG, "lr_g", T::kFloat, 2e-4, 1e-6, 1e-1, "", {}, A::kLive, true, "Optimizer",
        "Generator (GAN) or encoder+decoder (VAE/AE) learning rate (Adam; 2D lab: optimizer_g). "
        "Changing it keeps the optimizer's state (moments, momentum)."},
@@ -76,6 +97,13 @@ std::array<ParamSpec, kParamCount> make_table() {
        "Adam beta1 (momentum) for both networks. DCGAN uses 0.5.", ParamScope::kImage},
       {ParamId::kBeta2, "beta2", T::kFloat, 0.999, 0.0, 0.9999, "", {}, A::kLive, false,
        "Optimizer", "Adam beta2 (second-moment decay) for both networks.", ParamScope::kImage},
+  };
+  rows.insert(rows.end(), std::begin(group), std::end(group));
+}
+
+// The Training group: batches, updates per step and the 2D lab's losses.
+void append_training_rows(Rows& rows) {
+  const ParamSpec group[] = {
       {ParamId::kBatchSize, "batch_size", T::kInt, 64, 1, 1024, "", {}, A::kLive, false,
        "Training", "Images (2D lab: points) per update, for real and for fake batches.",
        ParamScope::kAll, {{ModelFamily::kToy, "256"}}},
@@ -94,6 +122,13 @@ std::array<ParamSpec, kParamCount> make_table() {
       {ParamId::kGpLambda, "gp_lambda", T::kFloat, 1.0, 0.0, 1000.0, "", {}, A::kLive, false,
        "Training", "2D lab: weight of WGAN-GP's gradient penalty (loss wgan_gp only).",
        ParamScope::kToy},
+  };
+  rows.insert(rows.end(), std::begin(group), std::end(group));
+}
+
+// The 2D lab group: how often its metrics are measured, and slow motion.
+void append_lab_rows(Rows& rows) {
+  const ParamSpec group[] = {
       {ParamId::kMetricsEvery, "metrics_every", T::kInt, 10, 1, 100000, "", {}, A::kLive, false,
        "2D lab",
        "Evaluate modes covered, HQ %, KL and JS on 2,500 fresh samples every this many "
@@ -102,12 +137,29 @@ std::array<ParamSpec, kParamCount> make_table() {
        "2D lab",
        "Slow motion: seconds to pause after each D and G update, with a caption saying what it "
        "did (0: off).", ParamScope::kToy},
+  };
+  rows.insert(rows.end(), std::begin(group), std::end(group));
+}
+
+// The VAE group: the KL weight, its warm-up and the reconstruction loss.
+void append_vae_rows(Rows& rows) {
+  const ParamSpec group[] = {
       {ParamId::kBeta, "beta", T::kFloat, 1.0, 0.0, 100.0, "", {}, A::kLive, false, "VAE",
-       "Weight of the KL term: 1 is a VAE, more than 1 a beta-VAE (disentangles, blurs).", ParamScope::kVae},
+       "Weight of the KL term: 1 is a VAE, more than 1 a beta-VAE (disentangles, blurs).",
+       ParamScope::kVae},
       {ParamId::kKlWarmup, "kl_warmup", T::kInt, 0, 0, 1000000, "", {}, A::kLive, false, "VAE",
-       "Ramp the KL weight linearly from 0 to beta over this many steps (0: no warm-up).", ParamScope::kVae},
+       "Ramp the KL weight linearly from 0 to beta over this many steps (0: no warm-up).",
+       ParamScope::kVae},
       {ParamId::kReconLoss, "recon_loss", T::kChoice, 0, 0, 1, "", {"bce", "mse"}, A::kLive, false,
-       "VAE", "Reconstruction loss: Bernoulli (BCE) or Gaussian (MSE), summed over pixels.", ParamScope::kVae},
+       "VAE", "Reconstruction loss: Bernoulli (BCE) or Gaussian (MSE), summed over pixels.",
+       ParamScope::kVae},
+  };
+  rows.insert(rows.end(), std::begin(group), std::end(group));
+}
+
+// The Latent tools group: traversals, interpolation and the latent map.
+void append_latent_tool_rows(Rows& rows) {
+  const ParamSpec group[] = {
       {ParamId::kTraversalRange, "traversal_range", T::kFloat, 3.0, 0.1, 10.0, "", {}, A::kLive,
        false, "Latent tools", "Traversals vary each latent dimension over [-range, +range]."},
       {ParamId::kTraversalSteps, "traversal_steps", T::kInt, 9, 3, 15, "", {}, A::kLive, false,
@@ -119,6 +171,13 @@ std::array<ParamSpec, kParamCount> make_table() {
        "Straight line (lerp) or great circle (slerp, keeps Gaussian samples' typical norm)."},
       {ParamId::kMapEvery, "map_every", T::kInt, 500, 50, 100000, "", {}, A::kLive, false,
        "Latent tools", "Re-encode the test set for the 2D latent map every this many steps."},
+  };
+  rows.insert(rows.end(), std::begin(group), std::end(group));
+}
+
+// The Files group: checkpoints and where run directories go.
+void append_file_rows(Rows& rows) {
+  const ParamSpec group[] = {
       {ParamId::kCheckpointPath, "checkpoint", T::kText, 0, 0, 0, "", {}, A::kLive, false,
        "Files",
        "Where Save (Ctrl+S) and checkpoint_every write the checkpoint (weights, optimizer state, "
@@ -131,6 +190,13 @@ std::array<ParamSpec, kParamCount> make_table() {
        "Where a run without --out makes its run directory, <start time>-<model>-<dataset>/ "
        "(config.cfg, metrics.csv, events.log, checkpoints/, recordings), at the start and at "
        "each reset (a reset is a new run)."},
+  };
+  rows.insert(rows.end(), std::begin(group), std::end(group));
+}
+
+// The Quality and Diagnostics groups: what is measured while training.
+void append_quality_rows(Rows& rows) {
+  const ParamSpec group[] = {
       {ParamId::kEvalEvery, "eval_every", T::kInt, 500, 0, 100000000, "", {}, A::kLive, false,
        "Quality",
        "Score the generator every this many steps: classifier-FID, Inception-Score analogue and "
@@ -142,7 +208,13 @@ std::array<ParamSpec, kParamCount> make_table() {
        "Diagnostics",
        "Sample each layer's weight and activation histograms every this many steps (0: off).",
        ParamScope::kAll},
-      // Recording: the window's (the Record tab, --record), never training's.
+  };
+  rows.insert(rows.end(), std::begin(group), std::end(group));
+}
+
+// The Record group: the window's (the Record tab, --record), never training's.
+void append_record_rows(Rows& rows) {
+  const ParamSpec group[] = {
       {ParamId::kRecordPath, "record_path", T::kText, 0, 0, 0, "genscope-recording.mp4", {},
        A::kApp, false, kRecordGroup,
        "Where a recording goes: .mp4 (H.264) or .gif. A recording never overwrites a file (a "
@@ -176,7 +248,13 @@ std::array<ParamSpec, kParamCount> make_table() {
         "veryslow"},
        A::kApp, false, kRecordGroup,
        "x264 preset: faster ones take less CPU per frame and make bigger files (GIF: ignored)."},
-  }};
+  };
+  rows.insert(rows.end(), std::begin(group), std::end(group));
+}
+
+// Checks the order, gives each choice the range of its list and appends the family defaults
+// to the help texts.
+void finish_rows(std::array<ParamSpec, kParamCount>& t) {
   // Help texts that name their family defaults live as long as the table.
   static std::deque<std::string> helps;
   for (int i = 0; i < kParamCount; ++i) {
@@ -196,6 +274,27 @@ std::array<ParamSpec, kParamCount> make_table() {
     }
     t[i].help = helps.emplace_back(std::move(help)).c_str();
   }
+}
+
+std::array<ParamSpec, kParamCount> make_table() {
+  Rows rows;
+  rows.reserve(kParamCount);
+  append_experiment_rows(rows);
+  append_model_rows(rows);
+  append_optimizer_rows(rows);
+  append_training_rows(rows);
+  append_lab_rows(rows);
+  append_vae_rows(rows);
+  append_latent_tool_rows(rows);
+  append_file_rows(rows);
+  append_quality_rows(rows);
+  append_record_rows(rows);
+  if (rows.size() != static_cast<size_t>(kParamCount)) {
+    throw std::logic_error("param table out of order");
+  }
+  std::array<ParamSpec, kParamCount> t{};
+  std::move(rows.begin(), rows.end(), t.begin());
+  finish_rows(t);
   return t;
 }
 

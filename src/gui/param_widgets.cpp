@@ -65,6 +65,80 @@ bool linear_slider(const char* id, double& value, double lo, double hi, int deci
   return true;
 }
 
+// What the user did to a parameter's control this frame.
+struct WidgetInput {
+  bool changed = false;
+  bool immediate = false;  // a discrete pick (combo, +/- button): commits at once
+};
+
+// A float row: an input field with +/- buttons, a log slider or a linear one.
+WidgetInput float_control(const ParamSpec& spec, const std::string& id, ParamEdit& edit,
+                          bool typing) {
+  WidgetInput input;
+  double& number = edit.value.number;
+  if (param_uses_input(spec)) {
+    const std::string format = strformat("%%.%df", param_decimals(spec));
+    input.changed = ImGui::InputDouble(id.c_str(), &number, 1.0, 10.0, format.c_str());
+    input.immediate = input.changed && !ImGui::IsItemActive();  // a +/- button, not typing
+  } else if (spec.log_scale && spec.min_value > 0.0) {
+    input.changed = log_slider(id.c_str(), number, spec.min_value, spec.max_value,
+                               format_param_value(spec, edit.value), typing);
+  } else {
+    input.changed = linear_slider(id.c_str(), number, spec.min_value, spec.max_value,
+                                  param_decimals(spec), typing);
+  }
+  return input;
+}
+
+// An int row: an input field with +/- buttons, or a slider.
+WidgetInput int_control(const ParamSpec& spec, const std::string& id, ParamEdit& edit,
+                        bool typing) {
+  WidgetInput input;
+  double& number = edit.value.number;
+  int v = static_cast<int>(std::clamp(number, double(INT32_MIN), double(INT32_MAX)));
+  if (param_uses_input(spec)) {
+    input.changed = ImGui::InputInt(id.c_str(), &v, 1, 100);
+    input.immediate = input.changed && !ImGui::IsItemActive();  // a +/- button, not typing
+  } else {
+    input.changed = ImGui::SliderInt(id.c_str(), &v, static_cast<int>(spec.min_value),
+                                     static_cast<int>(spec.max_value), "%d");
+    if (input.changed && !typing) v = std::clamp(v, int(spec.min_value), int(spec.max_value));
+  }
+  if (input.changed) number = v;
+  return input;
+}
+
+// The control for `spec`'s type, editing `edit`; its ImGui id is `id`.
+WidgetInput edit_control(const ParamSpec& spec, const std::string& id, ParamEdit& edit,
+                         bool typing) {
+  WidgetInput input;
+  switch (spec.type) {
+    case ParamType::kFloat:
+      return float_control(spec, id, edit, typing);
+    case ParamType::kInt:
+      return int_control(spec, id, edit, typing);
+    case ParamType::kChoice: {
+      int index = static_cast<int>(edit.value.number);
+      if (ImGui::Combo(id.c_str(), &index, spec.choices.data(),
+                       static_cast<int>(spec.choices.size()))) {
+        edit.value.number = index;
+        input.changed = input.immediate = true;
+      }
+      break;
+    }
+    case ParamType::kText:
+      // Training's text rows (a dataset) apply on Enter; the window's (a path) as typed.
+      if (ImGui::InputText(id.c_str(), &edit.text,
+                           spec.apply == ParamApply::kApp ? ImGuiInputTextFlags_None
+                                                          : ImGuiInputTextFlags_EnterReturnsTrue)) {
+        edit.value.text = edit.text;
+        input.changed = input.immediate = true;
+      }
+      break;
+  }
+  return input;
+}
+
 }  // namespace
 
 double param_slider_ratio(const ParamSpec& spec, double value) {
@@ -126,55 +200,7 @@ bool param_widget(const ParamSpec& spec, const ParamValue& current, uint64_t han
   // shows as 0.123), so its "edit" would change the value.
   const bool escaped = (typing || edit.active) &&
                        ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false);
-  bool changed = false;
-  bool immediate = false;  // a discrete pick (combo, +/- button): commits at once
-  double& number = edit.value.number;
-  switch (spec.type) {
-    case ParamType::kFloat:
-      if (param_uses_input(spec)) {
-        const std::string format = strformat("%%.%df", param_decimals(spec));
-        changed = ImGui::InputDouble(id.c_str(), &number, 1.0, 10.0, format.c_str());
-        immediate = changed && !ImGui::IsItemActive();  // a +/- button, not typing
-      } else if (spec.log_scale && spec.min_value > 0.0) {
-        changed = log_slider(id.c_str(), number, spec.min_value, spec.max_value,
-                             format_param_value(spec, edit.value), typing);
-      } else {
-        changed = linear_slider(id.c_str(), number, spec.min_value, spec.max_value,
-                                param_decimals(spec), typing);
-      }
-      break;
-    case ParamType::kInt: {
-      int v = static_cast<int>(std::clamp(number, double(INT32_MIN), double(INT32_MAX)));
-      if (param_uses_input(spec)) {
-        changed = ImGui::InputInt(id.c_str(), &v, 1, 100);
-        immediate = changed && !ImGui::IsItemActive();  // a +/- button, not typing
-      } else {
-        changed = ImGui::SliderInt(id.c_str(), &v, static_cast<int>(spec.min_value),
-                                   static_cast<int>(spec.max_value), "%d");
-        if (changed && !typing) v = std::clamp(v, int(spec.min_value), int(spec.max_value));
-      }
-      if (changed) number = v;
-      break;
-    }
-    case ParamType::kChoice: {
-      int index = static_cast<int>(number);
-      if (ImGui::Combo(id.c_str(), &index, spec.choices.data(),
-                       static_cast<int>(spec.choices.size()))) {
-        number = index;
-        changed = immediate = true;
-      }
-      break;
-    }
-    case ParamType::kText:
-      // Training's text rows (a dataset) apply on Enter; the window's (a path) as typed.
-      if (ImGui::InputText(id.c_str(), &edit.text,
-                           spec.apply == ParamApply::kApp ? ImGuiInputTextFlags_None
-                                                          : ImGuiInputTextFlags_EnterReturnsTrue)) {
-        edit.value.text = edit.text;
-        changed = immediate = true;
-      }
-      break;
-  }
+  const WidgetInput input = edit_control(spec, id, edit, typing);
   const bool text_field = spec.type == ParamType::kText;
   const bool deactivated = !text_field && ImGui::IsItemDeactivatedAfterEdit();
   edit.active = ImGui::IsItemActive();
@@ -189,8 +215,9 @@ bool param_widget(const ParamSpec& spec, const ParamValue& current, uint64_t han
     edit.text = edit.committed.text;
     return false;
   }
-  bool commit = immediate || deactivated ||
-                (changed && !typing && spec.apply != ParamApply::kReset && !param_uses_input(spec));
+  bool commit =
+      input.immediate || deactivated ||
+      (input.changed && !typing && spec.apply != ParamApply::kReset && !param_uses_input(spec));
   // Releasing a drag that ended where it started, or re-sending what was sent, is no edit;
   // a text typed again after an error is (the user asked for it).
   if (commit && !text_field && edit.value == edit.committed) commit = false;

@@ -290,11 +290,10 @@ struct FileCloser {
   void operator()(std::FILE* file) const { std::fclose(file); }
 };
 
-}  // namespace
-
-Status write_gif(const std::string& path, const std::vector<ImageRGBA>& frames,
-                 const GifSettings& settings) {
-  const std::string where = "gif " + path + ": ";
+// Why `frames` and `settings` cannot make a GIF (`where` names the file), if they cannot: no
+// frames, sizes that differ or do not fit 16 bits, a wrong pixel count, settings out of range.
+Status check_frames(const std::string& where, const std::vector<ImageRGBA>& frames,
+                    const GifSettings& settings) {
   if (frames.empty()) return Error{where + "no frames to write"};
   const int w = frames[0].width, h = frames[0].height;
   if (w < 1 || h < 1 || w > 65535 || h > 65535) {
@@ -320,6 +319,55 @@ Status write_gif(const std::string& path, const std::vector<ImageRGBA>& frames,
       settings.loop_count > 65535) {
     return Error{where + "delay and loop count must be in 0..65535"};
   }
+  return {};
+}
+
+// The file's start: signature, logical screen of w x h, the global colour table of
+// 2^table_bits entries (`palette`, padded with black) and the loop count.
+void put_header(std::vector<uint8_t>& out, int w, int h, const std::vector<Color>& palette,
+                int table_bits, int loop_count) {
+  const char* magic = "GIF89a";
+  out.insert(out.end(), magic, magic + 6);
+  put16(out, w);
+  put16(out, h);
+  out.push_back(static_cast<uint8_t>(0x80 | (7 << 4) | (table_bits - 1)));  // global table, 8 bit
+  out.push_back(0);                                                         // background index
+  out.push_back(0);                                                         // square pixels
+  for (int i = 0; i < (1 << table_bits); ++i) {
+    const Color c = i < static_cast<int>(palette.size()) ? palette[i] : Color{0, 0, 0};
+    out.insert(out.end(), c.begin(), c.end());
+  }
+  // NETSCAPE2.0 application extension: loop count (0 = forever).
+  const char* netscape = "NETSCAPE2.0";
+  out.insert(out.end(), {0x21, 0xFF, 0x0B});
+  out.insert(out.end(), netscape, netscape + 11);
+  out.insert(out.end(), {0x03, 0x01});
+  put16(out, loop_count);
+  out.push_back(0);
+}
+
+// What precedes each frame's image data.
+void put_frame_header(std::vector<uint8_t>& out, int w, int h, int delay_cs) {
+  // Graphic control extension: disposal "leave in place", no transparency, the delay.
+  out.insert(out.end(), {0x21, 0xF9, 0x04, 0x04});
+  put16(out, delay_cs);
+  out.insert(out.end(), {0x00, 0x00});
+  // Image descriptor: whole screen, global colour table, not interlaced.
+  out.push_back(0x2C);
+  put16(out, 0);
+  put16(out, 0);
+  put16(out, w);
+  put16(out, h);
+  out.push_back(0);
+}
+
+}  // namespace
+
+Status write_gif(const std::string& path, const std::vector<ImageRGBA>& frames,
+                 const GifSettings& settings) {
+  const std::string where = "gif " + path + ": ";
+  if (Status s = check_frames(where, frames, settings); !s) return s;
+  const int w = frames[0].width, h = frames[0].height;
 
   const std::vector<Color> palette = build_palette(frames, settings.max_colors);
   int table_bits = 1;  // global colour table of 2^table_bits entries
@@ -338,40 +386,12 @@ Status write_gif(const std::string& path, const std::vector<ImageRGBA>& frames,
 
   std::vector<uint8_t> out;
   out.reserve(1 << 16);
-  const char* magic = "GIF89a";
-  out.insert(out.end(), magic, magic + 6);
-  put16(out, w);
-  put16(out, h);
-  out.push_back(static_cast<uint8_t>(0x80 | (7 << 4) | (table_bits - 1)));  // global table, 8 bit
-  out.push_back(0);                                                         // background index
-  out.push_back(0);                                                         // square pixels
-  for (int i = 0; i < (1 << table_bits); ++i) {
-    const Color c = i < static_cast<int>(palette.size()) ? palette[i] : Color{0, 0, 0};
-    out.insert(out.end(), c.begin(), c.end());
-  }
-  // NETSCAPE2.0 application extension: loop count (0 = forever).
-  const char* netscape = "NETSCAPE2.0";
-  out.insert(out.end(), {0x21, 0xFF, 0x0B});
-  out.insert(out.end(), netscape, netscape + 11);
-  out.insert(out.end(), {0x03, 0x01});
-  put16(out, settings.loop_count);
-  out.push_back(0);
-
+  put_header(out, w, h, palette, table_bits, settings.loop_count);
   NearestColor nearest(palette);
   const int spread = settings.dither ? dither_spread(palette) : 0;
   std::vector<uint8_t> indices;
   for (const ImageRGBA& frame : frames) {
-    // Graphic control extension: disposal "leave in place", no transparency, the delay.
-    out.insert(out.end(), {0x21, 0xF9, 0x04, 0x04});
-    put16(out, settings.delay_cs);
-    out.insert(out.end(), {0x00, 0x00});
-    // Image descriptor: whole screen, global colour table, not interlaced.
-    out.push_back(0x2C);
-    put16(out, 0);
-    put16(out, 0);
-    put16(out, w);
-    put16(out, h);
-    out.push_back(0);
+    put_frame_header(out, w, h, settings.delay_cs);
     map_frame(frame, nearest, spread, indices);
     lzw_encode(indices, min_code_size, out);
     if (out.size() >= (1u << 20)) {

@@ -46,6 +46,27 @@ void quiet_libav_once() {
   });
 }
 
+// The settings' problem, if any, naming the path: a size, rate or quality the encoder refuses.
+Status check_settings(const std::string& path, const VideoSettings& requested) {
+  const std::string where = "video " + path + ": ";
+  if (!has_mp4_extension(path)) return Error{where + "unsupported extension (use .mp4)"};
+  if (requested.width < 2 || requested.height < 2) {
+    return Error{where + "invalid frame size " + std::to_string(requested.width) + "x" +
+                 std::to_string(requested.height) + " (at least 2x2)"};
+  }
+  if (requested.fps < 1 || requested.fps > 240) {
+    return Error{where + "invalid fps " + std::to_string(requested.fps) + " (1..240)"};
+  }
+  if (requested.crf < 0 || requested.crf > 51) {
+    return Error{where + "invalid crf " + std::to_string(requested.crf) + " (0..51)"};
+  }
+  if (requested.keyframe_interval < 0) {
+    return Error{where + "invalid keyframe interval " +
+                 std::to_string(requested.keyframe_interval)};
+  }
+  return {};
+}
+
 }  // namespace
 
 struct VideoEncoder::Impl {
@@ -121,6 +142,83 @@ struct VideoEncoder::Impl {
     return status;
   }
 
+  // Sets up `codec` for the `x264` encoder (size, rate, GOP, BT.601 colours, x264 options) and
+  // opens it.
+  Status open_codec(const AVCodec* x264) {
+    const VideoSettings& s = settings;
+    AVCodecContext* c = codec;
+    c->width = s.width;
+    c->height = s.height;
+    c->pix_fmt = AV_PIX_FMT_YUV420P;
+    c->time_base = AVRational{1, s.fps};
+    c->framerate = AVRational{s.fps, 1};
+    c->gop_size = s.keyframe_interval;
+    c->keyint_min = s.keyframe_interval;
+    if (s.threads > 0) c->thread_count = s.threads;
+    c->max_b_frames = 0;  // lowest latency; every packet is in display order
+    c->color_range = AVCOL_RANGE_MPEG;
+    c->colorspace = AVCOL_SPC_SMPTE170M;  // what sws_scale's default (BT.601) conversion produces
+    c->color_primaries = AVCOL_PRI_SMPTE170M;
+    c->color_trc = AVCOL_TRC_SMPTE170M;
+    if (format->oformat->flags & AVFMT_GLOBALHEADER) c->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
+    int rc = 0;
+    if ((rc = av_opt_set(c->priv_data, "preset", s.preset.c_str(), 0)) < 0 ||
+        (rc = av_opt_set(c->priv_data, "crf", std::to_string(s.crf).c_str(), 0)) < 0 ||
+        // No scene-cut keyframes: keyframes (and so fragments) come exactly every GOP.
+        (rc = av_opt_set(c->priv_data, "sc_threshold", "0", 0)) < 0) {
+      return fail("cannot set x264 options", rc);
+    }
+    if ((rc = avcodec_open2(c, x264, nullptr)) < 0) {
+      return fail("cannot open the libx264 encoder (preset '" + s.preset + "')", rc);
+    }
+    return {};
+  }
+
+  // The MP4's video stream, with the opened codec's parameters.
+  Status add_stream() {
+    stream = avformat_new_stream(format, nullptr);
+    if (stream == nullptr) return fail("out of memory");
+    stream->time_base = codec->time_base;
+    stream->avg_frame_rate = codec->framerate;
+    const int rc = avcodec_parameters_from_context(stream->codecpar, codec);
+    if (rc < 0) return fail("cannot configure the stream", rc);
+    return {};
+  }
+
+  // The YUV frame the encoder reads, and the RGBA -> YUV converter that fills it.
+  Status allocate_frame() {
+    frame->format = codec->pix_fmt;
+    frame->width = codec->width;
+    frame->height = codec->height;
+    const int rc = av_frame_get_buffer(frame, 0);
+    if (rc < 0) return fail("out of memory", rc);
+    sws = sws_getContext(settings.width, settings.height, AV_PIX_FMT_RGBA, settings.width,
+                         settings.height, AV_PIX_FMT_YUV420P, SWS_BILINEAR, nullptr, nullptr,
+                         nullptr);
+    if (sws == nullptr) return fail("cannot create the RGBA to YUV converter");
+    return {};
+  }
+
+  // Opens the file and writes the fragmented MP4's header; on failure removes what it wrote.
+  Status write_header() {
+    int rc = avio_open(&format->pb, path.c_str(), AVIO_FLAG_WRITE);
+    if (rc < 0) return fail("cannot open for writing", rc);
+    AVDictionary* options = nullptr;
+    av_dict_set(&options, "movflags", "frag_keyframe+empty_moov+default_base_moof", 0);
+    rc = avformat_write_header(format, &options);
+    av_dict_free(&options);
+    Status header = rc < 0 ? Status(fail("cannot write the MP4 header", rc)) : flush_io();
+    if (!header) {
+      // Leave no unplayable stub behind (a regular file only: never remove a device or a link).
+      release();
+      struct stat info;
+      if (lstat(path.c_str(), &info) == 0 && S_ISREG(info.st_mode)) std::remove(path.c_str());
+      return header;
+    }
+    header_written = true;
+    return {};
+  }
+
   void release() {
     if (format != nullptr && format->pb != nullptr) avio_closep(&format->pb);
     avformat_free_context(format);
@@ -135,22 +233,7 @@ struct VideoEncoder::Impl {
 
 Result<std::unique_ptr<VideoEncoder>> VideoEncoder::open(const std::string& path,
                                                          const VideoSettings& requested) {
-  const std::string where = "video " + path + ": ";
-  if (!has_mp4_extension(path)) return Error{where + "unsupported extension (use .mp4)"};
-  if (requested.width < 2 || requested.height < 2) {
-    return Error{where + "invalid frame size " + std::to_string(requested.width) + "x" +
-                 std::to_string(requested.height) + " (at least 2x2)"};
-  }
-  if (requested.fps < 1 || requested.fps > 240) {
-    return Error{where + "invalid fps " + std::to_string(requested.fps) + " (1..240)"};
-  }
-  if (requested.crf < 0 || requested.crf > 51) {
-    return Error{where + "invalid crf " + std::to_string(requested.crf) + " (0..51)"};
-  }
-  if (requested.keyframe_interval < 0) {
-    return Error{where + "invalid keyframe interval " +
-                 std::to_string(requested.keyframe_interval)};
-  }
+  if (Status s = check_settings(path, requested); !s) return Error{s.error()};
   quiet_libav_once();
 
   auto impl = std::make_unique<Impl>();
@@ -160,7 +243,6 @@ Result<std::unique_ptr<VideoEncoder>> VideoEncoder::open(const std::string& path
   impl->settings.width = requested.width & ~1;
   impl->settings.height = requested.height & ~1;
   if (impl->settings.keyframe_interval == 0) impl->settings.keyframe_interval = requested.fps;
-  const VideoSettings& s = impl->settings;
 
   const AVCodec* codec = avcodec_find_encoder_by_name("libx264");
   if (codec == nullptr) return impl->fail("the libx264 encoder is not available in this FFmpeg");
@@ -174,64 +256,10 @@ Result<std::unique_ptr<VideoEncoder>> VideoEncoder::open(const std::string& path
   if (impl->codec == nullptr || impl->frame == nullptr || impl->packet == nullptr) {
     return impl->fail("out of memory");
   }
-  AVCodecContext* c = impl->codec;
-  c->width = s.width;
-  c->height = s.height;
-  c->pix_fmt = AV_PIX_FMT_YUV420P;
-  c->time_base = AVRational{1, s.fps};
-  c->framerate = AVRational{s.fps, 1};
-  c->gop_size = s.keyframe_interval;
-  c->keyint_min = s.keyframe_interval;
-  if (s.threads > 0) c->thread_count = s.threads;
-  c->max_b_frames = 0;  // lowest latency; every packet is in display order
-  c->color_range = AVCOL_RANGE_MPEG;
-  c->colorspace = AVCOL_SPC_SMPTE170M;  // what sws_scale's default (BT.601) conversion produces
-  c->color_primaries = AVCOL_PRI_SMPTE170M;
-  c->color_trc = AVCOL_TRC_SMPTE170M;
-  if (impl->format->oformat->flags & AVFMT_GLOBALHEADER) c->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
-  if ((rc = av_opt_set(c->priv_data, "preset", s.preset.c_str(), 0)) < 0 ||
-      (rc = av_opt_set(c->priv_data, "crf", std::to_string(s.crf).c_str(), 0)) < 0 ||
-      // No scene-cut keyframes: keyframes (and so fragments) come exactly every GOP.
-      (rc = av_opt_set(c->priv_data, "sc_threshold", "0", 0)) < 0) {
-    return impl->fail("cannot set x264 options", rc);
-  }
-  if ((rc = avcodec_open2(c, codec, nullptr)) < 0) {
-    return impl->fail("cannot open the libx264 encoder (preset '" + s.preset + "')", rc);
-  }
-
-  impl->stream = avformat_new_stream(impl->format, nullptr);
-  if (impl->stream == nullptr) return impl->fail("out of memory");
-  impl->stream->time_base = c->time_base;
-  impl->stream->avg_frame_rate = c->framerate;
-  if ((rc = avcodec_parameters_from_context(impl->stream->codecpar, c)) < 0) {
-    return impl->fail("cannot configure the stream", rc);
-  }
-
-  impl->frame->format = c->pix_fmt;
-  impl->frame->width = c->width;
-  impl->frame->height = c->height;
-  if ((rc = av_frame_get_buffer(impl->frame, 0)) < 0) return impl->fail("out of memory", rc);
-  impl->sws = sws_getContext(s.width, s.height, AV_PIX_FMT_RGBA, s.width, s.height,
-                             AV_PIX_FMT_YUV420P, SWS_BILINEAR, nullptr, nullptr, nullptr);
-  if (impl->sws == nullptr) return impl->fail("cannot create the RGBA to YUV converter");
-
-  if ((rc = avio_open(&impl->format->pb, path.c_str(), AVIO_FLAG_WRITE)) < 0) {
-    return impl->fail("cannot open for writing", rc);
-  }
-  AVDictionary* options = nullptr;
-  av_dict_set(&options, "movflags", "frag_keyframe+empty_moov+default_base_moof", 0);
-  rc = avformat_write_header(impl->format, &options);
-  av_dict_free(&options);
-  Status header = rc < 0 ? Status(impl->fail("cannot write the MP4 header", rc)) : impl->flush_io();
-  if (!header) {
-    // Leave no unplayable stub behind (a regular file only: never remove a device or a link).
-    impl->release();
-    struct stat info;
-    if (lstat(path.c_str(), &info) == 0 && S_ISREG(info.st_mode)) std::remove(path.c_str());
-    return Error{header.error()};
-  }
-  impl->header_written = true;
-
+  if (Status s = impl->open_codec(codec); !s) return Error{s.error()};
+  if (Status s = impl->add_stream(); !s) return Error{s.error()};
+  if (Status s = impl->allocate_frame(); !s) return Error{s.error()};
+  if (Status s = impl->write_header(); !s) return Error{s.error()};
   return std::unique_ptr<VideoEncoder>(new VideoEncoder(std::move(impl)));
 }
 

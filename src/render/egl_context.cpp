@@ -95,6 +95,73 @@ EGLDisplay open_display(PFNEGLGETPLATFORMDISPLAYEXTPROC get_platform_display, EG
   return display;
 }
 
+/// The first EGL device (EGL_EXT_platform_device), e.g. a software device, or why not.
+EGLDisplay open_device_display(PFNEGLGETPLATFORMDISPLAYEXTPROC get_platform_display,
+                               const char* client_extensions, std::string& why) {
+  auto query_devices =
+      reinterpret_cast<PFNEGLQUERYDEVICESEXTPROC>(eglGetProcAddress("eglQueryDevicesEXT"));
+  if (!has_extension(client_extensions, "EGL_EXT_platform_device") || query_devices == nullptr) {
+    why += "; no device platform (EGL_EXT_platform_device missing)";
+    return EGL_NO_DISPLAY;
+  }
+  EGLDeviceEXT device = nullptr;
+  EGLint count = 0;
+  if (!query_devices(1, &device, &count)) {
+    why += "; " + egl_failure("eglQueryDevicesEXT");
+  } else if (count < 1) {
+    why += "; eglQueryDevicesEXT found no EGL device";
+  } else {
+    return open_display(get_platform_display, EGL_PLATFORM_DEVICE_EXT, device, "device", why);
+  }
+  return EGL_NO_DISPLAY;
+}
+
+/// An initialised display on the first platform that has one, or EGL_NO_DISPLAY with what
+/// each platform said appended to `why`.
+EGLDisplay open_first_display(PFNEGLGETPLATFORMDISPLAYEXTPROC get_platform_display,
+                              const char* client_extensions, std::string& why) {
+  // 1. Mesa's surfaceless platform: no window system and no device node needed.
+  EGLDisplay display = EGL_NO_DISPLAY;
+  if (has_extension(client_extensions, "EGL_MESA_platform_surfaceless")) {
+    display = open_display(get_platform_display, EGL_PLATFORM_SURFACELESS_MESA, EGL_DEFAULT_DISPLAY,
+                           "surfaceless", why);
+  } else {
+    why += "; no surfaceless platform (EGL_MESA_platform_surfaceless missing)";
+  }
+  // 2. The first EGL device.
+  if (display == EGL_NO_DISPLAY) {
+    display = open_device_display(get_platform_display, client_extensions, why);
+  }
+  return display;
+}
+
+/// A config for an OpenGL context without surfaces (for displays that need one).
+Status choose_config(EGLDisplay display, EGLConfig& config) {
+  const EGLint config_attribs[] = {
+      EGL_RENDERABLE_TYPE, EGL_OPENGL_BIT,  //
+      EGL_SURFACE_TYPE, 0,                   // no surface: we render into framebuffers
+      EGL_NONE};
+  EGLint count = 0;
+  if (!eglChooseConfig(display, config_attribs, &config, 1, &count)) {
+    return Error{egl_failure("eglChooseConfig")};
+  }
+  if (count < 1) return Error{"EGL: eglChooseConfig found no config with EGL_OPENGL_BIT"};
+  return {};
+}
+
+/// Loads the GL 3.3 functions of the current context and names its renderer.
+Status load_gl(std::string& renderer_name) {
+  const int version = gladLoadGL(reinterpret_cast<GLADloadfunc>(eglGetProcAddress));
+  if (version == 0) return Error{"EGL: gladLoadGL failed (cannot load OpenGL 3.3 functions)"};
+  if (GLAD_VERSION_MAJOR(version) * 100 + GLAD_VERSION_MINOR(version) < 303) {
+    return Error{"EGL: got OpenGL " + std::to_string(GLAD_VERSION_MAJOR(version)) + "." +
+                 std::to_string(GLAD_VERSION_MINOR(version)) + ", need 3.3"};
+  }
+  const GLubyte* renderer = glGetString(GL_RENDERER);
+  renderer_name = renderer != nullptr ? reinterpret_cast<const char*>(renderer) : "unknown";
+  return {};
+}
+
 }  // namespace
 
 Result<std::unique_ptr<EglContext>> EglContext::create() {
@@ -105,39 +172,13 @@ Result<std::unique_ptr<EglContext>> EglContext::create() {
   }
   auto get_platform_display = reinterpret_cast<PFNEGLGETPLATFORMDISPLAYEXTPROC>(
       eglGetProcAddress("eglGetPlatformDisplayEXT"));
-  if (get_platform_display == nullptr || !has_extension(client_extensions, "EGL_EXT_platform_base")) {
+  if (get_platform_display == nullptr ||
+      !has_extension(client_extensions, "EGL_EXT_platform_base")) {
     return Error{"EGL: no eglGetPlatformDisplayEXT (EGL_EXT_platform_base missing: no EGL "
                  "vendor library; is libegl-mesa0 installed?)"};
   }
-
-  // 1. Mesa's surfaceless platform: no window system and no device node needed.
   std::string why;
-  EGLDisplay display = EGL_NO_DISPLAY;
-  if (has_extension(client_extensions, "EGL_MESA_platform_surfaceless")) {
-    display = open_display(get_platform_display, EGL_PLATFORM_SURFACELESS_MESA, EGL_DEFAULT_DISPLAY,
-                           "surfaceless", why);
-  } else {
-    why += "; no surfaceless platform (EGL_MESA_platform_surfaceless missing)";
-  }
-
-  // 2. The first EGL device (EGL_EXT_platform_device), e.g. a software device.
-  if (display == EGL_NO_DISPLAY) {
-    auto query_devices = reinterpret_cast<PFNEGLQUERYDEVICESEXTPROC>(
-        eglGetProcAddress("eglQueryDevicesEXT"));
-    if (!has_extension(client_extensions, "EGL_EXT_platform_device") || query_devices == nullptr) {
-      why += "; no device platform (EGL_EXT_platform_device missing)";
-    } else {
-      EGLDeviceEXT device = nullptr;
-      EGLint count = 0;
-      if (!query_devices(1, &device, &count)) {
-        why += "; " + egl_failure("eglQueryDevicesEXT");
-      } else if (count < 1) {
-        why += "; eglQueryDevicesEXT found no EGL device";
-      } else {
-        display = open_display(get_platform_display, EGL_PLATFORM_DEVICE_EXT, device, "device", why);
-      }
-    }
-  }
+  const EGLDisplay display = open_first_display(get_platform_display, client_extensions, why);
   if (display == EGL_NO_DISPLAY) {
     return Error{"EGL: no usable display (is libegl-mesa0 installed?)" + why};
   }
@@ -152,18 +193,9 @@ Result<std::unique_ptr<EglContext>> EglContext::create() {
                  "current without a surface)"};
   }
   if (!eglBindAPI(EGL_OPENGL_API)) return Error{egl_failure("eglBindAPI(EGL_OPENGL_API)")};
-
   EGLConfig config = EGL_NO_CONFIG_KHR;
   if (!has_extension(display_extensions, "EGL_KHR_no_config_context")) {
-    const EGLint config_attribs[] = {
-        EGL_RENDERABLE_TYPE, EGL_OPENGL_BIT,  //
-        EGL_SURFACE_TYPE, 0,                   // no surface: we render into framebuffers
-        EGL_NONE};
-    EGLint count = 0;
-    if (!eglChooseConfig(display, config_attribs, &config, 1, &count)) {
-      return Error{egl_failure("eglChooseConfig")};
-    }
-    if (count < 1) return Error{"EGL: eglChooseConfig found no config with EGL_OPENGL_BIT"};
+    if (Status s = choose_config(display, config); !s) return Error{s.error()};
   }
 
   const EGLint context_attribs[] = {
@@ -178,14 +210,7 @@ Result<std::unique_ptr<EglContext>> EglContext::create() {
   if (!eglMakeCurrent(display, EGL_NO_SURFACE, EGL_NO_SURFACE, context)) {
     return Error{egl_failure("eglMakeCurrent")};
   }
-  const int version = gladLoadGL(reinterpret_cast<GLADloadfunc>(eglGetProcAddress));
-  if (version == 0) return Error{"EGL: gladLoadGL failed (cannot load OpenGL 3.3 functions)"};
-  if (GLAD_VERSION_MAJOR(version) * 100 + GLAD_VERSION_MINOR(version) < 303) {
-    return Error{"EGL: got OpenGL " + std::to_string(GLAD_VERSION_MAJOR(version)) + "." +
-                 std::to_string(GLAD_VERSION_MINOR(version)) + ", need 3.3"};
-  }
-  const GLubyte* renderer = glGetString(GL_RENDERER);
-  result->renderer_ = renderer != nullptr ? reinterpret_cast<const char*>(renderer) : "unknown";
+  if (Status s = load_gl(result->renderer_); !s) return Error{s.error()};
   return result;
 }
 

@@ -35,6 +35,36 @@ std::vector<float> code_at(const LatentMap& map, float x, float y) {
   return z;
 }
 
+// A white cross where the explorer's code `z` lies on the map drawn as `result`.
+void draw_explorer_mark(const LatentMap& map, const std::vector<float>& z,
+                        const ScatterResult& result) {
+  float x = 0.0f, y = 0.0f;
+  if (!explorer_position(map, z, x, y)) return;
+  const ImVec2 p = result.to_screen(x, y);
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  draw->PushClipRect(result.plot_min, result.plot_max, true);
+  draw->AddLine(ImVec2(p.x - 6, p.y), ImVec2(p.x + 6, p.y), IM_COL32_WHITE, 2.0f);
+  draw->AddLine(ImVec2(p.x, p.y - 6), ImVec2(p.x, p.y + 6), IM_COL32_WHITE, 2.0f);
+  draw->PopClipRect();
+}
+
+// The hovered point's test image `i`, its number and (when `labelled`) its class.
+void test_image_tooltip(View& view, const LatentMap& map, int64_t i, bool labelled) {
+  const TextureRef& image = view.map_image_texture(i);
+  ImGui::BeginTooltip();
+  if (image.width() > 0) ImGui::Image(texture_id(image), ImVec2(ui_px(28 * 4), ui_px(28 * 4)));
+  ImGui::Text("test image %lld", static_cast<long long>(i));
+  if (labelled) {
+    const int label = map.labels[i];
+    const bool named = label < static_cast<int>(map.class_names.size());
+    ImGui::TextColored(
+        ImColor(label_color(label)), "%s",
+        named ? map.class_names[label].c_str() : ("class " + std::to_string(label)).c_str());
+  }
+  ImGui::TextDisabled("click: decode it in the Explorer");
+  ImGui::EndTooltip();
+}
+
 }  // namespace
 
 void LatentMapPanel::draw(View& view, const PanelSlot& area) {
@@ -62,7 +92,8 @@ void LatentMapPanel::draw(View& view, const PanelSlot& area) {
   const long long step = static_cast<long long>(map->step),
                   count = static_cast<long long>(map->count());
   if (map->projected) {
-    text_wrapped_disabled(strformat("step %lld: PCA of %d-D codes, %lld images", step, map->dim, count));
+    text_wrapped_disabled(
+        strformat("step %lld: PCA of %d-D codes, %lld images", step, map->dim, count));
   } else {
     text_wrapped_disabled(strformat("step %lld: 2D latent, %lld images", step, count));
   }
@@ -74,30 +105,10 @@ void LatentMapPanel::draw(View& view, const PanelSlot& area) {
                result, background);
 
   LatentSelection& sel = view.latent_selection();
-  float x = 0.0f, y = 0.0f;
-  if (explorer_position(*map, sel.explorer_z, x, y)) {
-    const ImVec2 p = result.to_screen(x, y);
-    ImDrawList* draw = ImGui::GetWindowDrawList();
-    draw->PushClipRect(result.plot_min, result.plot_max, true);
-    draw->AddLine(ImVec2(p.x - 6, p.y), ImVec2(p.x + 6, p.y), IM_COL32_WHITE, 2.0f);
-    draw->AddLine(ImVec2(p.x, p.y - 6), ImVec2(p.x, p.y + 6), IM_COL32_WHITE, 2.0f);
-    draw->PopClipRect();
-  }
+  draw_explorer_mark(*map, sel.explorer_z, result);
   const int64_t i = result.hovered;
   if (i >= 0) {
-    const TextureRef& image = view.map_image_texture(i);
-    ImGui::BeginTooltip();
-    if (image.width() > 0) ImGui::Image(texture_id(image), ImVec2(ui_px(28 * 4), ui_px(28 * 4)));
-    ImGui::Text("test image %lld", static_cast<long long>(i));
-    if (labelled) {
-      const int label = map->labels[i];
-      const bool named = label < static_cast<int>(map->class_names.size());
-      ImGui::TextColored(
-          ImColor(label_color(label)), "%s",
-          named ? map->class_names[label].c_str() : ("class " + std::to_string(label)).c_str());
-    }
-    ImGui::TextDisabled("click: decode it in the Explorer");
-    ImGui::EndTooltip();
+    test_image_tooltip(view, *map, i, labelled);
   } else if (result.hovering) {
     ImGui::SetTooltip("(%.2f, %.2f)\nclick: decode this point in the Explorer", result.mouse_x,
                       result.mouse_y);

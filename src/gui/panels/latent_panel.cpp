@@ -57,11 +57,9 @@ bool tab(LatentPanel& panel, const char* label, int index) {
   return ImGui::BeginTabItem(label, nullptr, flags);
 }
 
-void draw_traversal(LatentPanel& panel, View& view) {
-  const Snapshot& snap = view.snapshot();
-  LatentSelection& sel = view.latent_selection();
-  param_pair(view, ParamId::kTraversalRange, ParamId::kTraversalSteps, panel.edits);
-
+// The traversal's base code: a sample, a test image (VAE/AE) or a random code, and its index
+// or seed.
+void draw_traversal_base(View& view, const Snapshot& snap, LatentSelection& sel) {
   int kind = static_cast<int>(sel.traversal_base.kind);
   int index = static_cast<int>(sel.traversal_base.index);
   bool changed = false;
@@ -84,7 +82,31 @@ void draw_traversal(LatentPanel& panel, View& view) {
     sel.traversal_base = {static_cast<LatentSource::Kind>(kind), index};
     view.send_latent();
   }
+}
 
+// The popup that picks the traversed dimensions (at least one stays picked).
+void draw_dims_popup(View& view, LatentSelection& sel, int dim) {
+  if (!ImGui::BeginPopup("##dims")) return;
+  ImGui::TextDisabled("rows to traverse (the trainer draws at most 16)");
+  for (int d = 0; d < std::min(dim, kMaxPickedDims); ++d) {
+    auto it = std::find(sel.traversal_dims.begin(), sel.traversal_dims.end(), d);
+    bool on = it != sel.traversal_dims.end();
+    if (ImGui::Checkbox(strformat("z%d", d).c_str(), &on)) {
+      if (on) {
+        sel.traversal_dims.insert(
+            std::upper_bound(sel.traversal_dims.begin(), sel.traversal_dims.end(), d), d);
+      } else if (sel.traversal_dims.size() > 1) {
+        sel.traversal_dims.erase(it);
+      }
+      view.send_latent();
+    }
+    if (d % 8 != 7) ImGui::SameLine();
+  }
+  ImGui::EndPopup();
+}
+
+// Which dimensions are traversed: automatic ones, or those picked; a GAN's random directions.
+void draw_traversal_dims(View& view, const Snapshot& snap, LatentSelection& sel) {
   const int dim = snap.latent.latent_dim;
   bool auto_dims = sel.traversal_dims.empty();
   if (ImGui::Checkbox("auto dims", &auto_dims)) {
@@ -105,26 +127,33 @@ void draw_traversal(LatentPanel& panel, View& view) {
   if (!auto_dims) {
     flow_next(button_width("dims..."));
     if (ImGui::Button("dims...")) ImGui::OpenPopup("##dims");
-    if (ImGui::BeginPopup("##dims")) {
-      ImGui::TextDisabled("rows to traverse (the trainer draws at most 16)");
-      for (int d = 0; d < std::min(dim, kMaxPickedDims); ++d) {
-        auto it = std::find(sel.traversal_dims.begin(), sel.traversal_dims.end(), d);
-        bool on = it != sel.traversal_dims.end();
-        if (ImGui::Checkbox(strformat("z%d", d).c_str(), &on)) {
-          if (on) {
-            sel.traversal_dims.insert(
-                std::upper_bound(sel.traversal_dims.begin(), sel.traversal_dims.end(), d), d);
-          } else if (sel.traversal_dims.size() > 1) {
-            sel.traversal_dims.erase(it);
-          }
-          view.send_latent();
-        }
-        if (d % 8 != 7) ImGui::SameLine();
-      }
-      ImGui::EndPopup();
-    }
+    draw_dims_popup(view, sel, dim);
   }
+}
 
+// The hovered traversal tile, magnified, and the code it shows.
+void traversal_tooltip(const Snapshot& snap, const TextureRef& texture, const GridTiles& tiles,
+                       int tile) {
+  const LatentViews& latent = snap.latent;
+  const double range = snap.params.number(ParamId::kTraversalRange);
+  const int col = tile % tiles.cols, row = tile / tiles.cols;
+  const double value = tiles.cols > 1 ? -range + 2.0 * range * col / (tiles.cols - 1) : 0.0;
+  ImVec2 uv0, uv1;
+  tiles.uv(tile, uv0, uv1);
+  ImGui::BeginTooltip();
+  ImGui::Image(texture_id(texture), ImVec2(ui_px(28 * 5), ui_px(28 * 5)), uv0, uv1);
+  const std::string& label =
+      row < int(latent.traversal_rows.size()) ? latent.traversal_rows[row] : "";
+  if (label.rfind("dir", 0) == 0) {
+    ImGui::Text("base %+.2f * %s", value, label.c_str());
+  } else {
+    ImGui::Text("%s = %+.2f, other dims from the base", label.c_str(), value);
+  }
+  ImGui::EndTooltip();
+}
+
+// The traversal grid with a label per row, scrolling when it does not fit at its pixels.
+void draw_traversal_grid(View& view, const Snapshot& snap) {
   const LatentViews& latent = snap.latent;
   if (!have_image(latent.traversal, "first traversal")) return;
   const TextureRef& texture = view.traversal_texture();
@@ -155,24 +184,17 @@ void draw_traversal(LatentPanel& panel, View& view) {
                   ImGui::GetColorU32(ImGuiCol_Text), label);
   }
   const int tile = tiles.tile_at(ImGui::GetIO().MousePos, rect);
-  if (ImGui::IsItemHovered() && tile >= 0) {
-    const double range = snap.params.number(ParamId::kTraversalRange);
-    const int col = tile % tiles.cols, row = tile / tiles.cols;
-    const double value = tiles.cols > 1 ? -range + 2.0 * range * col / (tiles.cols - 1) : 0.0;
-    ImVec2 uv0, uv1;
-    tiles.uv(tile, uv0, uv1);
-    ImGui::BeginTooltip();
-    ImGui::Image(texture_id(texture), ImVec2(ui_px(28 * 5), ui_px(28 * 5)), uv0, uv1);
-    const std::string& label =
-        row < int(latent.traversal_rows.size()) ? latent.traversal_rows[row] : "";
-    if (label.rfind("dir", 0) == 0) {
-      ImGui::Text("base %+.2f * %s", value, label.c_str());
-    } else {
-      ImGui::Text("%s = %+.2f, other dims from the base", label.c_str(), value);
-    }
-    ImGui::EndTooltip();
-  }
+  if (ImGui::IsItemHovered() && tile >= 0) traversal_tooltip(snap, texture, tiles, tile);
   if (scroll) ImGui::EndChild();
+}
+
+void draw_traversal(LatentPanel& panel, View& view) {
+  const Snapshot& snap = view.snapshot();
+  LatentSelection& sel = view.latent_selection();
+  param_pair(view, ParamId::kTraversalRange, ParamId::kTraversalSteps, panel.edits);
+  draw_traversal_base(view, snap, sel);
+  draw_traversal_dims(view, snap, sel);
+  draw_traversal_grid(view, snap);
 }
 
 void draw_interpolation(LatentPanel& panel, View& view) {

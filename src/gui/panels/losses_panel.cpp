@@ -71,6 +71,55 @@ ImU32 grad_color(float t) {
   return IM_COL32(static_cast<int>(r), static_cast<int>(g), static_cast<int>(b), 255);
 }
 
+// The layer combo (picking one sets `layer`) and the selected layer's range and median now.
+void draw_layer_picker(const LayerHistograms& now, int selected, std::string& layer) {
+  const LayerHistogram& cur = now.layers[selected];
+  ImGui::SetNextItemWidth(std::min(260.0f, ImGui::GetContentRegionAvail().x * 0.45f));
+  if (ImGui::BeginCombo("##layer", cur.name.c_str())) {
+    for (size_t i = 0; i < now.layers.size(); ++i) {
+      if (ImGui::Selectable(now.layers[i].name.c_str(), int(i) == selected)) {
+        layer = now.layers[i].name;
+      }
+    }
+    ImGui::EndCombo();
+  }
+  ImGui::SameLine();
+  ImGui::TextDisabled("step %lld: %.3g .. %.3g, median %.3g", static_cast<long long>(now.step),
+                      cur.lo, cur.hi, cur.quantiles[2]);
+}
+
+// This sample's bars over [lo, hi] in a box of `size`, with a tooltip per bar.
+void draw_share_bars(const LayerHistogram& cur, ImVec2 size) {
+  ImGui::InvisibleButton("##hist_now", size);
+  const ImVec2 lo = ImGui::GetItemRectMin(), hi = ImGui::GetItemRectMax();
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  draw->AddRectFilled(lo, hi, ImGui::GetColorU32(ImGuiCol_FrameBg));
+  const float line = ImGui::GetTextLineHeight();
+  const float base = hi.y - line - 2.0f;
+  float top = 0.0f;
+  for (float s : cur.share) top = std::max(top, s);
+  const int n = static_cast<int>(cur.share.size());
+  const ImU32 color = cur.activation ? IM_COL32(120, 200, 120, 255) : IM_COL32(90, 160, 230, 255);
+  for (int b = 0; b < n && top > 0.0f; ++b) {
+    const float x0 = lo.x + 2 + (hi.x - lo.x - 4) * b / n;
+    const float x1 = lo.x + 2 + (hi.x - lo.x - 4) * (b + 1) / n;
+    const float y = base - (base - lo.y - 4) * cur.share[b] / top;
+    draw->AddRectFilled(ImVec2(x0, y), ImVec2(std::max(x0 + 1, x1 - 1), base), color);
+  }
+  char buf[32];
+  const ImU32 dim = ImGui::GetColorU32(ImGuiCol_TextDisabled);
+  std::snprintf(buf, sizeof buf, "%.3g", cur.lo);
+  draw->AddText(ImVec2(lo.x + 2, base + 1), dim, buf);
+  std::snprintf(buf, sizeof buf, "%.3g", cur.hi);
+  draw->AddText(ImVec2(hi.x - 2 - ImGui::CalcTextSize(buf).x, base + 1), dim, buf);
+  if (ImGui::IsItemHovered() && n > 0) {
+    const int b = std::clamp(int((ImGui::GetIO().MousePos.x - lo.x) / (hi.x - lo.x) * n), 0, n - 1);
+    const float w = (cur.hi - cur.lo) / n;
+    ImGui::SetTooltip("%s\n[%.3g, %.3g): %.2f %% of the values", cur.name.c_str(), cur.lo + b * w,
+                      cur.lo + (b + 1) * w, cur.share[b] * 100.0f);
+  }
+}
+
 }  // namespace
 
 void draw_gradients(View& view) {
@@ -136,16 +185,7 @@ void HistogramsTab::draw(View& view) {
   for (size_t i = 0; i < now->layers.size(); ++i)
     if (now->layers[i].name == layer) selected = static_cast<int>(i);
   const LayerHistogram& cur = now->layers[selected];
-  ImGui::SetNextItemWidth(std::min(260.0f, ImGui::GetContentRegionAvail().x * 0.45f));
-  if (ImGui::BeginCombo("##layer", cur.name.c_str())) {
-    for (size_t i = 0; i < now->layers.size(); ++i) {
-      if (ImGui::Selectable(now->layers[i].name.c_str(), int(i) == selected)) layer = now->layers[i].name;
-    }
-    ImGui::EndCombo();
-  }
-  ImGui::SameLine();
-  ImGui::TextDisabled("step %lld: %.3g .. %.3g, median %.3g", static_cast<long long>(now->step),
-                      cur.lo, cur.hi, cur.quantiles[2]);
+  draw_layer_picker(*now, selected, layer);
   if (built != h.version() || built_layer != cur.name) {
     built = h.version();
     built_layer = cur.name;
@@ -160,34 +200,7 @@ void HistogramsTab::draw(View& view) {
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float left = std::max(ui_px(100), avail.x * 0.42f);
   const float height = std::max(ui_px(60), avail.y - 4.0f);
-  // Left: this sample's bars over [lo, hi].
-  ImGui::InvisibleButton("##hist_now", ImVec2(left, height));
-  const ImVec2 lo = ImGui::GetItemRectMin(), hi = ImGui::GetItemRectMax();
-  ImDrawList* draw = ImGui::GetWindowDrawList();
-  draw->AddRectFilled(lo, hi, ImGui::GetColorU32(ImGuiCol_FrameBg));
-  const float line = ImGui::GetTextLineHeight();
-  const float base = hi.y - line - 2.0f;
-  float top = 0.0f;
-  for (float s : cur.share) top = std::max(top, s);
-  const int n = static_cast<int>(cur.share.size());
-  const ImU32 color = cur.activation ? IM_COL32(120, 200, 120, 255) : IM_COL32(90, 160, 230, 255);
-  for (int b = 0; b < n && top > 0.0f; ++b) {
-    const float x0 = lo.x + 2 + (hi.x - lo.x - 4) * b / n, x1 = lo.x + 2 + (hi.x - lo.x - 4) * (b + 1) / n;
-    const float y = base - (base - lo.y - 4) * cur.share[b] / top;
-    draw->AddRectFilled(ImVec2(x0, y), ImVec2(std::max(x0 + 1, x1 - 1), base), color);
-  }
-  char buf[32];
-  const ImU32 dim = ImGui::GetColorU32(ImGuiCol_TextDisabled);
-  std::snprintf(buf, sizeof buf, "%.3g", cur.lo);
-  draw->AddText(ImVec2(lo.x + 2, base + 1), dim, buf);
-  std::snprintf(buf, sizeof buf, "%.3g", cur.hi);
-  draw->AddText(ImVec2(hi.x - 2 - ImGui::CalcTextSize(buf).x, base + 1), dim, buf);
-  if (ImGui::IsItemHovered() && n > 0) {
-    const int b = std::clamp(int((ImGui::GetIO().MousePos.x - lo.x) / (hi.x - lo.x) * n), 0, n - 1);
-    const float w = (cur.hi - cur.lo) / n;
-    ImGui::SetTooltip("%s\n[%.3g, %.3g): %.2f %% of the values", cur.name.c_str(), cur.lo + b * w,
-                      cur.lo + (b + 1) * w, cur.share[b] * 100.0f);
-  }
+  draw_share_bars(cur, ImVec2(left, height));
   // Right: the quantile bands over the samples kept.
   ImGui::SameLine();
   ImGui::BeginChild("##quantiles", ImVec2(0, height), false, ImGuiWindowFlags_NoScrollbar);

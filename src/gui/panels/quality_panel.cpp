@@ -19,6 +19,114 @@ std::string class_label(const QualityView& q, int c) {
                                                                     : "class " + std::to_string(c);
 }
 
+// The panel before the metrics are ready: off (with the eval_every widget to turn them on),
+// the classifier training, or why it failed.
+void draw_not_ready(View& view, const QualityView& q, ParamEdit& eval_every) {
+  switch (q.state) {
+    case QualityState::kOff:
+    case QualityState::kNoLabels:
+      ImGui::TextWrapped("%s", q.status.empty() ? "quality metrics are off" : q.status.c_str());
+      live_param_widget(view, ParamId::kEvalEvery, eval_every);
+      return;
+    case QualityState::kPreparing:
+      ImGui::TextWrapped("%s", q.status.c_str());
+      ImGui::ProgressBar(float(q.progress), ImVec2(-1, 0));
+      ImGui::PushTextWrapPos(0.0f);
+      ImGui::TextDisabled("once, cached per dataset; training carries on meanwhile");
+      ImGui::PopTextWrapPos();
+      return;
+    case QualityState::kFailed:
+      ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32(255, 110, 100, 255));
+      ImGui::TextWrapped("%s", q.status.c_str());
+      ImGui::PopStyleColor();
+      return;
+    case QualityState::kReady:
+      return;
+  }
+}
+
+// Which plot a short panel shows: FID, or IS and entropy.
+void pick_plot(bool& show_is) {
+  if (ImGui::RadioButton("FID", !show_is)) show_is = false;
+  probe_item("FID");
+  ImGui::SameLine();
+  if (ImGui::RadioButton("IS, entropy", show_is)) show_is = true;
+  probe_item("IS, entropy");
+}
+
+// The scores of evaluation `p`, with everything about them in the tooltip; a compact panel
+// puts the classifier's line and help (`classifier`, `classifier_help`) there too.
+void draw_scores(const QualityView& q, const QualityPoint* p, bool compact,
+                 const std::string& classifier, const std::string& classifier_help) {
+  // Wrapped: the right column is narrow at 1280 px and the entropy must not fall off the edge.
+  // The evaluation in flight goes on the same wrapped text (a SameLine would be cut off).
+  const std::string scoring =
+      q.busy ? strformat("  (scoring step %lld...)", static_cast<long long>(q.busy_step)) : "";
+  if (compact) {  // the rest is in the tooltip
+    ImGui::TextWrapped("FID %.1f (floor %.1f)  IS %.2f  entropy %.2f%s", p->fid, q.fid_floor,
+                       p->is_score, p->class_entropy, q.busy ? "  (scoring...)" : "");
+  } else {
+    ImGui::TextWrapped(
+        "step %lld: FID %.1f (floor %.1f)  IS %.2f (train %.2f)  entropy %.2f/%.2f%s",
+        static_cast<long long>(p->step), p->fid, q.fid_floor, p->is_score, q.is_real,
+        p->class_entropy, q.entropy_max, scoring.c_str());
+  }
+  if (ImGui::IsItemHovered()) {
+    ImGui::SetTooltip(
+        "%s%sStep %lld: IS %.2f (train %.2f), entropy %.2f of at most %.2f.\n"
+        "Scored in %.1f s in the background.\n"
+        "FID: Frechet distance of the generated images' features to the test\n"
+        "split's (lower is better). Floor: the FID of %d train images, what a\n"
+        "perfect generator gets.\n"
+        "IS: exp E KL(p(y|x) || p(y)), from 1 to the class count (higher is better).\n"
+        "Entropy of the predicted classes in nats: low means few classes (collapse).",
+        compact ? (classifier + "\n").c_str() : "",
+        compact ? (classifier_help + "\n\n").c_str() : "", static_cast<long long>(p->step),
+        p->is_score, q.is_real, p->class_entropy, q.entropy_max, p->seconds, q.floor_samples);
+  }
+}
+
+// Left: FID over IS and entropy (one of them at a time, picked above, when the panel is too
+// short for two legible plots); right: the class histogram.
+void draw_plots(QualityPanel& panel, View& view, const QualityView& q, bool compact) {
+  const float em = ImGui::GetFontSize();
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  const float spacing = ImGui::GetStyle().ItemSpacing.x;
+  const float left = std::max(ui_px(120), (avail.x - spacing) * 0.64f);
+  const float height = std::max(ui_px(80), avail.y - 2.0f);
+  const bool one_plot = compact || height < 12.0f * em;
+  ImGui::BeginChild("##plots", ImVec2(left, height), false, ImGuiWindowFlags_NoScrollbar);
+  if (one_plot && !compact) pick_plot(panel.show_is);
+  panel.fid_plot.show_raw = false;
+  panel.fid_plot.y_format = "%.0f";
+  // FID runs from ~1,000 for noise to the floor's ~1: on a log axis late progress still shows
+  // (right-click the plot for a linear one).
+  panel.fid_plot.log_y = true;
+  panel.fid_plot.marker_step = history_marker_step(view);
+  panel.fid_plot.height =
+      one_plot ? ImGui::GetContentRegionAvail().y : std::max(ui_px(40), height * 0.6f - 2.0f);
+  const PlotLine fid_lines[] = {{"FID", &panel.fid, kFidColor},
+                                {"floor", &panel.floor, kFloorColor}};
+  if (!one_plot || !panel.show_is) line_plot("##fid", fid_lines, 2, panel.fid_plot);
+  panel.is_plot.height = std::max(ui_px(30), ImGui::GetContentRegionAvail().y);
+  panel.is_plot.show_raw = false;
+  panel.is_plot.y_format = "%.1f";
+  panel.is_plot.marker_step = panel.fid_plot.marker_step;
+  const PlotLine is_lines[] = {{"IS", &panel.is_score, kIsColor},
+                               {"train IS", &panel.is_real, kFloorColor},
+                               {"entropy", &panel.entropy, kEntropyColor}};
+  if (!one_plot || panel.show_is) line_plot("##is_plot", is_lines, 3, panel.is_plot);
+  ImGui::EndChild();
+  ImGui::SameLine();
+  ImGui::BeginChild("##classes", ImVec2(0, height), false, ImGuiWindowFlags_NoScrollbar);
+  ImGui::TextDisabled("%s", fit_text("classes (| test)", ImGui::GetContentRegionAvail().x).c_str());
+  if (ImGui::IsItemHovered()) {
+    ImGui::SetTooltip("Generated images by predicted class; | the test split's share");
+  }
+  draw_class_histogram("##class_hist", q, ImGui::GetContentRegionAvail());
+  ImGui::EndChild();
+}
+
 }  // namespace
 
 void QualityPanel::sync(const QualityView& q) {
@@ -104,38 +212,11 @@ void QualityPanel::draw(View& view, const PanelSlot& area) {
     return;
   }
   sync(q);
-  switch (q.state) {
-    case QualityState::kOff:
-    case QualityState::kNoLabels:
-      ImGui::TextWrapped("%s", q.status.empty() ? "quality metrics are off" : q.status.c_str());
-      live_param_widget(view, ParamId::kEvalEvery, eval_every);
-      ImGui::End();
-      return;
-    case QualityState::kPreparing:
-      ImGui::TextWrapped("%s", q.status.c_str());
-      ImGui::ProgressBar(float(q.progress), ImVec2(-1, 0));
-      ImGui::PushTextWrapPos(0.0f);
-      ImGui::TextDisabled("once, cached per dataset; training carries on meanwhile");
-      ImGui::PopTextWrapPos();
-      ImGui::End();
-      return;
-    case QualityState::kFailed:
-      ImGui::PushStyleColor(ImGuiCol_Text, IM_COL32(255, 110, 100, 255));
-      ImGui::TextWrapped("%s", q.status.c_str());
-      ImGui::PopStyleColor();
-      ImGui::End();
-      return;
-    case QualityState::kReady:
-      break;
+  if (q.state != QualityState::kReady) {
+    draw_not_ready(view, q, eval_every);
+    ImGui::End();
+    return;
   }
-  // Which plot a short panel shows: FID, or IS and entropy.
-  const auto pick_plot = [&] {
-    if (ImGui::RadioButton("FID", !show_is)) show_is = false;
-    probe_item("FID");
-    ImGui::SameLine();
-    if (ImGui::RadioButton("IS, entropy", show_is)) show_is = true;
-    probe_item("IS, entropy");
-  };
   // A short panel (1024x600) keeps its rows to the minimum: the classifier's line goes into
   // the tooltip of the scores, the plot picker joins the eval_every row.
   const float em = ImGui::GetFontSize();
@@ -163,72 +244,15 @@ void QualityPanel::draw(View& view, const PanelSlot& area) {
   if (compact) {
     flow_next(checkbox_width("FID") + checkbox_width("IS, entropy") +
               ImGui::GetStyle().ItemSpacing.x);
-    pick_plot();
+    pick_plot(show_is);
   }
   if (const QualityPoint* p = q.last()) {
-    // Wrapped: the right column is narrow at 1280 px and the entropy must not fall off the edge.
-    // The evaluation in flight goes on the same wrapped text (a SameLine would be cut off).
-    const std::string scoring =
-        q.busy ? strformat("  (scoring step %lld...)", static_cast<long long>(q.busy_step)) : "";
-    if (compact) {  // the rest is in the tooltip
-      ImGui::TextWrapped("FID %.1f (floor %.1f)  IS %.2f  entropy %.2f%s", p->fid, q.fid_floor,
-                         p->is_score, p->class_entropy, q.busy ? "  (scoring...)" : "");
-    } else {
-      ImGui::TextWrapped(
-          "step %lld: FID %.1f (floor %.1f)  IS %.2f (train %.2f)  entropy %.2f/%.2f%s",
-          static_cast<long long>(p->step), p->fid, q.fid_floor, p->is_score, q.is_real,
-          p->class_entropy, q.entropy_max, scoring.c_str());
-    }
-    if (ImGui::IsItemHovered()) {
-      ImGui::SetTooltip(
-          "%s%sStep %lld: IS %.2f (train %.2f), entropy %.2f of at most %.2f.\n"
-          "Scored in %.1f s in the background.\n"
-          "FID: Frechet distance of the generated images' features to the test\n"
-          "split's (lower is better). Floor: the FID of %d train images, what a\n"
-          "perfect generator gets.\n"
-          "IS: exp E KL(p(y|x) || p(y)), from 1 to the class count (higher is better).\n"
-          "Entropy of the predicted classes in nats: low means few classes (collapse).",
-          compact ? (classifier + "\n").c_str() : "",
-          compact ? (classifier_help + "\n\n").c_str() : "", static_cast<long long>(p->step),
-          p->is_score, q.is_real, p->class_entropy, q.entropy_max, p->seconds, q.floor_samples);
-    }
+    draw_scores(q, p, compact, classifier, classifier_help);
   } else {
     ImGui::TextDisabled("first evaluation at step %d%s", snap.params.integer(ParamId::kEvalEvery),
                         q.busy ? " (running)" : "");
   }
-  // Left: FID over IS and entropy (one of them at a time, picked above, when the panel is too
-  // short for two legible plots); right: the class histogram.
-  const ImVec2 avail = ImGui::GetContentRegionAvail();
-  const float spacing = ImGui::GetStyle().ItemSpacing.x;
-  const float left = std::max(ui_px(120), (avail.x - spacing) * 0.64f);
-  const float height = std::max(ui_px(80), avail.y - 2.0f);
-  const bool one_plot = compact || height < 12.0f * em;
-  ImGui::BeginChild("##plots", ImVec2(left, height), false, ImGuiWindowFlags_NoScrollbar);
-  if (one_plot && !compact) pick_plot();
-  fid_plot.show_raw = false;
-  fid_plot.y_format = "%.0f";
-  // FID runs from ~1,000 for noise to the floor's ~1: on a log axis late progress still shows
-  // (right-click the plot for a linear one).
-  fid_plot.log_y = true;
-  fid_plot.marker_step = history_marker_step(view);
-  fid_plot.height = one_plot ? ImGui::GetContentRegionAvail().y : std::max(ui_px(40), height * 0.6f - 2.0f);
-  const PlotLine fid_lines[] = {{"FID", &fid, kFidColor}, {"floor", &floor, kFloorColor}};
-  if (!one_plot || !show_is) line_plot("##fid", fid_lines, 2, fid_plot);
-  is_plot.height = std::max(ui_px(30), ImGui::GetContentRegionAvail().y);
-  is_plot.show_raw = false;
-  is_plot.y_format = "%.1f";
-  is_plot.marker_step = fid_plot.marker_step;
-  const PlotLine is_lines[] = {{"IS", &is_score, kIsColor},
-                               {"train IS", &is_real, kFloorColor},
-                               {"entropy", &entropy, kEntropyColor}};
-  if (!one_plot || show_is) line_plot("##is_plot", is_lines, 3, is_plot);
-  ImGui::EndChild();
-  ImGui::SameLine();
-  ImGui::BeginChild("##classes", ImVec2(0, height), false, ImGuiWindowFlags_NoScrollbar);
-  ImGui::TextDisabled("%s", fit_text("classes (| test)", ImGui::GetContentRegionAvail().x).c_str());
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Generated images by predicted class; | the test split's share");
-  draw_class_histogram("##class_hist", q, ImGui::GetContentRegionAvail());
-  ImGui::EndChild();
+  draw_plots(*this, view, q, compact);
   ImGui::End();
 }
 

@@ -94,6 +94,85 @@ void tag_selection(View& view, const GridTiles& tiles, const ImRect& rect, Laten
 
 std::string megabytes(std::size_t bytes) { return strformat("%.1f MB", bytes / 1048576.0); }
 
+// The history slider's text: what is kept (live; shortened when the slider is narrow) or the
+// step shown.
+std::string history_label(const HistoryUi& h, int index, float slider_w) {
+  const SampleHistory& kept = h.history;
+  const int count = int(kept.size());
+  std::string label =
+      h.live ? strformat("live: %d kept, %s of %s", count, megabytes(kept.bytes()).c_str(),
+                         megabytes(kept.cap_bytes()).c_str())
+             : strformat("step %lld", static_cast<long long>(kept.at(index).step));
+  if (h.live &&
+      ImGui::CalcTextSize(label.c_str()).x > slider_w - 2 * ImGui::GetStyle().FramePadding.x) {
+    label = strformat("live: %d kept", count);  // the rest is in the tooltip
+  }
+  return label;
+}
+
+void history_tooltip(const SampleHistory& kept) {
+  const int count = int(kept.size());
+  ImGui::SetTooltip(
+      "%d grids kept, one every %lld steps%s\n%s of the %s cap; the oldest are "
+      "thinned first.\nDrag to scrub back (the plots mark the step); \"go live\" follows "
+      "training again.",
+      count, static_cast<long long>(kept.every_steps()),
+      kept.thinned() > 0
+          ? strformat(" (%lld thinned)", static_cast<long long>(kept.thinned())).c_str()
+          : "",
+      megabytes(kept.bytes()).c_str(), megabytes(kept.cap_bytes()).c_str());
+}
+
+// "export...": the file and its fps, how often a grid is kept and the memory cap, Export and
+// the last export's message.
+void draw_export_popup(View& view, HistoryUi& h) {
+  if (!ImGui::BeginPopup("export_history")) return;
+  char path[512];
+  std::snprintf(path, sizeof path, "%s", h.export_path.c_str());
+  ImGui::SetNextItemWidth(ui_px(260));
+  if (ImGui::InputText("file (.mp4 or .gif)", path, sizeof path)) h.export_path = path;
+  ImGui::SetNextItemWidth(ui_px(120));
+  ImGui::SliderInt("fps", &h.export_fps, 1, 60);
+  ImGui::Separator();
+  int every = int(h.history.every_steps());
+  ImGui::SetNextItemWidth(ui_px(120));
+  if (ImGui::InputInt("keep a grid every K steps", &every)) {
+    h.history.set_every_steps(std::clamp(every, 1, 1000000));
+  }
+  int cap_mb = int(h.history.cap_bytes() >> 20);
+  ImGui::SetNextItemWidth(ui_px(120));
+  if (ImGui::InputInt("memory cap (MB)", &cap_mb, 16, 128)) {
+    h.history.set_cap_bytes(std::size_t(std::clamp(cap_mb, 1, 16384)) << 20);
+  }
+  ImGui::BeginDisabled(h.exporting);
+  if (ImGui::Button(h.exporting ? "exporting..." : "Export")) {
+    view.ask(AppRequest::kExportHistory);
+  }
+  ImGui::EndDisabled();
+  if (!h.message.empty()) {
+    ImGui::TextColored(h.message_is_error ? ImVec4(1.0f, 0.35f, 0.3f, 1.0f)
+                                          : ImVec4(0.7f, 0.8f, 0.9f, 1.0f),
+                       "%s", h.message.c_str());
+  }
+  ImGui::EndPopup();
+}
+
+// The metrics at the scrubbed step, from the plotted series.
+void draw_scrubbed_metrics(View& view, int64_t step) {
+  std::string line;
+  if (view.has_snapshot()) {
+    for (const std::string& name : view.snapshot().metric_names) {
+      const MetricSeries* s = view.series(name);
+      if (!s || s->size() == 0) continue;
+      const std::size_t i = s->nearest(double(step));
+      if (i >= s->size()) continue;
+      line += strformat("%s%s %.3g", line.empty() ? "" : "  ", name.c_str(), s->raw(i));
+      if (line.size() > 90) break;
+    }
+  }
+  ImGui::TextDisabled("at step %lld: %s", static_cast<long long>(step), line.c_str());
+}
+
 }  // namespace
 
 void SamplesPanel::draw_history(View& view) {
@@ -103,7 +182,8 @@ void SamplesPanel::draw_history(View& view) {
   ImGui::TextDisabled("history");
   ImGui::SameLine();
   if (count == 0) {
-    ImGui::TextDisabled("(a grid is kept every %lld steps)", static_cast<long long>(kept.every_steps()));
+    ImGui::TextDisabled("(a grid is kept every %lld steps)",
+                        static_cast<long long>(kept.every_steps()));
     return;
   }
   int index = h.live ? count - 1 : std::clamp(h.index, 0, count - 1);
@@ -113,79 +193,22 @@ void SamplesPanel::draw_history(View& view) {
                         ImGui::GetStyle().FramePadding.x * 4 + ImGui::GetStyle().ItemSpacing.x * 2;
   const float slider_w = std::max(ui_px(60), ImGui::GetContentRegionAvail().x - buttons);
   ImGui::SetNextItemWidth(slider_w);
-  std::string label =
-      h.live ? strformat("live: %d kept, %s of %s", count, megabytes(kept.bytes()).c_str(),
-                         megabytes(kept.cap_bytes()).c_str())
-             : strformat("step %lld", static_cast<long long>(kept.at(index).step));
-  if (h.live && ImGui::CalcTextSize(label.c_str()).x > slider_w - 2 * ImGui::GetStyle().FramePadding.x) {
-    label = strformat("live: %d kept", count);  // the rest is in the tooltip
-  }
-  label = escape_percent(label);  // the label is the slider's format: no conversions in it
+  // The label is the slider's format: no conversions in it.
+  const std::string label = escape_percent(history_label(h, index, slider_w));
   if (ImGui::SliderInt("##history", &index, 0, count - 1, label.c_str())) {
     h.index = index;
     h.live = index == count - 1 && h.live;
     if (index != count - 1) h.live = false;
   }
-  if (ImGui::IsItemHovered()) {
-    ImGui::SetTooltip("%d grids kept, one every %lld steps%s\n%s of the %s cap; the oldest are "
-                      "thinned first.\nDrag to scrub back (the plots mark the step); \"go live\" follows "
-                      "training again.",
-                      count, static_cast<long long>(kept.every_steps()),
-                      kept.thinned() > 0 ? strformat(" (%lld thinned)",
-                                                     static_cast<long long>(kept.thinned())).c_str()
-                                         : "",
-                      megabytes(kept.bytes()).c_str(), megabytes(kept.cap_bytes()).c_str());
-  }
+  if (ImGui::IsItemHovered()) history_tooltip(kept);
   ImGui::SameLine();
   ImGui::BeginDisabled(h.live);
   if (ImGui::SmallButton(live_label)) h.live = true;
   ImGui::EndDisabled();
   ImGui::SameLine();
   if (ImGui::SmallButton(export_label)) ImGui::OpenPopup("export_history");
-  if (ImGui::BeginPopup("export_history")) {
-    char path[512];
-    std::snprintf(path, sizeof path, "%s", h.export_path.c_str());
-    ImGui::SetNextItemWidth(ui_px(260));
-    if (ImGui::InputText("file (.mp4 or .gif)", path, sizeof path)) h.export_path = path;
-    ImGui::SetNextItemWidth(ui_px(120));
-    ImGui::SliderInt("fps", &h.export_fps, 1, 60);
-    ImGui::Separator();
-    int every = int(h.history.every_steps());
-    ImGui::SetNextItemWidth(ui_px(120));
-    if (ImGui::InputInt("keep a grid every K steps", &every)) {
-      h.history.set_every_steps(std::clamp(every, 1, 1000000));
-    }
-    int cap_mb = int(h.history.cap_bytes() >> 20);
-    ImGui::SetNextItemWidth(ui_px(120));
-    if (ImGui::InputInt("memory cap (MB)", &cap_mb, 16, 128)) {
-      h.history.set_cap_bytes(std::size_t(std::clamp(cap_mb, 1, 16384)) << 20);
-    }
-    ImGui::BeginDisabled(h.exporting);
-    if (ImGui::Button(h.exporting ? "exporting..." : "Export")) view.ask(AppRequest::kExportHistory);
-    ImGui::EndDisabled();
-    if (!h.message.empty()) {
-      ImGui::TextColored(h.message_is_error ? ImVec4(1.0f, 0.35f, 0.3f, 1.0f)
-                                            : ImVec4(0.7f, 0.8f, 0.9f, 1.0f),
-                         "%s", h.message.c_str());
-    }
-    ImGui::EndPopup();
-  }
-  if (!h.live) {
-    // The metrics at the scrubbed step, from the plotted series.
-    const int64_t step = kept.at(index).step;
-    std::string line;
-    if (view.has_snapshot()) {
-      for (const std::string& name : view.snapshot().metric_names) {
-        const MetricSeries* s = view.series(name);
-        if (!s || s->size() == 0) continue;
-        const std::size_t i = s->nearest(double(step));
-        if (i >= s->size()) continue;
-        line += strformat("%s%s %.3g", line.empty() ? "" : "  ", name.c_str(), s->raw(i));
-        if (line.size() > 90) break;
-      }
-    }
-    ImGui::TextDisabled("at step %lld: %s", static_cast<long long>(step), line.c_str());
-  }
+  draw_export_popup(view, h);
+  if (!h.live) draw_scrubbed_metrics(view, kept.at(index).step);
 }
 
 void SamplesPanel::draw(View& view, const PanelSlot& area) {

@@ -29,6 +29,49 @@ void row(const char* label, const std::string& value) {
   ImGui::PopTextWrapPos();
 }
 
+// The status table's epoch row: a progress bar through the current epoch.
+void epoch_row(const Snapshot& s) {
+  ImGui::TableNextRow();
+  ImGui::TableSetColumnIndex(0);
+  ImGui::TextDisabled("epoch");
+  ImGui::TableSetColumnIndex(1);
+  ImGui::ProgressBar(
+      static_cast<float>(s.epoch_progress), ImVec2(-1, 0),
+      strformat("epoch %lld: %.0f%%", static_cast<long long>(s.epoch), 100.0 * s.epoch_progress)
+          .c_str());
+}
+
+// "fashion-mnist, 60000 images", "ring8 (2D distribution)", or "-" before a dataset is loaded.
+std::string dataset_text(const Snapshot& s) {
+  return s.dataset_name.empty() ? "-"
+         : s.is_toy             ? s.dataset_name + " (2D distribution)"
+                                : strformat("%s, %lld images", s.dataset_name.c_str(),
+                                            static_cast<long long>(s.dataset_size));
+}
+
+// The message that needs attention (an error, a warning), and for a run that diverged the
+// button that rolls back to its last checkpoint (where it was drawn goes to `rollback_rect`).
+void draw_problem(View& view, const Snapshot& s, ImRect& rollback_rect) {
+  ImGui::PushTextWrapPos(0.0f);
+  ImGui::TextColored(level_color(s.message_level), "%s", s.message.c_str());
+  if (s.diverged && s.checkpoint_step >= 0) {  // not for a typo: only a run that diverged
+    char label[96];
+    std::snprintf(label, sizeof label, "Roll back to step %lld",
+                  static_cast<long long>(s.checkpoint_step));
+    // Loads that file and keeps the checkpoint path: later saves do not overwrite it.
+    if (ImGui::Button(label)) {
+      Command c = Command::of(Command::Kind::kRollBack);
+      c.value.text = s.checkpoint_path;
+      view.send(c);
+    }
+    probe_item("Roll back");
+    rollback_rect = ImRect(ImGui::GetItemRectMin(), ImGui::GetItemRectMax());
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Load %s", s.checkpoint_path.c_str());
+  }
+  ImGui::PopTextWrapPos();
+  ImGui::Separator();
+}
+
 }  // namespace
 
 void StatusPanel::draw_alarms(View& view) {
@@ -149,26 +192,7 @@ void StatusPanel::draw_status(View& view) {
   // The top line is for what needs attention (an error, a warning); what an action did (an
   // info line) is the last action below it, and the History tab keeps them all.
   const bool problem = !s.message.empty() && s.message_level >= MessageLevel::kWarning;
-  if (problem) {
-    ImGui::PushTextWrapPos(0.0f);
-    ImGui::TextColored(level_color(s.message_level), "%s", s.message.c_str());
-    if (s.diverged && s.checkpoint_step >= 0) {  // not for a typo: only a run that diverged
-      char label[96];
-      std::snprintf(label, sizeof label, "Roll back to step %lld",
-                    static_cast<long long>(s.checkpoint_step));
-      // Loads that file and keeps the checkpoint path: later saves do not overwrite it.
-      if (ImGui::Button(label)) {
-        Command c = Command::of(Command::Kind::kRollBack);
-        c.value.text = s.checkpoint_path;
-        view.send(c);
-      }
-      probe_item("Roll back");
-      rollback_rect = ImRect(ImGui::GetItemRectMin(), ImGui::GetItemRectMax());
-      if (ImGui::IsItemHovered()) ImGui::SetTooltip("Load %s", s.checkpoint_path.c_str());
-    }
-    ImGui::PopTextWrapPos();
-    ImGui::Separator();
-  }
+  if (problem) draw_problem(view, s, rollback_rect);
   if (!view.log().empty() && !(problem && view.log().back().text == s.message)) {
     const LogLine& last = view.log().back();  // what the last action did, in one line
     ImGui::PushTextWrapPos(0.0f);
@@ -183,25 +207,13 @@ void StatusPanel::draw_status(View& view) {
   if (ImGui::BeginTable("status_rows", 2, ImGuiTableFlags_SizingFixedFit)) {
     ImGui::TableSetupColumn("name", ImGuiTableColumnFlags_WidthFixed);
     ImGui::TableSetupColumn("value", ImGuiTableColumnFlags_WidthStretch);
-    const std::string dataset =
-        s.dataset_name.empty() ? "-"
-        : s.is_toy             ? s.dataset_name + " (2D distribution)"
-                               : strformat("%s, %lld images", s.dataset_name.c_str(),
-                                           static_cast<long long>(s.dataset_size));
-    row("run", s.model_name.empty() ? std::string("-") : s.model_name + " on " + dataset);
+    row("run", s.model_name.empty() ? std::string("-") : s.model_name + " on " + dataset_text(s));
     row("state", strformat("%s, step %lld", state.c_str(), static_cast<long long>(s.step)));
     if (s.is_toy) {  // sampled, not read: no epochs
       row("updates", strformat("%lld D, %lld G", static_cast<long long>(s.toy.d_updates),
                                static_cast<long long>(s.toy.g_updates)));
     } else {
-      ImGui::TableNextRow();
-      ImGui::TableSetColumnIndex(0);
-      ImGui::TextDisabled("epoch");
-      ImGui::TableSetColumnIndex(1);
-      ImGui::ProgressBar(
-          static_cast<float>(s.epoch_progress), ImVec2(-1, 0),
-          strformat("epoch %lld: %.0f%%", static_cast<long long>(s.epoch), 100.0 * s.epoch_progress)
-              .c_str());
+      epoch_row(s);
     }
     row("speed", strformat("%.2f steps/s, %.0f samples/s", s.steps_per_sec, s.samples_per_sec));
     row("frame", strformat("%.0f fps, %.1f ms (p99 %.1f)", f.fps, f.frame_ms, f.frame_p99_ms));
@@ -216,7 +228,6 @@ void StatusPanel::draw_status(View& view) {
     ImGui::TextColored(level_color(MessageLevel::kWarning), "%s", s.runtime.notes.c_str());
     ImGui::PopTextWrapPos();
   }
-
 }
 
 }  // namespace genscope

@@ -155,23 +155,8 @@ void draw_ticks(ImDrawList* draw, const Mapper& m) {
   }
 }
 
-}  // namespace
-
-void ToyPanel::draw(View& view, const PanelSlot& area) {
-  if (!begin_panel("2D GAN", area)) return;
-  const Snapshot& snap = view.snapshot();
-  const ToyView& t = snap.toy;
-  if (!t.active) {
-    ImGui::TextDisabled("no 2D experiment");
-    ImGui::End();
-    return;
-  }
-  if (t.dataset != view_dataset || !box.valid()) {  // a new distribution: its home view
-    view_dataset = t.dataset;
-    box = t.data_box;
-  }
-
-  // Row 1: the distribution and the layers.
+// The distribution picker: "custom" starts painting, another distribution trains from scratch.
+void draw_distribution_combo(View& view, const ToyView& t, bool& painting) {
   const std::vector<std::string> names = toy2d_names();
   ImGui::SetNextItemWidth(ImGui::CalcTextSize("grid25").x + ui_px(40));
   if (ImGui::BeginCombo("##dist", t.dataset.c_str())) {
@@ -192,12 +177,16 @@ void ToyPanel::draw(View& view, const PanelSlot& area) {
   }
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", t.definition.c_str());
   probe_item("distribution");
+}
+
+// What the plot shows: real, generated, D heatmap, G arrows, manifold.
+void draw_layer_toggles(ToyPanel& panel) {
   // Rows of toggles and buttons wrap in a narrow panel instead of running off its edge.
-  const std::pair<const char*, bool*> layers[] = {{"real", &show_real},
-                                                  {"generated", &show_fake},
-                                                  {"D heatmap", &show_heat},
-                                                  {"G arrows", &show_arrows},
-                                                  {"manifold", &show_manifold}};
+  const std::pair<const char*, bool*> layers[] = {{"real", &panel.show_real},
+                                                  {"generated", &panel.show_fake},
+                                                  {"D heatmap", &panel.show_heat},
+                                                  {"G arrows", &panel.show_arrows},
+                                                  {"manifold", &panel.show_manifold}};
   for (const auto& [label, flag] : layers) {
     flow_next(checkbox_width(label));
     ImGui::Checkbox(label, flag);
@@ -207,8 +196,10 @@ void ToyPanel::draw(View& view, const PanelSlot& area) {
     ImGui::SetTooltip("G applied to a regular grid of noise (dims 1-2), shaded by the density of "
                       "its output: dark where G packs noise mass into a small area.");
   }
+}
 
-  // Row 2: single updates, slow motion, painting.
+// D step, G step, Iteration and the slow-motion widget.
+void draw_update_buttons(View& view, ParamEdit& slow_edit) {
   if (ImGui::Button("D step")) view.send(Command::toy_update(false));
   probe_item("D step");
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("One discriminator update (pauses training).");
@@ -223,6 +214,10 @@ void ToyPanel::draw(View& view, const PanelSlot& area) {
   flow_next(ui_px(110) + checkbox_width(param_spec(ParamId::kSlowMotion).key));
   ImGui::SetNextItemWidth(ui_px(110));
   live_param_widget(view, ParamId::kSlowMotion, slow_edit);
+}
+
+// The paint toggle and, while painting, Apply (trains on the points) and Clear.
+void draw_paint_controls(View& view, bool& painting, std::vector<Point2>& painted) {
   flow_next(checkbox_width("paint"));
   ImGui::Checkbox("paint", &painting);
   probe_item("paint");
@@ -244,9 +239,11 @@ void ToyPanel::draw(View& view, const PanelSlot& area) {
     if (ImGui::Button("Clear")) painted.clear();
     probe_item("Clear");
   }
+}
 
-  // Row 3: what just happened (wrapped at spaces: a number is never split over two lines). Its
-  // height only grows while the width stays, so slow motion's captions do not make the plot jump.
+// What just happened (wrapped at spaces: a number is never split over two lines). Its height
+// only grows while the width stays, so slow motion's captions do not make the plot jump.
+void draw_caption(const ToyView& t, float& caption_width, float& caption_height) {
   const std::string caption =
       !t.caption.empty()
           ? t.caption
@@ -254,7 +251,7 @@ void ToyPanel::draw(View& view, const PanelSlot& area) {
                       "double-click: home.",
                       t.loss_name.c_str(), t.optimizer_g.c_str(), t.optimizer_d.c_str(),
                       static_cast<long long>(t.d_updates), static_cast<long long>(t.g_updates));
-  const ImVec4 color = t.caption.empty()                     ? ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled)
+  const ImVec4 color = t.caption.empty() ? ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled)
                        : t.phase == ToyPhase::kDiscriminator ? ImVec4(0.55f, 0.85f, 0.6f, 1.0f)
                                                              : ImVec4(0.85f, 0.65f, 1.0f, 1.0f);
   const float width = ImGui::GetContentRegionAvail().x;
@@ -263,24 +260,32 @@ void ToyPanel::draw(View& view, const PanelSlot& area) {
   text_wrapped(caption, color);
   caption_height = std::max(caption_height, ImGui::GetCursorPosY() - top);
   ImGui::SetCursorPosY(top + caption_height);
+}
 
-  // The plot: square, with room for y labels on the left, x labels below and the legend right.
+// Where the square plot goes in the space left: `origin` is the cursor, [min, max] the plot.
+struct PlotPlace {
+  ImVec2 origin, min, max;
+  float side = 0.0f;
+};
+
+PlotPlace place_plot() {
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float label_w = ImGui::CalcTextSize("-0.00").x + ui_px(6);
   const float legend_w = ImGui::CalcTextSize("-0.000 fake").x + ui_px(32);
-  const float side = std::max(ui_px(60), std::min(avail.x - label_w - legend_w,
-                                              avail.y - ImGui::GetTextLineHeightWithSpacing() - 4));
-  const ImVec2 origin = ImGui::GetCursorScreenPos();
-  const ImVec2 pmin(origin.x + label_w, origin.y + 2);
-  const ImVec2 pmax(pmin.x + side, pmin.y + side);
-  ImGui::SetCursorScreenPos(pmin);
-  ImGui::InvisibleButton("##toy_plot", ImVec2(side, side),
-                         ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonRight |
-                             ImGuiButtonFlags_MouseButtonMiddle);
-  probe_item("plot");
-  const bool hovered = ImGui::IsItemHovered();
-  plot_rect = ImRect(pmin, pmax);
-  Mapper m{box, pmin, pmax};
+  PlotPlace place;
+  place.side = std::max(ui_px(60), std::min(avail.x - label_w - legend_w,
+                                            avail.y - ImGui::GetTextLineHeightWithSpacing() - 4));
+  place.origin = ImGui::GetCursorScreenPos();
+  place.min = ImVec2(place.origin.x + label_w, place.origin.y + 2);
+  place.max = ImVec2(place.min.x + place.side, place.min.y + place.side);
+  return place;
+}
+
+// The plot item's mouse: the wheel zooms, a drag pans (right, middle, or left when not
+// painting), a double-click goes home, and a left drag paints.
+void handle_plot_mouse(ToyPanel& panel, const ToyView& t, const Mapper& m, bool hovered) {
+  Box2& box = panel.box;
+  std::vector<Point2>& painted = panel.painted;
   ImGuiIO& io = ImGui::GetIO();
   if (hovered && io.MouseWheel != 0.0f) {
     box = zoom_box(box, std::pow(0.85f, io.MouseWheel), m.to_data(io.MousePos));
@@ -289,13 +294,15 @@ void ToyPanel::draw(View& view, const PanelSlot& area) {
   const bool pan_drag = ImGui::IsItemActive() && !ImGui::IsItemActivated() &&
                         (ImGui::IsMouseDragging(ImGuiMouseButton_Right, 0.0f) ||
                          ImGui::IsMouseDragging(ImGuiMouseButton_Middle, 0.0f) ||
-                         (!painting && ImGui::IsMouseDragging(ImGuiMouseButton_Left, 0.0f)));
+                         (!panel.painting && ImGui::IsMouseDragging(ImGuiMouseButton_Left, 0.0f)));
   if (pan_drag) {
     const float u = m.units_per_pixel();
     box = pan_box(box, -io.MouseDelta.x * u, io.MouseDelta.y * u);
   }
-  if (hovered && ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left) && !painting) box = t.data_box;
-  if (painting && ImGui::IsItemActive() && ImGui::IsMouseDown(ImGuiMouseButton_Left)) {
+  if (hovered && ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left) && !panel.painting) {
+    box = t.data_box;
+  }
+  if (panel.painting && ImGui::IsItemActive() && ImGui::IsMouseDown(ImGuiMouseButton_Left)) {
     const Point2 p = m.to_data(io.MousePos);
     const float spacing = 0.02f * (box.max_x - box.min_x);
     if (painted.empty() ||
@@ -303,9 +310,11 @@ void ToyPanel::draw(View& view, const PanelSlot& area) {
       painted.push_back(p);
     }
   }
-  m.box = box;
-  // The heatmap covers what is visible: tell the trainer when the box changed (at most ~10 Hz
-  // while dragging, always when the drag ends).
+}
+
+// The heatmap covers what is visible: tell the trainer when the box changed (at most ~10 Hz
+// while dragging, always when the drag ends).
+void send_view_box(View& view, const Box2& box, Box2& sent, double& sent_time) {
   const double now = ImGui::GetTime();
   const bool moved = box.min_x != sent.min_x || box.min_y != sent.min_y ||
                      box.max_x != sent.max_x || box.max_y != sent.max_y;
@@ -314,54 +323,117 @@ void ToyPanel::draw(View& view, const PanelSlot& area) {
     sent = box;
     sent_time = now;
   }
+}
 
-  ImDrawList* draw = ImGui::GetWindowDrawList();
-  draw->AddRectFilled(pmin, pmax, IM_COL32(250, 250, 250, 255));
-  draw->PushClipRect(pmin, pmax, true);
+// D's heatmap over the box it was rendered for.
+void draw_heatmap(ImDrawList* draw, View& view, const Mapper& m, const ToyView& t, bool show_heat) {
   if (show_heat && t.heat_box.valid() && view.toy_heat_texture().width() > 0) {
     const ImVec2 a = m.to_screen({t.heat_box.min_x, t.heat_box.max_y});
     const ImVec2 b = m.to_screen({t.heat_box.max_x, t.heat_box.min_y});
     draw->AddImage(texture_id(view.toy_heat_texture()), a, b);
   }
-  draw_ticks(draw, m);
-  if (show_manifold) {
-    if (density_version != t.version) {  // the mesh changes a few times a second, not per frame
-      density = manifold_density(t.manifold, t.manifold_res, t.noise_dim, t.noise_uniform);
-      density_version = t.version;
+}
+
+// The manifold, the generated and real points, G's arrows and the painted points.
+void draw_points(ImDrawList* draw, ToyPanel& panel, const Mapper& m, const ToyView& t, float side) {
+  if (panel.show_manifold) {
+    // The mesh changes a few times a second, not per frame.
+    if (panel.density_version != t.version) {
+      panel.density = manifold_density(t.manifold, t.manifold_res, t.noise_dim, t.noise_uniform);
+      panel.density_version = t.version;
     }
-    draw_manifold(draw, m, t, density);
+    draw_manifold(draw, m, t, panel.density);
   }
   const float r = std::clamp(side / 220.0f, 1.5f, 3.0f);
   // Generated points first: real points (tight clusters) stay visible where G covers them.
-  if (show_fake) {
-    for (const Point2& p : t.fake) draw->AddCircleFilled(m.to_screen(p), r, rgba(kToyFakeColor, 190), 8);
+  if (panel.show_fake) {
+    for (const Point2& p : t.fake) {
+      draw->AddCircleFilled(m.to_screen(p), r, rgba(kToyFakeColor, 190), 8);
+    }
   }
-  if (show_real) {
-    for (const Point2& p : t.real) draw->AddCircleFilled(m.to_screen(p), r, rgba(kToyRealColor, 230), 8);
+  if (panel.show_real) {
+    for (const Point2& p : t.real) {
+      draw->AddCircleFilled(m.to_screen(p), r, rgba(kToyRealColor, 230), 8);
+    }
   }
-  if (show_arrows) draw_arrows(draw, m, t, arrow_count, arrow_scale, side);
-  for (const Point2& p : painted) draw->AddCircleFilled(m.to_screen(p), r + 1.0f, kPaintColor, 8);
-  draw->PopClipRect();
-  draw->AddRect(pmin, pmax, IM_COL32(110, 110, 110, 255));
-  // Legend to the right.
+  if (panel.show_arrows) draw_arrows(draw, m, t, panel.arrow_count, panel.arrow_scale, side);
+  for (const Point2& p : panel.painted) {
+    draw->AddCircleFilled(m.to_screen(p), r + 1.0f, kPaintColor, 8);
+  }
+}
+
+// Right of the plot [pmin, pmax]: the heatmap's scale (when shown), then what the dots are.
+void draw_legends(ImDrawList* draw, const ToyView& t, ImVec2 pmin, ImVec2 pmax, float side,
+                  bool show_heat) {
   if (show_heat) {
     const ImVec2 lmin(pmax.x + 10, pmin.y + ImGui::GetTextLineHeightWithSpacing() + 4);
     draw_legend(draw, t, lmin, ImVec2(lmin.x + 14, std::min(pmax.y, lmin.y + 0.6f * side)));
   }
-  {
-    const float y = std::min(pmax.y, pmin.y + ImGui::GetTextLineHeightWithSpacing() + 4 + 0.6f * side) + 12;
-    const float lh = ImGui::GetTextLineHeightWithSpacing();
-    const ImU32 text = ImGui::GetColorU32(ImGuiCol_Text);
-    draw->AddCircleFilled(ImVec2(pmax.x + 14, y + 0.5f * lh), 4.0f, rgba(kToyRealColor), 8);
-    draw->AddText(ImVec2(pmax.x + 22, y), text, "real");
-    draw->AddCircleFilled(ImVec2(pmax.x + 14, y + 1.5f * lh), 4.0f, rgba(kToyFakeColor), 8);
-    draw->AddText(ImVec2(pmax.x + 22, y + lh), text, "G(z)");
+  const float y =
+      std::min(pmax.y, pmin.y + ImGui::GetTextLineHeightWithSpacing() + 4 + 0.6f * side) + 12;
+  const float lh = ImGui::GetTextLineHeightWithSpacing();
+  const ImU32 text = ImGui::GetColorU32(ImGuiCol_Text);
+  draw->AddCircleFilled(ImVec2(pmax.x + 14, y + 0.5f * lh), 4.0f, rgba(kToyRealColor), 8);
+  draw->AddText(ImVec2(pmax.x + 22, y), text, "real");
+  draw->AddCircleFilled(ImVec2(pmax.x + 14, y + 1.5f * lh), 4.0f, rgba(kToyFakeColor), 8);
+  draw->AddText(ImVec2(pmax.x + 22, y + lh), text, "G(z)");
+}
+
+}  // namespace
+
+void ToyPanel::draw(View& view, const PanelSlot& area) {
+  if (!begin_panel("2D GAN", area)) return;
+  const Snapshot& snap = view.snapshot();
+  const ToyView& t = snap.toy;
+  if (!t.active) {
+    ImGui::TextDisabled("no 2D experiment");
+    ImGui::End();
+    return;
   }
+  if (t.dataset != view_dataset || !box.valid()) {  // a new distribution: its home view
+    view_dataset = t.dataset;
+    box = t.data_box;
+  }
+
+  // Row 1: the distribution and the layers.
+  draw_distribution_combo(view, t, painting);
+  draw_layer_toggles(*this);
+  // Row 2: single updates, slow motion, painting.
+  draw_update_buttons(view, slow_edit);
+  draw_paint_controls(view, painting, painted);
+  // Row 3: what just happened.
+  draw_caption(t, caption_width, caption_height);
+
+  // The plot: square, with room for y labels on the left, x labels below and the legend right.
+  const PlotPlace place = place_plot();
+  const ImVec2 pmin = place.min, pmax = place.max;
+  ImGui::SetCursorScreenPos(pmin);
+  ImGui::InvisibleButton("##toy_plot", ImVec2(place.side, place.side),
+                         ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonRight |
+                             ImGuiButtonFlags_MouseButtonMiddle);
+  probe_item("plot");
+  const bool hovered = ImGui::IsItemHovered();
+  plot_rect = ImRect(pmin, pmax);
+  Mapper m{box, pmin, pmax};
+  handle_plot_mouse(*this, t, m, hovered);
+  m.box = box;
+  send_view_box(view, box, sent, sent_time);
+
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  draw->AddRectFilled(pmin, pmax, IM_COL32(250, 250, 250, 255));
+  draw->PushClipRect(pmin, pmax, true);
+  draw_heatmap(draw, view, m, t, show_heat);
+  draw_ticks(draw, m);
+  draw_points(draw, *this, m, t, place.side);
+  draw->PopClipRect();
+  draw->AddRect(pmin, pmax, IM_COL32(110, 110, 110, 255));
+  draw_legends(draw, t, pmin, pmax, place.side, show_heat);
   if (hovered) {
-    const Point2 p = m.to_data(io.MousePos);
+    const Point2 p = m.to_data(ImGui::GetIO().MousePos);
     ImGui::SetTooltip("(%.2f, %.2f)", p.x, p.y);
   }
-  ImGui::SetCursorScreenPos(ImVec2(origin.x, pmax.y + ImGui::GetTextLineHeightWithSpacing() + 2));
+  ImGui::SetCursorScreenPos(
+      ImVec2(place.origin.x, pmax.y + ImGui::GetTextLineHeightWithSpacing() + 2));
   ImGui::Dummy(ImVec2(1, 1));
   ImGui::End();
 }

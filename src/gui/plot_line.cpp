@@ -1,0 +1,341 @@
+// line_plot: metric lines over training steps, decimated per pixel column, with a hover
+// tooltip and a right-click menu; plot_csv, the lines as CSV.
+#include <imgui_internal.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "gui/plot.h"
+#include "gui/plot_parts.h"
+
+namespace genscope {
+namespace {
+
+using plot_parts::Axes;
+using plot_parts::AxisFormat;
+using plot_parts::begin_frame;
+using plot_parts::draw_axes;
+using plot_parts::draw_centered_text;
+using plot_parts::draw_legend_entry;
+using plot_parts::kInf;
+using plot_parts::kLabelSize;
+using plot_parts::kPad;
+using plot_parts::kRangePadding;
+using plot_parts::layout_axes;
+using plot_parts::PlotFrame;
+using plot_parts::scale_alpha;
+
+// The scrubbed history step's marker (amber, like the history slider's accent).
+constexpr ImU32 kMarkerColor = IM_COL32(255, 190, 60, 220);
+constexpr float kRawAlpha = 0.3f;
+
+// A value in a tooltip: `format` when given, else five significant digits.
+void format_value(char* out, double v, const char* format) {
+  std::snprintf(out, kLabelSize, format ? format : "%.5g", v);
+}
+
+// Streams data points in x order into the draw list's path, keeping only the lowest and highest
+// point of each pixel column (in their original order), so a line emits at most two points per
+// column. Points are compared in data space; only the emitted ones are mapped to pixels.
+class DecimatedStroke {
+ public:
+  DecimatedStroke(ImDrawList* draw, const Axes& axes, ImU32 color, float thickness)
+      : draw_(draw), axes_(axes), color_(color), thickness_(thickness) {}
+
+  void add(double x, float y) {
+    if (pending_ && !(x >= column_lo_ && x < column_hi_)) flush_column();
+    if (!pending_) start_column(x, y);
+    // Field-wise selects compile without branches, which noisy values would mispredict.
+    const bool lower = y < low_.y;
+    const bool higher = y > high_.y;
+    low_.x = lower ? x : low_.x;
+    low_.y = lower ? y : low_.y;
+    low_.seq = lower ? seq_ : low_.seq;
+    high_.x = higher ? x : high_.x;
+    high_.y = higher ? y : high_.y;
+    high_.seq = higher ? seq_ : high_.seq;
+    ++seq_;
+  }
+
+  // Ends the current stroke: the next point starts a new one (a gap for non-finite values).
+  void end_stroke() {
+    flush_column();
+    if (emitted_ >= 2) {
+      draw_->PathStroke(color_, ImDrawFlags_None, thickness_);
+    } else {
+      draw_->PathClear();
+    }
+    emitted_ = 0;
+  }
+
+ private:
+  struct Point {
+    double x;
+    float y;
+    long seq;
+  };
+
+  void start_column(double x, float y) {
+    const double column = std::floor((x - axes_.x_lo) * axes_.x_scale);
+    column_lo_ = axes_.x_lo + column / axes_.x_scale;
+    column_hi_ = axes_.x_lo + (column + 1.0) / axes_.x_scale;
+    low_ = high_ = Point{x, y, seq_};
+    pending_ = true;
+  }
+  void flush_column() {
+    if (!pending_) return;
+    const bool low_first = low_.seq <= high_.seq;
+    emit(low_first ? low_ : high_);
+    if (low_.seq != high_.seq) emit(low_first ? high_ : low_);
+    pending_ = false;
+  }
+  void emit(const Point& p) {
+    draw_->PathLineTo(ImVec2(axes_.px_x(p.x), axes_.px_y(p.y)));
+    ++emitted_;
+  }
+
+  ImDrawList* draw_;
+  const Axes& axes_;
+  ImU32 color_;
+  float thickness_;
+  bool pending_ = false;  // a column has points not yet emitted
+  double column_lo_ = 0.0, column_hi_ = 0.0;
+  Point low_{}, high_{};
+  long seq_ = 0;
+  int emitted_ = 0;
+};
+
+template <class ValueAt>
+void draw_series(ImDrawList* draw, const Axes& axes, const MetricSeries& series, ValueAt value_at,
+                 ImU32 color, float thickness) {
+  DecimatedStroke stroke(draw, axes, color, thickness);
+  for (std::size_t i = 0; i < series.size(); ++i) {
+    const float v = value_at(i);
+    if (axes.drawable(v)) {
+      stroke.add(series.step(i), v);
+    } else {
+      stroke.end_stroke();
+    }
+  }
+  stroke.end_stroke();
+}
+
+bool draws_raw(const LinePlotOptions& options, const MetricSeries& series) {
+  return options.show_raw && series.smoothing() > 0.0f;
+}
+
+// The kept step closest to the data x under the mouse, over all lines.
+double hovered_step(const PlotLine* lines, int count, double target) {
+  double best = target, best_distance = kInf;
+  for (int i = 0; i < count; ++i) {
+    const MetricSeries* series = lines[i].series;
+    if (!series || series->empty()) continue;
+    const double step = series->step(series->nearest(target));
+    if (std::fabs(step - target) < best_distance)
+      best = step, best_distance = std::fabs(step - target);
+  }
+  return best;
+}
+
+void line_tooltip(const PlotLine* lines, int count, double step, const LinePlotOptions& options) {
+  char value[kLabelSize], raw[kLabelSize];
+  ImGui::BeginTooltip();
+  ImGui::Text("step %.10g", step);
+  for (int i = 0; i < count; ++i) {
+    const MetricSeries* series = lines[i].series;
+    if (!series || series->empty()) continue;
+    const std::size_t j = series->nearest(step);
+    format_value(value, series->smoothed(j), options.y_format);
+    ImGui::TextColored(ImColor(lines[i].color), "%s", lines[i].label ? lines[i].label : "");
+    ImGui::SameLine();
+    if (draws_raw(options, *series)) {
+      format_value(raw, series->raw(j), options.y_format);
+      ImGui::Text("%s (raw %s)", value, raw);
+    } else {
+      ImGui::TextUnformatted(value);
+    }
+  }
+  ImGui::EndTooltip();
+}
+
+// The right-click menu: "Copy as CSV", and "Log scale", which flips `log_default` for this
+// plot in the window's state storage. Returns whether the y axis is logarithmic.
+bool plot_menu(const PlotLine* lines, int count, bool log_default) {
+  // (Read before the popup: inside it the popup is the current window.)
+  ImGuiStorage* storage = ImGui::GetStateStorage();
+  const ImGuiID log_key = ImHashStr("log_y", 0, ImGui::GetItemID());
+  const bool log_flipped = storage->GetBool(log_key, false);
+  const bool log_y = log_default != log_flipped;
+  if (ImGui::BeginPopupContextItem()) {  // right-click on the plot
+    if (ImGui::MenuItem("Copy as CSV")) ImGui::SetClipboardText(plot_csv(lines, count).c_str());
+    if (ImGui::MenuItem("Log scale", nullptr, log_y)) storage->SetBool(log_key, !log_flipped);
+    ImGui::EndPopup();
+  }
+  return log_y;
+}
+
+// The lines' step range [x_lo, x_hi] (x_lo > x_hi when no line has a point) and, unless the y
+// range is fixed, the range of the values drawn.
+void data_ranges(const PlotLine* lines, int count, const LinePlotOptions& options, bool fixed_y,
+                 double& x_lo, double& x_hi, ValueRange& y) {
+  x_lo = kInf, x_hi = -kInf;
+  for (int i = 0; i < count; ++i) {
+    const MetricSeries* series = lines[i].series;
+    if (!series || series->empty()) continue;
+    x_lo = std::min({x_lo, series->step(0), series->step(series->size() - 1)});
+    x_hi = std::max({x_hi, series->step(0), series->step(series->size() - 1)});
+    if (fixed_y) continue;
+    y.include(series->smoothed_range(0, series->size()));
+    if (draws_raw(options, *series)) y.include(series->raw_range(0, series->size()));
+  }
+}
+
+// The y axis' range: fixed, or the values' padded; a log axis spans exponents and, with nothing
+// positive to show, falls back to the linear one (`log_y` is then cleared).
+void y_axis_range(const LinePlotOptions& options, bool fixed_y, const ValueRange& y, bool& log_y,
+                  double& y_lo, double& y_hi) {
+  y_lo = 0.0, y_hi = 1.0;
+  const double top = fixed_y ? options.y_max : y.valid() ? y.hi : 0.0;
+  log_y = log_y && top > 0.0;
+  if (log_y) {
+    double bottom = fixed_y ? options.y_min : y.lo;
+    if (!(bottom > 0.0)) bottom = top * 1e-3;  // values <= 0 are left out: three decades shown
+    y_lo = std::log10(bottom), y_hi = std::log10(top);
+    if (!fixed_y) {
+      const double pad = y_hi > y_lo ? kRangePadding * (y_hi - y_lo) : 0.5;
+      y_lo -= pad, y_hi += pad;
+    }
+  } else if (fixed_y) {
+    y_lo = options.y_min, y_hi = options.y_max;
+  } else if (y.valid()) {
+    y_lo = y.lo, y_hi = y.hi;
+    const double pad =
+        y_hi > y_lo ? kRangePadding * (y_hi - y_lo) : (y_lo != 0.0 ? 0.1 * std::fabs(y_lo) : 1.0);
+    y_lo -= pad, y_hi += pad;
+  }
+}
+
+// The raw values faintly, then the smoothed lines over them.
+void draw_lines(ImDrawList* draw, const Axes& axes, const PlotLine* lines, int count,
+                const LinePlotOptions& options) {
+  for (int i = 0; i < count; ++i) {
+    const MetricSeries* series = lines[i].series;
+    if (!series || !draws_raw(options, *series)) continue;
+    draw_series(
+        draw, axes, *series, [series](std::size_t j) { return series->raw(j); },
+        scale_alpha(lines[i].color, kRawAlpha), 1.0f);
+  }
+  for (int i = 0; i < count; ++i) {
+    const MetricSeries* series = lines[i].series;
+    if (!series) continue;
+    draw_series(
+        draw, axes, *series, [series](std::size_t j) { return series->smoothed(j); },
+        lines[i].color, options.thickness);
+    // A line needs two points: a lone one (the first evaluation) is drawn as a dot.
+    if (series->size() == 1 && axes.drawable(series->smoothed(0))) {
+      draw->AddCircleFilled(ImVec2(axes.px_x(series->step(0)), axes.px_y(series->smoothed(0))),
+                            0.25f * ImGui::GetFontSize(), lines[i].color);
+    }
+  }
+}
+
+// The kept step nearest the mouse: a vertical line there and a dot on each line. Returns it.
+double draw_hover(ImDrawList* draw, const Axes& axes, const PlotLine* lines, int count) {
+  const double step = hovered_step(lines, count, axes.data_x(ImGui::GetIO().MousePos.x));
+  const float x = axes.px_x(step);
+  draw->AddLine(ImVec2(x, axes.min.y), ImVec2(x, axes.max.y),
+                ImGui::GetColorU32(ImGuiCol_Text, 0.4f));
+  for (int i = 0; i < count; ++i) {
+    const MetricSeries* series = lines[i].series;
+    if (!series || series->empty()) continue;
+    const std::size_t j = series->nearest(step);
+    if (axes.drawable(series->smoothed(j))) {
+      draw->AddCircleFilled(ImVec2(axes.px_x(series->step(j)), axes.px_y(series->smoothed(j))),
+                            3.0f, lines[i].color);
+    }
+  }
+  return step;
+}
+
+}  // namespace
+
+std::string plot_csv(const PlotLine* lines, int count) {
+  std::string out = "step";
+  std::vector<double> steps;
+  for (int i = 0; i < count; ++i) {
+    out += ",";
+    out += lines[i].label ? lines[i].label : "";
+    const MetricSeries* s = lines[i].series;
+    if (!s) continue;
+    for (std::size_t k = 0; k < s->size(); ++k) steps.push_back(s->step(k));
+  }
+  out += "\n";
+  std::sort(steps.begin(), steps.end());
+  steps.erase(std::unique(steps.begin(), steps.end()), steps.end());
+  char buf[64];
+  for (double step : steps) {
+    std::snprintf(buf, sizeof buf, "%.17g", step);
+    out += buf;
+    for (int i = 0; i < count; ++i) {
+      out += ",";
+      const MetricSeries* s = lines[i].series;
+      if (!s) continue;
+      const std::size_t k = s->lower_bound(step);
+      if (k >= s->size() || s->step(k) != step) continue;
+      std::snprintf(buf, sizeof buf, "%.9g", s->raw(k));
+      out += buf;
+    }
+    out += "\n";
+  }
+  return out;
+}
+
+void line_plot(const char* id, const PlotLine* lines, int count, const LinePlotOptions& options) {
+  const PlotFrame frame = begin_frame(id, ImVec2(0.0f, options.height));
+  if (!frame.visible) return;
+  bool log_y = plot_menu(lines, count, options.log_y);
+  ImDrawList* draw = frame.draw;
+  draw->PushClipRect(frame.min, frame.max, true);
+
+  const bool fixed_y = options.fixed_y && options.y_max > options.y_min;
+  double x_lo = kInf, x_hi = -kInf;
+  ValueRange y;
+  data_ranges(lines, count, options, fixed_y, x_lo, x_hi, y);
+  if (!(x_lo <= x_hi) || !std::isfinite(x_hi - x_lo)) {
+    draw_centered_text(frame, "no data");
+    draw->PopClipRect();
+    return;
+  }
+  // One step so far (the first evaluation): the axis runs from 0 to it, not around it.
+  if (x_lo == x_hi) {
+    if (x_hi > 0.0) {
+      x_lo = 0.0;
+    } else {
+      x_lo -= 1.0, x_hi += 1.0;
+    }
+  }
+  double y_lo = 0.0, y_hi = 1.0;
+  y_axis_range(options, fixed_y, y, log_y, y_lo, y_hi);
+
+  const AxisFormat format{true, options.y_format};
+  const Axes axes = layout_axes(frame, x_lo, x_hi, y_lo, y_hi, 0.0, format, log_y);
+  draw_axes(frame, axes, format);
+
+  draw->PushClipRect(axes.min, axes.max, true);
+  draw_lines(draw, axes, lines, count, options);
+  if (options.marker_step >= 0.0 && options.marker_step >= x_lo && options.marker_step <= x_hi) {
+    const float x = axes.px_x(options.marker_step);
+    draw->AddLine(ImVec2(x, axes.min.y), ImVec2(x, axes.max.y), kMarkerColor, 2.0f);
+  }
+  const bool hovering = frame.hovered && ImGui::GetIO().MousePos.x >= axes.min.x;
+  const double step = hovering ? draw_hover(draw, axes, lines, count) : 0.0;
+  draw->PopClipRect();
+
+  ImVec2 cursor(axes.min.x, frame.min.y + kPad);
+  for (int i = 0; i < count; ++i) draw_legend_entry(draw, cursor, lines[i].label, lines[i].color);
+  draw->PopClipRect();
+  if (hovering) line_tooltip(lines, count, step, options);
+}
+
+}  // namespace genscope
