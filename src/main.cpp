@@ -138,15 +138,16 @@ int main(int argc, char** argv) {
   // The run directory, chosen now: what the window or the recorder write goes there too.
   const genscope::RunDirectory run_dir(genscope::RunDirectory::choose(
       cli->params, cli->out_dir, cli->resume, std::time(nullptr)));
-  const std::string record_path = cli->params.text(genscope::ParamId::kRecordPath);
-  cli->params.set(genscope::ParamId::kRecordPath, {0.0, run_dir.output(record_path)});
   if (!cli->screenshot_path.empty()) cli->screenshot_path = run_dir.output(cli->screenshot_path);
   genscope::RunOptions run;
   run.params = cli->params;
   run.resume = cli->resume;
   run.out = cli->out_dir;
   run.dir = run_dir.path();
-  const genscope::RecordSettings record(cli->params);  // the Record rows: --record-*, config
+  // The Record rows (--record-*, config). A bare record_path names a file in the run directory;
+  // the window resolves it when a recording starts (a reset moves to a new run directory).
+  genscope::RecordSettings record(cli->params);
+  if (cli->headless) record.path = run_dir.output(record.path);
   return cli->headless ? run_headless_cli(*cli, std::move(run), record)
                        : run_window(*cli, std::move(run), record);
 }

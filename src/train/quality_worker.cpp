@@ -83,10 +83,16 @@ void QualityWorker::run() {
   // it builds a session, so it never inherits this one.
   setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), 10);
   torch::set_num_threads(1);
-  const auto stopping = [this] {
-    std::lock_guard<std::mutex> lock(mutex_);
-    return stop_;
-  };
+  if (prepare()) serve();
+}
+
+bool QualityWorker::stopping() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return stop_;
+}
+
+// Loads or trains the metric classifier; the view says how far it got, then ready or why not.
+Status QualityWorker::prepare() {
   Status prepared;
   try {
     prepared = metrics_.prepare([&](double f, const std::string& what) {
@@ -117,7 +123,12 @@ void QualityWorker::run() {
     view_.version = next_unique_version();
   }
   cv_.notify_all();
-  while (prepared) {
+  return prepared;
+}
+
+// Scores each submitted model until stopped.
+void QualityWorker::serve() {
+  while (true) {
     std::unique_ptr<Model> model;
     int64_t step;
     int n;

@@ -42,6 +42,9 @@ class QualityWorker {
 
  private:
   void run();
+  Status prepare();
+  void serve();
+  bool stopping() const;
   bool idle_locked() const { return view_.state == QualityState::kReady && !job_ && !view_.busy; }
 
   std::shared_ptr<const Dataset> data_;

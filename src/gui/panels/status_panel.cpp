@@ -208,6 +208,7 @@ void StatusPanel::draw_status(View& view) {
     ImGui::TableSetupColumn("name", ImGuiTableColumnFlags_WidthFixed);
     ImGui::TableSetupColumn("value", ImGuiTableColumnFlags_WidthStretch);
     row("run", s.model_name.empty() ? std::string("-") : s.model_name + " on " + dataset_text(s));
+    if (!s.run_dir.empty()) draw_run_dir(view, s.run_dir);  // high up: in sight in short panels
     row("state", strformat("%s, step %lld", state.c_str(), static_cast<long long>(s.step)));
     if (s.is_toy) {  // sampled, not read: no epochs
       row("updates", strformat("%lld D, %lld G", static_cast<long long>(s.toy.d_updates),
@@ -220,7 +221,6 @@ void StatusPanel::draw_status(View& view) {
     row("runs on", strformat("%s, %d of %d threads, %s", s.runtime.device.c_str(),
                              s.runtime.threads, s.runtime.hardware_threads,
                              s.runtime.blas.c_str()));
-    if (!s.run_dir.empty()) draw_run_dir(view, s.run_dir);
     ImGui::EndTable();
   }
   if (!s.runtime.notes.empty()) {

@@ -1,0 +1,158 @@
+// Run: its history (events.log), its run directory and metrics.csv.
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+
+#include "record/checkpoint_file.h"
+#include "train/run_impl.h"
+#include "util/strings.h"
+
+namespace genscope {
+namespace {
+
+const char* level_prefix(MessageLevel level) {
+  switch (level) {
+    case MessageLevel::kWarning:
+      return "warning: ";
+    case MessageLevel::kError:
+      return "error: ";
+    default:
+      return "";
+  }
+}
+
+std::string local_time_text() {
+  const std::time_t now = std::time(nullptr);
+  std::tm t{};
+  localtime_r(&now, &t);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%d %H:%M:%S", &t);
+  return text;
+}
+
+}  // namespace
+
+void Run::Impl::add_event(RunEvent e) {
+  // Headless prints the alarms and what they did, and the metric classifier's numbers (errors
+  // come back as the run's result: printing them here would say them twice).
+  const bool worth_printing = e.level == MessageLevel::kWarning ||
+                              e.text.rfind("alarm", 0) == 0 ||
+                              e.text.rfind("metric classifier", 0) == 0;
+  if (options.headless && worth_printing) {
+    std::fprintf(stderr, "genscope: %s%s\n", level_prefix(e.level), event_line(e).c_str());
+  }
+  events.add(std::move(e));
+  newest_added = Clock::now();
+}
+
+void Run::Impl::collect_events() {
+  if (!session) return;
+  std::vector<RunEvent> lines;
+  session->take_events(lines);
+  for (RunEvent& e : lines) add_event(std::move(e));
+}
+
+void Run::Impl::write_events(bool all) {
+  collect_events();
+  if (!events_file.is_open()) return;
+  const auto& lines = events.events();
+  const bool newest_settled =
+      all || Clock::now() - newest_added > std::chrono::duration<double>(EventLog::kMergeSeconds);
+  bool wrote = false;
+  // Ids are consecutive: start at the newest line written.
+  std::size_t first = 0;
+  if (!lines.empty() && written_id >= lines.front().id) {
+    first = std::min<std::size_t>(lines.size() - 1, written_id - lines.front().id);
+  }
+  for (std::size_t i = first; i < lines.size(); ++i) {
+    const RunEvent& e = lines[i];
+    const bool newest = i + 1 == lines.size();
+    if (e.id < written_id || (e.id == written_id && e.revision <= written_revision)) continue;
+    if (newest && e.param != ParamId::kCount && !newest_settled) break;
+    events_file << local_time_text() << "  " << level_prefix(e.level) << event_line(e) << "\n";
+    written_id = e.id;
+    written_revision = e.revision;
+    wrote = true;
+  }
+  if (wrote) events_file.flush();
+}
+
+void Run::Impl::open_files(const std::string& path, bool continues) {
+  close_files();
+  dir = RunDirectory(path);
+  if (auto s = dir.create(); !s) return note_file_error(s.error());
+  const Params& in_force = session ? session->params() : requested;
+  if (auto s = write_file_atomic(dir.config(), to_config_text(in_force)); !s) {
+    return note_file_error("config.cfg: " + s.error());
+  }
+  events_file.open(dir.events(), std::ios::app);
+  if (!events_file) note_file_error(dir.events() + ": cannot write");
+  if (!session) return;
+  MetricSchema columns = session->metric_names();
+  // Quality columns whenever the data can be scored, measured or not (eval_every may be turned
+  // on later, live): the same model on the same data always writes the same columns.
+  quality_column = -1;
+  if (session->data() && QualityMetrics::supported(*session->data())) {
+    quality_column = int(columns.size());
+    columns.insert(columns.end(), quality_columns().begin(), quality_columns().end());
+  }
+  auto opened = MetricsCsvWriter::open(dir.metrics(), columns, continues);
+  if (!opened) {
+    // A run of another model in this folder: this one gets a folder of its own.
+    std::error_code ec;
+    if (!options.out.empty() || !std::filesystem::exists(dir.metrics(), ec)) {
+      return note_file_error(opened.error());
+    }
+    return open_files(RunDirectory::choose(requested, "", "", std::time(nullptr)), continues);
+  }
+  csv.emplace(std::move(*opened));
+}
+
+void Run::Impl::close_files() {
+  flush_rows(true);
+  if (csv) {
+    if (auto s = csv->close(); !s) note_file_error(s.error());
+    csv.reset();
+  }
+  write_events(true);
+  if (events_file.is_open()) events_file.close();
+}
+
+void Run::Impl::start_new_run_files(int64_t steps_trained) {
+  if (steps_trained == 0 && !dir.empty()) return open_files(dir.path());
+  if (dir.empty() && !options.dir.empty()) return open_files(options.dir);
+  std::string next;
+  if (!options.out.empty()) {
+    next = options.out;
+    for (int n = 2; std::filesystem::exists(next); ++n) next = options.out + "-" + std::to_string(n);
+  } else {
+    next = RunDirectory::choose(requested, "", "", std::time(nullptr));
+  }
+  if (!dir.empty() && events_file.is_open()) {
+    add_event(RunEvent::message(MessageLevel::kInfo, "reset: the new run is in " + next,
+                                steps_trained));
+  }
+  open_files(next);
+}
+
+void Run::Impl::hold_row(MetricRow row) {
+  if (!csv) return;
+  if (quality_column >= 0) {
+    row.count = std::min(row.count, quality_column);
+    for (std::size_t i = 0; i < quality_columns().size(); ++i) row.push(NAN, false);
+  }
+  held.push_back(row);
+  flush_rows(false);
+}
+
+void Run::Impl::flush_rows(bool all) {
+  while (!held.empty() && (all || awaiting.empty() || held.front().step < awaiting.front())) {
+    if (csv) {
+      if (auto s = csv->write(held.front()); !s) note_file_error(s.error());
+    }
+    held.pop_front();
+  }
+  if (all) awaiting.clear();
+}
+
+}  // namespace genscope
