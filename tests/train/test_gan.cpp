@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 
@@ -311,4 +312,40 @@ TEST(Latent, GanTraversalUsesOrthonormalDirections) {
   image_family(*s).render_latent(s->params(), s->step_count());
   EXPECT_EQ(image_family(*s).latent_views().traversal_rows.front(), "dir 1");
   EXPECT_TRUE(image_family(*s).latent_views().reconstructions.empty());
+}
+
+// The registry: each ModelFamily is built by exactly one family, and a session holds the family
+// its parameters select, which says what it reports (its schema, its sample image).
+TEST(Families, EachModelFamilyHasOneEntryAndASessionHoldsTheOneItsParametersSelect) {
+  for (ModelFamily kind : {ModelFamily::kImageGan, ModelFamily::kVae, ModelFamily::kToy}) {
+    EXPECT_EQ(std::count_if(families().begin(), families().end(),
+                            [&](const FamilyInfo& f) { return f.kind == kind; }),
+              1);
+  }
+  auto gan = make_session(small_params("dcgan"));
+  ASSERT_NE(gan->family_as<ImageFamily>(), nullptr);
+  EXPECT_EQ(gan->family_as<ToyFamily>(), nullptr);
+  EXPECT_EQ(gan->family().samples_file(), "samples.png");
+  EXPECT_EQ(gan->metric_names().front(), "loss_d");
+  EXPECT_EQ(gan->data()->name, "squares");
+
+  auto vae = make_session(small_params("beta-vae"));
+  ASSERT_NE(vae->family_as<ImageFamily>(), nullptr);
+  EXPECT_EQ(vae->params().number(ParamId::kBeta), 4.0) << "beta-VAE's own reading of beta = 1";
+  EXPECT_EQ(vae->pending().number(ParamId::kBeta), 4.0);
+
+  Params toy;
+  ASSERT_TRUE(toy.set_from_string(ParamId::kDataset, "ring8").ok());
+  auto lab = TrainingSession::create(toy, tiny_dataset());
+  ASSERT_TRUE(lab.ok()) << lab.error();
+  ASSERT_NE((*lab)->family_as<ToyFamily>(), nullptr);
+  EXPECT_EQ((*lab)->data(), nullptr) << "the 2D lab samples its own data";
+  EXPECT_EQ((*lab)->family().samples_file(), "scatter.png");
+  EXPECT_EQ(&family_info(toy), &families()[2]);
+  EXPECT_EQ(family_info(toy).default_threads, 1);
+  // A command of another family is rejected with a line that says why, and changes nothing.
+  Status s = gan->apply(Command::toy_update(false));
+  EXPECT_FALSE(s.ok());
+  EXPECT_NE(s.error().find("2D lab"), std::string::npos) << s.error();
+  EXPECT_FALSE(gan->paused());
 }
