@@ -244,6 +244,159 @@ TEST_F(Panels, ScrubbingTheHistoryDrawsTheKeptGridsTexture) {
   EXPECT_TRUE(drained().empty()) << "scrubbing never talks to the trainer";
 }
 
+TEST_F(Panels, PauseStepAndResetButtonsSendCommands) {
+  ui_->frames(2);
+  EXPECT_TRUE(drained().empty());
+  ui_->click(ui_->center("Controls/Pause"));
+  auto c = drained();
+  ASSERT_EQ(c.size(), 1u);
+  EXPECT_EQ(c[0].kind, Command::Kind::kPause);
+
+  snapshot_.paused = true;  // the trainer answered: the button now resumes
+  view_->update_snapshot(snapshot_);
+  ui_->click(ui_->center("Controls/Pause"));
+  c = drained();
+  ASSERT_EQ(c.size(), 1u);
+  EXPECT_EQ(c[0].kind, Command::Kind::kResume);
+
+  ui_->click(ui_->center("Controls/Step"));
+  c = drained();
+  ASSERT_EQ(c.size(), 1u);
+  EXPECT_EQ(c[0].kind, Command::Kind::kStep);
+  EXPECT_EQ(c[0].count, 1);
+
+  ui_->click(ui_->center("Controls/Reset"));
+  c = drained();
+  ASSERT_EQ(c.size(), 1u);
+  EXPECT_EQ(c[0].kind, Command::Kind::kReset);
+}
+
+TEST_F(Panels, DrawingAloneSendsNothing) {
+  snapshot_.pending.set(ParamId::kWidth, {48, ""});  // a needs-reset edit waiting
+  view_->update_snapshot(snapshot_);
+  ui_->frames(5);
+  EXPECT_GT(ImGui::GetDrawData()->TotalVtxCount, 0);
+  EXPECT_TRUE(drained().empty());
+}
+
+TEST_F(Panels, SendLatentBumpsTheRevision) {
+  LatentSelection& selection = view_->latent_selection();
+  const uint64_t before = selection.revision;
+  selection.interp_a = {LatentSource::Kind::kTestImage, 5};
+  view_->send_latent();
+  view_->send_latent();
+  auto c = drained();
+  ASSERT_EQ(c.size(), 2u);
+  EXPECT_EQ(c[0].kind, Command::Kind::kLatent);
+  EXPECT_EQ(c[0].latent.revision, before + 1);
+  EXPECT_EQ(c[1].latent.revision, before + 2);
+  EXPECT_EQ(c[1].latent.interp_a, (LatentSource{LatentSource::Kind::kTestImage, 5}));
+  EXPECT_EQ(selection.revision, before + 2);
+}
+
+TEST_F(Panels, ExplorerButtonsAndSlidersSendTheSelection) {
+  make_vae_snapshot();
+  LatentPanel latent;
+  latent.open_tab = 2;  // Explorer
+  draw_ = [&] { latent.draw(*view_, ImRect(0, 0, 440, 400)); };
+  ui_->frames(2);
+  latent.open_tab = -1;
+  EXPECT_TRUE(drained().empty());
+  ASSERT_EQ(view_->latent_selection().explorer_z.size(), 4u);
+
+  const uint64_t before = view_->latent_selection().revision;
+  ui_->click(ui_->center("Latent/Randomize"));
+  auto c = drained();
+  ASSERT_EQ(c.size(), 1u);
+  EXPECT_EQ(c[0].kind, Command::Kind::kLatent);
+  EXPECT_GT(c[0].latent.revision, before);
+  ASSERT_EQ(c[0].latent.explorer_z.size(), 4u);
+  float sum = 0.0f;
+  for (float z : c[0].latent.explorer_z) sum += std::fabs(z);
+  EXPECT_GT(sum, 0.0f);
+  const uint64_t randomized = c[0].latent.revision;
+
+  // Pressing the first slider near its right end sets z0 there (range 3 by default).
+  ui_->move(ui_->slider_point("Latent/z0", 0.9));
+  ui_->press();
+  c = drained();
+  ASSERT_GE(c.size(), 1u);
+  EXPECT_EQ(c.back().kind, Command::Kind::kLatent);
+  EXPECT_GT(c.front().latent.revision, randomized);
+  EXPECT_NEAR(c.back().latent.explorer_z[0], 0.8f * 3.0f, 0.1f);  // -3 + 0.9 * 6
+  ui_->release();
+  drained();
+}
+
+TEST_F(Panels, LayoutFollowsTheModelFamily) {
+  PanelSet panels;
+  draw_ = [&] { panels.draw(*view_, ImGui::GetIO().DisplaySize); };
+  ui_->frame();
+  EXPECT_TRUE(shown("Samples"));
+  EXPECT_TRUE(shown("Latent"));
+  EXPECT_TRUE(shown("Discriminator"));
+  EXPECT_FALSE(shown("Latent map"));
+
+  make_vae_snapshot();
+  ui_->frames(3);
+  EXPECT_TRUE(shown("Latent"));
+  EXPECT_TRUE(shown("Latent map"));
+  EXPECT_TRUE(shown("Losses"));
+  EXPECT_FALSE(shown("Discriminator"));
+  EXPECT_GT(ImGui::GetDrawData()->TotalVtxCount, 0);
+  EXPECT_TRUE(drained().empty());  // drawing alone sends nothing
+}
+
+TEST_F(Panels, TwoDLabLayoutAndWheelZoom) {
+  make_toy_snapshot();
+  PanelSet panels;
+  draw_ = [&] { panels.draw(*view_, ImGui::GetIO().DisplaySize); };
+  ui_->frames(3);
+  EXPECT_TRUE(shown("2D GAN"));
+  EXPECT_TRUE(shown("Modes"));
+  EXPECT_TRUE(shown("Mode metrics"));
+  EXPECT_TRUE(shown("Losses###Losses (2D lab)"));  // its own place in the 2D layout
+  EXPECT_FALSE(shown("Samples"));
+  EXPECT_FALSE(shown("Latent"));
+  EXPECT_EQ(view_->toy_heat_texture().width(), 4);  // the heatmap became a texture
+  EXPECT_EQ(drawn_with(view_->toy_heat_texture().id).size(), 1u) << "and the plot draws it";
+  // The first frame told the trainer what is visible: the home view.
+  std::vector<Command> cmds = drained();
+  ASSERT_FALSE(cmds.empty());
+  EXPECT_EQ(cmds.back().kind, Command::Kind::kToyView);
+  EXPECT_FLOAT_EQ(cmds.back().box.max_x, 3.0f);
+
+  // The wheel over the plot zooms in about the mouse: a smaller box is sent.
+  const ImVec2 centre = panels.toy.plot_rect.GetCenter();
+  ASSERT_GT(panels.toy.plot_rect.GetWidth(), 50.0f);
+  ui_->wheel(centre, 2.0f);
+  ui_->frames(2);
+  cmds = drained();
+  ASSERT_FALSE(cmds.empty());
+  EXPECT_EQ(cmds.back().kind, Command::Kind::kToyView);
+  EXPECT_LT(cmds.back().box.max_x - cmds.back().box.min_x, 5.0f);
+  EXPECT_LT(panels.toy.box.max_x - panels.toy.box.min_x, 5.0f);
+}
+
+TEST(ControlsPanelRows, HideTheOtherFamilyAndTheLatentTools) {
+  using F = ModelFamily;
+  EXPECT_TRUE(controls_shows(param_spec(ParamId::kLrD), F::kImageGan));
+  EXPECT_FALSE(controls_shows(param_spec(ParamId::kBeta), F::kImageGan));
+  EXPECT_FALSE(controls_shows(param_spec(ParamId::kLrD), F::kVae));
+  EXPECT_TRUE(controls_shows(param_spec(ParamId::kBeta), F::kVae));
+  EXPECT_TRUE(controls_shows(param_spec(ParamId::kLrG), F::kVae));
+  EXPECT_FALSE(controls_shows(param_spec(ParamId::kTraversalRange), F::kVae));
+  EXPECT_FALSE(controls_shows(param_spec(ParamId::kMapEvery), F::kImageGan));
+  // The 2D lab: its own rows and the shared GAN ones, none of the image models'.
+  EXPECT_TRUE(controls_shows(param_spec(ParamId::kLoss), F::kToy));
+  EXPECT_TRUE(controls_shows(param_spec(ParamId::kLrD), F::kToy));
+  EXPECT_TRUE(controls_shows(param_spec(ParamId::kDSteps), F::kToy));
+  EXPECT_FALSE(controls_shows(param_spec(ParamId::kLoss), F::kImageGan));
+  EXPECT_FALSE(controls_shows(param_spec(ParamId::kModel), F::kToy));
+  EXPECT_FALSE(controls_shows(param_spec(ParamId::kLabelSmoothing), F::kToy));
+  EXPECT_FALSE(controls_shows(param_spec(ParamId::kLatentDim), F::kToy));
+}
+
 // The harness without GL refuses what needs pixels, saying why, instead of crashing.
 TEST(NoGlHarness, MakesNoContextAndRefusesScreenshots) {
   auto ui = UiHarness::without_gl(320, 240);
