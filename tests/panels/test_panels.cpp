@@ -328,6 +328,47 @@ TEST_F(Panels, ExplorerButtonsAndSlidersSendTheSelection) {
   drained();
 }
 
+TEST_F(Panels, TraversalDimsAreChosenByHandAndSentAsTheSelection) {
+  make_vae_snapshot();
+  LatentPanel latent;
+  latent.open_tab = 0;  // Traversal
+  draw_ = [&] { latent.draw(*view_, ImRect(0, 0, 440, 400)); };
+  ui_->frames(2);
+  EXPECT_TRUE(drained().empty());
+  ASSERT_TRUE(view_->latent_selection().traversal_dims.empty()) << "automatic dims at first";
+  EXPECT_EQ(drawn_with(view_->traversal_texture().id).size(), 1u) << "the grid is drawn";
+
+  // Unticking "auto dims" picks the first dims (all 4 of this latent) and sends them.
+  const ImRect auto_dims = ui_->find_text("auto dims");
+  ASSERT_GT(auto_dims.GetWidth(), 0) << ui_->window_text("Latent");
+  ui_->click(auto_dims.GetCenter());
+  auto c = drained();
+  ASSERT_EQ(c.size(), 1u);
+  EXPECT_EQ(c[0].kind, Command::Kind::kLatent);
+  EXPECT_EQ(c[0].latent.traversal_dims, (std::vector<int>{0, 1, 2, 3}));
+
+  // "dims..." opens the picker; unticking z1 leaves the others.
+  const ImRect dims = ui_->find_text("dims...");
+  ASSERT_GT(dims.GetWidth(), 0) << ui_->window_text("Latent");
+  ui_->click(dims.GetCenter());
+  EXPECT_TRUE(drained().empty()) << "opening the picker sends nothing";
+  const ImRect z1 = ui_->find_text("z1", /*whole_line=*/false);
+  ASSERT_GT(z1.GetWidth(), 0);
+  ui_->click(z1.GetCenter());
+  c = drained();
+  ASSERT_EQ(c.size(), 1u);
+  EXPECT_EQ(c[0].kind, Command::Kind::kLatent);
+  EXPECT_EQ(c[0].latent.traversal_dims, (std::vector<int>{0, 2, 3}));
+  ui_->click(ImVec2(600, 450));  // outside the panel: closes the picker
+  EXPECT_TRUE(drained().empty());
+
+  // Ticking "auto dims" again goes back to automatic: an empty list.
+  ui_->click(ui_->find_text("auto dims").GetCenter());
+  c = drained();
+  ASSERT_EQ(c.size(), 1u);
+  EXPECT_TRUE(c[0].latent.traversal_dims.empty());
+}
+
 TEST_F(Panels, LayoutFollowsTheModelFamily) {
   PanelSet panels;
   draw_ = [&] { panels.draw(*view_, ImGui::GetIO().DisplaySize); };
