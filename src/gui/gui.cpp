@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -31,6 +32,11 @@ const ImWchar kGlyphRanges[] = {
     0x2190, 0x21FF,  // arrows
     0x2212, 0x2212,  // minus
     0};
+
+// The font atlas's texture id when no renderer uploads it: no texture has this id (the stub
+// texture backend and GL hand out small numbers), so draw commands of text stay distinct from
+// images in the draw data.
+const ImTextureID kNoRendererFontTexture = reinterpret_cast<ImTextureID>(~uintptr_t(0));
 
 // Renders the lists of `data` for which `keep` is true.
 template <typename Keep>
@@ -118,9 +124,17 @@ Gui::Gui(GLFWwindow* window, GuiOptions options)
 }
 
 Gui::Gui(GuiOptions options) : context_(ImGui::CreateContext()) {
+  render_ = options.render;
   init(std::move(options));
-  ImGui::GetIO().MousePos = ImVec2(-1e6f, -1e6f);  // no mouse: nothing hovers
-  ImGui_ImplOpenGL3_Init("#version 330 core");
+  ImGuiIO& io = ImGui::GetIO();
+  io.MousePos = ImVec2(-1e6f, -1e6f);  // no mouse: nothing hovers
+  if (render_) {
+    ImGui_ImplOpenGL3_Init("#version 330 core");
+  } else {
+    // What the OpenGL backend declares, so the draw data are split the same way.
+    io.BackendRendererName = "genscope (no renderer)";
+    io.BackendFlags |= ImGuiBackendFlags_RendererHasVtxOffset;
+  }
 }
 
 void Gui::init(GuiOptions options) {
@@ -151,7 +165,7 @@ void Gui::init(GuiOptions options) {
 
 Gui::~Gui() {
   save_layout();
-  ImGui_ImplOpenGL3_Shutdown();
+  if (render_) ImGui_ImplOpenGL3_Shutdown();
   if (window_) ImGui_ImplGlfw_Shutdown();
   ImGui::DestroyContext(context_);
 }
@@ -176,12 +190,23 @@ void Gui::build_fonts(float scale) {
     fallback.SizePixels = std::round(13.0f * scale);
     io.Fonts->AddFontDefault(&fallback);
   }
-  if (scale_ > 0.0f) {  // the device objects exist: replace the font texture
+  if (!render_) {
+    build_cpu_font_atlas();
+  } else if (scale_ > 0.0f) {  // the device objects exist: replace the font texture
     ImGui_ImplOpenGL3_DestroyFontsTexture();
     ImGui_ImplOpenGL3_CreateFontsTexture();
   }
   apply_style(scale);
   scale_ = scale;
+}
+
+void Gui::build_cpu_font_atlas() {
+  // ImGui::NewFrame needs a built atlas; the renderer backend would build it when it uploads.
+  ImFontAtlas* atlas = ImGui::GetIO().Fonts;
+  unsigned char* pixels = nullptr;
+  int width = 0, height = 0;
+  atlas->GetTexDataAsRGBA32(&pixels, &width, &height);
+  atlas->SetTexID(kNoRendererFontTexture);
 }
 
 void Gui::set_scale(float scale) {
@@ -219,7 +244,7 @@ void Gui::begin_frame(int width, int height, float dt) {
 }
 
 void Gui::begin_frame_input(int width, int height, float dt, const std::function<void()>& input) {
-  ImGui_ImplOpenGL3_NewFrame();
+  if (render_) ImGui_ImplOpenGL3_NewFrame();
   ImGuiIO& io = ImGui::GetIO();
   io.DisplaySize = ImVec2(float(width), float(height));
   io.DisplayFramebufferScale = ImVec2(1.0f, 1.0f);
@@ -230,13 +255,12 @@ void Gui::begin_frame_input(int width, int height, float dt, const std::function
 }
 
 void Gui::end_frame(const ImDrawList* held_back) {
-  ImGui::Render();
-  held_back_ = held_back;
-  ImDrawData* data = ImGui::GetDrawData();
-  if (!held_back) {
-    ImGui_ImplOpenGL3_RenderDrawData(data);
-  } else {
-    render_lists(data, [&](const ImDrawList* l) { return l != held_back; });
+  ImGui::Render();  // without a renderer the draw data simply stay in ImGui::GetDrawData()
+  held_back_ = render_ ? held_back : nullptr;
+  if (render_ && !held_back) {
+    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+  } else if (render_) {
+    render_lists(ImGui::GetDrawData(), [&](const ImDrawList* l) { return l != held_back; });
   }
   if (ImGui::GetIO().WantSaveIniSettings) save_layout();
 }

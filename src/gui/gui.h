@@ -1,7 +1,8 @@
 #pragma once
 // Gui: the Dear ImGui context with its OpenGL 3 backend, for a GLFW window or (headless) for a
-// framebuffer with no window at all; its fonts and spacing at a UI scale; and the layout file
-// (ImGui's ini, with genscope's own section) it loads at start and saves atomically.
+// framebuffer with no window at all, or headless with no renderer and no GL at all (panel tests:
+// frames only make draw data); its fonts and spacing at a UI scale; and the layout file (ImGui's
+// ini, with genscope's own section) it loads at start and saves atomically.
 #include <imgui_internal.h>  // ImRect
 
 #include <functional>
@@ -18,6 +19,10 @@ namespace genscope {
 struct GuiOptions {
   float scale = 0.0f;    // UI scale (fonts, spacing); 0: automatic (monitor and window size)
   std::string ini_path;  // where the window layout is kept between runs; empty: nowhere
+  /// Headless only: false makes no GL call at all (no renderer backend; the font atlas is built
+  /// on the CPU, end_frame leaves the draw data in ImGui::GetDrawData()); for tests with no GL
+  /// context and no display. A window's Gui always renders.
+  bool render = true;
 };
 
 /// What genscope keeps in the layout file beside ImGui's window positions.
@@ -44,7 +49,8 @@ class Gui {
  public:
   /// For a GLFW window: input and display size come from the window.
   Gui(GLFWwindow* window, GuiOptions options);
-  /// Headless: no platform backend; begin_frame(width, height) sets the display size.
+  /// Headless: no platform backend; begin_frame(width, height) sets the display size. With
+  /// options.render false it needs no GL context either.
   explicit Gui(GuiOptions options = {});
   ~Gui();  // saves the layout file if it changed
   Gui(const Gui&) = delete;
@@ -60,9 +66,12 @@ class Gui {
   void begin_frame_input(int width, int height, float dt, const std::function<void()>& input);
   /// Ends the frame and renders its draw data into the bound framebuffer, except the draw list
   /// `held_back` (e.g. the REC indicator's window), which end_frame keeps for render_held_back().
+  /// Without a renderer it only ends the frame: ImGui::GetDrawData() holds what it would draw.
   void end_frame(const ImDrawList* held_back = nullptr);
-  /// Renders the list end_frame held back (nothing when there was none).
+  /// Renders the list end_frame held back (nothing when there was none, or without a renderer).
   void render_held_back();
+  /// False for a headless Gui made with GuiOptions::render false: it never calls GL.
+  bool renders() const { return render_; }
 
   /// The UI scale in use (fonts were built for it).
   float scale() const { return scale_; }
@@ -83,10 +92,12 @@ class Gui {
   void init(GuiOptions options);
   void prepare_frame(float display_w, float display_h);  // rebuilds fonts when the scale changed
   void build_fonts(float scale);
+  void build_cpu_font_atlas();  // without a renderer: the atlas's pixels, a placeholder TexID
 
   ImGuiContext* context_;
   GLFWwindow* window_ = nullptr;
   const ImDrawList* held_back_ = nullptr;
+  bool render_ = true;            // false: no OpenGL backend, no GL call
   float scale_ = 0.0f;            // fonts built for it (0: not yet)
   float requested_scale_ = 0.0f;  // 0: automatic
   std::string ini_path_;

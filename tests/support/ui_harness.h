@@ -5,7 +5,10 @@
 // text in a rectangle, from the glyphs in the draw lists) and checks the layout (no two items of
 // a window overlap, no text is cut at its clip rectangle).
 //
-// It needs a GL context (a hidden 64x64 GLFW window); the display it lays out is any size.
+// By default it makes a GL context (a hidden 64x64 GLFW window) and renders every frame, so a
+// test can read pixels back (screenshot()). UiHarness::without_gl() makes none: no window, no
+// display, no GL call; frames only make ImGui's draw data, which is all the text, item and
+// layout checks read. The display it lays out is any size either way.
 #include <imgui.h>
 #include <imgui_internal.h>
 
@@ -43,15 +46,31 @@ struct FrameGlyph {
   int list = 0;     // index of its draw list
 };
 
+/// Whether a UiHarness renders its frames with OpenGL.
+enum class UiRenderer {
+  kOpenGl,  // a hidden GLFW window's context: frames are rendered, pixels can be read back
+  kNone,    // no window, no GL: frames only make draw data (runs with no display at all)
+};
+
 class UiHarness {
  public:
   /// A display of `width` x `height` pixels at UI scale `scale` (0: 1), keeping its layout in
-  /// `ini_path` (empty: nowhere).
-  UiHarness(int width, int height, float scale = 1.0f, const std::string& ini_path = "");
+  /// `ini_path` (empty: nowhere), rendered by `renderer`.
+  UiHarness(int width, int height, float scale = 1.0f, const std::string& ini_path = "",
+            UiRenderer renderer = UiRenderer::kOpenGl);
+  /// The same with no GL context and no display (UiRenderer::kNone): for panel tests that check
+  /// commands, text and layout, never pixels.
+  static std::unique_ptr<UiHarness> without_gl(int width, int height, float scale = 1.0f,
+                                               const std::string& ini_path = "");
   ~UiHarness();
+  UiHarness(const UiHarness&) = delete;  // the probe and the item hook point at it
+  UiHarness& operator=(const UiHarness&) = delete;
 
-  /// False when no GL context could be made (no display); error() says why.
+  /// False when the GL harness could make no GL context (no display); error() says why. Always
+  /// true without GL.
   bool ok() const { return gui_ != nullptr; }
+  /// True when frames are rendered with OpenGL (pixels can be read back).
+  bool has_gl() const { return renderer_ == UiRenderer::kOpenGl; }
   const std::string& error() const { return error_; }
   Gui& gui() { return *gui_; }
 
@@ -116,7 +135,8 @@ class UiHarness {
   /// Where `text` is drawn (the first place, searching line by line; popups first), or an
   /// empty rect. `whole_line`: only a line that is exactly `text` (a combo's option).
   ImRect find_text(const std::string& text, bool whole_line = false) const;
-  /// Renders the last frame at the display's size and writes it to `path` (PNG).
+  /// Renders the last frame at the display's size and writes it to `path` (PNG). Needs GL:
+  /// without it the current test fails saying so, and it returns false.
   bool screenshot(const std::string& path) const;
   /// Layout problems of the last frame: items of one window that overlap, items that stick out
   /// of their window sideways, text cut at the side of its clip rectangle. One line each.
@@ -125,7 +145,8 @@ class UiHarness {
  private:
   void collect_glyphs();
 
-  std::unique_ptr<Window> window_;
+  UiRenderer renderer_;
+  std::unique_ptr<Window> window_;  // only with UiRenderer::kOpenGl
   std::unique_ptr<Gui> gui_;
   std::string error_;
   int width_, height_;

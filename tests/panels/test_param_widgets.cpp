@@ -1,7 +1,8 @@
 // Every parameter widget the table generates, driven the way a hand does: drags to both ends
 // and the middle of sliders, Ctrl+click and typing, +/- buttons, combo picks and text fields,
 // for every parameter of every model family. Each test checks the command that reaches the
-// trainer and what the widget then shows.
+// trainer and what the widget then shows. No GL and no display: the harness only makes draw
+// data, and the textures are stubs.
 #define GLFW_INCLUDE_NONE
 #include <GLFW/glfw3.h>
 #include <gtest/gtest.h>
@@ -40,9 +41,8 @@ struct Sent {
 class ParamWidgetTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ui_ = std::make_unique<UiHarness>(int(kWidth), int(kHeight));
-    if (!ui_->ok()) GTEST_SKIP() << ui_->error();
-    view_ = std::make_unique<View>(queue_);
+    ui_ = UiHarness::without_gl(int(kWidth), int(kHeight));
+    view_ = std::make_unique<View>(queue_, std::make_unique<StubTextureBackend>());
     ui_->draw = [&] { controls_.draw(*view_, ImRect(0, 0, kWidth, kHeight)); };
   }
   void TearDown() override {

@@ -1,7 +1,8 @@
 // The window driven by hand: buttons, keyboard shortcuts, the menus, the layout (it follows the
 // window, becomes the user's when they move a panel, is kept in the layout file, and comes back
 // with Reset layout), the Samples tiles, the explorer's sliders and the 2D lab's plot. Each test
-// checks the commands that reach the trainer and what the window then shows.
+// checks the commands that reach the trainer and what the window then shows. No GL and no
+// display: the harness only makes draw data, and the textures are stubs.
 #define GLFW_INCLUDE_NONE
 #include <GLFW/glfw3.h>
 #include <gtest/gtest.h>
@@ -24,9 +25,8 @@ const bool kCleanup = test::remove_when_all_pass("interaction");
 class Interaction : public ::testing::Test {
  protected:
   void open(ModelFamily family, int w = 1280, int h = 720, const std::string& ini = "") {
-    ui_ = std::make_unique<UiHarness>(w, h, 1.0f, ini);
-    if (!ui_->ok()) GTEST_SKIP() << ui_->error();
-    view_ = std::make_unique<View>(queue_);
+    ui_ = UiHarness::without_gl(w, h, 1.0f, ini);
+    view_ = std::make_unique<View>(queue_, std::make_unique<StubTextureBackend>());
     panels_ = std::make_unique<PanelSet>();
     panels_->gui = &ui_->gui();
     panels_->layout = &ui_->gui().layout();
