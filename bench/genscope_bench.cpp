@@ -116,6 +116,7 @@ int record_bench(const Params& params, double seconds) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  set_render_environment();  // before any thread
   tune_allocator();
   std::vector<std::string> args(argv + 1, argv + argc);
   bool recording = false;

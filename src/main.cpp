@@ -115,6 +115,7 @@ int run_window(const genscope::CliOptions& cli, genscope::RunOptions run,
 }  // namespace
 
 int main(int argc, char** argv) {
+  genscope::set_render_environment();  // before any thread
   genscope::tune_allocator();
   genscope::install_interrupt_handler();
   auto cli = genscope::parse_cli(std::vector<std::string>(argv + 1, argv + argc));

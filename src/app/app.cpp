@@ -7,14 +7,17 @@
 
 namespace genscope {
 
+void set_render_environment() {
+  // Mesa's software rasterizer would otherwise spread over every core and slow the training
+  // threads down (measured with genscope-bench); one thread draws these panels fast enough.
+  setenv("LP_NUM_THREADS", "1", /*overwrite=*/0);
+}
+
 App::App(TrainerLink& link, AppOptions options) : link_(link), options_(std::move(options)) {
   link_.snapshots.set_on_publish(&FrameLoop::wake);
 }
 
 int App::run() {
-  // Mesa's software rasterizer would otherwise spread over every core and slow the training
-  // threads down (measured with genscope-bench); one thread draws these panels fast enough.
-  setenv("LP_NUM_THREADS", "1", /*overwrite=*/0);
   auto window = Window::open(options_.window);
   if (!window) {
     std::fprintf(stderr, "genscope: %s\n", window.error().c_str());

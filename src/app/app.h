@@ -41,6 +41,10 @@ struct AppReport {
   bool recording_ok = true;
 };
 
+/// Sets the environment the renderer reads (Mesa's llvmpipe threads): call first in main, before
+/// any thread starts (setenv is not safe while another thread reads the environment).
+void set_render_environment();
+
 /// Runs the window against a trainer's link until the window closes.
 class App {
  public:

@@ -10,6 +10,7 @@
 #include <cfloat>
 #include <cstdio>
 #include <ctime>
+#include <mutex>
 #include <thread>
 
 #include "core/run_dir.h"
@@ -25,7 +26,10 @@ constexpr int kFramesAfterInput = 3;
 
 // Set from GLFW callbacks (main thread) and the trainer's publish hook (trainer thread).
 std::atomic<int> g_input_frames{kFramesAfterInput};
-std::atomic<bool> g_window_open{false};  // glfwPostEmptyEvent is only valid while GLFW lives
+// glfwPostEmptyEvent is only valid while GLFW lives: the trainer's wake-up and the window's
+// closing take this lock, so no wake-up is under way once the frame loop has ended.
+std::mutex g_wake_mutex;
+bool g_window_open = false;
 
 void on_input() { g_input_frames.store(kFramesAfterInput); }
 void cursor_cb(GLFWwindow*, double, double) { on_input(); }
@@ -46,7 +50,8 @@ GLFWwindow* hook_input(Window& window) {
   glfwSetKeyCallback(handle, key_cb);
   glfwSetWindowSizeCallback(handle, size_cb);
   glfwSetWindowFocusCallback(handle, focus_cb);
-  g_window_open.store(true);
+  std::lock_guard<std::mutex> lock(g_wake_mutex);
+  g_window_open = true;
   return handle;
 }
 
@@ -88,7 +93,8 @@ PixelRect to_pixels(const UiRect& r, float display_w, float display_h, int fb_w,
 }  // namespace
 
 void FrameLoop::wake() {
-  if (g_window_open.load()) glfwPostEmptyEvent();
+  std::lock_guard<std::mutex> lock(g_wake_mutex);
+  if (g_window_open) glfwPostEmptyEvent();
 }
 
 FrameLoop::FrameLoop(TrainerLink& link, const AppOptions& options, AppReport& report,
@@ -112,7 +118,8 @@ FrameLoop::FrameLoop(TrainerLink& link, const AppOptions& options, AppReport& re
 
 FrameLoop::~FrameLoop() {
   if (history_export_.valid()) history_export_.wait();
-  g_window_open.store(false);
+  std::lock_guard<std::mutex> lock(g_wake_mutex);
+  g_window_open = false;
 }
 
 bool FrameLoop::running() const {

@@ -59,15 +59,16 @@ bool RecordingController::capture(View& view, const Snapshot& snap, PixelRect re
       last_recorded_ = snap.step;
       target_ = snap.step + rs.steps_per_frame;
       if (!recorder_.reached_limit()) {
-        view.send(Command::of(Command::Kind::kStep, rs.steps_per_frame));
+        view.send(Command::of(Command::Kind::kStepTo, target_));
         sent_ = Clock::now();
       }
     } else if (snap.running && snap.paused && snap.steps_left == 0 && snap.step < target_ &&
                !snap.diverged &&
                Clock::now() - sent_ > std::chrono::seconds(2)) {
-      // Paused short of the target (someone pressed Pause or Reset): step on.
+      // Paused short of the target (someone pressed Pause or Reset, or the first command was
+      // slow): step on to the same target. A count would add up if both arrived.
       if (snap.step < last_recorded_) target_ = last_recorded_ = -1;
-      view.send(Command::of(Command::Kind::kStep, std::max<int64_t>(1, target_ - snap.step)));
+      view.send(Command::of(Command::Kind::kStepTo, std::max<int64_t>(target_, snap.step + 1)));
       sent_ = Clock::now();
     }
   } else if (int due = recorder_.frames_due(now_s); due > 0 && snap.running) {

@@ -1,6 +1,7 @@
 #include "core/cli.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cctype>
 #include <sstream>
 
@@ -225,6 +226,23 @@ class FlagValue {
     return {};
   }
 
+  // A whole number within [lo, hi] (a count: "2.5 steps" is refused, not truncated).
+  Status whole(double lo, double hi, double& out) {
+    if (auto s = number(lo, hi, out); !s) return s;
+    if (std::floor(out) != out) {
+      return Error{strformat("%s: %s is not a whole number", flag_.c_str(),
+                             format_number(out).c_str())};
+    }
+    return {};
+  }
+
+  // A path: empty is refused (an empty --resume used to start a fresh run silently).
+  Status path(std::string& out) {
+    if (auto s = text(out); !s) return s;
+    if (out.empty()) return Error{flag_ + ": needs a path (it is empty)"};
+    return {};
+  }
+
  private:
   const std::vector<std::string>& args_;
   size_t& i_;
@@ -259,15 +277,15 @@ Status apply_mode_flag(const std::string& flag, FlagValue& value, CliOptions& o,
   } else if (flag == "--headless") {
     o.headless = true;
   } else if (flag == "--steps") {
-    if ((status = value.number(1, 1e12, d))) o.steps = static_cast<long long>(d);
+    if ((status = value.whole(1, 1e12, d))) o.steps = static_cast<long long>(d);
   } else if (flag == "--out") {
     if ((status = value.text(text))) o.out_dir = text;
   } else if (flag == "--screenshot") {
     if ((status = value.text(text))) o.screenshot_path = text;
   } else if (flag == "--frames") {
-    if ((status = value.number(1, 1e6, d))) o.screenshot_frames = static_cast<int>(d);
+    if ((status = value.whole(1, 1e6, d))) o.screenshot_frames = static_cast<int>(d);
   } else if (flag == "--screenshot-step") {
-    if ((status = value.number(0, 1e12, d))) o.screenshot_step = static_cast<long long>(d);
+    if ((status = value.whole(0, 1e12, d))) o.screenshot_step = static_cast<long long>(d);
   } else if (flag == "--seconds") {
     if ((status = value.number(0.1, 86400, d))) o.seconds = d;
   } else if (flag == "--ui-scale") {
@@ -281,7 +299,7 @@ Status apply_mode_flag(const std::string& flag, FlagValue& value, CliOptions& o,
       if (!status) status = Error{flag + ": " + status.error()};
     }
   } else if (flag == "--resume") {
-    status = value.text(o.resume);
+    status = value.path(o.resume);
   } else if (flag == "--preset") {
     status = value.text(text);  // applied before the other flags
   } else if (flag == "--config") {

@@ -20,6 +20,7 @@ struct Command {
     kPause,
     kResume,
     kStep,       // train `count` steps, then pause
+    kStepTo,     // train until step `count`, then pause (sent twice, still `count`: lockstep)
     kReset,      // new weights from the seed, applying pending needs-reset values
     kStop,       // leave the training loop
     kLatent,     // recompute the latent views for `latent`

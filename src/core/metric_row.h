@@ -18,6 +18,8 @@ struct MetricRow {
   /// Bit i set: values[i] was not measured at this step (it repeats the last measurement for
   /// the plots, or is NaN before the first); metrics.csv writes an empty cell for it.
   uint32_t unmeasured = 0;
+  /// The run that made it (Snapshot::run_id; a reset or a load starts a new one); 0: unknown.
+  uint64_t run = 0;
 
   bool measured(int i) const { return !(unmeasured & (1u << i)); }
   /// Appends a value (ignored past kMaxValues); `measured` false marks it not measured.

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <deque>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <sstream>
@@ -242,36 +243,107 @@ std::string format_param_value(const ParamSpec& spec, const ParamValue& v) {
   return {};
 }
 
+namespace {
+
+// A value as a config line holds it: as typed, or in double quotes with \" \\ \n \t \r
+// escaped when it has a '#', a quote, surrounding spaces or a control character in it (a folder
+// named "mnist#2" must read back as itself).
+std::string config_value(const std::string& v) {
+  const bool plain =
+      !v.empty() && v.front() != ' ' && v.back() != ' ' && v.front() != '"' &&
+      std::none_of(v.begin(), v.end(), [](char c) { return c == '#' || (c >= 0 && c < 32); });
+  if (plain || v.empty()) return v;
+  std::string out = "\"";
+  for (char c : v) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\t': out += "\\t"; break;
+      case '\r': out += "\\r"; break;
+      default: out += c;
+    }
+  }
+  return out + "\"";
+}
+
+// Reads a quoted value (text starts at the opening quote); `rest` gets what follows it.
+Result<std::string> quoted_value(std::string_view text, std::string_view& rest) {
+  std::string out;
+  for (size_t i = 1; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '"') {
+      rest = text.substr(i + 1);
+      return out;
+    }
+    if (c != '\\') {
+      out += c;
+      continue;
+    }
+    if (++i == text.size()) break;
+    switch (text[i]) {
+      case 'n': out += '\n'; break;
+      case 't': out += '\t'; break;
+      case 'r': out += '\r'; break;
+      case '"': case '\\': out += text[i]; break;
+      default: return Error{strformat("unknown escape '\\%c' in a quoted value", text[i])};
+    }
+  }
+  return Error{"a quoted value has no closing quote"};
+}
+
+}  // namespace
+
 Status parse_config_text(const std::string& text, const std::string& source, Params& params) {
   std::istringstream in(text);
   std::string line;
   int line_no = 0;
   while (std::getline(in, line)) {
     ++line_no;
-    std::string_view body = line;
-    if (auto hash = body.find('#'); hash != std::string_view::npos) body = body.substr(0, hash);
-    body = trim(body);
+    const auto fail = [&](const std::string& why) {
+      return Error{strformat("%s:%d: %s", source.c_str(), line_no, why.c_str())};
+    };
+    std::string_view body = trim(line);
+    const auto hash = body.find('#'), eq = body.find('=');
+    if (hash < eq) body = trim(body.substr(0, hash));  // a comment (or a key with '#' in it)
     if (body.empty()) continue;
-    auto eq = body.find('=');
-    if (eq == std::string_view::npos) {
-      return Error{strformat("%s:%d: expected 'key = value'", source.c_str(), line_no)};
-    }
+    if (eq == std::string_view::npos || hash < eq) return fail("expected 'key = value'");
     std::string key(trim(body.substr(0, eq)));
     const ParamSpec* spec = find_param(key);
     if (!spec) {
       std::vector<std::string> keys;
       for (const auto& row : param_table()) keys.push_back(row.key);
-      return Error{strformat("%s:%d: unknown key '%s'%s", source.c_str(), line_no, key.c_str(),
-                             did_you_mean(key_spelling(key), keys).c_str())};
+      return fail(strformat("unknown key '%s'%s", key.c_str(),
+                            did_you_mean(key_spelling(key), keys).c_str()));
     }
-    if (auto s = params.set_from_string(spec->id, trim(body.substr(eq + 1))); !s) {
-      return Error{strformat("%s:%d: %s", source.c_str(), line_no, s.error().c_str())};
+    std::string_view raw = trim(body.substr(eq + 1));
+    std::string value;
+    if (!raw.empty() && raw.front() == '"') {
+      std::string_view rest;
+      auto quoted = quoted_value(raw, rest);
+      if (!quoted) return fail(std::string(key) + ": " + quoted.error());
+      rest = trim(rest);
+      if (!rest.empty() && rest.front() != '#') return fail(key + ": text after the closing quote");
+      value = *quoted;
+    } else {
+      value = std::string(trim(raw.substr(0, raw.find('#'))));
     }
+    if (auto s = params.set_from_string(spec->id, value); !s) return fail(s.error());
   }
   return {};
 }
 
 Status load_config(const std::string& path, Params& params) {
+  // A device (/dev/zero) would be read forever, a directory read as an empty config.
+  constexpr std::uintmax_t kMaxConfigBytes = 1 << 20;
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) return Error{"config " + path + ": no such file"};
+  if (!std::filesystem::is_regular_file(path, ec)) {
+    return Error{"config " + path + ": not a regular file"};
+  }
+  if (std::filesystem::file_size(path, ec) > kMaxConfigBytes) {
+    return Error{"config " + path + ": larger than 1 MB (not a config file?)"};
+  }
   std::ifstream in(path);
   if (!in) return Error{"config " + path + ": cannot open"};
   std::ostringstream text;
@@ -293,7 +365,7 @@ std::string to_config_text(const Params& params) {
     if (spec.apply == ParamApply::kReset) comment += " (needs reset)";
     if (spec.apply == ParamApply::kApp) comment += " (the window's; training ignores it)";
     for (const std::string& line : wrap_words(comment, kCommentWidth)) out << "# " << line << "\n";
-    out << spec.key << " = " << params.to_string(spec.id) << "\n";
+    out << spec.key << " = " << config_value(params.to_string(spec.id)) << "\n";
   }
   return out.str();
 }

@@ -32,6 +32,7 @@ struct RuntimeInfo {
 /// One immutable view of the trainer's state.
 struct Snapshot {
   uint64_t version = 0;  // increases with every publish
+  uint64_t run_id = 0;   // the run these metric names and rows belong to (MetricRow::run)
   int64_t step = 0;
   int64_t epoch = 0;
   double epoch_progress = 0.0;  // 0..1 within the current epoch

@@ -68,12 +68,13 @@ Result<int64_t> element_count(const std::string& path, const std::vector<int64_t
   return count;
 }
 
-}  // namespace
-
-Result<IdxArray> read_idx(const std::string& path) {
+Result<IdxArray> read_idx_unguarded(const std::string& path) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) return Error{path + ": not found"};
   if (std::filesystem::is_directory(path, ec)) return Error{path + ": is a directory"};
+  // A FIFO or a device would block or never end.
+  if (!std::filesystem::is_regular_file(path, ec)) return Error{path + ": not a regular file"};
+  const auto file_size = std::filesystem::file_size(path, ec);
   GzFile file(gzopen(path.c_str(), "rb"));
   if (!file) return Error{path + ": cannot open: " + std::strerror(errno)};
 
@@ -103,9 +104,25 @@ Result<IdxArray> read_idx(const std::string& path) {
   auto count = element_count(path, array.dims);
   if (!count) return Error{count.error()};
 
-  array.data.resize(size_t(*count));
-  got = read_up_to(file.get(), array.data.data(), *count);
-  if (got < 0) return read_error(path, file.get());
+  // An uncompressed file must hold what its header declares: say so before allocating it. A
+  // gzip stream's size is known only by reading it, so its buffer grows as data arrives.
+  const int64_t header = 4 + int64_t(dim_bytes.size());
+  if (gzdirect(file.get()) && !ec && int64_t(file_size) - header < *count) {
+    const long long has = std::max<int64_t>(0, int64_t(file_size) - header);
+    return Error{strformat("%s: truncated: expected %lld bytes of data, got %lld", path.c_str(),
+                           static_cast<long long>(*count), has)};
+  }
+  constexpr int64_t kChunk = int64_t(1) << 22;
+  got = 0;
+  while (got < *count) {
+    const int64_t want = std::min(kChunk, *count - got);
+    array.data.resize(size_t(got + want));
+    const int64_t n = read_up_to(file.get(), array.data.data() + got, want);
+    if (n < 0) return read_error(path, file.get());
+    got += n;
+    if (n < want) break;
+  }
+  array.data.resize(size_t(got));
   if (got < *count)
     return Error{strformat("%s: truncated: expected %lld bytes of data, got %lld", path.c_str(),
                            static_cast<long long>(*count), static_cast<long long>(got))};
@@ -116,6 +133,16 @@ Result<IdxArray> read_idx(const std::string& path) {
     return Error{strformat("%s: trailing bytes after the %lld bytes of data", path.c_str(),
                            static_cast<long long>(*count))};
   return array;
+}
+
+}  // namespace
+
+Result<IdxArray> read_idx(const std::string& path) {
+  try {
+    return read_idx_unguarded(path);
+  } catch (const std::bad_alloc&) {
+    return Error{path + ": not enough memory for the data its header declares"};
+  }
 }
 
 Status write_idx(const std::string& path, const IdxArray& array) {

@@ -67,7 +67,10 @@ bool View::paused_or_pausing() const {
 }
 
 void View::update_snapshot(const Snapshot& snapshot) {
+  const bool new_run = snapshot.run_id != last_run_id_;
+  last_run_id_ = snapshot.run_id;
   snapshot_ = &snapshot;
+  if (new_run && !waiting_rows_.empty()) add_rows({}, snapshot.metric_names);
   merge_events(snapshot.events);
   if (snapshot.running) gradients_.add(snapshot.step, snapshot.grads);
   if (snapshot.running) histograms_.add(snapshot.histograms);
@@ -120,12 +123,26 @@ void View::send_latent() {
 }
 
 void View::add_rows(const std::vector<MetricRow>& rows, const MetricSchema& names) {
+  const uint64_t run = snapshot_ ? snapshot_->run_id : 0;
+  std::vector<MetricRow> ready;
+  std::vector<MetricRow> still_waiting;
+  const std::vector<MetricRow>* lists[] = {&waiting_rows_, &rows};
+  for (const std::vector<MetricRow>* list : lists) {
+    for (const MetricRow& row : *list) {
+      if (row.run == 0 || run == 0 || row.run == run) {
+        ready.push_back(row);
+      } else if (row.run > run && still_waiting.size() < kMaxWaitingRows) {
+        still_waiting.push_back(row);
+      }
+    }
+  }
+  waiting_rows_ = std::move(still_waiting);
   if (names != names_) {
     names_ = names;
     series_.assign(names.size(), MetricSeries(MetricSeries::kDefaultCapacity, smoothing_));
     last_step_ = -1;
   }
-  for (const MetricRow& row : rows) {
+  for (const MetricRow& row : ready) {
     if (row.step <= last_step_) {
       for (auto& s : series_) s.clear();
     }

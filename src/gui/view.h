@@ -83,6 +83,8 @@ class View {
   /// Takes the newest snapshot: uploads textures whose version changed.
   void update_snapshot(const Snapshot& snapshot);
   /// Appends metric rows to the series; a step going backwards (a reset) clears them first.
+  /// Rows of a newer run than the snapshot's wait for its snapshot (they would be named by the
+  /// old run's schema); rows of an older run are dropped.
   void add_rows(const std::vector<MetricRow>& rows, const MetricSchema& names);
 
   const Snapshot& snapshot() const { return *snapshot_; }
@@ -177,6 +179,8 @@ class View {
   uint64_t log_version() const { return log_version_; }
   /// The history keeps this many lines (the oldest go first).
   static constexpr std::size_t kLogCapacity = 1000;
+  /// Rows kept while their run's snapshot is on its way (a second of a fast model's steps).
+  static constexpr std::size_t kMaxWaitingRows = 100000;
 
  private:
   CommandQueue& commands_;
@@ -192,6 +196,8 @@ class View {
   std::vector<std::string> names_;
   std::vector<MetricSeries> series_;
   int64_t last_step_ = -1;
+  std::vector<MetricRow> waiting_rows_;  // of a run whose snapshot has not arrived yet
+  uint64_t last_run_id_ = 0;             // the run of the snapshot taken last
   float smoothing_ = kDefaultSmoothing;
   FrameStats frame_;
   std::deque<LogLine> log_;

@@ -1,13 +1,16 @@
 #include "record/checkpoint_file.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <utility>
 
 #include "util/strings.h"
@@ -94,6 +97,10 @@ Result<CheckpointFile> decode_checkpoint(const std::string& bytes, const std::st
   size_t pos = kMagicSize;
   uint32_t version = 0;
   if (!get(bytes, pos, version)) return Error{where + "truncated (ends in the header)"};
+  if (version == 1) {
+    return Error{where + "a checkpoint of an older genscope (format 1, a LibTorch archive that "
+                         "cannot be checked safely): start a new run"};
+  }
   if (version != kCheckpointVersion) {
     return Error{strformat("%sformat version %u, this genscope reads version %u", where.c_str(),
                            version, kCheckpointVersion)};
@@ -119,12 +126,14 @@ Result<CheckpointFile> decode_checkpoint(const std::string& bytes, const std::st
 }
 
 Result<std::string> read_file_bytes(const std::string& path) {
-  const Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  // Non-blocking: opening a FIFO for reading would wait for a writer forever.
+  const Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
   if (fd.get() < 0) return Error{path + ": cannot open: " + std::strerror(errno)};
   struct stat st {};
   if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) {
     return Error{path + ": not a regular file"};
   }
+  ::fcntl(fd.get(), F_SETFL, ::fcntl(fd.get(), F_GETFL) & ~O_NONBLOCK);
   std::string bytes;
   try {
     bytes.resize(static_cast<size_t>(st.st_size));
@@ -141,6 +150,25 @@ Result<std::string> read_file_bytes(const std::string& path) {
   }
   bytes.resize(done);
   return bytes;
+}
+
+int remove_stale_temp_files(const std::string& dir) {
+  std::error_code ec;
+  int removed = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    const auto mark = name.rfind(".tmp-");
+    if (mark == std::string::npos || !entry.is_regular_file(ec)) continue;
+    const std::string digits = name.substr(mark + 5);
+    if (digits.empty() || digits.size() > 9 ||
+        !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+      continue;
+    }
+    const pid_t pid = static_cast<pid_t>(std::stol(digits));
+    if (pid == ::getpid() || ::kill(pid, 0) == 0 || errno != ESRCH) continue;  // alive, or unknown
+    if (std::filesystem::remove(entry.path(), ec)) ++removed;
+  }
+  return removed;
 }
 
 Status write_file_atomic(const std::string& path, const std::string& bytes,

@@ -279,12 +279,9 @@ std::unique_ptr<Model> copy_model(Model& model, const std::function<std::unique_
     GlobalRngRestore restore(device);
     copy = build();
   }
-  torch::serialize::OutputArchive out;
+  StateWriter out;
   model.save(out);
-  std::stringstream bytes;
-  out.save_to(bytes);
-  torch::serialize::InputArchive in;
-  in.load_from(bytes);
+  StateReader in(out.file(), device);
   copy->load(in);
   return copy;
 }

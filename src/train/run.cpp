@@ -127,6 +127,7 @@ void Run::Impl::build_session() {
 void Run::Impl::handle_files(const Command& c) {
   if (c.kind == Command::Kind::kSaveCheckpoint) {
     if (!session) return message(MessageLevel::kError, "nothing to save yet");
+    if (session->diverged()) return save_diverged();
     const std::string path =
         c.value.text.empty() ? dir.checkpoint(session->params(), step()) : c.value.text;
     save_to(path, "saved checkpoint ");
@@ -145,6 +146,17 @@ void Run::Impl::handle_files(const Command& c) {
 // Painted points: a "custom" dataset from new weights. A session of the family that trains on
 // them takes the command (and checks the points); any other is replaced by one on them. False
 // when handled here.
+// A manual save of a diverged run (NaN weights or losses) never replaces a good checkpoint: it
+// gets a name of its own, and Roll back still goes to the last good one.
+void Run::Impl::save_diverged() {
+  const std::string good = session->checkpoint_path();
+  const int64_t good_step = session->checkpoint_step();
+  const std::string path =
+      dir.checkpoints() + strformat("/diverged-step%lld.ckpt", static_cast<long long>(step()));
+  if (!save_to(path, "the run has diverged: saved it apart from the good checkpoints as ")) return;
+  session->note_checkpoint(good, good_step);
+}
+
 bool Run::Impl::handle_paint(const Command& c) {
   Params next = requested;
   next.set(ParamId::kDataset, {0.0, "custom"});
@@ -228,7 +240,10 @@ void Run::Impl::fill(Snapshot& s, bool with_images) {
       s.quality = quality_off(session.get());
     }
   } catch (const std::exception& e) {
-    session->set_message(MessageLevel::kError, std::string("drawing samples failed: ") + e.what());
+    // The slot's images stay those of an earlier, complete publish; its message says why.
+    report_failure("drawing samples failed: ", e);
+    s.message_level = MessageLevel::kError;
+    s.message = session->message();
   }
 }
 
@@ -316,7 +331,7 @@ TickOutcome Run::tick() {
     }
   } catch (const std::exception& e) {
     r.session->apply(Command::of(Command::Kind::kPause));
-    r.session->set_message(MessageLevel::kError, std::string("training step failed: ") + e.what());
+    r.report_failure("training step failed: ", e);
   }
   r.write_events(false);
   return out;

@@ -45,6 +45,21 @@ void Run::Impl::add_event(RunEvent e) {
   newest_added = Clock::now();
 }
 
+void Run::Impl::report_failure(const std::string& what, const std::exception& e) {
+  const std::string text = e.what();
+  message(MessageLevel::kError, what + first_line(text));
+  const auto newline = text.find('\n');
+  if (newline == std::string::npos) return;
+  write_events(true);  // the one-line message first, then its details under it
+  if (!events_file.is_open()) return;
+  std::string details = text.substr(newline + 1);
+  for (std::size_t at = 0; (at = details.find('\n', at)) != std::string::npos; at += 3) {
+    details.replace(at, 1, "\n   ");
+  }
+  events_file << "   details: " << details << "\n";
+  events_file.flush();
+}
+
 void Run::Impl::collect_events() {
   if (!session) return;
   std::vector<RunEvent> lines;
@@ -81,6 +96,16 @@ void Run::Impl::open_files(const std::string& path, bool continues) {
   close_files();
   dir = RunDirectory(path);
   if (auto s = dir.create(); !s) return note_file_error(s.error());
+  // A save killed half-way leaves NAME.tmp-PID behind: those of dead processes go.
+  for (const std::string& folder : {dir.path(), dir.checkpoints()}) {
+    if (const int n = remove_stale_temp_files(folder); n > 0) {
+      add_event(RunEvent::message(
+          MessageLevel::kInfo,
+          strformat("removed %d unfinished file%s of a killed save in %s", n, n == 1 ? "" : "s",
+                    folder.c_str()),
+          session ? session->step_count() : 0));
+    }
+  }
   const Params& in_force = session ? session->params() : requested;
   if (auto s = write_file_atomic(dir.config(), to_config_text(in_force)); !s) {
     return note_file_error("config.cfg: " + s.error());

@@ -75,6 +75,10 @@ struct Run::Impl {
     message(MessageLevel::kError, std::move(text));
   }
 
+  // An exception's first line is what the user sees; LibTorch's backtrace after it goes only into
+  // events.log.
+  void report_failure(const std::string& what, const std::exception& e);
+
   void note_file_error(const std::string& error) {
     if (file_error.empty()) file_error = error;
     message(MessageLevel::kError, error);
@@ -134,6 +138,7 @@ struct Run::Impl {
   void build_session();
   void handle(const Command& c);
   void handle_files(const Command& c);
+  void save_diverged();
   bool handle_paint(const Command& c);
   void fill(Snapshot& s, bool with_images);
 };

@@ -1,9 +1,11 @@
 #include "train/session.h"
 
 #include <cmath>
-#include <sstream>
+#include <cstring>
 
+#include "record/tensor_file.h"
 #include "train/models/image/model.h"
+#include "train/state_io.h"
 #include "util/strings.h"
 #include "util/unique_version.h"
 
@@ -31,6 +33,7 @@ TrainingSession::TrainingSession(const Params& params, FamilyInputs inputs,
 
 void TrainingSession::restart_counters(int64_t step) {
   step_ = step;
+  run_id_ = next_unique_version();
   steps_left_ = 0;
   last_step_non_finite_ = false;
   start_ = rate_mark_ = std::chrono::steady_clock::now();
@@ -88,6 +91,7 @@ void TrainingSession::finish_step(StepOutcome& out, int finite_columns) {
   if (steps_left_ > 0 && --steps_left_ == 0) paused_ = true;
   out.stepped = true;
   out.row.step = step_;
+  out.row.run = run_id_;
   out.row.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   last_step_non_finite_ = false;
   const MetricSchema& names = metric_names();
@@ -179,6 +183,10 @@ Status TrainingSession::apply(const Command& command) {
       paused_ = true;
       steps_left_ += std::max<int64_t>(1, command.count);
       return {};
+    case Command::Kind::kStepTo:
+      paused_ = true;
+      steps_left_ = std::max<int64_t>(0, command.count - step_);
+      return {};
     case Command::Kind::kReset: {
       std::vector<ParamId> changed = pending_.diff(params_);
       params_ = pending_;
@@ -218,48 +226,50 @@ Status TrainingSession::apply(const Command& command) {
 
 Result<std::string> TrainingSession::save_state() {
   try {
-    torch::serialize::OutputArchive a;
-    a.write("step", torch::tensor({step_}, torch::kInt64));
+    StateWriter w;
+    w.write_int("step", step_);
     if (!inputs_.custom_points.empty()) {
       std::vector<float> pts;
       for (const Point2& p : inputs_.custom_points) pts.push_back(p.x), pts.push_back(p.y);
-      a.write("custom_points", torch::tensor(pts, torch::kFloat32));
+      w.write("custom_points", torch::tensor(pts, torch::kFloat32));
     }
-    family_->save(a);
-    std::ostringstream out;
-    a.save_to(out);
-    return out.str();
+    family_->save(w);
+    return encode_tensor_file(w.file());
   } catch (const std::exception& e) {
     return Error{"saving the training state failed: " + first_line(e.what())};
   }
 }
 
 Result<std::vector<Point2>> TrainingSession::checkpoint_custom_points(const std::string& bytes) {
-  try {
-    std::istringstream in(bytes);
-    torch::serialize::InputArchive a;
-    a.load_from(in);
-    torch::Tensor t;
-    std::vector<Point2> pts;
-    if (!a.try_read("custom_points", t)) return pts;
-    t = t.to(torch::kCPU, torch::kFloat32).contiguous();
-    const float* v = t.data_ptr<float>();
-    for (int64_t i = 0; i + 1 < t.numel(); i += 2) pts.push_back({v[i], v[i + 1]});
-    return pts;
-  } catch (const std::exception& e) {
-    return Error{"not a training state: " + first_line(e.what())};
+  auto file = decode_tensor_file(bytes, "the training state");
+  if (!file) return Error{file.error()};
+  std::vector<Point2> pts;
+  auto it = file->tensors.find("custom_points");
+  if (it == file->tensors.end()) return pts;
+  const StoredTensor& t = it->second;
+  if (t.dtype != DType::kF32 || t.shape.size() != 1 || t.shape[0] % 2 != 0) {
+    return Error{"custom_points is not a list of (x, y) float pairs"};
   }
+  std::vector<float> v(size_t(t.numel()));
+  if (!v.empty()) std::memcpy(v.data(), t.bytes.data(), t.bytes.size());
+  for (size_t i = 0; i + 1 < v.size(); i += 2) {
+    if (!std::isfinite(v[i]) || !std::isfinite(v[i + 1])) return Error{"custom_points: not finite"};
+    pts.push_back({v[i], v[i + 1]});
+  }
+  return pts;
 }
 
 Status TrainingSession::restore_state(const std::string& bytes) {
+  auto file = decode_tensor_file(bytes, "the training state");
+  if (!file) return Error{file.error()};
   try {
-    std::istringstream in(bytes);
-    torch::serialize::InputArchive a;
-    a.load_from(in, family_->device());  // saved on a CPU or a GPU, loaded onto this one
-    torch::Tensor step;
-    a.read("step", step);
-    if (auto s = family_->load(a); !s) return s;
-    step_ = step.to(torch::kCPU).item<int64_t>();
+    StateReader r(*file, family_->device());  // saved on a CPU or a GPU, loaded onto this one
+    const int64_t step = r.read_int("step");
+    if (step < 0) return Error{"the checkpoint's step is negative"};
+    if (r.has("custom_points")) r.read_any("custom_points", torch::kFloat32, 1);  // read already
+    if (auto s = family_->load(r); !s) return s;
+    r.check_all_read();
+    step_ = step;
   } catch (const std::exception& e) {
     return Error{"the checkpoint does not fit this model: " + first_line(e.what())};
   }
@@ -294,6 +304,7 @@ void TrainingSession::take_events(std::vector<RunEvent>& out) {
 
 void TrainingSession::fill_snapshot(Snapshot& out, bool with_images) {
   // What every family reports the same way; then the family's own fields.
+  out.run_id = run_id_;
   out.step = step_;
   out.steps_per_sec = paused_ ? 0.0 : steps_per_sec_;
   out.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();

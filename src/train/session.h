@@ -67,6 +67,9 @@ class TrainingSession {
   /// Where the networks run (CUDA when there is a GPU, for families that use it).
   torch::Device device() const { return family_->device(); }
 
+  /// This run's id (unique in the process): new weights or a load make a new run, whose rows
+  /// (MetricRow::run) and snapshots carry the new id.
+  uint64_t run_id() const { return run_id_; }
   bool paused() const { return paused_; }
   int64_t step_count() const { return step_; }
   const Params& params() const { return params_; }
@@ -104,6 +107,8 @@ class TrainingSession {
   const std::string& message() const { return message_; }
   /// The last checkpoint this session saved or was loaded from ("" when none).
   const std::string& checkpoint_path() const { return checkpoint_path_; }
+  /// Its step (-1 when none).
+  int64_t checkpoint_step() const { return checkpoint_step_; }
   /// Sets the message shown in the UI; a non-empty one is also a line of the run's history.
   void set_message(MessageLevel level, std::string text);
   /// Shows a rejected edit (a value out of range...): the next applied edit clears it.
@@ -132,6 +137,7 @@ class TrainingSession {
   LayerHistograms histograms_;
   static constexpr int kHistogramBins = 40;
   int64_t step_ = 0;
+  uint64_t run_id_ = 0;
   bool paused_ = false;
   int64_t steps_left_ = 0;
   MessageLevel message_level_ = MessageLevel::kNone;

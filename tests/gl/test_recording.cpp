@@ -337,6 +337,10 @@ class RecordingControl : public RecordingGl {
       for (const Command& c : sent()) {
         if (c.kind == Command::Kind::kPause) snap_.paused = true;
         if (c.kind == Command::Kind::kStep) snap_.step += c.count, snap_.paused = true;
+        if (c.kind == Command::Kind::kStepTo) {
+          snap_.step = std::max<int64_t>(snap_.step, c.count);
+          snap_.paused = true;
+        }
       }
       snap_.samples_step = snap_.step;
       view_->update_snapshot(snap_);

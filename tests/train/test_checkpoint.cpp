@@ -1,10 +1,14 @@
 // Checkpoints: resume is exact (N steps, save, load, M more == N + M straight through), writes are
 // atomic, and damaged or foreign files give errors, not crashes.
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <tuple>
 
 #include "record/checkpoint_file.h"
@@ -148,6 +152,30 @@ TEST(Checkpoint, ACrashBeforeTheRenameLeavesTheOldCheckpoint) {
   EXPECT_NE(bad.error().find("no/such/dir/x.ckpt"), std::string::npos) << bad.error();
 }
 
+// A save killed before its rename leaves NAME.tmp-PID: the next start removes those of dead
+// processes (here, a child that exited) and keeps those of live ones and every other file.
+TEST(Checkpoint, TempFilesOfKilledSavesAreRemovedThoseOfLiveProcessesStay) {
+  const std::string folder = dir() + "/stale";
+  fs::remove_all(folder);
+  fs::create_directories(folder);
+  const pid_t child = fork();
+  if (child == 0) _exit(0);
+  ASSERT_GT(child, 0);
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);  // its pid now names no process
+  const std::string dead = folder + "/step-5.ckpt.tmp-" + std::to_string(child);
+  const std::string live = folder + "/step-6.ckpt.tmp-" + std::to_string(getpid());
+  for (const std::string& f : {dead, live, folder + "/step-4.ckpt", folder + "/notes.tmp-x"}) {
+    std::ofstream(f) << "x";
+  }
+  EXPECT_EQ(remove_stale_temp_files(folder), 1);
+  EXPECT_FALSE(fs::exists(dead));
+  EXPECT_TRUE(fs::exists(live));
+  EXPECT_TRUE(fs::exists(folder + "/step-4.ckpt"));
+  EXPECT_TRUE(fs::exists(folder + "/notes.tmp-x"));
+  EXPECT_EQ(remove_stale_temp_files(folder + "/missing"), 0);
+}
+
 TEST(Checkpoint, DamagedTruncatedAndForeignFilesAreErrors) {
   auto s = make(params_for("dcgan", "squares"));
   train(*s, 1);
@@ -265,4 +293,77 @@ TEST(Alarms, ACollapsedGeneratorTripsTheCollapseAlarmAHealthyOneDoesNot) {
   ASSERT_EQ(collapsed.log().size(), 1u);
   EXPECT_EQ(collapsed.log()[0].kind, AlarmKind::kCollapse);
   EXPECT_TRUE(healthy.log().empty());
+}
+
+// A checkpoint edited on purpose, with its CRC recomputed so only genscope's own checks stand:
+// bits flipped in the tensor file's header and data, the file cut short, numbers of the header
+// (lengths, shapes, offsets) rewritten. Each load is a one-line error or a session that trains.
+// (LibTorch's unpickler, which the format replaced, loaded such files and then read out of
+// bounds.)
+TEST(Checkpoint, EditedCheckpointsLoadCleanlyOrTrain) {
+  for (const std::string dataset : {"squares", "ring8"}) {
+    auto s = make(params_for("dcgan", dataset));
+    train(*s, 2);
+    const std::string path = dir() + "/mutate-" + dataset + ".ckpt";
+    ASSERT_TRUE(save_checkpoint(*s, path).ok());
+    auto bytes = read_file_bytes(path);
+    ASSERT_TRUE(bytes.ok());
+    auto original = decode_checkpoint(*bytes, path);
+    ASSERT_TRUE(original.ok()) << original.error();
+    uint64_t header = 0;
+    std::memcpy(&header, original->payload.data(), 8);
+    std::mt19937_64 rng(42);
+    const auto pick = [&rng](size_t n) { return size_t(rng() % std::max<size_t>(1, n)); };
+    int errors = 0, trained = 0;
+    const std::string edited = dir() + "/mutated.ckpt";
+    for (int i = 0; i < 160; ++i) {
+      CheckpointFile m = *original;
+      std::string& p = m.payload;
+      switch (i % 4) {
+        case 0:  // a bit of the header length or the JSON header
+          p[pick(8 + header)] ^= char(1 << pick(8));
+          break;
+        case 1:  // a bit anywhere
+          p[pick(p.size())] ^= char(1 << pick(8));
+          break;
+        case 2:  // cut short
+          p.resize(pick(p.size()));
+          break;
+        default: {  // a digit of the header (a size, a shape, an offset) rewritten
+          std::vector<size_t> digits;
+          for (size_t k = 8; k < 8 + header; ++k) {
+            if (p[k] >= '0' && p[k] <= '9') digits.push_back(k);
+          }
+          p[digits[pick(digits.size())]] = char('0' + pick(10));
+          if (i % 8 == 3) p.insert(digits[pick(digits.size())], std::to_string(rng() % 100000));
+        }
+      }
+      ASSERT_TRUE(write_file_atomic(edited, encode_checkpoint(m)).ok());
+      auto r = open_checkpoint(edited, loader());
+      if (!r) {
+        ++errors;
+        EXPECT_EQ(r.error().find('\n'), std::string::npos) << r.error();
+        EXPECT_EQ(r.error().rfind("checkpoint " + edited + ": ", 0), 0u) << r.error();
+        continue;
+      }
+      for (int k = 0; k < 2; ++k) (*r)->step();  // a flipped weight may make NaNs: not a crash
+      ++trained;
+    }
+    EXPECT_GT(errors, 40) << dataset;
+    RecordProperty("mutations_" + dataset, std::to_string(errors) + " refused, " +
+                                               std::to_string(trained) + " trained");
+  }
+}
+
+// A checkpoint of the format before this one (a LibTorch archive) is refused, saying why.
+TEST(Checkpoint, AnOlderFormatIsRefusedSayingItIsFromAnOlderGenscope) {
+  auto s = make(params_for("dcgan", "squares"));
+  const std::string path = dir() + "/v1.ckpt";
+  ASSERT_TRUE(save_checkpoint(*s, path).ok());
+  std::string bytes = *read_file_bytes(path);
+  bytes[20] = 1;  // the version after the 20-byte magic (the CRC no longer matters: refused first)
+  ASSERT_TRUE(write_file_atomic(path, bytes).ok());
+  auto r = open_checkpoint(path, loader());
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().find("a checkpoint of an older genscope"), std::string::npos) << r.error();
 }

@@ -349,3 +349,36 @@ TEST(Families, EachModelFamilyHasOneEntryAndASessionHoldsTheOneItsParametersSele
   EXPECT_NE(s.error().find("2D lab"), std::string::npos) << s.error();
   EXPECT_FALSE(gan->paused());
 }
+
+// A session on other data publishes its own grids into a slot the old one filled: versions come
+// from the process-wide counter (they used to restart at 1, so the old dataset's real images
+// stayed on screen).
+TEST(Families, ANewSessionNeverRepeatsAnImageVersionOfTheOldOne) {
+  Snapshot slot;
+  auto a = make_session(small_params());
+  a->fill_snapshot(slot, true);
+  const ImageRGBA real_a = slot.real;
+  const uint64_t samples_a = slot.samples_version, latent_a = slot.latent.version;
+  auto inverted = std::make_shared<Dataset>(*tiny_dataset());
+  for (uint8_t& p : inverted->train.pixels) p = uint8_t(255 - p);
+  auto b = TrainingSession::create(small_params(), inverted);
+  ASSERT_TRUE(b.ok()) << b.error();
+  (*b)->fill_snapshot(slot, true);
+  EXPECT_NE(slot.real.pixels, real_a.pixels) << "the old dataset's real images are still shown";
+  EXPECT_NE(slot.samples_version, samples_a);
+  EXPECT_NE(slot.latent.version, latent_a);
+}
+
+// Lockstep recording asks for a target step; asking twice (a re-send after a slow frame) trains
+// to it once, where two step counts would have added up to twice the steps.
+TEST(Session, StepToTheSameTargetTwiceTrainsToItOnce) {
+  auto s = make_session(small_params());
+  s->apply(Command::of(Command::Kind::kStepTo, 3));
+  s->apply(Command::of(Command::Kind::kStepTo, 3));
+  for (int i = 0; i < 10 && s->wants_step(); ++i) s->step();
+  EXPECT_EQ(s->step_count(), 3);
+  EXPECT_TRUE(s->paused());
+  EXPECT_FALSE(s->wants_step());
+  s->apply(Command::of(Command::Kind::kStepTo, 2));  // already past it: nothing to do
+  EXPECT_FALSE(s->wants_step());
+}

@@ -94,6 +94,45 @@ TEST(RunOwner, ADivergedRunIsNeverSavedAutomatically) {
   EXPECT_NE(test::read_text(out + "/events.log").find("resumed"), std::string::npos);
 }
 
+// Ctrl+S after a NaN pause: the diverged state gets a name of its own, the last good checkpoint
+// stays as it was, and Roll back still goes to the checkpoint the run came from.
+TEST(RunOwner, AManualSaveOfADivergedRunKeepsTheGoodCheckpoint) {
+  Params p = small();
+  ASSERT_TRUE(p.set_from_string(ParamId::kCheckpointPath, "good.ckpt").ok());
+  const std::string poisoned = dir() + "/poisoned_manual.ckpt";
+  {  // a checkpoint whose weights hold a NaN: the step after loading it is non-finite
+    auto data = load_dataset(squares());
+    ASSERT_TRUE(data.ok()) << data.error();
+    auto s = TrainingSession::create(p, std::make_shared<const Dataset>(std::move(*data)));
+    ASSERT_TRUE(s.ok()) << s.error();
+    ASSERT_TRUE((*s)->step().stepped);
+    torch::NoGradGuard no_grad;
+    image_model(**s).named_parameters()[0].second.view({-1})[0] = std::nanf("");
+    ASSERT_TRUE(save_checkpoint(**s, poisoned).ok());
+  }
+  const std::string out = dir() + "/manual_diverged";
+  genscope::Run run(headless(p, out));
+  ASSERT_TRUE(run.start().ok());
+  run.tick();
+  run.handle(Command::of(Command::Kind::kSaveCheckpoint));
+  const std::string good = out + "/good.ckpt";  // a bare name: in the run directory
+  ASSERT_TRUE(fs::exists(good)) << run.message();
+  const std::string before = test::read_text(good);
+  Command load = Command::of(Command::Kind::kLoadCheckpoint);
+  load.value.text = poisoned;
+  run.handle(load);
+  run.handle(Command::of(Command::Kind::kResume));
+  ASSERT_TRUE(run.tick().non_finite) << run.message();
+  run.handle(Command::of(Command::Kind::kSaveCheckpoint));
+  EXPECT_EQ(test::read_text(good), before) << "the good checkpoint was replaced";
+  EXPECT_NE(run.message().find("diverged"), std::string::npos) << run.message();
+  EXPECT_EQ(test::names_in(out + "/checkpoints"), (std::vector<std::string>{"diverged-step2.ckpt"}));
+  Snapshot snap;
+  run.fill(snap, false);
+  EXPECT_EQ(snap.checkpoint_path, poisoned) << "Roll back goes where the run came from";
+  ASSERT_TRUE(run.finish().ok());
+}
+
 TEST(RunOwner, AResetIsANewRunInANewFolderAndEditsAreLoggedWithTheirStep) {
   const std::string out = dir() + "/reset";
   genscope::Run run(headless(small(), out));
@@ -140,3 +179,19 @@ TEST(RunOwner, TheTwoDLabLeavesModeMetricsEmptyBetweenEvaluationsAndAlarmsReachT
 }
 
 }  // namespace
+
+// Resumed headless, the 2D lab says it wrote its scatter plot, the file it does write (it used
+// to say samples.png).
+TEST(RunOwner, AResumed2DLabNamesTheSampleImageItWrote) {
+  const std::string a = dir() + "/lab_a", b = dir() + "/lab_b";
+  Params p;
+  ASSERT_TRUE(p.set_from_string(ParamId::kDataset, "ring8").ok());
+  ASSERT_TRUE(p.set_from_string(ParamId::kCheckpointEvery, "5").ok());
+  ASSERT_TRUE(run_headless(headless(p, a), 5).ok());
+  HeadlessFiles used;
+  ASSERT_TRUE(run_headless(headless(p, b, a + "/checkpoints/step-5.ckpt"), 3, {}, &used).ok());
+  EXPECT_EQ(used.dir, b);
+  EXPECT_EQ(used.samples, "scatter.png");
+  EXPECT_TRUE(fs::exists(b + "/scatter.png"));
+  EXPECT_FALSE(fs::exists(b + "/samples.png"));
+}

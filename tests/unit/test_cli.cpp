@@ -37,6 +37,7 @@ std::string write_file(const std::string& name, const std::string& text) {
   return path;
 }
 
+
 }  // namespace
 
 TEST(Suggest, EditDistanceCountsTranspositionsAsOneAndIgnoresCase) {
@@ -421,4 +422,28 @@ TEST(CliRecord, OutOfRangeValuesNameTheFlagOrKeyAndTheRange) {
   RecordSettings s;
   s.fps = 0;
   EXPECT_EQ(s.validate().error(), "record_fps: 0 is outside the range [1, 120]");
+}
+
+// Counts are whole numbers: the run flags refuse 2.5 as the table's int rows do (they used to
+// truncate it silently), and an empty --resume is an error, not a fresh run.
+TEST(CliRunFlags, FractionsAndEmptyPathsAreRefused) {
+  const std::pair<std::vector<std::string>, std::string> cases[] = {
+      {{"--headless", "--steps", "2.5"}, "--steps: 2.5 is not a whole number"},
+      {{"--screenshot", "a.png", "--frames", "1.5"}, "--frames: 1.5 is not a whole number"},
+      {{"--screenshot", "a.png", "--screenshot-step", "0.5"},
+       "--screenshot-step: 0.5 is not a whole number"},
+      {{"--record", "a.mp4", "--record-fps", "29.97"}, "--record-fps: 29.97 is not a whole number"},
+      {{"--record", "a.mp4", "--record-crf", "20.5"}, "--record-crf: 20.5 is not a whole number"},
+      {{"--record", "a.mp4", "--record-steps-per-frame", "2.5"},
+       "--record-steps-per-frame: 2.5 is not a whole number"},
+      {{"--resume", ""}, "--resume: needs a path (it is empty)"},
+  };
+  for (const auto& [args, error] : cases) {
+    auto r = parse_cli(args);
+    ASSERT_FALSE(r.ok()) << args[1];
+    EXPECT_NE(r.error().find(error), std::string::npos) << r.error();
+  }
+  auto ok = parse_cli({"--headless", "--steps", "25"});
+  ASSERT_TRUE(ok.ok()) << ok.error();
+  EXPECT_EQ(ok->steps, 25);
 }

@@ -1,5 +1,8 @@
 // IDX reading/writing and dataset loading, on files made here (plus Fashion-MNIST when installed).
 #include <gtest/gtest.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <zlib.h>
 
 #include <filesystem>
 #include <fstream>
@@ -158,6 +161,46 @@ TEST(Idx, HugeDimensions) {
   auto result = read_idx(path.string());
   ASSERT_FALSE(result.ok());
   EXPECT_TRUE(contains(result.error(), "too large")) << result.error();
+}
+
+// The process's peak resident memory in MB (Linux: ru_maxrss is in KB).
+double peak_rss_mb() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_maxrss / 1024.0;
+}
+
+// A 32-byte file declaring 2,000,000,000 bytes of data, raw and gzipped: a clean error naming
+// the file, and nothing like the declared size allocated (it used to be zero-filled first).
+TEST(Idx, ASmallFileDeclaringHugeDataIsAnErrorWithoutAllocatingIt) {
+  const fs::path dir = fresh_dir("declares_huge");
+  std::vector<uint8_t> bytes = header(0x08, {2000, 1000, 1000});
+  bytes.resize(32, 7);
+  write_bytes(dir / "raw", bytes);
+  IdxArray tiny{{1}, {0}};
+  ASSERT_TRUE(write_idx((dir / "g.gz").string(), tiny).ok());
+  {  // the same header, gzipped, with a few bytes of data after it
+    gzFile f = gzopen((dir / "huge.gz").string().c_str(), "wb");
+    ASSERT_NE(f, nullptr);
+    ASSERT_EQ(gzwrite(f, bytes.data(), unsigned(bytes.size())), int(bytes.size()));
+    gzclose(f);
+  }
+  const double before = peak_rss_mb();
+  for (const char* name : {"raw", "huge.gz"}) {
+    auto result = read_idx((dir / name).string());
+    ASSERT_FALSE(result.ok()) << name;
+    EXPECT_TRUE(contains(result.error(), name)) << result.error();
+    EXPECT_TRUE(contains(result.error(), "truncated")) << result.error();
+  }
+  EXPECT_LT(peak_rss_mb() - before, 200.0) << "the declared 2 GB were allocated";
+}
+
+TEST(Idx, AFifoIsRefusedInsteadOfBlocking) {
+  const fs::path path = fresh_dir("fifo") / "train-images-idx3-ubyte";
+  ASSERT_EQ(mkfifo(path.c_str(), 0600), 0);
+  auto result = read_idx(path.string());
+  ASSERT_FALSE(result.ok());
+  EXPECT_TRUE(contains(result.error(), "not a regular file")) << result.error();
 }
 
 // Writes train (and optionally t10k) files into `dir`.

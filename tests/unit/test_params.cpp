@@ -196,6 +196,47 @@ TEST(Config, RoundTripsAndLaterFlagsOverride) {
   EXPECT_EQ(r->params.integer(ParamId::kDSteps), 3);
 }
 
+// A text value with '#', quotes, backslashes or a line break reads back as itself (a dataset
+// folder named "mnist#2" used to save a checkpoint that could not resume). Text values are kept
+// without surrounding spaces (Params::set trims them), so those round-trip as stored.
+TEST(Config, AnyTextValueRoundTripsExactly) {
+  for (const std::string v :
+       {"mnist#2", "a \"quoted\" name", "back\\slash", "two\nlines", "tab\there", "\"", "#",
+        "plain/path with spaces", "\"starts with a quote", "ends with a backslash\\"}) {
+    Params p;
+    ASSERT_TRUE(p.set(ParamId::kDataset, {0.0, v}).ok()) << v;
+    ASSERT_EQ(p.text(ParamId::kDataset), v);
+    Params read;
+    Status s = parse_config_text(to_config_text(p), "test", read);
+    ASSERT_TRUE(s.ok()) << v << ": " << s.error();
+    EXPECT_EQ(read.text(ParamId::kDataset), v);
+  }
+  Params p;
+  EXPECT_TRUE(parse_config_text("dataset = \"a#b\"  # a comment\n", "t", p).ok());
+  EXPECT_EQ(p.text(ParamId::kDataset), "a#b");
+  EXPECT_TRUE(parse_config_text("dataset = mnist  # a comment\n", "t", p).ok());
+  EXPECT_EQ(p.text(ParamId::kDataset), "mnist");
+  Status open = parse_config_text("dataset = \"no end\n", "t", p);
+  EXPECT_NE(open.error().find("t:1: dataset: a quoted value has no closing quote"),
+            std::string::npos)
+      << open.error();
+  Status after = parse_config_text("dataset = \"x\" y\n", "t", p);
+  EXPECT_NE(after.error().find("text after the closing quote"), std::string::npos) << after.error();
+}
+
+// /dev/zero would be read forever and a directory read as an empty config: both are refused,
+// as is a file too large to be a config, each naming the path.
+TEST(Config, OnlyRegularFilesOfASaneSizeAreRead) {
+  std::filesystem::create_directories(GENSCOPE_TEST_TMP);
+  Params p;
+  const std::string dir = GENSCOPE_TEST_TMP;
+  EXPECT_EQ(load_config("/dev/zero", p).error(), "config /dev/zero: not a regular file");
+  EXPECT_EQ(load_config(dir, p).error(), "config " + dir + ": not a regular file");
+  const std::string big = dir + "/big.conf";
+  { std::ofstream(big) << std::string(2 << 20, '#'); }
+  EXPECT_EQ(load_config(big, p).error(), "config " + big + ": larger than 1 MB (not a config file?)");
+}
+
 TEST(Config, ErrorsNameFileLineAndKey) {
   std::filesystem::create_directories(GENSCOPE_TEST_TMP);
   std::string path = std::string(GENSCOPE_TEST_TMP) + "/bad.conf";

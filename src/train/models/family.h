@@ -103,12 +103,12 @@ class Family {
   /// A copy of the image model to score on another thread; nullptr when there is none.
   virtual std::unique_ptr<Model> model_copy() { return nullptr; }
 
-  /// Writes the family's state (weights, optimizers, RNG, data order) into `archive`.
-  virtual void save(torch::serialize::OutputArchive& archive) = 0;
+  /// Writes the family's state (weights, optimizers, RNG, data order) as named tensors.
+  virtual void save(StateWriter& w) = 0;
   /// Reads what save() wrote into a family built from the same parameters; throws on a
   /// mismatch. Returns an error for state that reads but does not fit (a data order of another
   /// size).
-  virtual Status load(torch::serialize::InputArchive& archive) = 0;
+  virtual Status load(StateReader& r) = 0;
 };
 
 /// How the registry knows a family.

@@ -269,22 +269,20 @@ std::vector<LayerGrad> Gan::grad_norms() const {
   return out;
 }
 
-void Gan::save(torch::serialize::OutputArchive& archive) {
-  save_module(archive, "g", *g_module_);
-  save_module(archive, "d", *d_module_);
-  save_optimizer(archive, "opt_g", *opt_g_);
-  save_optimizer(archive, "opt_d", *opt_d_);
-  archive.write("reference_noise", reference_noise_);
+void Gan::save(StateWriter& w) {
+  save_module(w, "g", *g_module_);
+  save_module(w, "d", *d_module_);
+  save_optimizer(w, "opt_g", *opt_g_);
+  save_optimizer(w, "opt_d", *opt_d_);
+  w.write("reference_noise", reference_noise_);
 }
 
-void Gan::load(torch::serialize::InputArchive& archive) {
-  load_module_checked(archive, "g", *g_module_);
-  load_module_checked(archive, "d", *d_module_);
-  load_optimizer(archive, "opt_g", *opt_g_);
-  load_optimizer(archive, "opt_d", *opt_d_);
-  torch::Tensor noise;  // a fresh tensor: reading into a defined one resizes it in place
-  archive.read("reference_noise", noise);
-  reference_noise_ = noise.to(device_);
+void Gan::load(StateReader& r) {
+  load_module(r, "g", *g_module_);
+  load_module(r, "d", *d_module_);
+  load_optimizer(r, "opt_g", *opt_g_);
+  load_optimizer(r, "opt_d", *opt_d_);
+  r.read_into("reference_noise", reference_noise_);
 }
 
 }  // namespace genscope

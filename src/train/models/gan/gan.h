@@ -79,8 +79,8 @@ class Gan : public Model {
   std::vector<std::pair<std::string, torch::Tensor>> named_parameters() override;
   std::vector<LayerGrad> grad_norms() const override;
   void layer_histograms(int bins, std::vector<LayerHistogram>& out) override;
-  void save(torch::serialize::OutputArchive& archive) override;
-  void load(torch::serialize::InputArchive& archive) override;
+  void save(StateWriter& w) override;
+  void load(StateReader& r) override;
   /// The live optimizer settings a parameter set describes.
   static GanOptimSettings optim_settings(const Params& params);
 

@@ -19,10 +19,16 @@ std::unique_ptr<Model> make_gan_model(const Params& params, int channels, int si
 
 namespace {
 
-// DCGAN's layers are sized for 28x28 images; the MLP GAN takes any size.
+// DCGAN's layers are sized for 28x28 images; the MLP GAN takes any square size (it would fail
+// at its first step on other shapes).
 Status check_gan_data(const Params& params, const ImageSet& train) {
-  if (params.choice(ParamId::kModel) == "dcgan" && (train.height != 28 || train.width != 28)) {
+  const std::string model = params.choice(ParamId::kModel);
+  if (model == "dcgan" && (train.height != 28 || train.width != 28)) {
     return Error{strformat("model dcgan needs 28x28 images; %s has %dx%d (use --model mlp-gan)",
+                           train.source.c_str(), train.height, train.width)};
+  }
+  if (train.height != train.width) {
+    return Error{strformat("model %s needs square images; %s has %dx%d", model.c_str(),
                            train.source.c_str(), train.height, train.width)};
   }
   return {};

@@ -5,14 +5,12 @@
 #include "train/rng.h"
 #include "train/runtime.h"
 #include "util/strings.h"
+#include "util/unique_version.h"
 
 namespace genscope {
 namespace {
 
 constexpr int kGridCols = 8;
-
-torch::Tensor int_tensor(int64_t v) { return torch::tensor({v}, torch::kInt64); }
-int64_t int_of(const torch::Tensor& t) { return t.to(torch::kCPU).item<int64_t>(); }
 
 }  // namespace
 
@@ -53,9 +51,10 @@ void ImageFamily::reset(const Params& params, const FamilyInputs& inputs) {
                               torch::TensorOptions().device(device_));
   latent_tools_ = std::make_unique<LatentTools>(
       data_, device_, static_cast<uint64_t>(params.integer(ParamId::kSeed)));
-  uint64_t version = latent_.version;
+  // Versions come from the process-wide counter: a new family (another dataset) never repeats
+  // one an earlier family published, so snapshot slots and the window always see the change.
   latent_ = LatentViews{};
-  latent_.version = version + 1;  // never repeats, so snapshot slots always see the change
+  latent_.version = next_unique_version();
   latent_step_ = -1;
 
   auto cpu_images =
@@ -68,7 +67,7 @@ void ImageFamily::reset(const Params& params, const FamilyInputs& inputs) {
       images_u8_.index_select(0, order_.slice(0, 0, n)).to(torch::kFloat).div(127.5).sub(1.0);
   cursor_ = 0;
   epoch_ = 0;
-  ++real_version_;
+  real_version_ = next_unique_version();
   samples_cache_ = ImageRGBA{};
   diversity_ = std::numeric_limits<double>::quiet_NaN();
   diversity_step_ = -1;
@@ -152,7 +151,7 @@ void ImageFamily::fill_snapshot(Snapshot& out, const Params& params, bool with_i
     }
     render_samples(samples_cache_);
     samples_cache_step_ = step;
-    ++samples_version_;
+    samples_version_ = next_unique_version();
   }
   if (out.samples_version != samples_version_) {
     out.samples = samples_cache_;
@@ -195,50 +194,41 @@ std::unique_ptr<Model> ImageFamily::model_copy() {
       *model_, [&] { return make_(params_, train.channels, train.height, device_); }, device_);
 }
 
-void ImageFamily::save(torch::serialize::OutputArchive& a) {
-  torch::serialize::OutputArchive model;
-  model_->save(model);
-  a.write("model", model);
-  a.write("epoch", int_tensor(epoch_));
-  a.write("cursor", int_tensor(cursor_));
-  a.write("order", order_.to(torch::kCPU));
-  a.write("fixed_noise", fixed_noise_.to(torch::kCPU));
-  a.write("rng", generator_state(torch::kCPU));
+void ImageFamily::save(StateWriter& w) {
+  model_->save(w);
+  w.write_int("epoch", epoch_);
+  w.write_int("cursor", cursor_);
+  w.write("order", order_);
+  w.write("fixed_noise", fixed_noise_);
+  w.write("rng", generator_state(torch::kCPU));
   // On a GPU the noise and the data order are drawn from the device's generator.
-  if (device_.is_cuda()) a.write("rng_device", generator_state(device_));
+  if (device_.is_cuda()) w.write("rng_device", generator_state(device_));
 }
 
-Status ImageFamily::load(torch::serialize::InputArchive& a) {
-  // Each read needs a fresh tensor: reading into a defined one resizes it in place.
-  const auto read = [&a](const char* key) {
-    torch::Tensor t;
-    a.read(key, t);
-    return t;
-  };
-  torch::serialize::InputArchive model;
-  a.read("model", model);
-  model_->load(model);
-  epoch_ = int_of(read("epoch"));
-  cursor_ = int_of(read("cursor"));
-  torch::Tensor t = read("order");
-  if (t.numel() != data_->train.count) {
+Status ImageFamily::load(StateReader& r) {
+  model_->load(r);
+  const int64_t count = data_->train.count;
+  epoch_ = r.read_int("epoch");
+  cursor_ = r.read_int("cursor");
+  if (r.has("order") && r.read_any("order", torch::kInt64, 1).numel() != count) {
     return Error{strformat("the checkpoint's data order has %lld images, the dataset %lld",
-                           static_cast<long long>(t.numel()),
-                           static_cast<long long>(data_->train.count))};
+                           static_cast<long long>(r.read_any("order", torch::kInt64).numel()),
+                           static_cast<long long>(count))};
   }
-  t = t.to(torch::kCPU, torch::kLong);
-  if (cursor_ < 0 || cursor_ > t.numel() ||
-      (t.numel() > 0 && (t.min().item<int64_t>() < 0 || t.max().item<int64_t>() >= t.numel()))) {
+  torch::Tensor order = r.read("order", torch::kInt64, {count}).to(torch::kCPU);
+  // A permutation of 0..count-1: every index once (an edited one would read out of bounds).
+  if (cursor_ < 0 || cursor_ > count || epoch_ < 0 ||
+      (count > 0 && !torch::equal(std::get<0>(order.sort()), torch::arange(count, torch::kInt64)))) {
     return Error{"the checkpoint's data order is out of range"};
   }
-  order_ = t.to(device_);
-  fixed_noise_ = read("fixed_noise").to(device_);
-  set_generator_state(torch::kCPU, read("rng"));
+  order_ = order.to(device_);
+  r.read_into("fixed_noise", fixed_noise_);
+  set_generator_state(torch::kCPU, r.read_any("rng", torch::kUInt8, 1));
   // A GPU run resumed on a GPU continues the device's stream; elsewhere there is none to
   // continue (a CPU checkpoint on a GPU, or the other way: the noise differs from then on).
-  torch::Tensor device_rng;
-  if (device_.is_cuda() && a.try_read("rng_device", device_rng)) {
-    set_generator_state(device_, device_rng);
+  if (r.has("rng_device")) {
+    const torch::Tensor device_rng = r.read_any("rng_device", torch::kUInt8, 1).to(torch::kCPU);
+    if (device_.is_cuda()) set_generator_state(device_, device_rng);
   }
   latent_step_ = -1;
   samples_cache_ = ImageRGBA{};

@@ -51,8 +51,8 @@ class ImageFamily : public Family {
   torch::Device device() const override { return device_; }
   std::shared_ptr<const Dataset> data() const override { return data_; }
   std::unique_ptr<Model> model_copy() override;
-  void save(torch::serialize::OutputArchive& archive) override;
-  Status load(torch::serialize::InputArchive& archive) override;
+  void save(StateWriter& w) override;
+  Status load(StateReader& r) override;
 
   /// Every this many steps the sample diversity is evaluated (for the collapse alarm).
   static constexpr int kDiversityEvery = 100;

@@ -7,6 +7,7 @@
 
 #include "core/image_grid.h"
 #include "util/strings.h"
+#include "util/unique_version.h"
 
 namespace genscope {
 namespace {
@@ -140,7 +141,7 @@ void LatentTools::render(Model& model, const Params& params, const LatentSelecti
   std::vector<float> z = selection.explorer_z;
   z.resize(dim, 0.0f);
   tensor_grid(model.decode(from_floats(z)).to(torch::kCPU), 1, views.explorer, 0);
-  ++views.version;
+  views.version = next_unique_version();
 }
 
 bool LatentTools::advance_map(Model& model, const Params& params, int64_t step, LatentViews& views) {

@@ -1,74 +1,12 @@
-// Checkpoint and diagnostics helpers shared by every image model.
+// Diagnostics helpers shared by every image model.
 #include "train/models/image/model.h"
-
 
 namespace genscope {
 namespace {
 
 constexpr const char* kActivations[] = {"ReLU", "LeakyReLU", "Tanh", "Sigmoid", "ELU", "GELU", "SiLU"};
 
-std::vector<std::pair<std::string, std::vector<int64_t>>> shapes(const torch::nn::Module& m) {
-  std::vector<std::pair<std::string, std::vector<int64_t>>> out;
-  for (const auto& p : m.named_parameters()) out.emplace_back(p.key(), p.value().sizes().vec());
-  for (const auto& b : m.named_buffers()) out.emplace_back(b.key(), b.value().sizes().vec());
-  return out;
-}
-
-std::string shape_text(const std::vector<int64_t>& s) {
-  std::string out = "[";
-  for (size_t i = 0; i < s.size(); ++i) out += (i ? "x" : "") + std::to_string(s[i]);
-  return out + "]";
-}
-
 }  // namespace
-
-void save_module(torch::serialize::OutputArchive& archive, const std::string& key,
-                 const torch::nn::Module& module) {
-  torch::serialize::OutputArchive part;
-  module.save(part);
-  archive.write(key, part);
-}
-
-void save_optimizer(torch::serialize::OutputArchive& archive, const std::string& key,
-                    const torch::optim::Optimizer& optimizer) {
-  torch::serialize::OutputArchive part;
-  optimizer.save(part);
-  archive.write(key, part);
-}
-
-void load_optimizer(torch::serialize::InputArchive& archive, const std::string& key,
-                    torch::optim::Optimizer& optimizer) {
-  torch::serialize::InputArchive part;
-  archive.read(key, part);
-  optimizer.load(part);
-}
-
-void load_module_checked(torch::serialize::InputArchive& archive, const std::string& key,
-                         torch::nn::Module& module) {
-  const auto before = shapes(module);
-  torch::serialize::InputArchive part;
-  archive.read(key, part);
-  module.load(part);
-  const auto after = shapes(module);
-  for (size_t i = 0; i < before.size() && i < after.size(); ++i) {
-    if (before[i].second != after[i].second) {
-      throw std::runtime_error(key + "." + before[i].first + " is " + shape_text(after[i].second) +
-                               " in the checkpoint but " + shape_text(before[i].second) +
-                               " in this model");
-    }
-  }
-}
-
-torch::Tensor bytes_tensor(const std::string& bytes) {
-  return torch::from_blob(const_cast<char*>(bytes.data()), {static_cast<int64_t>(bytes.size())},
-                          torch::kUInt8)
-      .clone();
-}
-
-std::string tensor_bytes(const torch::Tensor& t) {
-  const torch::Tensor c = t.to(torch::kCPU).contiguous();
-  return std::string(static_cast<const char*>(c.data_ptr()), static_cast<size_t>(c.numel()));
-}
 
 void append_named_parameters(std::vector<std::pair<std::string, torch::Tensor>>& out,
                              const std::string& prefix, const torch::nn::Module& module) {

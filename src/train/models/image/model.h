@@ -8,6 +8,7 @@
 #include "core/layer_histograms.h"
 #include "core/params.h"
 #include "core/snapshot.h"
+#include "train/state_io.h"
 #include "train/torch_pch.h"
 
 namespace genscope {
@@ -56,9 +57,10 @@ class Model {
   /// Every parameter with a readable name ("G net.0.weight", "encoder body.3.bias").
   virtual std::vector<std::pair<std::string, torch::Tensor>> named_parameters() = 0;
   /// Writes the networks (parameters and buffers) and the optimizers' state.
-  virtual void save(torch::serialize::OutputArchive& archive) = 0;
-  /// Reads what save() wrote into networks of the same architecture; throws on a mismatch.
-  virtual void load(torch::serialize::InputArchive& archive) = 0;
+  virtual void save(StateWriter& w) = 0;
+  /// Reads what save() wrote into networks of the same architecture; throws on a mismatch
+  /// (StateReader names the tensor).
+  virtual void load(StateReader& r) = 0;
 };
 
 /// Appends the L2 norm of the gradient of each weight tensor (2 or more dims) of `module`,
@@ -80,27 +82,8 @@ void append_activation_histograms(torch::nn::Sequential& net, const torch::Tenso
                                   const std::string& prefix, int bins,
                                   std::vector<LayerHistogram>& out);
 
-/// Writes `module` (parameters and buffers) / `optimizer` (its state) as part `key` of `archive`;
-/// load_optimizer reads an optimizer's part back.
-void save_module(torch::serialize::OutputArchive& archive, const std::string& key,
-                 const torch::nn::Module& module);
-void save_optimizer(torch::serialize::OutputArchive& archive, const std::string& key,
-                    const torch::optim::Optimizer& optimizer);
-void load_optimizer(torch::serialize::InputArchive& archive, const std::string& key,
-                    torch::optim::Optimizer& optimizer);
-
-/// Opaque bytes as a uint8 tensor (for an archive) and back.
-torch::Tensor bytes_tensor(const std::string& bytes);
-std::string tensor_bytes(const torch::Tensor& t);
-
 /// Appends `module`'s parameters named prefix + " " + their path ("G net.0.weight").
 void append_named_parameters(std::vector<std::pair<std::string, torch::Tensor>>& out,
                              const std::string& prefix, const torch::nn::Module& module);
-
-/// Loads `module`'s part `key` of a checkpoint archive, checking that every parameter and buffer
-/// keeps its shape (LibTorch's own load silently replaces tensors of another shape). Throws
-/// std::runtime_error naming the tensor and both shapes.
-void load_module_checked(torch::serialize::InputArchive& archive, const std::string& key,
-                         torch::nn::Module& module);
 
 }  // namespace genscope

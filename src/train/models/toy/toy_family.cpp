@@ -137,17 +137,14 @@ void ToyFamily::watch(AlarmMonitor& alarms, const MetricRow& row) {
   alarms.add_modes(t.metrics_step, t.modes_covered, t.modes_total);
 }
 
-void ToyFamily::save(torch::serialize::OutputArchive& a) {
-  a.write("toy", bytes_tensor(lab_->gan().save_state()));
-  a.write("toy_metrics", torch::tensor(lab_->metrics_state(), torch::kFloat64));
+void ToyFamily::save(StateWriter& w) {
+  w.write_bytes("toy", lab_->gan().save_state());
+  w.write("toy_metrics", torch::tensor(lab_->metrics_state(), torch::kFloat64));
 }
 
-Status ToyFamily::load(torch::serialize::InputArchive& a) {
-  torch::Tensor state, metrics;
-  a.read("toy", state);
-  if (auto s = lab_->gan().load_state(tensor_bytes(state)); !s) return s;
-  a.read("toy_metrics", metrics);
-  metrics = metrics.contiguous();
+Status ToyFamily::load(StateReader& r) {
+  if (auto s = lab_->gan().load_state(r.read_bytes("toy")); !s) return s;
+  const torch::Tensor metrics = r.read_any("toy_metrics", torch::kFloat64, 1).contiguous();
   lab_->set_metrics_state(std::vector<double>(metrics.data_ptr<double>(),
                                               metrics.data_ptr<double>() + metrics.numel()));
   images_step_ = -1;

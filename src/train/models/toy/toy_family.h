@@ -31,8 +31,8 @@ class ToyFamily : public Family {
   std::string first_non_finite_parameter() override {
     return lab_->gan().first_non_finite_parameter();
   }
-  void save(torch::serialize::OutputArchive& archive) override;
-  Status load(torch::serialize::InputArchive& archive) override;
+  void save(StateWriter& w) override;
+  Status load(StateReader& r) override;
 
   ToyLab& lab() { return *lab_; }
 

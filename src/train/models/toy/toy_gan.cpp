@@ -8,6 +8,7 @@
 
 #include "core/params.h"
 #include "train/models/image/model.h"
+#include "train/state_io.h"
 #include "train/torch_pch.h"
 #include "util/strings.h"
 
@@ -374,45 +375,39 @@ std::string ToyGan::first_non_finite_parameter() const {
 
 std::string ToyGan::save_state() const {
   const ToyGanState& s = *state_;
-  torch::serialize::OutputArchive a;
-  save_module(a, "g", *s.g);
-  save_module(a, "d", *s.d);
-  save_optimizer(a, "opt_g", *s.opt_g);
-  save_optimizer(a, "opt_d", *s.opt_d);
+  StateWriter w;
+  save_module(w, "g", *s.g);
+  save_module(w, "d", *s.d);
+  save_optimizer(w, "opt_g", *s.opt_g);
+  save_optimizer(w, "opt_d", *s.opt_d);
   std::ostringstream rng;
   rng << s.rng;
-  a.write("rng", bytes_tensor(rng.str()));
-  a.write("fixed_noise", s.fixed_noise);
-  a.write("counters", torch::tensor({steps_, d_updates_, g_updates_}, torch::kInt64));
-  std::ostringstream out;
-  a.save_to(out);
-  return out.str();
+  w.write_bytes("rng", rng.str());
+  w.write("fixed_noise", s.fixed_noise);
+  w.write("counters", torch::tensor({steps_, d_updates_, g_updates_}, torch::kInt64));
+  return encode_tensor_file(w.file());
 }
 
 Status ToyGan::load_state(const std::string& bytes) {
+  auto file = decode_tensor_file(bytes, "2D GAN state");
+  if (!file) return Error{file.error()};
   // Load into a fresh twin first, so a failure leaves this one as it was.
   ToyGan twin(config_, data_);
   ToyGanState& t = *twin.state_;
   try {
-    std::istringstream in(bytes);
-    torch::serialize::InputArchive a;
-    a.load_from(in);
-    load_module_checked(a, "g", *t.g);
-    load_module_checked(a, "d", *t.d);
-    load_optimizer(a, "opt_g", *t.opt_g);
-    load_optimizer(a, "opt_d", *t.opt_d);
-    torch::Tensor rng, counters, fixed;  // fresh tensors: reads into defined ones resize them
-    a.read("rng", rng);
-    a.read("fixed_noise", fixed);
-    a.read("counters", counters);
-    t.fixed_noise = fixed.clone();
-    std::istringstream rs(tensor_bytes(rng));
+    StateReader r(*file, torch::kCPU);
+    load_module(r, "g", *t.g);
+    load_module(r, "d", *t.d);
+    load_optimizer(r, "opt_g", *t.opt_g);
+    load_optimizer(r, "opt_d", *t.opt_d);
+    r.read_into("fixed_noise", t.fixed_noise);
+    const torch::Tensor counters = r.read("counters", torch::kInt64, {3});
+    std::istringstream rs(r.read_bytes("rng"));
     rs >> t.rng;
-    if (!rs || counters.numel() != 3 || t.fixed_noise.size(0) != kFixedNoise ||
-        t.fixed_noise.size(1) != config_.noise_dim) {
-      return Error{"2D GAN state: damaged or from a different configuration"};
-    }
+    r.check_all_read();
+    if (!rs) return Error{"2D GAN state: its random generator state is damaged"};
     auto c = counters.accessor<int64_t, 1>();
+    if (c[0] < 0 || c[1] < 0 || c[2] < 0) return Error{"2D GAN state: negative counters"};
     twin.steps_ = c[0], twin.d_updates_ = c[1], twin.g_updates_ = c[2];
   } catch (const std::exception& e) {
     return Error{std::string("2D GAN state does not fit this configuration: ") +

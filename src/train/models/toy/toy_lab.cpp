@@ -151,7 +151,11 @@ std::vector<double> ToyLab::metrics_state() const {
 }
 
 void ToyLab::set_metrics_state(const std::vector<double>& s) {
-  if (s.size() < 5) return;
+  // From a checkpoint: numbers out of their range (an edited file) are not taken.
+  const size_t modes = view_.centers.size();
+  if (s.size() != 5 + modes && s.size() != 5) return;
+  const auto count = [](double v, double hi) { return std::isfinite(v) && v >= 0 && v <= hi; };
+  if (!count(s[0], 1e15) || !count(s[1], double(modes))) return;
   view_.metrics_step = static_cast<int64_t>(s[0]);
   view_.modes_covered = static_cast<int>(s[1]);
   view_.hq_percent = s[2];

@@ -162,16 +162,16 @@ std::vector<std::pair<std::string, torch::Tensor>> Vae::named_parameters() {
   return out;
 }
 
-void Vae::save(torch::serialize::OutputArchive& archive) {
-  save_module(archive, "encoder", *encoder_);
-  save_module(archive, "decoder", *decoder_);
-  save_optimizer(archive, "opt", *opt_);
+void Vae::save(StateWriter& w) {
+  save_module(w, "encoder", *encoder_);
+  save_module(w, "decoder", *decoder_);
+  save_optimizer(w, "opt", *opt_);
 }
 
-void Vae::load(torch::serialize::InputArchive& archive) {
-  load_module_checked(archive, "encoder", *encoder_);
-  load_module_checked(archive, "decoder", *decoder_);
-  load_optimizer(archive, "opt", *opt_);
+void Vae::load(StateReader& r) {
+  load_module(r, "encoder", *encoder_);
+  load_module(r, "decoder", *decoder_);
+  load_optimizer(r, "opt", *opt_);
 }
 
 void Vae::layer_histograms(int bins, std::vector<LayerHistogram>& out) {

@@ -58,8 +58,8 @@ class Vae : public Model {
   std::vector<std::pair<std::string, torch::Tensor>> named_parameters() override;
   std::vector<LayerGrad> grad_norms() const override { return grads_; }
   void layer_histograms(int bins, std::vector<LayerHistogram>& out) override;
-  void save(torch::serialize::OutputArchive& archive) override;
-  void load(torch::serialize::InputArchive& archive) override;
+  void save(StateWriter& w) override;
+  void load(StateReader& r) override;
 
   /// Loss terms for a batch in [-1, 1] (reparameterised sample; the mean for an AE).
   VaeLoss loss(const torch::Tensor& images, bool bce);

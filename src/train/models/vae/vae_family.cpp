@@ -21,9 +21,14 @@ std::unique_ptr<Model> make_vae_model(const Params& params, int channels, int si
 
 namespace {
 
-// The convolutional encoder halves the side twice.
+// The convolutional encoder halves the side twice; every model here takes square images (one
+// side in its config: other shapes would fail at the first step).
 Status check_vae_data(const Params& params, const ImageSet& train) {
   const std::string model = params.choice(ParamId::kModel);
+  if (model == "mlp-vae" && train.height != train.width) {
+    return Error{strformat("model mlp-vae needs square images; %s has %dx%d",
+                           train.source.c_str(), train.height, train.width)};
+  }
   if (model != "mlp-vae" && (train.height % 4 != 0 || train.width != train.height)) {
     return Error{
         strformat("model %s needs square images with a side divisible by 4; %s has %dx%d "
@@ -41,8 +46,9 @@ FamilyInfo vae_family() {
   info.uses_dataset = true;
   info.default_threads = 0;
   info.create = [](Params& params, const FamilyInputs& inputs) {
-    // beta-VAE is the VAE with beta > 1: left at the VAE's 1, it takes the usual 4.
-    if (params.choice(ParamId::kModel) == "beta-vae" && params.number(ParamId::kBeta) == 1.0) {
+    // beta-VAE is the VAE with beta > 1: unless the user chose a beta (even 1), it takes the
+    // usual 4 (written into the run's parameters, so a checkpoint resumes with it).
+    if (params.choice(ParamId::kModel) == "beta-vae" && !params.is_set(ParamId::kBeta)) {
       params.set(ParamId::kBeta, {4.0, ""});
     }
     return ImageFamily::create(params, inputs, make_vae_model, check_vae_data);
