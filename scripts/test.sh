@@ -7,3 +7,6 @@ scripts/setup.sh
 scripts/build.sh -DGENSCOPE_BUILD_TESTS=ON
 cd build
 xvfb-run -a -s "-screen 0 1280x720x24" ctest --output-on-failure -j2
+# The parsers' fuzz targets, 20 s each, when clang is installed (scripts/fuzz.sh).
+cd ..
+scripts/fuzz.sh 20

@@ -70,6 +70,8 @@ Status Recorder::start(const RecordSettings& settings, PixelRect region, double 
   tag_repeats_.clear();
   tag_times_.clear();
   frames_requested_ = frames_kept_ = capture_dropped_ = captures_ = new_steps_ = 0;
+  csv_waiting_.clear();
+  csv_written_ = 0;
   last_step_ = -1;
   start_s_ = now_s;
   active_ = true;
@@ -116,6 +118,18 @@ void Recorder::poll(bool wait) {
   if (!capture_) return;
   int64_t tag = 0;
   while (capture_->take(scratch_, tag, wait)) deliver(scratch_, tag);
+  if (writer_) write_csv_lines(writer_->frames_on_disk());
+}
+
+void Recorder::write_csv_lines(int64_t frames_on_disk) {
+  bool wrote = false;
+  while (!csv_waiting_.empty() && csv_written_ < frames_on_disk) {
+    if (csv_) std::fputs(csv_waiting_.front().c_str(), csv_);
+    csv_waiting_.pop_front();
+    ++csv_written_;
+    wrote = true;
+  }
+  if (wrote && csv_) std::fflush(csv_);
 }
 
 void Recorder::deliver(std::vector<uint8_t>& rgba, int64_t tag) {
@@ -127,13 +141,11 @@ void Recorder::deliver(std::vector<uint8_t>& rgba, int64_t tag) {
     const bool kept = settings_.lockstep() ? writer_->push_blocking(std::move(frame))
                                            : writer_->push(std::move(frame));
     for (int r = 0; kept && r < repeat; ++r) {
-      if (csv_) {
-        std::fprintf(csv_, "%lld,%lld,%.3f\n", static_cast<long long>(frames_kept_),
-                     static_cast<long long>(tag_steps_[tag]), tag_times_[tag]);
-      }
+      csv_waiting_.push_back(strformat("%lld,%lld,%.3f\n", static_cast<long long>(frames_kept_),
+                                       static_cast<long long>(tag_steps_[tag]), tag_times_[tag]));
       ++frames_kept_;
     }
-    if (csv_) std::fflush(csv_);
+    write_csv_lines(writer_->frames_on_disk());
     if (writer_->failed() && error_.empty()) error_ = writer_->error();
     return;
   }
@@ -151,13 +163,12 @@ void Recorder::deliver(std::vector<uint8_t>& rgba, int64_t tag) {
     } else {
       ++gif_dropped_;
     }
-    if (kept && csv_) {
-      std::fprintf(csv_, "%lld,%lld,%.3f\n", static_cast<long long>(frames_kept_),
-                   static_cast<long long>(tag_steps_[tag]), tag_times_[tag]);
+    if (kept) {  // listed once the GIF is written (it is kept in memory until the stop)
+      csv_waiting_.push_back(strformat("%lld,%lld,%.3f\n", static_cast<long long>(frames_kept_),
+                                       static_cast<long long>(tag_steps_[tag]), tag_times_[tag]));
+      ++frames_kept_;
     }
-    if (kept) ++frames_kept_;
   }
-  if (csv_) std::fflush(csv_);
   if (writer_ && writer_->failed() && error_.empty()) error_ = writer_->error();
 }
 
@@ -176,6 +187,7 @@ Status Recorder::stop() {
   int64_t bytes = 0;
   if (writer_) {
     result = writer_->finish();
+    write_csv_lines(writer_->frames_on_disk());  // every frame, once the file is finished
     dropped += writer_->dropped();
     bytes = writer_->bytes_written();
     writer_.reset();
@@ -185,6 +197,7 @@ Status Recorder::stop() {
     result = gif_frames_.empty()
                  ? Status(Error{"recording " + settings_.path + ": no frames were captured"})
                  : write_gif(settings_.path, gif_frames_, gs);
+    if (result.ok()) write_csv_lines(frames_kept_);
     gif_frames_.clear();
     gif_frames_.shrink_to_fit();
   }

@@ -7,6 +7,7 @@
 // kept. Beside the video, NAME.frames.csv says which training step each frame shows.
 #include <cstdint>
 #include <cstdio>
+#include <deque>
 #include <memory>
 #include <string>
 #include <vector>
@@ -71,6 +72,11 @@ class Recorder {
   std::size_t gif_bytes_ = 0;
   int64_t gif_dropped_ = 0;
   std::FILE* csv_ = nullptr;
+  // MP4: NAME.frames.csv lists a frame once its fragment is in the file, so after a kill the
+  // CSV never names frames the video lacks. Lines wait here until then.
+  std::deque<std::string> csv_waiting_;
+  int64_t csv_written_ = 0;
+  void write_csv_lines(int64_t frames_on_disk);
   std::vector<int64_t> tag_steps_;  // step shown by capture tag i
   std::vector<int> tag_repeats_;    // video frames capture tag i stands for
   std::vector<double> tag_times_;

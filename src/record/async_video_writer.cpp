@@ -86,6 +86,7 @@ void AsyncVideoWriter::run() {
       status = Error{"video " + encoder_->path() + ": " + e.what()};
     }
     bytes_ = encoder_->bytes_written();
+    on_disk_ = encoder_->frames_on_disk();
     lock.lock();
     if (status) {
       written_ += std::max(1, frame.repeat);
@@ -111,6 +112,7 @@ Status AsyncVideoWriter::finish() {
   if (worker_.joinable()) worker_.join();
   Status closed = encoder_->finish();
   bytes_ = encoder_->bytes_written();
+  on_disk_ = encoder_->frames_on_disk();
   std::lock_guard<std::mutex> lock(mutex_);
   if (!closed) set_error(closed.error());
   finish_status_ = error_.empty() ? Status() : Status(Error{error_});
@@ -120,6 +122,7 @@ Status AsyncVideoWriter::finish() {
 }
 
 int64_t AsyncVideoWriter::frames_written() const { return written_; }
+int64_t AsyncVideoWriter::frames_on_disk() const { return on_disk_; }
 int64_t AsyncVideoWriter::dropped() const { return dropped_; }
 int64_t AsyncVideoWriter::bytes_written() const { return bytes_; }
 

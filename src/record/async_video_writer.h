@@ -44,6 +44,7 @@ class AsyncVideoWriter {
   Status finish();
 
   int64_t frames_written() const;  // encoded so far
+  int64_t frames_on_disk() const;  // in the file's complete fragments (VideoEncoder's)
   int64_t dropped() const;         // refused by push() because the queue was full
   int64_t bytes_written() const;
   int queued() const;
@@ -69,6 +70,7 @@ class AsyncVideoWriter {
   bool finished_ = false;
   std::string error_;
   std::atomic<int64_t> written_{0};
+  std::atomic<int64_t> on_disk_{0};
   std::atomic<int64_t> dropped_{0};
   std::atomic<int64_t> bytes_{0};
   Status finish_status_;

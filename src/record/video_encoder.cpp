@@ -84,6 +84,8 @@ struct VideoEncoder::Impl {
   std::string error;  // first error; later calls repeat it
   int64_t frames = 0;
   int64_t bytes = 0;
+  int64_t packets = 0;         // packets handed to the muxer
+  int64_t frames_on_disk = 0;  // frames in fragments the muxer has written out
 
   ~Impl() { release(); }
 
@@ -119,13 +121,20 @@ struct VideoEncoder::Impl {
       if (rc < 0) return fail("encoding failed", rc);
       av_packet_rescale_ts(packet, codec->time_base, stream->time_base);
       packet->stream_index = stream->index;
+      // A keyframe starts a fragment: the muxer writes out the one before it (frag_keyframe).
+      const bool starts_fragment = (packet->flags & AV_PKT_FLAG_KEY) != 0;
       rc = av_interleaved_write_frame(format, packet);  // takes the packet's reference
       if (rc < 0) return fail("write failed", rc);
+      if (starts_fragment) fragment_done = packets;
+      ++packets;
       wrote = true;
     }
-    if (wrote) return flush_io();
-    return {};
+    if (!wrote) return {};
+    Status flushed = flush_io();
+    if (flushed) frames_on_disk = fragment_done;
+    return flushed;
   }
+  int64_t fragment_done = 0;  // packets before the newest fragment's first
 
   // Lets the next frame's pixels be written; av_frame_make_writable keeps them (copying them
   // when the encoder still holds a reference).
@@ -304,7 +313,7 @@ Status VideoEncoder::finish() {
     // Written even after an error, so the fragments already on disk stay a valid file.
     const int rc = av_write_trailer(m.format);
     if (rc < 0) m.fail("cannot write the MP4 trailer", rc);
-    m.flush_io();
+    if (m.flush_io() && rc >= 0) m.frames_on_disk = m.packets;
   }
   if (m.format != nullptr && m.format->pb != nullptr) {
     m.bytes = avio_tell(m.format->pb);  // the finished file's size, no estimate
@@ -316,6 +325,7 @@ Status VideoEncoder::finish() {
 }
 
 int64_t VideoEncoder::frames() const { return impl_->frames; }
+int64_t VideoEncoder::frames_on_disk() const { return impl_->frames_on_disk; }
 int64_t VideoEncoder::bytes_written() const { return impl_->bytes; }
 const std::string& VideoEncoder::path() const { return impl_->path; }
 const VideoSettings& VideoEncoder::settings() const { return impl_->settings; }

@@ -46,6 +46,9 @@ class VideoEncoder {
   Status finish();
 
   int64_t frames() const;         // frames accepted so far
+  /// Frames in the file's complete fragments: what a kill -9 now would leave playable (all of
+  /// them once finished).
+  int64_t frames_on_disk() const;
   int64_t bytes_written() const;  // bytes in the file so far (for the REC indicator)
   const std::string& path() const;
   const VideoSettings& settings() const;  // with the even-cropped size

@@ -336,6 +336,10 @@ TEST(Recording, SigkillLeavesDecodableFragments) {
   EXPECT_EQ(decoded->codec, "h264");
   EXPECT_EQ(decoded->width, 640);
   EXPECT_EQ(decoded->height, 360);
+  // The frame list names only frames the video has: its lines follow the fragments on disk.
+  const int64_t rows = count_rows(frames_csv(video));
+  EXPECT_GE(rows, 10);
+  EXPECT_LE(rows, decoded->frame_count) << "frames.csv lists frames the killed video lacks";
 }
 
 TEST(Recording, BadRecordPathIsAClearError) {
