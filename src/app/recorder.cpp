@@ -11,7 +11,6 @@
 namespace genscope {
 namespace {
 
-constexpr std::size_t kGifMemoryCap = std::size_t(512) << 20;  // frames kept for a GIF
 
 std::string megabytes(int64_t bytes) { return strformat("%.1f MB", bytes / 1048576.0); }
 
@@ -34,7 +33,7 @@ Status Recorder::start(const RecordSettings& settings, PixelRect region, double 
     error_ = "recording " + settings.path + ": the region to record is empty";
     return Error{error_};
   }
-  if (!settings.is_gif()) {
+  {  // MP4 or GIF: both are written as frames come, on the writer's thread
     VideoSettings vs;
     vs.width = width_;
     vs.height = height_;
@@ -63,9 +62,6 @@ Status Recorder::start(const RecordSettings& settings, PixelRect region, double 
   std::string csv_path = frames_csv_path(settings_.path);
   csv_ = std::fopen(csv_path.c_str(), "w");
   if (csv_) std::fputs("frame,step,wall_s\n", csv_);
-  gif_frames_.clear();
-  gif_bytes_ = 0;
-  gif_dropped_ = 0;
   tag_steps_.clear();
   tag_repeats_.clear();
   tag_times_.clear();
@@ -135,41 +131,17 @@ void Recorder::write_csv_lines(int64_t frames_on_disk) {
 void Recorder::deliver(std::vector<uint8_t>& rgba, int64_t tag) {
   const int repeat = tag_repeats_[tag];
   ++captures_;
-  if (writer_) {
-    // One image for `repeat` video frames: converted once, encoded as repeats.
-    VideoFrame frame{std::move(rgba), /*bottom_up=*/true, repeat};
-    const bool kept = settings_.lockstep() ? writer_->push_blocking(std::move(frame))
-                                           : writer_->push(std::move(frame));
-    for (int r = 0; kept && r < repeat; ++r) {
-      csv_waiting_.push_back(strformat("%lld,%lld,%.3f\n", static_cast<long long>(frames_kept_),
-                                       static_cast<long long>(tag_steps_[tag]), tag_times_[tag]));
-      ++frames_kept_;
-    }
-    write_csv_lines(writer_->frames_on_disk());
-    if (writer_->failed() && error_.empty()) error_ = writer_->error();
-    return;
+  // One image for `repeat` video frames: converted once, encoded as repeats.
+  VideoFrame frame{std::move(rgba), /*bottom_up=*/true, repeat};
+  const bool kept = settings_.lockstep() ? writer_->push_blocking(std::move(frame))
+                                         : writer_->push(std::move(frame));
+  for (int r = 0; kept && r < repeat; ++r) {
+    csv_waiting_.push_back(strformat("%lld,%lld,%.3f\n", static_cast<long long>(frames_kept_),
+                                     static_cast<long long>(tag_steps_[tag]), tag_times_[tag]));
+    ++frames_kept_;
   }
-  for (int r = 0; r < repeat; ++r) {
-    bool kept = false;
-    if (gif_bytes_ + rgba.size() <= kGifMemoryCap) {
-      ImageRGBA img{width_, height_, std::vector<uint8_t>(rgba.size())};
-      const size_t row = size_t(width_) * 4;
-      for (int y = 0; y < height_; ++y) {
-        std::memcpy(img.pixels.data() + y * row, rgba.data() + (height_ - 1 - y) * row, row);
-      }
-      gif_bytes_ += img.pixels.size();
-      gif_frames_.push_back(std::move(img));
-      kept = true;
-    } else {
-      ++gif_dropped_;
-    }
-    if (kept) {  // listed once the GIF is written (it is kept in memory until the stop)
-      csv_waiting_.push_back(strformat("%lld,%lld,%.3f\n", static_cast<long long>(frames_kept_),
-                                       static_cast<long long>(tag_steps_[tag]), tag_times_[tag]));
-      ++frames_kept_;
-    }
-  }
-  if (writer_ && writer_->failed() && error_.empty()) error_ = writer_->error();
+  write_csv_lines(writer_->frames_on_disk());
+  if (writer_->failed() && error_.empty()) error_ = writer_->error();
 }
 
 bool Recorder::reached_limit() const {
@@ -183,7 +155,7 @@ Status Recorder::stop() {
   active_ = false;
   capture_.reset();
   Status result;
-  int64_t dropped = capture_dropped_ + gif_dropped_;
+  int64_t dropped = capture_dropped_;
   int64_t bytes = 0;
   if (writer_) {
     result = writer_->finish();
@@ -191,15 +163,6 @@ Status Recorder::stop() {
     dropped += writer_->dropped();
     bytes = writer_->bytes_written();
     writer_.reset();
-  } else {
-    GifSettings gs;
-    gs.delay_cs = std::max(2, int(std::lround(100.0 / settings_.fps)));
-    result = gif_frames_.empty()
-                 ? Status(Error{"recording " + settings_.path + ": no frames were captured"})
-                 : write_gif(settings_.path, gif_frames_, gs);
-    if (result.ok()) write_csv_lines(frames_kept_);
-    gif_frames_.clear();
-    gif_frames_.shrink_to_fit();
   }
   if (csv_) {
     std::fclose(csv_);
@@ -241,8 +204,8 @@ RecordingStatus Recorder::status(double now_s) const {
   s.captures = captures_;
   s.new_steps = new_steps_;
   s.requested = frames_requested_;
-  s.dropped = capture_dropped_ + gif_dropped_ + (writer_ ? writer_->dropped() : 0);
-  s.bytes = writer_ ? writer_->bytes_written() : int64_t(gif_bytes_ / 8);
+  s.dropped = capture_dropped_ + (writer_ ? writer_->dropped() : 0);
+  s.bytes = writer_ ? writer_->bytes_written() : 0;
   s.elapsed_s = active_ ? now_s - start_s_ : 0.0;
   s.video_s = double(frames_kept_) / std::max(1, settings_.fps);
   s.width = width_;

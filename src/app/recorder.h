@@ -68,9 +68,6 @@ class Recorder {
   bool active_ = false;
   std::unique_ptr<FrameCapture> capture_;
   std::unique_ptr<AsyncVideoWriter> writer_;
-  std::vector<ImageRGBA> gif_frames_;
-  std::size_t gif_bytes_ = 0;
-  int64_t gif_dropped_ = 0;
   std::FILE* csv_ = nullptr;
   // MP4: NAME.frames.csv lists a frame once its fragment is in the file, so after a kill the
   // CSV never names frames the video lacks. Lines wait here until then.

@@ -1,21 +1,74 @@
 #include "record/async_video_writer.h"
 
 #include <algorithm>
+#include <cmath>
 #include <exception>
 #include <utility>
 
+#include "record/gif_writer.h"
+
 namespace genscope {
+
+namespace {
+
+class Mp4Sink : public FrameSink {
+ public:
+  explicit Mp4Sink(std::unique_ptr<VideoEncoder> e) : e_(std::move(e)) {}
+  Status add_frame(const uint8_t* rgba, int stride) override { return e_->add_frame(rgba, stride); }
+  Status repeat_frame() override { return e_->repeat_frame(); }
+  Status finish() override { return e_->finish(); }
+  int64_t bytes_written() const override { return e_->bytes_written(); }
+  int64_t frames_on_disk() const override { return e_->frames_on_disk(); }
+  const std::string& path() const override { return e_->path(); }
+  const VideoSettings& settings() const override { return e_->settings(); }
+
+ private:
+  std::unique_ptr<VideoEncoder> e_;
+};
+
+// Every frame is in the file once written: a GIF has no fragments.
+class GifSink : public FrameSink {
+ public:
+  GifSink(std::unique_ptr<GifStream> g, const VideoSettings& s) : g_(std::move(g)), s_(s) {}
+  Status add_frame(const uint8_t* rgba, int stride) override { return g_->add_frame(rgba, stride); }
+  Status repeat_frame() override { return g_->repeat_frame(); }
+  Status finish() override { return g_->finish(); }
+  int64_t bytes_written() const override { return g_->bytes_written(); }
+  int64_t frames_on_disk() const override { return g_->frames(); }
+  const std::string& path() const override { return g_->path(); }
+  const VideoSettings& settings() const override { return s_; }
+
+ private:
+  std::unique_ptr<GifStream> g_;
+  VideoSettings s_;
+};
+
+bool is_gif_path(const std::string& path) {
+  return path.size() >= 4 && path.compare(path.size() - 4, 4, ".gif") == 0;
+}
+
+}  // namespace
 
 Result<std::unique_ptr<AsyncVideoWriter>> AsyncVideoWriter::open(const std::string& path,
                                                                  const VideoSettings& settings,
                                                                  int queue_frames) {
-  auto encoder = VideoEncoder::open(path, settings);
-  if (!encoder) return Error{encoder.error()};
+  std::unique_ptr<FrameSink> sink;
+  if (is_gif_path(path)) {
+    GifSettings gs;
+    gs.delay_cs = std::max(2, int(std::lround(100.0 / std::max(1, settings.fps))));
+    auto gif = GifStream::open(path, settings.width, settings.height, gs);
+    if (!gif) return Error{gif.error()};
+    sink = std::make_unique<GifSink>(std::move(*gif), settings);
+  } else {
+    auto encoder = VideoEncoder::open(path, settings);
+    if (!encoder) return Error{encoder.error()};
+    sink = std::make_unique<Mp4Sink>(std::move(*encoder));
+  }
   return std::unique_ptr<AsyncVideoWriter>(
-      new AsyncVideoWriter(std::move(*encoder), settings, std::max(1, queue_frames)));
+      new AsyncVideoWriter(std::move(sink), settings, std::max(1, queue_frames)));
 }
 
-AsyncVideoWriter::AsyncVideoWriter(std::unique_ptr<VideoEncoder> encoder,
+AsyncVideoWriter::AsyncVideoWriter(std::unique_ptr<FrameSink> encoder,
                                    const VideoSettings& input, int queue_frames)
     : encoder_(std::move(encoder)), input_(input), capacity_(queue_frames) {
   worker_ = std::thread([this] { run(); });

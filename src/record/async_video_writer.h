@@ -1,7 +1,8 @@
 #pragma once
-// AsyncVideoWriter: a worker thread that owns a VideoEncoder. The frame loop hands it frames and
-// never waits on the encoder in real-time mode: when the bounded queue is full the frame is dropped
-// and counted. In lockstep mode (push_blocking) every frame is kept and the caller waits for room.
+// AsyncVideoWriter: a worker thread that owns a VideoEncoder (.mp4) or a GifStream (.gif). The
+// frame loop hands it frames and never waits on the encoder in real-time mode: when the bounded
+// queue is full the frame is dropped and counted. In lockstep mode (push_blocking) every frame is
+// kept and the caller waits for room. Both write as they go, so a killed process leaves a file.
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
@@ -24,10 +25,23 @@ struct VideoFrame {
   int repeat = 1;          // video frames this image stands for (converted once, encoded N times)
 };
 
+/// What the worker feeds frames to (the MP4 encoder or a GIF stream).
+class FrameSink {
+ public:
+  virtual ~FrameSink() = default;
+  virtual Status add_frame(const uint8_t* rgba, int stride_bytes) = 0;
+  virtual Status repeat_frame() = 0;
+  virtual Status finish() = 0;
+  virtual int64_t bytes_written() const = 0;
+  virtual int64_t frames_on_disk() const = 0;
+  virtual const std::string& path() const = 0;
+  virtual const VideoSettings& settings() const = 0;
+};
+
 class AsyncVideoWriter {
  public:
-  /// Opens the encoder (errors as VideoEncoder::open) and starts the worker. `queue_frames` bounds
-  /// the frames waiting for the encoder.
+  /// Opens the encoder for `path` (errors as VideoEncoder::open; a .gif path streams a GIF at
+  /// settings.fps) and starts the worker. `queue_frames` bounds the frames waiting for it.
   static Result<std::unique_ptr<AsyncVideoWriter>> open(const std::string& path,
                                                         const VideoSettings& settings,
                                                         int queue_frames = 8);
@@ -54,12 +68,12 @@ class AsyncVideoWriter {
   const VideoSettings& settings() const;
 
  private:
-  AsyncVideoWriter(std::unique_ptr<VideoEncoder> encoder, const VideoSettings& input,
+  AsyncVideoWriter(std::unique_ptr<FrameSink> encoder, const VideoSettings& input,
                    int queue_frames);
   void run();
   void set_error(const std::string& message);  // keeps the first; caller holds mutex_
 
-  std::unique_ptr<VideoEncoder> encoder_;
+  std::unique_ptr<FrameSink> encoder_;
   const VideoSettings input_;  // as requested (uncropped): the layout of VideoFrame::rgba
   const int capacity_;
   mutable std::mutex mutex_;

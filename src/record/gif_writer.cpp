@@ -8,6 +8,8 @@
 #include <cstring>
 #include <memory>
 
+#include "util/strings.h"
+
 namespace genscope {
 
 namespace {
@@ -410,6 +412,103 @@ Status write_gif(const std::string& path, const std::vector<ImageRGBA>& frames,
     return error;
   }
   return {};
+}
+
+namespace {
+
+// The stream's header: no global colour table (every frame brings its own), the loop count.
+void put_stream_header(std::vector<uint8_t>& out, int w, int h, int loop_count) {
+  const char* magic = "GIF89a";
+  out.insert(out.end(), magic, magic + 6);
+  put16(out, w);
+  put16(out, h);
+  out.push_back(0x70);  // no global table, 8-bit colour resolution
+  out.push_back(0);     // background index
+  out.push_back(0);     // square pixels
+  const char* netscape = "NETSCAPE2.0";
+  out.insert(out.end(), {0x21, 0xFF, 0x0B});
+  out.insert(out.end(), netscape, netscape + 11);
+  out.insert(out.end(), {0x03, 0x01});
+  put16(out, loop_count);
+  out.push_back(0);
+}
+
+}  // namespace
+
+Result<std::unique_ptr<GifStream>> GifStream::open(const std::string& path, int width, int height,
+                                                   const GifSettings& settings) {
+  const std::string where = "gif " + path + ": ";
+  if (width <= 0 || height <= 0 || width > 65535 || height > 65535) {
+    return Error{where + strformat("bad frame size %dx%d", width, height)};
+  }
+  std::unique_ptr<GifStream> g(new GifStream());
+  g->path_ = path;
+  g->width_ = width, g->height_ = height;
+  g->settings_ = settings;
+  g->file_ = std::fopen(path.c_str(), "wb");
+  if (!g->file_) return Error{where + "cannot create it: " + std::strerror(errno)};
+  std::vector<uint8_t> header;
+  put_stream_header(header, width, height, settings.loop_count);
+  if (Status s = g->write(header); !s) return Error{s.error()};
+  return g;
+}
+
+GifStream::~GifStream() { finish(); }
+
+Status GifStream::write(const std::vector<uint8_t>& bytes) {
+  if (!error_.empty()) return Error{error_};
+  if (std::fwrite(bytes.data(), 1, bytes.size(), file_) != bytes.size() ||
+      std::fflush(file_) != 0) {
+    error_ = "gif " + path_ + ": write failed: " + std::strerror(errno);
+    return Error{error_};
+  }
+  bytes_ += int64_t(bytes.size());
+  return {};
+}
+
+Status GifStream::add_frame(const uint8_t* rgba, int stride_bytes) {
+  if (!file_) return Error{"gif " + path_ + ": already finished"};
+  ImageRGBA frame{width_, height_, std::vector<uint8_t>(size_t(width_) * height_ * 4)};
+  const size_t row = size_t(width_) * 4;
+  if (stride_bytes == 0) stride_bytes = int(row);
+  for (int y = 0; y < height_; ++y) {
+    std::memcpy(frame.pixels.data() + y * row, rgba + std::ptrdiff_t(y) * stride_bytes, row);
+  }
+  const std::vector<Color> palette = build_palette({frame}, settings_.max_colors);
+  int table_bits = 1;
+  while ((1 << table_bits) < static_cast<int>(palette.size())) ++table_bits;
+  NearestColor nearest(palette);
+  std::vector<uint8_t> indices;
+  map_frame(frame, nearest, settings_.dither ? dither_spread(palette) : 0, indices);
+  std::vector<uint8_t> out;
+  put_frame_header(out, width_, height_, settings_.delay_cs);
+  out.back() = static_cast<uint8_t>(0x80 | (table_bits - 1));  // a local colour table follows
+  for (int i = 0; i < (1 << table_bits); ++i) {
+    const Color c = i < static_cast<int>(palette.size()) ? palette[i] : Color{0, 0, 0};
+    out.insert(out.end(), c.begin(), c.end());
+  }
+  lzw_encode(indices, std::max(2, table_bits), out);
+  if (Status s = write(out); !s) return s;
+  last_frame_ = std::move(out);
+  ++frames_;
+  return {};
+}
+
+Status GifStream::repeat_frame() {
+  if (last_frame_.empty()) return Error{"gif " + path_ + ": no frame to repeat"};
+  if (Status s = write(last_frame_); !s) return s;
+  ++frames_;
+  return {};
+}
+
+Status GifStream::finish() {
+  if (!file_) return error_.empty() ? Status() : Status(Error{error_});
+  if (error_.empty()) (void)write({0x3B});  // the trailer
+  if (std::fclose(file_) != 0 && error_.empty()) {
+    error_ = "gif " + path_ + ": cannot close: " + std::strerror(errno);
+  }
+  file_ = nullptr;
+  return error_.empty() ? Status() : Status(Error{error_});
 }
 
 }  // namespace genscope

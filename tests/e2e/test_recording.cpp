@@ -391,3 +391,35 @@ TEST(Recording, GifRecording) {
   stbi_image_free(delays);
   EXPECT_EQ(frame_steps(gif), every(2, 4));
 }
+
+// A GIF recording is written as it goes (it used to be kept in memory until the stop): killed,
+// it keeps every frame written so far, and its frame list names only those.
+TEST(Recording, SigkillLeavesAGifWithEveryFrameWrittenSoFar) {
+  if (!have_display()) GTEST_SKIP() << "no DISPLAY: run under xvfb-run";
+  const std::string dir = temp_dir();
+  const std::string data = write_dataset();
+  const std::string gif = dir + "/K.gif";
+  Child child = Child::start({"--dataset", data, "--width", "8", "--window-size", "640x360",
+                              "--record", gif, "--record-scale", "0.25",
+                              "--record-steps-per-frame", "1"},
+                             dir + "/kill-gif.log");
+  ASSERT_GT(child.pid, 0);
+  ASSERT_TRUE(poll_until(child, 60, [&] { return count_rows(frames_csv(gif)) >= 8; }))
+      << read_text(child.log);
+  ASSERT_EQ(kill(child.pid, SIGKILL), 0);
+  ASSERT_NE(child.wait(30), -1);
+  const std::string bytes = read_text(gif);
+  ASSERT_GE(bytes.size(), 6u);
+  EXPECT_EQ(bytes.substr(0, 6), "GIF89a");
+  int* delays = nullptr;
+  int w = 0, h = 0, frames = 0, comp = 0;
+  stbi_uc* pixels = stbi_load_gif_from_memory(reinterpret_cast<const stbi_uc*>(bytes.data()),
+                                              static_cast<int>(bytes.size()), &delays, &w, &h,
+                                              &frames, &comp, 4);
+  ASSERT_NE(pixels, nullptr) << stbi_failure_reason();
+  stbi_image_free(pixels);
+  stbi_image_free(delays);
+  EXPECT_EQ(w, 160);
+  EXPECT_GE(frames, 8);
+  EXPECT_LE(count_rows(frames_csv(gif)), frames) << "frames.csv lists frames the GIF lacks";
+}
