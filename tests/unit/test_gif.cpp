@@ -242,3 +242,38 @@ TEST(Gif, ThreeHundredFramesAreQuick) {
   const DecodedGif gif = read_gif(path);
   EXPECT_EQ(gif.frames.size(), 300u);
 }
+
+// A streamed GIF: frames with their own palettes (a red one, then a blue and green one, read
+// bottom-up as glReadPixels gives them), a repeat; before finish() the file already holds every
+// frame written (a killed recording), after it the trailer too.
+TEST(GifStream, WritesEachFrameAsItComesWithItsOwnPalette) {
+  const std::string path = temp_dir() + "/stream.gif";
+  GifSettings gs;
+  gs.delay_cs = 5;
+  auto g = GifStream::open(path, 8, 6, gs);
+  ASSERT_TRUE(g.ok()) << g.error();
+  const ImageRGBA red = solid(8, 6, {255, 0, 0});
+  ImageRGBA two = solid(8, 6, {0, 0, 255});
+  for (int x = 0; x < 8; ++x) set_pixel(two, x, 0, {0, 255, 0});  // the top row green
+  ASSERT_TRUE((*g)->add_frame(red.pixels.data(), 0).ok());
+  const uint8_t* bottom_row = two.pixels.data() + 5 * 8 * 4;  // bottom-up: start at the last row
+  ASSERT_TRUE((*g)->add_frame(bottom_row, -8 * 4).ok());
+  ASSERT_TRUE((*g)->repeat_frame().ok());
+  EXPECT_EQ((*g)->frames(), 3);
+  {  // what a kill now would leave
+    const DecodedGif partial = read_gif(path);
+    EXPECT_EQ(partial.frames.size(), 3u);
+  }
+  ASSERT_TRUE((*g)->finish().ok());
+  const DecodedGif gif = read_gif(path);
+  ASSERT_EQ(gif.frames.size(), 3u);
+  EXPECT_EQ(max_difference(gif.frames[0], red), 0);
+  // Flipped back: the green row of the bottom-up buffer's last row is the image's top row.
+  ImageRGBA flipped = solid(8, 6, {0, 0, 255});
+  for (int x = 0; x < 8; ++x) set_pixel(flipped, x, 5, {0, 255, 0});
+  EXPECT_EQ(max_difference(gif.frames[1], flipped), 0);
+  EXPECT_EQ(max_difference(gif.frames[2], flipped), 0);
+  EXPECT_EQ(gif.delays_ms[0], 50);
+  EXPECT_EQ(read_bytes(path).back(), 0x3B);
+  EXPECT_FALSE(GifStream::open(temp_dir() + "/no/such/dir/x.gif", 8, 6).ok());
+}
