@@ -214,7 +214,7 @@ void Run::Impl::handle(const Command& c) {
   }
 }
 
-void Run::Impl::fill(Snapshot& s, bool with_images) {
+bool Run::Impl::fill(Snapshot& s, bool with_images) {
   collect_events();
   s.runtime = runtime;
   s.run_dir = dir.path();
@@ -230,7 +230,7 @@ void Run::Impl::fill(Snapshot& s, bool with_images) {
     s.pending = requested;
     s.message_level = idle_level;
     s.message = idle_message;
-    return;
+    return true;
   }
   try {
     session->fill_snapshot(s, with_images);
@@ -240,11 +240,10 @@ void Run::Impl::fill(Snapshot& s, bool with_images) {
       s.quality = quality_off(session.get());
     }
   } catch (const std::exception& e) {
-    // The slot's images stay those of an earlier, complete publish; its message says why.
     report_failure("drawing samples failed: ", e);
-    s.message_level = MessageLevel::kError;
-    s.message = session->message();
+    return false;
   }
+  return true;
 }
 
 Run::Run(RunOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
@@ -337,7 +336,7 @@ TickOutcome Run::tick() {
   return out;
 }
 
-void Run::fill(Snapshot& out, bool with_images) { impl_->fill(out, with_images); }
+bool Run::fill(Snapshot& out, bool with_images) { return impl_->fill(out, with_images); }
 
 Status Run::finish() {
   Impl& r = *impl_;

@@ -70,8 +70,10 @@ class Run {
   /// alarms (and their checkpoints), periodic checkpoints, metrics.csv. Always (paused too):
   /// takes the evaluations that finished and writes the settled history lines.
   TickOutcome tick();
-  /// Writes the run's state into `out` (and the images when `with_images`).
-  void fill(Snapshot& out, bool with_images);
+  /// Writes the run's state into `out` (and the images when `with_images`). False when drawing
+  /// failed part-way: `out` is then not a complete snapshot and must not be published (the
+  /// failure is the run's message, shown by the next complete one).
+  bool fill(Snapshot& out, bool with_images);
   /// Ends the run's files: waits for an evaluation in flight when headless, writes the rows
   /// held for it, the last history lines and the sample image (samples.png, for the 2D lab
   /// scatter.png). Returns the first file error of the run.

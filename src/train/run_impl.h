@@ -140,7 +140,7 @@ struct Run::Impl {
   void handle_files(const Command& c);
   void save_diverged();
   bool handle_paint(const Command& c);
-  void fill(Snapshot& s, bool with_images);
+  bool fill(Snapshot& s, bool with_images);
 };
 
 }  // namespace genscope

@@ -155,7 +155,10 @@ Status TrainingSession::apply(const Command& command) {
       if (auto s = pending_.set(command.param, command.value); !s) return s;
       const std::string to = format_param_value(spec, pending_.value(command.param));
       if (message_is_input_error_) set_message(MessageLevel::kNone, "");
-      if (spec.apply == ParamApply::kLive) {
+      // The model is touched only for a value that changed (resuming re-applies the run's
+      // file settings; an optimizer's state stays as it was).
+      const bool changed = params_.value(command.param) != pending_.value(command.param);
+      if (spec.apply == ParamApply::kLive && changed) {
         params_.set(command.param, command.value);
         family_->set_live(params_);
       }

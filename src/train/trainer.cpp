@@ -33,7 +33,9 @@ struct Trainer::Impl {
 
   void publish(bool with_images) {
     Snapshot& s = link.snapshots.write_slot();
-    run.fill(s, with_images);
+    // Only complete snapshots are published: a failed fill is tried again without new images
+    // (what failed is then the run's message); when that fails too, the window keeps the last.
+    if (!run.fill(s, with_images) && !run.fill(s, false)) return;
     s.commands_done = commands_done;
     link.snapshots.publish();
     last_publish = Clock::now();
