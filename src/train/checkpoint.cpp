@@ -31,6 +31,7 @@ Result<std::unique_ptr<TrainingSession>> open_checkpoint(const std::string& path
   if (!bytes) return Error{"checkpoint " + bytes.error()};
   auto file = decode_checkpoint(*bytes, path);
   if (!file) return Error{file.error()};
+  std::string().swap(*bytes);  // the payload is copied out: at most twice the file is held
   Params params;
   if (auto s = parse_config_text(file->config_text, "checkpoint " + path, params); !s)
     return Error{s.error()};
@@ -44,7 +45,7 @@ Result<std::unique_ptr<TrainingSession>> open_checkpoint(const std::string& path
   if (!custom) return Error{"checkpoint " + path + ": " + custom.error()};
   auto session = TrainingSession::create(params, data, std::move(*custom));
   if (!session) return Error{"checkpoint " + path + ": " + session.error()};
-  if (auto s = (*session)->restore_state(file->payload); !s) {
+  if (auto s = (*session)->restore_state(std::move(file->payload)); !s) {
     return Error{"checkpoint " + path + ": " + s.error()};
   }
   (*session)->note_checkpoint(path, (*session)->step_count());

@@ -262,9 +262,10 @@ Result<std::vector<Point2>> TrainingSession::checkpoint_custom_points(const std:
   return pts;
 }
 
-Status TrainingSession::restore_state(const std::string& bytes) {
+Status TrainingSession::restore_state(std::string bytes) {
   auto file = decode_tensor_file(bytes, "the training state");
   if (!file) return Error{file.error()};
+  std::string().swap(bytes);  // decoded: the tensors' bytes are all that is held now
   try {
     StateReader r(*file, family_->device());  // saved on a CPU or a GPU, loaded onto this one
     const int64_t step = r.read_int("step");

@@ -86,7 +86,7 @@ class TrainingSession {
   /// Restores save_state()'s bytes into this session (built from the same parameters): training
   /// then continues exactly as it would have. On error the session is left as it was... except
   /// where a half-read archive already changed weights; the caller then discards the session.
-  Status restore_state(const std::string& bytes);
+  Status restore_state(std::string bytes);
   /// The painted points a state holds (to build its session before restoring it); none when it
   /// has none.
   static Result<std::vector<Point2>> checkpoint_custom_points(const std::string& bytes);
