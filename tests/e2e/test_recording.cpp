@@ -109,7 +109,8 @@ struct Child {
   static Child start(const std::vector<std::string>& args, const std::string& log) {
     Child c;
     c.log = log;
-    std::vector<std::string> argv_s{GENSCOPE_BINARY};
+    // Run directories it does not name with --out go under the test's scratch folder.
+    std::vector<std::string> argv_s{GENSCOPE_BINARY, "--runs-dir", temp_dir() + "/runs"};
     argv_s.insert(argv_s.end(), args.begin(), args.end());
     std::vector<char*> argv;
     for (auto& a : argv_s) argv.push_back(a.data());
@@ -398,7 +399,7 @@ TEST(Recording, SigkillLeavesAGifWithEveryFrameWrittenSoFar) {
   if (!have_display()) GTEST_SKIP() << "no DISPLAY: run under xvfb-run";
   const std::string dir = temp_dir();
   const std::string data = write_dataset();
-  const std::string gif = dir + "/K.gif";
+  const std::string gif = dir + "/killed-gif.gif";  // its own frames.csv (K.mp4 has K.frames.csv)
   Child child = Child::start({"--dataset", data, "--width", "8", "--window-size", "640x360",
                               "--record", gif, "--record-scale", "0.25",
                               "--record-steps-per-frame", "1"},

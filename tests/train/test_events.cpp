@@ -24,6 +24,8 @@ class TrainerEvents : public ::testing::Test {
     });
     Params p;
     p.set(ParamId::kDataset, {0, "ring8"});
+    // Its run directories (a reset makes a new one) go under the test's scratch folder.
+    p.set(ParamId::kRunsDir, {0, std::string(GENSCOPE_TEST_TMP) + "/events_runs"});
     trainer_ = std::make_unique<Trainer>(link_, p);
     trainer_->start();
     wait_for([](const Snapshot& s) { return s.running; });
