@@ -326,19 +326,27 @@ Status check_frames(const std::string& where, const std::vector<ImageRGBA>& fram
 
 // The file's start: signature, logical screen of w x h, the global colour table of
 // 2^table_bits entries (`palette`, padded with black) and the loop count.
+// A colour table of 2^table_bits entries (the palette, padded with black).
+void put_color_table(std::vector<uint8_t>& out, const std::vector<Color>& palette, int table_bits) {
+  for (int i = 0; i < (1 << table_bits); ++i) {
+    const Color c = i < static_cast<int>(palette.size()) ? palette[i] : Color{0, 0, 0};
+    out.insert(out.end(), c.begin(), c.end());
+  }
+}
+
+// The file's header: the screen, a global colour table unless `palette` is empty (then every
+// frame brings its own), and the loop count.
 void put_header(std::vector<uint8_t>& out, int w, int h, const std::vector<Color>& palette,
                 int table_bits, int loop_count) {
   const char* magic = "GIF89a";
   out.insert(out.end(), magic, magic + 6);
   put16(out, w);
   put16(out, h);
-  out.push_back(static_cast<uint8_t>(0x80 | (7 << 4) | (table_bits - 1)));  // global table, 8 bit
-  out.push_back(0);                                                         // background index
-  out.push_back(0);                                                         // square pixels
-  for (int i = 0; i < (1 << table_bits); ++i) {
-    const Color c = i < static_cast<int>(palette.size()) ? palette[i] : Color{0, 0, 0};
-    out.insert(out.end(), c.begin(), c.end());
-  }
+  const bool global = !palette.empty();
+  out.push_back(static_cast<uint8_t>(global ? 0x80 | (7 << 4) | (table_bits - 1) : 7 << 4));
+  out.push_back(0);  // background index
+  out.push_back(0);  // square pixels
+  if (global) put_color_table(out, palette, table_bits);
   // NETSCAPE2.0 application extension: loop count (0 = forever).
   const char* netscape = "NETSCAPE2.0";
   out.insert(out.end(), {0x21, 0xFF, 0x0B});
@@ -414,27 +422,6 @@ Status write_gif(const std::string& path, const std::vector<ImageRGBA>& frames,
   return {};
 }
 
-namespace {
-
-// The stream's header: no global colour table (every frame brings its own), the loop count.
-void put_stream_header(std::vector<uint8_t>& out, int w, int h, int loop_count) {
-  const char* magic = "GIF89a";
-  out.insert(out.end(), magic, magic + 6);
-  put16(out, w);
-  put16(out, h);
-  out.push_back(0x70);  // no global table, 8-bit colour resolution
-  out.push_back(0);     // background index
-  out.push_back(0);     // square pixels
-  const char* netscape = "NETSCAPE2.0";
-  out.insert(out.end(), {0x21, 0xFF, 0x0B});
-  out.insert(out.end(), netscape, netscape + 11);
-  out.insert(out.end(), {0x03, 0x01});
-  put16(out, loop_count);
-  out.push_back(0);
-}
-
-}  // namespace
-
 Result<std::unique_ptr<GifStream>> GifStream::open(const std::string& path, int width, int height,
                                                    const GifSettings& settings) {
   const std::string where = "gif " + path + ": ";
@@ -448,7 +435,7 @@ Result<std::unique_ptr<GifStream>> GifStream::open(const std::string& path, int 
   g->file_ = std::fopen(path.c_str(), "wb");
   if (!g->file_) return Error{where + "cannot create it: " + std::strerror(errno)};
   std::vector<uint8_t> header;
-  put_stream_header(header, width, height, settings.loop_count);
+  put_header(header, width, height, {}, 1, settings.loop_count);
   if (Status s = g->write(header); !s) return Error{s.error()};
   return g;
 }
@@ -483,10 +470,7 @@ Status GifStream::add_frame(const uint8_t* rgba, int stride_bytes) {
   std::vector<uint8_t> out;
   put_frame_header(out, width_, height_, settings_.delay_cs);
   out.back() = static_cast<uint8_t>(0x80 | (table_bits - 1));  // a local colour table follows
-  for (int i = 0; i < (1 << table_bits); ++i) {
-    const Color c = i < static_cast<int>(palette.size()) ? palette[i] : Color{0, 0, 0};
-    out.insert(out.end(), c.begin(), c.end());
-  }
+  put_color_table(out, palette, table_bits);
   lzw_encode(indices, std::max(2, table_bits), out);
   if (Status s = write(out); !s) return s;
   last_frame_ = std::move(out);

@@ -170,6 +170,25 @@ bool poll_until(Child& child, double timeout_s, F ready) {
   return false;
 }
 
+struct GifSize {
+  int w = 0, h = 0, frames = 0;
+};
+
+// Decodes the GIF at `path` with stb_image (it must start "GIF89a" and decode).
+void decode_gif(const std::string& path, GifSize& size) {
+  const std::string bytes = read_text(path);
+  ASSERT_GE(bytes.size(), 6u);
+  EXPECT_EQ(bytes.substr(0, 6), "GIF89a");
+  int* delays = nullptr;
+  int comp = 0;
+  stbi_uc* pixels = stbi_load_gif_from_memory(reinterpret_cast<const stbi_uc*>(bytes.data()),
+                                              static_cast<int>(bytes.size()), &delays, &size.w,
+                                              &size.h, &size.frames, &comp, 4);
+  ASSERT_NE(pixels, nullptr) << stbi_failure_reason();
+  stbi_image_free(pixels);
+  stbi_image_free(delays);
+}
+
 int count_rows(const std::string& csv_path) {
   const std::string text = read_text(csv_path);
   const int lines = static_cast<int>(std::count(text.begin(), text.end(), '\n'));
@@ -376,20 +395,11 @@ TEST(Recording, GifRecording) {
   RunResult r = run("--dataset " + data + " --width 8 --window-size 640x360 --record " + gif +
                     " --record-frames 4 --record-scale 0.25 --record-steps-per-frame 2");
   ASSERT_EQ(r.code, 0) << r.output;
-  const std::string bytes = read_text(gif);
-  ASSERT_GE(bytes.size(), 6u);
-  EXPECT_EQ(bytes.substr(0, 6), "GIF89a");
-  int* delays = nullptr;
-  int w = 0, h = 0, frames = 0, comp = 0;
-  stbi_uc* pixels = stbi_load_gif_from_memory(reinterpret_cast<const stbi_uc*>(bytes.data()),
-                                              static_cast<int>(bytes.size()), &delays, &w, &h,
-                                              &frames, &comp, 4);
-  ASSERT_NE(pixels, nullptr) << stbi_failure_reason();
-  EXPECT_EQ(frames, 4);
-  EXPECT_EQ(w, 160);
-  EXPECT_EQ(h, 90);
-  stbi_image_free(pixels);
-  stbi_image_free(delays);
+  GifSize size;
+  ASSERT_NO_FATAL_FAILURE(decode_gif(gif, size));
+  EXPECT_EQ(size.frames, 4);
+  EXPECT_EQ(size.w, 160);
+  EXPECT_EQ(size.h, 90);
   EXPECT_EQ(frame_steps(gif), every(2, 4));
 }
 
@@ -409,20 +419,11 @@ TEST(Recording, SigkillLeavesAGifWithEveryFrameWrittenSoFar) {
       << read_text(child.log);
   ASSERT_EQ(kill(child.pid, SIGKILL), 0);
   ASSERT_NE(child.wait(30), -1);
-  const std::string bytes = read_text(gif);
-  ASSERT_GE(bytes.size(), 6u);
-  EXPECT_EQ(bytes.substr(0, 6), "GIF89a");
-  int* delays = nullptr;
-  int w = 0, h = 0, frames = 0, comp = 0;
-  stbi_uc* pixels = stbi_load_gif_from_memory(reinterpret_cast<const stbi_uc*>(bytes.data()),
-                                              static_cast<int>(bytes.size()), &delays, &w, &h,
-                                              &frames, &comp, 4);
-  ASSERT_NE(pixels, nullptr) << stbi_failure_reason();
-  stbi_image_free(pixels);
-  stbi_image_free(delays);
-  EXPECT_EQ(w, 160);
-  EXPECT_GE(frames, 8);
-  EXPECT_LE(count_rows(frames_csv(gif)), frames) << "frames.csv lists frames the GIF lacks";
+  GifSize size;
+  ASSERT_NO_FATAL_FAILURE(decode_gif(gif, size));
+  EXPECT_EQ(size.w, 160);
+  EXPECT_GE(size.frames, 8);
+  EXPECT_LE(count_rows(frames_csv(gif)), size.frames) << "frames.csv lists frames the GIF lacks";
 }
 
 // kill -9 while a run writes a checkpoint every step: every .ckpt it leaves loads (each was

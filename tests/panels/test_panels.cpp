@@ -11,6 +11,7 @@
 #include <functional>
 
 #include "gui/panels/panels.h"
+#include "support/fake_snapshots.h"
 #include "support/ui_harness.h"
 
 using namespace genscope;
@@ -104,26 +105,7 @@ class Panels : public ::testing::Test {
 
   // A 2D-lab snapshot: ring8 with a heatmap, points, arrows and a manifold.
   void make_toy_snapshot() {
-    snapshot_.model_name = "2d-gan";
-    snapshot_.is_toy = true;
-    ToyView& t = snapshot_.toy;
-    t.active = true;
-    t.version = 1;
-    t.dataset = "ring8";
-    t.data_box = {-3, -3, 3, 3};
-    t.heat_box = t.data_box;
-    t.heat_cols = t.heat_rows = 4;
-    t.heat.assign(16, 0.2f);
-    t.heat_version = 1;
-    t.real = {{2, 0}, {0, 2}};
-    t.fake = {{1, 1}, {-1, -1}};
-    t.arrows = {{0.5f, 0.5f}, {-0.2f, 0.1f}};
-    t.manifold_res = 2;
-    t.manifold = {{-1, -1}, {1, -1}, {-1, 1}, {1, 1}};
-    t.centers = {{2, 0}, {0, 2}};
-    t.modes_total = 2;
-    t.modes_covered = 1;
-    t.mode_share = {0.5, 0.0};
+    test::make_small_toy(snapshot_);
     view_->update_snapshot(snapshot_);
   }
 

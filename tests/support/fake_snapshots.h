@@ -13,6 +13,10 @@ namespace genscope::test {
 /// evaluations (image models), histograms, gradients and the 2D lab's plot data.
 Snapshot fake_snapshot(ModelFamily family, int64_t step = 600);
 
+/// Makes `snapshot` a minimal 2D-lab one: ring8 with a 4x4 heatmap, two real and two generated
+/// points, arrows, a 2x2 manifold and two modes (for panel tests that check what is drawn).
+void make_small_toy(Snapshot& snapshot);
+
 /// `count` metric rows for `snapshot`'s schema, steps 1..count, values that wander like losses.
 std::vector<MetricRow> fake_rows(const Snapshot& snapshot, int count);
 

@@ -40,6 +40,21 @@ Params small(const std::string& model = "dcgan") {
   return p;
 }
 
+// Writes to `path` a checkpoint of `p` after one step whose weights hold a NaN: the step after
+// loading it is non-finite.
+void write_poisoned_checkpoint(const Params& p, const std::string& path) {
+  auto data = load_dataset(squares());
+  ASSERT_TRUE(data.ok()) << data.error();
+  auto s = TrainingSession::create(p, std::make_shared<const Dataset>(std::move(*data)));
+  ASSERT_TRUE(s.ok()) << s.error();
+  ASSERT_TRUE((*s)->step().stepped);
+  {
+    torch::NoGradGuard no_grad;
+    image_model(**s).named_parameters()[0].second.view({-1})[0] = std::nanf("");
+  }
+  ASSERT_TRUE(save_checkpoint(**s, path).ok());
+}
+
 RunOptions headless(Params p, const std::string& out, const std::string& resume = {}) {
   RunOptions o{std::move(p), resume, out};
   o.headless = true;
@@ -71,20 +86,10 @@ TEST(RunOwner, ItsDirectoryKeepsEverythingAndItsConfigReproducesTheMetrics) {
 }
 
 TEST(RunOwner, ADivergedRunIsNeverSavedAutomatically) {
-  // A checkpoint whose weights hold a NaN: the step after resuming it is non-finite.
   Params p = small();
   ASSERT_TRUE(p.set_from_string(ParamId::kCheckpointEvery, "1").ok());
-  auto data = load_dataset(squares());
-  ASSERT_TRUE(data.ok()) << data.error();
-  auto s = TrainingSession::create(p, std::make_shared<const Dataset>(std::move(*data)));
-  ASSERT_TRUE(s.ok()) << s.error();
-  ASSERT_TRUE((*s)->step().stepped);
-  {
-    torch::NoGradGuard no_grad;
-    image_model(**s).named_parameters()[0].second.view({-1})[0] = std::nanf("");
-  }
   const std::string poisoned = dir() + "/poisoned.ckpt";
-  ASSERT_TRUE(save_checkpoint(**s, poisoned).ok());
+  ASSERT_NO_FATAL_FAILURE(write_poisoned_checkpoint(p, poisoned));
   const std::string out = dir() + "/diverged";
   Status status = run_headless(headless(p, out, poisoned), 5);
   ASSERT_FALSE(status.ok());
@@ -100,16 +105,7 @@ TEST(RunOwner, AManualSaveOfADivergedRunKeepsTheGoodCheckpoint) {
   Params p = small();
   ASSERT_TRUE(p.set_from_string(ParamId::kCheckpointPath, "good.ckpt").ok());
   const std::string poisoned = dir() + "/poisoned_manual.ckpt";
-  {  // a checkpoint whose weights hold a NaN: the step after loading it is non-finite
-    auto data = load_dataset(squares());
-    ASSERT_TRUE(data.ok()) << data.error();
-    auto s = TrainingSession::create(p, std::make_shared<const Dataset>(std::move(*data)));
-    ASSERT_TRUE(s.ok()) << s.error();
-    ASSERT_TRUE((*s)->step().stepped);
-    torch::NoGradGuard no_grad;
-    image_model(**s).named_parameters()[0].second.view({-1})[0] = std::nanf("");
-    ASSERT_TRUE(save_checkpoint(**s, poisoned).ok());
-  }
+  ASSERT_NO_FATAL_FAILURE(write_poisoned_checkpoint(p, poisoned));
   const std::string out = dir() + "/manual_diverged";
   genscope::Run run(headless(p, out));
   ASSERT_TRUE(run.start().ok());
