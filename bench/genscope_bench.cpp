@@ -1,21 +1,36 @@
-// genscope-bench: training throughput headless and with the window open (run under xvfb-run when
-// there is no display), frame timing, and the default DCGAN against the reference architecture
-// (pytorch/examples cpp/dcgan: width 64, latent 100, batch 64). Prints JSON.
-// Usage: genscope-bench [--seconds S] [parameter flags...]
+// genscope-bench: what a user of the window feels, in one run (run it under
+// `xvfb-run -a -s "-screen 0 1920x1080x24"` when there is no display). Prints JSON.
+//   training: the default model's steps/s headless and with the window open (its plot and
+//     sample refresh rates, frame times, input latency), on a quiet machine and with a
+//     competing CPU-bound thread, and the reference DCGAN (pytorch/examples cpp/dcgan: width 64,
+//     latent 100, batch 64) headless;
+//   frames: the window rendering every frame (the real CPU cost of a frame) with 10^6-row
+//     histories, for the DCGAN, the VAE (latent map open) and the 2D lab (every layer on), at
+//     1280x720 and 1920x1080: frame CPU and wall time p50/p99, plot and sample refresh rates,
+//     input latency p50/p99 (pointer moved from another X connection to the frame that used it)
+//     and training steps/s.
+// Usage: genscope-bench [--seconds S] [--quick] [parameter flags...]
+//   --quick: the training phases only (no frames phases)
 //        genscope-bench --record-bench [--seconds S] [parameter flags...]
 //   recording benchmark: the window with and without real-time recording of the whole window
 //   (1280x720 at 30 fps, H.264 veryfast) side by side: achieved video fps, dropped frames, and
 //   training steps/s with vs without recording.
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "app/app.h"
+#include "bench_probes.h"
 #include "core/cli.h"
+#include "core/thread_policy.h"
 #include "train/runtime.h"
 #include "train/trainer.h"
 
@@ -23,56 +38,197 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 using namespace genscope;
+using bench::Json;
+using bench::percentile;
 
-struct Rate {
-  double steps_per_s = 0;
-  int64_t steps = 0;
-};
+constexpr double kWarmup = 3.0;
 
-// Steps per second over `seconds`, measured from snapshots after the first `warmup` seconds.
-Rate headless_rate(const Params& params, double warmup, double seconds) {
+double seconds_since(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
+
+// Steps per second over `seconds`, measured from snapshots after `warmup` seconds.
+double headless_rate(const Params& params, double warmup, double seconds, bool busy) {
   TrainerLink link;
-  Trainer trainer(link, params);
+  std::optional<bench::BusyThread> competitor;
+  if (busy) competitor.emplace();
+  RunOptions options;
+  options.params = params;
+  options.headless = true;  // the thread policy headless runs get
+  Trainer trainer(link, options);
   trainer.start();
   auto step_now = [&] {
     link.snapshots.update();
     return link.snapshots.read().step;
   };
-  auto t0 = Clock::now();
-  while (step_now() < 1 || std::chrono::duration<double>(Clock::now() - t0).count() < warmup) {
+  const auto t0 = Clock::now();
+  while ((step_now() < 1 || seconds_since(t0) < warmup) && seconds_since(t0) < 120) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    if (std::chrono::duration<double>(Clock::now() - t0).count() > 120) break;
   }
-  int64_t s0 = step_now();
-  auto t1 = Clock::now();
+  const int64_t s0 = step_now();
+  const auto t1 = Clock::now();
   std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
-  int64_t s1 = step_now();
-  double dt = std::chrono::duration<double>(Clock::now() - t1).count();
+  const int64_t s1 = step_now();
+  const double dt = seconds_since(t1);
   trainer.stop();
-  return {(s1 - s0) / dt, s1 - s0};
+  return (s1 - s0) / dt;
 }
 
-double percentile(std::vector<double> v, double p) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  return v[std::min(v.size() - 1, static_cast<size_t>(p * (v.size() - 1) + 0.5))];
+// What the App's report says at one moment (after the warm-up, at the end).
+struct Mark {
+  size_t frames = 0;
+  uint64_t plot_updates = 0, sample_updates = 0;
+  int64_t steps = 0;
+  double steps_seconds = 0, t = 0;
+};
+
+Mark mark(const AppReport& r, double t) {
+  return {r.frame_ms.size(), r.plot_updates, r.sample_updates, r.steps_during_run,
+          r.steps_seconds, t};
 }
 
-// Runs the window for `seconds` (after a 3 s warm-up) while training; optionally recording.
-AppReport windowed(const Params& params, double seconds, const Params* record) {
+struct WindowPhase {
+  int width = 1280, height = 720;
+  double seconds = 10;
+  bool continuous = false;  // render every frame
+  bool busy = false;        // a competing CPU-bound thread
+  int64_t preload_rows = 0;
+};
+
+// One phase with the window open, measured after the warm-up.
+struct WindowResult {
+  bool ok = false;
+  double steps_per_s = 0, fps = 0, plot_hz = 0, samples_hz = 0;
+  std::vector<double> frame_cpu_ms, frame_wall_ms, latency_ms;
+};
+
+WindowResult summarize(const AppReport& r, const Mark& a, const Mark& b,
+                       const bench::InputLatencyProbe& probe) {
+  WindowResult out;
+  const double dt = b.t - a.t;
+  if (dt <= 0 || b.frames <= a.frames) return out;
+  out.ok = true;
+  const double step_dt = b.steps_seconds - a.steps_seconds;
+  out.steps_per_s = step_dt > 0 ? (b.steps - a.steps) / step_dt : 0;
+  out.fps = (b.frames - a.frames) / dt;
+  out.plot_hz = (b.plot_updates - a.plot_updates) / dt;
+  out.samples_hz = (b.sample_updates - a.sample_updates) / dt;
+  out.frame_cpu_ms.assign(r.frame_cpu_ms.begin() + a.frames, r.frame_cpu_ms.begin() + b.frames);
+  out.frame_wall_ms.assign(r.frame_ms.begin() + a.frames, r.frame_ms.begin() + b.frames);
+  out.latency_ms = probe.latencies_ms();
+  return out;
+}
+
+WindowResult windowed(const Params& params, const WindowPhase& phase, const Params* record) {
   TrainerLink link;
+  std::optional<bench::BusyThread> competitor;
+  if (phase.busy) competitor.emplace();
+  bench::InputLatencyProbe probe;
   AppOptions options;
-  options.run_seconds = seconds + 3.0;
-  if (record) {
-    options.record = *record;
-    options.record_at_start = true;
-  }
-  App app(link, options);
+  options.window.width = phase.width, options.window.height = phase.height;
+  options.run_seconds = phase.seconds + kWarmup;
+  options.continuous = phase.continuous;
+  options.preload_rows = phase.preload_rows;
+  if (record) options.record = *record, options.record_at_start = true;
+  const App* app = nullptr;
+  const auto start = Clock::now();
+  std::optional<Mark> first;
+  Mark last;
+  options.on_presented = [&](float x, float y) {
+    const double t = seconds_since(start);
+    if (!first && t >= kWarmup) first = mark(app->report(), t), probe.attach();
+    if (t >= options.run_seconds - 0.5) probe.stop();  // before the window goes
+    probe.presented(x, y);
+    last = mark(app->report(), t);
+  };
+  App window(link, options);
+  app = &window;
   Trainer trainer(link, params);
   trainer.start();
-  app.run();
+  const int code = window.run();
   trainer.stop();
-  return app.report();
+  if (code != 0 || !first) return {};
+  return summarize(window.report(), *first, last, probe);
+}
+
+void write_window(Json& json, const char* name, const WindowResult& w) {
+  json.begin(name);
+  json.boolean("window_open", w.ok);
+  json.number("steps_per_s", w.steps_per_s);
+  json.number("fps", w.fps, "%.2f");
+  json.number("plot_refresh_hz", w.plot_hz, "%.2f");
+  json.number("samples_refresh_hz", w.samples_hz, "%.2f");
+  json.number("frame_cpu_ms_p50", percentile(w.frame_cpu_ms, 0.5), "%.2f");
+  json.number("frame_cpu_ms_p99", percentile(w.frame_cpu_ms, 0.99), "%.2f");
+  json.number("frame_wall_ms_p50", percentile(w.frame_wall_ms, 0.5), "%.2f");
+  json.number("frame_wall_ms_p99", percentile(w.frame_wall_ms, 0.99), "%.2f");
+  json.number("input_latency_ms_p50", percentile(w.latency_ms, 0.5), "%.1f");
+  json.number("input_latency_ms_p99", percentile(w.latency_ms, 0.99), "%.1f");
+  json.number("input_events", static_cast<double>(w.latency_ms.size()), "%.0f");
+  json.end();
+}
+
+double ratio(double a, double b) { return b > 0 ? a / b : 0; }
+
+Params with(Params p, ParamId id, double number, const std::string& text = "") {
+  p.set(id, {number, text});
+  return p;
+}
+
+// Training throughput headless and windowed, quiet and with a competing thread.
+void training_phases(Json& json, const Params& params, double seconds) {
+  Params reference = with(with(with(with(params, ParamId::kModel, 0), ParamId::kWidth, 64),
+                               ParamId::kLatentDim, 100),
+                          ParamId::kBatchSize, 64);
+  const double ref = headless_rate(reference, kWarmup, seconds, false);
+  const double headless = headless_rate(params, kWarmup, seconds, false);
+  WindowPhase phase;
+  phase.seconds = seconds;
+  const WindowResult window = windowed(params, phase, nullptr);
+  const double busy_headless = headless_rate(params, kWarmup, seconds, true);
+  phase.busy = true;
+  const WindowResult busy_window = windowed(params, phase, nullptr);
+  json.begin("training");
+  json.number("reference_dcgan_headless_steps_per_s", ref);
+  json.number("headless_steps_per_s", headless);
+  json.number("default_vs_reference", ratio(headless, ref));
+  write_window(json, "windowed_1280x720", window);
+  json.number("windowed_vs_headless", ratio(window.steps_per_s, headless));
+  json.number("busy_headless_steps_per_s", busy_headless);
+  write_window(json, "busy_windowed_1280x720", busy_window);
+  json.number("busy_windowed_vs_busy_headless", ratio(busy_window.steps_per_s, busy_headless));
+  json.number("busy_headless_vs_headless", ratio(busy_headless, headless));
+  json.end();
+}
+
+// Every frame rendered with 10^6-row histories, per model and window size.
+void frames_phases(Json& json, const Params& params, double seconds) {
+  struct Model {
+    const char* name;
+    Params params;
+  };
+  const Model models[] = {
+      {"dcgan", params},
+      {"vae", with(params, ParamId::kModel, 2)},
+      {"lab", with(params, ParamId::kDataset, 0, "ring8")},
+  };
+  const int sizes[][2] = {{1280, 720}, {1920, 1080}};
+  json.begin("frames");
+  json.number("history_rows", 1e6, "%.0f");
+  for (const Model& m : models) {
+    json.begin(m.name);
+    for (const auto& size : sizes) {
+      WindowPhase phase;
+      phase.width = size[0], phase.height = size[1];
+      phase.seconds = seconds;
+      phase.continuous = true;
+      phase.preload_rows = 1000000;
+      const std::string name = std::to_string(size[0]) + "x" + std::to_string(size[1]);
+      write_window(json, name.c_str(), windowed(m.params, phase, nullptr));
+    }
+    json.end();
+  }
+  json.end();
 }
 
 int record_bench(const Params& params, double seconds) {
@@ -84,101 +240,78 @@ int record_bench(const Params& params, double seconds) {
     return 1;
   }
   const RecordSettings rs(record);
-  AppReport plain = windowed(params, seconds, nullptr);
-  AppReport rec = windowed(params, seconds, &record);
-  auto rate = [](const AppReport& r) {
-    return r.steps_seconds > 0 ? r.steps_during_run / r.steps_seconds : 0.0;
-  };
-  const RecordingStatus& st = rec.recording;
-  const double video_fps = st.elapsed_s > 0 ? st.frames / st.elapsed_s : 0;
-  std::printf("{\n");
-  std::printf("  \"seconds_per_phase\": %.1f,\n", seconds);
-  std::printf("  \"video\": \"%dx%d at %d fps, crf %d, %s\",\n", st.width, st.height, rs.fps,
-              rs.crf, rs.preset.c_str());
-  std::printf("  \"recorded_frames\": %lld,\n", static_cast<long long>(st.frames));
-  std::printf("  \"dropped_frames\": %lld,\n", static_cast<long long>(st.dropped));
-  std::printf("  \"distinct_captures\": %lld,\n", static_cast<long long>(st.captures));
-  std::printf("  \"recording_seconds\": %.2f,\n", st.elapsed_s);
-  std::printf("  \"achieved_video_fps\": %.2f,\n", video_fps);
-  std::printf("  \"ui_fps_without\": %.2f,\n", plain.seconds > 0 ? plain.frames / plain.seconds : 0);
-  std::printf("  \"ui_fps_recording\": %.2f,\n", rec.seconds > 0 ? rec.frames / rec.seconds : 0);
-  std::printf("  \"frame_ms_p99_recording\": %.2f,\n", percentile(rec.frame_ms, 0.99));
-  std::printf("  \"steps_per_s_without\": %.3f,\n", rate(plain));
-  std::printf("  \"steps_per_s_recording\": %.3f,\n", rate(rec));
-  std::printf("  \"recording_vs_without\": %.3f,\n", rate(plain) > 0 ? rate(rec) / rate(plain) : 0);
-  std::printf("  \"summary\": \"%s\"\n", rec.recording_summary.c_str());
-  std::printf("}\n");
+  WindowPhase phase;
+  phase.seconds = seconds;
+  const WindowResult plain = windowed(params, phase, nullptr);
+  const WindowResult rec = windowed(params, phase, &record);
+  Json json(stdout);
+  json.begin();
+  json.number("seconds_per_phase", seconds, "%.1f");
+  json.text("video", std::to_string(rs.fps) + " fps, crf " + std::to_string(rs.crf) + ", " +
+                         rs.preset);
+  write_window(json, "without_recording", plain);
+  write_window(json, "recording", rec);
+  json.number("recording_vs_without", ratio(rec.steps_per_s, plain.steps_per_s));
+  json.end();
   std::filesystem::remove(rs.path);
   std::filesystem::remove(frames_csv_path(rs.path));
-  return st.frames > 0 ? 0 : 1;
+  return rec.ok ? 0 : 1;
+}
+
+bool take_flag(std::vector<std::string>& args, const std::string& flag) {
+  auto it = std::find(args.begin(), args.end(), flag);
+  if (it == args.end()) return false;
+  args.erase(it);
+  return true;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  set_render_environment();  // before any thread
+  apply_omp_wait_policy(argv);  // what genscope itself runs with; may re-execute
+  set_render_environment();     // before any thread
   tune_allocator();
   std::vector<std::string> args(argv + 1, argv + argc);
-  bool recording = false;
-  for (auto it = args.begin(); it != args.end();) {
-    if (*it == "--record-bench") {
-      recording = true;
-      it = args.erase(it);
-    } else {
-      ++it;
-    }
-  }
+  const bool recording = take_flag(args, "--record-bench");
+  const bool quick = take_flag(args, "--quick");
   auto cli = parse_cli(args);
   if (!cli) {
     std::fprintf(stderr, "genscope-bench: %s\n", cli.error().c_str());
     return 2;
   }
-  double seconds = cli->seconds > 0 ? cli->seconds : 20.0;
+  const double seconds = cli->seconds > 0 ? cli->seconds : 10.0;
   // Training throughput alone: no quality metrics (their classifier could be training in the
   // background of a first run and skew the windowed figure).
-  Params params = cli->params;
-  params.set(ParamId::kEvalEvery, {0, ""});
+  // Its run directories go to a scratch folder, removed at the end.
+  const std::filesystem::path runs =
+      std::filesystem::temp_directory_path() / ("genscope-bench-" + std::to_string(getpid()));
+  const Params params =
+      with(with(cli->params, ParamId::kEvalEvery, 0), ParamId::kRunsDir, 0, runs.string());
+  struct Cleanup {
+    std::filesystem::path dir;
+    ~Cleanup() {
+      std::error_code ec;
+      std::filesystem::remove_all(dir, ec);
+    }
+  } cleanup{runs};
   if (recording) return record_bench(params, seconds);
 
-  Params reference = params;
-  reference.set(ParamId::kModel, {0, ""});
-  reference.set(ParamId::kWidth, {64, ""});
-  reference.set(ParamId::kLatentDim, {100, ""});
-  reference.set(ParamId::kBatchSize, {64, ""});
-  Rate ref = headless_rate(reference, 3.0, seconds);
-  Rate headless = headless_rate(params, 3.0, seconds);
-
-  // With the window: the App drives frames while the trainer runs on its thread.
-  TrainerLink link;
-  AppOptions options;
-  options.run_seconds = seconds + 3.0;
-  App app(link, options);
-  Trainer trainer(link, params);
-  trainer.start();
-  int code = app.run();
-  trainer.stop();
-  link.snapshots.update();
-  const AppReport& r = app.report();
-  double window_rate = r.steps_seconds > 0 ? r.steps_during_run / r.steps_seconds : 0;
-  RuntimeInfo info = runtime_info();
-
-  std::printf("{\n");
-  std::printf("  \"device\": \"%s\", \"threads\": %d, \"blas\": \"%s\",\n", info.device.c_str(),
-              info.threads, info.blas.c_str());
-  std::printf("  \"model\": \"%s\", \"width\": %d, \"latent_dim\": %d, \"batch_size\": %d,\n",
-              params.choice(ParamId::kModel).c_str(), params.integer(ParamId::kWidth),
-              params.integer(ParamId::kLatentDim), params.integer(ParamId::kBatchSize));
-  std::printf("  \"seconds_per_phase\": %.1f,\n", seconds);
-  std::printf("  \"reference_dcgan_headless_steps_per_s\": %.3f,\n", ref.steps_per_s);
-  std::printf("  \"headless_steps_per_s\": %.3f,\n", headless.steps_per_s);
-  std::printf("  \"default_vs_reference\": %.3f,\n", ref.steps_per_s > 0 ? headless.steps_per_s / ref.steps_per_s : 0);
-  std::printf("  \"window_open\": %s,\n", code == 0 ? "true" : "false");
-  std::printf("  \"windowed_steps_per_s\": %.3f,\n", window_rate);
-  std::printf("  \"windowed_vs_headless\": %.3f,\n", headless.steps_per_s > 0 ? window_rate / headless.steps_per_s : 0);
-  std::printf("  \"windowed_vs_reference\": %.3f,\n", ref.steps_per_s > 0 ? window_rate / ref.steps_per_s : 0);
-  std::printf("  \"fps\": %.2f,\n", r.seconds > 0 ? r.frames / r.seconds : 0);
-  std::printf("  \"frame_ms_p50\": %.2f,\n", percentile(r.frame_ms, 0.50));
-  std::printf("  \"frame_ms_p99\": %.2f\n", percentile(r.frame_ms, 0.99));
-  std::printf("}\n");
-  return code;
+  const ThreadChoice windowed_threads =
+      choose_threads(params.integer(ParamId::kThreads), 0,
+                     static_cast<int>(std::thread::hardware_concurrency()), false);
+  const RuntimeInfo info = runtime_info();
+  Json json(stdout);
+  json.begin();
+  json.text("device", info.device);
+  json.text("blas", info.blas);
+  json.number("hardware_threads", info.hardware_threads, "%.0f");
+  json.text("window_threads", windowed_threads.reason);
+  json.text("openmp_waiting", omp_wait_description());
+  json.text("model", params.choice(ParamId::kModel));
+  json.number("width", params.integer(ParamId::kWidth), "%.0f");
+  json.number("seconds_per_phase", seconds, "%.1f");
+  training_phases(json, params, seconds);
+  if (!quick) frames_phases(json, params, std::max(3.0, seconds / 2));
+  json.end();
+  return 0;
 }

@@ -13,6 +13,7 @@
 #include "core/cli.h"
 #include "core/record_settings.h"
 #include "core/run_dir.h"
+#include "core/thread_policy.h"
 #include "gui/gui.h"
 #include "train/runtime.h"
 #include "train/trainer.h"
@@ -115,7 +116,8 @@ int run_window(const genscope::CliOptions& cli, genscope::RunOptions run,
 }  // namespace
 
 int main(int argc, char** argv) {
-  genscope::set_render_environment();  // before any thread
+  genscope::apply_omp_wait_policy(argv);  // may re-execute the program: first of all
+  genscope::set_render_environment();     // before any thread
   genscope::tune_allocator();
   genscope::install_interrupt_handler();
   auto cli = genscope::parse_cli(std::vector<std::string>(argv + 1, argv + argc));

@@ -15,6 +15,7 @@ void set_render_environment() {
 
 App::App(TrainerLink& link, AppOptions options) : link_(link), options_(std::move(options)) {
   link_.snapshots.set_on_publish(&FrameLoop::wake);
+  link_.metrics.set_on_push(&FrameLoop::wake);
 }
 
 int App::run() {

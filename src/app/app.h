@@ -2,6 +2,7 @@
 // App: the main-thread frame loop. Each frame takes the newest snapshot, uploads changed textures,
 // draws the panels and presents. It redraws when something new is there (a snapshot, input) and
 // sleeps otherwise, so drawing does not take the CPU that training needs.
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -27,13 +28,22 @@ struct AppOptions {
   float ui_scale = 0.0f;        // fonts and spacing; 0: the monitor's scale (and the View menu's)
   std::string run_dir;          // the first run directory (later ones come in snapshots)
   std::string layout_path;      // the layout file (empty: none); scripted screenshots use none
+  /// > 0: fills the plots with this many synthetic rows (steps -N..-1) before the run's first
+  /// row, as a long run's history would (benchmarks).
+  int64_t preload_rows = 0;
+  /// Called after each frame is presented with the mouse position that frame used (benchmarks
+  /// measure input latency with it).
+  std::function<void(float mouse_x, float mouse_y)> on_presented;
 };
 
 /// Frame-time figures the App measured, for benchmarks.
 struct AppReport {
   uint64_t frames = 0;
   double seconds = 0.0;
-  std::vector<double> frame_ms;  // CPU time of each frame
+  std::vector<double> frame_ms;      // wall time of each frame (after its wait)
+  std::vector<double> frame_cpu_ms;  // CPU time of the main thread in each frame
+  uint64_t plot_updates = 0;    // frames that drew new metric rows
+  uint64_t sample_updates = 0;  // frames that showed a new sample grid
   int64_t steps_during_run = 0;  // training steps between the first and last snapshot seen
   double steps_seconds = 0.0;    // time between those snapshots
   RecordingStatus recording;     // the last recording's final status

@@ -8,11 +8,13 @@
 #include <algorithm>
 #include <atomic>
 #include <cfloat>
+#include <cmath>
 #include <cstdio>
 #include <ctime>
 #include <mutex>
 #include <thread>
 
+#include "core/refresh.h"
 #include "core/run_dir.h"
 #include "render/screenshot.h"
 #include "util/interrupt.h"
@@ -30,6 +32,8 @@ std::atomic<int> g_input_frames{kFramesAfterInput};
 // closing take this lock, so no wake-up is under way once the frame loop has ended.
 std::mutex g_wake_mutex;
 bool g_window_open = false;
+// Rows and snapshots wake a sleeping frame loop once, not once per row.
+WakeGate g_gate;
 
 void on_input() { g_input_frames.store(kFramesAfterInput); }
 void cursor_cb(GLFWwindow*, double, double) { on_input(); }
@@ -93,8 +97,17 @@ PixelRect to_pixels(const UiRect& r, float display_w, float display_h, int fb_w,
 }  // namespace
 
 void FrameLoop::wake() {
-  std::lock_guard<std::mutex> lock(g_wake_mutex);
-  if (g_window_open) glfwPostEmptyEvent();
+  g_gate.notify([] {
+    std::lock_guard<std::mutex> lock(g_wake_mutex);
+    if (g_window_open) glfwPostEmptyEvent();
+  });
+}
+
+// CPU time of the calling thread in milliseconds.
+static double thread_cpu_ms() {
+  timespec t{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return t.tv_sec * 1e3 + t.tv_nsec * 1e-6;
 }
 
 FrameLoop::FrameLoop(TrainerLink& link, const AppOptions& options, AppReport& report,
@@ -128,18 +141,22 @@ bool FrameLoop::running() const {
 }
 
 bool FrameLoop::wait() {
+  if (window_.minimized()) {
+    // Nothing to draw: sleep until the window comes back (input wakes it; rows do not).
+    glfwWaitEventsTimeout(0.5);
+    dirty_ = true;  // draw as soon as it is back
+    return false;
+  }
   // Real-time recording draws when something changes, like the window; the ticks in between
   // repeat the last image (cheap). It wakes at least every 0.25 s to keep the video's clock.
   const bool realtime_recording = recording_.active() && !recording_.settings().lockstep();
-  if (!dirty_ && !options_.continuous && g_input_frames.load() <= 0) {
+  const bool idle = !dirty_ && !options_.continuous && g_input_frames.load() <= 0;
+  if (idle && g_gate.begin_wait()) {  // no news since the last frame: sleep until some comes
     glfwWaitEventsTimeout(realtime_recording ? 0.25 : 0.5);
   } else {
     glfwPollEvents();
   }
-  if (window_.minimized()) {
-    dirty_ = true;
-    return false;
-  }
+  g_gate.end_wait();
   // Cap the frame rate; sleeping here only delays drawing, never training.
   const double max_fps = realtime_recording
                              ? std::min(options_.max_fps, double(recording_.settings().fps))
@@ -148,13 +165,19 @@ bool FrameLoop::wait() {
   const auto since = Clock::now() - last_frame_;
   if (since < min_interval) std::this_thread::sleep_for(min_interval - since);
   frame_start_ = last_frame_ = Clock::now();
+  frame_cpu_start_ms_ = thread_cpu_ms();
   return true;
 }
 
 bool FrameLoop::take_snapshot() {
   const bool fresh = link_.snapshots.update();
   if (fresh || !view_.has_snapshot()) view_.update_snapshot(link_.snapshots.read());
-  if (link_.metrics.drain(rows_) > 0) view_.add_rows(rows_, view_.snapshot().metric_names);
+  if (options_.preload_rows > 0 && !preloaded_) preload_history();
+  if (link_.metrics.drain(rows_) > 0) {
+    view_.add_rows(rows_, view_.snapshot().metric_names);
+    ++report_.plot_updates;
+  }
+  count_new_samples();
   dirty_ = false;
   if (g_input_frames.load() > 0) g_input_frames.fetch_sub(1);
   const Snapshot& snap = view_.snapshot();
@@ -167,6 +190,32 @@ bool FrameLoop::take_snapshot() {
     report_.steps_seconds = std::chrono::duration<double>(Clock::now() - first_step_time_).count();
   }
   return fresh;
+}
+
+// A long run's history for benchmarks: noisy decaying curves, one row per step before step 0.
+void FrameLoop::preload_history() {
+  const MetricSchema& names = view_.snapshot().metric_names;
+  if (names.empty()) return;  // not yet known
+  preloaded_ = true;
+  std::vector<MetricRow> rows(static_cast<size_t>(options_.preload_rows));
+  uint32_t state = 12345;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    MetricRow& row = rows[i];
+    row.step = static_cast<int64_t>(i) - options_.preload_rows;
+    const float decay = 1.0f + 2.0f * std::exp(-static_cast<float>(i) * 4.0f / rows.size());
+    for (size_t k = 0; k < names.size() && k < MetricRow::kMaxValues; ++k) {
+      state = state * 1664525u + 1013904223u;
+      row.push(decay * (0.5f + 0.1f * k) + 0.2f * ((state >> 8) * (1.0f / 16777216.0f) - 0.5f));
+    }
+  }
+  view_.add_rows(rows, names);
+}
+
+void FrameLoop::count_new_samples() {
+  const Snapshot& snap = view_.snapshot();
+  const uint64_t version = snap.is_toy ? snap.toy.version : snap.samples_version;
+  if (version != 0 && version != samples_seen_) ++report_.sample_updates;
+  samples_seen_ = version;
 }
 
 void FrameLoop::draw() {
@@ -313,8 +362,13 @@ void FrameLoop::screenshot() {
 void FrameLoop::present() {
   gui_.render_held_back();  // the REC indicator, after capture and screenshots
   window_.swap_buffers();
+  report_.frame_cpu_ms.push_back(thread_cpu_ms() - frame_cpu_start_ms_);
   update_frame_stats(
       std::chrono::duration<double, std::milli>(Clock::now() - frame_start_).count());
+  if (options_.on_presented) {
+    const ImVec2 mouse = ImGui::GetIO().MousePos;
+    options_.on_presented(mouse.x, mouse.y);
+  }
 }
 
 void FrameLoop::update_frame_stats(double ms) {

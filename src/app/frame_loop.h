@@ -59,6 +59,8 @@ class FrameLoop {
   void poll_history_export();
   void fail(const std::string& error);  // says it on stderr, exits 1, closes the window
   void update_frame_stats(double ms);
+  void count_new_samples();
+  void preload_history();    // AppOptions::preload_rows  // counts a frame that shows a new sample grid (AppReport)
 
   TrainerLink& link_;
   const AppOptions& options_;
@@ -85,6 +87,9 @@ class FrameLoop {
   int64_t first_step_ = -1;
   Clock::time_point start_, fps_mark_, last_frame_, frame_start_, first_step_time_;
   uint64_t fps_frames_ = 0;
+  double frame_cpu_start_ms_ = 0.0;
+  uint64_t samples_seen_ = 0;
+  bool preloaded_ = false;  // the sample grid's version the last frame showed
 };
 
 }  // namespace genscope

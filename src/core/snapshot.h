@@ -26,6 +26,8 @@ struct RuntimeInfo {
   std::string blas;         // the BLAS library libtorch's BLAS calls resolve to
   int threads = 0;          // intra-op threads LibTorch uses
   int hardware_threads = 0;
+  std::string thread_reason;  // why that many (choose_threads), e.g. "every core (2): headless"
+  std::string omp_wait;       // how OpenMP workers wait between parallel regions
   std::string notes;        // caps worth knowing, e.g. OPENBLAS_CORETYPE=Haswell
 };
 
@@ -38,6 +40,7 @@ struct Snapshot {
   double epoch_progress = 0.0;  // 0..1 within the current epoch
   double steps_per_sec = 0.0;
   double samples_per_sec = 0.0;
+  double samples_hz = 0.0;  // how often the trainer renders the sample grid for the window
   double wall_s = 0.0;
   bool paused = false;
   int64_t steps_left = 0;  // steps a Step command still has to train before it pauses

@@ -3,7 +3,9 @@
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
+#include <thread>
 
+#include "core/thread_policy.h"
 #include "record/png.h"
 #include "train/checkpoint.h"
 #include "train/run_impl.h"
@@ -21,10 +23,17 @@ Result<std::shared_ptr<const Dataset>> load_shared(const std::string& spec) {
   return std::shared_ptr<const Dataset>(std::make_shared<Dataset>(std::move(*data)));
 }
 
-// The threads LibTorch gets: the threads parameter, or when it is 0 the family's choice.
-int torch_threads(const Params& params) {
-  const int n = params.integer(ParamId::kThreads);
-  return n > 0 ? n : family_info(params).default_threads;
+// Gives LibTorch the threads parameter's count, or when it is 0 genscope's choice; returns
+// where it runs, with what was chosen and why.
+RuntimeInfo apply_threads(const Params& params, bool headless) {
+  const ThreadChoice choice =
+      choose_threads(params.integer(ParamId::kThreads), family_info(params).default_threads,
+                     static_cast<int>(std::thread::hardware_concurrency()), headless);
+  set_torch_threads(choice.threads);
+  RuntimeInfo info = runtime_info();
+  info.thread_reason = choice.reason;
+  info.omp_wait = omp_wait_description();
+  return info;
 }
 
 // The settings of a run's outputs, not its training (where files go, what is measured and how
@@ -189,8 +198,7 @@ void Run::Impl::handle(const Command& c) {
       if (auto s = requested.set(c.param, c.value); !s) return input_error(s.error());
       break;
     case K::kReset:
-      set_torch_threads(torch_threads(requested));
-      runtime = runtime_info();
+      runtime = apply_threads(requested, options.headless);
       break;
     default:
       break;
@@ -255,8 +263,7 @@ Run::~Run() {
 
 Status Run::start() {
   Impl& r = *impl_;
-  set_torch_threads(torch_threads(r.requested));
-  r.runtime = runtime_info();
+  r.runtime = apply_threads(r.requested, r.options.headless);
   try {
     if (r.options.resume.empty()) {
       r.build_session();

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <thread>
 
+#include "core/refresh.h"
 #include "train/run.h"
 #include "util/interrupt.h"
 #include "util/strings.h"
@@ -12,7 +13,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 constexpr auto kPublishInterval = std::chrono::milliseconds(100);
-constexpr auto kSamplesInterval = std::chrono::milliseconds(250);
 constexpr auto kQualityRefresh = std::chrono::milliseconds(250);
 
 }  // namespace
@@ -23,6 +23,7 @@ struct Trainer::Impl {
   std::thread thread;
   Clock::time_point last_publish{}, last_samples{};
   uint64_t commands_done = 0;  // the last command handled
+  SampleCadence cadence;       // how often the window gets a new sample grid
 
   Impl(TrainerLink& l, RunOptions options) : link(l), run(with_busy_hook(std::move(options))) {}
 
@@ -32,14 +33,24 @@ struct Trainer::Impl {
   }
 
   void publish(bool with_images) {
+    const auto start = Clock::now();
     Snapshot& s = link.snapshots.write_slot();
     // Only complete snapshots are published: a failed fill is tried again without new images
     // (what failed is then the run's message); when that fails too, the window keeps the last.
     if (!run.fill(s, with_images) && !run.fill(s, false)) return;
     s.commands_done = commands_done;
+    s.samples_hz = cadence.hz();
     link.snapshots.publish();
     last_publish = Clock::now();
-    if (with_images) last_samples = last_publish;
+    if (!with_images) return;
+    last_samples = last_publish;
+    // What the grid cost sets when the next one is due (training steps only: a paused run's
+    // grids are rendered on demand).
+    if (run.wants_step()) cadence.measured(std::chrono::duration<double>(last_publish - start).count());
+  }
+
+  bool samples_due(Clock::time_point now) const {
+    return cadence.due(std::chrono::duration<double>(now - last_samples).count());
   }
 
   // Handles the queued commands; true when there were any.
@@ -86,9 +97,8 @@ struct Trainer::Impl {
       }
       if (TickOutcome outcome = run.tick(); outcome.stepped) link.metrics.push(outcome.row);
       const auto now = Clock::now();
-      if (now - last_publish >= kPublishInterval || !run.wants_step()) {
-        publish(now - last_samples >= kSamplesInterval || !run.wants_step());
-      }
+      const bool images = samples_due(now) || !run.wants_step();
+      if (images || now - last_publish >= kPublishInterval) publish(images);
     }
     (void)run.finish();
   }

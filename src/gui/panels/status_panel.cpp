@@ -218,9 +218,21 @@ void StatusPanel::draw_status(View& view) {
     }
     row("speed", strformat("%.2f steps/s, %.0f samples/s", s.steps_per_sec, s.samples_per_sec));
     row("frame", strformat("%.0f fps, %.1f ms (p99 %.1f)", f.fps, f.frame_ms, f.frame_p99_ms));
+    row("samples", strformat("a new grid %.1f times a second", s.samples_hz));
+    if (ImGui::IsItemHovered()) {
+      ImGui::SetTooltip("The trainer renders the sample grid as often as that costs at most 5%% "
+                        "of its time (at least 4 and at most 60 times a second).");
+    }
     row("runs on", strformat("%s, %d of %d threads, %s", s.runtime.device.c_str(),
                              s.runtime.threads, s.runtime.hardware_threads,
                              s.runtime.blas.c_str()));
+    if (!s.runtime.thread_reason.empty()) {
+      row("threads", s.runtime.thread_reason + "; " + s.runtime.omp_wait);
+      if (ImGui::IsItemHovered()) {
+        ImGui::SetTooltip("threads = 0 lets genscope choose (see the README's Performance "
+                          "section); a number always wins.");
+      }
+    }
     ImGui::EndTable();
   }
   if (!s.runtime.notes.empty()) {

@@ -1,0 +1,66 @@
+#include "core/thread_policy.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+
+#include "util/strings.h"
+
+namespace genscope {
+namespace {
+
+// Set with GOMP_SPINCOUNT by apply_omp_wait_policy: the variable is genscope's, not the user's.
+constexpr const char* kMarker = "GENSCOPE_OMP_WAIT";
+
+const char* env(const char* name) {
+  const char* v = std::getenv(name);
+  return v && *v ? v : nullptr;
+}
+
+}  // namespace
+
+ThreadChoice choose_threads(int requested, int family_default, int hardware, bool headless) {
+  hardware = std::max(1, hardware);
+  if (requested > 0) return {requested, strformat("%d, set by threads = %d", requested, requested)};
+  if (family_default > 0) {
+    return {family_default, strformat("%d, this model's small layers run fastest so",
+                                      family_default)};
+  }
+  if (headless) return {hardware, strformat("every core (%d): headless", hardware)};
+  if (hardware <= 4) {
+    return {hardware, strformat("every core (%d): with %d cores one thread fewer costs "
+                                "training more than the window does",
+                                hardware, hardware)};
+  }
+  return {hardware - 1, strformat("%d of %d cores: one is left for the window and the desktop",
+                                  hardware - 1, hardware)};
+}
+
+std::string omp_wait_description() {
+  const char* spin = env("GOMP_SPINCOUNT");
+  const char* policy = env("OMP_WAIT_POLICY");
+  const char* marker = env(kMarker);
+  if (spin && marker && std::strcmp(spin, marker) == 0 && !policy) {
+    return strformat("workers spin %s polls, then sleep (genscope's choice)", spin);
+  }
+  if (spin || policy) {
+    std::string set;
+    if (policy) set += std::string("OMP_WAIT_POLICY=") + policy;
+    if (spin) set += std::string(set.empty() ? "" : ", ") + "GOMP_SPINCOUNT=" + spin;
+    return set + " (set by you)";
+  }
+  return "libgomp's default waiting (300000 polls)";
+}
+
+void apply_omp_wait_policy(char** argv) {
+  if (env("OMP_WAIT_POLICY") || env("GOMP_SPINCOUNT") || env(kMarker)) return;
+  setenv("GOMP_SPINCOUNT", kSpinCount, 1);
+  setenv(kMarker, kSpinCount, 1);
+  execv("/proc/self/exe", argv);
+  // The exec failed: carry on with libgomp's default, and say so truthfully.
+  unsetenv("GOMP_SPINCOUNT");
+}
+
+}  // namespace genscope
