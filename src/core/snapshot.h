@@ -26,9 +26,9 @@ struct RuntimeInfo {
   std::string blas;         // the BLAS library libtorch's BLAS calls resolve to
   int threads = 0;          // intra-op threads LibTorch uses
   int hardware_threads = 0;
+  std::string notes;        // caps worth knowing, e.g. OPENBLAS_CORETYPE=Haswell
   std::string thread_reason;  // why that many (choose_threads), e.g. "every core (2): headless"
   std::string omp_wait;       // how OpenMP workers wait between parallel regions
-  std::string notes;        // caps worth knowing, e.g. OPENBLAS_CORETYPE=Haswell
 };
 
 /// One immutable view of the trainer's state.

@@ -510,3 +510,18 @@ TEST_F(Interaction, ResizingTheWindowBackAndForthGivesTheUsersLayoutBack) {
   EXPECT_NEAR(back.GetWidth(), mine.GetWidth(), 1.0f);
   EXPECT_NEAR(back.GetHeight(), mine.GetHeight(), 1.0f);
 }
+
+TEST_F(Interaction, StatusSaysWhatThreadsGenscopeChoseAndHowOftenSamplesRefresh) {
+  open(ModelFamily::kImageGan, 1920, 1080);
+  const std::string text = ui_->window_text("Status");
+  EXPECT_NE(text.find("threads"), std::string::npos) << text;
+  EXPECT_NE(text.find("every core (2)"), std::string::npos) << text;
+  EXPECT_NE(text.find("genscope's choice"), std::string::npos) << text;
+  EXPECT_NE(text.find("a new grid 8.0 times a second"), std::string::npos) << text;
+  // A different choice shows at the next snapshot.
+  handled([](Snapshot& s) {
+    s.runtime.threads = 3;
+    s.runtime.thread_reason = "3, set by threads = 3";
+  });
+  EXPECT_TRUE(shows("Status", "3, set by threads = 3")) << ui_->window_text("Status");
+}
