@@ -56,9 +56,14 @@ std::string omp_wait_description() {
 
 void apply_omp_wait_policy(char** argv) {
   if (env("OMP_WAIT_POLICY") || env("GOMP_SPINCOUNT") || env(kMarker)) return;
+  // The program's own path, so that ps and top still show its name (not "exe").
+  char path[4096];
+  const ssize_t n = readlink("/proc/self/exe", path, sizeof path - 1);
+  if (n <= 0) return;
+  path[n] = '\0';
   setenv("GOMP_SPINCOUNT", kSpinCount, 1);
   setenv(kMarker, kSpinCount, 1);
-  execv("/proc/self/exe", argv);
+  execv(path, argv);
   // The exec failed: carry on with libgomp's default, and say so truthfully.
   unsetenv("GOMP_SPINCOUNT");
 }

@@ -128,6 +128,12 @@ void Run::Impl::build_session() {
   if (was_paused) session->apply(Command::of(Command::Kind::kPause));
   alarms.reset_run();
   start_new_run_files(dir.empty() ? 0 : steps_trained);
+  add_event(RunEvent::message(MessageLevel::kInfo,
+                              strformat("%s, %d thread%s: %s; OpenMP %s",
+                                        runtime.device.c_str(), runtime.threads,
+                                        runtime.threads == 1 ? "" : "s",
+                                        runtime.thread_reason.c_str(), runtime.omp_wait.c_str()),
+                              step()));
   session->set_message(
       MessageLevel::kInfo,
       session->family().description(session->params()) + " (run directory " + dir.path() + ")");

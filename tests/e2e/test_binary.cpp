@@ -588,3 +588,28 @@ TEST(E2E, AMissingCheckpointToResumeIsReportedBeforeAnythingStarts) {
   EXPECT_EQ(r.code, 2);
   EXPECT_EQ(r.output, "genscope: --resume /tmp: not a regular file\n");
 }
+
+// genscope starts libgomp with its own short spin (re-executing itself once, as libgomp reads
+// its environment when it is loaded) and says so in the run's history, with the threads it chose
+// and why; the user's own OpenMP setting wins and is named as theirs.
+TEST(E2E, TheRunSaysHowManyThreadsItUsesAndHowOpenMpWaits) {
+  const std::string data = write_dataset();
+  auto events_of = [&](const std::string& name, const std::string& env, const std::string& args) {
+    const std::string out = per_process(name);
+    fs::remove_all(out);
+    RunResult r = test::run_genscope("--headless --steps 2 --width 8 --dataset " + data +
+                                         " --out " + out + " " + args,
+                                     per_process(name) + ".log", env);
+    EXPECT_EQ(r.code, 0) << r.output;
+    return test::read_text(out + "/events.log");
+  };
+  const std::string chosen = events_of("e2e_threads_auto", "", "");
+  EXPECT_NE(chosen.find("threads: every core"), std::string::npos) << chosen;
+  EXPECT_NE(chosen.find("headless"), std::string::npos) << chosen;
+  EXPECT_NE(chosen.find("OpenMP workers spin 10000 polls, then sleep (genscope's choice)"),
+            std::string::npos)
+      << chosen;
+  const std::string users = events_of("e2e_threads_user", "OMP_WAIT_POLICY=passive", "--threads 1");
+  EXPECT_NE(users.find("1 thread: 1, set by threads = 1"), std::string::npos) << users;
+  EXPECT_NE(users.find("OpenMP OMP_WAIT_POLICY=passive (set by you)"), std::string::npos) << users;
+}
