@@ -1,0 +1,99 @@
+// genscope-plot-bench: what a line plot costs per frame and a metric point costs to keep, at
+// 10^3, 10^5 and 10^6 points per series (Google Benchmark; --benchmark_format=json for JSON).
+//   BM_LinePlot/N: line_plot building its draw list for two lines of N points, each drawn raw and
+//     smoothed, in an 800-pixel-wide plot (an ImGui context with no renderer, as in the tests);
+//     only the line_plot call is timed.
+//   BM_Push/N: filling an empty series with N points, per point (items_per_second).
+#include <benchmark/benchmark.h>
+#include <imgui.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+
+#include "gui/plot.h"
+#include "util/series.h"
+
+namespace {
+
+using genscope::LinePlotOptions;
+using genscope::MetricSeries;
+using genscope::PlotLine;
+
+// A loss-like value at step i: a slow decay, a wiggle and deterministic noise.
+float loss_at(std::int64_t i, std::uint32_t seed) {
+  std::uint32_t h = static_cast<std::uint32_t>(i) * 2654435761u ^ seed;
+  h ^= h >> 15, h *= 2246822519u, h ^= h >> 13;
+  const float noise = static_cast<float>(h & 0xFFFF) / 65535.0f - 0.5f;
+  return 1.0f / (1.0f + 1e-4f * i) + 0.1f * std::sin(1e-3f * i) + 0.2f * noise;
+}
+
+MetricSeries filled_series(std::int64_t n, std::uint32_t seed) {
+  MetricSeries series(static_cast<std::size_t>(n), 0.6f);
+  for (std::int64_t i = 0; i < n; ++i) series.push(static_cast<double>(i), loss_at(i, seed));
+  return series;
+}
+
+// An ImGui context with a built font atlas and no renderer, torn down with the benchmark.
+class HeadlessImGui {
+ public:
+  HeadlessImGui() : context_(ImGui::CreateContext()) {
+    ImGuiIO& io = ImGui::GetIO();
+    io.DisplaySize = ImVec2(1024.0f, 768.0f);
+    io.DeltaTime = 1.0f / 60.0f;
+    io.IniFilename = nullptr;
+    io.BackendFlags |= ImGuiBackendFlags_RendererHasVtxOffset;
+    unsigned char* pixels = nullptr;
+    int width = 0, height = 0;
+    io.Fonts->GetTexDataAsRGBA32(&pixels, &width, &height);
+    io.MousePos = ImVec2(-1000.0f, -1000.0f);  // no hover
+  }
+  ~HeadlessImGui() { ImGui::DestroyContext(context_); }
+
+ private:
+  ImGuiContext* context_;
+};
+
+void BM_LinePlot(benchmark::State& state) {
+  const std::int64_t n = state.range(0);
+  const MetricSeries d = filled_series(n, 1u), g = filled_series(n, 2u);
+  const PlotLine lines[] = {{"D loss", &d, IM_COL32(90, 170, 255, 255)},
+                            {"G loss", &g, IM_COL32(255, 140, 60, 255)}};
+  LinePlotOptions options;
+  options.height = 400.0f;
+  HeadlessImGui imgui;
+  int vertices = 0;
+  for (auto _ : state) {
+    ImGui::NewFrame();
+    ImGui::SetNextWindowPos(ImVec2(0.0f, 0.0f));
+    ImGui::SetNextWindowSize(ImVec2(820.0f, 460.0f));
+    ImGui::Begin("plot", nullptr, ImGuiWindowFlags_NoDecoration);
+    const int before = ImGui::GetWindowDrawList()->VtxBuffer.Size;
+    const auto start = std::chrono::steady_clock::now();
+    genscope::line_plot("##bench", lines, 2, options);
+    const auto stop = std::chrono::steady_clock::now();
+    vertices = ImGui::GetWindowDrawList()->VtxBuffer.Size - before;
+    ImGui::End();
+    ImGui::Render();
+    state.SetIterationTime(std::chrono::duration<double>(stop - start).count());
+  }
+  state.counters["vertices"] = vertices;
+  state.counters["points"] = static_cast<double>(2 * n);
+}
+BENCHMARK(BM_LinePlot)->Arg(1000)->Arg(100000)->Arg(1000000)->UseManualTime()->Unit(
+    benchmark::kMicrosecond);
+
+void BM_Push(benchmark::State& state) {
+  const std::int64_t n = state.range(0);
+  for (auto _ : state) {
+    MetricSeries series(static_cast<std::size_t>(n), 0.6f);
+    for (std::int64_t i = 0; i < n; ++i) series.push(static_cast<double>(i), loss_at(i, 3u));
+    benchmark::DoNotOptimize(series.size());
+  }
+  state.SetItemsProcessed(state.iterations() * n);
+}
+BENCHMARK(BM_Push)->Arg(1000)->Arg(100000)->Arg(1000000)->Unit(benchmark::kMillisecond);
+
+}  // namespace
+
+BENCHMARK_MAIN();
