@@ -1,5 +1,6 @@
 // The plots' multi-resolution cache: MinMaxPyramid queries against a brute-force scan, pushes
-// against a rebuild, MetricSeries extremes and thinning past the cap.
+// against a rebuild, MetricSeries extremes, thinning past the cap, and decimate_columns against
+// the full scan the plots did before (every point through a per-column state machine).
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -10,6 +11,7 @@
 
 #include "util/minmax_pyramid.h"
 #include "util/series.h"
+#include "util/series_decimation.h"
 
 namespace genscope {
 namespace {
@@ -199,6 +201,188 @@ TEST(MetricSeries, PastTheCapTheWholeRunStaysEvenlyWithEverySpikeAndLongGap) {
   // The newest quarter of the capacity is every point pushed.
   for (std::size_t i = series.size() - kCap / 4; i < series.size(); ++i)
     EXPECT_EQ(series.step(i), double(kPushed) - double(series.size() - i));
+}
+
+// One line as decimated: its strokes (runs between gaps), each a list of kept points.
+using Strokes = std::vector<std::vector<KeptPoint>>;
+
+bool same_points(const Strokes& a, const Strokes& b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t s = 0; s < a.size(); ++s) {
+    if (a[s].size() != b[s].size()) return false;
+    for (std::size_t i = 0; i < a[s].size(); ++i) {
+      const KeptPoint &p = a[s][i], &q = b[s][i];
+      if (p.index != q.index || p.x != q.x || p.y != q.y) return false;
+    }
+  }
+  return true;
+}
+
+// The decimation the plots did before the pyramid, written out again: every point in order;
+// a pixel column keeps its lowest and highest point (the first of equal ones), in their order;
+// a point that cannot be drawn ends the stroke.
+Strokes full_scan(const MetricSeries& s, SeriesValues which, PixelColumns c, bool positive) {
+  Strokes strokes(1);
+  bool pending = false;
+  double lo = 0.0, hi = 0.0;
+  KeptPoint low{}, high{};
+  const auto flush = [&] {
+    if (!pending) return;
+    const bool low_first = low.index <= high.index;
+    strokes.back().push_back(low_first ? low : high);
+    if (low.index != high.index) strokes.back().push_back(low_first ? high : low);
+    pending = false;
+  };
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const KeptPoint p{i, s.step(i), s.value(which, i)};
+    if (!std::isfinite(p.y) || (positive && !(p.y > 0.0f))) {
+      flush();
+      if (!strokes.back().empty()) strokes.emplace_back();
+      continue;
+    }
+    if (pending && !(p.x >= lo && p.x < hi)) flush();
+    if (!pending) {
+      const double column = std::floor((p.x - c.x_lo) * c.x_scale);
+      lo = c.x_lo + column / c.x_scale, hi = c.x_lo + (column + 1.0) / c.x_scale;
+      low = high = p;
+      pending = true;
+    }
+    if (p.y < low.y) low = p;
+    if (p.y > high.y) high = p;
+  }
+  flush();
+  if (strokes.back().empty()) strokes.pop_back();
+  return strokes;
+}
+
+// Collects what decimate_columns hands a line plot.
+struct RecordingSink {
+  Strokes strokes = Strokes(1);
+  void point(const KeptPoint& p) { strokes.back().push_back(p); }
+  void end_stroke() {
+    if (!strokes.back().empty()) strokes.emplace_back();
+  }
+  Strokes done() {
+    if (strokes.back().empty()) strokes.pop_back();
+    return strokes;
+  }
+};
+
+Strokes decimated(const MetricSeries& s, SeriesValues which, PixelColumns c, bool positive) {
+  RecordingSink sink;
+  decimate_columns(s, which, c, positive, sink);
+  return sink.done();
+}
+
+// Steps that repeat, jump and crawl.
+std::vector<double> random_steps(std::mt19937& rng, std::size_t n) {
+  std::uniform_int_distribution<int> kind(0, 99);
+  std::uniform_real_distribution<double> uniform(0.0, 1.0);
+  std::vector<double> steps(n);
+  double step = 1000.0 * uniform(rng) - 500.0;
+  for (double& s : steps) {
+    const int k = kind(rng);
+    step += k < 10 ? 0.0 : k < 12 ? 1e4 * uniform(rng) : k < 50 ? 1.0 : 3.0 * uniform(rng);
+    s = step;
+  }
+  return steps;
+}
+
+TEST(DecimateColumns, EqualsTheFullScanOverRandomSeriesWidthsAndRanges) {
+  std::mt19937 rng(2024);
+  std::uniform_int_distribution<int> coin(0, 1);
+  std::uniform_real_distribution<double> uniform(0.0, 1.0);
+  const double widths[] = {1, 2, 3, 17, 333, 800, 1920, 7000};
+  for (int trial = 0; trial < 300; ++trial) {
+    const std::size_t n = trial == 0 ? 1000000 : std::size_t(uniform(rng) * uniform(rng) * 6000);
+    const std::vector<double> steps = random_steps(rng, n);
+    const std::vector<float> values = random_values(rng, n, coin(rng));
+    MetricSeries series(n + 8, coin(rng) ? 0.0f : 0.9f);
+    for (std::size_t i = 0; i < n; ++i) series.push(steps[i], values[i] + (trial % 3 ? 0.0f : 1.0f));
+    const double first = n ? steps.front() : 0.0, last = n ? steps.back() : 1.0;
+    PixelColumns columns;
+    columns.x_lo = first - (coin(rng) ? 0.0 : 100.0 * uniform(rng));
+    columns.x_scale = widths[trial % 8] / std::max(last - columns.x_lo, 1e-3);
+    for (SeriesValues which : {SeriesValues::kRaw, SeriesValues::kSmoothed}) {
+      for (bool positive : {false, true}) {
+        SCOPED_TRACE(testing::Message() << "trial " << trial << " n " << n << " width "
+                                        << widths[trial % 8] << " positive " << positive);
+        ASSERT_TRUE(same_points(decimated(series, which, columns, positive),
+                                full_scan(series, which, columns, positive)));
+      }
+    }
+  }
+}
+
+TEST(DecimateColumns, EveryColumnKeepsItsLowestAndHighestPointInOrder) {
+  // Integer steps and a power-of-two scale: every column's bounds are exact, so the columns can be
+  // told apart by floor() alone.
+  std::mt19937 rng(99);
+  for (double scale : {1.0 / 1024, 1.0 / 8, 0.5, 1.0, 4.0}) {
+    const std::size_t n = 20000;
+    const std::vector<float> values = random_values(rng, n, false);
+    MetricSeries series(n, 0.0f);
+    for (std::size_t i = 0; i < n; ++i) series.push(double(i), values[i]);
+    const Strokes strokes = decimated(series, SeriesValues::kRaw, PixelColumns{0.0, scale}, false);
+    ASSERT_EQ(strokes.size(), 1u);
+    std::vector<KeptPoint> want;
+    for (std::size_t a = 0; a < n;) {
+      std::size_t b = a;
+      while (b < n && std::floor(b * scale) == std::floor(a * scale)) ++b;
+      const Extremes e = brute_extremes(values, a, b);
+      for (std::uint32_t at : {std::min(e.lo_at, e.hi_at), std::max(e.lo_at, e.hi_at)}) {
+        if (!want.empty() && want.back().index == at) continue;
+        want.push_back(KeptPoint{at, double(at), values[at]});
+      }
+      a = b;
+    }
+    SCOPED_TRACE(testing::Message() << "scale " << scale);
+    EXPECT_TRUE(same_points(strokes, Strokes{want}));
+  }
+}
+
+TEST(DecimateColumns, GapsAndValuesALogAxisCannotDrawBreakTheLine) {
+  MetricSeries series(64, 0.0f);
+  const float values[] = {1, 2, kNaN, 3, 4, 5, -1, 6, 7, 0, 8};
+  for (int i = 0; i < 11; ++i) series.push(i, values[i]);
+  // One column per step: linear, the NaN splits the line in two.
+  const PixelColumns columns{0.0, 1.0};
+  const Strokes linear = decimated(series, SeriesValues::kRaw, columns, false);
+  ASSERT_EQ(linear.size(), 2u);
+  EXPECT_EQ(linear[0].size(), 2u);
+  EXPECT_EQ(linear[1].size(), 8u);
+  // On a log axis -1 and 0 break it too.
+  const Strokes log = decimated(series, SeriesValues::kRaw, columns, true);
+  ASSERT_EQ(log.size(), 4u);
+  EXPECT_EQ(log[1].size(), 3u);
+  EXPECT_EQ(log[3].size(), 1u);
+  // All in one column: a stroke per run, each its own lowest and highest point.
+  const Strokes one = decimated(series, SeriesValues::kRaw, PixelColumns{0.0, 1e-3}, false);
+  ASSERT_EQ(one.size(), 2u);
+  EXPECT_EQ(one[1].front().y, -1.0f);
+  EXPECT_EQ(one[1].back().y, 8.0f);
+  EXPECT_TRUE(same_points(one, full_scan(series, SeriesValues::kRaw, {0.0, 1e-3}, false)));
+}
+
+TEST(DecimateColumns, PointsRoundedOutOfTheirOwnColumnEachStartOne) {
+  // A step whose column, computed back, starts just after it (rounding): the full scan starts a
+  // new column at each such point, and so must the pyramid's runs.
+  const PixelColumns columns{0.1, 10.0};
+  double x = 0.0;
+  for (int k = 1; k < 1000 && x == 0.0; ++k) {
+    const double edge = columns.x_lo + k / columns.x_scale;
+    for (double candidate : {std::nextafter(edge, 0.0), edge, std::nextafter(edge, 1e9)}) {
+      const double column = std::floor((candidate - columns.x_lo) * columns.x_scale);
+      if (candidate < columns.x_lo + column / columns.x_scale) x = candidate;
+    }
+  }
+  ASSERT_NE(x, 0.0) << "no step rounds out of its column";
+  MetricSeries series(64, 0.0f);
+  for (float y : {1.0f, 3.0f, 2.0f, 5.0f}) series.push(x, y);
+  const Strokes want = full_scan(series, SeriesValues::kRaw, columns, false);
+  ASSERT_EQ(want.size(), 1u);
+  EXPECT_EQ(want[0].size(), 4u);
+  EXPECT_TRUE(same_points(decimated(series, SeriesValues::kRaw, columns, false), want));
 }
 
 }  // namespace
