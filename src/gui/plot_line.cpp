@@ -38,14 +38,23 @@ void format_value(char* out, double v, const char* format) {
 }
 
 // Receives a decimated line (util/series_decimation.h): its points go into the draw list's path,
-// mapped to pixels only here, and each stroke is drawn when it ends.
+// mapped to pixels only here, and each stroke is drawn when it ends. Where the line turns back
+// sharply (a spike, a column's min then max), the tip is drawn as a short flat: ImGui's polyline
+// joins collapse at such turns (their miter is capped), which would stop a one-step spike short
+// of the value it reaches.
 class PathSink {
  public:
   PathSink(ImDrawList* draw, const Axes& axes, ImU32 color, float thickness)
       : draw_(draw), axes_(axes), color_(color), thickness_(thickness) {}
 
   void point(const KeptPoint& p) {
-    draw_->PathLineTo(ImVec2(axes_.px_x(p.x), axes_.px_y(p.y)));
+    const ImVec2 next(axes_.px_x(p.x), axes_.px_y(p.y));
+    if (emitted_ >= 2 && turns_back(previous_, last_, next)) {
+      last_.x += std::clamp(0.5f * (next.x - last_.x), 0.05f, kFlatWidth);
+      draw_->PathLineTo(last_);
+    }
+    draw_->PathLineTo(next);
+    previous_ = last_, last_ = next;
     ++emitted_;
   }
   void end_stroke() {
@@ -58,11 +67,20 @@ class PathSink {
   }
 
  private:
+  static constexpr float kFlatWidth = 0.5f;  // pixels
+  // True when the path a-b-c turns back at b by more than about 150 degrees.
+  static bool turns_back(ImVec2 a, ImVec2 b, ImVec2 c) {
+    const float ux = b.x - a.x, uy = b.y - a.y, vx = c.x - b.x, vy = c.y - b.y;
+    const float dot = ux * vx + uy * vy;
+    return dot < 0.0f && dot * dot > 0.75f * (ux * ux + uy * uy) * (vx * vx + vy * vy);
+  }
+
   ImDrawList* draw_;
   const Axes& axes_;
   ImU32 color_;
   float thickness_;
   int emitted_ = 0;
+  ImVec2 previous_, last_;  // the path's last two points
 };
 
 // One line, at most two points per pixel column, from the series' min/max pyramid.
