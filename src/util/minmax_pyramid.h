@@ -1,6 +1,7 @@
 #pragma once
 // MinMaxPyramid: the smallest and largest value of any index range of a growing float array in
 // O(log n), so a plot reads a million-point series per pixel column instead of per point.
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -23,28 +24,35 @@ struct Extremes {
   /// True once a finite value was included.
   bool valid() const { return lo <= hi; }
   /// Includes the value `v` found at index `at`, which comes after every index included so far
-  /// (so the first of equal values stays). Branch-free: noisy values would mispredict.
+  /// (so the first of equal values stays). Branch-free: noisy values would mispredict branches,
+  /// and a mispredicted branch also stalls the memory reads of a query.
   void include(float v, std::uint32_t at) {
     const bool finite = std::isfinite(v);
-    const bool lower = finite & (v < lo), higher = finite & (v > hi);
     nonfinite += !finite;
-    lo = lower ? v : lo;
-    lo_at = lower ? at : lo_at;
-    hi = higher ? v : hi;
-    hi_at = higher ? at : hi_at;
+    include_extremes(finite ? v : kInf, finite ? v : -kInf, at, at);
   }
   /// Includes the extremes of a run that comes after every index included so far.
   void include(const Extremes& o) {
-    const bool lower = o.lo < lo, higher = o.hi > hi;
-    lo = lower ? o.lo : lo;
-    lo_at = lower ? o.lo_at : lo_at;
-    hi = higher ? o.hi : hi;
-    hi_at = higher ? o.hi_at : hi_at;
+    include_extremes(o.lo, o.hi, o.lo_at, o.hi_at);
     nonfinite += o.nonfinite;
   }
   bool operator==(const Extremes& o) const {
     return lo == o.lo && hi == o.hi && lo_at == o.lo_at && hi_at == o.hi_at &&
            nonfinite == o.nonfinite;
+  }
+
+ private:
+  static constexpr float kInf = std::numeric_limits<float>::infinity();
+  // Masks instead of conditionals: the compiler keeps these free of branches.
+  static std::uint32_t select(bool take, std::uint32_t a, std::uint32_t b) {
+    const std::uint32_t mask = 0u - std::uint32_t(take);
+    return (a & mask) | (b & ~mask);
+  }
+  void include_extremes(float o_lo, float o_hi, std::uint32_t o_lo_at, std::uint32_t o_hi_at) {
+    lo_at = select(o_lo < lo, o_lo_at, lo_at);
+    hi_at = select(o_hi > hi, o_hi_at, hi_at);
+    lo = std::min(lo, o_lo);
+    hi = std::max(hi, o_hi);
   }
 };
 
