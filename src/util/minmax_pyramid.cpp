@@ -1,21 +1,31 @@
 #include "util/minmax_pyramid.h"
 
+#include <algorithm>
+
 namespace genscope {
 
-Extremes MinMaxPyramid::combine(const float* values, int k, std::size_t first) const {
-  return scan(values, k, first, first + kFanout, Extremes{});
+namespace {
+
+// Includes items [first, last) of one level into `acc`: values (nodes null) or nodes. Inlined
+// into the callers, whose `acc` then lives in registers.
+inline void scan_level(const float* values, const Extremes* nodes, std::size_t first,
+                       std::size_t last, Extremes& acc) {
+  if (!nodes) {
+    for (std::size_t i = first; i < last; ++i) acc.include(values[i], std::uint32_t(i));
+  } else {
+    for (std::size_t i = first; i < last; ++i) acc.include(nodes[i]);
+  }
 }
 
-Extremes MinMaxPyramid::scan(const float* values, int k, std::size_t first, std::size_t last,
-                             Extremes acc) const {
-  // `acc` is a local: writing through a reference that may alias the nodes would go through
-  // memory on every item.
-  if (k < 0) {
-    for (std::size_t i = first; i < last; ++i) acc.include(values[i], std::uint32_t(i));
-    return acc;
-  }
-  const Extremes* nodes = levels_[k].data();
-  for (std::size_t i = first; i < last; ++i) acc.include(nodes[i]);
+}  // namespace
+
+const Extremes* MinMaxPyramid::nodes(int k) const {
+  return k < 0 ? nullptr : levels_[std::size_t(k)].data();
+}
+
+Extremes MinMaxPyramid::combine(const float* values, int k, std::size_t first) const {
+  Extremes acc;
+  scan_level(values, nodes(k), first, first + kFanout, acc);
   return acc;
 }
 
@@ -42,31 +52,43 @@ void MinMaxPyramid::rebuild(const float* values, std::size_t n) {
   }
 }
 
+void MinMaxPyramid::prefetch(const float* values, std::size_t i) const {
+  // A bound at i reads the aligned group of kFanout items around it on every level.
+  __builtin_prefetch(values + i / kFanout * kFanout);
+  for (const std::vector<Extremes>& nodes : levels_) {
+    i /= kFanout;
+    const std::size_t first = std::min(i / kFanout * kFanout, nodes.size() - 1);
+    const char* group = reinterpret_cast<const char*>(nodes.data() + first);
+    for (std::size_t byte = 0; byte < kFanout * sizeof(Extremes); byte += 64)
+      __builtin_prefetch(group + byte);
+  }
+}
+
 Extremes MinMaxPyramid::query(const float* values, std::size_t first, std::size_t last) const {
   // Index order: the left parts going up, the top, then the right parts coming down.
   struct Part {
-    int k;
+    const Extremes* nodes;
     std::size_t first, last;
   };
   Part right[64];
   int rights = 0;
-  Extremes out;
+  Extremes acc;
   for (int k = -1; first < last; ++k) {
     // Items of level k+1 whose blocks lie wholly inside [first, last).
     const std::size_t up_first = (first + kFanout - 1) / kFanout, up_last = last / kFanout;
     if (up_first >= up_last || k + 1 >= int(levels_.size())) {
-      out = scan(values, k, first, last, out);
+      scan_level(values, nodes(k), first, last, acc);
       break;
     }
-    out = scan(values, k, first, up_first * kFanout, out);
-    right[rights++] = Part{k, up_last * kFanout, last};
+    scan_level(values, nodes(k), first, up_first * kFanout, acc);
+    right[rights++] = Part{nodes(k), up_last * kFanout, last};
     first = up_first, last = up_last;
   }
   while (rights > 0) {
     const Part& part = right[--rights];
-    out = scan(values, part.k, part.first, part.last, out);
+    scan_level(values, part.nodes, part.first, part.last, acc);
   }
-  return out;
+  return acc;
 }
 
 }  // namespace genscope

@@ -78,6 +78,10 @@ class MinMaxPyramid {
   /// The extremes of values [first, last) of the `n` values the pyramid was built over.
   Extremes query(const float* values, std::size_t first, std::size_t last) const;
 
+  /// Asks the CPU to fetch what a query with a bound at index `i` reads (a plot's next column),
+  /// so that the reads of several columns overlap instead of waiting one after the other.
+  void prefetch(const float* values, std::size_t i) const;
+
   /// Levels above the values themselves (level(0) covers kFanout values per node).
   std::size_t levels() const { return levels_.size(); }
   /// The nodes of one level, oldest block first (for tests: incremental equals rebuilt).
@@ -86,9 +90,8 @@ class MinMaxPyramid {
  private:
   // The node over children [first, first + kFanout) of level `k` (-1: the values).
   Extremes combine(const float* values, int k, std::size_t first) const;
-  // `acc` with children [first, last) of level `k` (-1: the values) included.
-  Extremes scan(const float* values, int k, std::size_t first, std::size_t last,
-                Extremes acc) const;
+  // The nodes of level `k`; null for k = -1, the values.
+  const Extremes* nodes(int k) const;
 
   std::vector<std::vector<Extremes>> levels_;
 };

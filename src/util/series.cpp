@@ -88,6 +88,16 @@ Extremes MetricSeries::extremes(SeriesValues which, std::size_t first, std::size
                                      : smoothed_pyramid_.query(smoothed_.data(), first, last);
 }
 
+void MetricSeries::prefetch(SeriesValues which, std::size_t i) const {
+  if (i >= size()) return;
+  __builtin_prefetch(steps_.data() + i);
+  if (which == SeriesValues::kRaw) {
+    raw_pyramid_.prefetch(raw_.data(), i);
+  } else {
+    smoothed_pyramid_.prefetch(smoothed_.data(), i);
+  }
+}
+
 void MetricSeries::kept_of_group(std::size_t first, std::size_t count, std::size_t& a,
                                  std::size_t& b) const {
   Extremes e;
@@ -97,8 +107,7 @@ void MetricSeries::kept_of_group(std::size_t first, std::size_t count, std::size
     if (gap == kNoPoint && !std::isfinite(raw_[i])) gap = i;
   }
   const auto point = [](std::uint32_t at) { return at == Extremes::kNone ? kNoPoint : at; };
-  const std::size_t candidates[] = {point(e.lo_at), point(e.hi_at), gap, first,
-                                    first + count - 1};
+  const std::size_t candidates[] = {point(e.lo_at), point(e.hi_at), gap, first, first + count - 1};
   a = b = kNoPoint;
   for (std::size_t c : candidates) {
     if (c == kNoPoint || c == a) continue;

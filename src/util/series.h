@@ -115,6 +115,13 @@ class MetricSeries {
   /// O(log n). Indices in it are indices of kept points.
   Extremes extremes(SeriesValues which, std::size_t first, std::size_t last) const;
 
+  /// Asks the CPU to fetch what extremes() and lower_bound() read for a range bound at point i
+  /// (a plot's next column) ahead of time; i may be past the end.
+  void prefetch(SeriesValues which, std::size_t i) const;
+
+  /// The same for step(i) alone.
+  void prefetch_step(std::size_t i) const { __builtin_prefetch(steps_.data() + i); }
+
   /// Finite min/max of the raw values of points [first, last).
   ValueRange raw_range(std::size_t first, std::size_t last) const {
     return range(extremes(SeriesValues::kRaw, first, last));

@@ -30,31 +30,37 @@ inline bool drawable_value(float y, bool positive_only) {
   return std::isfinite(y) && (!positive_only || y > 0.0f);
 }
 
-/// The decimation's state machine: points arrive in step order; each pixel column keeps its
-/// lowest and its highest point (the first of equal ones) and hands them to the sink in their
-/// original order (one point when they are the same) once the column ends. A column starts at
-/// the first point after the previous column ends and reaches to the end of that point's pixel
-/// column. Sink: void point(const KeptPoint&), void end_stroke().
+/// The decimation's state machine: points of `series` arrive in step order; each pixel column
+/// keeps its lowest and its highest point (the first of equal ones) and hands them to the sink
+/// in their original order (one point when they are the same) once the column ends. A column
+/// starts at the first point after the previous column ends and reaches to the end of that
+/// point's pixel column. Sink: void point(const KeptPoint&), void end_stroke().
 template <class Sink>
 class ColumnStroke {
  public:
-  ColumnStroke(PixelColumns columns, Sink& sink) : columns_(columns), sink_(sink) {}
+  ColumnStroke(const MetricSeries& series, PixelColumns columns, Sink& sink)
+      : series_(series), columns_(columns), sink_(sink) {}
 
-  /// Adds one drawable point; a point outside the current column ends that column first.
-  void add(const KeptPoint& p) {
-    if (pending_ && !in_column(p.x)) flush();
-    if (!pending_) begin_column(p.x);
-    merge(p, p);
+  /// Adds the drawable point `index` (value y); a point outside the current column ends that
+  /// column first.
+  void add(std::size_t index, float y) {
+    const double x = series_.step(index);
+    if (pending_ && !in_column(x)) flush();
+    if (!pending_) begin_column(x);
+    take(index, y, index, y);
   }
-  /// Adds the lowest and the highest of a run of drawable points of the current column that
-  /// come after every point it holds.
-  void merge(const KeptPoint& low, const KeptPoint& high) {
-    if (low.y < low_.y) low_ = low;
-    if (high.y > high_.y) high_ = high;
+  /// Adds the lowest (`low` at `low_at`) and the highest of a run of drawable points of the
+  /// current column that come after every point it holds. Their steps are read when the column
+  /// ends (fetched now: they are far apart in a long series).
+  void merge(std::size_t low_at, float low, std::size_t high_at, float high) {
+    series_.prefetch_step(low_at);
+    series_.prefetch_step(high_at);
+    take(low_at, low, high_at, high);
   }
   /// Ends the current column and the stroke: the next point starts a new line (a gap).
   void end_stroke() {
     flush();
+    emit_ready();
     sink_.end_stroke();
   }
 
@@ -70,28 +76,47 @@ class ColumnStroke {
     const double column = std::floor((x - columns_.x_lo) * columns_.x_scale);
     column_lo_ = columns_.x_lo + column / columns_.x_scale;
     column_hi_ = columns_.x_lo + (column + 1.0) / columns_.x_scale;
-    low_ = KeptPoint{kNoPoint, 0.0, std::numeric_limits<float>::infinity()};
-    high_ = KeptPoint{kNoPoint, 0.0, -std::numeric_limits<float>::infinity()};
+    low_ = Held{kNoPoint, std::numeric_limits<float>::infinity()};
+    high_ = Held{kNoPoint, -std::numeric_limits<float>::infinity()};
     pending_ = true;
   }
-  /// Closes the open column, handing its points to the sink.
+  /// Closes the open column. Its points reach the sink when the next column closes (or the
+  /// stroke ends): their steps, fetched by merge(), have arrived by then.
   void flush() {
     if (!pending_) return;
     pending_ = false;
     if (low_.index == kNoPoint) return;
+    emit_ready();
     const bool low_first = low_.index <= high_.index;
-    sink_.point(low_first ? low_ : high_);
-    if (low_.index != high_.index) sink_.point(low_first ? high_ : low_);
+    ready_[0] = low_first ? low_ : high_;
+    ready_[1] = low_first ? high_ : low_;
+    ready_count_ = low_.index != high_.index ? 2 : 1;
   }
 
  private:
   static constexpr std::size_t kNoPoint = std::numeric_limits<std::size_t>::max();
+  struct Held {
+    std::size_t index;
+    float y;
+  };
+  void take(std::size_t low_at, float low, std::size_t high_at, float high) {
+    if (low < low_.y) low_ = Held{low_at, low};
+    if (high > high_.y) high_ = Held{high_at, high};
+  }
+  void emit_ready() {
+    for (int i = 0; i < ready_count_; ++i)
+      sink_.point(KeptPoint{ready_[i].index, series_.step(ready_[i].index), ready_[i].y});
+    ready_count_ = 0;
+  }
 
+  const MetricSeries& series_;
   PixelColumns columns_;
   Sink& sink_;
   bool pending_ = false;
   double column_lo_ = 0.0, column_hi_ = 0.0;
-  KeptPoint low_{kNoPoint, 0.0, 0.0f}, high_{kNoPoint, 0.0, 0.0f};
+  Held low_{kNoPoint, 0.0f}, high_{kNoPoint, 0.0f};
+  Held ready_[2] = {};  // the last closed column's points, not yet handed to the sink
+  int ready_count_ = 0;
 };
 
 namespace decimation_detail {
@@ -109,8 +134,42 @@ std::size_t column_end(const MetricSeries& series, const ColumnStroke<Sink>& str
   return series.lower_bound(stroke.column_hi(), next, guess);
 }
 
-inline KeptPoint kept(const MetricSeries& series, std::uint32_t at, float y) {
-  return KeptPoint{at, series.step(at), y};
+// Below this many points per pixel column, scanning every point costs less than a query per
+// column.
+inline constexpr double kScanBelowPerColumn = 16.0;
+
+// Feeds points [first, last) one by one, ending the stroke at each one not drawable.
+template <class Sink>
+void scan(const MetricSeries& series, SeriesValues which, bool positive_only, std::size_t first,
+          std::size_t last, ColumnStroke<Sink>& stroke) {
+  for (std::size_t k = first; k < last; ++k) {
+    const float y = series.value(which, k);
+    if (drawable_value(y, positive_only)) {
+      stroke.add(k, y);
+    } else {
+      stroke.end_stroke();
+    }
+  }
+}
+
+// Feeds the series column run by column run: a run's extremes from the pyramid when all its
+// points are drawable, else its points one by one. The next run's reads are fetched ahead.
+template <class Sink>
+void by_columns(const MetricSeries& series, SeriesValues which, bool positive_only,
+                ColumnStroke<Sink>& stroke) {
+  for (std::size_t i = 0; i < series.size();) {
+    if (stroke.pending() && !stroke.in_column(series.step(i))) stroke.flush();
+    if (!stroke.pending()) stroke.begin_column(series.step(i));
+    const std::size_t end = column_end(series, stroke, i);
+    series.prefetch(which, end + (end - i));
+    const Extremes e = series.extremes(which, i, end);
+    if (e.nonfinite == 0 && (!positive_only || e.lo > 0.0f)) {
+      stroke.merge(e.lo_at, e.lo, e.hi_at, e.hi);
+    } else {
+      scan(series, which, positive_only, i, end, stroke);
+    }
+    i = end;
+  }
 }
 
 }  // namespace decimation_detail
@@ -120,30 +179,18 @@ inline KeptPoint kept(const MetricSeries& series, std::uint32_t at, float y) {
 /// feeding every point in order to a ColumnStroke (the full scan), but a column's run of points
 /// costs one binary search and one pyramid query when all of them are drawable: O(columns log n)
 /// in all. A run holding a point that is not drawable (a NaN gap; a value <= 0 on a log axis) is
-/// fed point by point, as the full scan would.
+/// fed point by point, as the full scan would, and so is a series with few points per column
+/// (the scan is then cheaper).
 template <class Sink>
 void decimate_columns(const MetricSeries& series, SeriesValues which, PixelColumns columns,
                       bool positive_only, Sink& sink) {
-  using decimation_detail::kept;
-  ColumnStroke<Sink> stroke(columns, sink);
-  for (std::size_t i = 0; i < series.size();) {
-    if (stroke.pending() && !stroke.in_column(series.step(i))) stroke.flush();
-    if (!stroke.pending()) stroke.begin_column(series.step(i));
-    const std::size_t end = decimation_detail::column_end(series, stroke, i);
-    const Extremes e = series.extremes(which, i, end);
-    if (e.nonfinite == 0 && (!positive_only || e.lo > 0.0f)) {
-      stroke.merge(kept(series, e.lo_at, e.lo), kept(series, e.hi_at, e.hi));
-    } else {
-      for (std::size_t k = i; k < end; ++k) {
-        const float y = series.value(which, k);
-        if (drawable_value(y, positive_only)) {
-          stroke.add(KeptPoint{k, series.step(k), y});
-        } else {
-          stroke.end_stroke();
-        }
-      }
-    }
-    i = end;
+  ColumnStroke<Sink> stroke(series, columns, sink);
+  const std::size_t n = series.size();
+  const double spanned = n ? (series.step(n - 1) - series.step(0)) * columns.x_scale + 1.0 : 0.0;
+  if (double(n) > decimation_detail::kScanBelowPerColumn * spanned) {
+    decimation_detail::by_columns(series, which, positive_only, stroke);
+  } else {
+    decimation_detail::scan(series, which, positive_only, 0, n, stroke);
   }
   stroke.end_stroke();
 }

@@ -40,8 +40,8 @@ std::vector<float> random_values(std::mt19937& rng, std::size_t n, bool gaps) {
   std::vector<float> v(n);
   for (float& x : v) {
     const int k = kind(rng);
-    x = k < 10 ? std::round(uniform(rng) * 3.0f)  // ties
-        : k < 12 ? 100.0f * uniform(rng)          // spikes
+    x = k < 10   ? std::round(uniform(rng) * 3.0f)  // ties
+        : k < 12 ? 100.0f * uniform(rng)            // spikes
                  : uniform(rng);
     if (gaps && k >= 97) x = k == 97 ? kNaN : k == 98 ? kInf : -kInf;
   }
@@ -128,10 +128,9 @@ TEST(MetricSeries, LookupWithAHintEqualsAPlainSearch) {
   const std::size_t n = series.size();
   for (double target : {-1.0, 0.0, 0.5, 2.0, 3.0, 10.0, 11.0, 31.0, 40.0, 41.0}) {
     for (std::size_t from = 0; from <= n; ++from) {
-      const std::size_t want =
-          std::size_t(std::lower_bound(std::begin(steps) + std::min(from, n), std::end(steps),
-                                       target) -
-                      std::begin(steps));
+      const std::size_t want = std::size_t(
+          std::lower_bound(std::begin(steps) + std::min(from, n), std::end(steps), target) -
+          std::begin(steps));
       EXPECT_EQ(series.lower_bound(target, from), want) << target << " from " << from;
       for (std::size_t hint = 0; hint <= n + 2; ++hint)
         ASSERT_EQ(series.lower_bound(target, from, hint), want)
@@ -298,7 +297,8 @@ TEST(DecimateColumns, EqualsTheFullScanOverRandomSeriesWidthsAndRanges) {
     const std::vector<double> steps = random_steps(rng, n);
     const std::vector<float> values = random_values(rng, n, coin(rng));
     MetricSeries series(n + 8, coin(rng) ? 0.0f : 0.9f);
-    for (std::size_t i = 0; i < n; ++i) series.push(steps[i], values[i] + (trial % 3 ? 0.0f : 1.0f));
+    for (std::size_t i = 0; i < n; ++i)
+      series.push(steps[i], values[i] + (trial % 3 ? 0.0f : 1.0f));
     const double first = n ? steps.front() : 0.0, last = n ? steps.back() : 1.0;
     PixelColumns columns;
     columns.x_lo = first - (coin(rng) ? 0.0 : 100.0 * uniform(rng));
