@@ -68,11 +68,12 @@ class PathSink {
 
  private:
   static constexpr float kFlatWidth = 0.5f;  // pixels
-  // True when the path a-b-c turns back at b by more than about 150 degrees.
+  // True when the path a-b-c turns back at b by more than about 150 degrees, along segments
+  // long enough (2 pixels) for the collapsed join to show.
   static bool turns_back(ImVec2 a, ImVec2 b, ImVec2 c) {
     const float ux = b.x - a.x, uy = b.y - a.y, vx = c.x - b.x, vy = c.y - b.y;
-    const float dot = ux * vx + uy * vy;
-    return dot < 0.0f && dot * dot > 0.75f * (ux * ux + uy * uy) * (vx * vx + vy * vy);
+    const float dot = ux * vx + uy * vy, uu = ux * ux + uy * uy, vv = vx * vx + vy * vy;
+    return dot < 0.0f && uu > 4.0f && vv > 4.0f && dot * dot > 0.75f * uu * vv;
   }
 
   ImDrawList* draw_;
@@ -84,8 +85,8 @@ class PathSink {
 };
 
 // One line, at most two points per pixel column, from the series' min/max pyramid.
-void draw_series(ImDrawList* draw, const Axes& axes, const MetricSeries& series,
-                 SeriesValues which, ImU32 color, float thickness) {
+void draw_series(ImDrawList* draw, const Axes& axes, const MetricSeries& series, SeriesValues which,
+                 ImU32 color, float thickness) {
   PathSink sink(draw, axes, color, thickness);
   decimate_columns(series, which, PixelColumns{axes.x_lo, axes.x_scale}, axes.log_y, sink);
 }

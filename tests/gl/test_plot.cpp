@@ -546,12 +546,11 @@ TEST(LinePlotPixels, AMillionPointLineReachesItsSpikesAtTheirColumns) {
     return px.first + int(std::lround(double(step) / (kPoints - 1) * (px.last - px.first)));
   };
   // The highest and the lowest line pixel are the spikes, at their steps' columns.
-  const auto top = std::min_element(px.top.begin(), px.top.end(), [](int a, int b) {
-    return a >= 0 && (b < 0 || a < b);
-  });
+  const auto top = std::min_element(px.top.begin(), px.top.end(),
+                                    [](int a, int b) { return a >= 0 && (b < 0 || a < b); });
   const int bottom_row = *std::max_element(px.bottom.begin(), px.bottom.end());
-  const int bottom_x = int(std::find(px.bottom.begin(), px.bottom.end(), bottom_row) -
-                           px.bottom.begin());
+  const int bottom_x =
+      int(std::find(px.bottom.begin(), px.bottom.end(), bottom_row) - px.bottom.begin());
   EXPECT_NEAR(int(top - px.top.begin()), column_of(kUp), 2);
   EXPECT_NEAR(bottom_x, column_of(kDown), 2);
   // The y range fits the spikes (5 % padding): the baseline at 0 lies halfway between them, and

@@ -6,9 +6,9 @@
 // a window overlap, no text is cut at its clip rectangle).
 //
 // By default it makes a GL context (a hidden 64x64 GLFW window) and renders every frame, so a
-// test can read pixels back (screenshot(), pixels()). UiHarness::without_gl() makes none: no window, no
-// display, no GL call; frames only make ImGui's draw data, which is all the text, item and
-// layout checks read. The display it lays out is any size either way.
+// test can read pixels back (screenshot(), pixels()). UiHarness::without_gl() makes none: no
+// window, no display, no GL call; frames only make ImGui's draw data, which is all the text, item
+// and layout checks read. The display it lays out is any size either way.
 #include <imgui.h>
 #include <imgui_internal.h>
 
