@@ -145,11 +145,13 @@ class MetricSeries {
     has_average_ = false;
   }
 
-  // One step of the debiased EMA: last = last*w + (1-w)*y, reported as last / (1 - w^n).
+  // One step of the debiased EMA: last = last*w + (1-w)*y, reported as last / (1 - w^n). w^n
+  // goes to 0 once 1 - w^n rounds to 1: else it sinks to the smallest denormal and stays there,
+  // and every multiplication by it is many times slower.
   float smooth(float value) {
     if (std::isfinite(value)) {
       average_ = average_ * smoothing_ + (1.0 - smoothing_) * value;
-      weight_power_ *= smoothing_;
+      weight_power_ = weight_power_ < 1e-17 ? 0.0 : weight_power_ * smoothing_;
       has_average_ = true;
     }
     return has_average_ ? static_cast<float>(average_ / (1.0 - weight_power_)) : value;
