@@ -4,6 +4,8 @@
 //     smoothed, in an 800-pixel-wide plot (an ImGui context with no renderer, as in the tests);
 //     only the line_plot call is timed, in thread CPU time (other processes on a busy machine
 //     then count less than in wall time).
+//   BM_LossesPanel/N: one whole ImGui frame of the Losses panel (1280x720 display) over a View
+//     holding N rows of a GAN's four metrics, in thread CPU time: what a frame costs the window.
 //   BM_Push/N: filling an empty series with N precomputed points, per point (items_per_second).
 #include <benchmark/benchmark.h>
 #include <imgui.h>
@@ -11,9 +13,14 @@
 
 #include <cmath>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
+#include "core/command_queue.h"
+#include "gui/panels/panels.h"
 #include "gui/plot.h"
+#include "gui/view.h"
+#include "render/texture_cache.h"
 #include "util/series.h"
 
 namespace {
@@ -96,6 +103,44 @@ BENCHMARK(BM_LinePlot)
     ->UseManualTime()
     ->Unit(benchmark::kMicrosecond);
 
+// A View holding `n` rows of a GAN's metrics (loss_d, loss_g, d_real, d_fake).
+void fill_view(genscope::View& view, std::int64_t n) {
+  const genscope::MetricSchema names = {"loss_d", "loss_g", "d_real", "d_fake"};
+  std::vector<genscope::MetricRow> rows;
+  for (std::int64_t step = 1; step <= n; ++step) {
+    genscope::MetricRow row;
+    row.step = step;
+    for (std::uint32_t k = 0; k < 4; ++k) row.push(loss_at(step, k));
+    rows.push_back(row);
+    if (rows.size() == 4096 || step == n) view.add_rows(rows, names), rows.clear();
+  }
+}
+
+void BM_LossesPanel(benchmark::State& state) {
+  const std::int64_t n = state.range(0);
+  HeadlessImGui imgui;
+  ImGui::GetIO().DisplaySize = ImVec2(1280.0f, 720.0f);
+  genscope::CommandQueue commands;
+  genscope::View view(commands, std::make_unique<genscope::StubTextureBackend>());
+  fill_view(view, n);
+  genscope::LossesPanel losses;
+  const genscope::PanelSlot slot(ImRect(0.0f, 0.0f, 860.0f, 480.0f));
+  for (auto _ : state) {
+    const double start = thread_seconds();
+    ImGui::NewFrame();
+    losses.draw(view, slot);
+    ImGui::Render();
+    state.SetIterationTime(thread_seconds() - start);
+  }
+  state.counters["rows"] = static_cast<double>(n);
+}
+BENCHMARK(BM_LossesPanel)
+    ->Arg(1000)
+    ->Arg(100000)
+    ->Arg(1000000)
+    ->UseManualTime()
+    ->Unit(benchmark::kMicrosecond);
+
 void BM_Push(benchmark::State& state) {
   const std::int64_t n = state.range(0);
   std::vector<float> values(static_cast<std::size_t>(n));
@@ -108,7 +153,7 @@ void BM_Push(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations() * n);
 }
-BENCHMARK(BM_Push)->Arg(1000)->Arg(100000)->Arg(1000000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Push)->Arg(1000)->Arg(100000)->Arg(1000000)->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 
