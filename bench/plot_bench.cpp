@@ -7,10 +7,15 @@
 //   BM_LossesPanel/N: one whole ImGui frame of the Losses panel (1280x720 display) over a View
 //     holding N rows of a GAN's four metrics, in thread CPU time: what a frame costs the window.
 //   BM_Push/N: filling an empty series with N precomputed points, per point (items_per_second).
+//   BM_PushPastTheCap: 4 * 2^20 points into a series of the default capacity, so it thins three
+//     to four times; "longest_push_ms" is the slowest push, one that made room.
+//   BM_SetSmoothing/N: a new smoothing weight over N points (the smoothed values and their
+//     pyramid rebuilt), as dragging the Losses panel's slider does for every metric.
 #include <benchmark/benchmark.h>
 #include <imgui.h>
 #include <time.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <memory>
@@ -153,6 +158,37 @@ void BM_Push(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations() * n);
 }
+void BM_PushPastTheCap(benchmark::State& state) {
+  const std::int64_t n = 4 * std::int64_t(MetricSeries::kDefaultCapacity);
+  std::vector<float> values(static_cast<std::size_t>(n));
+  for (std::int64_t i = 0; i < n; ++i) values[std::size_t(i)] = loss_at(i, 4u);
+  double longest = 0.0;
+  for (auto _ : state) {
+    MetricSeries series(MetricSeries::kDefaultCapacity, 0.6f);
+    for (std::int64_t i = 0; i < n; ++i) {
+      const bool full = series.size() == series.capacity();
+      const double start = full ? thread_seconds() : 0.0;
+      series.push(static_cast<double>(i), values[std::size_t(i)]);
+      if (full) longest = std::max(longest, thread_seconds() - start);
+    }
+    benchmark::DoNotOptimize(series.size());
+  }
+  state.SetItemsProcessed(state.iterations() * n);
+  state.counters["longest_push_ms"] = 1e3 * longest;
+}
+BENCHMARK(BM_PushPastTheCap)->Unit(benchmark::kMillisecond);
+
+void BM_SetSmoothing(benchmark::State& state) {
+  MetricSeries series = filled_series(state.range(0), 5u);
+  float weight = 0.5f;
+  for (auto _ : state) {
+    weight = weight == 0.5f ? 0.6f : 0.5f;
+    series.set_smoothing(weight);
+    benchmark::DoNotOptimize(series.smoothed(0));
+  }
+}
+BENCHMARK(BM_SetSmoothing)->Arg(1000)->Arg(100000)->Arg(1000000)->Unit(benchmark::kMillisecond);
+
 BENCHMARK(BM_Push)->Arg(1000)->Arg(100000)->Arg(1000000)->Unit(benchmark::kMicrosecond);
 
 }  // namespace
