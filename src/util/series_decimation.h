@@ -153,7 +153,8 @@ void scan(const MetricSeries& series, SeriesValues which, bool positive_only, st
 }
 
 // Feeds the series column run by column run: a run's extremes from the pyramid when all its
-// points are drawable, else its points one by one. The next run's reads are fetched ahead.
+// points are drawable, one gap when none is, else its points one by one. The next run's reads
+// are fetched ahead.
 template <class Sink>
 void by_columns(const MetricSeries& series, SeriesValues which, bool positive_only,
                 ColumnStroke<Sink>& stroke) {
@@ -164,7 +165,9 @@ void by_columns(const MetricSeries& series, SeriesValues which, bool positive_on
     series.prefetch(which, end + (end - i));
     const Extremes e = series.extremes(which, i, end);
     if (e.nonfinite == 0 && (!positive_only || e.lo > 0.0f)) {
-      stroke.merge(e.lo_at, e.lo, e.hi_at, e.hi);
+      stroke.merge(e.lo_at, e.lo, e.hi_at, e.hi);  // every point drawable
+    } else if (!e.valid() || (positive_only && !(e.hi > 0.0f))) {
+      stroke.end_stroke();  // none drawable: one gap, as the points one by one would make
     } else {
       scan(series, which, positive_only, i, end, stroke);
     }
@@ -178,9 +181,10 @@ void by_columns(const MetricSeries& series, SeriesValues which, bool positive_on
 /// ColumnStroke, a stroke ending at every point that is not drawable_value(). The result equals
 /// feeding every point in order to a ColumnStroke (the full scan), but a column's run of points
 /// costs one binary search and one pyramid query when all of them are drawable: O(columns log n)
-/// in all. A run holding a point that is not drawable (a NaN gap; a value <= 0 on a log axis) is
-/// fed point by point, as the full scan would, and so is a series with few points per column
-/// (the scan is then cheaper).
+/// in all. A run of points none of which is drawable (NaN before a metric's first measurement;
+/// values <= 0 on a log axis) is one gap; a run holding some points that are not drawable is fed
+/// point by point, as the full scan would, and so is a series with few points per column (the
+/// scan is then cheaper).
 template <class Sink>
 void decimate_columns(const MetricSeries& series, SeriesValues which, PixelColumns columns,
                       bool positive_only, Sink& sink) {

@@ -385,5 +385,31 @@ TEST(DecimateColumns, PointsRoundedOutOfTheirOwnColumnEachStartOne) {
   EXPECT_TRUE(same_points(decimated(series, SeriesValues::kRaw, columns, false), want));
 }
 
+TEST(DecimateColumns, LongGapsAndNonPositiveRunsEqualTheFullScan) {
+  // Dense series (many points per column) made of runs: NaN, values <= 0, positive values, each
+  // run from one point to a few columns long.
+  std::mt19937 rng(31);
+  std::uniform_int_distribution<int> kind(0, 3), length(1, 3000);
+  std::uniform_real_distribution<float> uniform(0.0f, 1.0f);
+  for (int trial = 0; trial < 40; ++trial) {
+    MetricSeries series(400000, trial % 2 ? 0.9f : 0.0f);
+    while (series.size() < 200000) {
+      const int k = kind(rng), run = length(rng) >> (trial % 4 * 3);
+      for (int j = 0; j <= run; ++j) {
+        const float y = k == 0 ? kNaN : k == 1 ? -uniform(rng) : k == 2 ? 0.0f : uniform(rng);
+        series.push(double(series.size()), y);
+      }
+    }
+    const PixelColumns columns{0.0, (700.0 + trial) / double(series.size())};
+    for (SeriesValues which : {SeriesValues::kRaw, SeriesValues::kSmoothed}) {
+      for (bool positive : {false, true}) {
+        SCOPED_TRACE(testing::Message() << "trial " << trial << " positive " << positive);
+        ASSERT_TRUE(same_points(decimated(series, which, columns, positive),
+                                full_scan(series, which, columns, positive)));
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace genscope
