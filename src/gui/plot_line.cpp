@@ -1,5 +1,6 @@
-// line_plot: metric lines over training steps, decimated per pixel column, with a hover
-// tooltip and a right-click menu; plot_csv, the lines as CSV.
+// line_plot: metric lines over training steps, decimated per pixel column from the series'
+// min/max pyramids (so a frame costs what the pixels cost, not what the history holds), with a
+// hover tooltip and a right-click menu; plot_csv, the lines as CSV.
 #include <imgui_internal.h>
 
 #include <algorithm>
@@ -8,6 +9,7 @@
 
 #include "gui/plot.h"
 #include "gui/plot_parts.h"
+#include "util/series_decimation.h"
 
 namespace genscope {
 namespace {
@@ -35,32 +37,27 @@ void format_value(char* out, double v, const char* format) {
   std::snprintf(out, kLabelSize, format ? format : "%.5g", v);
 }
 
-// Streams data points in x order into the draw list's path, keeping only the lowest and highest
-// point of each pixel column (in their original order), so a line emits at most two points per
-// column. Points are compared in data space; only the emitted ones are mapped to pixels.
-class DecimatedStroke {
+// Receives a decimated line (util/series_decimation.h): its points go into the draw list's path,
+// mapped to pixels only here, and each stroke is drawn when it ends. Where the line turns back
+// sharply (a spike, a column's min then max), the tip is drawn as a short flat: ImGui's polyline
+// joins collapse at such turns (their miter is capped), which would stop a one-step spike short
+// of the value it reaches.
+class PathSink {
  public:
-  DecimatedStroke(ImDrawList* draw, const Axes& axes, ImU32 color, float thickness)
+  PathSink(ImDrawList* draw, const Axes& axes, ImU32 color, float thickness)
       : draw_(draw), axes_(axes), color_(color), thickness_(thickness) {}
 
-  void add(double x, float y) {
-    if (pending_ && !(x >= column_lo_ && x < column_hi_)) flush_column();
-    if (!pending_) start_column(x, y);
-    // Field-wise selects compile without branches, which noisy values would mispredict.
-    const bool lower = y < low_.y;
-    const bool higher = y > high_.y;
-    low_.x = lower ? x : low_.x;
-    low_.y = lower ? y : low_.y;
-    low_.seq = lower ? seq_ : low_.seq;
-    high_.x = higher ? x : high_.x;
-    high_.y = higher ? y : high_.y;
-    high_.seq = higher ? seq_ : high_.seq;
-    ++seq_;
+  void point(const KeptPoint& p) {
+    const ImVec2 next(axes_.px_x(p.x), axes_.px_y(p.y));
+    if (emitted_ >= 2 && turns_back(previous_, last_, next)) {
+      last_.x += std::clamp(0.5f * (next.x - last_.x), 0.05f, kFlatWidth);
+      draw_->PathLineTo(last_);
+    }
+    draw_->PathLineTo(next);
+    previous_ = last_, last_ = next;
+    ++emitted_;
   }
-
-  // Ends the current stroke: the next point starts a new one (a gap for non-finite values).
   void end_stroke() {
-    flush_column();
     if (emitted_ >= 2) {
       draw_->PathStroke(color_, ImDrawFlags_None, thickness_);
     } else {
@@ -70,55 +67,28 @@ class DecimatedStroke {
   }
 
  private:
-  struct Point {
-    double x;
-    float y;
-    long seq;
-  };
-
-  void start_column(double x, float y) {
-    const double column = std::floor((x - axes_.x_lo) * axes_.x_scale);
-    column_lo_ = axes_.x_lo + column / axes_.x_scale;
-    column_hi_ = axes_.x_lo + (column + 1.0) / axes_.x_scale;
-    low_ = high_ = Point{x, y, seq_};
-    pending_ = true;
-  }
-  void flush_column() {
-    if (!pending_) return;
-    const bool low_first = low_.seq <= high_.seq;
-    emit(low_first ? low_ : high_);
-    if (low_.seq != high_.seq) emit(low_first ? high_ : low_);
-    pending_ = false;
-  }
-  void emit(const Point& p) {
-    draw_->PathLineTo(ImVec2(axes_.px_x(p.x), axes_.px_y(p.y)));
-    ++emitted_;
+  static constexpr float kFlatWidth = 0.5f;  // pixels
+  // True when the path a-b-c turns back at b by more than about 150 degrees, along segments
+  // long enough (2 pixels) for the collapsed join to show.
+  static bool turns_back(ImVec2 a, ImVec2 b, ImVec2 c) {
+    const float ux = b.x - a.x, uy = b.y - a.y, vx = c.x - b.x, vy = c.y - b.y;
+    const float dot = ux * vx + uy * vy, uu = ux * ux + uy * uy, vv = vx * vx + vy * vy;
+    return dot < 0.0f && uu > 4.0f && vv > 4.0f && dot * dot > 0.75f * uu * vv;
   }
 
   ImDrawList* draw_;
   const Axes& axes_;
   ImU32 color_;
   float thickness_;
-  bool pending_ = false;  // a column has points not yet emitted
-  double column_lo_ = 0.0, column_hi_ = 0.0;
-  Point low_{}, high_{};
-  long seq_ = 0;
   int emitted_ = 0;
+  ImVec2 previous_, last_;  // the path's last two points
 };
 
-template <class ValueAt>
-void draw_series(ImDrawList* draw, const Axes& axes, const MetricSeries& series, ValueAt value_at,
+// One line, at most two points per pixel column, from the series' min/max pyramid.
+void draw_series(ImDrawList* draw, const Axes& axes, const MetricSeries& series, SeriesValues which,
                  ImU32 color, float thickness) {
-  DecimatedStroke stroke(draw, axes, color, thickness);
-  for (std::size_t i = 0; i < series.size(); ++i) {
-    const float v = value_at(i);
-    if (axes.drawable(v)) {
-      stroke.add(series.step(i), v);
-    } else {
-      stroke.end_stroke();
-    }
-  }
-  stroke.end_stroke();
+  PathSink sink(draw, axes, color, thickness);
+  decimate_columns(series, which, PixelColumns{axes.x_lo, axes.x_scale}, axes.log_y, sink);
 }
 
 bool draws_raw(const LinePlotOptions& options, const MetricSeries& series) {
@@ -222,16 +192,13 @@ void draw_lines(ImDrawList* draw, const Axes& axes, const PlotLine* lines, int c
   for (int i = 0; i < count; ++i) {
     const MetricSeries* series = lines[i].series;
     if (!series || !draws_raw(options, *series)) continue;
-    draw_series(
-        draw, axes, *series, [series](std::size_t j) { return series->raw(j); },
-        scale_alpha(lines[i].color, kRawAlpha), 1.0f);
+    draw_series(draw, axes, *series, SeriesValues::kRaw, scale_alpha(lines[i].color, kRawAlpha),
+                1.0f);
   }
   for (int i = 0; i < count; ++i) {
     const MetricSeries* series = lines[i].series;
     if (!series) continue;
-    draw_series(
-        draw, axes, *series, [series](std::size_t j) { return series->smoothed(j); },
-        lines[i].color, options.thickness);
+    draw_series(draw, axes, *series, SeriesValues::kSmoothed, lines[i].color, options.thickness);
     // A line needs two points: a lone one (the first evaluation) is drawn as a dot.
     if (series->size() == 1 && axes.drawable(series->smoothed(0))) {
       draw->AddCircleFilled(ImVec2(axes.px_x(series->step(0)), axes.px_y(series->smoothed(0))),

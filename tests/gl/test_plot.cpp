@@ -1,5 +1,6 @@
 // Plot helpers (ticks, histogram counts) and the plot widgets run headless in an ImGui context:
-// no GL is needed, the tests only look at the draw data ImGui builds.
+// no GL is needed, most tests only look at the draw data ImGui builds. A million-point line is
+// also rendered with GL (the UI harness) and its pixels read back.
 #include <gtest/gtest.h>
 #include <imgui.h>
 #include <imgui_internal.h>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "gui/plot.h"
+#include "support/ui_harness.h"
 
 namespace genscope {
 namespace {
@@ -489,6 +491,81 @@ TEST(PlotCsv, MergesTheLinesByStepWithRawValues) {
   b.push(3.0, std::nanf(""));
   const PlotLine lines[] = {{"D loss", &a, 0}, {"G loss", &b, 0}};
   EXPECT_EQ(plot_csv(lines, 2), "step,D loss,G loss\n1,0.5,\n2,0.25,3\n3,,nan\n");
+}
+
+// Where the line's pixels are in a rendered frame: per pixel column, the topmost and bottommost
+// row of a pixel in the line's green (-1 where there is none), and the columns it spans.
+struct LinePixels {
+  std::vector<int> top, bottom;
+  int first = -1, last = -1;
+};
+
+LinePixels green_pixels(const std::vector<uint8_t>& rgba, int width, int height) {
+  LinePixels out;
+  out.top.assign(width, -1);
+  out.bottom.assign(width, -1);
+  for (int y = 0; y < height; ++y) {
+    for (int x = 0; x < width; ++x) {
+      const uint8_t* p = &rgba[(size_t(y) * width + x) * 4];
+      if (!(p[1] > 100 && p[1] > p[0] + 60 && p[1] > p[2] + 60)) continue;
+      if (out.top[x] < 0) out.top[x] = y;
+      out.bottom[x] = y;
+      if (out.first < 0 || x < out.first) out.first = x;
+      out.last = std::max(out.last, x);
+    }
+  }
+  return out;
+}
+
+TEST(LinePlotPixels, AMillionPointLineReachesItsSpikesAtTheirColumns) {
+  constexpr int kPoints = 1000000, kWidth = 900, kHeight = 420;
+  constexpr int kUp = 250000, kDown = 800000;  // one-step spikes to +1 and -1
+  test::UiHarness ui(kWidth, kHeight);
+  if (!ui.ok()) GTEST_SKIP() << ui.error();
+  MetricSeries series(kPoints, 0.0f);
+  for (int i = 0; i < kPoints; ++i) {
+    const float noise = 0.05f * std::sin(0.37f * float(i));
+    series.push(double(i), i == kUp ? 1.0f : i == kDown ? -1.0f : noise);
+  }
+  ASSERT_EQ(series.size(), std::size_t(kPoints));
+  const PlotLine line{nullptr, &series, IM_COL32(0, 255, 0, 255)};  // no legend: only the line
+  LinePlotOptions options;
+  options.height = 380.0f;
+  options.thickness = 1.0f;
+  ui.draw = [&] {
+    ImGui::SetNextWindowPos(ImVec2(0.0f, 0.0f));
+    ImGui::SetNextWindowSize(ImVec2(float(kWidth), float(kHeight)));
+    ImGui::Begin("plot", nullptr, ImGuiWindowFlags_NoDecoration);
+    line_plot("##million", &line, 1, options);
+    ImGui::End();
+  };
+  ui.frames(2);
+  const LinePixels px = green_pixels(ui.pixels(), kWidth, kHeight);
+  ASSERT_GE(px.first, 0) << "no line drawn";
+  const auto column_of = [&](int step) {
+    return px.first + int(std::lround(double(step) / (kPoints - 1) * (px.last - px.first)));
+  };
+  // The highest and the lowest line pixel are the spikes, at their steps' columns.
+  const auto top = std::min_element(px.top.begin(), px.top.end(),
+                                    [](int a, int b) { return a >= 0 && (b < 0 || a < b); });
+  const int bottom_row = *std::max_element(px.bottom.begin(), px.bottom.end());
+  const int bottom_x =
+      int(std::find(px.bottom.begin(), px.bottom.end(), bottom_row) - px.bottom.begin());
+  EXPECT_NEAR(int(top - px.top.begin()), column_of(kUp), 2);
+  EXPECT_NEAR(bottom_x, column_of(kDown), 2);
+  // The y range fits the spikes (5 % padding): the baseline at 0 lies halfway between them, and
+  // away from the spikes the line stays near it.
+  const int middle = (*top + bottom_row) / 2, half = (bottom_row - *top) / 2;
+  EXPECT_GT(half, 120);
+  for (int x = px.first + 3; x <= px.last - 3; x += 7) {
+    if (std::abs(x - column_of(kUp)) < 4 || std::abs(x - column_of(kDown)) < 4) continue;
+    ASSERT_GE(px.top[x], 0) << "a gap in the line at column " << x;
+    EXPECT_NEAR(px.top[x], middle, 0.08 * half) << "column " << x;
+    EXPECT_NEAR(px.bottom[x], middle, 0.08 * half) << "column " << x;
+  }
+  // Each spike's column runs from the baseline to its tip.
+  EXPECT_NEAR(px.bottom[column_of(kUp)], middle, 0.1 * half);
+  EXPECT_NEAR(px.top[bottom_x], middle, 0.1 * half);
 }
 
 }  // namespace

@@ -259,14 +259,14 @@ ImVec2 UiHarness::slider_point(const std::string& name, double r, double int_ran
   return ImVec2(x, 0.5f * (it.min.y + it.max.y));
 }
 
-bool UiHarness::screenshot(const std::string& path) const {
+std::vector<uint8_t> UiHarness::pixels() const {
   if (!has_gl()) {
-    ADD_FAILURE() << "UiHarness::screenshot(" << path << ") needs GL: this harness was made "
-                  << "without_gl() (no context, no pixels); use the GL harness (gl_tests)";
-    return false;
+    ADD_FAILURE() << "UiHarness::pixels() needs GL: this harness was made without_gl() (no "
+                  << "context, no pixels); use the GL harness (gl_tests)";
+    return {};
   }
   auto fbo = Framebuffer::create(width_, height_);
-  if (!fbo) return false;
+  if (!fbo) return {};
   fbo->bind();
   glViewport(0, 0, width_, height_);
   glClearColor(0.05f, 0.05f, 0.06f, 1.0f);
@@ -276,10 +276,22 @@ bool UiHarness::screenshot(const std::string& path) const {
   glPixelStorei(GL_PACK_ALIGNMENT, 1);
   glReadPixels(0, 0, width_, height_, GL_RGBA, GL_UNSIGNED_BYTE, rgba.data());
   Framebuffer::bind_default();
-  // Rows come bottom-up: write from the last row with a negative stride.
-  return write_png_rgba(path, width_, height_, rgba.data() + size_t(height_ - 1) * width_ * 4,
-                        -width_ * 4)
-      .ok();
+  // Rows come bottom-up: flip them.
+  const size_t row = size_t(width_) * 4;
+  for (size_t top = 0, bottom = size_t(height_) - 1; top < bottom; ++top, --bottom)
+    std::swap_ranges(rgba.begin() + top * row, rgba.begin() + (top + 1) * row,
+                     rgba.begin() + bottom * row);
+  return rgba;
+}
+
+bool UiHarness::screenshot(const std::string& path) const {
+  if (!has_gl()) {
+    ADD_FAILURE() << "UiHarness::screenshot(" << path << ") needs GL: this harness was made "
+                  << "without_gl() (no context, no pixels); use the GL harness (gl_tests)";
+    return false;
+  }
+  const std::vector<uint8_t> rgba = pixels();
+  return !rgba.empty() && write_png_rgba(path, width_, height_, rgba.data(), width_ * 4).ok();
 }
 
 void UiHarness::collect_glyphs() {

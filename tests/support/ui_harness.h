@@ -6,12 +6,13 @@
 // a window overlap, no text is cut at its clip rectangle).
 //
 // By default it makes a GL context (a hidden 64x64 GLFW window) and renders every frame, so a
-// test can read pixels back (screenshot()). UiHarness::without_gl() makes none: no window, no
-// display, no GL call; frames only make ImGui's draw data, which is all the text, item and
-// layout checks read. The display it lays out is any size either way.
+// test can read pixels back (screenshot(), pixels()). UiHarness::without_gl() makes none: no
+// window, no display, no GL call; frames only make ImGui's draw data, which is all the text, item
+// and layout checks read. The display it lays out is any size either way.
 #include <imgui.h>
 #include <imgui_internal.h>
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -138,6 +139,9 @@ class UiHarness {
   /// Renders the last frame at the display's size and writes it to `path` (PNG). Needs GL:
   /// without it the current test fails saying so, and it returns false.
   bool screenshot(const std::string& path) const;
+  /// Renders the last frame at the display's size: width x height RGBA pixels, the top row first
+  /// (empty when it could not). Needs GL, as screenshot() does.
+  std::vector<uint8_t> pixels() const;
   /// Layout problems of the last frame: items of one window that overlap, items that stick out
   /// of their window sideways, text cut at the side of its clip rectangle. One line each.
   std::vector<std::string> layout_problems() const;

@@ -1,4 +1,5 @@
-// RingBuffer ordering and MetricSeries smoothing (TensorBoard's debiased EMA).
+// RingBuffer ordering and MetricSeries smoothing (TensorBoard's debiased EMA); the series' cache
+// and thinning are tested in test_plot_cache.cpp.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -102,15 +103,19 @@ TEST(MetricSeries, SetSmoothingRecomputesLikeIncremental) {
   EXPECT_EQ(recomputed.smoothed(300), incremental.smoothed(300));
 }
 
-TEST(MetricSeries, RecomputeAfterWrapUsesOnlyKeptValues) {
+TEST(MetricSeries, RecomputeAfterThinningUsesOnlyKeptValues) {
   const std::vector<float> ys = noisy_values(50);
   MetricSeries series(16, 0.0f);
   for (std::size_t i = 0; i < ys.size(); ++i) series.push(static_cast<double>(i), ys[i]);
+  ASSERT_LT(series.size(), ys.size());  // thinned
   series.set_smoothing(0.5f);
-  const std::vector<float> kept(ys.end() - 16, ys.end());
+  std::vector<float> kept;
+  for (std::size_t i = 0; i < series.size(); ++i) {
+    EXPECT_EQ(series.raw(i), ys[static_cast<std::size_t>(series.step(i))]);
+    kept.push_back(series.raw(i));
+  }
   const std::vector<float> expected = direct_ema(kept, 0.5);
-  ASSERT_EQ(series.size(), 16u);
-  EXPECT_EQ(series.step(0), 34.0);
+  EXPECT_EQ(series.step(0), 0.0);
   for (std::size_t i = 0; i < kept.size(); ++i) EXPECT_NEAR(series.smoothed(i), expected[i], 1e-5);
 }
 
@@ -157,27 +162,32 @@ TEST(MetricSeries, SmoothingIsClamped) {
 }
 
 TEST(MetricSeries, UnchangedWeightDoesNotRecompute) {
-  // After wrapping, a recompute forgets the dropped points, so it is observable.
-  MetricSeries series(8, 0.5f);
-  for (int i = 0; i < 20; ++i) series.push(i, static_cast<float>(i % 3));
-  const float incremental = series.smoothed(0);
+  // After thinning, a recompute forgets the thinned points, so it is observable.
+  MetricSeries series(16, 0.5f);
+  for (int i = 0; i < 40; ++i) series.push(i, static_cast<float>(i % 3));
+  const auto smoothed = [&] {
+    std::vector<float> out;
+    for (std::size_t i = 0; i < series.size(); ++i) out.push_back(series.smoothed(i));
+    return out;
+  };
+  const std::vector<float> incremental = smoothed();
   series.set_smoothing(0.5f);
-  EXPECT_EQ(series.smoothed(0), incremental);
+  EXPECT_EQ(smoothed(), incremental);
   series.set_smoothing(0.4f);
   series.set_smoothing(0.5f);
-  EXPECT_EQ(series.smoothed(0), series.raw(0));  // recomputed: the oldest kept point starts over
-  EXPECT_NE(series.smoothed(0), incremental);
+  EXPECT_NE(smoothed(), incremental);  // recomputed over the kept points only
 }
 
 TEST(MetricSeries, LookupByStep) {
-  MetricSeries series(8);
+  MetricSeries series(16);
   EXPECT_EQ(series.nearest(3.0), 0u);  // empty: size()
-  for (int i = 0; i < 12; ++i) series.push(10.0 * i, static_cast<float>(i));
-  // Kept steps: 40, 50, ..., 110.
+  for (int i = 0; i < 12; ++i) series.push(10.0 * i + 40.0, static_cast<float>(i));
+  // Steps: 40, 50, ..., 150.
   EXPECT_EQ(series.lower_bound(0.0), 0u);
   EXPECT_EQ(series.lower_bound(45.0), 1u);
   EXPECT_EQ(series.lower_bound(50.0), 1u);
   EXPECT_EQ(series.lower_bound(500.0), series.size());
+  EXPECT_EQ(series.lower_bound(45.0, 3), 3u);
   EXPECT_EQ(series.nearest(0.0), 0u);
   EXPECT_EQ(series.nearest(54.0), 1u);
   EXPECT_EQ(series.nearest(56.0), 2u);

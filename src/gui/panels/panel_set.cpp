@@ -42,7 +42,8 @@ constexpr PanelHelp kPanelHelp[] = {
                  "training with new weights"},
     {"Samples", "the generator on fixed noise beside real images (VAE: decoded prior, test "
                 "images and reconstructions); the history slider scrubs back"},
-    {"Losses", "losses per step with EMA smoothing; Gradients and Histograms tabs"},
+    {"Losses", "losses per step with EMA smoothing; every step is kept up to 2^20 a metric, "
+               "then older ones are thinned (min and max kept); Gradients and Histograms tabs"},
     {"Latent", "traversal, interpolation and explorer tabs: what each latent direction does"},
     {"Quality", "classifier-FID, IS analogue, class entropy and histogram every eval_every"},
     {"Discriminator", "mean D(x) and D(G(z)) over steps and this batch's score histogram"},
