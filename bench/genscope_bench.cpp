@@ -9,8 +9,8 @@
 //     1280x720 and 1920x1080: frame CPU and wall time p50/p99, plot and sample refresh rates,
 //     input latency p50/p99 (pointer moved from another X connection to the frame that used it)
 //     and training steps/s.
-// Usage: genscope-bench [--seconds S] [--quick] [parameter flags...]
-//   --quick: the training phases only (no frames phases)
+// Usage: genscope-bench [--seconds S] [--quick | --frames] [parameter flags...]
+//   --quick: the training phases only; --frames: the frames phases only
 //        genscope-bench --record-bench [--seconds S] [parameter flags...]
 //   recording benchmark: the window with and without real-time recording of the whole window
 //   (1280x720 at 30 fps, H.264 veryfast) side by side: achieved video fps, dropped frames, and
@@ -274,6 +274,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   const bool recording = take_flag(args, "--record-bench");
   const bool quick = take_flag(args, "--quick");
+  const bool frames_only = take_flag(args, "--frames");
   auto cli = parse_cli(args);
   if (!cli) {
     std::fprintf(stderr, "genscope-bench: %s\n", cli.error().c_str());
@@ -310,7 +311,7 @@ int main(int argc, char** argv) {
   json.text("model", params.choice(ParamId::kModel));
   json.number("width", params.integer(ParamId::kWidth), "%.0f");
   json.number("seconds_per_phase", seconds, "%.1f");
-  training_phases(json, params, seconds);
+  if (!frames_only) training_phases(json, params, seconds);
   if (!quick) frames_phases(json, params, std::max(3.0, seconds / 2));
   json.end();
   return 0;
