@@ -41,34 +41,53 @@ uint64_t hash_relative(const ImDrawIdx* idx, unsigned n, unsigned base, uint64_t
   return seed;
 }
 
-// Where a command's vertices lie in its list: [first, last]; false when it has none (or refers
-// past the list's end, which ImGui never does).
+// The vertices a run of triangles uses: from its smallest index to its largest.
 struct VertexRange {
   const ImDrawVert* first = nullptr;
   unsigned count = 0;
 };
 
-// A command's signature: its clip rectangle, texture, callback, and the vertices and indices it
-// draws (indices relative to its first vertex). Fills `range` with those vertices.
-uint64_t signature(const ImDrawList& list, const ImDrawCmd& cmd, VertexRange& range) {
-  uint64_t h = hash_bytes(&cmd.ClipRect, sizeof cmd.ClipRect, kSeed);
-  h = hash_mix(h, reinterpret_cast<uintptr_t>(cmd.TextureId));
-  h = hash_mix(h, reinterpret_cast<uintptr_t>(cmd.UserCallback));
-  h = hash_mix(h, reinterpret_cast<uintptr_t>(cmd.UserCallbackData));
-  h = hash_mix(h, cmd.ElemCount);
-  range = {};
-  if (cmd.UserCallback || cmd.ElemCount == 0 ||
-      size_t(cmd.IdxOffset) + cmd.ElemCount > size_t(list.IdxBuffer.Size)) {
-    return h;
-  }
-  const ImDrawIdx* idx = list.IdxBuffer.Data + cmd.IdxOffset;
+// The signature of `n` indices of `list` from `first` (with vertex offset `vtx_offset`): the
+// indices relative to the smallest, and the vertices from the smallest to the largest (which
+// `range` is set to). ImGui keeps a command's vertices together, so that is little more than the
+// vertices the triangles use.
+uint64_t run_signature(const ImDrawList& list, unsigned vtx_offset, const ImDrawIdx* idx,
+                       unsigned n, VertexRange& range) {
   unsigned lo = 0, hi = 0;
-  index_range(idx, cmd.ElemCount, lo, hi);
-  h = hash_relative(idx, cmd.ElemCount, lo, h);
-  if (size_t(cmd.VtxOffset) + hi >= size_t(list.VtxBuffer.Size)) return hash_mix(h, 1);
-  range.first = list.VtxBuffer.Data + cmd.VtxOffset + lo;
+  index_range(idx, n, lo, hi);
+  uint64_t h = hash_relative(idx, n, lo, hash_mix(kSeed, n));
+  range = {};
+  if (size_t(vtx_offset) + hi >= size_t(list.VtxBuffer.Size)) return hash_mix(h, 1);
+  range.first = list.VtxBuffer.Data + vtx_offset + lo;
   range.count = hi - lo + 1;
   return hash_bytes(range.first, range.count * sizeof(ImDrawVert), h);
+}
+
+bool same_clip(const ImVec4& a, const ImVec4& b) {
+  return a.x == b.x && a.y == b.y && a.z == b.z && a.w == b.w;
+}
+
+// Where `a` (na elements with .signature and .bounds) and `b` differ: with as many elements,
+// `changed(i)` for each pair that differs; else the bounds of every element of either that is
+// not in the longest matching start or end go into `out`.
+template <typename T, typename Changed>
+void diff(const T* a, size_t na, const T* b, size_t nb, std::vector<DamageRect>& out,
+          Changed changed) {
+  if (na == nb) {
+    for (size_t i = 0; i < na; ++i) {
+      if (a[i].signature != b[i].signature) changed(i);
+    }
+    return;
+  }
+  size_t prefix = 0;
+  while (prefix < na && prefix < nb && a[prefix].signature == b[prefix].signature) ++prefix;
+  size_t suffix = 0;
+  while (suffix < na - prefix && suffix < nb - prefix &&
+         a[na - 1 - suffix].signature == b[nb - 1 - suffix].signature) {
+    ++suffix;
+  }
+  for (size_t i = prefix; i < na - suffix; ++i) out.push_back(a[i].bounds);
+  for (size_t i = prefix; i < nb - suffix; ++i) out.push_back(b[i].bounds);
 }
 
 }  // namespace
@@ -93,19 +112,62 @@ double Damage::share(int w, int h) const {
   return double(area) / (double(w) * h);
 }
 
+namespace {
+
+// Replaces `rects` by disjoint rectangles of whole `tile` x `tile` cells covering them: every
+// cell a rectangle meets, rows of cells joined, equal runs of successive rows stacked.
+void snap_to_tiles(std::vector<DamageRect>& rects, int tile) {
+  DamageRect all;
+  for (const DamageRect& r : rects) all = rect_union(all, r);
+  const int cols = (all.x1 - all.x0 + tile - 1) / tile, rows = (all.y1 - all.y0 + tile - 1) / tile;
+  std::vector<uint8_t> cells(size_t(cols) * rows, 0);
+  for (const DamageRect& r : rects) {
+    for (int y = (r.y0 - all.y0) / tile; y <= (r.y1 - 1 - all.y0) / tile; ++y) {
+      for (int x = (r.x0 - all.x0) / tile; x <= (r.x1 - 1 - all.x0) / tile; ++x) {
+        cells[size_t(y) * cols + x] = 1;
+      }
+    }
+  }
+  rects.clear();
+  std::vector<size_t> open, still_open;  // rectangles reaching the row above, by index
+  for (int y = 0; y < rows; ++y) {
+    still_open.clear();
+    for (int x = 0; x < cols;) {
+      if (!cells[size_t(y) * cols + x]) {
+        ++x;
+        continue;
+      }
+      int end = x;
+      while (end < cols && cells[size_t(y) * cols + end]) ++end;
+      const int x0 = all.x0 + x * tile, x1 = std::min(all.x1, all.x0 + end * tile);
+      const int y1 = std::min(all.y1, all.y0 + (y + 1) * tile);
+      auto above = std::find_if(open.begin(), open.end(),
+                                [&](size_t i) { return rects[i].x0 == x0 && rects[i].x1 == x1; });
+      if (above != open.end()) {
+        rects[*above].y1 = y1;
+        still_open.push_back(*above);
+      } else {
+        still_open.push_back(rects.size());
+        rects.push_back({x0, all.y0 + y * tile, x1, y1});
+      }
+      x = end;
+    }
+    open.swap(still_open);
+  }
+}
+
+}  // namespace
+
 void merge_rects(std::vector<DamageRect>& rects, int max_rects) {
   rects.erase(
       std::remove_if(rects.begin(), rects.end(), [](const DamageRect& r) { return r.empty(); }),
       rects.end());
-  // Many rectangles (every glyph of a panel): halve by merging neighbours (often of one list).
-  while (rects.size() > 64) {
-    size_t out = 0;
-    for (size_t i = 0; i < rects.size(); i += 2) {
-      rects[out++] = i + 1 < rects.size() ? rect_union(rects[i], rects[i + 1]) : rects[i];
-    }
-    rects.resize(out);
-  }
   max_rects = std::max(1, max_rects);
+  // Many rectangles (the glyphs that changed all over a panel): first cells of 16 pixels, then
+  // larger cells until few enough are left to merge pair by pair.
+  for (int tile = 16; rects.size() > size_t(4 * max_rects) + 16; tile *= 2) {
+    snap_to_tiles(rects, tile);
+  }
   for (;;) {
     // The pair to merge: any two that overlap, else (too many) the cheapest.
     size_t best_i = 0, best_j = 0;
@@ -128,12 +190,11 @@ void merge_rects(std::vector<DamageRect>& rects, int max_rects) {
   }
 }
 
-DamageRect backend_scissor(const ImDrawData& data, const ImDrawCmd& cmd) {
+DamageRect backend_scissor(ImVec2 pos, ImVec2 size, ImVec2 scale, const ImVec4& clip) {
   // The same float expressions and int conversions as ImGui_ImplOpenGL3_RenderDrawData (1.86).
-  const ImVec2 off = data.DisplayPos, scale = data.FramebufferScale;
-  const int fb_height = int(data.DisplaySize.y * scale.y);
-  const ImVec2 clip_min((cmd.ClipRect.x - off.x) * scale.x, (cmd.ClipRect.y - off.y) * scale.y);
-  const ImVec2 clip_max((cmd.ClipRect.z - off.x) * scale.x, (cmd.ClipRect.w - off.y) * scale.y);
+  const int fb_height = int(size.y * scale.y);
+  const ImVec2 clip_min((clip.x - pos.x) * scale.x, (clip.y - pos.y) * scale.y);
+  const ImVec2 clip_max((clip.z - pos.x) * scale.x, (clip.w - pos.y) * scale.y);
   if (clip_max.x <= clip_min.x || clip_max.y <= clip_min.y) return {};
   const int x = int(clip_min.x), gl_y = int(fb_height - clip_max.y);
   const int w = int(clip_max.x - clip_min.x), h = int(clip_max.y - clip_min.y);
@@ -147,39 +208,64 @@ DamageRect DamageTracker::pixels(const ImVec2& min, const ImVec2& max) const {
                      int(std::floor((min.y - off.y) * scale.y - m)),
                      int(std::ceil((max.x - off.x) * scale.x + m)),
                      int(std::ceil((max.y - off.y) * scale.y + m))};
-  return rect_intersection(r, DamageRect{0, 0, fb_w_, fb_h_});
+  return rect_intersection(r, DamageRect{0, 0, frame_.fb_w, frame_.fb_h});
 }
 
-void DamageTracker::remember(const ImDrawList& list, const List* before, List& out) {
-  out.list = &list;
-  out.bounds = {};
-  out.commands.resize(size_t(list.CmdBuffer.Size));
-  ImDrawData scissor_data;  // what backend_scissor reads
-  scissor_data.DisplayPos = frame_.pos;
-  scissor_data.DisplaySize = frame_.size;
-  scissor_data.FramebufferScale = frame_.scale;
-  for (int i = 0; i < list.CmdBuffer.Size; ++i) {
-    const ImDrawCmd& cmd = list.CmdBuffer[i];
-    Command& c = out.commands[size_t(i)];
+void DamageTracker::remember_runs(const ImDrawList& list, const ImDrawCmd& cmd, const List* before,
+                                  const Command* old, List& out, Command& c) const {
+  const bool reuse = old && !old->callback && same_clip(old->clip, cmd.ClipRect);
+  const DamageRect scissor = backend_scissor(frame_.pos, frame_.size, frame_.scale, cmd.ClipRect);
+  const unsigned run_indices = kDamageRunTriangles * 3;
+  uint64_t h = kSeed;
+  for (unsigned first = 0; first < cmd.ElemCount; first += run_indices) {
+    Run run;
     VertexRange range;
-    c.signature = signature(list, cmd, range);
-    c.texture = cmd.TextureId;
-    if (before && size_t(i) < before->commands.size() &&
-        before->commands[size_t(i)].signature == c.signature) {
-      c.bounds = before->commands[size_t(i)].bounds;  // the same vertices within the same clip
-    } else if (cmd.UserCallback) {
-      c.bounds = {0, 0, fb_w_, fb_h_};  // a callback may draw anything
-    } else {
-      ImVec2 lo(std::numeric_limits<float>::max(), std::numeric_limits<float>::max());
-      ImVec2 hi(-lo.x, -lo.y);
-      for (unsigned v = 0; v < range.count; ++v) {
+    run.signature = run_signature(list, cmd.VtxOffset, list.IdxBuffer.Data + cmd.IdxOffset + first,
+                                  std::min(run_indices, cmd.ElemCount - first), range);
+    const Run* was = reuse && c.runs < old->runs ? &before->runs[old->first_run + c.runs] : nullptr;
+    if (was && was->signature == run.signature) {
+      run.bounds = was->bounds;  // the same vertices within the same clip
+    } else if (range.count > 0) {
+      ImVec2 lo(range.first->pos), hi(range.first->pos);
+      for (unsigned v = 1; v < range.count; ++v) {
         const ImVec2 p = range.first[v].pos;
         lo.x = std::min(lo.x, p.x), lo.y = std::min(lo.y, p.y);
         hi.x = std::max(hi.x, p.x), hi.y = std::max(hi.y, p.y);
       }
-      c.bounds = range.count > 0
-                     ? rect_intersection(pixels(lo, hi), backend_scissor(scissor_data, cmd))
-                     : DamageRect{};
+      run.bounds = rect_intersection(pixels(lo, hi), scissor);
+    }
+    h = hash_mix(h, run.signature);
+    c.bounds = rect_union(c.bounds, run.bounds);
+    out.runs.push_back(run);
+    ++c.runs;
+  }
+  c.signature = hash_mix(c.signature, h);
+}
+
+void DamageTracker::remember(const ImDrawList& list, const List* before, List& out) const {
+  out.list = &list;
+  out.bounds = {};
+  out.commands.resize(size_t(list.CmdBuffer.Size));
+  out.runs.clear();
+  for (int i = 0; i < list.CmdBuffer.Size; ++i) {
+    const ImDrawCmd& cmd = list.CmdBuffer[i];
+    Command& c = out.commands[size_t(i)];
+    c = Command{};
+    c.clip = cmd.ClipRect;
+    c.texture = cmd.TextureId;
+    c.callback = cmd.UserCallback != nullptr;
+    c.first_run = uint32_t(out.runs.size());
+    uint64_t h = hash_bytes(&cmd.ClipRect, sizeof cmd.ClipRect, kSeed);
+    h = hash_mix(h, reinterpret_cast<uintptr_t>(cmd.TextureId));
+    h = hash_mix(h, reinterpret_cast<uintptr_t>(cmd.UserCallback));
+    h = hash_mix(h, reinterpret_cast<uintptr_t>(cmd.UserCallbackData));
+    c.signature = hash_mix(h, cmd.ElemCount);
+    const Command* old =
+        before && size_t(i) < before->commands.size() ? &before->commands[size_t(i)] : nullptr;
+    if (c.callback) {
+      c.bounds = {0, 0, frame_.fb_w, frame_.fb_h};  // a callback may draw anything
+    } else if (size_t(cmd.IdxOffset) + cmd.ElemCount <= size_t(list.IdxBuffer.Size)) {
+      remember_runs(list, cmd, before, old, out, c);
     }
     out.bounds = rect_union(out.bounds, c.bounds);
   }
@@ -191,27 +277,26 @@ void DamageTracker::drawn_over(const ImDrawList& list) {
   if (!drawn.bounds.empty()) drawn_over_.push_back(drawn.bounds);
 }
 
-void DamageTracker::compare(const List& before, const List& now) {
-  const auto& a = before.commands;
-  const auto& b = now.commands;
-  if (a.size() == b.size()) {
-    for (size_t i = 0; i < a.size(); ++i) {
-      if (a[i].signature == b[i].signature) continue;
-      raw_.push_back(a[i].bounds);
-      raw_.push_back(b[i].bounds);
-    }
-  } else {
-    // Commands came or went: what matches at the start and at the end stays; the rest changed.
-    size_t prefix = 0;
-    while (prefix < a.size() && prefix < b.size() && a[prefix].signature == b[prefix].signature)
-      ++prefix;
-    size_t suffix = 0;
-    while (suffix < a.size() - prefix && suffix < b.size() - prefix &&
-           a[a.size() - 1 - suffix].signature == b[b.size() - 1 - suffix].signature)
-      ++suffix;
-    for (size_t i = prefix; i < a.size() - suffix; ++i) raw_.push_back(a[i].bounds);
-    for (size_t i = prefix; i < b.size() - suffix; ++i) raw_.push_back(b[i].bounds);
+void DamageTracker::compare_runs(const List& before, const Command& a, const List& now,
+                                 const Command& b) {
+  if (a.callback || b.callback || a.texture != b.texture || !same_clip(a.clip, b.clip)) {
+    raw_.push_back(a.bounds);
+    raw_.push_back(b.bounds);
+    return;
   }
+  const Run* ra = before.runs.data() + a.first_run;
+  const Run* rb = now.runs.data() + b.first_run;
+  diff(ra, a.runs, rb, b.runs, raw_, [&](size_t k) {
+    raw_.push_back(ra[k].bounds);
+    raw_.push_back(rb[k].bounds);
+  });
+}
+
+void DamageTracker::compare(const List& before, const List& now) {
+  const std::vector<Command>& a = before.commands;
+  const std::vector<Command>& b = now.commands;
+  diff(a.data(), a.size(), b.data(), b.size(), raw_,
+       [&](size_t i) { compare_runs(before, a[i], now, b[i]); });
   for (const Command& c : b) {
     if (std::find(uploaded_->begin(), uploaded_->end(), c.texture) != uploaded_->end()) {
       raw_.push_back(c.bounds);
@@ -241,7 +326,6 @@ Damage DamageTracker::update(const ImDrawData& data, const std::vector<ImTexture
   const bool patch = valid_ && same(frame.pos, frame_.pos) && same(frame.size, frame_.size) &&
                      same(frame.scale, frame_.scale);
   frame_ = frame;
-  fb_w_ = frame.fb_w, fb_h_ = frame.fb_h;
   uploaded_ = &uploaded;
   raw_.swap(drawn_over_);
   drawn_over_.clear();
@@ -281,53 +365,11 @@ Damage DamageTracker::update(const ImDrawData& data, const std::vector<ImTexture
   }
   merge_rects(raw_, options_.max_rects);
   damage.rects = raw_;
-  if (damage.share(fb_w_, fb_h_) > options_.full_share) {
+  if (damage.share(frame_.fb_w, frame_.fb_h) > options_.full_share) {
     damage.rects.clear();
     damage.everything = true;
   }
   return damage;
-}
-
-ClippedDrawData::ClippedDrawData(ImDrawData& data, const std::vector<DamageRect>& rects,
-                                 const ImDrawList* skip)
-    : part_(data) {
-  const ImVec2 off = data.DisplayPos, scale = data.FramebufferScale;
-  part_.TotalIdxCount = part_.TotalVtxCount = 0;
-  for (int l = 0; l < data.CmdListsCount; ++l) {
-    ImDrawList* list = data.CmdLists[l];
-    if (list == skip) continue;
-    ImVector<ImDrawCmd> cut;
-    for (const ImDrawCmd& cmd : list->CmdBuffer) {
-      if (cmd.UserCallback) {
-        cut.push_back(cmd);
-        continue;
-      }
-      const DamageRect scissor = backend_scissor(data, cmd);
-      for (const DamageRect& rect : rects) {
-        const DamageRect r = rect_intersection(scissor, rect);
-        if (r.empty()) continue;
-        ImDrawCmd part = cmd;
-        // Chosen so the backend's float-to-int conversions give exactly r's pixels.
-        part.ClipRect =
-            ImVec4(off.x + (float(r.x0) + 0.25f) / scale.x, off.y + (float(r.y0) - 0.5f) / scale.y,
-                   off.x + (float(r.x1) + 0.5f) / scale.x, off.y + (float(r.y1) - 0.25f) / scale.y);
-        cut.push_back(part);
-      }
-    }
-    if (cut.empty()) continue;
-    saved_.emplace_back();
-    saved_.back().swap(list->CmdBuffer);
-    list->CmdBuffer.swap(cut);
-    lists_.push_back(list);
-    part_.TotalIdxCount += list->IdxBuffer.Size;
-    part_.TotalVtxCount += list->VtxBuffer.Size;
-  }
-  part_.CmdLists = lists_.data();
-  part_.CmdListsCount = int(lists_.size());
-}
-
-ClippedDrawData::~ClippedDrawData() {
-  for (size_t i = 0; i < lists_.size(); ++i) lists_[i]->CmdBuffer.swap(saved_[i]);
 }
 
 bool is_software_renderer(const char* gl_renderer) {

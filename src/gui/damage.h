@@ -1,11 +1,11 @@
 #pragma once
 // Damage tracking: which pixels of the window a frame can change, so a software renderer
 // (llvmpipe) re-renders only those instead of the whole window. DamageTracker compares a frame's
-// ImGui draw data with what it remembers of the previous frame: per draw list (by its address)
-// and per draw command, a signature (a hash of the vertices and indices the command draws, its
-// clip rectangle and its texture) and where on screen it draws. ClippedDrawData then cuts a
-// frame's draw data down to the damaged rectangles for rendering. Both are plain C++ over ImGui's
-// types: no GL call (gui/damage_renderer.* does the GL part).
+// ImGui draw data with what it remembers of the previous frame: per draw list (by its address),
+// per draw command and per run of 64 triangles of a command, a signature (a hash of the vertices
+// and indices drawn, and of the command's clip rectangle and texture) and where on screen they
+// draw. Plain C++ over ImGui's types: no GL call (gui/damage_clip.h cuts the draw data down to
+// the damage, gui/damage_renderer.h does the GL part).
 #include <imgui.h>
 
 #include <cstdint>
@@ -39,10 +39,13 @@ struct Damage {
 
 /// How rectangles are merged.
 struct DamageOptions {
-  int max_rects = 8;         // at most this many rectangles (each costs a pass over the lists)
-  double full_share = 0.65;  // damage covering more of the window than this: everything
-  int margin = 1;            // pixels added around each command's bounds
+  int max_rects = 8;        // at most this many rectangles (each costs a pass over the lists)
+  double full_share = 0.8;  // damage covering more of the window than this: everything
+  int margin = 1;           // pixels added around each run of triangles' bounds
 };
+
+/// Triangles per run: the unit of damage within a draw command.
+constexpr unsigned kDamageRunTriangles = 64;
 
 /// Remembers the previous frame's draw commands and tells what changed.
 class DamageTracker {
@@ -63,36 +66,49 @@ class DamageTracker {
   void drawn_over(const ImDrawList& list);
 
   /// The framebuffer size of the last update (draw data's display size times its scale).
-  int width() const { return fb_w_; }
-  int height() const { return fb_h_; }
+  int width() const { return frame_.fb_w; }
+  int height() const { return frame_.fb_h; }
 
+  /// A run of up to kDamageRunTriangles consecutive triangles of a command, as remembered.
+  struct Run {
+    uint64_t signature = 0;  // its vertices and indices (relative to its first vertex)
+    DamageRect bounds;       // framebuffer pixels it can touch (vertices' box in the scissor)
+  };
   /// One draw command as remembered.
   struct Command {
-    uint64_t signature = 0;
-    DamageRect bounds;  // framebuffer pixels it can touch (vertices' box within its clip)
+    uint64_t signature = 0;  // its clip rectangle, texture, callback and runs
+    DamageRect bounds;       // the union of its runs' bounds
+    ImVec4 clip;
     ImTextureID texture = nullptr;
+    bool callback = false;
+    uint32_t first_run = 0, runs = 0;  // in List::runs
   };
   /// One draw list as remembered.
   struct List {
     const ImDrawList* list = nullptr;
     std::vector<Command> commands;
+    std::vector<Run> runs;
     DamageRect bounds;  // union of its commands' bounds
   };
+  /// The last update's lists (all but `skip`, in draw order).
+  const std::vector<List>& lists() const { return lists_; }
 
  private:
   struct Frame {
     ImVec2 pos, size, scale;
     int fb_w = 0, fb_h = 0;
   };
-  void remember(const ImDrawList& list, const List* before, List& out);
+  void remember(const ImDrawList& list, const List* before, List& out) const;
+  void remember_runs(const ImDrawList& list, const ImDrawCmd& cmd, const List* before,
+                     const Command* old, List& out, Command& c) const;
   void compare(const List& before, const List& now);
+  void compare_runs(const List& before, const Command& a, const List& now, const Command& b);
   void compare_order(const std::vector<int>& before_index);
   DamageRect pixels(const ImVec2& min, const ImVec2& max) const;
 
   DamageOptions options_;
   bool valid_ = false;
   Frame frame_;
-  int fb_w_ = 0, fb_h_ = 0;
   std::vector<List> lists_;  // the previous frame's, in draw order
   std::vector<List> next_;
   std::vector<DamageRect> raw_;         // this update's damaged rectangles before merging
@@ -104,31 +120,10 @@ class DamageTracker {
 /// covering them, merging first the pairs whose union adds the least area.
 void merge_rects(std::vector<DamageRect>& rects, int max_rects);
 
-/// The pixels the OpenGL 3 backend's scissor lets command `cmd` of `data` touch (as
-/// ImGui_ImplOpenGL3_RenderDrawData computes it, framebuffer pixels origin top-left).
-DamageRect backend_scissor(const ImDrawData& data, const ImDrawCmd& cmd);
-
-/// A frame's draw data cut down to damaged rectangles: while it lives, each list it keeps holds,
-/// for each command, one copy per rectangle the command's scissor meets, clipped to that
-/// rectangle (for disjoint rectangles, one pass draws every pixel of each exactly as a full
-/// render would); lists that meet no rectangle, and `skip`, are left out. The lists get their
-/// own commands back when it goes.
-class ClippedDrawData {
- public:
-  ClippedDrawData(ImDrawData& data, const std::vector<DamageRect>& rects,
-                  const ImDrawList* skip = nullptr);
-  ~ClippedDrawData();
-  ClippedDrawData(const ClippedDrawData&) = delete;
-  ClippedDrawData& operator=(const ClippedDrawData&) = delete;
-
-  /// What to render (nothing to render when its CmdListsCount is 0).
-  ImDrawData* get() { return &part_; }
-
- private:
-  ImDrawData part_;
-  std::vector<ImDrawList*> lists_;
-  std::vector<ImVector<ImDrawCmd>> saved_;  // the lists' own commands, swapped out
-};
+/// The pixels the OpenGL 3 backend's scissor lets a command with clip rectangle `clip` touch
+/// (as ImGui_ImplOpenGL3_RenderDrawData computes it from draw data at `pos` of `size` and
+/// framebuffer `scale`), in framebuffer pixels, origin top-left.
+DamageRect backend_scissor(ImVec2 pos, ImVec2 size, ImVec2 scale, const ImVec4& clip);
 
 /// True for GL_RENDERER strings of Mesa's software rasterizers (llvmpipe, softpipe, swrast),
 /// where re-rendering only the damage pays.

@@ -5,6 +5,7 @@
 
 #include <cstdlib>
 
+#include "gui/damage_clip.h"
 #include "render/gl_objects.h"
 
 namespace genscope {
@@ -103,7 +104,7 @@ void DamageRenderer::draw_damage(ImDrawData* data, const ImDrawList* skip) {
     glClear(GL_COLOR_BUFFER_BIT);
   }
   glDisable(GL_SCISSOR_TEST);
-  ClippedDrawData cut(*data, rects, skip);
+  ClippedDrawData cut(*data, rects, skip, &tracker_);
   if (cut.get()->CmdListsCount > 0) ImGui_ImplOpenGL3_RenderDrawData(cut.get());
 }
 
