@@ -11,6 +11,9 @@
 //     to four times; "longest_push_ms" is the slowest push, one that made room.
 //   BM_SetSmoothing/N: a new smoothing weight over N points (the smoothed values and their
 //     pyramid rebuilt), as dragging the Losses panel's slider does for every metric.
+//   BM_DamageTracker/N/new_row: the damage tracker comparing a frame of the Losses panel (N rows)
+//     with the previous one, when nothing changed (0) or a new row moved every line (1), in
+//     thread CPU time, with the frame's triangles and the share of them re-rendered.
 #include <benchmark/benchmark.h>
 #include <imgui.h>
 #include <time.h>
@@ -22,6 +25,8 @@
 #include <vector>
 
 #include "core/command_queue.h"
+#include "gui/damage.h"
+#include "gui/damage_clip.h"
 #include "gui/panels/panels.h"
 #include "gui/plot.h"
 #include "gui/view.h"
@@ -143,6 +148,47 @@ BENCHMARK(BM_LossesPanel)
     ->Arg(1000)
     ->Arg(100000)
     ->Arg(1000000)
+    ->UseManualTime()
+    ->Unit(benchmark::kMicrosecond);
+
+void BM_DamageTracker(benchmark::State& state) {
+  const std::int64_t n = state.range(0);
+  const bool new_rows = state.range(1) != 0;
+  HeadlessImGui imgui;
+  ImGui::GetIO().DisplaySize = ImVec2(1280.0f, 720.0f);
+  genscope::CommandQueue commands;
+  genscope::View view(commands, std::make_unique<genscope::StubTextureBackend>());
+  fill_view(view, n);
+  genscope::LossesPanel losses;
+  const genscope::PanelSlot slot(ImRect(0.0f, 0.0f, 860.0f, 480.0f));
+  genscope::DamageTracker tracker;
+  std::int64_t step = n;
+  double triangles = 0, redrawn = 0;
+  for (auto _ : state) {
+    if (new_rows) {
+      genscope::MetricRow row;
+      row.step = ++step;
+      for (std::uint32_t k = 0; k < 4; ++k) row.push(loss_at(step, k));
+      view.add_rows({row}, {"loss_d", "loss_g", "d_real", "d_fake"});
+    }
+    ImGui::NewFrame();
+    losses.draw(view, slot);
+    ImGui::Render();
+    ImDrawData* data = ImGui::GetDrawData();
+    const double start = thread_seconds();
+    const genscope::Damage damage = tracker.update(*data, {});
+    state.SetIterationTime(thread_seconds() - start);
+    triangles = double(data->TotalIdxCount) / 3;
+    const std::vector<genscope::DamageRect> all{{0, 0, 1280, 720}};
+    genscope::ClippedDrawData cut(*data, damage.everything ? all : damage.rects, nullptr, &tracker);
+    redrawn = double(cut.triangles()) / std::max(1.0, triangles);
+  }
+  state.counters["triangles"] = triangles;
+  state.counters["redrawn_share"] = redrawn;
+}
+BENCHMARK(BM_DamageTracker)
+    ->Args({1000000, 0})
+    ->Args({1000000, 1})
     ->UseManualTime()
     ->Unit(benchmark::kMicrosecond);
 

@@ -1,11 +1,11 @@
+// DamageTracker: what changed between two frames' draw data (rectangles and modes are in
+// damage_rects.cpp).
 #include "gui/damage.h"
 
 #include <algorithm>
-#include <cctype>
 #include <cmath>
 #include <cstring>
 #include <limits>
-#include <string>
 
 #include "util/hash.h"
 
@@ -13,12 +13,14 @@ namespace genscope {
 namespace {
 
 constexpr uint64_t kSeed = 0x6a09e667f3bcc908ull;
+// Runs of triangles: content-defined ends, so a run holds the same triangles after a change
+// earlier in its command (a longer number) moved where the runs start.
+constexpr unsigned kMinRun = 8, kMaxRun = 64;
+constexpr uint64_t kEndOneIn = 16;  // after kMinRun, a triangle ends its run one time in 16
+// How far ahead in the other frame a run or command is looked for when the two differ.
+constexpr size_t kLookahead = 32;
 
-bool overlap(const DamageRect& a, const DamageRect& b) {
-  return a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1;
-}
-
-// The smallest and largest index of a command.
+// The smallest and largest of n indices.
 void index_range(const ImDrawIdx* idx, unsigned n, unsigned& lo, unsigned& hi) {
   ImDrawIdx a = std::numeric_limits<ImDrawIdx>::max(), b = 0;
   for (unsigned i = 0; i < n; ++i) {
@@ -28,17 +30,50 @@ void index_range(const ImDrawIdx* idx, unsigned n, unsigned& lo, unsigned& hi) {
   lo = a, hi = b;
 }
 
-// The hash of indices taken relative to `base`, so a command drawing the same triangles hashes
-// the same wherever its vertices start in the list (a command before it may have grown).
+// The hash of indices taken relative to `base`, so the same triangles hash the same wherever
+// their vertices start in the list (something drawn before them may have grown). Several
+// indices a 64-bit word, `base` taken off every lane at once (no lane borrows: none is below it).
 uint64_t hash_relative(const ImDrawIdx* idx, unsigned n, unsigned base, uint64_t seed) {
-  constexpr unsigned kChunk = 512;
-  ImDrawIdx relative[kChunk];
-  for (unsigned i = 0; i < n; i += kChunk) {
-    const unsigned m = std::min(kChunk, n - i);
-    for (unsigned k = 0; k < m; ++k) relative[k] = ImDrawIdx(idx[i + k] - base);
-    seed = hash_bytes(relative, m * sizeof(ImDrawIdx), seed);
+  constexpr unsigned kPerWord = 8 / sizeof(ImDrawIdx);
+  constexpr uint64_t kLanes =
+      sizeof(ImDrawIdx) == 2 ? 0x0001000100010001ull : 0x0000000100000001ull;
+  const uint64_t sub = uint64_t(base) * kLanes;
+  uint64_t h = seed;
+  unsigned i = 0;
+  for (; i + 2 * kPerWord <= n; i += 2 * kPerWord) {
+    uint64_t a, b;
+    std::memcpy(&a, idx + i, 8);
+    std::memcpy(&b, idx + i + kPerWord, 8);
+    h = hash_mix(h ^ (a - sub), b - sub);
   }
-  return seed;
+  uint64_t tail = n;
+  for (; i < n; ++i) tail = tail << (8 * sizeof(ImDrawIdx)) ^ uint64_t(idx[i] - base);
+  return hash_mix(h, tail);
+}
+
+// Whether the triangle whose first vertex is `v` ends a run: decided by the vertex alone (where
+// it is, what it shows), not by where it stands in the command.
+bool ends_run(const ImDrawVert& v) {
+  uint32_t x, y;
+  std::memcpy(&x, &v.pos.x, 4);
+  std::memcpy(&y, &v.pos.y, 4);
+  const uint64_t h = hash_mix(uint64_t(x) << 32 | y, v.col);
+  return h % kEndOneIn == 0;
+}
+
+// Whether a triangle starting at `b` after one starting at `a` starts a new line of text (or
+// another place): back to the left, or well above or below. Runs end there, so that a run is
+// one line of a table's column, not the end of one row and the start of the next.
+bool jumps(ImVec2 a, ImVec2 b) { return b.x < a.x - 16.0f || std::fabs(b.y - a.y) > 48.0f; }
+
+// Whether triangle `t` (its indices at idx[3t]) is large: its first and last vertices over
+// kLarge display pixels apart (a rectangle's diagonal, a long line's length). Large ones
+// (backgrounds, frames, long lines) make runs of their own, so a changed glyph beside a panel's
+// background damages the glyph, not the background's box.
+constexpr float kLarge = 48.0f;
+bool large(const ImDrawVert* vtx, const ImDrawIdx* idx, unsigned t) {
+  const ImVec2 a = vtx[idx[3 * t]].pos, c = vtx[idx[3 * t + 2]].pos;
+  return std::fabs(a.x - c.x) > kLarge || std::fabs(a.y - c.y) > kLarge;
 }
 
 // The vertices a run of triangles uses: from its smallest index to its largest.
@@ -47,7 +82,7 @@ struct VertexRange {
   unsigned count = 0;
 };
 
-// The signature of `n` indices of `list` from `first` (with vertex offset `vtx_offset`): the
+// The signature of `n` indices at `idx` of `list` (with vertex offset `vtx_offset`): the
 // indices relative to the smallest, and the vertices from the smallest to the largest (which
 // `range` is set to). ImGui keeps a command's vertices together, so that is little more than the
 // vertices the triangles use.
@@ -67,139 +102,68 @@ bool same_clip(const ImVec4& a, const ImVec4& b) {
   return a.x == b.x && a.y == b.y && a.z == b.z && a.w == b.w;
 }
 
-// Where `a` (na elements with .signature and .bounds) and `b` differ: with as many elements,
-// `changed(i)` for each pair that differs; else the bounds of every element of either that is
-// not in the longest matching start or end go into `out`.
-template <typename T, typename Changed>
-void diff(const T* a, size_t na, const T* b, size_t nb, std::vector<DamageRect>& out,
-          Changed changed) {
-  if (na == nb) {
+// Pairs up `a` (the previous frame's, na elements with .signature) and `b` in order: equal
+// signatures match; where they differ, an element of either found a little further in the
+// other means those before it came or went (`gone(i)`, `came(j)`), else the two were replaced
+// (`changed(i, j)`). Matched pairs keep their order, so what they draw keeps its order too.
+// With as many elements on both sides, the pairs are simply those at the same place; after
+// a few looks ahead that found nothing, only every eighth step looks.
+template <typename T, typename Gone, typename Came, typename Changed>
+void match(const T* a, size_t na, const T* b, size_t nb, Gone gone, Came came, Changed changed) {
+  if (na == nb) {  // as many as before: compared pair by pair (a plot that moved: all of them)
     for (size_t i = 0; i < na; ++i) {
-      if (a[i].signature != b[i].signature) changed(i);
+      if (a[i].signature != b[i].signature) changed(i, i);
     }
     return;
   }
-  size_t prefix = 0;
-  while (prefix < na && prefix < nb && a[prefix].signature == b[prefix].signature) ++prefix;
-  size_t suffix = 0;
-  while (suffix < na - prefix && suffix < nb - prefix &&
-         a[na - 1 - suffix].signature == b[nb - 1 - suffix].signature) {
-    ++suffix;
+  size_t i = 0, j = 0, misses = 0;  // looks ahead that found nothing, in a row
+  while (i < na && j < nb) {
+    if (a[i].signature == b[j].signature) {
+      ++i, ++j, misses = 0;
+      continue;
+    }
+    // All changed (a plot that moved): looking ahead at every step would cost kLookahead each.
+    if (misses >= 4 && ++misses % 8 != 0) {
+      changed(i++, j++);
+      continue;
+    }
+    size_t k = i + 1;
+    while (k < na && k <= i + kLookahead && a[k].signature != b[j].signature) ++k;
+    if (k < na && k <= i + kLookahead) {
+      for (; i < k; ++i) gone(i);
+      continue;
+    }
+    size_t m = j + 1;
+    while (m < nb && m <= j + kLookahead && b[m].signature != a[i].signature) ++m;
+    if (m < nb && m <= j + kLookahead) {
+      for (; j < m; ++j) came(j);
+      continue;
+    }
+    changed(i++, j++);
+    ++misses;
   }
-  for (size_t i = prefix; i < na - suffix; ++i) out.push_back(a[i].bounds);
-  for (size_t i = prefix; i < nb - suffix; ++i) out.push_back(b[i].bounds);
+  for (; i < na; ++i) gone(i);
+  for (; j < nb; ++j) came(j);
+}
+
+// The end of the run of triangles [first, end) of a command: large triangles together, small
+// ones together, ending at a new line, and after kMinRun at a triangle that says so.
+unsigned run_end(const ImDrawVert* vtx, const ImDrawIdx* idx, unsigned first, unsigned triangles) {
+  const bool big = large(vtx, idx, first);
+  const unsigned last = std::min(triangles, first + kMaxRun);
+  ImVec2 previous = vtx[idx[3 * first]].pos;
+  unsigned end = first + 1;
+  for (; end < last; ++end) {
+    const ImDrawVert& v = vtx[idx[3 * end]];
+    if (large(vtx, idx, end) != big || (end >= first + 2 && jumps(previous, v.pos))) {
+      break;
+    }
+    previous = v.pos;
+  }
+  return end;
 }
 
 }  // namespace
-
-DamageRect rect_union(const DamageRect& a, const DamageRect& b) {
-  if (a.empty()) return b;
-  if (b.empty()) return a;
-  return {std::min(a.x0, b.x0), std::min(a.y0, b.y0), std::max(a.x1, b.x1), std::max(a.y1, b.y1)};
-}
-
-DamageRect rect_intersection(const DamageRect& a, const DamageRect& b) {
-  DamageRect r{std::max(a.x0, b.x0), std::max(a.y0, b.y0), std::min(a.x1, b.x1),
-               std::min(a.y1, b.y1)};
-  return r.empty() ? DamageRect{} : r;
-}
-
-double Damage::share(int w, int h) const {
-  if (everything) return 1.0;
-  if (w <= 0 || h <= 0) return 0.0;
-  int64_t area = 0;
-  for (const DamageRect& r : rects) area += r.area();
-  return double(area) / (double(w) * h);
-}
-
-namespace {
-
-// Replaces `rects` by disjoint rectangles of whole `tile` x `tile` cells covering them: every
-// cell a rectangle meets, rows of cells joined, equal runs of successive rows stacked.
-void snap_to_tiles(std::vector<DamageRect>& rects, int tile) {
-  DamageRect all;
-  for (const DamageRect& r : rects) all = rect_union(all, r);
-  const int cols = (all.x1 - all.x0 + tile - 1) / tile, rows = (all.y1 - all.y0 + tile - 1) / tile;
-  std::vector<uint8_t> cells(size_t(cols) * rows, 0);
-  for (const DamageRect& r : rects) {
-    for (int y = (r.y0 - all.y0) / tile; y <= (r.y1 - 1 - all.y0) / tile; ++y) {
-      for (int x = (r.x0 - all.x0) / tile; x <= (r.x1 - 1 - all.x0) / tile; ++x) {
-        cells[size_t(y) * cols + x] = 1;
-      }
-    }
-  }
-  rects.clear();
-  std::vector<size_t> open, still_open;  // rectangles reaching the row above, by index
-  for (int y = 0; y < rows; ++y) {
-    still_open.clear();
-    for (int x = 0; x < cols;) {
-      if (!cells[size_t(y) * cols + x]) {
-        ++x;
-        continue;
-      }
-      int end = x;
-      while (end < cols && cells[size_t(y) * cols + end]) ++end;
-      const int x0 = all.x0 + x * tile, x1 = std::min(all.x1, all.x0 + end * tile);
-      const int y1 = std::min(all.y1, all.y0 + (y + 1) * tile);
-      auto above = std::find_if(open.begin(), open.end(),
-                                [&](size_t i) { return rects[i].x0 == x0 && rects[i].x1 == x1; });
-      if (above != open.end()) {
-        rects[*above].y1 = y1;
-        still_open.push_back(*above);
-      } else {
-        still_open.push_back(rects.size());
-        rects.push_back({x0, all.y0 + y * tile, x1, y1});
-      }
-      x = end;
-    }
-    open.swap(still_open);
-  }
-}
-
-}  // namespace
-
-void merge_rects(std::vector<DamageRect>& rects, int max_rects) {
-  rects.erase(
-      std::remove_if(rects.begin(), rects.end(), [](const DamageRect& r) { return r.empty(); }),
-      rects.end());
-  max_rects = std::max(1, max_rects);
-  // Many rectangles (the glyphs that changed all over a panel): first cells of 16 pixels, then
-  // larger cells until few enough are left to merge pair by pair.
-  for (int tile = 16; rects.size() > size_t(4 * max_rects) + 16; tile *= 2) {
-    snap_to_tiles(rects, tile);
-  }
-  for (;;) {
-    // The pair to merge: any two that overlap, else (too many) the cheapest.
-    size_t best_i = 0, best_j = 0;
-    int64_t best_cost = std::numeric_limits<int64_t>::max();
-    bool overlapping = false;
-    for (size_t i = 0; i < rects.size() && !overlapping; ++i) {
-      for (size_t j = i + 1; j < rects.size(); ++j) {
-        if (overlap(rects[i], rects[j])) {
-          best_i = i, best_j = j, overlapping = true;
-          break;
-        }
-        const int64_t cost =
-            rect_union(rects[i], rects[j]).area() - rects[i].area() - rects[j].area();
-        if (cost < best_cost) best_cost = cost, best_i = i, best_j = j;
-      }
-    }
-    if (!overlapping && int(rects.size()) <= max_rects) return;
-    rects[best_i] = rect_union(rects[best_i], rects[best_j]);
-    rects.erase(rects.begin() + long(best_j));
-  }
-}
-
-DamageRect backend_scissor(ImVec2 pos, ImVec2 size, ImVec2 scale, const ImVec4& clip) {
-  // The same float expressions and int conversions as ImGui_ImplOpenGL3_RenderDrawData (1.86).
-  const int fb_height = int(size.y * scale.y);
-  const ImVec2 clip_min((clip.x - pos.x) * scale.x, (clip.y - pos.y) * scale.y);
-  const ImVec2 clip_max((clip.z - pos.x) * scale.x, (clip.w - pos.y) * scale.y);
-  if (clip_max.x <= clip_min.x || clip_max.y <= clip_min.y) return {};
-  const int x = int(clip_min.x), gl_y = int(fb_height - clip_max.y);
-  const int w = int(clip_max.x - clip_min.x), h = int(clip_max.y - clip_min.y);
-  return DamageRect{x, fb_height - gl_y - h, x + w, fb_height - gl_y};
-}
 
 DamageRect DamageTracker::pixels(const ImVec2& min, const ImVec2& max) const {
   const ImVec2 off = frame_.pos, scale = frame_.scale;
@@ -215,31 +179,49 @@ void DamageTracker::remember_runs(const ImDrawList& list, const ImDrawCmd& cmd, 
                                   const Command* old, List& out, Command& c) const {
   const bool reuse = old && !old->callback && same_clip(old->clip, cmd.ClipRect);
   const DamageRect scissor = backend_scissor(frame_.pos, frame_.size, frame_.scale, cmd.ClipRect);
-  const unsigned run_indices = kDamageRunTriangles * 3;
-  uint64_t h = kSeed;
-  for (unsigned first = 0; first < cmd.ElemCount; first += run_indices) {
+  const ImDrawIdx* idx = list.IdxBuffer.Data + cmd.IdxOffset;
+  const ImDrawVert* vtx = list.VtxBuffer.Data + cmd.VtxOffset;
+  // The whole command first: when it is what it was, so are its runs (most are, most frames).
+  VertexRange whole;
+  c.signature =
+      hash_mix(c.signature, run_signature(list, cmd.VtxOffset, idx, cmd.ElemCount, whole));
+  if (reuse && old->signature == c.signature) {
+    const auto from = before->runs.begin() + old->first_run;
+    out.runs.insert(out.runs.end(), from, from + old->runs);
+    c.runs = old->runs;
+    c.bounds = old->bounds;
+    return;
+  }
+  // Indices past the list's end (ImGui makes none): one run, no box of its own.
+  const bool valid = whole.count > 0;
+  const unsigned triangles = cmd.ElemCount / 3;
+  for (unsigned first = 0; first < triangles;) {
+    const unsigned end = valid ? run_end(vtx, idx, first, triangles) : triangles;
     Run run;
+    run.first = 3 * first;
+    run.count = 3 * (end - first);
     VertexRange range;
-    run.signature = run_signature(list, cmd.VtxOffset, list.IdxBuffer.Data + cmd.IdxOffset + first,
-                                  std::min(run_indices, cmd.ElemCount - first), range);
+    run.signature = run_signature(list, cmd.VtxOffset, idx + run.first, run.count, range);
+    // The run at the same place before, when it is the same: the same box.
     const Run* was = reuse && c.runs < old->runs ? &before->runs[old->first_run + c.runs] : nullptr;
     if (was && was->signature == run.signature) {
-      run.bounds = was->bounds;  // the same vertices within the same clip
+      run.bounds = was->bounds;
     } else if (range.count > 0) {
-      ImVec2 lo(range.first->pos), hi(range.first->pos);
+      ImVec2 a(range.first->pos), b(range.first->pos);
       for (unsigned v = 1; v < range.count; ++v) {
         const ImVec2 p = range.first[v].pos;
-        lo.x = std::min(lo.x, p.x), lo.y = std::min(lo.y, p.y);
-        hi.x = std::max(hi.x, p.x), hi.y = std::max(hi.y, p.y);
+        a.x = std::min(a.x, p.x), a.y = std::min(a.y, p.y);
+        b.x = std::max(b.x, p.x), b.y = std::max(b.y, p.y);
       }
-      run.bounds = rect_intersection(pixels(lo, hi), scissor);
+      run.bounds = rect_intersection(pixels(a, b), scissor);
+    } else if (!valid) {
+      run.bounds = scissor;
     }
-    h = hash_mix(h, run.signature);
     c.bounds = rect_union(c.bounds, run.bounds);
     out.runs.push_back(run);
     ++c.runs;
+    first = end;
   }
-  c.signature = hash_mix(c.signature, h);
 }
 
 void DamageTracker::remember(const ImDrawList& list, const List* before, List& out) const {
@@ -286,17 +268,29 @@ void DamageTracker::compare_runs(const List& before, const Command& a, const Lis
   }
   const Run* ra = before.runs.data() + a.first_run;
   const Run* rb = now.runs.data() + b.first_run;
-  diff(ra, a.runs, rb, b.runs, raw_, [&](size_t k) {
-    raw_.push_back(ra[k].bounds);
-    raw_.push_back(rb[k].bounds);
-  });
+  const size_t start = raw_.size();
+  match(
+      ra, a.runs, rb, b.runs, [&](size_t i) { raw_.push_back(ra[i].bounds); },
+      [&](size_t j) { raw_.push_back(rb[j].bounds); },
+      [&](size_t i, size_t j) {
+        raw_.push_back(ra[i].bounds);
+        raw_.push_back(rb[j].bounds);
+      });
+  // Most of it changed (a plot that moved): its boxes, rather than thousands of runs'.
+  if (raw_.size() - start > size_t(a.runs + b.runs) / 2 + 8) {
+    raw_.resize(start);
+    raw_.push_back(a.bounds);
+    raw_.push_back(b.bounds);
+  }
 }
 
 void DamageTracker::compare(const List& before, const List& now) {
   const std::vector<Command>& a = before.commands;
   const std::vector<Command>& b = now.commands;
-  diff(a.data(), a.size(), b.data(), b.size(), raw_,
-       [&](size_t i) { compare_runs(before, a[i], now, b[i]); });
+  match(
+      a.data(), a.size(), b.data(), b.size(), [&](size_t i) { raw_.push_back(a[i].bounds); },
+      [&](size_t j) { raw_.push_back(b[j].bounds); },
+      [&](size_t i, size_t j) { compare_runs(before, a[i], now, b[j]); });
   for (const Command& c : b) {
     if (std::find(uploaded_->begin(), uploaded_->end(), c.texture) != uploaded_->end()) {
       raw_.push_back(c.bounds);
@@ -370,23 +364,6 @@ Damage DamageTracker::update(const ImDrawData& data, const std::vector<ImTexture
     damage.everything = true;
   }
   return damage;
-}
-
-bool is_software_renderer(const char* gl_renderer) {
-  if (!gl_renderer) return false;
-  std::string name(gl_renderer);
-  for (char& c : name) c = char(std::tolower(static_cast<unsigned char>(c)));
-  for (const char* soft : {"llvmpipe", "softpipe", "swrast", "software rasterizer"}) {
-    if (name.find(soft) != std::string::npos) return true;
-  }
-  return false;
-}
-
-bool use_damage(DamageMode mode, bool window, const char* gl_renderer, const char* env) {
-  if (mode != DamageMode::kAuto) return mode == DamageMode::kOn;
-  if (env && std::strcmp(env, "0") == 0) return false;
-  if (env && std::strcmp(env, "1") == 0) return true;
-  return window && is_software_renderer(gl_renderer);
 }
 
 }  // namespace genscope

@@ -2,7 +2,7 @@
 // Damage tracking: which pixels of the window a frame can change, so a software renderer
 // (llvmpipe) re-renders only those instead of the whole window. DamageTracker compares a frame's
 // ImGui draw data with what it remembers of the previous frame: per draw list (by its address),
-// per draw command and per run of 64 triangles of a command, a signature (a hash of the vertices
+// per draw command and per run of triangles of a command, a signature (a hash of the vertices
 // and indices drawn, and of the command's clip rectangle and texture) and where on screen they
 // draw. Plain C++ over ImGui's types: no GL call (gui/damage_clip.h cuts the draw data down to
 // the damage, gui/damage_renderer.h does the GL part).
@@ -44,9 +44,6 @@ struct DamageOptions {
   int margin = 1;           // pixels added around each run of triangles' bounds
 };
 
-/// Triangles per run: the unit of damage within a draw command.
-constexpr unsigned kDamageRunTriangles = 64;
-
 /// Remembers the previous frame's draw commands and tells what changed.
 class DamageTracker {
  public:
@@ -69,14 +66,16 @@ class DamageTracker {
   int width() const { return frame_.fb_w; }
   int height() const { return frame_.fb_h; }
 
-  /// A run of up to kDamageRunTriangles consecutive triangles of a command, as remembered.
+  /// A run of consecutive triangles of a command (8 to 64, ending where the content says, so
+  /// the same triangles make the same runs wherever they start), as remembered.
   struct Run {
     uint64_t signature = 0;  // its vertices and indices (relative to its first vertex)
     DamageRect bounds;       // framebuffer pixels it can touch (vertices' box in the scissor)
+    uint32_t first = 0, count = 0;  // its indices within the command's
   };
   /// One draw command as remembered.
   struct Command {
-    uint64_t signature = 0;  // its clip rectangle, texture, callback and runs
+    uint64_t signature = 0;  // its clip rectangle, texture, callback, vertices and indices
     DamageRect bounds;       // the union of its runs' bounds
     ImVec4 clip;
     ImTextureID texture = nullptr;

@@ -78,7 +78,6 @@ ClippedDrawData::ClippedDrawData(ImDrawData& data, const std::vector<DamageRect>
 
 void ClippedDrawData::cut_list(ImDrawList& list, const DamageTracker::List* runs, Cut& cut) const {
   const ImVec2 pos = part_.DisplayPos, scale = part_.FramebufferScale;
-  const unsigned run_indices = kDamageRunTriangles * 3;
   for (int i = 0; i < list.CmdBuffer.Size; ++i) {
     const ImDrawCmd& cmd = list.CmdBuffer[i];
     if (cmd.UserCallback) {
@@ -96,17 +95,17 @@ void ClippedDrawData::cut_list(ImDrawList& list, const DamageTracker::List* runs
       const ImVec4 box(pos.x + float(r.x0 - 1) / scale.x, pos.y + float(r.y0 - 1) / scale.y,
                        pos.x + float(r.x1 + 1) / scale.x, pos.y + float(r.y1 + 1) / scale.y);
       const int start = cut.idx.Size;
-      for (unsigned first = 0, k = 0; first < cmd.ElemCount; first += run_indices, ++k) {
-        const unsigned n = std::min(run_indices, cmd.ElemCount - first);
-        if (info && k < info->runs) {
-          const DamageRect& bounds = runs->runs[info->first_run + k].bounds;
-          if (rect_intersection(bounds, r).empty()) continue;
-          if (inside(bounds, r)) {
-            for (unsigned j = 0; j < n; ++j) cut.idx.push_back(idx[first + j]);
-            continue;
-          }
+      if (!info || info->runs == 0) {
+        append_touching(vtx, idx, cmd.ElemCount, box, cut.idx);
+      }
+      for (uint32_t k = 0; info && k < info->runs; ++k) {
+        const DamageTracker::Run& run = runs->runs[info->first_run + k];
+        if (rect_intersection(run.bounds, r).empty()) continue;
+        if (inside(run.bounds, r)) {
+          for (uint32_t j = 0; j < run.count; ++j) cut.idx.push_back(idx[run.first + j]);
+        } else {
+          append_touching(vtx, idx + run.first, run.count, box, cut.idx);
         }
-        append_touching(vtx, idx + first, n, box, cut.idx);
       }
       if (cut.idx.Size == start) continue;
       ImDrawCmd part = cmd;
