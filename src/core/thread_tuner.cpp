@@ -72,15 +72,13 @@ void ThreadTuner::start_probe(double now_s) {
 }
 
 std::string ThreadTuner::reason() const {
-  std::string out;
+  if (rates_[base_].rate <= 0.0) return {};
+  std::string out = strformat("%.1f steps/s", rates_[base_].rate);
   for (int n = max_; n >= 1; --n) {
-    if (rates_[n].rate <= 0.0) continue;
-    out += strformat("%s%d thread%s: %.1f steps/s", out.empty() ? "" : ", ", n,
-                     n == 1 ? "" : "s", rates_[n].rate);
+    if (n == base_ || rates_[n].rate <= 0.0) continue;
+    out += strformat(", %.1f at %d", rates_[n].rate, n);
   }
-  if (out.empty()) return out;
-  return "measured " + out +
-         strformat("; %d thread%s faster", base_, base_ == 1 ? " is" : "s are");
+  return out;
 }
 
 }  // namespace genscope

@@ -101,6 +101,7 @@ void Run::Impl::apply_threads() {
   if (asked == 0 && family_default == 0 && !options.headless && hardware > 1 &&
       !cuda_available()) {
     tuner.emplace(choice.threads, hardware);
+    runtime.thread_reason = "tuned as it trains";
   }
 }
 
@@ -114,11 +115,13 @@ void Run::Impl::tune_threads(double step_seconds) {
   const int n = tuner->step(step_seconds, now);
   if (n != runtime.threads) runtime.threads = set_torch_threads(n);
   if (tuner->measurements() == measured_before || tuner->reason().empty()) return;
-  runtime.thread_reason =
-      strformat("%d, tuned while training: %s", tuner->chosen(), tuner->reason().c_str());
+  runtime.thread_reason = tuner->reason();
   if (tuner->chosen() != chosen_before) {
-    add_event(RunEvent::message(MessageLevel::kInfo, "LibTorch threads: " + runtime.thread_reason,
-                                step()));
+    add_event(RunEvent::message(
+        MessageLevel::kInfo,
+        strformat("LibTorch now trains on %d thread%s: measured %s", tuner->chosen(),
+                  tuner->chosen() == 1 ? "" : "s", runtime.thread_reason.c_str()),
+        step()));
   }
 }
 
