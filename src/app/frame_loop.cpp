@@ -273,8 +273,11 @@ void FrameLoop::draw() {
   requests_ = view_.take_requests();
   if (requests_[int(AppRequest::kRedraw)]) dirty_ = true;  // an animation wants the next frame
   glViewport(0, 0, fb_w_, fb_h_);
-  glClearColor(0.05f, 0.05f, 0.06f, 1.0f);
-  glClear(GL_COLOR_BUFFER_BIT);
+  if (!gui_.tracks_damage()) {  // with damage tracking the Gui copies a whole frame over it
+    const ImVec4 clear = GuiOptions().clear_color;
+    glClearColor(clear.x, clear.y, clear.z, clear.w);
+    glClear(GL_COLOR_BUFFER_BIT);
+  }
   gui_.end_frame(indicator_);  // everything but the REC indicator
 }
 

@@ -1,5 +1,6 @@
 #include "gui/gui.h"
 
+#include <glad/gl.h>
 #define GLFW_INCLUDE_NONE
 #include <GLFW/glfw3.h>
 #include <imgui.h>
@@ -18,6 +19,8 @@
 #include <fstream>
 #include <sstream>
 #include <vector>
+
+#include "gui/damage_renderer.h"
 
 namespace genscope {
 namespace {
@@ -118,18 +121,22 @@ std::string default_ini_path() {
 
 Gui::Gui(GLFWwindow* window, GuiOptions options)
     : context_(ImGui::CreateContext()), window_(window) {
+  const DamageMode damage = options.damage;
   init(std::move(options));
   ImGui_ImplGlfw_InitForOpenGL(window, /*install_callbacks=*/true);
   ImGui_ImplOpenGL3_Init("#version 330 core");
+  set_damage_tracking(DamageRenderer::wanted(damage, /*window=*/true));
 }
 
 Gui::Gui(GuiOptions options) : context_(ImGui::CreateContext()) {
   render_ = options.render;
+  const DamageMode damage = options.damage;
   init(std::move(options));
   ImGuiIO& io = ImGui::GetIO();
   io.MousePos = ImVec2(-1e6f, -1e6f);  // no mouse: nothing hovers
   if (render_) {
     ImGui_ImplOpenGL3_Init("#version 330 core");
+    set_damage_tracking(DamageRenderer::wanted(damage, /*window=*/false));
   } else {
     // What the OpenGL backend declares, so the draw data are split the same way.
     io.BackendRendererName = "genscope (no renderer)";
@@ -142,6 +149,7 @@ void Gui::init(GuiOptions options) {
   io.IniFilename = nullptr;  // loaded and saved by load/save_layout (atomically)
   io.LogFilename = nullptr;
   ini_path_ = std::move(options.ini_path);
+  clear_color_ = options.clear_color;
   ImGuiSettingsHandler handler;
   handler.TypeName = "genscope";
   handler.TypeHash = ImHashStr("genscope");
@@ -165,6 +173,7 @@ void Gui::init(GuiOptions options) {
 
 Gui::~Gui() {
   save_layout();
+  damage_.reset();  // its framebuffer, while the GL context is still there
   if (render_) ImGui_ImplOpenGL3_Shutdown();
   if (window_) ImGui_ImplGlfw_Shutdown();
   ImGui::DestroyContext(context_);
@@ -195,6 +204,7 @@ void Gui::build_fonts(float scale) {
   } else if (scale_ > 0.0f) {  // the device objects exist: replace the font texture
     ImGui_ImplOpenGL3_DestroyFontsTexture();
     ImGui_ImplOpenGL3_CreateFontsTexture();
+    if (damage_) damage_->invalidate();  // every glyph may have moved in the atlas
   }
   apply_style(scale);
   scale_ = scale;
@@ -254,15 +264,42 @@ void Gui::begin_frame_input(int width, int height, float dt, const std::function
   ImGui::NewFrame();
 }
 
+void Gui::set_damage_tracking(bool on) {
+  if (!on || !render_) {
+    damage_.reset();
+    return;
+  }
+  if (damage_) return;
+  DamageTarget target = DamageTarget::kOwnFramebuffer;
+  if (window_) {  // patch the back buffer itself where swapping keeps it: no copy per frame
+    GLFWwindow* window = window_;
+    if (DamageRenderer::back_buffer_kept([window] { glfwSwapBuffers(window); })) {
+      target = DamageTarget::kBackBuffer;
+    }
+  }
+  damage_ = std::make_unique<DamageRenderer>(clear_color_, target);
+}
+
 void Gui::end_frame(const ImDrawList* held_back) {
   ImGui::Render();  // without a renderer the draw data simply stay in ImGui::GetDrawData()
   held_back_ = render_ ? held_back : nullptr;
-  if (render_ && !held_back) {
-    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
-  } else if (render_) {
-    render_lists(ImGui::GetDrawData(), [&](const ImDrawList* l) { return l != held_back; });
-  }
+  if (render_) render_frame(held_back);
   if (ImGui::GetIO().WantSaveIniSettings) save_layout();
+}
+
+void Gui::render_frame(const ImDrawList* held_back) {
+  ImDrawData* data = ImGui::GetDrawData();
+  if (damage_ && damage_->render(data, held_back)) return;
+  if (damage_) {
+    damage_.reset();  // no framebuffer of its own: render whole frames from now on
+    glClearColor(clear_color_.x, clear_color_.y, clear_color_.z, clear_color_.w);
+    glClear(GL_COLOR_BUFFER_BIT);  // the caller left that to the damage renderer
+  }
+  if (!held_back) {
+    ImGui_ImplOpenGL3_RenderDrawData(data);
+  } else {
+    render_lists(data, [&](const ImDrawList* l) { return l != held_back; });
+  }
 }
 
 void Gui::render_held_back() {
@@ -270,6 +307,7 @@ void Gui::render_held_back() {
   const ImDrawList* held = held_back_;
   held_back_ = nullptr;
   render_lists(ImGui::GetDrawData(), [&](const ImDrawList* l) { return l == held; });
+  if (damage_) damage_->drawn_over(*held);  // on a kept back buffer: gone again next frame
 }
 
 void Gui::layout_changed() { ImGui::MarkIniSettingsDirty(); }

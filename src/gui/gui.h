@@ -7,13 +7,18 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
+
+#include "gui/damage.h"
 
 struct GLFWwindow;
 struct ImGuiContext;
 struct ImDrawList;
 
 namespace genscope {
+
+class DamageRenderer;
 
 /// How the Gui starts.
 struct GuiOptions {
@@ -23,6 +28,12 @@ struct GuiOptions {
   /// on the CPU, end_frame leaves the draw data in ImGui::GetDrawData()); for tests with no GL
   /// context and no display. A window's Gui always renders.
   bool render = true;
+  /// Whether frames re-render only what changed since the last one (DamageRenderer): by
+  /// default a window on a software renderer does, as GENSCOPE_DAMAGE=0/1 says otherwise.
+  DamageMode damage = DamageMode::kAuto;
+  /// With damage tracking, what re-rendered rectangles are cleared to first (the window's
+  /// background; without it the caller clears before end_frame).
+  ImVec4 clear_color{0.05f, 0.05f, 0.06f, 1.0f};
 };
 
 /// What genscope keeps in the layout file beside ImGui's window positions.
@@ -66,12 +77,21 @@ class Gui {
   void begin_frame_input(int width, int height, float dt, const std::function<void()>& input);
   /// Ends the frame and renders its draw data into the bound framebuffer, except the draw list
   /// `held_back` (e.g. the REC indicator's window), which end_frame keeps for render_held_back().
+  /// With damage tracking it re-renders only what changed over the last frame's image (the
+  /// window's back buffer where swaps keep it, else its own framebuffer, copied over the bound
+  /// one): the caller does not clear first.
   /// Without a renderer it only ends the frame: ImGui::GetDrawData() holds what it would draw.
   void end_frame(const ImDrawList* held_back = nullptr);
   /// Renders the list end_frame held back (nothing when there was none, or without a renderer).
   void render_held_back();
   /// False for a headless Gui made with GuiOptions::render false: it never calls GL.
   bool renders() const { return render_; }
+  /// True when frames re-render only what changed (GuiOptions::damage).
+  bool tracks_damage() const { return damage_ != nullptr; }
+  /// Turns damage tracking on or off from the next frame on (with a renderer only).
+  void set_damage_tracking(bool on);
+  /// The damage tracking renderer (null when off): what the last frame re-rendered.
+  const DamageRenderer* damage() const { return damage_.get(); }
 
   /// The UI scale in use (fonts were built for it).
   float scale() const { return scale_; }
@@ -90,6 +110,7 @@ class Gui {
 
  private:
   void init(GuiOptions options);
+  void render_frame(const ImDrawList* held_back);  // all lists but held_back
   void prepare_frame(float display_w, float display_h);  // rebuilds fonts when the scale changed
   void build_fonts(float scale);
   void build_cpu_font_atlas();  // without a renderer: the atlas's pixels, a placeholder TexID
@@ -97,6 +118,8 @@ class Gui {
   ImGuiContext* context_;
   GLFWwindow* window_ = nullptr;
   const ImDrawList* held_back_ = nullptr;
+  std::unique_ptr<DamageRenderer> damage_;  // null: every frame is rendered whole
+  ImVec4 clear_color_;
   bool render_ = true;            // false: no OpenGL backend, no GL call
   float scale_ = 0.0f;            // fonts built for it (0: not yet)
   float requested_scale_ = 0.0f;  // 0: automatic

@@ -8,6 +8,26 @@ namespace genscope {
 
 // ---- Texture
 
+namespace {
+
+// This thread's latest texture uploads (TextureUploads).
+struct UploadLog {
+  uint64_t count = 0;
+  GLuint names[TextureUploads::kKept] = {};
+};
+thread_local UploadLog t_uploads;
+
+}  // namespace
+
+uint64_t TextureUploads::count() { return t_uploads.count; }
+
+bool TextureUploads::since(uint64_t after, std::vector<GLuint>& out) {
+  if (after > t_uploads.count) return false;  // numbers from another thread
+  if (t_uploads.count - after > kKept) return false;
+  for (uint64_t n = after + 1; n <= t_uploads.count; ++n) out.push_back(t_uploads.names[n % kKept]);
+  return true;
+}
+
 Texture::Texture(TextureFilter filter) {
   glGenTextures(1, &id_);
   glBindTexture(GL_TEXTURE_2D, id_);
@@ -39,6 +59,8 @@ Texture& Texture::operator=(Texture&& other) noexcept {
 }
 
 void Texture::upload_rgba(int width, int height, const uint8_t* pixels) {
+  ++t_uploads.count;
+  t_uploads.names[t_uploads.count % TextureUploads::kKept] = id_;
   glBindTexture(GL_TEXTURE_2D, id_);
   glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
   if (width != width_ || height != height_) {

@@ -42,6 +42,21 @@ class Texture {
   int height_ = 0;
 };
 
+/// The textures uploaded on this thread (by Texture::upload_rgba, which every texture the panels
+/// draw goes through), numbered 1, 2, ...: a frame that re-renders only what changed asks which
+/// textures changed since the last frame it drew. Per thread, as GL contexts are.
+class TextureUploads {
+ public:
+  /// How many uploads this thread made so far (the number of the last one).
+  static uint64_t count();
+  /// Appends the GL names of the textures uploaded after upload number `after` to `out`
+  /// (repeats included). False when some of them are no longer known (more than kKept uploads
+  /// since): then every texture may have changed.
+  static bool since(uint64_t after, std::vector<GLuint>& out);
+  /// How many of the latest uploads are remembered.
+  static constexpr size_t kKept = 256;
+};
+
 /// A linked vertex + fragment program.
 class ShaderProgram {
  public:

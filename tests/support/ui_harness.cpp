@@ -145,6 +145,7 @@ void UiHarness::frame() {
   }
   gui_->end_frame();
   collect_glyphs();
+  if (after_frame) after_frame();
 }
 
 void UiHarness::frames(int n) {

@@ -77,6 +77,9 @@ class UiHarness {
 
   /// What each frame draws.
   std::function<void()> draw;
+  /// What runs after each frame is rendered (e.g. a check of its pixels), by every call that
+  /// draws frames.
+  std::function<void()> after_frame;
 
   /// Changes the display's size (a resized window) from the next frame on.
   void resize(int width, int height) { width_ = width, height_ = height; }
