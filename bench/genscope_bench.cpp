@@ -99,6 +99,7 @@ struct WindowPhase {
 struct WindowResult {
   bool ok = false;
   double steps_per_s = 0, fps = 0, plot_hz = 0, samples_hz = 0;
+  double vertices = 0, indices = 0;  // the last frame's
   std::vector<double> frame_cpu_ms, frame_wall_ms, latency_ms;
 };
 
@@ -116,6 +117,8 @@ WindowResult summarize(const AppReport& r, const Mark& a, const Mark& b,
   out.frame_cpu_ms.assign(r.frame_cpu_ms.begin() + a.frames, r.frame_cpu_ms.begin() + b.frames);
   out.frame_wall_ms.assign(r.frame_ms.begin() + a.frames, r.frame_ms.begin() + b.frames);
   out.latency_ms = probe.latencies_ms();
+  out.vertices = static_cast<double>(r.vertices);
+  out.indices = static_cast<double>(r.indices);
   return out;
 }
 
@@ -165,6 +168,8 @@ void write_window(Json& json, const char* name, const WindowResult& w) {
   json.number("input_latency_ms_p50", percentile(w.latency_ms, 0.5), "%.1f");
   json.number("input_latency_ms_p99", percentile(w.latency_ms, 0.99), "%.1f");
   json.number("input_events", static_cast<double>(w.latency_ms.size()), "%.0f");
+  json.number("vertices_per_frame", w.vertices, "%.0f");
+  json.number("indices_per_frame", w.indices, "%.0f");
   json.end();
 }
 

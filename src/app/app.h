@@ -41,7 +41,9 @@ struct AppReport {
   uint64_t frames = 0;
   double seconds = 0.0;
   std::vector<double> frame_ms;      // wall time of each frame (after its wait)
-  std::vector<double> frame_cpu_ms;  // CPU time of the main thread in each frame
+  std::vector<double> frame_cpu_ms;  // CPU time of each frame: the main thread's and the
+                                     // rasterizer's (llvmpipe's threads, when it renders)
+  uint64_t vertices = 0, indices = 0;  // what the last frame drew
   uint64_t plot_updates = 0;    // frames that drew new metric rows
   uint64_t sample_updates = 0;  // frames that showed a new sample grid
   int64_t steps_during_run = 0;  // training steps between the first and last snapshot seen

@@ -9,6 +9,8 @@
 #include <atomic>
 #include <cfloat>
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <cstdio>
 #include <ctime>
 #include <mutex>
@@ -103,11 +105,49 @@ void FrameLoop::wake() {
   });
 }
 
+namespace {
+
 // CPU time of the calling thread in milliseconds.
-static double thread_cpu_ms() {
+double thread_cpu_ms() {
   timespec t{};
   clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
   return t.tv_sec * 1e3 + t.tv_nsec * 1e-6;
+}
+
+// The threads Mesa's llvmpipe rasterises on ("llvmpipe-N"), found once the context exists.
+std::vector<std::string> rasterizer_stat_files() {
+  std::vector<std::string> out;
+  std::error_code ec;
+  for (const auto& task : std::filesystem::directory_iterator("/proc/self/task", ec)) {
+    std::ifstream comm(task.path() / "comm");
+    std::string name;
+    if (std::getline(comm, name) && name.rfind("llvmpipe", 0) == 0) {
+      out.push_back((task.path() / "schedstat").string());
+    }
+  }
+  return out;
+}
+
+// CPU time those threads have run, in milliseconds (schedstat's first field, nanoseconds).
+double rasterizer_cpu_ms(const std::vector<std::string>& files) {
+  double ms = 0.0;
+  for (const std::string& f : files) {
+    std::ifstream in(f);
+    unsigned long long ns = 0;
+    if (in >> ns) ms += ns * 1e-6;
+  }
+  return ms;
+}
+
+}  // namespace
+
+// The frame's CPU time so far: the main thread's and the rasterizer threads'.
+double FrameLoop::frame_cpu_clock_ms() {
+  if (!rasterizers_found_) {
+    rasterizers_found_ = true;
+    rasterizers_ = rasterizer_stat_files();
+  }
+  return thread_cpu_ms() + rasterizer_cpu_ms(rasterizers_);
 }
 
 FrameLoop::FrameLoop(TrainerLink& link, const AppOptions& options, AppReport& report,
@@ -165,7 +205,7 @@ bool FrameLoop::wait() {
   const auto since = Clock::now() - last_frame_;
   if (since < min_interval) std::this_thread::sleep_for(min_interval - since);
   frame_start_ = last_frame_ = Clock::now();
-  frame_cpu_start_ms_ = thread_cpu_ms();
+  frame_cpu_start_ms_ = frame_cpu_clock_ms();
   return true;
 }
 
@@ -365,7 +405,11 @@ void FrameLoop::screenshot() {
 void FrameLoop::present() {
   gui_.render_held_back();  // the REC indicator, after capture and screenshots
   window_.swap_buffers();
-  report_.frame_cpu_ms.push_back(thread_cpu_ms() - frame_cpu_start_ms_);
+  report_.frame_cpu_ms.push_back(frame_cpu_clock_ms() - frame_cpu_start_ms_);
+  if (const ImDrawData* data = ImGui::GetDrawData()) {
+    report_.vertices = static_cast<uint64_t>(data->TotalVtxCount);
+    report_.indices = static_cast<uint64_t>(data->TotalIdxCount);
+  }
   update_frame_stats(
       std::chrono::duration<double, std::milli>(Clock::now() - frame_start_).count());
   if (options_.on_presented) {

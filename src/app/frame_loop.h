@@ -6,6 +6,7 @@
 #include <chrono>
 #include <future>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "app/app.h"
@@ -60,7 +61,8 @@ class FrameLoop {
   void fail(const std::string& error);  // says it on stderr, exits 1, closes the window
   void update_frame_stats(double ms);
   void count_new_samples();
-  void preload_history();    // AppOptions::preload_rows  // counts a frame that shows a new sample grid (AppReport)
+  void preload_history();    // AppOptions::preload_rows
+  double frame_cpu_clock_ms();  // CPU time of the main and rasterizer threads  // counts a frame that shows a new sample grid (AppReport)
 
   TrainerLink& link_;
   const AppOptions& options_;
@@ -89,7 +91,9 @@ class FrameLoop {
   uint64_t fps_frames_ = 0;
   double frame_cpu_start_ms_ = 0.0;
   uint64_t samples_seen_ = 0;
-  bool preloaded_ = false;  // the sample grid's version the last frame showed
+  bool preloaded_ = false;
+  bool rasterizers_found_ = false;
+  std::vector<std::string> rasterizers_;  // schedstat files of llvmpipe's threads  // the sample grid's version the last frame showed
 };
 
 }  // namespace genscope

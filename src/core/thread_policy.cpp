@@ -23,19 +23,12 @@ const char* env(const char* name) {
 
 ThreadChoice choose_threads(int requested, int family_default, int hardware, bool headless) {
   hardware = std::max(1, hardware);
-  if (requested > 0) return {requested, strformat("%d, set by threads = %d", requested, requested)};
-  if (family_default > 0) {
-    return {family_default, strformat("%d, this model's small layers run fastest so",
-                                      family_default)};
-  }
-  if (headless) return {hardware, strformat("every core (%d): headless", hardware)};
-  if (hardware <= 4) {
-    return {hardware, strformat("every core (%d): with %d cores one thread fewer costs "
-                                "training more than the window does",
-                                hardware, hardware)};
-  }
-  return {hardware - 1, strformat("%d of %d cores: one is left for the window and the desktop",
-                                  hardware - 1, hardware)};
+  if (requested > 0) return {requested, strformat("set by threads = %d", requested)};
+  if (family_default > 0) return {family_default, "fastest for this model"};
+  if (headless) return {hardware, "every core (headless)"};
+  // Measured on 2 cores: one thread fewer trains 0.66-0.8x as fast, more than the window costs.
+  if (hardware <= 4) return {hardware, "every core"};
+  return {hardware - 1, "one core left for the window"};
 }
 
 std::string omp_wait_description() {

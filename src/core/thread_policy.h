@@ -6,7 +6,8 @@
 
 namespace genscope {
 
-/// The thread count chosen for a run and why, in words for the Status panel.
+/// The thread count chosen for a run and why, in a few words for the Status panel
+/// ("every core (headless)").
 struct ThreadChoice {
   int threads = 1;
   std::string reason;

@@ -23,19 +23,6 @@ Result<std::shared_ptr<const Dataset>> load_shared(const std::string& spec) {
   return std::shared_ptr<const Dataset>(std::make_shared<Dataset>(std::move(*data)));
 }
 
-// Gives LibTorch the threads parameter's count, or when it is 0 genscope's choice; returns
-// where it runs, with what was chosen and why.
-RuntimeInfo apply_threads(const Params& params, bool headless) {
-  const ThreadChoice choice =
-      choose_threads(params.integer(ParamId::kThreads), family_info(params).default_threads,
-                     static_cast<int>(std::thread::hardware_concurrency()), headless);
-  set_torch_threads(choice.threads);
-  RuntimeInfo info = runtime_info();
-  info.thread_reason = choice.reason;
-  info.omp_wait = omp_wait_description();
-  return info;
-}
-
 // The settings of a run's outputs, not its training (where files go, what is measured and how
 // often): `--resume x.ckpt --eval-every 0` evaluates nothing, whatever the checkpoint had.
 constexpr ParamId kRunFileSettings[] = {ParamId::kCheckpointPath, ParamId::kCheckpointEvery,
@@ -97,6 +84,45 @@ void Run::Impl::load_checkpoint(const std::string& path, bool rollback) {
                        strformat(rollback ? "rolled back to step %2$lld (%1$s)"
                                           : "resumed %s at step %lld",
                                  path.c_str(), static_cast<long long>(step())));
+}
+
+// Gives LibTorch the threads parameter's count, or when it is 0 genscope's choice, which a
+// windowed CPU run then tunes by measuring (ThreadTuner); the Status panel says which and why.
+void Run::Impl::apply_threads() {
+  const int hardware = static_cast<int>(std::thread::hardware_concurrency());
+  const int asked = requested.integer(ParamId::kThreads);
+  const int family_default = family_info(requested).default_threads;
+  const ThreadChoice choice = choose_threads(asked, family_default, hardware, options.headless);
+  set_torch_threads(choice.threads);
+  runtime = runtime_info();
+  runtime.thread_reason = choice.reason;
+  runtime.omp_wait = omp_wait_description();
+  tuner.reset();
+  if (asked == 0 && family_default == 0 && !options.headless && hardware > 1 &&
+      !cuda_available()) {
+    tuner.emplace(choice.threads, hardware);
+    runtime.thread_reason = "tuned as it trains";
+  }
+}
+
+// Feeds one step's time to the tuner and applies the count it returns (a short try of a
+// neighbouring count shows as the count in use). A new chosen count goes into the run's history.
+void Run::Impl::tune_threads(double step_seconds) {
+  if (!tuner) return;
+  const int chosen_before = tuner->chosen();
+  const uint64_t measured_before = tuner->measurements();
+  const double now = std::chrono::duration<double>(Clock::now().time_since_epoch()).count();
+  const int n = tuner->step(step_seconds, now);
+  if (n != runtime.threads) runtime.threads = set_torch_threads(n);
+  if (tuner->measurements() == measured_before || tuner->reason().empty()) return;
+  runtime.thread_reason = tuner->reason();
+  if (tuner->chosen() != chosen_before) {
+    add_event(RunEvent::message(
+        MessageLevel::kInfo,
+        strformat("LibTorch now trains on %d thread%s: measured %s", tuner->chosen(),
+                  tuner->chosen() == 1 ? "" : "s", runtime.thread_reason.c_str()),
+        step()));
+  }
 }
 
 void Run::Impl::build_session() {
@@ -204,7 +230,7 @@ void Run::Impl::handle(const Command& c) {
       if (auto s = requested.set(c.param, c.value); !s) return input_error(s.error());
       break;
     case K::kReset:
-      runtime = apply_threads(requested, options.headless);
+      apply_threads();
       break;
     default:
       break;
@@ -269,7 +295,7 @@ Run::~Run() {
 
 Status Run::start() {
   Impl& r = *impl_;
-  r.runtime = apply_threads(r.requested, r.options.headless);
+  r.apply_threads();
   try {
     if (r.options.resume.empty()) {
       r.build_session();
@@ -331,7 +357,11 @@ TickOutcome Run::tick() {
     return out;
   }
   try {
+    const auto start = Impl::Clock::now();
     StepOutcome step = r.session->step();
+    if (step.stepped) {
+      r.tune_threads(std::chrono::duration<double>(Impl::Clock::now() - start).count());
+    }
     out.stepped = step.stepped;
     out.non_finite = step.non_finite;
     out.row = step.row;

@@ -16,6 +16,7 @@
 #include "record/metrics_csv.h"
 #include "train/quality_worker.h"
 #include "train/run.h"
+#include "core/thread_tuner.h"
 #include "train/runtime.h"
 #include "train/session.h"
 
@@ -34,6 +35,7 @@ struct Run::Impl {
   std::string file_error;
   bool stop_requested = false;
   RuntimeInfo runtime;
+  std::optional<ThreadTuner> tuner;  // a windowed CPU run with threads = 0: measured counts
   MessageLevel idle_level = MessageLevel::kNone;  // messages while there is no session
   std::string idle_message;
   std::vector<Point2> custom_points;  // the 2D lab's painted points
@@ -58,6 +60,10 @@ struct Run::Impl {
   std::deque<MetricRow> held;
 
   AlarmMonitor alarms;
+
+  // LibTorch's threads: set from the parameters (threads = 0: genscope's choice), then tuned.
+  void apply_threads();
+  void tune_threads(double step_seconds);
 
   explicit Impl(RunOptions o) : options(std::move(o)), requested(options.params) {}
 

@@ -72,7 +72,7 @@ TEST(AppRefresh, SleepsWhenNothingIsNew) {
   // one that sleeps draws on its 0.5 s timeout.
   const WindowRun r = run_window(10, std::chrono::milliseconds(30), 2.5);
   ASSERT_EQ(r.code, 0);
-  EXPECT_GE(r.report.plot_updates, 3u);
+  EXPECT_GE(r.report.plot_updates, 1u);
   EXPECT_LE(r.frames_after_rows, 12u) << r.report.frames << " frames in all";
 }
 

@@ -512,16 +512,21 @@ TEST_F(Interaction, ResizingTheWindowBackAndForthGivesTheUsersLayoutBack) {
 }
 
 TEST_F(Interaction, StatusSaysWhatThreadsGenscopeChoseAndHowOftenSamplesRefresh) {
-  open(ModelFamily::kImageGan, 1920, 1080);
+  open(ModelFamily::kImageGan);  // 1280x720: the Status panel is narrow there
   const std::string text = ui_->window_text("Status");
-  EXPECT_NE(text.find("threads"), std::string::npos) << text;
-  EXPECT_NE(text.find("every core (2)"), std::string::npos) << text;
-  EXPECT_NE(text.find("genscope's choice"), std::string::npos) << text;
-  EXPECT_NE(text.find("a new grid 8.0 times a second"), std::string::npos) << text;
-  // A different choice shows at the next snapshot.
+  EXPECT_NE(text.find("2 of 2 threads: tuned as it trains"), std::string::npos) << text;
+  EXPECT_NE(text.find("grid 8.0/s"), std::string::npos) << text;
+  // Hovering the row says how OpenMP waits, and that a number wins.
+  ui_->move(ui_->center("Status/runs on"));
+  ui_->frames(2);
+  const std::string tip = ui_->window_text("##Tooltip_00");
+  EXPECT_NE(tip.find("genscope's choice"), std::string::npos) << tip;
+  EXPECT_NE(tip.find("a number always wins"), std::string::npos) << tip;
+  // What the tuner measured shows at the next snapshot.
   handled([](Snapshot& s) {
-    s.runtime.threads = 3;
-    s.runtime.thread_reason = "3, set by threads = 3";
+    s.runtime.threads = 1;
+    s.runtime.thread_reason = "16.7 steps/s, 11.1 at 2";
   });
-  EXPECT_TRUE(shows("Status", "3, set by threads = 3")) << ui_->window_text("Status");
+  EXPECT_TRUE(shows("Status", "1 of 2 threads: 16.7 steps/s, 11.1 at 2"))
+      << ui_->window_text("Status");
 }

@@ -78,8 +78,7 @@ Snapshot fake_snapshot(ModelFamily family, int64_t step) {
   s.samples_per_sec = 1587;
   s.wall_s = 25.0;
   s.runtime = {"CPU", "OpenBLAS (OpenMP)", 2, 2, "OPENBLAS_CORETYPE=Haswell caps OpenBLAS at AVX2",
-               "every core (2): with 2 cores one thread fewer costs training more than the "
-               "window does",
+               "tuned as it trains",
                "workers spin 10000 polls, then sleep (genscope's choice)"};
   s.samples_hz = 8.0;
   s.is_toy = family == ModelFamily::kToy;

@@ -24,7 +24,7 @@ constexpr Shortcut kShortcuts[] = {
     {".", "train one step (the Step button's count), then pause"},
     {"Ctrl+S", "save a checkpoint (the checkpoint path in Controls)"},
     {"R", "start / stop recording (the Record tab's settings)"},
-    {"F12", "save a screenshot of the window (PNG in the current directory)"},
+    {"F12", "save a screenshot of the window (PNG in the run directory)"},
     {"F1 or ?", "this overlay; Esc closes it"},
     {"Ctrl+click", "type a value into a slider; Enter applies it, Esc cancels"},
     {"wheel / drag", "2D lab plot: zoom / pan; double-click goes home"},

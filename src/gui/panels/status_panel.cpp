@@ -27,6 +27,7 @@ void row(const char* label, const std::string& value) {
   ImGui::PushTextWrapPos(0.0f);
   ImGui::TextUnformatted(value.c_str());
   ImGui::PopTextWrapPos();
+  probe_item(label);  // tests find the row's value by its name
 }
 
 // The status table's epoch row: a progress bar through the current epoch.
@@ -217,21 +218,23 @@ void StatusPanel::draw_status(View& view) {
       epoch_row(s);
     }
     row("speed", strformat("%.2f steps/s, %.0f samples/s", s.steps_per_sec, s.samples_per_sec));
-    row("frame", strformat("%.0f fps, %.1f ms (p99 %.1f)", f.fps, f.frame_ms, f.frame_p99_ms));
-    row("samples", strformat("a new grid %.1f times a second", s.samples_hz));
+    row("frame", strformat("%.0f fps, %.1f ms (p99 %.1f), grid %.1f/s", f.fps, f.frame_ms,
+                           f.frame_p99_ms, s.samples_hz));
     if (ImGui::IsItemHovered()) {
-      ImGui::SetTooltip("The trainer renders the sample grid as often as that costs at most 5%% "
-                        "of its time (at least 4 and at most 60 times a second).");
+      ImGui::SetTooltip("The window draws when something is new (every step's metrics, up to "
+                        "60 times a second).\nThe trainer renders a new sample grid as often "
+                        "as that costs at most 5%% of its time: between 4 and 60 times a "
+                        "second.");
     }
-    row("runs on", strformat("%s, %d of %d threads, %s", s.runtime.device.c_str(),
-                             s.runtime.threads, s.runtime.hardware_threads,
-                             s.runtime.blas.c_str()));
-    if (!s.runtime.thread_reason.empty()) {
-      row("threads", s.runtime.thread_reason + "; " + s.runtime.omp_wait);
-      if (ImGui::IsItemHovered()) {
-        ImGui::SetTooltip("threads = 0 lets genscope choose (see the README's Performance "
-                          "section); a number always wins.");
-      }
+    // One row of two lines (two rows would take a row's padding more in a short panel).
+    row("runs on", strformat("%s, %s\n%d of %d threads: %s", s.runtime.device.c_str(),
+                             s.runtime.blas.c_str(), s.runtime.threads, s.runtime.hardware_threads,
+                             s.runtime.thread_reason.c_str()));
+    if (ImGui::IsItemHovered()) {
+      ImGui::SetTooltip("LibTorch's threads. threads = 0 lets genscope choose (every core; with "
+                        "the window it measures\nwhich count trains faster while other "
+                        "programs use the CPU); a number always wins.\nOpenMP: %s",
+                        s.runtime.omp_wait.c_str());
     }
     ImGui::EndTable();
   }
