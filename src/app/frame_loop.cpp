@@ -273,7 +273,7 @@ void FrameLoop::draw() {
   requests_ = view_.take_requests();
   if (requests_[int(AppRequest::kRedraw)]) dirty_ = true;  // an animation wants the next frame
   glViewport(0, 0, fb_w_, fb_h_);
-  if (!gui_.tracks_damage()) {  // with damage tracking the Gui copies a whole frame over it
+  if (!gui_.tracks_damage()) {  // damage tracking patches the last frame: no clear
     const ImVec4 clear = GuiOptions().clear_color;
     glClearColor(clear.x, clear.y, clear.z, clear.w);
     glClear(GL_COLOR_BUFFER_BIT);

@@ -13,10 +13,10 @@ namespace genscope {
 namespace {
 
 constexpr uint64_t kSeed = 0x6a09e667f3bcc908ull;
-// Runs of triangles: content-defined ends, so a run holds the same triangles after a change
-// earlier in its command (a longer number) moved where the runs start.
-constexpr unsigned kMinRun = 8, kMaxRun = 64;
-constexpr uint64_t kEndOneIn = 16;  // after kMinRun, a triangle ends its run one time in 16
+// Runs of triangles end where the content says (a new line, a large triangle) or after kMaxRun,
+// so a run holds the same triangles after a change earlier in its command (a longer number)
+// moved where the runs start.
+constexpr unsigned kMaxRun = 64;
 // How far ahead in the other frame a run or command is looked for when the two differ.
 constexpr size_t kLookahead = 32;
 
@@ -49,16 +49,6 @@ uint64_t hash_relative(const ImDrawIdx* idx, unsigned n, unsigned base, uint64_t
   uint64_t tail = n;
   for (; i < n; ++i) tail = tail << (8 * sizeof(ImDrawIdx)) ^ uint64_t(idx[i] - base);
   return hash_mix(h, tail);
-}
-
-// Whether the triangle whose first vertex is `v` ends a run: decided by the vertex alone (where
-// it is, what it shows), not by where it stands in the command.
-bool ends_run(const ImDrawVert& v) {
-  uint32_t x, y;
-  std::memcpy(&x, &v.pos.x, 4);
-  std::memcpy(&y, &v.pos.y, 4);
-  const uint64_t h = hash_mix(uint64_t(x) << 32 | y, v.col);
-  return h % kEndOneIn == 0;
 }
 
 // Whether a triangle starting at `b` after one starting at `a` starts a new line of text (or
@@ -147,7 +137,7 @@ void match(const T* a, size_t na, const T* b, size_t nb, Gone gone, Came came, C
 }
 
 // The end of the run of triangles [first, end) of a command: large triangles together, small
-// ones together, ending at a new line, and after kMinRun at a triangle that says so.
+// ones together, ending at a new line, at most kMaxRun.
 unsigned run_end(const ImDrawVert* vtx, const ImDrawIdx* idx, unsigned first, unsigned triangles) {
   const bool big = large(vtx, idx, first);
   const unsigned last = std::min(triangles, first + kMaxRun);

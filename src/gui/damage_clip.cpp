@@ -102,7 +102,9 @@ void ClippedDrawData::cut_list(ImDrawList& list, const DamageTracker::List* runs
         const DamageTracker::Run& run = runs->runs[info->first_run + k];
         if (rect_intersection(run.bounds, r).empty()) continue;
         if (inside(run.bounds, r)) {
-          for (uint32_t j = 0; j < run.count; ++j) cut.idx.push_back(idx[run.first + j]);
+          const int at = cut.idx.Size;
+          cut.idx.resize(at + int(run.count));
+          std::copy(idx + run.first, idx + run.first + run.count, cut.idx.Data + at);
         } else {
           append_touching(vtx, idx + run.first, run.count, box, cut.idx);
         }
