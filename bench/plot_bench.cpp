@@ -126,20 +126,32 @@ void fill_view(genscope::View& view, std::int64_t n) {
   }
 }
 
-void BM_LossesPanel(benchmark::State& state) {
-  const std::int64_t n = state.range(0);
+// A Losses panel over a View holding `n` rows, in a 1280x720 ImGui frame with no renderer.
+struct LossesScene {
   HeadlessImGui imgui;
-  ImGui::GetIO().DisplaySize = ImVec2(1280.0f, 720.0f);
   genscope::CommandQueue commands;
-  genscope::View view(commands, std::make_unique<genscope::StubTextureBackend>());
-  fill_view(view, n);
+  genscope::View view{commands, std::make_unique<genscope::StubTextureBackend>()};
   genscope::LossesPanel losses;
-  const genscope::PanelSlot slot(ImRect(0.0f, 0.0f, 860.0f, 480.0f));
-  for (auto _ : state) {
-    const double start = thread_seconds();
+  const genscope::PanelSlot slot{ImRect(0.0f, 0.0f, 860.0f, 480.0f)};
+
+  explicit LossesScene(std::int64_t n) {
+    ImGui::GetIO().DisplaySize = ImVec2(1280.0f, 720.0f);
+    fill_view(view, n);
+  }
+  // One frame: the panel's draw lists, left in ImGui::GetDrawData().
+  void frame() {
     ImGui::NewFrame();
     losses.draw(view, slot);
     ImGui::Render();
+  }
+};
+
+void BM_LossesPanel(benchmark::State& state) {
+  const std::int64_t n = state.range(0);
+  LossesScene scene(n);
+  for (auto _ : state) {
+    const double start = thread_seconds();
+    scene.frame();
     state.SetIterationTime(thread_seconds() - start);
   }
   state.counters["rows"] = static_cast<double>(n);
@@ -154,13 +166,7 @@ BENCHMARK(BM_LossesPanel)
 void BM_DamageTracker(benchmark::State& state) {
   const std::int64_t n = state.range(0);
   const bool new_rows = state.range(1) != 0;
-  HeadlessImGui imgui;
-  ImGui::GetIO().DisplaySize = ImVec2(1280.0f, 720.0f);
-  genscope::CommandQueue commands;
-  genscope::View view(commands, std::make_unique<genscope::StubTextureBackend>());
-  fill_view(view, n);
-  genscope::LossesPanel losses;
-  const genscope::PanelSlot slot(ImRect(0.0f, 0.0f, 860.0f, 480.0f));
+  LossesScene scene(n);
   genscope::DamageTracker tracker;
   std::int64_t step = n;
   double triangles = 0, redrawn = 0;
@@ -169,11 +175,9 @@ void BM_DamageTracker(benchmark::State& state) {
       genscope::MetricRow row;
       row.step = ++step;
       for (std::uint32_t k = 0; k < 4; ++k) row.push(loss_at(step, k));
-      view.add_rows({row}, {"loss_d", "loss_g", "d_real", "d_fake"});
+      scene.view.add_rows({row}, {"loss_d", "loss_g", "d_real", "d_fake"});
     }
-    ImGui::NewFrame();
-    losses.draw(view, slot);
-    ImGui::Render();
+    scene.frame();
     ImDrawData* data = ImGui::GetDrawData();
     const double start = thread_seconds();
     const genscope::Damage damage = tracker.update(*data, {});

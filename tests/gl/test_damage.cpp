@@ -21,6 +21,7 @@
 
 #include "app/window.h"
 #include "gui/damage_renderer.h"
+#include "support/damage_text.h"
 #include "gui/gui.h"
 #include "gui/panels/panels.h"
 #include "render/gl_objects.h"
@@ -71,15 +72,7 @@ std::string differences(const std::vector<uint8_t>& got, const std::vector<uint8
          std::to_string(y0) + " - " + std::to_string(x1) + "," + std::to_string(y1) + "], " + first;
 }
 
-std::string describe(const Damage& d) {
-  if (d.everything) return "everything";
-  std::string out = std::to_string(d.rects.size()) + " rects:";
-  for (const DamageRect& r : d.rects) {
-    out += " [" + std::to_string(r.x0) + "," + std::to_string(r.y0) + " - " + std::to_string(r.x1) +
-           "," + std::to_string(r.y1) + "]";
-  }
-  return out;
-}
+using test::describe;
 
 // What the frames of one test re-rendered.
 struct DamageCounts {

@@ -13,6 +13,7 @@
 
 #include "gui/damage.h"
 #include "gui/damage_clip.h"
+#include "support/damage_text.h"
 #include "support/ui_harness.h"
 #include "util/hash.h"
 
@@ -57,15 +58,7 @@ int64_t area(const Damage& d) {
   return a;
 }
 
-std::string describe(const Damage& d) {
-  if (d.everything) return "everything";
-  std::string out = std::to_string(d.rects.size()) + " rects:";
-  for (const DamageRect& r : d.rects) {
-    out += " [" + std::to_string(r.x0) + "," + std::to_string(r.y0) + " - " + std::to_string(r.x1) +
-           "," + std::to_string(r.y1) + "]";
-  }
-  return out;
-}
+using test::describe;
 
 // Two windows, A (a long text with one changing line, an image) and B, drawn by a UI harness
 // with no GL; every frame goes through a DamageTracker.
