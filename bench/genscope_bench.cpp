@@ -9,8 +9,10 @@
 //     1280x720 and 1920x1080: frame CPU and wall time p50/p99, plot and sample refresh rates,
 //     input latency p50/p99 (pointer moved from another X connection to the frame that used it)
 //     and training steps/s.
-// Usage: genscope-bench [--seconds S] [--quick | --frames] [parameter flags...]
-//   --quick: the training phases only; --frames: the frames phases only
+// Usage: genscope-bench [--seconds S] [--quick | --frames | --scene dcgan|vae|lab]
+//                       [parameter flags...]
+//   --quick: the training phases only; --frames: the frames phases only; --scene: one model's
+//   frames phases only
 //        genscope-bench --record-bench [--seconds S] [parameter flags...]
 //   recording benchmark: the window with and without real-time recording of the whole window
 //   (1280x720 at 30 fps, H.264 veryfast) side by side: achieved video fps, dropped frames, and
@@ -207,7 +209,7 @@ void training_phases(Json& json, const Params& params, double seconds) {
 }
 
 // Every frame rendered with 10^6-row histories, per model and window size.
-void frames_phases(Json& json, const Params& params, double seconds) {
+void frames_phases(Json& json, const Params& params, double seconds, const std::string& only) {
   struct Model {
     const char* name;
     Params params;
@@ -221,6 +223,7 @@ void frames_phases(Json& json, const Params& params, double seconds) {
   json.begin("frames");
   json.number("history_rows", 1e6, "%.0f");
   for (const Model& m : models) {
+    if (!only.empty() && only != m.name) continue;
     json.begin(m.name);
     for (const auto& size : sizes) {
       WindowPhase phase;
@@ -280,6 +283,15 @@ int main(int argc, char** argv) {
   const bool recording = take_flag(args, "--record-bench");
   const bool quick = take_flag(args, "--quick");
   const bool frames_only = take_flag(args, "--frames");
+  std::string scene;  // --scene NAME: that frames phase only
+  if (auto it = std::find(args.begin(), args.end(), "--scene"); it != args.end()) {
+    if (it + 1 == args.end() || (it[1] != "dcgan" && it[1] != "vae" && it[1] != "lab")) {
+      std::fprintf(stderr, "genscope-bench: --scene takes dcgan, vae or lab\n");
+      return 2;
+    }
+    scene = it[1];
+    args.erase(it, it + 2);
+  }
   auto cli = parse_cli(args);
   if (!cli) {
     std::fprintf(stderr, "genscope-bench: %s\n", cli.error().c_str());
@@ -316,8 +328,8 @@ int main(int argc, char** argv) {
   json.text("model", params.choice(ParamId::kModel));
   json.number("width", params.integer(ParamId::kWidth), "%.0f");
   json.number("seconds_per_phase", seconds, "%.1f");
-  if (!frames_only) training_phases(json, params, seconds);
-  if (!quick) frames_phases(json, params, std::max(3.0, seconds / 2));
+  if (!frames_only && scene.empty()) training_phases(json, params, seconds);
+  if (!quick) frames_phases(json, params, std::max(3.0, seconds / 2), scene);
   json.end();
   return 0;
 }

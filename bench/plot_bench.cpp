@@ -4,6 +4,9 @@
 //     smoothed, in an 800-pixel-wide plot (an ImGui context with no renderer, as in the tests);
 //     only the line_plot call is timed, in thread CPU time (other processes on a busy machine
 //     then count less than in wall time).
+//   BM_LinePlotImage/N: the same plot as the window draws it, into an image (gui/plot_raster.h)
+//     uploaded as one texture (stub textures here): line_plot redrawing its lines every call
+//     (decimation, rasterization and the image handed to the backend), in thread CPU time.
 //   BM_LossesPanel/N: one whole ImGui frame of the Losses panel (1280x720 display) over a View
 //     holding N rows of a GAN's four metrics, in thread CPU time: what a frame costs the window.
 //   BM_Push/N: filling an empty series with N precomputed points, per point (items_per_second).
@@ -29,6 +32,7 @@
 #include "gui/damage_clip.h"
 #include "gui/panels/panels.h"
 #include "gui/plot.h"
+#include "gui/plot_textures.h"
 #include "gui/view.h"
 #include "render/texture_cache.h"
 #include "util/series.h"
@@ -107,6 +111,39 @@ void BM_LinePlot(benchmark::State& state) {
   state.counters["points"] = static_cast<double>(2 * n);
 }
 BENCHMARK(BM_LinePlot)
+    ->Arg(1000)
+    ->Arg(100000)
+    ->Arg(1000000)
+    ->UseManualTime()
+    ->Unit(benchmark::kMicrosecond);
+
+void BM_LinePlotImage(benchmark::State& state) {
+  const std::int64_t n = state.range(0);
+  const MetricSeries d = filled_series(n, 1u), g = filled_series(n, 2u);
+  PlotLine lines[] = {{"D loss", &d, IM_COL32(90, 170, 255, 255)},
+                      {"G loss", &g, IM_COL32(255, 140, 60, 255)}};
+  LinePlotOptions options;
+  options.height = 400.0f;
+  HeadlessImGui imgui;
+  genscope::PlotTextures textures(std::make_unique<genscope::StubTextureBackend>());
+  textures.attach();
+  for (auto _ : state) {
+    lines[0].color ^= 1u;  // a new image every call, as when a row arrives
+    ImGui::NewFrame();
+    ImGui::SetNextWindowPos(ImVec2(0.0f, 0.0f));
+    ImGui::SetNextWindowSize(ImVec2(820.0f, 460.0f));
+    ImGui::Begin("plot", nullptr, ImGuiWindowFlags_NoDecoration);
+    const double start = thread_seconds();
+    genscope::line_plot("##bench", lines, 2, options);
+    const double stop = thread_seconds();
+    ImGui::End();
+    ImGui::Render();
+    state.SetIterationTime(stop - start);
+  }
+  state.counters["points"] = static_cast<double>(2 * n);
+  state.counters["uploads"] = static_cast<double>(textures.uploads());
+}
+BENCHMARK(BM_LinePlotImage)
     ->Arg(1000)
     ->Arg(100000)
     ->Arg(1000000)

@@ -39,7 +39,7 @@ struct Damage {
 
 /// How rectangles are merged.
 struct DamageOptions {
-  int max_rects = 8;        // at most this many rectangles (each costs a pass over the lists)
+  int max_rects = 24;       // at most this many rectangles (each costs a pass over the lists)
   double full_share = 0.8;  // damage covering more of the window than this: everything
   int margin = 1;           // pixels added around each run of triangles' bounds
 };

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "gui/damage_renderer.h"
+#include "gui/plot_textures.h"
 
 namespace genscope {
 namespace {
@@ -126,6 +127,7 @@ Gui::Gui(GLFWwindow* window, GuiOptions options)
   ImGui_ImplGlfw_InitForOpenGL(window, /*install_callbacks=*/true);
   ImGui_ImplOpenGL3_Init("#version 330 core");
   set_damage_tracking(DamageRenderer::wanted(damage, /*window=*/true));
+  attach_plot_textures();
 }
 
 Gui::Gui(GuiOptions options) : context_(ImGui::CreateContext()) {
@@ -137,6 +139,7 @@ Gui::Gui(GuiOptions options) : context_(ImGui::CreateContext()) {
   if (render_) {
     ImGui_ImplOpenGL3_Init("#version 330 core");
     set_damage_tracking(DamageRenderer::wanted(damage, /*window=*/false));
+    attach_plot_textures();
   } else {
     // What the OpenGL backend declares, so the draw data are split the same way.
     io.BackendRendererName = "genscope (no renderer)";
@@ -174,6 +177,7 @@ void Gui::init(GuiOptions options) {
 Gui::~Gui() {
   save_layout();
   damage_.reset();  // its framebuffer, while the GL context is still there
+  plot_textures_.reset();
   if (render_) ImGui_ImplOpenGL3_Shutdown();
   if (window_) ImGui_ImplGlfw_Shutdown();
   ImGui::DestroyContext(context_);
@@ -280,7 +284,13 @@ void Gui::set_damage_tracking(bool on) {
   damage_ = std::make_unique<DamageRenderer>(clear_color_, target);
 }
 
+void Gui::attach_plot_textures() {
+  plot_textures_ = std::make_unique<PlotTextures>(make_gl_texture_backend());
+  plot_textures_->attach();
+}
+
 void Gui::end_frame(const ImDrawList* held_back) {
+  if (plot_textures_) plot_textures_->collect();
   ImGui::Render();  // without a renderer the draw data simply stay in ImGui::GetDrawData()
   held_back_ = render_ ? held_back : nullptr;
   if (render_) render_frame(held_back);

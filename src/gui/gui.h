@@ -19,6 +19,7 @@ struct ImDrawList;
 namespace genscope {
 
 class DamageRenderer;
+class PlotTextures;
 
 /// How the Gui starts.
 struct GuiOptions {
@@ -113,12 +114,14 @@ class Gui {
   void render_frame(const ImDrawList* held_back);  // all lists but held_back
   void prepare_frame(float display_w, float display_h);  // rebuilds fonts when the scale changed
   void build_fonts(float scale);
-  void build_cpu_font_atlas();  // without a renderer: the atlas's pixels, a placeholder TexID
+  void build_cpu_font_atlas();
+  void attach_plot_textures();  // with a renderer  // without a renderer: the atlas's pixels, a placeholder TexID
 
   ImGuiContext* context_;
   GLFWwindow* window_ = nullptr;
   const ImDrawList* held_back_ = nullptr;
   std::unique_ptr<DamageRenderer> damage_;  // null: every frame is rendered whole
+  std::unique_ptr<PlotTextures> plot_textures_;  // with a renderer: line plots draw into them
   ImVec4 clear_color_;
   bool render_ = true;            // false: no OpenGL backend, no GL call
   float scale_ = 0.0f;            // fonts built for it (0: not yet)

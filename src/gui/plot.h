@@ -27,7 +27,7 @@ struct LinePlotOptions {
   double y_min = 0.0;              // bottom of the fixed y range
   double y_max = 1.0;              // top of the fixed y range
   const char* y_format = nullptr;  // printf format for y labels and values; nullptr: automatic
-  float thickness = 1.5f;          // width of the smoothed line in pixels
+  float thickness = 2.0f;          // width of the smoothed line in pixels
   double marker_step = -1.0;       // >= 0: a vertical marker at this step (the scrubbed history)
   bool log_y = false;              // log10 y axis (values <= 0 are left out); the plot's
                                    // right-click menu flips it per plot

@@ -9,6 +9,9 @@
 
 #include "gui/plot.h"
 #include "gui/plot_parts.h"
+#include "gui/plot_raster.h"
+#include "gui/plot_textures.h"
+#include "util/hash.h"
 #include "util/series_decimation.h"
 
 namespace genscope {
@@ -93,6 +96,108 @@ void draw_series(ImDrawList* draw, const Axes& axes, const MetricSeries& series,
 
 bool draws_raw(const LinePlotOptions& options, const MetricSeries& series) {
   return options.show_raw && series.smoothing() > 0.0f;
+}
+
+// Receives a decimated line as RasterLines draws it: its points, mapped to the raster's pixels.
+class RasterSink {
+ public:
+  RasterSink(PlotRaster& raster, const Axes& axes, ImVec2 origin, ImVec2 scale)
+      : raster_(raster), axes_(axes), origin_(origin), scale_(scale) {}
+  void point(const KeptPoint& p) {
+    raster_.point((axes_.px_x(p.x) - origin_.x) * scale_.x,
+                  (axes_.px_y(p.y) - origin_.y) * scale_.y);
+  }
+  void end_stroke() { raster_.end_stroke(); }
+
+ private:
+  PlotRaster& raster_;
+  const Axes& axes_;
+  ImVec2 origin_, scale_;
+};
+
+// What a plot's lines image shows: the axes, the image's size, and each line's series (its
+// size, pushes, smoothing, ends), color and pen. Equal keys draw equal images.
+uint64_t lines_key(const Axes& axes, int width, int height, const PlotLine* lines, int count,
+                   const LinePlotOptions& options) {
+  struct AxesKey {
+    float min_x, min_y, max_x, max_y;
+    double x_lo, x_hi, y_lo, y_hi;
+    int width, height, log_y;
+    float thickness;
+  } a{axes.min.x, axes.min.y, axes.max.x, axes.max.y, axes.x_lo, axes.x_hi, axes.y_lo, axes.y_hi,
+      width,      height,     axes.log_y, options.thickness};
+  static_assert(sizeof a == 64, "no padding: every byte hashed is set");
+  uint64_t key = hash_bytes(&a, sizeof a);
+  for (int i = 0; i < count; ++i) {
+    const MetricSeries* series = lines[i].series;
+    struct LineKey {
+      const MetricSeries* series;
+      uint64_t size, pushed;
+      double first_step, last_step;
+      float smoothing, last_raw, last_smoothed;
+      ImU32 color;
+      int raw, padding;
+    } l{series, 0, 0, 0.0, 0.0, 0.0f, 0.0f, 0.0f, lines[i].color, 0, 0};
+    static_assert(sizeof l == 64, "no padding: every byte hashed is set");
+    if (series && !series->empty()) {
+      const std::size_t n = series->size();
+      l.size = n, l.pushed = series->total_pushed();
+      l.first_step = series->step(0), l.last_step = series->step(n - 1);
+      l.smoothing = series->smoothing();
+      l.last_raw = series->raw(n - 1), l.last_smoothed = series->smoothed(n - 1);
+      l.raw = draws_raw(options, *series);
+    }
+    key = hash_bytes(&l, sizeof l, key);
+  }
+  return key;
+}
+
+// The lines as one textured rectangle over the plot area (whole pixels), rasterized on the CPU
+// when what they show changed: under a software renderer that costs far less than the ~6
+// triangles per pixel column a polyline makes. Same look as draw_lines: the raw values faintly,
+// then the smoothed lines.
+void draw_lines_raster(PlotTextures& textures, ImGuiID id, ImDrawList* draw, const Axes& axes,
+                       const PlotLine* lines, int count, const LinePlotOptions& options) {
+  const ImVec2 scale = ImGui::GetIO().DisplayFramebufferScale;
+  const ImVec2 min(std::floor(axes.min.x), std::floor(axes.min.y));
+  const ImVec2 max(std::ceil(axes.max.x), std::ceil(axes.max.y));
+  const int width = int(std::lround((max.x - min.x) * scale.x));
+  const int height = int(std::lround((max.y - min.y) * scale.y));
+  if (width <= 0 || height <= 0) return;
+  const uint64_t key = lines_key(axes, width, height, lines, count, options);
+  ImTextureID texture = textures.find(id, key, width, height);
+  if (!texture) {
+    PlotRaster& raster = textures.raster();
+    raster.reset(width, height);
+    RasterSink sink(raster, axes, min, scale);
+    const PixelColumns columns{axes.x_lo, axes.x_scale * scale.x};
+    for (int pass = 0; pass < 2; ++pass) {
+      const bool raw = pass == 0;
+      for (int i = 0; i < count; ++i) {
+        const MetricSeries* series = lines[i].series;
+        if (!series || (raw && !draws_raw(options, *series))) continue;
+        decimate_columns(*series, raw ? SeriesValues::kRaw : SeriesValues::kSmoothed, columns,
+                         axes.log_y, sink);
+        raster.end_line(raw ? scale_alpha(lines[i].color, kRawAlpha) : lines[i].color,
+                        (raw ? 1.0f : options.thickness) * scale.x);
+      }
+    }
+    texture = textures.store(id, key);
+  }
+  // The texture is transposed (texture x runs down the plot): corners with swapped coordinates.
+  draw->AddImageQuad(texture, min, ImVec2(max.x, min.y), max, ImVec2(min.x, max.y), ImVec2(0, 0),
+                     ImVec2(0, 1), ImVec2(1, 1), ImVec2(1, 0));
+}
+
+// A line needs two points: a lone one (the first evaluation) is drawn as a dot.
+void draw_lone_points(ImDrawList* draw, const Axes& axes, const PlotLine* lines, int count) {
+  for (int i = 0; i < count; ++i) {
+    const MetricSeries* series = lines[i].series;
+    if (series && series->size() == 1 && axes.drawable(series->smoothed(0))) {
+      draw->AddCircleFilled(ImVec2(axes.px_x(series->step(0)), axes.px_y(series->smoothed(0))),
+                            0.25f * ImGui::GetFontSize(), lines[i].color);
+    }
+  }
 }
 
 // The kept step closest to the data x under the mouse, over all lines.
@@ -199,11 +304,6 @@ void draw_lines(ImDrawList* draw, const Axes& axes, const PlotLine* lines, int c
     const MetricSeries* series = lines[i].series;
     if (!series) continue;
     draw_series(draw, axes, *series, SeriesValues::kSmoothed, lines[i].color, options.thickness);
-    // A line needs two points: a lone one (the first evaluation) is drawn as a dot.
-    if (series->size() == 1 && axes.drawable(series->smoothed(0))) {
-      draw->AddCircleFilled(ImVec2(axes.px_x(series->step(0)), axes.px_y(series->smoothed(0))),
-                            0.25f * ImGui::GetFontSize(), lines[i].color);
-    }
   }
 }
 
@@ -261,6 +361,7 @@ std::string plot_csv(const PlotLine* lines, int count) {
 void line_plot(const char* id, const PlotLine* lines, int count, const LinePlotOptions& options) {
   const PlotFrame frame = begin_frame(id, ImVec2(0.0f, options.height));
   if (!frame.visible) return;
+  const ImGuiID plot_id = ImGui::GetItemID();
   bool log_y = plot_menu(lines, count, options.log_y);
   ImDrawList* draw = frame.draw;
   draw->PushClipRect(frame.min, frame.max, true);
@@ -290,7 +391,12 @@ void line_plot(const char* id, const PlotLine* lines, int count, const LinePlotO
   draw_axes(frame, axes, format);
 
   draw->PushClipRect(axes.min, axes.max, true);
-  draw_lines(draw, axes, lines, count, options);
+  if (PlotTextures* textures = PlotTextures::current()) {
+    draw_lines_raster(*textures, plot_id, draw, axes, lines, count, options);
+  } else {
+    draw_lines(draw, axes, lines, count, options);
+  }
+  draw_lone_points(draw, axes, lines, count);
   if (options.marker_step >= 0.0 && options.marker_step >= x_lo && options.marker_step <= x_hi) {
     const float x = axes.px_x(options.marker_step);
     draw->AddLine(ImVec2(x, axes.min.y), ImVec2(x, axes.max.y), kMarkerColor, 2.0f);
