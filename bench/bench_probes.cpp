@@ -109,6 +109,20 @@ void Json::number(const char* name, double v, const char* format) {
   }
 }
 
+void Json::numbers(const char* name, const std::vector<double>& v, const char* format) {
+  key(name);
+  std::fputc('[', out_);
+  for (size_t i = 0; i < v.size(); ++i) {
+    if (i) std::fputs(", ", out_);
+    if (std::isfinite(v[i])) {
+      std::fprintf(out_, format, v[i]);
+    } else {
+      std::fputs("null", out_);
+    }
+  }
+  std::fputc(']', out_);
+}
+
 void Json::text(const char* name, const std::string& v) {
   key(name);
   std::fputc('"', out_);

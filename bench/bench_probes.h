@@ -69,6 +69,7 @@ class Json {
   void begin(const char* name = nullptr);
   void end();
   void number(const char* name, double v, const char* format = "%.3f");
+  void numbers(const char* name, const std::vector<double>& v, const char* format = "%.3f");
   void text(const char* name, const std::string& v);
   void boolean(const char* name, bool v);
 

@@ -9,8 +9,10 @@
 //     1280x720 and 1920x1080: frame CPU and wall time p50/p99, plot and sample refresh rates,
 //     input latency p50/p99 (pointer moved from another X connection to the frame that used it)
 //     and training steps/s.
-// Usage: genscope-bench [--seconds S] [--quick | --frames | --scene dcgan|vae|lab]
+// Usage: genscope-bench [--seconds S] [--pairs N] [--quick | --frames | --scene dcgan|vae|lab]
 //                       [parameter flags...]
+//   --pairs N: each training figure from N headless/windowed pairs run back to back (the
+//   median pair's; every pair's ratio is listed)
 //   --quick: the training phases only; --frames: the frames phases only; --scene: one model's
 //   frames phases only
 //        genscope-bench --record-bench [--seconds S] [parameter flags...]
@@ -33,6 +35,7 @@
 #include "bench_probes.h"
 #include "core/cli.h"
 #include "core/thread_policy.h"
+#include "train/run.h"
 #include "train/runtime.h"
 #include "train/trainer.h"
 
@@ -49,31 +52,24 @@ double seconds_since(Clock::time_point t) {
   return std::chrono::duration<double>(Clock::now() - t).count();
 }
 
-// Steps per second over `seconds`, measured from snapshots after `warmup` seconds.
+// Steps per second of a headless run (what `genscope --headless` does: a Run stepped on this
+// thread, no window, no images for one) over `seconds`, after `warmup` seconds.
 double headless_rate(const Params& params, double warmup, double seconds, bool busy) {
-  TrainerLink link;
   std::optional<bench::BusyThread> competitor;
   if (busy) competitor.emplace();
   RunOptions options;
   options.params = params;
   options.headless = true;  // the thread policy headless runs get
-  Trainer trainer(link, options);
-  trainer.start();
-  auto step_now = [&] {
-    link.snapshots.update();
-    return link.snapshots.read().step;
-  };
+  Run run(options);
+  if (!run.start()) return 0.0;
   const auto t0 = Clock::now();
-  while ((step_now() < 1 || seconds_since(t0) < warmup) && seconds_since(t0) < 120) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  const int64_t s0 = step_now();
+  while (run.wants_step() && (run.step() < 1 || seconds_since(t0) < warmup)) run.tick();
+  const int64_t s0 = run.step();
   const auto t1 = Clock::now();
-  std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
-  const int64_t s1 = step_now();
-  const double dt = seconds_since(t1);
-  trainer.stop();
-  return (s1 - s0) / dt;
+  while (run.wants_step() && seconds_since(t1) < seconds) run.tick();
+  const double rate = (run.step() - s0) / seconds_since(t1);
+  (void)run.finish();
+  return rate;
 }
 
 // What the App's report says at one moment (after the warm-up, at the end).
@@ -183,28 +179,53 @@ Params with(Params p, ParamId id, double number, const std::string& text = "") {
 }
 
 // Training throughput headless and windowed, quiet and with a competing thread.
-void training_phases(Json& json, const Params& params, double seconds) {
+// Headless and windowed one after the other, `pairs` times: the ratio of each pair (a noisy
+// machine drifts less within a pair than across the run), and the pair with the median ratio.
+struct PairResult {
+  std::vector<double> ratios;
+  double headless = 0.0;  // of the median pair
+  WindowResult window;
+};
+
+PairResult training_pairs(const Params& params, double seconds, int pairs, bool busy) {
+  std::vector<std::pair<double, WindowResult>> runs;
+  PairResult out;
+  for (int i = 0; i < pairs; ++i) {
+    const double headless = headless_rate(params, kWarmup, seconds, busy);
+    WindowPhase phase;
+    phase.seconds = seconds;
+    phase.busy = busy;
+    runs.emplace_back(headless, windowed(params, phase, nullptr));
+    out.ratios.push_back(ratio(runs.back().second.steps_per_s, headless));
+  }
+  std::vector<size_t> order(runs.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return out.ratios[a] < out.ratios[b]; });
+  const size_t median = order[order.size() / 2];
+  out.headless = runs[median].first;
+  out.window = runs[median].second;
+  return out;
+}
+
+void training_phases(Json& json, const Params& params, double seconds, int pairs) {
   Params reference = with(with(with(with(params, ParamId::kModel, 0), ParamId::kWidth, 64),
                                ParamId::kLatentDim, 100),
                           ParamId::kBatchSize, 64);
   const double ref = headless_rate(reference, kWarmup, seconds, false);
-  const double headless = headless_rate(params, kWarmup, seconds, false);
-  WindowPhase phase;
-  phase.seconds = seconds;
-  const WindowResult window = windowed(params, phase, nullptr);
-  const double busy_headless = headless_rate(params, kWarmup, seconds, true);
-  phase.busy = true;
-  const WindowResult busy_window = windowed(params, phase, nullptr);
+  const PairResult quiet = training_pairs(params, seconds, pairs, false);
+  const PairResult busy = training_pairs(params, seconds, pairs, true);
   json.begin("training");
   json.number("reference_dcgan_headless_steps_per_s", ref);
-  json.number("headless_steps_per_s", headless);
-  json.number("default_vs_reference", ratio(headless, ref));
-  write_window(json, "windowed_1280x720", window);
-  json.number("windowed_vs_headless", ratio(window.steps_per_s, headless));
-  json.number("busy_headless_steps_per_s", busy_headless);
-  write_window(json, "busy_windowed_1280x720", busy_window);
-  json.number("busy_windowed_vs_busy_headless", ratio(busy_window.steps_per_s, busy_headless));
-  json.number("busy_headless_vs_headless", ratio(busy_headless, headless));
+  json.number("headless_steps_per_s", quiet.headless);
+  json.number("default_vs_reference", ratio(quiet.headless, ref));
+  write_window(json, "windowed_1280x720", quiet.window);
+  json.number("windowed_vs_headless", ratio(quiet.window.steps_per_s, quiet.headless));
+  json.numbers("windowed_vs_headless_pairs", quiet.ratios);
+  json.number("busy_headless_steps_per_s", busy.headless);
+  write_window(json, "busy_windowed_1280x720", busy.window);
+  json.number("busy_windowed_vs_busy_headless", ratio(busy.window.steps_per_s, busy.headless));
+  json.numbers("busy_windowed_vs_busy_headless_pairs", busy.ratios);
+  json.number("busy_headless_vs_headless", ratio(busy.headless, quiet.headless));
   json.end();
 }
 
@@ -283,6 +304,15 @@ int main(int argc, char** argv) {
   const bool recording = take_flag(args, "--record-bench");
   const bool quick = take_flag(args, "--quick");
   const bool frames_only = take_flag(args, "--frames");
+  int pairs = 1;      // --pairs N: headless/windowed pairs per training phase
+  if (auto it = std::find(args.begin(), args.end(), "--pairs"); it != args.end()) {
+    pairs = it + 1 == args.end() ? 0 : std::atoi(it[1].c_str());
+    if (pairs < 1 || pairs > 20) {
+      std::fprintf(stderr, "genscope-bench: --pairs takes a count from 1 to 20\n");
+      return 2;
+    }
+    args.erase(it, it + 2);
+  }
   std::string scene;  // --scene NAME: that frames phase only
   if (auto it = std::find(args.begin(), args.end(), "--scene"); it != args.end()) {
     if (it + 1 == args.end() || (it[1] != "dcgan" && it[1] != "vae" && it[1] != "lab")) {
@@ -328,7 +358,8 @@ int main(int argc, char** argv) {
   json.text("model", params.choice(ParamId::kModel));
   json.number("width", params.integer(ParamId::kWidth), "%.0f");
   json.number("seconds_per_phase", seconds, "%.1f");
-  if (!frames_only && scene.empty()) training_phases(json, params, seconds);
+  json.number("pairs", pairs, "%.0f");
+  if (!frames_only && scene.empty()) training_phases(json, params, seconds, pairs);
   if (!quick) frames_phases(json, params, std::max(3.0, seconds / 2), scene);
   json.end();
   return 0;

@@ -46,7 +46,7 @@ void append_experiment_rows(Rows& rows) {
        "Seeds weights, the fixed sample noise and the data order; applied on reset."},
       {ParamId::kThreads, "threads", T::kInt, 0, 0, 256, "", {}, A::kReset, false, "Experiment",
        "CPU threads for LibTorch; 0 lets genscope choose and the Status panel says why: every "
-       "core headless; with the window every core up to 4 (one fewer from 5), then the count "
+       "core headless; with the window one core fewer (at least one), then the count "
        "that measures faster while it trains (another program may be using the CPU); the 2D "
        "lab one, as its small networks run fastest on one."},
   };

@@ -10,15 +10,22 @@ namespace genscope {
 /// When the trainer renders the sample grid for the window: every interval_s(), where the
 /// interval makes rendering cost at most `budget` of the trainer's time (measured, smoothed),
 /// clamped to [1/max_hz, 1/min_hz]. A cheap grid (a GPU) is rendered at max_hz, i.e. every frame
-/// of a 60 Hz display; an expensive one no less often than min_hz.
+/// of a 60 Hz display; an expensive one no less often than min_hz, unless holding min_hz would
+/// take more than `max_share` of the trainer's time: then it is spaced to take max_share (a
+/// 70 ms grid on a slow CPU at 4 Hz would take 28 % of training; spaced, it takes 10 %).
 class SampleCadence {
  public:
   static constexpr double kBudget = 0.05;
   static constexpr double kMinHz = 4.0;
   static constexpr double kMaxHz = 60.0;
+  static constexpr double kMaxShare = 0.1;
 
-  explicit SampleCadence(double budget = kBudget, double min_hz = kMinHz, double max_hz = kMaxHz)
-      : budget_(budget), min_interval_(1.0 / max_hz), max_interval_(1.0 / min_hz) {}
+  explicit SampleCadence(double budget = kBudget, double min_hz = kMinHz, double max_hz = kMaxHz,
+                         double max_share = kMaxShare)
+      : budget_(budget),
+        max_share_(max_share),
+        min_interval_(1.0 / max_hz),
+        max_interval_(1.0 / min_hz) {}
 
   /// One rendering took `seconds`. The estimate follows a slower rendering at once (so the
   /// budget holds) and a faster one gradually (so one lucky measurement does not flood).
@@ -30,7 +37,8 @@ class SampleCadence {
   double interval_s() const {
     if (cost_ < 0.0) return 0.0;  // nothing measured yet: the first one is due now
     const double wanted = cost_ / budget_;
-    return wanted < min_interval_ ? min_interval_ : wanted > max_interval_ ? max_interval_ : wanted;
+    const double longest = std::max(max_interval_, cost_ / max_share_);
+    return wanted < min_interval_ ? min_interval_ : wanted > longest ? longest : wanted;
   }
   /// Renderings per second the cadence allows.
   double hz() const { return 1.0 / std::max(interval_s(), min_interval_); }
@@ -40,7 +48,7 @@ class SampleCadence {
   double cost_s() const { return cost_; }
 
  private:
-  double budget_, min_interval_, max_interval_;
+  double budget_, max_share_, min_interval_, max_interval_;
   double cost_ = -1.0;
 };
 

@@ -26,8 +26,10 @@ ThreadChoice choose_threads(int requested, int family_default, int hardware, boo
   if (requested > 0) return {requested, strformat("set by threads = %d", requested)};
   if (family_default > 0) return {family_default, "fastest for this model"};
   if (headless) return {hardware, "every core (headless)"};
-  // Measured on 2 cores: one thread fewer trains 0.66-0.8x as fast, more than the window costs.
-  if (hardware <= 4) return {hardware, "every core"};
+  if (hardware == 1) return {1, "every core"};
+  // The window needs a core now and then (under llvmpipe it renders on the CPU): a thread that
+  // loses its core stalls every parallel region of the step. Measured on 2 cores with the window
+  // open: one thread 5.4 steps/s, two 4.7. A windowed CPU run then tunes this by measuring.
   return {hardware - 1, "one core left for the window"};
 }
 

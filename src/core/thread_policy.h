@@ -15,8 +15,9 @@ struct ThreadChoice {
 
 /// LibTorch's intra-op thread count. `requested` > 0 (the threads parameter) always wins;
 /// otherwise `family_default` > 0 (a family whose small networks run best on few threads), else:
-/// headless, every core; with a window, every core up to 4 cores, and one core fewer from 5 on
-/// (the window's frame and the desktop then take a core's worth without stalling the others).
+/// headless, every core; with a window, one core fewer (at least one): the window's frames (on
+/// the CPU under llvmpipe) and the desktop then take a core's worth without stalling the
+/// threads of every parallel region.
 ThreadChoice choose_threads(int requested, int family_default, int hardware, bool headless);
 
 /// What libgomp's workers do between parallel regions, read from the environment they start

@@ -1,7 +1,6 @@
 #pragma once
 // Plot widgets drawn with ImDrawList: metric lines over training steps and overlaid histograms.
-// They keep no state between frames and allocate nothing per frame (lines are streamed into the
-// window draw list's own path buffer), so a panel owns only its LinePlotOptions.
+// A panel owns only its LinePlotOptions; line plots' images live in the Gui's PlotTextures.
 #include <imgui.h>
 
 #include <cstdint>
@@ -41,11 +40,15 @@ std::string plot_csv(const PlotLine* lines, int count);
 /// giving each series' value at the step under the mouse. x fits the union of the kept steps;
 /// y fits the finite visible values with 5% padding unless options.fixed_y. Each line is
 /// decimated to at most two points per pixel column (the column's min and max, exactly those a
-/// scan of every point finds), read from the series' min/max pyramids: a frame costs
-/// O(columns log n), so a million-point line draws about as fast as a thousand-point one. Where
-/// a line turns back sharply (a one-step spike) its tip is drawn as a half-pixel flat, so the
-/// spike reaches its value (ImGui's polyline joins would cut it short). Right-click: "Copy as CSV" puts plot_csv() on the clipboard; "Log scale" flips options.log_y for this plot
-/// (kept in ImGui's per-window state, so it lasts while the window does).
+/// scan of every point finds), read from the series' min/max pyramids: O(columns log n), so a
+/// million-point line costs about what a thousand-point one does. With a renderer (a
+/// PlotTextures attached to the ImGui context, as the Gui does) the lines are drawn into one
+/// texture per plot on the CPU (gui/plot_raster.h), redrawn only when a line, the axes or the
+/// size changed: a software renderer then shades one rectangle instead of ~6 triangles per pixel
+/// column and line. Without one (no GL) they are ImGui polylines, whose sharp turns get a
+/// half-pixel flat so a one-step spike reaches its value (ImGui's joins would cut it short).
+/// Right-click: "Copy as CSV" puts plot_csv() on the clipboard; "Log scale" flips options.log_y
+/// for this plot (kept in ImGui's per-window state, so it lasts while the window does).
 void line_plot(const char* id, const PlotLine* lines, int count, const LinePlotOptions& options);
 
 /// Draws two overlaid translucent histograms of `a` and `b` (e.g. D scores of real and fake

@@ -12,7 +12,7 @@ namespace genscope {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-constexpr auto kPublishInterval = std::chrono::milliseconds(100);
+constexpr auto kPublishInterval = std::chrono::milliseconds(250);  // status text between rows
 constexpr auto kQualityRefresh = std::chrono::milliseconds(250);
 
 }  // namespace

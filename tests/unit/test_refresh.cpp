@@ -27,10 +27,14 @@ TEST(SampleCadence, KeepsRenderingWithinTheBudget) {
   EXPECT_NEAR(c.hz(), 5.0, 1e-9);
 }
 
-TEST(SampleCadence, ClampsToFourAndSixtyHertz) {
+TEST(SampleCadence, ClampsToFourAndSixtyHertzUnlessFourHertzTakesATenthOfTraining) {
   SampleCadence slow;
-  slow.measured(1.0);  // a second a grid would be 20 s apart: never less than 4 Hz
+  slow.measured(0.020);  // 20 ms a grid would be 0.4 s apart: never less than 4 Hz (8 %)
   EXPECT_NEAR(slow.interval_s(), 0.25, 1e-9);
+  SampleCadence slower;
+  slower.measured(0.100);  // 4 Hz would take 40 %: spaced to take a tenth
+  EXPECT_NEAR(slower.interval_s(), 1.0, 1e-9);
+  EXPECT_NEAR(slower.hz(), 1.0, 1e-9);
   SampleCadence fast;
   fast.measured(0.0001);  // a GPU: every frame of a 60 Hz display, not more
   EXPECT_NEAR(fast.interval_s(), 1.0 / 60.0, 1e-9);
@@ -118,12 +122,14 @@ TEST(ThreadPolicy, AnExplicitCountAlwaysWins) {
 TEST(ThreadPolicy, ChoosesByModeAndCores) {
   EXPECT_EQ(choose_threads(0, 1, 16, false).threads, 1);  // the 2D lab's choice
   EXPECT_EQ(choose_threads(0, 0, 16, true).threads, 16);  // headless: every core
-  EXPECT_EQ(choose_threads(0, 0, 2, false).threads, 2);   // a window on 2 cores: both
-  EXPECT_EQ(choose_threads(0, 0, 4, false).threads, 4);
-  EXPECT_EQ(choose_threads(0, 0, 8, false).threads, 7);   // one left for the window
+  EXPECT_EQ(choose_threads(0, 0, 2, false).threads, 1);   // a window on 2 cores: one left to it
+  EXPECT_EQ(choose_threads(0, 0, 4, false).threads, 3);
+  EXPECT_EQ(choose_threads(0, 0, 8, false).threads, 7);
   EXPECT_EQ(choose_threads(0, 0, 0, false).threads, 1);   // unknown core count
+  EXPECT_EQ(choose_threads(0, 0, 1, false).threads, 1);
   EXPECT_EQ(choose_threads(0, 0, 8, false).reason, "one core left for the window");
-  EXPECT_EQ(choose_threads(0, 0, 2, false).reason, "every core");
+  EXPECT_EQ(choose_threads(0, 0, 2, false).reason, "one core left for the window");
+  EXPECT_EQ(choose_threads(0, 0, 1, false).reason, "every core");
   EXPECT_EQ(choose_threads(0, 1, 2, false).reason, "fastest for this model");
   EXPECT_NE(choose_threads(0, 0, 2, true).reason.find("headless"), std::string::npos);
 }

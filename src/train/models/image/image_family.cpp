@@ -99,6 +99,14 @@ FamilyStep ImageFamily::step(const Params& params, int64_t steps_done) {
 
 void ImageFamily::after_step(const Params& params, int64_t step) {
   latent_tools_->advance_map(*model_, params, step, latent_);
+  // The latent views follow training at their own cadence, on the training thread's time (so the
+  // sample grid's cadence measures the grid alone).
+  const auto now = std::chrono::steady_clock::now();
+  if (latent_step_ != step &&
+      latent_cadence_.due(std::chrono::duration<double>(now - latent_rendered_).count())) {
+    render_latent(params, step);
+    latent_cadence_.measured(std::chrono::duration<double>(latent_rendered_ - now).count());
+  }
   if (step % kDiversityEvery == 0) {
     diversity_ = sample_diversity(model_->decode(fixed_noise_), real_grid_);
     diversity_step_ = step;
@@ -130,6 +138,7 @@ void ImageFamily::render_latent(const Params& params, int64_t step) {
   latent_tools_->render(*model_, params, selection_, fixed_noise_, latent_);
   latent_step_ = step;
   latent_revision_ = selection_.revision;
+  latent_rendered_ = std::chrono::steady_clock::now();
 }
 
 void ImageFamily::fill_snapshot(Snapshot& out, const Params& params, bool with_images,
@@ -146,9 +155,8 @@ void ImageFamily::fill_snapshot(Snapshot& out, const Params& params, bool with_i
   out.dataset_name = data_->name;
   out.dataset_size = train.count;
   if (with_images || samples_cache_.empty()) {
-    if (latent_step_ != step || latent_revision_ != selection_.revision) {
-      render_latent(params, step);
-    }
+    // A new selection (or none rendered yet); while training they follow in after_step.
+    if (latent_revision_ != selection_.revision) render_latent(params, step);
     render_samples(samples_cache_);
     samples_cache_step_ = step;
     samples_version_ = next_unique_version();

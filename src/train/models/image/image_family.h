@@ -3,10 +3,12 @@
 // split on the device, a fresh permutation every epoch), the fixed noise of the sample grid, the
 // real grid beside it, the latent tools and the sample diversity the collapse alarm watches.
 // The GAN and VAE families are ImageFamilies with their own model maker and data check.
+#include <chrono>
 #include <functional>
 #include <limits>
 #include <memory>
 
+#include "core/refresh.h"
 #include "train/models/family.h"
 #include "train/models/image/latent_tools.h"
 #include "train/models/image/model.h"
@@ -78,6 +80,11 @@ class ImageFamily : public Family {
   LatentViews latent_;
   int64_t latent_step_ = -1;          // step the latent views were rendered at
   uint64_t latent_revision_ = ~0ull;  // selection revision they were rendered for
+  // The latent views (traversal, interpolation, explorer: ~80 decoded images) follow training
+  // as often as that costs at most 5 % of its time, at most 4 Hz; a new selection renders them
+  // at once. On a slow CPU they cost several sample grids.
+  SampleCadence latent_cadence_{0.05, 0.5, 4.0, 0.05};
+  std::chrono::steady_clock::time_point latent_rendered_{};
   torch::Tensor images_u8_;           // whole train split on the device, [N, C, H, W] uint8
   torch::Tensor order_;               // permutation of the current epoch
   torch::Tensor fixed_noise_;
