@@ -19,6 +19,8 @@ namespace genscope {
 enum class ParamId : int {
   kModel,
   kDataset,
+  kResolution,
+  kChannels,
   kSeed,
   kThreads,
   kLatentDim,

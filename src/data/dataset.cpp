@@ -1,10 +1,15 @@
 #include "data/dataset.h"
 
+#include <stb/stb_image_resize.h>
+
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
+#include <cstring>
 #include <filesystem>
 
 #include "data/idx.h"
+#include "data/image_folder.h"
 #include "data/toy2d.h"
 #include "util/strings.h"
 #include "util/suggest.h"
@@ -147,7 +152,11 @@ Status check_dataset_spec(const std::string& spec) {
                join_names(names) + " (or a directory of MNIST-format IDX files)"};
 }
 
-Result<Dataset> load_dataset(const std::string& spec) {
+namespace {
+
+// An existing directory of MNIST-format IDX files (or fashion-mnist); train count 0 when the
+// directory holds no training images in that format.
+Result<Dataset> load_idx_dataset(const std::string& spec, bool* not_idx) {
   std::string dir_string = spec == "fashion-mnist" ? std::string(kFashionMnistDir) : spec;
   while (dir_string.size() > 1 && dir_string.back() == '/') dir_string.pop_back();
   const fs::path dir(dir_string);
@@ -168,6 +177,10 @@ Result<Dataset> load_dataset(const std::string& spec) {
   dataset.name = spec == "fashion-mnist" ? spec : (ec ? dir : canonical).filename().string();
   auto train = load_split(dir, "train");
   if (!train) return Error{train.error()};
+  if (train->count == 0 && not_idx) {
+    *not_idx = true;
+    return Error{"not IDX"};
+  }
   if (train->count == 0) {
     auto names = candidate_names("train", "images", 3);
     return Error{"dataset directory " + dir_string + ": no training images (expected " + names[0] +
@@ -189,6 +202,97 @@ Result<Dataset> load_dataset(const std::string& spec) {
   dataset.train.class_names = names;
   dataset.test.class_names = names;
   return dataset;
+}
+
+}  // namespace
+
+Result<Dataset> load_dataset(const std::string& spec) { return load_idx_dataset(spec, nullptr); }
+
+void resize_images(ImageSet& set, int side) {
+  if (set.count == 0 || (set.height == side && set.width == side)) {
+    set.height = set.width = side;
+    return;
+  }
+  std::vector<uint8_t> out(size_t(set.count) * set.channels * side * side);
+  const size_t in_plane = size_t(set.height) * set.width, out_plane = size_t(side) * side;
+  for (size_t p = 0; p < size_t(set.count) * set.channels; ++p) {
+    stbir_resize_uint8(set.pixels.data() + p * in_plane, set.width, set.height, 0,
+                       out.data() + p * out_plane, side, side, 0, 1);
+  }
+  set.pixels.swap(out);
+  set.height = set.width = side;
+}
+
+void convert_channels(ImageSet& set, int channels) {
+  if (set.channels == channels || set.count == 0) {
+    set.channels = channels;
+    return;
+  }
+  const size_t plane = size_t(set.height) * set.width;
+  std::vector<uint8_t> out(size_t(set.count) * channels * plane);
+  for (int64_t i = 0; i < set.count; ++i) {
+    const uint8_t* in = set.pixels.data() + size_t(i) * set.channels * plane;
+    uint8_t* o = out.data() + size_t(i) * channels * plane;
+    if (channels == 1) {  // from colour: Rec. 601 luma
+      for (size_t p = 0; p < plane; ++p) {
+        o[p] = uint8_t((299 * in[p] + 587 * in[plane + p] + 114 * in[2 * plane + p] + 500) / 1000);
+      }
+    } else {
+      for (int c = 0; c < channels; ++c) std::memcpy(o + c * plane, in, plane);
+    }
+  }
+  set.pixels.swap(out);
+  set.channels = channels;
+}
+
+Result<Dataset> load_dataset(const std::string& spec, const DatasetOptions& options) {
+  if (options.resolution != 0 && (options.resolution < 16 || options.resolution > 128)) {
+    return Error{strformat("resolution %d: must be 0 (the data's own) or 16..128",
+                           options.resolution)};
+  }
+  if (options.channels != 0 && options.channels != 1 && options.channels != 3) {
+    return Error{strformat("channels %d: must be 0 (the data's own), 1 or 3", options.channels)};
+  }
+  std::error_code ec;
+  Dataset d;
+  const bool directory = spec != "fashion-mnist" && fs::is_directory(spec, ec);
+  if (directory && is_cifar_dir(spec)) {
+    auto cifar = load_cifar_binary(spec);
+    if (!cifar) return Error{cifar.error()};
+    d = std::move(*cifar);
+  } else {
+    bool not_idx = false;
+    auto idx = load_idx_dataset(spec, directory ? &not_idx : nullptr);
+    if (idx) {
+      d = std::move(*idx);
+    } else if (!not_idx) {
+      return Error{idx.error()};
+    } else {  // a folder of images
+      ImageFolderOptions folder;
+      folder.resolution = options.resolution > 0 ? options.resolution : 32;
+      folder.channels = options.channels;
+      folder.cache_dir = options.cache_dir;
+      folder.progress = options.progress;
+      auto loaded = load_image_folder(spec, folder);
+      if (!loaded && loaded.error().find(": no PNG, JPEG") != std::string::npos) {
+        auto as_idx = load_idx_dataset(spec, nullptr);  // says which IDX files it looked for
+        return Error{(as_idx ? loaded.error() : as_idx.error()) +
+                     "; nor CIFAR binary batches or image files (PNG, JPEG, BMP, GIF, TGA)"};
+      }
+      if (!loaded) return Error{loaded.error()};
+      if (loaded->skipped_count > 0) {
+        std::fprintf(stderr, "genscope: %s: skipped %lld unreadable image(s), e.g. %s\n",
+                     spec.c_str(), static_cast<long long>(loaded->skipped_count),
+                     loaded->skipped.front().reason.c_str());
+      }
+      return std::move(loaded->dataset);
+    }
+  }
+  for (ImageSet* set : {&d.train, &d.test}) {
+    if (options.resolution > 0) resize_images(*set, options.resolution);
+    if (options.channels > 0) convert_channels(*set, options.channels);
+  }
+  return d;
 }
 
 }  // namespace genscope

@@ -1,6 +1,7 @@
 #pragma once
 // Image datasets in memory: uint8 grayscale (or RGB) images with optional class labels.
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -42,5 +43,23 @@ Status check_dataset_spec(const std::string& spec);
 /// Labels are optional; a label file whose count differs from the images is an error.
 /// Errors name the directory or file and the reason, e.g. "dataset directory /x: not found".
 Result<Dataset> load_dataset(const std::string& spec);
+
+/// How load_dataset shapes the images it loads.
+struct DatasetOptions {
+  int resolution = 0;     // square side, 16..128; 0: the data's own (32 for an image folder)
+  int channels = 0;       // 1 or 3; 0: the data's own
+  std::string cache_dir;  // where decoded image folders are cached ("": nowhere)
+  std::function<void(int64_t, int64_t)> progress;  // an image folder's decoding: done, total
+};
+
+/// Loads a dataset by spec as above, or CIFAR-10/100's binary files, or a folder of images
+/// (data/image_folder.h), at `options`' resolution and channels (resized and converted when they
+/// differ from the data's own). Errors name the value or the file.
+Result<Dataset> load_dataset(const std::string& spec, const DatasetOptions& options);
+
+/// Resizes every image of `set` to side x side (each channel with stb_image_resize).
+void resize_images(ImageSet& set, int side);
+/// Converts `set` to `channels` (1: Rec. 601 luma; 3: gray copied to every channel).
+void convert_channels(ImageSet& set, int channels);
 
 }  // namespace genscope

@@ -37,7 +37,7 @@ Result<std::unique_ptr<TrainingSession>> open_checkpoint(const std::string& path
     return Error{s.error()};
   std::shared_ptr<const Dataset> data;
   if (family_info(params).uses_dataset) {
-    auto loaded = load(params.text(ParamId::kDataset));
+    auto loaded = load(params);
     if (!loaded) return Error{"checkpoint " + path + ": " + loaded.error()};
     data = *loaded;
   }

@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "core/params.h"
 #include "data/dataset.h"
 #include "util/result.h"
 
@@ -13,7 +14,8 @@ namespace genscope {
 class TrainingSession;
 
 /// Loads the dataset a parameter set names (the trainer's cache, or load_dataset).
-using DatasetLoader = std::function<Result<std::shared_ptr<const Dataset>>(const std::string&)>;
+/// Loads the dataset a run's parameters name (dataset, resolution, channels).
+using DatasetLoader = std::function<Result<std::shared_ptr<const Dataset>>(const Params&)>;
 
 /// Writes `session`'s checkpoint to `path` atomically (temporary file + fsync + rename), so a
 /// crash never leaves a broken file where a good one was. `before_rename` is a test hook (see

@@ -8,6 +8,7 @@
 #include "core/thread_policy.h"
 #include "record/png.h"
 #include "train/checkpoint.h"
+#include "train/quality.h"
 #include "train/run_impl.h"
 #include "util/strings.h"
 
@@ -17,10 +18,23 @@ namespace {
 constexpr std::size_t kPublishedEvents = 64;
 constexpr std::size_t kPublishedAlarms = 100;
 
-Result<std::shared_ptr<const Dataset>> load_shared(const std::string& spec) {
-  auto data = load_dataset(spec);
+// The dataset `params` name, shaped by their resolution and channels; image folders are cached
+// beside the metric classifiers.
+Result<std::shared_ptr<const Dataset>> load_shared(const Params& params) {
+  DatasetOptions options;
+  options.resolution = int(params.integer(ParamId::kResolution));
+  options.channels = int(params.integer(ParamId::kChannels));
+  options.cache_dir = default_cache_dir();
+  auto data = load_dataset(params.text(ParamId::kDataset), options);
   if (!data) return Error{data.error()};
   return std::shared_ptr<const Dataset>(std::make_shared<Dataset>(std::move(*data)));
+}
+
+// True when `a` and `b` name the same data: a new run can keep the loaded dataset.
+bool same_data(const Params& a, const Params& b) {
+  return a.text(ParamId::kDataset) == b.text(ParamId::kDataset) &&
+         a.integer(ParamId::kResolution) == b.integer(ParamId::kResolution) &&
+         a.integer(ParamId::kChannels) == b.integer(ParamId::kChannels);
 }
 
 // The settings of a run's outputs, not its training (where files go, what is measured and how
@@ -48,11 +62,11 @@ QualityView quality_off(const TrainingSession* session) {
 void Run::Impl::load_checkpoint(const std::string& path, bool rollback) {
   message(MessageLevel::kInfo, "loading checkpoint " + path);
   if (options.on_busy) options.on_busy();
-  auto loaded = open_checkpoint(path, [this](const std::string& spec) {
-    if (session && session->data() && session->params().text(ParamId::kDataset) == spec) {
+  auto loaded = open_checkpoint(path, [this](const Params& wanted) {
+    if (session && session->data() && same_data(session->params(), wanted)) {
       return Result<std::shared_ptr<const Dataset>>(session->data());
     }
-    return load_shared(spec);
+    return load_shared(wanted);
   });
   if (!loaded) {
     message(MessageLevel::kError, loaded.error() + (session ? " (kept the current run)" : ""));
@@ -130,12 +144,12 @@ void Run::Impl::build_session() {
   std::shared_ptr<const Dataset> data;
   if (!family_info(requested).uses_dataset) {
     // The 2D lab samples its distributions.
-  } else if (session && session->params().text(ParamId::kDataset) == spec) {
+  } else if (session && same_data(session->params(), requested)) {
     data = session->data();
   } else {
     message(MessageLevel::kInfo, "loading dataset " + spec);
     if (options.on_busy) options.on_busy();
-    auto loaded = load_shared(spec);
+    auto loaded = load_shared(requested);
     if (!loaded) {
       message(MessageLevel::kError, loaded.error() + (session ? " (kept the current dataset)" : ""));
       return;

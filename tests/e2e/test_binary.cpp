@@ -1,6 +1,7 @@
 // Runs the real genscope binary: headless training on a small IDX dataset the test writes, a
 // scripted screenshot under Xvfb, and bad input.
 #include <gtest/gtest.h>
+#include <stb/stb_image_write.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -69,6 +70,51 @@ TEST(E2E, HeadlessWritesMetricsAndSamples) {
   auto png = read_png_rgba(out + "/samples.png");
   ASSERT_TRUE(png.ok()) << png.error();
   EXPECT_EQ(png->width, 8 * 28 + 9 * 2);
+}
+
+// A folder of colour PNGs in two class folders (plus one corrupt file): a headless DCGAN at
+// 32x32x3 writes finite metrics and a colour sample grid, and names the file it skipped.
+TEST(E2E, HeadlessTrainsOnAFolderOfColourImages) {
+  const std::string data = per_process("e2e_colour");
+  fs::remove_all(data);
+  for (int i = 0; i < 24; ++i) {
+    const std::string cls = i % 2 ? "/blue" : "/red";
+    fs::create_directories(data + cls);
+    std::vector<uint8_t> px(20 * 20 * 3, 0);
+    for (int p = 0; p < 20 * 20; ++p) {
+      const bool in_square = (p % 20) >= i % 8 && (p % 20) < i % 8 + 10 && p / 20 >= 4 && p / 20 < 14;
+      px[3 * p + (i % 2 ? 2 : 0)] = in_square ? 230 : 20;
+      px[3 * p + 1] = uint8_t(8 * (i % 5));
+    }
+    ASSERT_NE(stbi_write_png((data + cls + "/" + std::to_string(i) + ".png").c_str(), 20, 20, 3,
+                             px.data(), 60), 0);
+  }
+  std::ofstream(data + "/red/broken.png", std::ios::binary) << "not a png";
+  const std::string out = per_process("e2e_colour_out");
+  fs::remove_all(out);
+  RunResult r = run("--headless --steps 20 --dataset " + data + " --width 8 --batch-size 8 --out " +
+                    out);
+  ASSERT_EQ(r.code, 0) << r.output;
+  EXPECT_NE(r.output.find("skipped 1 unreadable image"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("broken.png"), std::string::npos) << r.output;
+  std::ifstream csv(out + "/metrics.csv");
+  std::string line;
+  std::getline(csv, line);
+  int rows = 0;
+  while (std::getline(csv, line)) {
+    for (const auto& c : split(line)) EXPECT_TRUE(std::isfinite(std::stod(c))) << line;
+    ++rows;
+  }
+  EXPECT_EQ(rows, 20);
+  auto png = read_png_rgba(out + "/samples.png");
+  ASSERT_TRUE(png.ok()) << png.error();
+  EXPECT_EQ(png->width, 8 * 32 + 9 * 2) << "32x32 images: an image folder's default resolution";
+  int coloured = 0;
+  for (size_t p = 0; p + 3 < png->pixels.size(); p += 4) {
+    coloured += std::abs(png->pixels[p] - png->pixels[p + 1]) > 8 ||
+                std::abs(png->pixels[p + 1] - png->pixels[p + 2]) > 8;
+  }
+  EXPECT_GT(coloured, 1000) << "the samples are in colour";
 }
 
 TEST(E2E, BadInputGivesOneLineErrors) {

@@ -52,7 +52,7 @@ Params params_for(const std::string& model, const std::string& dataset) {
 }
 
 DatasetLoader loader() {
-  return [](const std::string&) { return Result<std::shared_ptr<const Dataset>>(squares()); };
+  return [](const Params&) { return Result<std::shared_ptr<const Dataset>>(squares()); };
 }
 
 std::unique_ptr<TrainingSession> make(const Params& p) {

@@ -170,12 +170,69 @@ TEST(Session, NonFiniteLossPausesWithAMessage) {
 TEST(Session, RejectsImagesTheDcganCannotTake) {
   auto d = std::make_shared<Dataset>();
   d->train.count = 4;
-  d->train.height = d->train.width = 32;
-  d->train.pixels.assign(4 * 32 * 32, 0);
+  d->train.height = d->train.width = 24;
+  d->train.pixels.assign(4 * 24 * 24, 0);
   d->train.source = "x";
   auto s = TrainingSession::create(Params(), d);
   ASSERT_FALSE(s.ok());
   EXPECT_NE(s.error().find("28x28"), std::string::npos);
+}
+
+// Squares of a colour per image at `side` x `side`, `channels` channels (NCHW).
+std::shared_ptr<const Dataset> coloured_squares(int side, int channels) {
+  auto d = std::make_shared<Dataset>();
+  d->name = "coloured squares";
+  ImageSet& s = d->train;
+  s.count = 64;
+  s.channels = channels;
+  s.height = s.width = side;
+  s.source = "memory";
+  s.pixels.assign(size_t(s.count) * s.image_size(), 0);
+  const size_t plane = size_t(side) * side;
+  for (int n = 0; n < s.count; ++n) {
+    const int x0 = n % (side / 2), y0 = (n / 3) % (side / 2), edge = side / 3;
+    for (int c = 0; c < channels; ++c) {
+      const uint8_t v = uint8_t(channels == 1 ? 255 : (n + c) % 3 == 0 ? 255 : 40);
+      for (int y = y0; y < y0 + edge; ++y) {
+        for (int x = x0; x < x0 + edge; ++x) s.pixels[n * s.image_size() + c * plane + y * side + x] = v;
+      }
+    }
+  }
+  return d;
+}
+
+// The convolutional models build one block per doubling: colour 32x32, gray 64x64 and colour
+// 16x16 images train with finite losses, and their sample grids carry the channels.
+TEST(Resolution, ConvolutionalModelsTrainOnColourAndLargerImages) {
+  const struct {
+    int side, channels;
+  } shapes[] = {{32, 3}, {64, 1}, {16, 3}};
+  for (const auto& shape : shapes) {
+    for (const char* model : {"dcgan", "vae"}) {
+      SCOPED_TRACE(testing::Message() << model << " " << shape.side << "x" << shape.side << "x"
+                                      << shape.channels);
+      auto created = TrainingSession::create(small_params(model), coloured_squares(shape.side, shape.channels));
+      ASSERT_TRUE(created.ok()) << created.error();
+      auto& s = *created;
+      for (int i = 0; i < 2; ++i) {
+        const StepOutcome out = s->step();
+        ASSERT_TRUE(out.stepped);
+        EXPECT_FALSE(out.non_finite);
+        for (int v = 0; v < out.row.count; ++v) {
+          if (!(out.row.unmeasured & (1u << v))) EXPECT_TRUE(std::isfinite(out.row.values[v])) << v;
+        }
+      }
+      Snapshot snap;
+      s->fill_snapshot(snap, true);
+      ASSERT_FALSE(snap.samples.empty());
+      EXPECT_GE(snap.samples.width, 8 * shape.side) << "an 8-wide grid of the images";
+      bool colour = false;
+      for (size_t p = 0; p + 3 < snap.real.pixels.size(); p += 4) {
+        colour = colour || snap.real.pixels[p] != snap.real.pixels[p + 1];
+      }
+      EXPECT_EQ(colour, shape.channels == 3) << "the real grid shows the data's colours";
+    }
+  }
 }
 
 TEST(Cuda, SessionTrainsOnTheGpuWhenThereIsOne) {

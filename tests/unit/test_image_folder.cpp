@@ -270,3 +270,68 @@ TEST(Cifar, ReadsAHundredClassesFineLabels) {
 
 }  // namespace
 }  // namespace genscope
+
+namespace genscope {
+namespace {
+
+TEST(LoadDataset, RoutesCifarAndFoldersAndShapesTheImages) {
+  const std::string cifar = dir_for("routed-cifar");
+  for (int b = 1; b <= 5; ++b) {
+    write_bytes(cifar + "/data_batch_" + std::to_string(b) + ".bin",
+                cifar_record({2}, 200, 100, 0));
+  }
+  DatasetOptions options;
+  auto native = load_dataset(cifar, options);
+  ASSERT_TRUE(native.ok()) << native.error();
+  EXPECT_EQ(native->train.count, 5);
+  EXPECT_EQ(native->train.height, 32);
+  EXPECT_EQ(native->train.channels, 3);
+  options.resolution = 16;
+  options.channels = 1;
+  auto shaped = load_dataset(cifar, options);
+  ASSERT_TRUE(shaped.ok()) << shaped.error();
+  EXPECT_EQ(shaped->train.height, 16);
+  EXPECT_EQ(shaped->train.channels, 1);
+  EXPECT_EQ(shaped->train.pixels.size(), 5u * 16 * 16);
+  EXPECT_NEAR(shaped->train.pixels[0], (299 * 200 + 587 * 100 + 500) / 1000, 1) << "luma";
+
+  const std::string folder = dir_for("routed-folder");
+  write_image(folder + "/a.png", 40, 40, 10, 200, 10);
+  write_image(folder + "/b.png", 40, 40, 10, 10, 200);
+  auto images = load_dataset(folder, DatasetOptions{});
+  ASSERT_TRUE(images.ok()) << images.error();
+  EXPECT_EQ(images->name, "routed-folder");
+  EXPECT_EQ(images->train.height, 32) << "an image folder's default resolution";
+  EXPECT_EQ(images->train.channels, 3);
+  options = DatasetOptions{};
+  options.resolution = 64;
+  auto larger = load_dataset(folder, options);
+  ASSERT_TRUE(larger.ok());
+  EXPECT_EQ(larger->train.width, 64);
+
+  // Gray IDX-style data asked for three channels: the gray copied to each.
+  ImageSet gray;
+  gray.count = 1, gray.channels = 1, gray.height = gray.width = 2;
+  gray.pixels = {1, 2, 3, 4};
+  convert_channels(gray, 3);
+  EXPECT_EQ(gray.pixels, (std::vector<uint8_t>{1, 2, 3, 4, 1, 2, 3, 4, 1, 2, 3, 4}));
+
+  const std::string empty = dir_for("routed-empty");
+  auto none = load_dataset(empty, DatasetOptions{});
+  ASSERT_FALSE(none.ok());
+  EXPECT_NE(none.error().find("no training images"), std::string::npos) << none.error();
+  EXPECT_NE(none.error().find("image files"), std::string::npos) << none.error();
+  options = DatasetOptions{};
+  options.resolution = 8;
+  auto tiny = load_dataset(folder, options);
+  ASSERT_FALSE(tiny.ok());
+  EXPECT_NE(tiny.error().find("resolution 8"), std::string::npos) << tiny.error();
+  options.resolution = 0;
+  options.channels = 2;
+  auto two = load_dataset(folder, options);
+  ASSERT_FALSE(two.ok());
+  EXPECT_NE(two.error().find("channels 2"), std::string::npos) << two.error();
+}
+
+}  // namespace
+}  // namespace genscope

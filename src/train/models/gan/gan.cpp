@@ -30,13 +30,33 @@ int scaled(int base, int width) { return std::max(8, base * width / 32); }
 
 }  // namespace
 
+// One transposed-convolution block per doubling from 4x4 (the DCGAN paper's 64x64 design: 8w,
+// 4w, 2w, w at 64; 4w, 2w, w at 32); 28x28 goes 4 -> 7 -> 14 -> 28.
 DcganGeneratorImpl::DcganGeneratorImpl(const GanConfig& c) : latent_dim(c.latent_dim) {
-  int w = c.width;
-  net = register_module(
-      "net", nn::Sequential(up(c.latent_dim, 4 * w, 4, 1, 0), nn::BatchNorm2d(4 * w), nn::ReLU(),
-                            up(4 * w, 2 * w, 3, 2, 1), nn::BatchNorm2d(2 * w), nn::ReLU(),
-                            up(2 * w, w, 4, 2, 1), nn::BatchNorm2d(w), nn::ReLU(),
-                            up(w, c.channels, 4, 2, 1), nn::Tanh()));
+  const int w = c.width;
+  nn::Sequential seq;
+  if (c.image_size == 28) {
+    seq->push_back(up(c.latent_dim, 4 * w, 4, 1, 0));
+    seq->push_back(nn::BatchNorm2d(4 * w));
+    seq->push_back(nn::ReLU());
+    seq->push_back(up(4 * w, 2 * w, 3, 2, 1));
+    seq->push_back(nn::BatchNorm2d(2 * w));
+    seq->push_back(nn::ReLU());
+    seq->push_back(up(2 * w, w, 4, 2, 1));
+  } else {
+    int m = c.image_size / 8;  // channels of the 4x4 block, in units of w
+    seq->push_back(up(c.latent_dim, m * w, 4, 1, 0));
+    for (int size = 4; size < c.image_size / 2; size *= 2, m /= 2) {
+      seq->push_back(nn::BatchNorm2d(m * w));
+      seq->push_back(nn::ReLU());
+      seq->push_back(up(m * w, m / 2 * w, 4, 2, 1));
+    }
+  }
+  seq->push_back(nn::BatchNorm2d(w));
+  seq->push_back(nn::ReLU());
+  seq->push_back(up(w, c.channels, 4, 2, 1));
+  seq->push_back(nn::Tanh());
+  net = register_module("net", seq);
   dcgan_init(*this);
 }
 
@@ -44,13 +64,22 @@ torch::Tensor DcganGeneratorImpl::forward(torch::Tensor z) {
   return net->forward(z.view({z.size(0), latent_dim, 1, 1}));
 }
 
+// The mirror image: a strided convolution per halving down to 4x4 (3x3 for 28x28), then one
+// convolution over the whole map.
 DcganDiscriminatorImpl::DcganDiscriminatorImpl(const GanConfig& c) {
-  int w = c.width;
-  net = register_module(
-      "net", nn::Sequential(down(c.channels, w, 4, 2, 1), lrelu(),
-                            down(w, 2 * w, 4, 2, 1), nn::BatchNorm2d(2 * w), lrelu(),
-                            down(2 * w, 4 * w, 4, 2, 1), nn::BatchNorm2d(4 * w), lrelu(),
-                            down(4 * w, 1, 3, 1, 0)));
+  const int w = c.width;
+  nn::Sequential seq;
+  seq->push_back(down(c.channels, w, 4, 2, 1));
+  seq->push_back(lrelu());
+  int m = 1, size = c.image_size / 2;
+  const int last = c.image_size == 28 ? 3 : 4;
+  for (; size > last; size /= 2, m *= 2) {
+    seq->push_back(down(m * w, 2 * m * w, 4, 2, 1));
+    seq->push_back(nn::BatchNorm2d(2 * m * w));
+    seq->push_back(lrelu());
+  }
+  seq->push_back(down(m * w, 1, last, 1, 0));
+  net = register_module("net", seq);
   dcgan_init(*this);
 }
 

@@ -14,7 +14,8 @@ struct GanConfig {
   int image_size = 28;
 };
 
-/// DCGAN generator: z -> 4x4 -> 7x7 -> 14x14 -> 28x28, tanh output.
+/// DCGAN generator: z -> 4x4, then one doubling per block to image_size (28: 4 -> 7 -> 14 -> 28;
+/// otherwise a power of two from 16), tanh output.
 struct DcganGeneratorImpl : torch::nn::Module {
   explicit DcganGeneratorImpl(const GanConfig& c);
   torch::Tensor forward(torch::Tensor z);
@@ -23,7 +24,7 @@ struct DcganGeneratorImpl : torch::nn::Module {
 };
 TORCH_MODULE(DcganGenerator);
 
-/// DCGAN discriminator: 28x28 -> 14 -> 7 -> 3 -> one logit per image.
+/// DCGAN discriminator: halvings down to 4x4 (28: 28 -> 14 -> 7 -> 3) -> one logit per image.
 struct DcganDiscriminatorImpl : torch::nn::Module {
   explicit DcganDiscriminatorImpl(const GanConfig& c);
   torch::Tensor forward(torch::Tensor x);

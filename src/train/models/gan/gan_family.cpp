@@ -19,12 +19,15 @@ std::unique_ptr<Model> make_gan_model(const Params& params, int channels, int si
 
 namespace {
 
-// DCGAN's layers are sized for 28x28 images; the MLP GAN takes any square size (it would fail
-// at its first step on other shapes).
+// DCGAN's stack has a block per doubling: 28x28 or a power of two from 16; the MLP GAN takes
+// any square size (it would fail at its first step on other shapes).
 Status check_gan_data(const Params& params, const ImageSet& train) {
   const std::string model = params.choice(ParamId::kModel);
-  if (model == "dcgan" && (train.height != 28 || train.width != 28)) {
-    return Error{strformat("model dcgan needs 28x28 images; %s has %dx%d (use --model mlp-gan)",
+  const int side = train.height;
+  const bool power_of_two = side >= 16 && side <= 128 && (side & (side - 1)) == 0;
+  if (model == "dcgan" && (train.width != side || (side != 28 && !power_of_two))) {
+    return Error{strformat("model dcgan needs 28x28 images or a power of two from 16x16 to "
+                           "128x128; %s has %dx%d (set --resolution, or use --model mlp-gan)",
                            train.source.c_str(), train.height, train.width)};
   }
   if (train.height != train.width) {

@@ -15,18 +15,31 @@ torch::optim::AdamOptions adam_options(const Params& p) {
       .betas(std::make_tuple(p.number(ParamId::kBeta1), p.number(ParamId::kBeta2)));
 }
 
+// Halvings of the convolutional VAE while the map is larger than 8x8 (at least one).
+int conv_blocks(int image_size) {
+  int blocks = 1;
+  for (int size = image_size / 2; size > 8 && size % 2 == 0; size /= 2) ++blocks;
+  return blocks;
+}
+
 }  // namespace
 
 VaeEncoderImpl::VaeEncoderImpl(const VaeConfig& c) {
   int features = 0;
   if (c.convolutional) {
-    int w = c.width;
-    body = register_module(
-        "body", nn::Sequential(nn::Conv2d(nn::Conv2dOptions(c.channels, w, 4).stride(2).padding(1)),
-                               lrelu(),
-                               nn::Conv2d(nn::Conv2dOptions(w, 2 * w, 4).stride(2).padding(1)),
-                               lrelu(), nn::Flatten()));
-    features = 2 * w * (c.image_size / 4) * (c.image_size / 4);
+    // A strided convolution per halving while the map is larger than 8x8 (28 -> 14 -> 7,
+    // 32 -> 16 -> 8, 64 -> 32 -> 16 -> 8), channels doubling from w.
+    const int w = c.width;
+    nn::Sequential seq;
+    int in = c.channels, out = w, size = c.image_size;
+    for (int block = 0; block < conv_blocks(c.image_size); ++block, in = out, out *= 2) {
+      seq->push_back(nn::Conv2d(nn::Conv2dOptions(in, out, 4).stride(2).padding(1)));
+      seq->push_back(lrelu());
+      size /= 2;
+    }
+    seq->push_back(nn::Flatten());
+    body = register_module("body", seq);
+    features = in * size * size;
   } else {
     int h1 = scaled(512, c.width), h2 = scaled(256, c.width);
     body = register_module(
@@ -45,14 +58,22 @@ std::pair<torch::Tensor, torch::Tensor> VaeEncoderImpl::forward(torch::Tensor x)
 
 VaeDecoderImpl::VaeDecoderImpl(const VaeConfig& c) : channels(c.channels), image_size(c.image_size) {
   if (c.convolutional) {
-    int w = c.width, s = c.image_size / 4;
-    net = register_module(
-        "net",
-        nn::Sequential(nn::Linear(c.latent_dim, 2 * w * s * s), nn::ReLU(),
-                       nn::Unflatten(nn::UnflattenOptions(1, {2 * w, s, s})),
-                       nn::ConvTranspose2d(nn::ConvTranspose2dOptions(2 * w, w, 4).stride(2).padding(1)),
-                       nn::ReLU(),
-                       nn::ConvTranspose2d(nn::ConvTranspose2dOptions(w, c.channels, 4).stride(2).padding(1))));
+    // The encoder's mirror: from its last map (s x s, w * 2^(blocks-1) channels) a transposed
+    // convolution per doubling.
+    const int blocks = conv_blocks(c.image_size);
+    const int s = c.image_size >> blocks;
+    int ch = c.width << (blocks - 1);
+    nn::Sequential seq;
+    seq->push_back(nn::Linear(c.latent_dim, ch * s * s));
+    seq->push_back(nn::ReLU());
+    seq->push_back(nn::Unflatten(nn::UnflattenOptions(1, {ch, s, s})));
+    for (int block = 0; block < blocks; ++block) {
+      const int out = block + 1 < blocks ? ch / 2 : c.channels;
+      seq->push_back(nn::ConvTranspose2d(nn::ConvTranspose2dOptions(ch, out, 4).stride(2).padding(1)));
+      if (block + 1 < blocks) seq->push_back(nn::ReLU());
+      ch = out;
+    }
+    net = register_module("net", seq);
   } else {
     int h1 = scaled(256, c.width), h2 = scaled(512, c.width);
     net = register_module("net", nn::Sequential(nn::Linear(c.latent_dim, h1), lrelu(),
