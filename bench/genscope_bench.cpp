@@ -15,10 +15,14 @@
 //   median pair's; every pair's ratio is listed)
 //   --quick: the training phases only; --frames: the frames phases only; --scene: one model's
 //   frames phases only
+//        genscope-bench --decode-bench
+//   image folder decoding: 4000 64x64 JPEG thumbnails on one thread and on every core, then the
+//   cached start (and what it comes to for 50k images).
 //        genscope-bench --record-bench [--seconds S] [parameter flags...]
 //   recording benchmark: the window with and without real-time recording of the whole window
 //   (1280x720 at 30 fps, H.264 veryfast) side by side: achieved video fps, dropped frames, and
 //   training steps/s with vs without recording.
+#include <stb/stb_image_write.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -35,6 +39,8 @@
 #include "bench_probes.h"
 #include "core/cli.h"
 #include "core/thread_policy.h"
+#include "data/image_folder.h"
+#include "util/strings.h"
 #include "train/run.h"
 #include "train/runtime.h"
 #include "train/trainer.h"
@@ -287,6 +293,50 @@ int record_bench(const Params& params, double seconds) {
   return rec.ok ? 0 : 1;
 }
 
+// Decoding an image folder: `count` 64x64 JPEG thumbnails written to a scratch folder, loaded on
+// one thread (images per second per core), on every core, and again from the cache.
+int decode_bench(int count) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / ("genscope-decode-bench-" + std::to_string(getpid()));
+  const fs::path images = dir / "thumbnails", cache = dir / "cache";
+  fs::create_directories(images);
+  std::vector<uint8_t> px(64 * 64 * 3);
+  for (int i = 0; i < count; ++i) {
+    for (size_t p = 0; p < px.size(); ++p) px[p] = uint8_t((p * 7 + size_t(i) * 13 + (p / 192) * i) % 251);
+    stbi_write_jpg((images / strformat("%05d.jpg", i)).c_str(), 64, 64, 3, px.data(), 90);
+  }
+  const auto timed = [&](int threads, const std::string& cache_dir, bool& cached) {
+    ImageFolderOptions o;
+    o.resolution = 64;
+    o.threads = threads;
+    o.cache_dir = cache_dir;
+    const auto t0 = Clock::now();
+    auto load = load_image_folder(images.string(), o);
+    const double s = seconds_since(t0);
+    cached = load && load->from_cache;
+    return load && load->dataset.train.count == count ? s : -1.0;
+  };
+  bool cached = false;
+  const double one = timed(1, "", cached);
+  const int hw = std::max(1, int(std::thread::hardware_concurrency()));
+  const double all = timed(0, cache.string(), cached);
+  const double again = timed(0, cache.string(), cached);
+  Json json(stdout);
+  json.begin();
+  json.number("images", count, "%.0f");
+  json.text("format", "64x64 JPEG, quality 90, loaded at resolution 64, 3 channels");
+  json.number("images_per_s_one_thread", count / one, "%.0f");
+  json.number("images_per_s_every_core", count / all, "%.0f");
+  json.number("cores", hw, "%.0f");
+  json.number("cached_load_s", again, "%.3f");
+  json.boolean("cache_hit", cached);
+  json.number("cached_load_s_per_50k_images", again * 50000.0 / count, "%.3f");
+  json.end();
+  std::error_code ec;
+  fs::remove_all(dir, ec);
+  return one > 0 && all > 0 && again > 0 && cached ? 0 : 1;
+}
+
 bool take_flag(std::vector<std::string>& args, const std::string& flag) {
   auto it = std::find(args.begin(), args.end(), flag);
   if (it == args.end()) return false;
@@ -302,6 +352,7 @@ int main(int argc, char** argv) {
   tune_allocator();
   std::vector<std::string> args(argv + 1, argv + argc);
   const bool recording = take_flag(args, "--record-bench");
+  if (take_flag(args, "--decode-bench")) return decode_bench(4000);
   const bool quick = take_flag(args, "--quick");
   const bool frames_only = take_flag(args, "--frames");
   int pairs = 1;      // --pairs N: headless/windowed pairs per training phase

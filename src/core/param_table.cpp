@@ -44,15 +44,16 @@ void append_experiment_rows(Rows& rows) {
        "GIF, TGA, searched recursively; one sub-folder per class gives labels), or a 2D "
        "distribution for the 2D GAN lab: ring8, grid25, gaussian, line, spiral, moons (custom: "
        "paint points in the 2D panel)."},
-      {ParamId::kResolution, "resolution", T::kInt, 0, 0, 128, "", {}, A::kReset, false,
-       "Experiment",
-       "Side of the square images trained on, 16..128; 0: the data's own (28 for MNIST-format "
-       "files, 32 for CIFAR and for image folders). Other sizes are resized (image folders are "
-       "centre-cropped first). Convolutional models take 28 or a power of two.",
+      {ParamId::kResolution, "resolution", T::kChoice, 0, 0, 1, "",
+       {"auto", "16", "28", "32", "64", "128"}, A::kReset, false, "Experiment",
+       "Side of the square images trained on; auto: the data's own (28 for MNIST-format files, "
+       "32 for CIFAR and for image folders). Other sizes are resized (image folders are "
+       "centre-cropped first).",
        ParamScope::kImage},
-      {ParamId::kChannels, "channels", T::kInt, 0, 0, 3, "", {}, A::kReset, false, "Experiment",
-       "Image channels: 1 (gray) or 3 (colour); 0: the data's own (an image folder is colour when "
-       "any of its images is). Colour data trained gray is converted to luma.",
+      {ParamId::kChannels, "channels", T::kChoice, 0, 0, 1, "", {"auto", "1", "3"}, A::kReset,
+       false, "Experiment",
+       "Image channels: 1 (gray) or 3 (colour); auto: the data's own (an image folder is colour "
+       "when any of its images is). Colour data trained gray is converted to luma.",
        ParamScope::kImage},
       {ParamId::kSeed, "seed", T::kInt, 1, 0, 2147483647, "", {}, A::kReset, false, "Experiment",
        "Seeds weights, the fixed sample noise and the data order; applied on reset."},

@@ -53,6 +53,9 @@ struct Snapshot {
   RuntimeInfo runtime;
   MessageLevel message_level = MessageLevel::kNone;
   std::string message;  // last error or notice, e.g. "loss is NaN at step 812: paused"
+  /// While a dataset loads (an image folder decoding): what it does and how far, 0..1; -1: none.
+  std::string loading;
+  double loading_progress = -1.0;
   bool diverged = false; // the last step's losses were NaN or infinite (training paused)
   std::string checkpoint_path;  // the last checkpoint this run saved or was loaded from
   int64_t checkpoint_step = -1; // its step (-1: none)

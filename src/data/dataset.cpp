@@ -280,12 +280,18 @@ Result<Dataset> load_dataset(const std::string& spec, const DatasetOptions& opti
                      "; nor CIFAR binary batches or image files (PNG, JPEG, BMP, GIF, TGA)"};
       }
       if (!loaded) return Error{loaded.error()};
+      Dataset& images = loaded->dataset;
       if (loaded->skipped_count > 0) {
-        std::fprintf(stderr, "genscope: %s: skipped %lld unreadable image(s), e.g. %s\n",
-                     spec.c_str(), static_cast<long long>(loaded->skipped_count),
-                     loaded->skipped.front().reason.c_str());
+        std::string named;
+        for (size_t i = 0; i < loaded->skipped.size() && i < 3; ++i) {
+          named += (i ? "; " : "") + loaded->skipped[i].reason;
+        }
+        images.load_warning = strformat("%s: skipped %lld unreadable image%s: %s%s", spec.c_str(),
+                                        static_cast<long long>(loaded->skipped_count),
+                                        loaded->skipped_count == 1 ? "" : "s", named.c_str(),
+                                        loaded->skipped_count > 3 ? "; ..." : "");
       }
-      return std::move(loaded->dataset);
+      return std::move(images);
     }
   }
   for (ImageSet* set : {&d.train, &d.test}) {

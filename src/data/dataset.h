@@ -30,6 +30,7 @@ struct Dataset {
   std::string name;  // "fashion-mnist", or the directory's name
   ImageSet train;
   ImageSet test;  // count == 0 when the directory has no t10k files
+  std::string load_warning;  // what loading left out, e.g. an image folder's unreadable files
 };
 
 /// Checks, without loading anything, that `spec` can name a dataset: "fashion-mnist", a 2D

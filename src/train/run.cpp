@@ -1,6 +1,7 @@
 #include "train/run.h"
 
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <filesystem>
 #include <thread>
@@ -18,23 +19,11 @@ namespace {
 constexpr std::size_t kPublishedEvents = 64;
 constexpr std::size_t kPublishedAlarms = 100;
 
-// The dataset `params` name, shaped by their resolution and channels; image folders are cached
-// beside the metric classifiers.
-Result<std::shared_ptr<const Dataset>> load_shared(const Params& params) {
-  DatasetOptions options;
-  options.resolution = int(params.integer(ParamId::kResolution));
-  options.channels = int(params.integer(ParamId::kChannels));
-  options.cache_dir = default_cache_dir();
-  auto data = load_dataset(params.text(ParamId::kDataset), options);
-  if (!data) return Error{data.error()};
-  return std::shared_ptr<const Dataset>(std::make_shared<Dataset>(std::move(*data)));
-}
-
 // True when `a` and `b` name the same data: a new run can keep the loaded dataset.
 bool same_data(const Params& a, const Params& b) {
   return a.text(ParamId::kDataset) == b.text(ParamId::kDataset) &&
-         a.integer(ParamId::kResolution) == b.integer(ParamId::kResolution) &&
-         a.integer(ParamId::kChannels) == b.integer(ParamId::kChannels);
+         a.choice(ParamId::kResolution) == b.choice(ParamId::kResolution) &&
+         a.choice(ParamId::kChannels) == b.choice(ParamId::kChannels);
 }
 
 // The settings of a run's outputs, not its training (where files go, what is measured and how
@@ -59,6 +48,35 @@ QualityView quality_off(const TrainingSession* session) {
 
 }  // namespace
 
+// Image folders are decoded with progress (the Status panel's bar, a line a tenth headless) and
+// cached beside the metric classifiers.
+Result<std::shared_ptr<const Dataset>> Run::Impl::load_data(const Params& params) {
+  DatasetOptions data_options;
+  const auto number = [&](ParamId id) {  // a choice of "auto" or a number
+    const std::string c = params.choice(id);
+    return c == "auto" ? 0 : std::atoi(c.c_str());
+  };
+  data_options.resolution = number(ParamId::kResolution);
+  data_options.channels = number(ParamId::kChannels);
+  data_options.cache_dir = default_cache_dir();
+  const std::string spec = params.text(ParamId::kDataset);
+  data_options.progress = [this, &spec](int64_t done, int64_t total) {
+    loading_fraction = total > 0 ? double(done) / double(total) : 0.0;
+    loading_text = strformat("decoding %s: %lld of %lld images", spec.c_str(),
+                             static_cast<long long>(done), static_cast<long long>(total));
+    const int tenth = int(loading_fraction * 10.0);
+    if (options.headless && tenth != loading_printed) {
+      std::fprintf(stderr, "genscope: %s (%d %%)\n", loading_text.c_str(), tenth * 10);
+      loading_printed = tenth;
+    }
+    if (options.on_busy) options.on_busy();  // the window shows the bar
+  };
+  auto data = load_dataset(spec, data_options);
+  loading_text.clear(), loading_fraction = -1.0, loading_printed = -1;
+  if (!data) return Error{data.error()};
+  return std::shared_ptr<const Dataset>(std::make_shared<Dataset>(std::move(*data)));
+}
+
 void Run::Impl::load_checkpoint(const std::string& path, bool rollback) {
   message(MessageLevel::kInfo, "loading checkpoint " + path);
   if (options.on_busy) options.on_busy();
@@ -66,7 +84,7 @@ void Run::Impl::load_checkpoint(const std::string& path, bool rollback) {
     if (session && session->data() && same_data(session->params(), wanted)) {
       return Result<std::shared_ptr<const Dataset>>(session->data());
     }
-    return load_shared(wanted);
+    return load_data(wanted);
   });
   if (!loaded) {
     message(MessageLevel::kError, loaded.error() + (session ? " (kept the current run)" : ""));
@@ -149,7 +167,7 @@ void Run::Impl::build_session() {
   } else {
     message(MessageLevel::kInfo, "loading dataset " + spec);
     if (options.on_busy) options.on_busy();
-    auto loaded = load_shared(requested);
+    auto loaded = load_data(requested);
     if (!loaded) {
       message(MessageLevel::kError, loaded.error() + (session ? " (kept the current dataset)" : ""));
       return;
@@ -177,6 +195,8 @@ void Run::Impl::build_session() {
   session->set_message(
       MessageLevel::kInfo,
       session->family().description(session->params()) + " (run directory " + dir.path() + ")");
+  // Files an image folder left out: the Status panel's top line, headless's terminal.
+  if (data && !data->load_warning.empty()) message(MessageLevel::kWarning, data->load_warning);
 }
 
 void Run::Impl::handle_files(const Command& c) {
@@ -270,6 +290,8 @@ void Run::Impl::handle(const Command& c) {
 
 bool Run::Impl::fill(Snapshot& s, bool with_images) {
   collect_events();
+  s.loading = loading_text;
+  s.loading_progress = loading_fraction;
   s.runtime = runtime;
   s.run_dir = dir.path();
   events.copy_newest(kPublishedEvents, s.events);

@@ -69,6 +69,13 @@ struct Run::Impl {
 
   int64_t step() const { return session ? session->step_count() : 0; }
 
+  // While a dataset loads: what the window's Status panel shows (a bar) and headless prints.
+  std::string loading_text;
+  double loading_fraction = -1.0;
+  int loading_printed = -1;  // the last tenth headless printed
+  // The dataset `params` name, shaped by their resolution and channels, with progress.
+  Result<std::shared_ptr<const Dataset>> load_data(const Params& params);
+
   void message(MessageLevel level, std::string text) {
     if (session) return session->set_message(level, std::move(text));
     if (level != MessageLevel::kNone && !text.empty()) add_event(RunEvent::message(level, text, 0));

@@ -95,7 +95,9 @@ TEST(E2E, HeadlessTrainsOnAFolderOfColourImages) {
   RunResult r = run("--headless --steps 20 --dataset " + data + " --width 8 --batch-size 8 --out " +
                     out);
   ASSERT_EQ(r.code, 0) << r.output;
-  EXPECT_NE(r.output.find("skipped 1 unreadable image"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("warning: step 0: " + data + ": skipped 1 unreadable image: "),
+            std::string::npos)
+      << r.output;
   EXPECT_NE(r.output.find("broken.png"), std::string::npos) << r.output;
   std::ifstream csv(out + "/metrics.csv");
   std::string line;

@@ -530,3 +530,36 @@ TEST_F(Interaction, StatusSaysWhatThreadsGenscopeChoseAndHowOftenSamplesRefresh)
   EXPECT_TRUE(shows("Status", "1 of 2 threads: 16.7 steps/s, 11.1 at 2"))
       << ui_->window_text("Status");
 }
+
+TEST_F(Interaction, StatusShowsABarWhileAnImageFolderDecodes) {
+  open(ModelFamily::kImageGan);
+  EXPECT_EQ(ui_->window_text("Status").find("decoding"), std::string::npos);
+  handled([](Snapshot& s) {
+    s.loading = "decoding /data/faces: 2000 of 5000 images";
+    s.loading_progress = 0.4;
+  });
+  EXPECT_TRUE(shows("Status", "decoding /data/faces: 2000 of 5000 images"))
+      << ui_->window_text("Status");
+  // The bar spans the panel, filled to 40 %: a rectangle in the bar colour that wide.
+  const ProbedItem bar = ui_->item("Status/loading");
+  const float width = bar.max.x - bar.min.x;
+  EXPECT_GT(width, 150.0f);
+  bool filled = false;
+  const ImU32 fill = ImGui::GetColorU32(ImGuiCol_PlotHistogram);
+  const ImDrawData* data = ImGui::GetDrawData();
+  for (int l = 0; l < data->CmdListsCount; ++l) {
+    const ImDrawList* list = data->CmdLists[l];
+    float lo = 1e9f, hi = -1e9f;
+    for (const ImDrawVert& v : list->VtxBuffer) {
+      if (v.col != fill || v.pos.y < bar.min.y || v.pos.y > bar.max.y) continue;
+      lo = std::min(lo, v.pos.x), hi = std::max(hi, v.pos.x);
+    }
+    filled = filled || (hi > lo && std::fabs((hi - lo) / width - 0.4f) < 0.05f);
+  }
+  EXPECT_TRUE(filled) << "a fill 40 % of the bar";
+  handled([](Snapshot& s) {
+    s.loading.clear();
+    s.loading_progress = -1.0;
+  });
+  EXPECT_FALSE(shows("Status", "decoding")) << "gone once the data is ready";
+}

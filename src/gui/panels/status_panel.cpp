@@ -194,6 +194,10 @@ void StatusPanel::draw_status(View& view) {
   // info line) is the last action below it, and the History tab keeps them all.
   const bool problem = !s.message.empty() && s.message_level >= MessageLevel::kWarning;
   if (problem) draw_problem(view, s, rollback_rect);
+  if (s.loading_progress >= 0.0) {  // an image folder decoding: training starts when it is done
+    ImGui::ProgressBar(float(s.loading_progress), ImVec2(-1.0f, 0.0f), s.loading.c_str());
+    probe_item("loading");
+  }
   if (!view.log().empty() && !(problem && view.log().back().text == s.message)) {
     const LogLine& last = view.log().back();  // what the last action did, in one line
     ImGui::PushTextWrapPos(0.0f);
