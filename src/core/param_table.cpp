@@ -128,6 +128,11 @@ void append_training_rows(Rows& rows) {
       {ParamId::kBatchSize, "batch_size", T::kInt, 64, 1, 1024, "", {}, A::kLive, false,
        "Training", "Images (2D lab: points) per update, for real and for fake batches.",
        ParamScope::kAll, {{ModelFamily::kToy, "256"}}},
+      {ParamId::kHFlip, "hflip", T::kChoice, 0, 0, 1, "", {"off", "on"}, A::kLive, false,
+       "Training",
+       "Mirrors a random half of each batch of real images left to right (augmentation for "
+       "photos and sprites; leave it off for digits and letters).",
+       ParamScope::kImage},
       {ParamId::kDSteps, "d_steps", T::kInt, 1, 1, 20, "", {}, A::kLive, false, "Training",
        "Discriminator updates per step (2D lab: per iteration).", ParamScope::kGan},
       {ParamId::kGSteps, "g_steps", T::kInt, 1, 1, 20, "", {}, A::kLive, false, "Training",

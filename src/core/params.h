@@ -39,6 +39,7 @@ enum class ParamId : int {
   kBeta1,
   kBeta2,
   kBatchSize,
+  kHFlip,
   kDSteps,
   kGSteps,
   kLabelSmoothing,

@@ -439,3 +439,31 @@ TEST(Session, StepToTheSameTargetTwiceTrainsToItOnce) {
   s->apply(Command::of(Command::Kind::kStepTo, 2));  // already past it: nothing to do
   EXPECT_FALSE(s->wants_step());
 }
+
+// hflip mirrors about half of each batch of real images, and nothing when off.
+TEST(Augmentation, HorizontalFlipMirrorsAboutHalfOfEachBatch) {
+  auto d = std::make_shared<Dataset>();
+  ImageSet& s = d->train;
+  s.count = 256, s.channels = 3, s.height = s.width = 16, s.source = "memory";
+  s.pixels.assign(size_t(s.count) * s.image_size(), 0);
+  for (int n = 0; n < s.count; ++n) {  // the left half bright in every channel
+    for (int c = 0; c < 3; ++c) {
+      for (int y = 0; y < 16; ++y) {
+        for (int x = 0; x < 8; ++x) s.pixels[n * s.image_size() + (c * 16 + y) * 16 + x] = 255;
+      }
+    }
+  }
+  auto created = TrainingSession::create(small_params("dcgan"), d);
+  ASSERT_TRUE(created.ok()) << created.error();
+  ImageFamily& family = image_family(**created);
+  const auto mirrored = [](const torch::Tensor& batch) {  // images brighter on the right
+    const torch::Tensor left = batch.slice(3, 0, 8).mean({1, 2, 3});
+    const torch::Tensor right = batch.slice(3, 8, 16).mean({1, 2, 3});
+    return right.gt(left).sum().item<int64_t>();
+  };
+  EXPECT_EQ(mirrored(family.batch_for_test(64, false)), 0);
+  int64_t flipped = 0;
+  for (int i = 0; i < 3; ++i) flipped += mirrored(family.batch_for_test(64, true));
+  EXPECT_GT(flipped, 192 / 4);
+  EXPECT_LT(flipped, 192 * 3 / 4);
+}

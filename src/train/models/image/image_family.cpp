@@ -83,11 +83,18 @@ torch::Tensor ImageFamily::next_batch(int64_t n) {
   }
   torch::Tensor idx = order_.slice(0, cursor_, cursor_ + n);
   cursor_ += n;
-  return unit_range(images_u8_.index_select(0, idx));
+  torch::Tensor batch = images_u8_.index_select(0, idx);
+  if (hflip_) {
+    const torch::Tensor mirrored =
+        torch::rand({n, 1, 1, 1}, torch::TensorOptions().device(device_)).lt(0.5);
+    batch = torch::where(mirrored, batch.flip({3}), batch);
+  }
+  return unit_range(batch);
 }
 
 FamilyStep ImageFamily::step(const Params& params, int64_t steps_done) {
   FamilyStep out;
+  hflip_ = params.choice(ParamId::kHFlip) == "on";
   const StepValues v =
       model_->train_step([this](int64_t n) { return next_batch(n); }, params, steps_done);
   out.row.count = v.count;

@@ -62,6 +62,12 @@ class ImageFamily : public Family {
   double diversity() const { return diversity_; }
   int64_t diversity_step() const { return diversity_step_; }
   Model& model() { return *model_; }
+  /// The next batch of real images in [-1, 1] (each mirrored with probability 1/2 when the hflip
+  /// parameter of the last step was on), as a step takes it.
+  torch::Tensor batch_for_test(int64_t n, bool hflip) {
+    hflip_ = hflip;
+    return next_batch(n);
+  }
   const LatentViews& latent_views() const { return latent_; }
   /// Recomputes the latent tools' images now (fill_snapshot does when it publishes images).
   void render_latent(const Params& params, int64_t step);
@@ -70,6 +76,7 @@ class ImageFamily : public Family {
   ImageFamily(ModelMaker make, torch::Device device) : make_(std::move(make)), device_(device) {}
   torch::Tensor next_batch(int64_t n);
 
+  bool hflip_ = false;  // the hflip parameter at this step
   ModelMaker make_;
   torch::Device device_;
   std::shared_ptr<const Dataset> data_;
