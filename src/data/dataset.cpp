@@ -93,10 +93,8 @@ Result<ImageSet> load_split(const fs::path& dir, const std::string& split) {
   return set;
 }
 
-bool contains_ignoring_case(std::string text, const std::string& lower_word) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return char(std::tolower(c)); });
-  return text.find(lower_word) != std::string::npos;
+bool contains_ignoring_case(const std::string& text, const std::string& lower_word) {
+  return lower_case(text).find(lower_word) != std::string::npos;
 }
 
 // Fashion-MNIST's names for its directory; "0".."9" for other MNIST-like directories whose
@@ -119,12 +117,6 @@ std::vector<std::string> dataset_names() {
   std::vector<std::string> names = {"fashion-mnist"};
   for (const std::string& n : toy2d_names()) names.push_back(n);
   return names;
-}
-
-std::string lower_case(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return char(std::tolower(c)); });
-  return text;
 }
 
 }  // namespace
@@ -154,8 +146,8 @@ Status check_dataset_spec(const std::string& spec) {
 
 namespace {
 
-// An existing directory of MNIST-format IDX files (or fashion-mnist); train count 0 when the
-// directory holds no training images in that format.
+// An existing directory of MNIST-format IDX files (or fashion-mnist). When the directory holds no
+// training images in that format, `not_idx` (if given) is set besides the error.
 Result<Dataset> load_idx_dataset(const std::string& spec, bool* not_idx) {
   std::string dir_string = spec == "fashion-mnist" ? std::string(kFashionMnistDir) : spec;
   while (dir_string.size() > 1 && dir_string.back() == '/') dir_string.pop_back();
@@ -177,11 +169,8 @@ Result<Dataset> load_idx_dataset(const std::string& spec, bool* not_idx) {
   dataset.name = spec == "fashion-mnist" ? spec : (ec ? dir : canonical).filename().string();
   auto train = load_split(dir, "train");
   if (!train) return Error{train.error()};
-  if (train->count == 0 && not_idx) {
-    *not_idx = true;
-    return Error{"not IDX"};
-  }
   if (train->count == 0) {
+    if (not_idx) *not_idx = true;
     auto names = candidate_names("train", "images", 3);
     return Error{"dataset directory " + dir_string + ": no training images (expected " + names[0] +
                  "[.gz] or " + names[2] + "[.gz])"};
@@ -233,9 +222,9 @@ void convert_channels(ImageSet& set, int channels) {
   for (int64_t i = 0; i < set.count; ++i) {
     const uint8_t* in = set.pixels.data() + size_t(i) * set.channels * plane;
     uint8_t* o = out.data() + size_t(i) * channels * plane;
-    if (channels == 1) {  // from colour: Rec. 601 luma
+    if (channels == 1) {  // from colour
       for (size_t p = 0; p < plane; ++p) {
-        o[p] = uint8_t((299 * in[p] + 587 * in[plane + p] + 114 * in[2 * plane + p] + 500) / 1000);
+        o[p] = luma(in[p], in[plane + p], in[2 * plane + p]);
       }
     } else {
       for (int c = 0; c < channels; ++c) std::memcpy(o + c * plane, in, plane);
@@ -274,9 +263,8 @@ Result<Dataset> load_dataset(const std::string& spec, const DatasetOptions& opti
       folder.cache_dir = options.cache_dir;
       folder.progress = options.progress;
       auto loaded = load_image_folder(spec, folder);
-      if (!loaded && loaded.error().find(": no PNG, JPEG") != std::string::npos) {
-        auto as_idx = load_idx_dataset(spec, nullptr);  // says which IDX files it looked for
-        return Error{(as_idx ? loaded.error() : as_idx.error()) +
+      if (!loaded && loaded.error().find(kNoImageFiles) != std::string::npos) {
+        return Error{idx.error() +  // which IDX files it looked for
                      "; nor CIFAR binary batches or image files (PNG, JPEG, BMP, GIF, TGA)"};
       }
       if (!loaded) return Error{loaded.error()};

@@ -58,6 +58,9 @@ struct DatasetOptions {
 /// differ from the data's own). Errors name the value or the file.
 Result<Dataset> load_dataset(const std::string& spec, const DatasetOptions& options);
 
+/// Rec. 601 luma of an RGB pixel, rounded.
+inline uint8_t luma(int r, int g, int b) { return uint8_t((299 * r + 587 * g + 114 * b + 500) / 1000); }
+
 /// Resizes every image of `set` to side x side (each channel with stb_image_resize).
 void resize_images(ImageSet& set, int side);
 /// Converts `set` to `channels` (1: Rec. 601 luma; 3: gray copied to every channel).

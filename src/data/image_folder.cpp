@@ -27,11 +27,6 @@ namespace {
 constexpr char kCacheMagic[8] = {'G', 'S', 'I', 'M', 'G', 'S', '0', '1'};
 constexpr int kCacheVersion = 1;
 
-std::string lower(std::string s) {
-  for (char& c : s) c = char(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 // A file found under the folder: its path relative to it, class (-1: none), size and mtime.
 struct FolderEntry {
   std::string relative;
@@ -229,7 +224,7 @@ struct Slot {
 bool is_image_path(const std::string& path) {
   const size_t dot = path.rfind('.');
   if (dot == std::string::npos) return false;
-  const std::string ext = lower(path.substr(dot + 1));
+  const std::string ext = lower_case(path.substr(dot + 1));
   return ext == "png" || ext == "jpg" || ext == "jpeg" || ext == "bmp" || ext == "gif" ||
          ext == "tga";
 }
@@ -319,9 +314,8 @@ void assemble(std::vector<Slot>& slots, const FolderScan& scan, int side, int ch
     for (size_t p = 0; p < plane; ++p) {
       if (channels == 3) {
         for (int c = 0; c < 3; ++c) out[c * plane + p] = rgb[3 * p + c];
-      } else {  // Rec. 601 luma
-        out[p] = uint8_t((299 * rgb[3 * p] + 587 * rgb[3 * p + 1] + 114 * rgb[3 * p + 2] + 500) /
-                         1000);
+      } else {
+        out[p] = luma(rgb[3 * p], rgb[3 * p + 1], rgb[3 * p + 2]);
       }
     }
     out += set.image_size();
@@ -350,8 +344,7 @@ Result<ImageFolderLoad> load_image_folder(const std::string& dir,
   if (!scanned) return Error{scanned.error()};
   const FolderScan& scan = *scanned;
   if (scan.files.empty()) {
-    return Error{strformat("dataset folder %s: no PNG, JPEG, BMP, GIF or TGA images in it",
-                           dir.c_str())};
+    return Error{strformat("dataset folder %s: %s", dir.c_str(), kNoImageFiles)};
   }
   const fs::path normal = fs::path(dir).lexically_normal();
   const std::string name = normal.filename().empty() ? normal.parent_path().filename().string()
@@ -405,9 +398,13 @@ constexpr size_t kCifarImage = 3 * kCifarSide * kCifarSide;
 // Appends the records of one CIFAR binary file (`label_bytes` label bytes, the last of which is
 // the label, then 3072 bytes of R, G and B planes) to `set`.
 Status read_cifar_file(const fs::path& path, int label_bytes, ImageSet& set) {
-  std::ifstream in(path, std::ios::binary);
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
   if (!in) return Error{strformat("%s: not found", path.c_str())};
-  const std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string data(size_t(std::max<std::streamoff>(in.tellg(), 0)), '\0');
+  in.seekg(0);
+  if (!in.read(data.data(), std::streamsize(data.size()))) {
+    return Error{strformat("%s: cannot read", path.c_str())};
+  }
   const size_t record = size_t(label_bytes) + kCifarImage;
   if (data.empty() || data.size() % record != 0) {
     return Error{strformat("%s: %zu bytes is not a whole number of %zu-byte CIFAR records",

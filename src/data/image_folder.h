@@ -59,6 +59,9 @@ struct ImageFolderLoad {
   static constexpr int kNamedSkipped = 8;
 };
 
+/// What load_image_folder's error says after the folder's name when it holds no image file.
+inline constexpr const char* kNoImageFiles = "no PNG, JPEG, BMP, GIF or TGA images in it";
+
 /// Loads every image under `dir` (see above). Errors name the folder: not found, no images in
 /// it, or none that could be read (with the first file's reason); bad options name the option.
 Result<ImageFolderLoad> load_image_folder(const std::string& dir, const ImageFolderOptions& options);

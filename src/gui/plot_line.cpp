@@ -98,6 +98,23 @@ bool draws_raw(const LinePlotOptions& options, const MetricSeries& series) {
   return options.show_raw && series.smoothing() > 0.0f;
 }
 
+// The lines in the order they are drawn: the raw values faintly (1 px, kRawAlpha), then the
+// smoothed lines over them. fn(series, which values, color, pen width).
+template <class Fn>
+void for_each_stroke(const PlotLine* lines, int count, const LinePlotOptions& options, Fn fn) {
+  for (int i = 0; i < count; ++i) {
+    const MetricSeries* series = lines[i].series;
+    if (series && draws_raw(options, *series)) {
+      fn(*series, SeriesValues::kRaw, scale_alpha(lines[i].color, kRawAlpha), 1.0f);
+    }
+  }
+  for (int i = 0; i < count; ++i) {
+    if (lines[i].series) {
+      fn(*lines[i].series, SeriesValues::kSmoothed, lines[i].color, options.thickness);
+    }
+  }
+}
+
 // Receives a decimated line as RasterLines draws it: its points, mapped to the raster's pixels.
 class RasterSink {
  public:
@@ -171,17 +188,11 @@ void draw_lines_raster(PlotTextures& textures, ImGuiID id, ImDrawList* draw, con
     raster.reset(width, height);
     RasterSink sink(raster, axes, min, scale);
     const PixelColumns columns{axes.x_lo, axes.x_scale * scale.x};
-    for (int pass = 0; pass < 2; ++pass) {
-      const bool raw = pass == 0;
-      for (int i = 0; i < count; ++i) {
-        const MetricSeries* series = lines[i].series;
-        if (!series || (raw && !draws_raw(options, *series))) continue;
-        decimate_columns(*series, raw ? SeriesValues::kRaw : SeriesValues::kSmoothed, columns,
-                         axes.log_y, sink);
-        raster.end_line(raw ? scale_alpha(lines[i].color, kRawAlpha) : lines[i].color,
-                        (raw ? 1.0f : options.thickness) * scale.x);
-      }
-    }
+    for_each_stroke(lines, count, options,
+                    [&](const MetricSeries& series, SeriesValues which, ImU32 color, float pen) {
+                      decimate_columns(series, which, columns, axes.log_y, sink);
+                      raster.end_line(color, pen * scale.x);
+                    });
     texture = textures.store(id, key);
   }
   // The texture is transposed (texture x runs down the plot): corners with swapped coordinates.
@@ -291,20 +302,13 @@ void y_axis_range(const LinePlotOptions& options, bool fixed_y, const ValueRange
   }
 }
 
-// The raw values faintly, then the smoothed lines over them.
+// The lines as ImGui polylines (no renderer: no plot textures).
 void draw_lines(ImDrawList* draw, const Axes& axes, const PlotLine* lines, int count,
                 const LinePlotOptions& options) {
-  for (int i = 0; i < count; ++i) {
-    const MetricSeries* series = lines[i].series;
-    if (!series || !draws_raw(options, *series)) continue;
-    draw_series(draw, axes, *series, SeriesValues::kRaw, scale_alpha(lines[i].color, kRawAlpha),
-                1.0f);
-  }
-  for (int i = 0; i < count; ++i) {
-    const MetricSeries* series = lines[i].series;
-    if (!series) continue;
-    draw_series(draw, axes, *series, SeriesValues::kSmoothed, lines[i].color, options.thickness);
-  }
+  for_each_stroke(lines, count, options,
+                  [&](const MetricSeries& series, SeriesValues which, ImU32 color, float pen) {
+                    draw_series(draw, axes, series, which, color, pen);
+                  });
 }
 
 // The kept step nearest the mouse: a vertical line there and a dot on each line. Returns it.

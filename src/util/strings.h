@@ -12,6 +12,9 @@ std::string first_line(const std::string& text);
 
 /// Removes leading and trailing whitespace.
 std::string_view trim(std::string_view s);
+
+/// `text` with ASCII letters in lower case.
+std::string lower_case(std::string text);
 /// Parses a whole string as a finite double; nullopt on trailing junk, NaN or overflow.
 std::optional<double> parse_double(std::string_view s);
 /// Parses a whole string as a 64-bit integer; accepts "1e3"-style integral values too.
