@@ -188,6 +188,21 @@ TEST_F(PanelTest, GradientsTabShowsBarsAndAHeatStrip) {
   EXPECT_EQ(view_->gradients().columns(), 1u);
 }
 
+TEST_F(PanelTest, StatusShowsTheDecodingBar) {
+  snapshot_.loading = "decoding /data/faces: 2000 of 5000 images";
+  snapshot_.loading_progress = 0.4;
+  view_->update_snapshot(snapshot_);
+  StatusPanel status;
+  draw_ = [&] { status.draw(*view_, ImRect(0, 0, 640, 480)); };
+  for (int i = 0; i < 3; ++i) frame(ImVec2(-100, -100), false);
+  // 40 % of a bar about 620 pixels wide, a text line high, in the bar colour.
+  const ImVec4 c = ImGui::GetStyleColorVec4(ImGuiCol_PlotHistogram);
+  const int filled = pixels_near(IM_COL32(int(c.x * 255), int(c.y * 255), int(c.z * 255), 255), 12);
+  EXPECT_GT(filled, 0.4 * 560 * 10);
+  EXPECT_LT(filled, 0.4 * 660 * 25);
+  save_screenshot(std::string(GENSCOPE_TEST_TMP) + "/status_decoding.png", 640, 480);
+}
+
 TEST_F(PanelTest, AlarmsTabListsTheRunsAlarms) {
   make_toy_snapshot();
   snapshot_.alarms = {{AlarmKind::kCollapse, 800, "modes covered 1/8 for 3 evaluations"}};
