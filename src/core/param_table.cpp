@@ -41,9 +41,12 @@ void append_experiment_rows(Rows& rows) {
        "Experiment",
        "'fashion-mnist' (Debian's dataset-fashion-mnist), a directory of MNIST-format IDX files, "
        "CIFAR-10/100's binary files (cifar-10-batches-bin), a folder of images (PNG, JPEG, BMP, "
-       "GIF, TGA, searched recursively; one sub-folder per class gives labels), or a 2D "
+       "GIF, TGA, searched recursively; one sub-folder per class gives labels), 'emoji' (the "
+       "3,647 colour glyphs of Debian's fonts-noto-color-emoji, labelled by Unicode emoji group), "
+       "or a 2D "
        "distribution for the 2D GAN lab: ring8, grid25, gaussian, line, spiral, moons (custom: "
-       "paint points in the 2D panel)."},
+       "paint points in the 2D panel). A labelled set without a test split holds out every tenth "
+       "image for the quality metrics."},
       {ParamId::kResolution, "resolution", T::kChoice, 0, 0, 1, "",
        {"auto", "16", "28", "32", "64", "128"}, A::kReset, false, "Experiment",
        "Side of the square images trained on; auto: the data's own (28 for MNIST-format files, "

@@ -50,6 +50,11 @@ struct Snapshot {
   bool is_toy = false; // the 2D GAN lab (a toy 2D dataset): its plot and mode panels
   std::string dataset_name;
   int64_t dataset_size = 0;
+  /// The real batches the trainer took from the data loader thread (image models): how many,
+  /// how many were ready when asked for, and the time it waited for them in all.
+  int64_t data_batches = 0;
+  int64_t data_ready = 0;
+  double data_waited_s = 0.0;
   RuntimeInfo runtime;
   MessageLevel message_level = MessageLevel::kNone;
   std::string message;  // last error or notice, e.g. "loss is NaN at step 812: paused"

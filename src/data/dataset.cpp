@@ -8,6 +8,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "data/emoji.h"
 #include "data/idx.h"
 #include "data/image_folder.h"
 #include "data/toy2d.h"
@@ -114,7 +115,7 @@ std::vector<std::string> class_names_for(const std::string& spec, const std::str
 
 // The names a dataset spec may be besides a path.
 std::vector<std::string> dataset_names() {
-  std::vector<std::string> names = {"fashion-mnist"};
+  std::vector<std::string> names = {"fashion-mnist", "emoji"};
   for (const std::string& n : toy2d_names()) names.push_back(n);
   return names;
 }
@@ -141,7 +142,9 @@ Status check_dataset_spec(const std::string& spec) {
   const std::string hint = did_you_mean(spec, names);
   if (!hint.empty()) return Error{"unknown dataset '" + spec + "'" + hint};
   return Error{"unknown dataset '" + spec + "': not a directory here, nor one of " +
-               join_names(names) + " (or a directory of MNIST-format IDX files)"};
+               join_names(names) +
+               " (or the path of a folder of images, of CIFAR binary batches or of MNIST-format "
+               "IDX files)"};
 }
 
 namespace {
@@ -234,6 +237,56 @@ void convert_channels(ImageSet& set, int channels) {
   set.channels = channels;
 }
 
+namespace {
+
+// An image folder's (or the emoji set's) load options.
+ImageFolderOptions folder_options(const DatasetOptions& options) {
+  ImageFolderOptions folder;
+  folder.resolution = options.resolution > 0 ? options.resolution : 32;
+  folder.channels = options.channels;
+  folder.cache_dir = options.cache_dir;
+  folder.progress = options.progress;
+  return folder;
+}
+
+// The dataset of a decoded image source, with what it skipped as its warning.
+Result<Dataset> decoded_images(const std::string& spec, Result<ImageFolderLoad> loaded) {
+  if (!loaded) return Error{loaded.error()};
+  Dataset& images = loaded->dataset;
+  if (loaded->skipped_count > 0) {
+    std::string named;
+    for (size_t i = 0; i < loaded->skipped.size() && i < 3; ++i) {
+      named += (i ? "; " : "") + loaded->skipped[i].reason;
+    }
+    images.load_warning = strformat("%s: skipped %lld unreadable image%s: %s%s", spec.c_str(),
+                                    static_cast<long long>(loaded->skipped_count),
+                                    loaded->skipped_count == 1 ? "" : "s", named.c_str(),
+                                    loaded->skipped_count > 3 ? "; ..." : "");
+  }
+  hold_out_test_split(images.train, images.test);
+  return std::move(images);
+}
+
+}  // namespace
+
+void hold_out_test_split(ImageSet& train, ImageSet& test) {
+  if (train.labels.empty() || test.count > 0 || train.count < 20) return;
+  const int64_t size = train.image_size();
+  ImageSet held;
+  held.channels = train.channels, held.height = train.height, held.width = train.width;
+  held.class_names = train.class_names, held.source = train.source;
+  ImageSet kept = held;
+  for (int64_t i = 0; i < train.count; ++i) {
+    ImageSet& to = i % 10 == 9 ? held : kept;
+    const uint8_t* image = train.pixels.data() + i * size;
+    to.pixels.insert(to.pixels.end(), image, image + size);
+    to.labels.push_back(train.labels[size_t(i)]);
+  }
+  kept.count = int64_t(kept.labels.size()), held.count = int64_t(held.labels.size());
+  train = std::move(kept);
+  test = std::move(held);
+}
+
 Result<Dataset> load_dataset(const std::string& spec, const DatasetOptions& options) {
   if (options.resolution != 0 && (options.resolution < 16 || options.resolution > 128)) {
     return Error{strformat("resolution %d: must be 0 (the data's own) or 16..128",
@@ -245,6 +298,9 @@ Result<Dataset> load_dataset(const std::string& spec, const DatasetOptions& opti
   std::error_code ec;
   Dataset d;
   const bool directory = spec != "fashion-mnist" && fs::is_directory(spec, ec);
+  if (spec == "emoji" && !directory) {
+    return decoded_images(spec, load_emoji(EmojiOptions{}, folder_options(options)));
+  }
   if (directory && is_cifar_dir(spec)) {
     auto cifar = load_cifar_binary(spec);
     if (!cifar) return Error{cifar.error()};
@@ -257,29 +313,12 @@ Result<Dataset> load_dataset(const std::string& spec, const DatasetOptions& opti
     } else if (!not_idx) {
       return Error{idx.error()};
     } else {  // a folder of images
-      ImageFolderOptions folder;
-      folder.resolution = options.resolution > 0 ? options.resolution : 32;
-      folder.channels = options.channels;
-      folder.cache_dir = options.cache_dir;
-      folder.progress = options.progress;
-      auto loaded = load_image_folder(spec, folder);
+      auto loaded = load_image_folder(spec, folder_options(options));
       if (!loaded && loaded.error().find(kNoImageFiles) != std::string::npos) {
         return Error{idx.error() +  // which IDX files it looked for
                      "; nor CIFAR binary batches or image files (PNG, JPEG, BMP, GIF, TGA)"};
       }
-      if (!loaded) return Error{loaded.error()};
-      Dataset& images = loaded->dataset;
-      if (loaded->skipped_count > 0) {
-        std::string named;
-        for (size_t i = 0; i < loaded->skipped.size() && i < 3; ++i) {
-          named += (i ? "; " : "") + loaded->skipped[i].reason;
-        }
-        images.load_warning = strformat("%s: skipped %lld unreadable image%s: %s%s", spec.c_str(),
-                                        static_cast<long long>(loaded->skipped_count),
-                                        loaded->skipped_count == 1 ? "" : "s", named.c_str(),
-                                        loaded->skipped_count > 3 ? "; ..." : "");
-      }
-      return std::move(images);
+      return decoded_images(spec, std::move(loaded));
     }
   }
   for (ImageSet* set : {&d.train, &d.test}) {

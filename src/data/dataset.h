@@ -61,6 +61,11 @@ Result<Dataset> load_dataset(const std::string& spec, const DatasetOptions& opti
 /// Rec. 601 luma of an RGB pixel, rounded.
 inline uint8_t luma(int r, int g, int b) { return uint8_t((299 * r + 587 * g + 114 * b + 500) / 1000); }
 
+/// A labelled split with no test split beside it (an image folder with class folders, emoji) gives
+/// every tenth image (index 9, 19, ...) to `test`, so the quality metrics have held-out images.
+/// Nothing changes when `train` is unlabelled, `test` has images, or there are under 20.
+void hold_out_test_split(ImageSet& train, ImageSet& test);
+
 /// Resizes every image of `set` to side x side (each channel with stb_image_resize).
 void resize_images(ImageSet& set, int side);
 /// Converts `set` to `channels` (1: Rec. 601 luma; 3: gray copied to every channel).

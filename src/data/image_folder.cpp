@@ -86,18 +86,6 @@ Result<FolderScan> scan_folder(const fs::path& dir) {
   return scan;
 }
 
-// What the cache file of a folder load is keyed by.
-uint64_t folder_key(const FolderScan& scan, const ImageFolderOptions& options) {
-  const int head[3] = {kCacheVersion, options.resolution, options.channels};
-  uint64_t key = hash_bytes(head, sizeof head);
-  for (const FolderEntry& f : scan.files) {
-    key = hash_bytes(f.relative.data(), f.relative.size(), key);
-    const int64_t meta[2] = {int64_t(f.size), f.mtime};
-    key = hash_bytes(meta, sizeof meta, key);
-  }
-  return key;
-}
-
 // The cache file: magic, key, then the load (sizes as int64, strings length-prefixed).
 class Writer {
  public:
@@ -266,16 +254,15 @@ std::vector<uint8_t> square_resize(const DecodedImage& image, int side) {
 
 namespace {
 
-// Decodes every file of `scan` on every core (options.threads); the calling thread reports
-// progress.
-std::vector<Slot> decode_all(const std::string& dir, const FolderScan& scan,
-                             const ImageFolderOptions& options) {
-  const int64_t total = int64_t(scan.files.size());
-  std::vector<Slot> slots(scan.files.size());
+// Decodes every image of `source` on every core (options.threads), each centre-cropped and
+// resized; the calling thread reports progress.
+std::vector<Slot> decode_all(const ImageSource& source, const ImageFolderOptions& options) {
+  const int64_t total = int64_t(source.count);
+  std::vector<Slot> slots(source.count);
   std::atomic<int64_t> next{0}, done{0};
   const auto work = [&] {
     for (int64_t i; (i = next.fetch_add(1)) < total;) {
-      auto image = decode_image_file((fs::path(dir) / scan.files[size_t(i)].relative).string());
+      auto image = source.decode(size_t(i));
       Slot& slot = slots[size_t(i)];
       if (image) {
         slot.rgb = square_resize(*image, options.resolution);
@@ -299,13 +286,13 @@ std::vector<Slot> decode_all(const std::string& dir, const FolderScan& scan,
   return slots;
 }
 
-// The decoded images as NCHW `channels` planes, in path order, with their labels.
-void assemble(std::vector<Slot>& slots, const FolderScan& scan, int side, int channels,
+// The decoded images as NCHW `channels` planes, in order, with their labels.
+void assemble(std::vector<Slot>& slots, const ImageSource& source, int side, int channels,
               ImageSet& set) {
   const size_t plane = size_t(side) * side;
   set.channels = channels;
   set.height = set.width = side;
-  set.class_names = scan.class_names;
+  set.class_names = source.class_names;
   set.pixels.resize(size_t(set.count) * size_t(set.image_size()));
   uint8_t* out = set.pixels.data();
   for (size_t i = 0; i < slots.size(); ++i) {
@@ -319,25 +306,70 @@ void assemble(std::vector<Slot>& slots, const FolderScan& scan, int side, int ch
       }
     }
     out += set.image_size();
-    if (!scan.class_names.empty()) set.labels.push_back(uint8_t(scan.files[i].label));
+    if (!source.class_names.empty()) set.labels.push_back(uint8_t(source.labels[i]));
     std::vector<uint8_t>().swap(slots[i].rgb);
   }
-  if (scan.class_names.size() > 256) {
+  if (source.class_names.size() > 256) {
     set.labels.clear();  // labels are bytes: more classes than that are left unlabelled
     set.class_names.clear();
   }
 }
 
-}  // namespace
-
-Result<ImageFolderLoad> load_image_folder(const std::string& dir,
-                                          const ImageFolderOptions& options) {
+Status check_options(const ImageFolderOptions& options) {
   if (options.resolution < 4 || options.resolution > 1024) {
     return Error{strformat("resolution %d: must be 4..1024", options.resolution)};
   }
   if (options.channels != 0 && options.channels != 1 && options.channels != 3) {
     return Error{strformat("channels %d: must be 1 or 3 (or 0: automatic)", options.channels)};
   }
+  return {};
+}
+
+}  // namespace
+
+Result<ImageFolderLoad> load_image_source(const ImageSource& source,
+                                          const ImageFolderOptions& options) {
+  if (Status ok = check_options(options); !ok) return Error{ok.error()};
+  // The cache key: what the images depend on, and how they are shaped.
+  const int head[3] = {kCacheVersion, options.resolution, options.channels};
+  const uint64_t key = hash_bytes(head, sizeof head, source.key);
+  ImageFolderLoad load;
+  const fs::path cache = cache_path(options, source.name, key);
+  if (!options.cache_dir.empty() && read_cache(cache, key, load)) {
+    load.from_cache = true;
+    load.dataset.name = source.name;
+    load.dataset.train.source = source.source;
+    return load;
+  }
+  load = ImageFolderLoad{};
+  std::vector<Slot> slots = decode_all(source, options);
+  bool any_colour = false;
+  for (size_t i = 0; i < slots.size(); ++i) {
+    if (slots[i].error.empty()) {
+      any_colour = any_colour || slots[i].colour;
+      ++load.dataset.train.count;
+      continue;
+    }
+    if (int(load.skipped.size()) < ImageFolderLoad::kNamedSkipped) {
+      load.skipped.push_back({source.describe(i), slots[i].error});
+    }
+    ++load.skipped_count;
+  }
+  if (load.dataset.train.count == 0) {
+    return Error{strformat("%s: none of its %zu images could be read (%s)", source.source.c_str(),
+                           source.count, load.skipped.front().reason.c_str())};
+  }
+  assemble(slots, source, options.resolution,
+           options.channels ? options.channels : any_colour ? 3 : 1, load.dataset.train);
+  load.dataset.train.source = source.source;
+  load.dataset.name = source.name;
+  if (!options.cache_dir.empty()) write_cache(cache, key, load);
+  return load;
+}
+
+Result<ImageFolderLoad> load_image_folder(const std::string& dir,
+                                          const ImageFolderOptions& options) {
+  if (Status ok = check_options(options); !ok) return Error{ok.error()};
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) return Error{strformat("dataset folder %s: not found", dir.c_str())};
   auto scanned = scan_folder(dir);
@@ -347,39 +379,25 @@ Result<ImageFolderLoad> load_image_folder(const std::string& dir,
     return Error{strformat("dataset folder %s: %s", dir.c_str(), kNoImageFiles)};
   }
   const fs::path normal = fs::path(dir).lexically_normal();
-  const std::string name = normal.filename().empty() ? normal.parent_path().filename().string()
-                                                     : normal.filename().string();
-  const uint64_t key = folder_key(scan, options);
-  ImageFolderLoad load;
-  if (!options.cache_dir.empty() && read_cache(cache_path(options, name, key), key, load)) {
-    load.from_cache = true;
-    load.dataset.name = name;
-    load.dataset.train.source = dir;
-    return load;
+  ImageSource source;
+  source.name = normal.filename().empty() ? normal.parent_path().filename().string()
+                                          : normal.filename().string();
+  source.source = dir;
+  source.count = scan.files.size();
+  source.class_names = scan.class_names;
+  for (const FolderEntry& f : scan.files) {
+    source.labels.push_back(f.label);
+    source.key = hash_bytes(f.relative.data(), f.relative.size(), source.key);
+    const int64_t meta[2] = {int64_t(f.size), f.mtime};
+    source.key = hash_bytes(meta, sizeof meta, source.key);
   }
-  load = ImageFolderLoad{};
-  std::vector<Slot> slots = decode_all(dir, scan, options);
-  bool any_colour = false;
-  for (size_t i = 0; i < slots.size(); ++i) {
-    if (slots[i].error.empty()) {
-      any_colour = any_colour || slots[i].colour;
-      ++load.dataset.train.count;
-      continue;
-    }
-    if (int(load.skipped.size()) < ImageFolderLoad::kNamedSkipped) {
-      load.skipped.push_back({(fs::path(dir) / scan.files[i].relative).string(), slots[i].error});
-    }
-    ++load.skipped_count;
+  const auto path = [&](size_t i) { return (fs::path(dir) / scan.files[i].relative).string(); };
+  source.decode = [path](size_t i) { return decode_image_file(path(i)); };
+  source.describe = path;
+  auto load = load_image_source(source, options);
+  if (!load && load.error().rfind(dir + ": none of", 0) == 0) {
+    return Error{"dataset folder " + load.error()};
   }
-  if (load.dataset.train.count == 0) {
-    return Error{strformat("dataset folder %s: none of its %zu images could be read (%s)",
-                           dir.c_str(), scan.files.size(), load.skipped.front().reason.c_str())};
-  }
-  assemble(slots, scan, options.resolution, options.channels ? options.channels : any_colour ? 3 : 1,
-           load.dataset.train);
-  load.dataset.train.source = dir;
-  load.dataset.name = name;
-  if (!options.cache_dir.empty()) write_cache(cache_path(options, name, key), key, load);
   return load;
 }
 

@@ -62,6 +62,24 @@ struct ImageFolderLoad {
 /// What load_image_folder's error says after the folder's name when it holds no image file.
 inline constexpr const char* kNoImageFiles = "no PNG, JPEG, BMP, GIF or TGA images in it";
 
+/// A list of images decoded in parallel and cached like a folder (the folder loader and the
+/// emoji set are both one).
+struct ImageSource {
+  std::string name;    // the dataset's name, also in the cache file's name
+  std::string source;  // what the UI and errors name: a folder, a font
+  size_t count = 0;
+  std::vector<int> labels;               // count entries (class index) when class_names is set
+  std::vector<std::string> class_names;  // empty: unlabelled
+  uint64_t key = 0;                      // a hash of everything the decoded images depend on
+  std::function<Result<DecodedImage>(size_t)> decode;  // image i; called on several threads
+  std::function<std::string(size_t)> describe;         // image i's name in the skipped list
+};
+
+/// Decodes `source` on every core, centre-cropped and resized to options.resolution, or reads
+/// its cache. The error names source.source when none of its images could be read.
+Result<ImageFolderLoad> load_image_source(const ImageSource& source,
+                                          const ImageFolderOptions& options);
+
 /// Loads every image under `dir` (see above). Errors name the folder: not found, no images in
 /// it, or none that could be read (with the first file's reason); bad options name the option.
 Result<ImageFolderLoad> load_image_folder(const std::string& dir, const ImageFolderOptions& options);

@@ -531,6 +531,20 @@ TEST_F(Interaction, StatusSaysWhatThreadsGenscopeChoseAndHowOftenSamplesRefresh)
       << ui_->window_text("Status");
 }
 
+TEST_F(Interaction, StatusShowsHowTheDataLoaderKeptUp) {
+  open(ModelFamily::kImageGan);
+  EXPECT_FALSE(shows("Status", "batches ready ahead")) << "no row before a batch was taken";
+  handled([](Snapshot& s) {
+    s.data_batches = 200;
+    s.data_ready = 198;
+    s.data_waited_s = 0.05;
+  });
+  EXPECT_TRUE(shows("Status", "99% of batches ready ahead, 0.25 ms waited per batch"))
+      << ui_->window_text("Status");
+  handled([](Snapshot& s) { s.data_ready = 150; });
+  EXPECT_TRUE(shows("Status", "75% of batches ready ahead")) << ui_->window_text("Status");
+}
+
 TEST_F(Interaction, StatusShowsABarWhileAnImageFolderDecodes) {
   open(ModelFamily::kImageGan);
   EXPECT_EQ(ui_->window_text("Status").find("decoding"), std::string::npos);

@@ -168,7 +168,7 @@ TEST(CliSuggest, UnknownDatasetIsRejectedBeforeAnythingLoads) {
   r = parse_cli({"--dataset", "qwertyuiop"});
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.error().find("unknown dataset 'qwertyuiop': not a directory here, nor one of "
-                           "fashion-mnist, ring8"),
+                           "fashion-mnist, emoji, ring8"),
             std::string::npos)
       << r.error();
   // Known names and existing directories pass; a resumed run ignores the flag's dataset.

@@ -335,3 +335,43 @@ TEST(LoadDataset, RoutesCifarAndFoldersAndShapesTheImages) {
 
 }  // namespace
 }  // namespace genscope
+
+namespace genscope {
+namespace {
+
+// 25 labelled 1x1 gray images whose pixel is their index.
+ImageSet numbered_set(bool labelled) {
+  ImageSet s;
+  s.count = 25, s.channels = 1, s.height = s.width = 1;
+  s.class_names = {"even", "odd"};
+  for (int i = 0; i < 25; ++i) {
+    s.pixels.push_back(uint8_t(i));
+    if (labelled) s.labels.push_back(uint8_t(i % 2));
+  }
+  return s;
+}
+
+TEST(LoadDataset, ALabelledSetWithoutTestSplitHoldsOutEveryTenthImage) {
+  ImageSet train = numbered_set(true), test;
+  hold_out_test_split(train, test);
+  EXPECT_EQ(test.count, 2);
+  EXPECT_EQ(test.pixels, (std::vector<uint8_t>{9, 19}));
+  EXPECT_EQ(test.labels, (std::vector<uint8_t>{1, 1}));
+  EXPECT_EQ(test.class_names, train.class_names);
+  EXPECT_EQ(test.width, 1);
+  ASSERT_EQ(train.count, 23);
+  EXPECT_EQ(train.pixels.size(), 23u);
+  EXPECT_EQ(train.labels.size(), 23u);
+  EXPECT_EQ(train.pixels[9], 10) << "9 went to the test split";
+  // Unlabelled, or with a test split already: left alone.
+  ImageSet unlabelled = numbered_set(false), none;
+  hold_out_test_split(unlabelled, none);
+  EXPECT_EQ(unlabelled.count, 25);
+  EXPECT_EQ(none.count, 0);
+  ImageSet labelled = numbered_set(true), given = numbered_set(true);
+  hold_out_test_split(labelled, given);
+  EXPECT_EQ(labelled.count, 25);
+}
+
+}  // namespace
+}  // namespace genscope

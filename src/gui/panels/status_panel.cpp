@@ -42,6 +42,19 @@ void epoch_row(const Snapshot& s) {
           .c_str());
 }
 
+// The data loader thread's row: how often the trainer found its batch ready, what it waited.
+void data_row(const Snapshot& s) {
+  row("data", strformat("%.0f%% of batches ready ahead, %.2f ms waited per batch",
+                        100.0 * double(s.data_ready) / double(s.data_batches),
+                        1000.0 * s.data_waited_s / double(s.data_batches)));
+  if (ImGui::IsItemHovered()) {
+    ImGui::SetTooltip("A loader thread assembles the next batch of real images (order, flips,\n"
+                      "scaling to [-1, 1]) while the trainer steps. Waited: the time a step\n"
+                      "spent getting its batch (%lld batches, %.2f s in all).",
+                      static_cast<long long>(s.data_batches), s.data_waited_s);
+  }
+}
+
 // "fashion-mnist, 60000 images", "ring8 (2D distribution)", or "-" before a dataset is loaded.
 std::string dataset_text(const Snapshot& s) {
   return s.dataset_name.empty() ? "-"
@@ -222,6 +235,7 @@ void StatusPanel::draw_status(View& view) {
       epoch_row(s);
     }
     row("speed", strformat("%.2f steps/s, %.0f samples/s", s.steps_per_sec, s.samples_per_sec));
+    if (s.data_batches > 0) data_row(s);
     row("frame", strformat("%.0f fps, %.1f ms (p99 %.1f), grid %.1f/s", f.fps, f.frame_ms,
                            f.frame_p99_ms, s.samples_hz));
     if (ImGui::IsItemHovered()) {

@@ -4,6 +4,7 @@
 #include "train/quality.h"
 #include "train/rng.h"
 #include "train/runtime.h"
+#include "util/hash.h"
 #include "util/strings.h"
 #include "util/unique_version.h"
 
@@ -42,6 +43,7 @@ Result<std::unique_ptr<Family>> ImageFamily::create(const Params& params,
 }
 
 void ImageFamily::reset(const Params& params, const FamilyInputs& inputs) {
+  loader_.reset();  // before the data and the orders it reads change
   params_ = params;
   data_ = inputs.data;
   torch::manual_seed(static_cast<uint64_t>(params.integer(ParamId::kSeed)));
@@ -61,35 +63,76 @@ void ImageFamily::reset(const Params& params, const FamilyInputs& inputs) {
       torch::from_blob(const_cast<uint8_t*>(train.pixels.data()),
                        {train.count, train.channels, train.height, train.width}, torch::kUInt8);
   images_u8_ = device_.is_cpu() ? cpu_images : cpu_images.to(device_);
-  order_ = torch::randperm(train.count, torch::TensorOptions().dtype(torch::kLong).device(device_));
+  data_seed_ = static_cast<uint64_t>(params.integer(ParamId::kSeed));
+  {
+    std::lock_guard<std::mutex> lock(orders_mutex_);
+    orders_.clear();
+  }
+  order_ = order_for(0);
   int64_t n = std::min<int64_t>(kSampleGridCount, train.count);
   real_grid_ =
       images_u8_.index_select(0, order_.slice(0, 0, n)).to(torch::kFloat).div(127.5).sub(1.0);
   cursor_ = 0;
   epoch_ = 0;
+  restart_loader();
   real_version_ = next_unique_version();
   samples_cache_ = ImageRGBA{};
   diversity_ = std::numeric_limits<double>::quiet_NaN();
   diversity_step_ = -1;
 }
 
-torch::Tensor ImageFamily::next_batch(int64_t n) {
-  int64_t total = data_->train.count;
-  n = std::min(n, total);
-  if (cursor_ + n > total) {
-    ++epoch_;
-    cursor_ = 0;
-    order_ = torch::randperm(total, torch::TensorOptions().dtype(torch::kLong).device(device_));
-  }
-  torch::Tensor idx = order_.slice(0, cursor_, cursor_ + n);
-  cursor_ += n;
+torch::Tensor ImageFamily::order_for(int64_t epoch) {
+  std::lock_guard<std::mutex> lock(orders_mutex_);
+  auto it = orders_.find(epoch);
+  if (it != orders_.end()) return it->second;
+  // Epoch e's order depends on the seed and e alone, whichever thread draws it first.
+  at::Generator gen = at::detail::createCPUGenerator(
+      hash_bytes(&epoch, sizeof epoch, data_seed_ * 0x9E3779B97F4A7C15ull + 1));
+  torch::Tensor order = torch::randperm(data_->train.count, gen, torch::kLong).to(device_);
+  orders_.emplace(epoch, order);
+  return order;
+}
+
+torch::Tensor ImageFamily::assemble(const BatchKey& key) {
+  const torch::Tensor idx = order_for(key.epoch).slice(0, key.cursor, key.cursor + key.size);
   torch::Tensor batch = images_u8_.index_select(0, idx);
-  if (hflip_) {
-    const torch::Tensor mirrored =
-        torch::rand({n, 1, 1, 1}, torch::TensorOptions().device(device_)).lt(0.5);
+  if (key.hflip) {  // each image mirrored with probability 1/2, drawn from the key
+    const int64_t where[2] = {key.epoch, key.cursor};
+    at::Generator gen = at::detail::createCPUGenerator(hash_bytes(where, sizeof where, ~data_seed_));
+    const torch::Tensor mirrored = torch::rand({key.size, 1, 1, 1}, gen).lt(0.5).to(device_);
     batch = torch::where(mirrored, batch.flip({3}), batch);
   }
   return unit_range(batch);
+}
+
+void ImageFamily::restart_loader() {
+  loader_.reset();
+  {
+    std::lock_guard<std::mutex> lock(orders_mutex_);
+    orders_.clear();
+    orders_.emplace(epoch_, order_);
+  }
+  loader_ = std::make_unique<BatchLoader>([this](const BatchKey& key) { return assemble(key); });
+}
+
+torch::Tensor ImageFamily::next_batch(int64_t n) {
+  const int64_t total = data_->train.count;
+  n = std::min(n, total);
+  // A batch that would run past the epoch's end starts the next epoch (the rest is dropped).
+  const auto place = [&](int64_t epoch, int64_t cursor) {
+    return cursor + n > total ? BatchKey{epoch + 1, 0, n, hflip_} : BatchKey{epoch, cursor, n, hflip_};
+  };
+  const BatchKey key = place(epoch_, cursor_);
+  const BatchKey next = place(key.epoch, key.cursor + n);
+  torch::Tensor batch = loader_->take(key, next);
+  if (key.epoch != epoch_) {
+    epoch_ = key.epoch;
+    order_ = order_for(epoch_);
+    std::lock_guard<std::mutex> lock(orders_mutex_);
+    orders_.erase(orders_.begin(), orders_.lower_bound(epoch_));
+  }
+  cursor_ = key.cursor + n;
+  return batch;
 }
 
 FamilyStep ImageFamily::step(const Params& params, int64_t steps_done) {
@@ -161,6 +204,10 @@ void ImageFamily::fill_snapshot(Snapshot& out, const Params& params, bool with_i
   out.is_gan = is_gan_model(out.model_name);
   out.dataset_name = data_->name;
   out.dataset_size = train.count;
+  const BatchWait wait = loader_->wait();
+  out.data_batches = wait.batches;
+  out.data_ready = wait.ready;
+  out.data_waited_s = wait.waited_s;
   if (with_images || samples_cache_.empty()) {
     // A new selection (or none rendered yet); while training they follow in after_step.
     if (latent_revision_ != selection_.revision) render_latent(params, step);
@@ -237,6 +284,7 @@ Status ImageFamily::load(StateReader& r) {
     return Error{"the checkpoint's data order is out of range"};
   }
   order_ = order.to(device_);
+  restart_loader();
   r.read_into("fixed_noise", fixed_noise_);
   set_generator_state(torch::kCPU, r.read_any("rng", torch::kUInt8, 1));
   // A GPU run resumed on a GPU continues the device's stream; elsewhere there is none to

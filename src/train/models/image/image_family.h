@@ -6,9 +6,12 @@
 #include <chrono>
 #include <functional>
 #include <limits>
+#include <map>
 #include <memory>
+#include <mutex>
 
 #include "core/refresh.h"
+#include "train/batch_loader.h"
 #include "train/models/family.h"
 #include "train/models/image/latent_tools.h"
 #include "train/models/image/model.h"
@@ -75,6 +78,12 @@ class ImageFamily : public Family {
  private:
   ImageFamily(ModelMaker make, torch::Device device) : make_(std::move(make)), device_(device) {}
   torch::Tensor next_batch(int64_t n);
+  // The batch of `key` (on the loader's thread, or the caller's), and the order of an epoch:
+  // the checkpoint's or reset's for the first, then a permutation drawn from the run's seed.
+  torch::Tensor assemble(const BatchKey& key);
+  torch::Tensor order_for(int64_t epoch);
+  // A new loader over the current data and order_ (reset, load).
+  void restart_loader();
 
   bool hflip_ = false;  // the hflip parameter at this step
   ModelMaker make_;
@@ -94,6 +103,10 @@ class ImageFamily : public Family {
   std::chrono::steady_clock::time_point latent_rendered_{};
   torch::Tensor images_u8_;           // whole train split on the device, [N, C, H, W] uint8
   torch::Tensor order_;               // permutation of the current epoch
+  uint64_t data_seed_ = 0;            // the seed the epochs' orders and flips are drawn from
+  std::mutex orders_mutex_;
+  std::map<int64_t, torch::Tensor> orders_;  // order_ and the next epoch's, made ahead
+  std::unique_ptr<BatchLoader> loader_;      // declared last: stopped first
   torch::Tensor fixed_noise_;
   torch::Tensor real_grid_;  // kSampleGridCount real images for comparison, [-1,1]
   int64_t cursor_ = 0;
