@@ -539,8 +539,9 @@ TEST_F(Interaction, StatusShowsHowTheDataLoaderKeptUp) {
     s.data_ready = 198;
     s.data_waited_s = 0.05;
   });
-  EXPECT_TRUE(shows("Status", "99% of batches ready ahead, 0.25 ms waited per batch"))
+  EXPECT_TRUE(shows("Status", "data 99% of batches ready ahead, 0.25 ms"))
       << ui_->window_text("Status");
+  EXPECT_TRUE(shows("Status", "waited per batch")) << ui_->window_text("Status");
   handled([](Snapshot& s) { s.data_ready = 150; });
   EXPECT_TRUE(shows("Status", "75% of batches ready ahead")) << ui_->window_text("Status");
 }

@@ -34,7 +34,7 @@ TEST(BatchLoader, MakesTheAnnouncedBatchAheadOnItsOwnThread) {
     std::this_thread::sleep_for(10ms);  // a training step: the loader makes `next` meanwhile
   }
   EXPECT_EQ(on_caller.load(), 1) << "only the first batch, which nobody announced";
-  EXPECT_EQ(on_loader.load(), 19);
+  EXPECT_GE(on_loader.load(), 19) << "and the last one announced, made ahead too";
   const BatchWait w = loader.wait();
   EXPECT_EQ(w.batches, 20);
   EXPECT_GE(w.ready, 10) << "most were made before they were asked for (a busy machine may "
