@@ -146,11 +146,45 @@ void append_training_rows(Rows& rows) {
       {ParamId::kLoss, "loss", T::kChoice, 4, 0, 0, "",
        {"non_saturating", "minimax", "least_squares", "hinge", "wgan_gp"}, A::kReset, false,
        "Training",
-       "2D lab: adversarial loss: non-saturating BCE (-log D(G(z))), minimax (log(1 - D(G(z)))), "
-       "least squares (LSGAN), hinge, or WGAN with gradient penalty.", ParamScope::kToy},
+       "Adversarial loss: non-saturating BCE (-log D(G(z))), minimax (log(1 - D(G(z)))), "
+       "least squares (LSGAN), hinge (SAGAN, BigGAN), or WGAN with gradient penalty (its "
+       "critic has no batch norm). For the losses that are not BCE, the discriminator panel's "
+       "scores are sigmoid(D's output).",
+       ParamScope::kGan, {{ModelFamily::kImageGan, "non_saturating"}}},
       {ParamId::kGpLambda, "gp_lambda", T::kFloat, 1.0, 0.0, 1000.0, "", {}, A::kLive, false,
-       "Training", "2D lab: weight of WGAN-GP's gradient penalty (loss wgan_gp only).",
-       ParamScope::kToy},
+       "Training", "Weight of WGAN-GP's gradient penalty (loss wgan_gp only; the paper uses 10).",
+       ParamScope::kGan, {{ModelFamily::kImageGan, "10"}}},
+      {ParamId::kR1Gamma, "r1_gamma", T::kFloat, 0.0, 0.0, 100.0, "", {}, A::kLive, false,
+       "Training",
+       "R1 gradient penalty on real images, gamma / 2 * |grad D(x)|^2 (Mescheder et al. 2018, "
+       "used by StyleGAN). Keeps D smooth around the data, which steadies training. 0: off.",
+       ParamScope::kImageGan},
+      {ParamId::kSpectralNorm, "spectral_norm", T::kChoice, 0, 0, 1, "", {"off", "on"},
+       A::kReset, false, "Training",
+       "Spectral normalisation of D's layers (Miyato et al. 2018): each weight divided by its "
+       "largest singular value, estimated by one power iteration a step, so D is 1-Lipschitz per "
+       "layer. D then has no batch norm (as in SN-GAN).",
+       ParamScope::kImageGan},
+      {ParamId::kGEma, "g_ema", T::kFloat, 0.0, 0.0, 0.9999, "", {}, A::kLive, false,
+       "Training",
+       "Exponential moving average of G's weights: after each G update, ema = d * ema + "
+       "(1 - d) * G (0.999 is usual; 0: off). The average is smoother than G itself; "
+       "ema_samples shows it.",
+       ParamScope::kImageGan},
+      {ParamId::kEmaSamples, "ema_samples", T::kChoice, 1, 0, 1, "", {"raw", "ema"}, A::kLive,
+       false, "Training",
+       "With g_ema on: whether the sample grid, the latent tools and the quality metrics show the "
+       "averaged generator (ema) or the one being trained (raw). Also a checkbox in the Samples "
+       "panel.",
+       ParamScope::kImageGan},
+      {ParamId::kLrSchedule, "lr_schedule", T::kChoice, 0, 0, 2, "",
+       {"constant", "linear", "cosine"}, A::kLive, false, "Training",
+       "Learning-rate schedule of both networks over lr_schedule_steps: constant, linear decay "
+       "to 0, or cosine decay to 0 (then it stays at 0). The Losses panel plots the factor.",
+       ParamScope::kImage},
+      {ParamId::kLrScheduleSteps, "lr_schedule_steps", T::kInt, 20000, 1, 10000000, "", {},
+       A::kLive, false, "Training", "Steps over which lr_schedule decays the learning rates.",
+       ParamScope::kImage},
   };
   rows.insert(rows.end(), std::begin(group), std::end(group));
 }

@@ -56,12 +56,12 @@ TEST(E2E, HeadlessWritesMetricsAndSamples) {
   std::ifstream csv(out + "/metrics.csv");
   std::string header;
   std::getline(csv, header);
-  EXPECT_EQ(header, "step,epoch,wall_s,loss_d,loss_g,d_real,d_fake");
+  EXPECT_EQ(header, "step,epoch,wall_s,loss_d,loss_g,d_real,d_fake,lr_scale");
   std::string line;
   int rows = 0;
   while (std::getline(csv, line)) {
     auto cells = split(line);
-    ASSERT_EQ(cells.size(), 7u) << line;
+    ASSERT_EQ(cells.size(), 8u) << line;
     EXPECT_EQ(std::stoll(cells[0]), rows + 1);
     for (const auto& c : cells) EXPECT_TRUE(std::isfinite(std::stod(c))) << line;
     ++rows;
@@ -479,16 +479,17 @@ TEST(E2E, EvalEveryWritesQualityColumns) {
   std::string la, lb;
   std::getline(a, la);
   std::getline(b, lb);
-  EXPECT_EQ(la, "step,epoch,wall_s,loss_d,loss_g,d_real,d_fake,fid,is_score,class_entropy");
+  EXPECT_EQ(la,
+            "step,epoch,wall_s,loss_d,loss_g,d_real,d_fake,lr_scale,fid,is_score,class_entropy");
   EXPECT_EQ(lb, la) << "the same model on the same data writes the same columns";
   for (int step = 1; step <= 20; ++step) {
     ASSERT_TRUE(std::getline(a, la) && std::getline(b, lb));
     const auto ca = split(la, ','), cb = split(lb, ',');
-    ASSERT_EQ(ca.size(), 10u) << la;
-    for (int k = 3; k < 7; ++k) EXPECT_EQ(ca[k], cb[k]) << "scoring changed training at step " << step;
-    for (int k = 7; k < 10; ++k) EXPECT_EQ(cb[k], "") << "--eval-every 0 measures nothing: " << lb;
+    ASSERT_EQ(ca.size(), 11u) << la;
+    for (int k = 3; k < 8; ++k) EXPECT_EQ(ca[k], cb[k]) << "scoring changed training at step " << step;
+    for (int k = 8; k < 11; ++k) EXPECT_EQ(cb[k], "") << "--eval-every 0 measures nothing: " << lb;
     // Measured at steps 10 and 20 only: the other rows leave them empty.
-    for (int k = 7; k < 10; ++k) {
+    for (int k = 8; k < 11; ++k) {
       if (step % 10 != 0) {
         EXPECT_EQ(ca[k], "") << la;
       } else {
@@ -496,8 +497,8 @@ TEST(E2E, EvalEveryWritesQualityColumns) {
       }
     }
     if (step % 10 == 0) {
-      EXPECT_GE(std::stod(ca[8]), 1.0) << "IS analogue";
-      EXPECT_LE(std::stod(ca[9]), std::log(10.0) + 1e-6) << "class entropy";
+      EXPECT_GE(std::stod(ca[9]), 1.0) << "IS analogue";
+      EXPECT_LE(std::stod(ca[10]), std::log(10.0) + 1e-6) << "class entropy";
     }
   }
   // What to measure comes from the command line on resuming, not from the checkpoint.
@@ -511,10 +512,10 @@ TEST(E2E, EvalEveryWritesQualityColumns) {
   int new_rows = 0;
   while (std::getline(c, lc)) {
     const auto cc = split(lc, ',');
-    ASSERT_EQ(cc.size(), 10u) << lc;
+    ASSERT_EQ(cc.size(), 11u) << lc;
     if (std::stoll(cc[0]) <= 20) continue;
     ++new_rows;
-    for (int k = 7; k < 10; ++k) EXPECT_EQ(cc[k], "") << "--eval-every 0 wins: " << lc;
+    for (int k = 8; k < 11; ++k) EXPECT_EQ(cc[k], "") << "--eval-every 0 wins: " << lc;
   }
   EXPECT_EQ(new_rows, 2);
   fs::remove_all(base);

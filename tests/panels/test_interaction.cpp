@@ -25,6 +25,7 @@ const bool kCleanup = test::remove_when_all_pass("interaction");
 class Interaction : public ::testing::Test {
  protected:
   void open(ModelFamily family, int w = 1280, int h = 720, const std::string& ini = "") {
+    TearDown();  // a second open: the old context goes first
     ui_ = UiHarness::without_gl(w, h, 1.0f, ini);
     view_ = std::make_unique<View>(queue_, std::make_unique<StubTextureBackend>());
     panels_ = std::make_unique<PanelSet>();
@@ -529,6 +530,44 @@ TEST_F(Interaction, StatusSaysWhatThreadsGenscopeChoseAndHowOftenSamplesRefresh)
   });
   EXPECT_TRUE(shows("Status", "1 of 2 threads: 16.7 steps/s, 11.1 at 2"))
       << ui_->window_text("Status");
+}
+
+TEST_F(Interaction, TheEmaCheckboxSwitchesTheSamplesBetweenTheAverageAndG) {
+  open(ModelFamily::kImageGan);
+  EXPECT_FALSE(ui_->has("Samples/EMA of G")) << "no average while g_ema is 0";
+  handled([](Snapshot& s) {
+    s.params.set(ParamId::kGEma, {0.999, ""});
+    s.pending = s.params;
+  });
+  ASSERT_TRUE(ui_->has("Samples/EMA of G"));
+  ui_->click(ui_->center("Samples/EMA of G"));
+  std::vector<Command> c = sent();
+  ASSERT_EQ(c.size(), 1u);
+  EXPECT_EQ(c[0].kind, Command::Kind::kSetParam);
+  EXPECT_EQ(c[0].param, ParamId::kEmaSamples);
+  EXPECT_EQ(c[0].value.number, 0.0) << "ticked by default: the click shows raw G";
+  handled([](Snapshot& s) {
+    s.params.set_from_string(ParamId::kEmaSamples, "raw");
+    s.pending = s.params;
+  });
+  ui_->click(ui_->center("Samples/EMA of G"));
+  c = sent();
+  ASSERT_EQ(c.size(), 1u);
+  EXPECT_EQ(c[0].value.number, 1.0) << "and back to the average";
+}
+
+TEST_F(Interaction, LossesShowTheLearningRateFactorWhenItIsScheduled) {
+  open(ModelFamily::kImageGan);
+  EXPECT_FALSE(shows("Losses", "learning-rate factor")) << "constant: no strip";
+  handled([](Snapshot& s) {
+    s.params.set_from_string(ParamId::kLrSchedule, "cosine");
+    s.params.set(ParamId::kLrScheduleSteps, {5000, ""});
+  });
+  EXPECT_TRUE(shows("Losses", "learning-rate factor (cosine over 5000 steps)"))
+      << ui_->window_text("Losses");
+  open(ModelFamily::kVae);
+  handled([](Snapshot& s) { s.params.set_from_string(ParamId::kLrSchedule, "linear"); });
+  EXPECT_TRUE(shows("Losses", "learning-rate factor (linear")) << ui_->window_text("Losses");
 }
 
 TEST_F(Interaction, StatusShowsHowTheDataLoaderKeptUp) {

@@ -414,7 +414,11 @@ TEST(ControlsPanelRows, HideTheOtherFamilyAndTheLatentTools) {
   EXPECT_TRUE(controls_shows(param_spec(ParamId::kLoss), F::kToy));
   EXPECT_TRUE(controls_shows(param_spec(ParamId::kLrD), F::kToy));
   EXPECT_TRUE(controls_shows(param_spec(ParamId::kDSteps), F::kToy));
-  EXPECT_FALSE(controls_shows(param_spec(ParamId::kLoss), F::kImageGan));
+  EXPECT_TRUE(controls_shows(param_spec(ParamId::kLoss), F::kImageGan)) << "every GAN's loss";
+  EXPECT_TRUE(controls_shows(param_spec(ParamId::kR1Gamma), F::kImageGan));
+  EXPECT_FALSE(controls_shows(param_spec(ParamId::kR1Gamma), F::kToy));
+  EXPECT_FALSE(controls_shows(param_spec(ParamId::kGEma), F::kVae));
+  EXPECT_TRUE(controls_shows(param_spec(ParamId::kLrSchedule), F::kVae));
   EXPECT_FALSE(controls_shows(param_spec(ParamId::kModel), F::kToy));
   EXPECT_FALSE(controls_shows(param_spec(ParamId::kLabelSmoothing), F::kToy));
   EXPECT_FALSE(controls_shows(param_spec(ParamId::kLatentDim), F::kToy));

@@ -163,7 +163,7 @@ Snapshot fake_snapshot(ModelFamily family, int64_t step) {
       s.d_real.push_back(0.6f + 0.003f * i);
       s.d_fake.push_back(0.3f + 0.004f * i);
     }
-    s.metric_names = {"loss_d", "loss_g", "d_real", "d_fake"};
+    s.metric_names = {"loss_d", "loss_g", "d_real", "d_fake", "lr_scale"};
     return s;
   }
   s.model_name = "vae";
@@ -187,7 +187,7 @@ Snapshot fake_snapshot(ModelFamily family, int64_t step) {
   map->mean.assign(16, 0.0f);
   map->extent[0] = -3.5f, map->extent[1] = -3.5f, map->extent[2] = 3.5f, map->extent[3] = 3.5f;
   s.latent.map = map;
-  s.metric_names = {"recon", "kl", "elbo", "beta_kl"};
+  s.metric_names = {"recon", "kl", "elbo", "beta_kl", "lr_scale"};
   return s;
 }
 

@@ -278,7 +278,7 @@ TEST(Vae, ElboImprovesAndTermsAreFinite) {
   auto created = TrainingSession::create(vae_params(), idx_dataset());
   ASSERT_TRUE(created.ok()) << created.error();
   auto& s = *created;
-  EXPECT_EQ(s->metric_names(), (MetricSchema{"recon", "kl", "elbo", "beta_kl"}));
+  EXPECT_EQ(s->metric_names(), (MetricSchema{"recon", "kl", "elbo", "beta_kl", "lr_scale"}));
   double first = 0, last = 0;
   for (int i = 0; i < 200; ++i) {
     StepOutcome o = s->step();

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "gui/panels/panels.h"
+#include "util/strings.h"
 
 namespace genscope {
 namespace {
@@ -20,6 +21,27 @@ void plot_cell(const char* id, const char* caption, const PlotLine* lines, int c
   line_plot(id, lines, count, options);
 }
 
+// The height the learning-rate strip takes under the losses (0 with a constant rate).
+float lr_strip_height(const View& view) {
+  const MetricSeries* lr = view.series("lr_scale");
+  if (!lr || lr->empty() || view.snapshot().params.choice(ParamId::kLrSchedule) == "constant") {
+    return 0.0f;
+  }
+  return ui_px(64) + ImGui::GetTextLineHeightWithSpacing();
+}
+
+// The learning-rate schedule's factor per step, a short strip under the losses.
+void draw_lr_strip(View& view, LinePlotOptions plot, float height) {
+  if (height <= 0.0f) return;
+  const Params& p = view.snapshot().params;
+  const std::string caption =
+      strformat("learning-rate factor (%s over %d steps): lr_g, lr_d x this",
+                p.choice(ParamId::kLrSchedule).c_str(), p.integer(ParamId::kLrScheduleSteps));
+  const PlotLine line{"lr factor", view.series("lr_scale"), kGreen};
+  plot.fixed_y = true, plot.y_min = 0.0, plot.y_max = 1.05, plot.show_raw = false;
+  plot_cell("##lr_scale", caption.c_str(), &line, 1, plot, height - 4);
+}
+
 // Reconstruction, KL, ELBO and KL per dimension in a 2x2 table.
 void draw_vae(View& view, const LinePlotOptions& plot) {
   const MetricSeries* recon = view.series("recon");
@@ -30,7 +52,8 @@ void draw_vae(View& view, const LinePlotOptions& plot) {
   const Snapshot& snap = view.snapshot();
   const bool autoencoder = snap.params.choice(ParamId::kModel) == "ae";
   const ImGuiStyle& style = ImGui::GetStyle();
-  const float cell = std::max(ui_px(70), 0.5f * ImGui::GetContentRegionAvail().y -
+  const float strip = lr_strip_height(view);
+  const float cell = std::max(ui_px(70), 0.5f * (ImGui::GetContentRegionAvail().y - strip) -
                                              style.ItemSpacing.y - 2.0f * style.CellPadding.y);
   if (!ImGui::BeginTable("##vae_losses", 2, ImGuiTableFlags_SizingStretchSame)) return;
   ImGui::TableNextColumn();
@@ -62,6 +85,7 @@ void draw_vae(View& view, const LinePlotOptions& plot) {
               "nats");
   }
   ImGui::EndTable();
+  draw_lr_strip(view, plot, strip);
 }
 
 // Blue (small) to yellow (large) for log gradient norms.
@@ -261,8 +285,10 @@ void LossesPanel::draw(View& view, const PanelSlot& area) {
     ImGui::TextDisabled("no steps yet");
   } else {
     PlotLine lines[] = {{"D loss", d, kBlue}, {"G loss", g, kOrange}};
-    plot.height = std::max(ui_px(80), ImGui::GetContentRegionAvail().y - 4);
+    const float strip = lr_strip_height(view);
+    plot.height = std::max(ui_px(80), ImGui::GetContentRegionAvail().y - 4 - strip);
     line_plot("##losses", lines, 2, plot);
+    draw_lr_strip(view, plot, strip);
   }
   ImGui::End();
 }

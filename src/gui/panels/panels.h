@@ -48,6 +48,10 @@ struct SamplesPanel {
   void draw(View& view, const PanelSlot& area);
   /// The history row: a slider over the kept grids, "live", and "export..." (MP4/GIF).
   void draw_history(View& view);
+  /// "EMA of G" (with g_ema on): sets ema_samples.
+  void draw_ema_toggle(View& view);
+  bool ema_wanted_ = true;  // the last click's value, shown until the trainer handled it
+  uint64_t ema_sent_ = 0;   // its command's sequence number
 };
 
 /// The Histograms tab: one layer's weight or activation histogram now, and its quantiles over

@@ -211,6 +211,25 @@ void SamplesPanel::draw_history(View& view) {
   if (!h.live) draw_scrubbed_metrics(view, kept.at(index).step);
 }
 
+// With g_ema on: whether the samples come from G's moving average or from G itself.
+void SamplesPanel::draw_ema_toggle(View& view) {
+  const Params& p = view.snapshot().params;
+  if (p.number(ParamId::kGEma) <= 0.0) return;
+  bool ema = p.choice(ParamId::kEmaSamples) == "ema";
+  if (ema_sent_ != 0 && ema_sent_ > view.snapshot().commands_done) ema = ema_wanted_;
+  flow_next(checkbox_width("EMA of G"));
+  if (ImGui::Checkbox("EMA of G", &ema)) {
+    ema_wanted_ = ema;
+    ema_sent_ = view.send(Command::set(ParamId::kEmaSamples, ParamValue{ema ? 1.0 : 0.0, ""}));
+  }
+  probe_item("EMA of G");
+  if (ImGui::IsItemHovered()) {
+    ImGui::SetTooltip("Samples, latent tools and quality metrics from the moving average of G's "
+                      "weights (g_ema = %.4g),\nor, unticked, from G as it trains.",
+                      p.number(ParamId::kGEma));
+  }
+}
+
 void SamplesPanel::draw(View& view, const PanelSlot& area) {
   if (!begin_panel("Samples", area)) return;
   const bool gan = !view.has_snapshot() || view.snapshot().is_gan;
@@ -227,6 +246,7 @@ void SamplesPanel::draw(View& view, const PanelSlot& area) {
   if (ImGui::RadioButton("traversal base", clicks_set_base)) clicks_set_base = true;
   probe_item("traversal base");
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("A left click sets the traversal's base code.");
+  if (gan && view.has_snapshot()) draw_ema_toggle(view);
   if (view.has_snapshot() && !view.snapshot().running) {
     const Snapshot& snap = view.snapshot();
     ImGui::PushTextWrapPos(0.0f);

@@ -28,7 +28,62 @@ void dcgan_init(nn::Module& m) {
 
 int scaled(int base, int width) { return std::max(8, base * width / 32); }
 
+// A strided convolution of D, spectrally normalised when asked.
+void push_down(nn::Sequential& seq, bool sn, int in, int out, int k, int s, int p) {
+  if (sn) {
+    seq->push_back(SpectralNorm(down(in, out, k, s, p), s, p));
+  } else {
+    seq->push_back(down(in, out, k, s, p));
+  }
+}
+
+// A linear layer of D, spectrally normalised when asked.
+void push_linear(nn::Sequential& seq, bool sn, int in, int out) {
+  if (sn) {
+    seq->push_back(SpectralNorm(nn::Linear(in, out)));
+  } else {
+    seq->push_back(nn::Linear(in, out));
+  }
+}
+
+torch::Tensor l2_normalize(const torch::Tensor& x) { return x / (x.norm() + 1e-12); }
+
 }  // namespace
+
+bool GanConfig::d_batch_norm() const { return !spectral_norm && loss != kWganGp; }
+
+SpectralNormImpl::SpectralNormImpl(torch::nn::Conv2d c, int s, int p)
+    : conv(register_module("module", c)), stride(s), padding(p) {
+  init_vectors();
+}
+
+SpectralNormImpl::SpectralNormImpl(torch::nn::Linear l) : linear(register_module("module", l)) {
+  init_vectors();
+}
+
+void SpectralNormImpl::init_vectors() {
+  const torch::Tensor w = weight();
+  u = register_buffer("u", l2_normalize(torch::randn({w.size(0)})));
+  v = register_buffer("v", l2_normalize(torch::randn({w.numel() / w.size(0)})));
+}
+
+torch::Tensor SpectralNormImpl::sigma() {
+  const torch::Tensor mat = weight().reshape({weight().size(0), -1});
+  if (is_training()) {  // one power iteration: v ~ W^T u, u ~ W v
+    torch::NoGradGuard no_grad;
+    v.copy_(l2_normalize(torch::mv(mat.t(), u)));
+    u.copy_(l2_normalize(torch::mv(mat, v)));
+  }
+  // Copies: the next forward pass updates u and v in place, and this pass's graph keeps these
+  // (as PyTorch's spectral_norm does).
+  return torch::dot(u.clone(), torch::mv(mat, v.clone()));
+}
+
+torch::Tensor SpectralNormImpl::forward(const torch::Tensor& x) {
+  const torch::Tensor w = weight() / sigma();
+  if (conv) return torch::conv2d(x, w, conv->bias, stride, padding);
+  return torch::nn::functional::linear(x, w, linear->bias);
+}
 
 // One transposed-convolution block per doubling from 4x4 (the DCGAN paper's 64x64 design: 8w,
 // 4w, 2w, w at 64; 4w, 2w, w at 32); 28x28 goes 4 -> 7 -> 14 -> 28.
@@ -69,16 +124,17 @@ torch::Tensor DcganGeneratorImpl::forward(torch::Tensor z) {
 DcganDiscriminatorImpl::DcganDiscriminatorImpl(const GanConfig& c) {
   const int w = c.width;
   nn::Sequential seq;
-  seq->push_back(down(c.channels, w, 4, 2, 1));
+  const bool sn = c.spectral_norm;
+  push_down(seq, sn, c.channels, w, 4, 2, 1);
   seq->push_back(lrelu());
   int m = 1, size = c.image_size / 2;
   const int last = c.image_size == 28 ? 3 : 4;
   for (; size > last; size /= 2, m *= 2) {
-    seq->push_back(down(m * w, 2 * m * w, 4, 2, 1));
-    seq->push_back(nn::BatchNorm2d(2 * m * w));
+    push_down(seq, sn, m * w, 2 * m * w, 4, 2, 1);
+    if (c.d_batch_norm()) seq->push_back(nn::BatchNorm2d(2 * m * w));
     seq->push_back(lrelu());
   }
-  seq->push_back(down(m * w, 1, last, 1, 0));
+  push_down(seq, sn, m * w, 1, last, 1, 0);
   net = register_module("net", seq);
   dcgan_init(*this);
 }
@@ -101,8 +157,13 @@ torch::Tensor MlpGeneratorImpl::forward(torch::Tensor z) {
 MlpDiscriminatorImpl::MlpDiscriminatorImpl(const GanConfig& c) {
   int h1 = scaled(512, c.width), h2 = scaled(256, c.width);
   int in = c.channels * c.image_size * c.image_size;
-  net = register_module("net", nn::Sequential(nn::Linear(in, h1), lrelu(), nn::Linear(h1, h2),
-                                              lrelu(), nn::Linear(h2, 1)));
+  nn::Sequential seq;
+  push_linear(seq, c.spectral_norm, in, h1);
+  seq->push_back(lrelu());
+  push_linear(seq, c.spectral_norm, h1, h2);
+  seq->push_back(lrelu());
+  push_linear(seq, c.spectral_norm, h2, 1);
+  net = register_module("net", seq);
 }
 
 torch::Tensor MlpDiscriminatorImpl::forward(torch::Tensor x) {
@@ -134,7 +195,8 @@ Gan::Gan(const GanConfig& config, const GanOptimSettings& optim, torch::Device d
   opt_d_ = std::make_unique<torch::optim::Adam>(d_module_->parameters(), opts(optim.lr_d));
 }
 
-torch::Tensor Gan::run_g(const torch::Tensor& z) {
+torch::Tensor Gan::run_g(const torch::Tensor& z, bool ema) {
+  if (ema) return config_.convolutional ? ema_dc_->forward(z) : ema_mlp_->forward(z);
   return config_.convolutional ? dc_g_->forward(z) : mlp_g_->forward(z);
 }
 
@@ -146,14 +208,50 @@ torch::Tensor Gan::noise(int64_t n) const {
   return torch::randn({n, config_.latent_dim}, torch::TensorOptions().device(device_));
 }
 
+torch::Tensor Gan::d_loss(const torch::Tensor& r, const torch::Tensor& f) const {
+  switch (config_.loss) {
+    case kLeastSquares:
+      return 0.5 * ((r - 1.0).pow(2).mean() + f.pow(2).mean());
+    case kHinge:
+      return torch::relu(1.0 - r).mean() + torch::relu(1.0 + f).mean();
+    case kWganGp:
+      return f.mean() - r.mean();
+    default:  // BCE: non-saturating and minimax train D the same way
+      return torch::binary_cross_entropy_with_logits(
+                 r, torch::full_like(r, 1.0 - optim_.label_smoothing)) +
+             torch::binary_cross_entropy_with_logits(f, torch::zeros_like(f));
+  }
+}
+
+// WGAN-GP (Gulrajani et al. 2017): (|grad D(x^)| - 1)^2 at points between real and fake images.
+torch::Tensor Gan::gradient_penalty(const torch::Tensor& real, const torch::Tensor& fake) {
+  const int64_t n = std::min(real.size(0), fake.size(0));
+  std::vector<int64_t> shape(size_t(real.dim()), 1);
+  shape[0] = n;
+  const torch::Tensor eps = torch::rand(shape, real.options());
+  torch::Tensor between =
+      (eps * real.slice(0, 0, n) + (1 - eps) * fake.slice(0, 0, n)).detach().requires_grad_(true);
+  const torch::Tensor out = run_d(between);
+  const torch::Tensor grad = torch::autograd::grad({out.sum()}, {between}, {}, true, true)[0];
+  return (grad.reshape({n, -1}).norm(2, 1) - 1.0).pow(2).mean();
+}
+
+// R1 (Mescheder et al. 2018): |grad D(x)|^2 on the real images D just scored.
+torch::Tensor Gan::r1_penalty(const torch::Tensor& real_in, const torch::Tensor& real_logits) {
+  const torch::Tensor grad =
+      torch::autograd::grad({real_logits.sum()}, {real_in}, {}, true, true)[0];
+  return grad.reshape({grad.size(0), -1}).pow(2).sum(1).mean();
+}
+
 DStepResult Gan::d_step(const torch::Tensor& real, const torch::Tensor& fake) {
   opt_d_->zero_grad();
-  torch::Tensor real_logits = run_d(real);
+  const bool r1 = optim_.r1_gamma > 0.0;
+  const torch::Tensor real_in = r1 ? real.detach().requires_grad_(true) : real;
+  torch::Tensor real_logits = run_d(real_in);
   torch::Tensor fake_logits = run_d(fake.detach());
-  auto real_target = torch::full_like(real_logits, 1.0 - optim_.label_smoothing);
-  auto fake_target = torch::zeros_like(fake_logits);
-  torch::Tensor loss = torch::binary_cross_entropy_with_logits(real_logits, real_target) +
-                       torch::binary_cross_entropy_with_logits(fake_logits, fake_target);
+  torch::Tensor loss = d_loss(real_logits, fake_logits);
+  if (config_.loss == kWganGp) loss = loss + optim_.gp_lambda * gradient_penalty(real, fake.detach());
+  if (r1) loss = loss + 0.5 * optim_.r1_gamma * r1_penalty(real_in, real_logits);
   loss.backward();
   d_grads_.clear();
   append_grad_norms(*d_module_, "D", d_grads_);
@@ -173,9 +271,22 @@ torch::Tensor Gan::fake(const torch::Tensor& z, bool grad) {
 
 float Gan::g_step(const torch::Tensor& fake_with_grad) {
   opt_g_->zero_grad();
-  torch::Tensor logits = run_d(fake_with_grad);
-  torch::Tensor loss =
-      torch::binary_cross_entropy_with_logits(logits, torch::ones_like(logits));
+  const torch::Tensor f = run_d(fake_with_grad);
+  torch::Tensor loss;
+  switch (config_.loss) {
+    case kMinimax:  // minimise log(1 - D(G(z))) = -softplus(logit)
+      loss = -torch::softplus(f).mean();
+      break;
+    case kLeastSquares:
+      loss = 0.5 * (f - 1.0).pow(2).mean();
+      break;
+    case kHinge:
+    case kWganGp:
+      loss = -f.mean();
+      break;
+    default:
+      loss = torch::binary_cross_entropy_with_logits(f, torch::ones_like(f));
+  }
   loss.backward();
   g_grads_.clear();
   append_grad_norms(*g_module_, "G", g_grads_);
@@ -183,23 +294,54 @@ float Gan::g_step(const torch::Tensor& fake_with_grad) {
   return loss.item<float>();
 }
 
-void Gan::calibrate_batch_norm() {
+void Gan::calibrate_batch_norm(bool ema) {
+  nn::Module& g = ema ? *ema_module_ : *g_module_;
   auto set_momentum = [&](double m) {
-    for (auto& module : g_module_->modules(/*include_self=*/false)) {
+    for (auto& module : g.modules(/*include_self=*/false)) {
       if (auto* bn = module->as<nn::BatchNorm2d>()) bn->options.momentum(m);
     }
   };
   set_momentum(1.0);  // running statistics := this batch's statistics
-  run_g(reference_noise_);
+  g.train();
+  run_g(reference_noise_, ema);
   set_momentum(0.1);
+}
+
+void Gan::build_ema() {
+  if (config_.convolutional) {
+    ema_dc_ = DcganGenerator(config_);
+    ema_dc_->to(device_);
+    ema_module_ = ema_dc_.ptr();
+  } else {
+    ema_mlp_ = MlpGenerator(config_);
+    ema_mlp_->to(device_);
+    ema_module_ = ema_mlp_.ptr();
+  }
+  torch::NoGradGuard no_grad;
+  const auto from = g_module_->parameters(), to = ema_module_->parameters();
+  for (size_t i = 0; i < from.size(); ++i) to[i].copy_(from[i]);
+}
+
+void Gan::update_ema() {
+  if (optim_.ema_decay <= 0.0) {
+    ema_module_.reset();  // switched off: the next switch-on starts from G again
+    ema_dc_ = nullptr, ema_mlp_ = nullptr;
+    return;
+  }
+  if (!ema_module_) return build_ema();
+  torch::NoGradGuard no_grad;
+  const auto from = g_module_->parameters(), to = ema_module_->parameters();
+  for (size_t i = 0; i < from.size(); ++i) to[i].mul_(optim_.ema_decay).add_(from[i], 1.0 - optim_.ema_decay);
 }
 
 torch::Tensor Gan::generate(const torch::Tensor& z) {
   torch::NoGradGuard no_grad;
-  calibrate_batch_norm();
-  g_module_->eval();
-  torch::Tensor out = run_g(z.to(device_));
-  g_module_->train();
+  const bool ema = use_ema();
+  nn::Module& g = ema ? *ema_module_ : *g_module_;
+  calibrate_batch_norm(ema);
+  g.eval();
+  torch::Tensor out = run_g(z.to(device_), ema);
+  g.train();
   return out;
 }
 
@@ -211,8 +353,8 @@ void Gan::set_optim(const GanOptimSettings& s) {
       o.betas(std::make_tuple(s.beta1, s.beta2));
     }
   };
-  apply(*opt_g_, s.lr_g);
-  apply(*opt_d_, s.lr_d);
+  apply(*opt_g_, s.lr_g * lr_scale_);
+  apply(*opt_d_, s.lr_d * lr_scale_);
   optim_ = s;
 }
 
@@ -223,6 +365,12 @@ GanOptimSettings Gan::optim_settings(const Params& p) {
   s.beta1 = p.number(ParamId::kBeta1);
   s.beta2 = p.number(ParamId::kBeta2);
   s.label_smoothing = p.number(ParamId::kLabelSmoothing);
+  s.gp_lambda = p.number(ParamId::kGpLambda);
+  s.r1_gamma = p.number(ParamId::kR1Gamma);
+  s.ema_decay = p.number(ParamId::kGEma);
+  s.ema_samples = p.choice(ParamId::kEmaSamples) == "ema";
+  s.lr_schedule = p.choice(ParamId::kLrSchedule);
+  s.lr_schedule_steps = p.integer(ParamId::kLrScheduleSteps);
   return s;
 }
 
@@ -241,7 +389,12 @@ std::vector<float> to_vector(const torch::Tensor& t) {
 }
 }  // namespace
 
-StepValues Gan::train_step(const BatchFn& next_batch, const Params& params, int64_t) {
+StepValues Gan::train_step(const BatchFn& next_batch, const Params& params, int64_t step) {
+  const double scale = lr_factor(optim_.lr_schedule, step, optim_.lr_schedule_steps);
+  if (scale != lr_scale_) {
+    lr_scale_ = scale;
+    set_optim(optim_);
+  }
   int64_t batch = params.integer(ParamId::kBatchSize);
   int d_steps = params.integer(ParamId::kDSteps);
   DStepResult d;
@@ -251,18 +404,20 @@ StepValues Gan::train_step(const BatchFn& next_batch, const Params& params, int6
   d = d_step(real, fakes);
   last_real_ = real.slice(0, 0, 64);
   float loss_g = g_step(fakes);
+  update_ema();
   last_real_scores_ = to_vector(d.real_scores);
   last_fake_scores_ = to_vector(d.fake_scores);
   StepValues v;
-  v.count = 4;
-  v.values = {d.loss, loss_g, d.real_scores.mean().item<float>(), d.fake_scores.mean().item<float>()};
+  v.count = 5;
+  v.values = {d.loss, loss_g, d.real_scores.mean().item<float>(), d.fake_scores.mean().item<float>(),
+              float(lr_scale_)};
   return v;
 }
 
 void Gan::layer_histograms(int bins, std::vector<LayerHistogram>& out) {
   torch::NoGradGuard no_grad;
   append_weight_histograms(*g_module_, "G", bins, out);
-  calibrate_batch_norm();  // batch norm as generate() runs it
+  calibrate_batch_norm(false);  // batch norm as generate() runs it
   if (config_.convolutional) {
     append_activation_histograms(dc_g_->net, reference_noise_.view({-1, config_.latent_dim, 1, 1}),
                                  "G net.", bins, out);
@@ -304,6 +459,8 @@ void Gan::save(StateWriter& w) {
   save_optimizer(w, "opt_g", *opt_g_);
   save_optimizer(w, "opt_d", *opt_d_);
   w.write("reference_noise", reference_noise_);
+  if (ema_module_) save_module(w, "g_ema", *ema_module_);
+  w.write_int("ema_samples", optim_.ema_samples ? 1 : 0);
 }
 
 void Gan::load(StateReader& r) {
@@ -312,6 +469,12 @@ void Gan::load(StateReader& r) {
   load_optimizer(r, "opt_g", *opt_g_);
   load_optimizer(r, "opt_d", *opt_d_);
   r.read_into("reference_noise", reference_noise_);
+  ema_module_.reset();
+  if (r.has("g_ema.net.0.weight")) {
+    build_ema();
+    load_module(r, "g_ema", *ema_module_);
+  }
+  if (r.has("ema_samples")) optim_.ema_samples = r.read_int("ema_samples") != 0;
 }
 
 }  // namespace genscope

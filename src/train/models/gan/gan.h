@@ -1,5 +1,7 @@
 #pragma once
-// GANs for 28x28 images: a DCGAN and an MLP GAN, trained with the non-saturating BCE loss and Adam.
+// GANs for images: a DCGAN and an MLP GAN trained with Adam and one of five losses
+// (non-saturating, minimax, least squares, hinge, WGAN-GP), optionally with an R1 penalty,
+// spectral normalisation of D, an exponential moving average of G and a learning-rate schedule.
 #include "train/models/image/model.h"
 
 namespace genscope {
@@ -12,7 +14,34 @@ struct GanConfig {
   int width = 0;  // DCGAN base channels; MLP hidden sizes scale with width / 32
   int channels = 1;
   int image_size = 28;
+  int loss = 0;                // the loss parameter's index: GanLoss
+  bool spectral_norm = false;  // D's layers spectrally normalised
+  /// D has batch norm unless spectrally normalised or a WGAN-GP critic (its penalty is per image).
+  bool d_batch_norm() const;
 };
+
+/// The loss parameter's choices, in its order.
+enum GanLoss { kNonSaturating = 0, kMinimax, kLeastSquares, kHinge, kWganGp };
+
+/// A convolution or linear layer whose weight is divided by its largest singular value at each
+/// forward pass, estimated by one power iteration (in training mode) as in PyTorch's
+/// torch.nn.utils.spectral_norm. The layer is the submodule "module"; u and v are buffers.
+struct SpectralNormImpl : torch::nn::Module {
+  SpectralNormImpl(torch::nn::Conv2d conv, int stride, int padding);
+  explicit SpectralNormImpl(torch::nn::Linear linear);
+  torch::Tensor forward(const torch::Tensor& x);
+  /// The current estimate of the weight's largest singular value.
+  torch::Tensor sigma();
+  torch::nn::Conv2d conv{nullptr};
+  torch::nn::Linear linear{nullptr};
+  int stride = 1, padding = 0;
+  torch::Tensor u, v;
+
+ private:
+  torch::Tensor weight() const { return conv ? conv->weight : linear->weight; }
+  void init_vectors();
+};
+TORCH_MODULE(SpectralNorm);
 
 /// DCGAN generator: z -> 4x4, then one doubling per block to image_size (28: 4 -> 7 -> 14 -> 28;
 /// otherwise a power of two from 16), tanh output.
@@ -55,6 +84,12 @@ TORCH_MODULE(MlpDiscriminator);
 struct GanOptimSettings {
   double lr_g = 0.0, lr_d = 0.0, beta1 = 0.0, beta2 = 0.0;
   double label_smoothing = 0.0;
+  double gp_lambda = 10.0;  // WGAN-GP's penalty weight
+  double r1_gamma = 0.0;    // R1 penalty weight (0: off)
+  double ema_decay = 0.0;   // G's moving average (0: off)
+  bool ema_samples = true;  // generate from the average when there is one
+  std::string lr_schedule = "constant";
+  int64_t lr_schedule_steps = 1;
 };
 
 /// Scalars from one D update.
@@ -98,8 +133,13 @@ class Gan : public Model {
   /// Fresh noise of the configured latent size.
   torch::Tensor noise(int64_t n) const;
 
-  /// Applies learning rates, betas and smoothing; Adam's moment estimates are kept.
+  /// Applies learning rates (times the schedule's factor), betas, smoothing and the penalty and
+  /// average settings; Adam's moment estimates are kept.
   void set_optim(const GanOptimSettings& s);
+  /// True while G's moving average exists (g_ema > 0 since it was switched on).
+  bool has_ema() const { return ema_module_ != nullptr; }
+  /// G's moving average (has_ema() only).
+  torch::nn::Module& ema_generator() { return *ema_module_; }
   const GanOptimSettings& optim() const { return optim_; }
   const GanConfig& config() const { return config_; }
 
@@ -109,9 +149,15 @@ class Gan : public Model {
   torch::optim::Adam& opt_d() { return *opt_d_; }
 
  private:
-  torch::Tensor run_g(const torch::Tensor& z);
-  void calibrate_batch_norm();
+  torch::Tensor run_g(const torch::Tensor& z, bool ema = false);
+  void calibrate_batch_norm(bool ema);
   torch::Tensor run_d(const torch::Tensor& x);
+  torch::Tensor d_loss(const torch::Tensor& real_logits, const torch::Tensor& fake_logits) const;
+  torch::Tensor gradient_penalty(const torch::Tensor& real, const torch::Tensor& fake);
+  torch::Tensor r1_penalty(const torch::Tensor& real_in, const torch::Tensor& real_logits);
+  void update_ema();
+  void build_ema();
+  bool use_ema() const { return ema_module_ && optim_.ema_samples; }
 
   GanConfig config_;
   GanOptimSettings optim_;
@@ -121,8 +167,12 @@ class Gan : public Model {
   DcganDiscriminator dc_d_{nullptr};
   MlpGenerator mlp_g_{nullptr};
   MlpDiscriminator mlp_d_{nullptr};
+  DcganGenerator ema_dc_{nullptr};
+  MlpGenerator ema_mlp_{nullptr};
+  std::shared_ptr<torch::nn::Module> ema_module_;  // G's moving average, or null
   std::unique_ptr<torch::optim::Adam> opt_g_, opt_d_;
-  MetricSchema schema_{"loss_d", "loss_g", "d_real", "d_fake"};
+  double lr_scale_ = 1.0;  // the schedule's factor at the last step
+  MetricSchema schema_{"loss_d", "loss_g", "d_real", "d_fake", "lr_scale"};
   torch::Tensor reference_noise_;  // batch whose statistics batch norm uses when generating
   std::vector<float> last_real_scores_, last_fake_scores_;
   std::vector<LayerGrad> g_grads_, d_grads_;

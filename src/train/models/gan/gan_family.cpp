@@ -14,6 +14,8 @@ std::unique_ptr<Model> make_gan_model(const Params& params, int channels, int si
   c.width = params.integer(ParamId::kWidth);
   c.channels = channels;
   c.image_size = size;
+  c.loss = params.integer(ParamId::kLoss);
+  c.spectral_norm = params.choice(ParamId::kSpectralNorm) == "on";
   return std::make_unique<Gan>(c, Gan::optim_settings(params), device);
 }
 

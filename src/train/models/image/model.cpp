@@ -1,7 +1,17 @@
 // Diagnostics helpers shared by every image model.
 #include "train/models/image/model.h"
 
+#include <algorithm>
+#include <cmath>
+
 namespace genscope {
+
+double lr_factor(const std::string& schedule, int64_t step, int64_t steps) {
+  if (schedule == "constant" || steps <= 0) return 1.0;
+  const double t = std::clamp(double(step) / double(steps), 0.0, 1.0);
+  if (schedule == "linear") return 1.0 - t;
+  return 0.5 * (1.0 + std::cos(3.14159265358979323846 * t));  // cosine
+}
 namespace {
 
 constexpr const char* kActivations[] = {"ReLU", "LeakyReLU", "Tanh", "Sigmoid", "ELU", "GELU", "SiLU"};

@@ -63,6 +63,10 @@ class Model {
   virtual void load(StateReader& r) = 0;
 };
 
+/// The learning-rate factor of `schedule` ("constant", "linear", "cosine") after `step` of
+/// `steps`: 1 at step 0, falling to 0 at `steps` (linearly or along half a cosine), 0 after.
+double lr_factor(const std::string& schedule, int64_t step, int64_t steps);
+
 /// Appends the L2 norm of the gradient of each weight tensor (2 or more dims) of `module`,
 /// named prefix + " " + its path without ".weight" ("D net.3"); one device sync for all.
 void append_grad_norms(const torch::nn::Module& module, const std::string& prefix,

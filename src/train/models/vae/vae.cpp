@@ -136,6 +136,12 @@ StepValues Vae::train_step(const BatchFn& next_batch, const Params& params, int6
   last_images_ = images.slice(0, 0, 64);
   VaeLoss l = loss(images, params.choice(ParamId::kReconLoss) == "bce");
   double weight = config_.variational ? kl_weight(params, step) : 0.0;
+  const double scale = lr_factor(params.choice(ParamId::kLrSchedule), step,
+                                 params.integer(ParamId::kLrScheduleSteps));
+  if (scale != lr_scale_) {
+    lr_scale_ = scale;
+    set_live(params);
+  }
   opt_->zero_grad();
   (l.recon + weight * l.kl).backward();
   grads_.clear();
@@ -146,8 +152,8 @@ StepValues Vae::train_step(const BatchFn& next_batch, const Params& params, int6
   torch::Tensor per_dim = l.kl_per_dim.detach().to(torch::kCPU, torch::kFloat).contiguous();
   kl_per_dim_.assign(per_dim.data_ptr<float>(), per_dim.data_ptr<float>() + per_dim.numel());
   StepValues v;
-  v.count = 4;
-  v.values = {recon, kl, -(recon + kl), static_cast<float>(weight * kl)};
+  v.count = 5;
+  v.values = {recon, kl, -(recon + kl), static_cast<float>(weight * kl), float(lr_scale_)};
   return v;
 }
 
@@ -155,7 +161,7 @@ void Vae::set_live(const Params& params) {
   auto options = adam_options(params);
   for (auto& group : opt_->param_groups()) {
     auto& o = static_cast<torch::optim::AdamOptions&>(group.options());
-    o.lr(options.lr());
+    o.lr(options.lr() * lr_scale_);
     o.betas(options.betas());
   }
 }

@@ -74,7 +74,8 @@ class Vae : public Model {
   VaeEncoder encoder_{nullptr};
   VaeDecoder decoder_{nullptr};
   std::unique_ptr<torch::optim::Adam> opt_;
-  MetricSchema schema_{"recon", "kl", "elbo", "beta_kl"};
+  MetricSchema schema_{"recon", "kl", "elbo", "beta_kl", "lr_scale"};
+  double lr_scale_ = 1.0;  // the learning-rate schedule's factor at the last step
   std::vector<float> kl_per_dim_;
   std::vector<LayerGrad> grads_;
   torch::Tensor last_images_;  // the first images of the last batch (activation histograms)
