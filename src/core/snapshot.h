@@ -83,6 +83,15 @@ struct Snapshot {
 
   double diversity = 0.0;        // sample diversity of the last evaluation (image models), or NaN
   int64_t diversity_step = -1;   // its step
+  /// Memorisation (image models): the training image nearest (L2) to each tile of the sample
+  /// grid at nearest_step, as a grid of the same layout, and each tile's distance (RMS per
+  /// pixel, 0..255). real_nearest: the median distance from the real grid's images to their
+  /// nearest other training image, the scale a copy would be far below.
+  ImageRGBA nearest;
+  uint64_t nearest_version = 0;
+  int64_t nearest_step = -1;
+  std::vector<float> nearest_distance;
+  double real_nearest = 0.0;
   std::vector<LayerGrad> grads;  // gradient norm per layer after the last step (G then D)
   LayerHistograms histograms;    // weights and activations per layer, every hist_every steps
   LatentViews latent;  // traversal, interpolation, explorer, reconstructions, KL per dim, map

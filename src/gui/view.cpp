@@ -85,6 +85,7 @@ void View::update_snapshot(const Snapshot& snapshot) {
     history_.history.offer(snapshot.samples_step, snapshot.wall_s, snapshot.samples);
   }
   textures_.update(TextureSlot::kReal, snapshot.real_version, snapshot.real);
+  textures_.update(TextureSlot::kNearest, snapshot.nearest_version, snapshot.nearest);
   const LatentViews& latent = snapshot.latent;
   textures_.update(TextureSlot::kReconstructions, latent.version, latent.reconstructions);
   textures_.update(TextureSlot::kTraversal, latent.version, latent.traversal);

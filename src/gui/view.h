@@ -98,6 +98,7 @@ class View {
 
   const TextureRef& samples_texture() const { return textures_.get(TextureSlot::kSamples); }
   const TextureRef& real_texture() const { return textures_.get(TextureSlot::kReal); }
+  const TextureRef& nearest_texture() const { return textures_.get(TextureSlot::kNearest); }
   /// VAE/AE test images and their reconstructions (rows alternate), from the snapshot's latent.
   const TextureRef& reconstructions_texture() const {
     return textures_.get(TextureSlot::kReconstructions);

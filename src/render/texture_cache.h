@@ -63,6 +63,7 @@ enum class TextureSlot {
   kManifold,         // the latent map's decoded 2D manifold
   kMapImage,         // one image of the latent map's encoded set
   kHistory,          // a sample-history entry (the scrubber)
+  kNearest,          // the training images nearest to the sample grid's tiles
   kCount
 };
 

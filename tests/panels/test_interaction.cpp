@@ -570,6 +570,49 @@ TEST_F(Interaction, LossesShowTheLearningRateFactorWhenItIsScheduled) {
   EXPECT_TRUE(shows("Losses", "learning-rate factor (linear")) << ui_->window_text("Losses");
 }
 
+TEST_F(Interaction, HoveringASampleShowsItsNearestTrainingImage) {
+  open(ModelFamily::kImageGan);
+  const ProbedItem grid = ui_->item("Samples/Generated (fixed noise)");
+  const ImRect rect(grid.min, grid.max);
+  const GridTiles tiles = grid_tiles(242, 242, 8);
+  ui_->move(tiles.screen_rect(9, rect).GetCenter());
+  ui_->frames(2);
+  EXPECT_FALSE(ui_->has("##Tooltip_00/nearest image")) << "none searched yet";
+  handled([](Snapshot& s) {
+    s.nearest = s.real;
+    s.nearest_version = 77;
+    s.nearest_step = 500;
+    s.nearest_distance.assign(64, 40.0f);
+    s.nearest_distance[9] = 3.25f;
+    s.real_nearest = 61.5;
+  });
+  const ImVec2 centre = tiles.screen_rect(9, rect).GetCenter();
+  ui_->move(ImVec2(centre.x + 1, centre.y));
+  ui_->frames(2);
+  EXPECT_NE(ui_->window_text("##Tooltip_00").find("nearest training image (step 500), 3.2 / 255 apart"),
+            std::string::npos)
+      << ui_->window_text("##Tooltip_00");
+  EXPECT_NE(ui_->window_text("##Tooltip_00").find("real images are 61.5 from their nearest"), std::string::npos);
+}
+
+TEST_F(Interaction, UnlabelledDataGetsDiversityAndNearestImagesInQuality) {
+  open(ModelFamily::kImageGan);
+  handled([](Snapshot& s) {
+    s.quality.state = QualityState::kNoLabels;
+    s.quality.status = "quality metrics need labelled train and test splits; faces has no labels";
+    s.diversity = 0.83;
+    s.diversity_step = 600;
+    s.nearest_step = 500;
+    s.nearest_distance.assign(64, 40.0f);
+    s.nearest_distance[3] = 12.0f;
+    s.real_nearest = 50.0;
+  });
+  const std::string text = ui_->window_text("Quality");
+  EXPECT_NE(text.find("faces has no"), std::string::npos) << text;
+  EXPECT_NE(text.find("diversity 0.83 (step 600)"), std::string::npos) << text;
+  EXPECT_NE(text.find("median 40.0, closest 12.0"), std::string::npos) << text;
+}
+
 TEST_F(Interaction, StatusShowsHowTheDataLoaderKeptUp) {
   open(ModelFamily::kImageGan);
   EXPECT_FALSE(shows("Status", "batches ready ahead")) << "no row before a batch was taken";

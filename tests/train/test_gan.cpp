@@ -7,6 +7,7 @@
 
 #include "data/idx.h"
 #include "train/family_access.h"
+#include "train/metric_classifier.h"
 #include "train/models/gan/gan.h"
 #include "train/models/vae/vae.h"
 #include "train/runtime.h"
@@ -466,4 +467,41 @@ TEST(Augmentation, HorizontalFlipMirrorsAboutHalfOfEachBatch) {
   for (int i = 0; i < 3; ++i) flipped += mirrored(family.batch_for_test(64, true));
   EXPECT_GT(flipped, 192 / 4);
   EXPECT_LT(flipped, 192 * 3 / 4);
+}
+
+// Memorisation: a sample grid of training images finds each of them at distance 0, and noise
+// finds images far away; the real images' own nearest distance is the scale beside it.
+TEST(Memorisation, NearestTrainingImagesOfTheSampleGrid) {
+  auto data = std::make_shared<Dataset>();
+  data->train.count = 100, data->train.channels = 3, data->train.height = data->train.width = 16;
+  data->train.source = "memory";
+  torch::manual_seed(11);
+  const torch::Tensor random = torch::randint(0, 256, {100 * 3 * 16 * 16}, torch::kUInt8);
+  data->train.pixels.assign(random.data_ptr<uint8_t>(), random.data_ptr<uint8_t>() + random.numel());
+  auto created = TrainingSession::create(small_params("dcgan"), data);
+  ASSERT_TRUE(created.ok()) << created.error();
+  ImageFamily& family = image_family(**created);
+  const ImageSet& train = data->train;
+  const torch::Tensor images =
+      torch::from_blob(const_cast<uint8_t*>(train.pixels.data()), {train.count, 3, 16, 16},
+                       torch::kUInt8);
+  const torch::Tensor picked = torch::arange(63, -1, -1, torch::kLong);  // in reverse order
+  family.find_nearest(unit_range(images.index_select(0, picked)), 7);
+  Snapshot copies;
+  family.fill_snapshot(copies, small_params("dcgan"), false, 7);
+  ASSERT_EQ(copies.nearest_distance.size(), 64u);
+  for (float d : copies.nearest_distance) EXPECT_LT(d, 0.5f) << "0 but for rounding";
+  EXPECT_EQ(copies.nearest_step, 7);
+  // The nearest grid shows those images, in the tiles' order.
+  ImageRGBA expected;
+  tensor_grid(unit_range(images.index_select(0, picked)), 8, expected);
+  EXPECT_EQ(copies.nearest.pixels, expected.pixels);
+  EXPECT_GT(copies.real_nearest, 50.0) << "random images are far from each other";
+  family.find_nearest(torch::rand({64, 3, 16, 16}).mul(2).sub(1), 8);
+  Snapshot noise;
+  noise.nearest_version = copies.nearest_version;
+  family.fill_snapshot(noise, small_params("dcgan"), false, 8);
+  ASSERT_EQ(noise.nearest_distance.size(), 64u);
+  for (float d : noise.nearest_distance) EXPECT_GT(d, 30.0f) << "new noise is near no image";
+  EXPECT_NE(noise.nearest_version, copies.nearest_version);
 }

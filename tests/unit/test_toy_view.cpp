@@ -180,6 +180,15 @@ TEST(Presets, ShippedPresetsLoadAndDescribeThemselves) {
   Params p;
   ASSERT_TRUE(apply_preset("ring-collapse", p).ok());
   EXPECT_EQ(p.text(ParamId::kDataset), "ring8");
+  Params emoji;
+  ASSERT_TRUE(apply_preset("emoji-dcgan", emoji).ok());
+  EXPECT_EQ(emoji.text(ParamId::kDataset), "emoji");
+  EXPECT_EQ(emoji.choice(ParamId::kResolution), "32");
+  EXPECT_DOUBLE_EQ(emoji.number(ParamId::kGEma), 0.999);
+  Params vae;
+  ASSERT_TRUE(apply_preset("emoji-vae", vae).ok());
+  EXPECT_EQ(vae.choice(ParamId::kModel), "vae");
+  EXPECT_EQ(vae.choice(ParamId::kLrSchedule), "cosine");
 }
 
 TEST(Presets, APresetIsTheBaseThatOtherFlagsOverride) {

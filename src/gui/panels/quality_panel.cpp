@@ -19,6 +19,36 @@ std::string class_label(const QualityView& q, int c) {
                                                                     : "class " + std::to_string(c);
 }
 
+// What needs no labels: the samples' diversity and their distance to the nearest training
+// image (memorisation), for data the classifier cannot score.
+void draw_label_free(const Snapshot& s) {
+  ImGui::Separator();
+  ImGui::TextDisabled("without labels:");
+  if (s.diversity_step >= 0 && std::isfinite(s.diversity)) {
+    ImGui::TextWrapped("diversity %.2f (step %lld): the samples' mean pairwise distance over the "
+                       "real images' (1: as varied as the data, 0: one image)",
+                       s.diversity, static_cast<long long>(s.diversity_step));
+    probe_item("diversity");
+  }
+  if (s.nearest_distance.empty()) {
+    ImGui::TextDisabled("nearest training images: at step 100");
+    return;
+  }
+  std::vector<float> d = s.nearest_distance;
+  std::nth_element(d.begin(), d.begin() + d.size() / 2, d.end());
+  const float least = *std::min_element(d.begin(), d.end());
+  ImGui::TextWrapped("nearest training image (step %lld): median %.1f, closest %.1f / 255 (real "
+                     "images: %.1f). Hover a sample to see its nearest image.",
+                     static_cast<long long>(s.nearest_step), d[d.size() / 2], least,
+                     s.real_nearest);
+  probe_item("nearest");
+  if (ImGui::IsItemHovered()) {
+    ImGui::SetTooltip("RMS pixel distance from each generated tile to the closest image of the\n"
+                      "training split. Far below the real images' own nearest distance: the\n"
+                      "generator is copying training images (memorisation).");
+  }
+}
+
 // The panel before the metrics are ready: off (with the eval_every widget to turn them on),
 // the classifier training, or why it failed.
 void draw_not_ready(View& view, const QualityView& q, ParamEdit& eval_every) {
@@ -27,6 +57,7 @@ void draw_not_ready(View& view, const QualityView& q, ParamEdit& eval_every) {
     case QualityState::kNoLabels:
       ImGui::TextWrapped("%s", q.status.empty() ? "quality metrics are off" : q.status.c_str());
       live_param_widget(view, ParamId::kEvalEvery, eval_every);
+      if (q.state == QualityState::kNoLabels) draw_label_free(view.snapshot());
       return;
     case QualityState::kPreparing:
       ImGui::TextWrapped("%s", q.status.c_str());

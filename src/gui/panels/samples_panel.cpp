@@ -27,10 +27,30 @@ void tag_tile(const GridTiles& tiles, const ImRect& rect, int index, const char*
   draw->AddText(ImVec2(r.Min.x + 2, r.Min.y), IM_COL32(0, 0, 0, 255), tag);
 }
 
+// The training images nearest to the sample grid's tiles, shown beside a hovered tile.
+struct NearestTiles {
+  const TextureRef* texture = nullptr;
+  const Snapshot* snapshot = nullptr;
+};
+
+// Beside a magnified tile: its nearest training image and their distance.
+void nearest_tooltip(const NearestTiles& near, int tile, ImVec2 size, ImVec2 uv0, ImVec2 uv1) {
+  const Snapshot& s = *near.snapshot;
+  if (tile >= int(s.nearest_distance.size()) || near.texture->width() == 0) return;
+  ImGui::SameLine();
+  ImGui::Image(texture_id(*near.texture), size, uv0, uv1);
+  probe_item("nearest image");
+  ImGui::Text("right: the nearest training image (step %lld), %.1f / 255 apart (RMS)",
+              static_cast<long long>(s.nearest_step), s.nearest_distance[size_t(tile)]);
+  ImGui::TextDisabled("real images are %.1f from their nearest other one: a copy is far closer",
+                      s.real_nearest);
+}
+
 // Draws a grid texture at the largest scale that fits (nearest filtering keeps pixels sharp);
-// hovering magnifies the tile under the mouse. Returns the clicked tile, if any.
+// hovering magnifies the tile under the mouse (with `near`, beside its nearest training image).
+// Returns the clicked tile, if any.
 TileClick draw_grid(const char* title, const TextureRef& texture, bool has_image, ImVec2 avail,
-                    int64_t step, GridTiles& tiles, ImRect& rect) {
+                    int64_t step, GridTiles& tiles, ImRect& rect, const NearestTiles& near = {}) {
   TileClick click;
   ImGui::BeginGroup();
   // The title and its step fit the grid's column (cut to fit, the whole title on hover).
@@ -58,7 +78,9 @@ TileClick draw_grid(const char* title, const TextureRef& texture, bool has_image
     ImVec2 uv0, uv1;
     tiles.uv(tile, uv0, uv1);
     ImGui::BeginTooltip();
-    ImGui::Image(texture_id(texture), ImVec2(ui_px(28 * 6), ui_px(28 * 6)), uv0, uv1);
+    const ImVec2 size(ui_px(28 * 6), ui_px(28 * 6));
+    ImGui::Image(texture_id(texture), size, uv0, uv1);
+    if (near.texture) nearest_tooltip(near, tile, size, uv0, uv1);
     ImGui::EndTooltip();
     if (ImGui::IsItemClicked(ImGuiMouseButton_Left)) click.tile = tile;
     if (ImGui::IsItemClicked(ImGuiMouseButton_Right)) click.tile = tile, click.right = true;
@@ -277,7 +299,13 @@ void SamplesPanel::draw(View& view, const PanelSlot& area) {
   ImRect rect;
   const bool has_samples = has_snapshot && !view.snapshot().samples.empty();
   const TextureRef& grid = scrubbing ? view.history_texture(hist.index) : view.samples_texture();
-  TileClick click = draw_grid(title, grid, has_samples, ImVec2(width, avail.y), step, tiles, rect);
+  NearestTiles near;
+  if (!scrubbing && has_snapshot && !view.snapshot().nearest.empty()) {
+    near.texture = &view.nearest_texture();
+    near.snapshot = &view.snapshot();
+  }
+  TileClick click =
+      draw_grid(title, grid, has_samples, ImVec2(width, avail.y), step, tiles, rect, near);
   const auto same = [](int64_t index) { return index < kGridCols * kGridCols ? int(index) : -1; };
   if (has_samples) tag_selection(view, tiles, rect, LatentSource::Kind::kSample, same);
   pick(view, click, {LatentSource::Kind::kSample, click.tile}, clicks_set_base);

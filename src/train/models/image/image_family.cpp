@@ -13,6 +13,32 @@ namespace {
 
 constexpr int kGridCols = 8;
 
+// For each row of `a` ([n, D] floats), the squared L2 distance to its nearest row of the train
+// split (uint8 [N, ...] scaled to [-1, 1]) and that row's index; `skip` (if given) is an index per
+// row of `a` not to match (the image itself).
+std::pair<torch::Tensor, torch::Tensor> nearest_rows(const torch::Tensor& a,
+                                                     const torch::Tensor& images_u8,
+                                                     const torch::Tensor& skip = {}) {
+  const int64_t n = a.size(0), total = images_u8.size(0), chunk = 2048;
+  const torch::Tensor a2 = a.pow(2).sum(1, true);
+  torch::Tensor best = torch::full({n}, std::numeric_limits<float>::infinity(), a.options());
+  torch::Tensor index = torch::zeros({n}, a.options().dtype(torch::kLong));
+  for (int64_t c0 = 0; c0 < total; c0 += chunk) {
+    const int64_t c1 = std::min(total, c0 + chunk);
+    const torch::Tensor b = unit_range(images_u8.slice(0, c0, c1)).reshape({c1 - c0, -1});
+    torch::Tensor d = a2 - 2.0 * torch::mm(a, b.t()) + b.pow(2).sum(1).unsqueeze(0);
+    if (skip.defined()) {
+      const torch::Tensor cols = torch::arange(c0, c1, index.options()).unsqueeze(0);
+      d = d.masked_fill(cols.eq(skip.unsqueeze(1)), std::numeric_limits<float>::infinity());
+    }
+    const auto [value, at] = d.min(1);
+    const torch::Tensor better = value.lt(best);
+    best = torch::where(better, value, best);
+    index = torch::where(better, at + c0, index);
+  }
+  return {best.clamp_min(0.0), index};
+}
+
 }  // namespace
 
 double sample_diversity(const torch::Tensor& fake, const torch::Tensor& real) {
@@ -75,6 +101,16 @@ void ImageFamily::reset(const Params& params, const FamilyInputs& inputs) {
   cursor_ = 0;
   epoch_ = 0;
   restart_loader();
+  {  // the real grid's own distance to the nearest other training image: the scale of "near"
+    torch::NoGradGuard no_grad;
+    const torch::Tensor flat = real_grid_.reshape({n, -1});
+    const torch::Tensor d = nearest_rows(flat, images_u8_, order_.slice(0, 0, n)).first;
+    real_nearest_ = d.div(double(flat.size(1))).sqrt().mul(127.5).median().item<double>();
+  }
+  nearest_ = ImageRGBA{};
+  nearest_distance_.clear();
+  nearest_step_ = -1;
+  nearest_version_ = next_unique_version();
   real_version_ = next_unique_version();
   samples_cache_ = ImageRGBA{};
   diversity_ = std::numeric_limits<double>::quiet_NaN();
@@ -158,9 +194,22 @@ void ImageFamily::after_step(const Params& params, int64_t step) {
     latent_cadence_.measured(std::chrono::duration<double>(latent_rendered_ - now).count());
   }
   if (step % kDiversityEvery == 0) {
-    diversity_ = sample_diversity(model_->decode(fixed_noise_), real_grid_);
+    const torch::Tensor fake = model_->decode(fixed_noise_);
+    diversity_ = sample_diversity(fake, real_grid_);
     diversity_step_ = step;
+    if (step == kDiversityEvery || step % kNearestEvery == 0) find_nearest(fake, step);
   }
+}
+
+void ImageFamily::find_nearest(const torch::Tensor& fake, int64_t step) {
+  torch::NoGradGuard no_grad;
+  const torch::Tensor flat = fake.reshape({fake.size(0), -1}).to(torch::kFloat);
+  const auto [d, index] = nearest_rows(flat, images_u8_);
+  const torch::Tensor rms = d.div(double(flat.size(1))).sqrt().mul(127.5).to(torch::kCPU);
+  nearest_distance_.assign(rms.data_ptr<float>(), rms.data_ptr<float>() + rms.numel());
+  tensor_grid(unit_range(images_u8_.index_select(0, index)), kGridCols, nearest_);
+  nearest_step_ = step;
+  nearest_version_ = next_unique_version();
 }
 
 Result<CommandEffect> ImageFamily::apply(const Command& command, int64_t /*step*/) {
@@ -229,6 +278,13 @@ void ImageFamily::fill_snapshot(Snapshot& out, const Params& params, bool with_i
   out.grads = model_->grad_norms();
   out.diversity = diversity_;
   out.diversity_step = diversity_step_;
+  if (out.nearest_version != nearest_version_) {
+    out.nearest = nearest_;
+    out.nearest_version = nearest_version_;
+    out.nearest_step = nearest_step_;
+    out.nearest_distance = nearest_distance_;
+  }
+  out.real_nearest = real_nearest_;
 }
 
 void ImageFamily::watch(AlarmMonitor& alarms, const MetricRow& row) {
