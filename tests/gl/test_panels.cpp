@@ -15,6 +15,8 @@
 #include "gui/gui.h"
 #include "gui/panels/panels.h"
 #include "render/screenshot.h"
+#include "core/image_grid.h"
+#include "data/dataset.h"
 #include "support/fake_snapshots.h"
 
 using namespace genscope;
@@ -345,4 +347,40 @@ TEST_F(PanelTest, HistogramsTabShowsTheLayerNowAndItsQuantilesOverTime) {
   snapshot_.histograms.version = 200;
   view_->update_snapshot(snapshot_);
   EXPECT_EQ(view_->histograms().size(), 1u);
+}
+
+// The colour path end to end: 64 glyphs of the emoji set, through make_grid_u8 and a texture, are
+// drawn in their colours by the Samples panel's Real grid (saved as real_emoji.png).
+TEST_F(PanelTest, TheRealGridShowsTheEmojiInColour) {
+  DatasetOptions options;
+  options.resolution = 16;
+  auto data = load_dataset("emoji", options);
+  if (!data) GTEST_SKIP() << data.error();
+  const ImageSet& set = data->train;
+  make_grid_u8(set.pixels.data(), 64, 3, 16, 16, 8, 2, 40, snapshot_.real);
+  snapshot_.real_version = 3;
+  snapshot_.samples = snapshot_.real;
+  snapshot_.samples_version = 3;
+  snapshot_.is_gan = true;
+  view_->update_snapshot(snapshot_);
+  SamplesPanel samples;
+  draw_ = [&] { samples.draw(*view_, ImRect(0, 0, 640, 480)); };
+  for (int i = 0; i < 3; ++i) frame(ImVec2(-100, -100), false);
+  int w = 0, h = 0;
+  window_->framebuffer_size(w, h);
+  std::vector<uint8_t> rgba(size_t(w) * h * 4);
+  glReadPixels(0, 0, w, h, GL_RGBA, GL_UNSIGNED_BYTE, rgba.data());
+  // Strongly coloured pixels of each hue (the window's own theme is gray-blue and dim).
+  int red = 0, green = 0, yellow = 0;
+  for (size_t p = 0; p < rgba.size(); p += 4) {
+    const int r = rgba[p], g = rgba[p + 1], b = rgba[p + 2];
+    red += r > 180 && g < 90 && b < 90;
+    green += g > 150 && r < 110 && b < 110;
+    yellow += r > 200 && g > 170 && b < 80;
+  }
+  EXPECT_GT(red, 100);
+  EXPECT_GT(green, 50);
+  EXPECT_GT(yellow, 200) << "the smileys";
+  const std::string path = std::string(GENSCOPE_TEST_TMP) + "/real_emoji.png";
+  ASSERT_TRUE(save_screenshot(path, w, h).ok());
 }

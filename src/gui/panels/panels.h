@@ -48,6 +48,7 @@ struct SamplesPanel {
   void draw(View& view, const PanelSlot& area);
   /// The history row: a slider over the kept grids, "live", and "export..." (MP4/GIF).
   void draw_history(View& view);
+  void draw_options(View& view, bool gan);
   /// "EMA of G" (with g_ema on): sets ema_samples.
   void draw_ema_toggle(View& view);
   bool ema_wanted_ = true;  // the last click's value, shown until the trainer handled it

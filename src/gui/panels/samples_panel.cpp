@@ -252,9 +252,8 @@ void SamplesPanel::draw_ema_toggle(View& view) {
   }
 }
 
-void SamplesPanel::draw(View& view, const PanelSlot& area) {
-  if (!begin_panel("Samples", area)) return;
-  const bool gan = !view.has_snapshot() || view.snapshot().is_gan;
+// The row above the grids: real images or reconstructions beside, what clicks set, EMA of G.
+void SamplesPanel::draw_options(View& view, bool gan) {
   const char* beside = gan ? "real images beside" : "reconstructions beside";
   ImGui::Checkbox(beside, &show_real);
   probe_item("beside");
@@ -269,6 +268,12 @@ void SamplesPanel::draw(View& view, const PanelSlot& area) {
   probe_item("traversal base");
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("A left click sets the traversal's base code.");
   if (gan && view.has_snapshot()) draw_ema_toggle(view);
+}
+
+void SamplesPanel::draw(View& view, const PanelSlot& area) {
+  if (!begin_panel("Samples", area)) return;
+  const bool gan = !view.has_snapshot() || view.snapshot().is_gan;
+  draw_options(view, gan);
   if (view.has_snapshot() && !view.snapshot().running) {
     const Snapshot& snap = view.snapshot();
     ImGui::PushTextWrapPos(0.0f);
