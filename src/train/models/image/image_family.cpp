@@ -288,7 +288,10 @@ void ImageFamily::fill_snapshot(Snapshot& out, const Params& params, bool with_i
 }
 
 void ImageFamily::watch(AlarmMonitor& alarms, const MetricRow& row) {
-  alarms.add_row(row, schema(), row.count, /*d_is_probability=*/true);
+  // D(G(z)) is a probability under the BCE losses; under hinge, least squares and WGAN-GP the
+  // discriminator panel's sigmoid of D's output is not, and "D overpowers G" does not apply.
+  const std::string loss = params_.choice(ParamId::kLoss);
+  alarms.add_row(row, schema(), row.count, loss == "non_saturating" || loss == "minimax");
   alarms.add_diversity(diversity_step_, diversity_);
 }
 
