@@ -173,8 +173,18 @@ TEST(GEma, TheAverageFollowsGAndSamplesCanShowIt) {
   for (auto& t : ema) before.push_back(t.detach().clone());
   gan.train_step(batches, p, 1);
   ema = gan.ema_generator().parameters();
+  // The first average after the copy warms up: decay min(0.5, (1 + 1) / (10 + 1)).
+  const double d = 2.0 / 11.0;
   for (size_t i = 0; i < g.size(); ++i) {
-    EXPECT_TRUE(torch::allclose(ema[i], 0.5 * before[i] + 0.5 * g[i], 1e-5, 1e-6)) << i;
+    EXPECT_TRUE(torch::allclose(ema[i], d * before[i] + (1 - d) * g[i], 1e-5, 1e-6)) << i;
+  }
+  for (int step = 2; step < 30; ++step) gan.train_step(batches, p, step);
+  std::vector<torch::Tensor> at29;
+  for (auto& t : gan.ema_generator().parameters()) at29.push_back(t.detach().clone());
+  gan.train_step(batches, p, 30);  // the 30th average: (1 + 30) / (10 + 30) > 0.5, so 0.5
+  ema = gan.ema_generator().parameters();
+  for (size_t i = 0; i < g.size(); ++i) {
+    EXPECT_TRUE(torch::allclose(ema[i], 0.5 * at29[i] + 0.5 * g[i], 1e-5, 1e-6)) << i;
   }
   // Samples from the average or from G: different images for the same noise.
   const torch::Tensor z = gan.noise(4);
@@ -195,7 +205,7 @@ TEST(GEma, TheAverageFollowsGAndSamplesCanShowIt) {
   // Switched off: gone, and samples come from G.
   o.ema_decay = 0.0;
   gan.set_optim(o);
-  gan.train_step(batches, p, 2);
+  gan.train_step(batches, p, 31);
   EXPECT_FALSE(gan.has_ema());
 }
 

@@ -328,10 +328,18 @@ void Gan::update_ema() {
     ema_dc_ = nullptr, ema_mlp_ = nullptr;
     return;
   }
-  if (!ema_module_) return build_ema();
+  if (!ema_module_) {
+    ema_updates_ = 0;
+    return build_ema();
+  }
+  // TensorFlow's ExponentialMovingAverage warm-up: a young average follows G more closely, so
+  // its samples are not the first steps' noise for the first thousands of steps.
+  ++ema_updates_;
+  const double decay = std::min(optim_.ema_decay, (1.0 + double(ema_updates_)) /
+                                                      (10.0 + double(ema_updates_)));
   torch::NoGradGuard no_grad;
   const auto from = g_module_->parameters(), to = ema_module_->parameters();
-  for (size_t i = 0; i < from.size(); ++i) to[i].mul_(optim_.ema_decay).add_(from[i], 1.0 - optim_.ema_decay);
+  for (size_t i = 0; i < from.size(); ++i) to[i].mul_(decay).add_(from[i], 1.0 - decay);
 }
 
 torch::Tensor Gan::generate(const torch::Tensor& z) {
@@ -460,6 +468,7 @@ void Gan::save(StateWriter& w) {
   save_optimizer(w, "opt_d", *opt_d_);
   w.write("reference_noise", reference_noise_);
   if (ema_module_) save_module(w, "g_ema", *ema_module_);
+  if (ema_module_) w.write_int("ema_updates", ema_updates_);
   w.write_int("ema_samples", optim_.ema_samples ? 1 : 0);
 }
 
@@ -473,6 +482,7 @@ void Gan::load(StateReader& r) {
   if (r.has("g_ema.net.0.weight")) {
     build_ema();
     load_module(r, "g_ema", *ema_module_);
+    ema_updates_ = r.has("ema_updates") ? r.read_int("ema_updates") : 0;
   }
   if (r.has("ema_samples")) optim_.ema_samples = r.read_int("ema_samples") != 0;
 }

@@ -170,6 +170,7 @@ class Gan : public Model {
   DcganGenerator ema_dc_{nullptr};
   MlpGenerator ema_mlp_{nullptr};
   std::shared_ptr<torch::nn::Module> ema_module_;  // G's moving average, or null
+  int64_t ema_updates_ = 0;                         // its updates since it was made
   std::unique_ptr<torch::optim::Adam> opt_g_, opt_d_;
   double lr_scale_ = 1.0;  // the schedule's factor at the last step
   MetricSchema schema_{"loss_d", "loss_g", "d_real", "d_fake", "lr_scale"};
