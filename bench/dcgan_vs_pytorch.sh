@@ -3,14 +3,14 @@
 # (bench/pytorch_dcgan.py), with the same torch build (Debian's libtorch and python3-torch are one
 # build), thread count, allocator settings (genscope's mallopt values, as glibc tunables) and
 # OpenMP spin count. Alternates the two PAIRS times and prints every pair's ratio.
-#   bench/dcgan_vs_pytorch.sh [build-dir] [pairs] [threads]
+#   [STEPS=300 WARMUP=50] bench/dcgan_vs_pytorch.sh [build-dir] [pairs] [threads]
 # Needs python3-torch (/usr/bin/python3 with torch); skipped without it.
 set -euo pipefail
 build=${1:-build}
 pairs=${2:-3}
 threads=${3:-2}
-steps=300
-warmup=50
+steps=${STEPS:-300}
+warmup=${WARMUP:-50}
 py=/usr/bin/python3
 if ! "$py" -c 'import torch' 2>/dev/null; then
   echo "dcgan_vs_pytorch: skipped: $py has no torch (apt-get install python3-torch)"
