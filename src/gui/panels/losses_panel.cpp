@@ -35,7 +35,7 @@ void draw_lr_strip(View& view, LinePlotOptions plot, float height) {
   if (height <= 0.0f) return;
   const Params& p = view.snapshot().params;
   const std::string caption =
-      strformat("learning-rate factor (%s over %d steps): lr_g, lr_d x this",
+      strformat("learning-rate factor (%s over %d steps): the learning rates x this",
                 p.choice(ParamId::kLrSchedule).c_str(), p.integer(ParamId::kLrScheduleSteps));
   const PlotLine line{"lr factor", view.series("lr_scale"), kGreen};
   plot.fixed_y = true, plot.y_min = 0.0, plot.y_max = 1.05, plot.show_raw = false;
