@@ -4,7 +4,6 @@
 #include FT_FREETYPE_H
 #include <hb-ft.h>
 #include <hb.h>
-#include <sys/stat.h>
 
 #include <cstdlib>
 #include <fstream>
@@ -19,11 +18,6 @@
 namespace genscope {
 namespace {
 
-std::string trim(const std::string& s) {
-  const size_t a = s.find_first_not_of(" \t\r");
-  if (a == std::string::npos) return "";
-  return s.substr(a, s.find_last_not_of(" \t\r") - a + 1);
-}
 
 // A FreeType face of the font with its colour strike selected.
 class Face {
@@ -117,10 +111,9 @@ std::string utf8(const std::vector<char32_t>& sequence) {
 
 // A file's size and mtime, for the cache key; false when it does not exist.
 bool file_stamp(const std::string& path, int64_t stamp[2]) {
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return false;
-  stamp[0] = int64_t(st.st_size);
-  stamp[1] = int64_t(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+  uint64_t size = 0;
+  if (!file_size_mtime(path, size, stamp[1])) return false;
+  stamp[0] = int64_t(size);
   return true;
 }
 
@@ -132,7 +125,7 @@ Result<std::vector<EmojiEntry>> parse_emoji_test(const std::string& text) {
   std::string line, group;
   for (int number = 1; std::getline(in, line); ++number) {
     if (line.rfind("# group:", 0) == 0) {
-      group = trim(line.substr(8));
+      group = std::string(trim(line.substr(8)));
       continue;
     }
     if (line.empty() || line[0] == '#') continue;
@@ -160,7 +153,7 @@ Result<std::vector<EmojiEntry>> parse_emoji_test(const std::string& text) {
     const std::string comment = line.substr(hash + 1);
     const size_t version = comment.find(" E");
     const size_t space = version == std::string::npos ? version : comment.find(' ', version + 1);
-    e.name = space == std::string::npos ? trim(comment) : trim(comment.substr(space + 1));
+    e.name = std::string(trim(space == std::string::npos ? comment : comment.substr(space + 1)));
     entries.push_back(std::move(e));
   }
   return entries;

@@ -55,12 +55,9 @@ Result<FolderScan> scan_folder(const fs::path& dir) {
     const fs::directory_entry& e = *it;
     const std::string path = e.path().string();
     if (!is_image_path(path)) continue;
-    struct stat st {};
-    if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
     FolderEntry f;
+    if (!file_size_mtime(path, f.size, f.mtime)) continue;
     f.relative = fs::path(path.substr(prefix.size())).relative_path().generic_string();
-    f.size = uint64_t(st.st_size);
-    f.mtime = int64_t(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
     scan.files.push_back(std::move(f));
   }
   std::sort(scan.files.begin(), scan.files.end(),
@@ -208,6 +205,14 @@ struct Slot {
 };
 
 }  // namespace
+
+bool file_size_mtime(const std::string& path, uint64_t& size, int64_t& mtime) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return false;
+  size = uint64_t(st.st_size);
+  mtime = int64_t(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+  return true;
+}
 
 bool is_image_path(const std::string& path) {
   const size_t dot = path.rfind('.');

@@ -19,6 +19,10 @@
 
 namespace genscope {
 
+/// A regular file's size and mtime (nanoseconds), what image caches are keyed by; false when
+/// `path` is not a regular file.
+bool file_size_mtime(const std::string& path, uint64_t& size, int64_t& mtime);
+
 /// True when `path` ends in an extension decode_image_file reads (case-insensitive).
 bool is_image_path(const std::string& path);
 

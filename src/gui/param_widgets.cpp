@@ -181,14 +181,18 @@ std::string param_tooltip(const ParamSpec& spec) {
   return text;
 }
 
-bool param_widget(const ParamSpec& spec, const ParamValue& current, uint64_t handled,
-                  ParamEdit& edit, ParamLabel label) {
+void sync_edit(const ParamValue& current, uint64_t handled, ParamEdit& edit) {
   if (!edit.active && (handled >= edit.sent || !edit.synced)) {
     edit.value = current;
     edit.committed = current;
     edit.text = current.text;
     edit.synced = true;
   }
+}
+
+bool param_widget(const ParamSpec& spec, const ParamValue& current, uint64_t handled,
+                  ParamEdit& edit, ParamLabel label) {
+  sync_edit(current, handled, edit);
   ImGui::PushID(spec.key);
   const std::string id = label == ParamLabel::kRight ? spec.key : std::string("##") + spec.key;
   if (label == ParamLabel::kNone) ImGui::SetNextItemWidth(-FLT_MIN);

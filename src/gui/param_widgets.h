@@ -37,6 +37,10 @@ enum class ParamLabel {
 bool param_widget(const ParamSpec& spec, const ParamValue& current, uint64_t handled,
                   ParamEdit& edit, ParamLabel label = ParamLabel::kRight);
 
+/// Takes the run's value `current` into `edit` while the widget is idle and no command of it is in
+/// flight (`handled`: the last command the trainer handled), as param_widget does first.
+void sync_edit(const ParamValue& current, uint64_t handled, ParamEdit& edit);
+
 /// Records that edit.value was sent as command `seq` (returned by View::send).
 inline void param_sent(ParamEdit& edit, uint64_t seq) {
   edit.committed = edit.value;

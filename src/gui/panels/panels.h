@@ -51,8 +51,7 @@ struct SamplesPanel {
   void draw_options(View& view, bool gan);
   /// "EMA of G" (with g_ema on): sets ema_samples.
   void draw_ema_toggle(View& view);
-  bool ema_wanted_ = true;  // the last click's value, shown until the trainer handled it
-  uint64_t ema_sent_ = 0;   // its command's sequence number
+  ParamEdit ema_edit;  // ema_samples, as the checkbox shows and sends it
 };
 
 /// The Histograms tab: one layer's weight or activation histogram now, and its quantiles over

@@ -237,12 +237,12 @@ void SamplesPanel::draw_history(View& view) {
 void SamplesPanel::draw_ema_toggle(View& view) {
   const Params& p = view.snapshot().params;
   if (p.number(ParamId::kGEma) <= 0.0) return;
-  bool ema = p.choice(ParamId::kEmaSamples) == "ema";
-  if (ema_sent_ != 0 && ema_sent_ > view.snapshot().commands_done) ema = ema_wanted_;
+  sync_edit(p.value(ParamId::kEmaSamples), view.snapshot().commands_done, ema_edit);
+  bool ema = ema_edit.value.number != 0.0;  // choice 1: "ema"
   flow_next(checkbox_width("EMA of G"));
   if (ImGui::Checkbox("EMA of G", &ema)) {
-    ema_wanted_ = ema;
-    ema_sent_ = view.send(Command::set(ParamId::kEmaSamples, ParamValue{ema ? 1.0 : 0.0, ""}));
+    ema_edit.value = ParamValue{ema ? 1.0 : 0.0, ""};
+    param_sent(ema_edit, view.send(Command::set(ParamId::kEmaSamples, ema_edit.value)));
   }
   probe_item("EMA of G");
   if (ImGui::IsItemHovered()) {

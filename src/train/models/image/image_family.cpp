@@ -101,12 +101,8 @@ void ImageFamily::reset(const Params& params, const FamilyInputs& inputs) {
   cursor_ = 0;
   epoch_ = 0;
   restart_loader();
-  {  // the real grid's own distance to the nearest other training image: the scale of "near"
-    torch::NoGradGuard no_grad;
-    const torch::Tensor flat = real_grid_.reshape({n, -1});
-    const torch::Tensor d = nearest_rows(flat, images_u8_, order_.slice(0, 0, n)).first;
-    real_nearest_ = d.div(double(flat.size(1))).sqrt().mul(127.5).median().item<double>();
-  }
+  real_indices_ = order_.slice(0, 0, n).clone();
+  real_nearest_ = -1.0;  // measured with the first search, not at every start
   nearest_ = ImageRGBA{};
   nearest_distance_.clear();
   nearest_step_ = -1;
@@ -204,6 +200,11 @@ void ImageFamily::after_step(const Params& params, int64_t step) {
 void ImageFamily::find_nearest(const torch::Tensor& fake, int64_t step) {
   torch::NoGradGuard no_grad;
   const torch::Tensor flat = fake.reshape({fake.size(0), -1}).to(torch::kFloat);
+  if (real_nearest_ < 0.0) {  // the real grid's own nearest other image: the scale of "near"
+    const torch::Tensor real = real_grid_.reshape({real_grid_.size(0), -1});
+    const torch::Tensor own = nearest_rows(real, images_u8_, real_indices_).first;
+    real_nearest_ = own.div(double(real.size(1))).sqrt().mul(127.5).median().item<double>();
+  }
   const auto [d, index] = nearest_rows(flat, images_u8_);
   const torch::Tensor rms = d.div(double(flat.size(1))).sqrt().mul(127.5).to(torch::kCPU);
   nearest_distance_.assign(rms.data_ptr<float>(), rms.data_ptr<float>() + rms.numel());
@@ -284,7 +285,7 @@ void ImageFamily::fill_snapshot(Snapshot& out, const Params& params, bool with_i
     out.nearest_step = nearest_step_;
     out.nearest_distance = nearest_distance_;
   }
-  out.real_nearest = real_nearest_;
+  out.real_nearest = std::max(0.0, real_nearest_);
 }
 
 void ImageFamily::watch(AlarmMonitor& alarms, const MetricRow& row) {

@@ -122,7 +122,8 @@ class ImageFamily : public Family {
   std::vector<float> nearest_distance_;
   uint64_t nearest_version_ = 0;
   int64_t nearest_step_ = -1;
-  double real_nearest_ = 0.0;
+  double real_nearest_ = -1.0;  // -1: not measured yet (the first search does)
+  torch::Tensor real_indices_;  // the real grid's images in the train split
   ImageRGBA samples_cache_;
   int64_t samples_cache_step_ = 0;
   uint64_t samples_version_ = 0;
