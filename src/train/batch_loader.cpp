@@ -2,6 +2,8 @@
 
 #include <chrono>
 
+#include "train/runtime.h"
+
 namespace genscope {
 
 BatchLoader::BatchLoader(Assemble assemble)
@@ -18,6 +20,7 @@ BatchLoader::~BatchLoader() {
 
 void BatchLoader::run() {
   torch::NoGradGuard no_grad;  // grad mode is per thread
+  serial_torch_on_this_thread();  // a batch is small; see runtime.h for why not a second team
   std::unique_lock<std::mutex> lock(mutex_);
   for (;;) {
     cv_.wait(lock, [&] { return stop_ || (wanted_ && made_key_ != wanted_); });

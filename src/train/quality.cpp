@@ -104,8 +104,13 @@ bool QualityMetrics::supported(const Dataset& data, std::string* why) {
   };
   if (labelled(data.train) && labelled(data.test) && class_count(data) >= 2) return true;
   if (why) {
-    *why = "quality metrics need labelled train and test splits; " + data.name +
-           (data.test.count == 0 ? " has no test split" : " has no labels");
+    // An unlabelled set has no test split either (only labelled ones get a held-out one): the
+    // labels are what it lacks.
+    const char* lacks = !labelled(data.train)  ? " has no labels"
+                        : data.test.count == 0 ? " has no test split"
+                        : !labelled(data.test) ? " has no labels in its test split"
+                                               : " has fewer than two classes";
+    *why = "quality metrics need labelled train and test splits; " + data.name + lacks;
   }
   return false;
 }

@@ -4,6 +4,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "train/runtime.h"
 #include "util/strings.h"
 #include "util/unique_version.h"
 
@@ -78,11 +79,11 @@ void QualityWorker::fill(QualityView& out) const {
 
 void QualityWorker::run() {
   // Below the trainer and the frame loop, on one LibTorch thread: scores arrive later, but
-  // nothing waits for them. OpenMP keeps the count per thread, but ATen also remembers it as the
-  // default for threads that start later: the trainer sets its own (set_torch_threads) whenever
-  // it builds a session, so it never inherits this one.
+  // nothing waits for them. Serial on this thread only (a team of its own would throttle the
+  // trainer's OpenMP workers, runtime.h); torch::set_num_threads would also change ATen's default
+  // for every thread that starts later.
   setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), 10);
-  torch::set_num_threads(1);
+  if (!serial_torch_on_this_thread()) torch::set_num_threads(1);
   if (prepare()) serve();
 }
 

@@ -94,6 +94,7 @@ void Run::Impl::load_checkpoint(const std::string& path, bool rollback) {
   const Params keep = requested;
   collect_events();
   session = std::move(*loaded);
+  session->family().set_watched(options.watched);
   for (ParamId id : kRunFileSettings) session->apply(Command::set(id, keep.value(id)));
   requested = session->pending();
   custom_points = session->custom_points();
@@ -183,6 +184,7 @@ void Run::Impl::build_session() {
   const int64_t steps_trained = step();
   collect_events();
   session = std::move(*created);
+  session->family().set_watched(options.watched);
   if (was_paused) session->apply(Command::of(Command::Kind::kPause));
   alarms.reset_run();
   start_new_run_files(dir.empty() ? 0 : steps_trained);

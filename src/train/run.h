@@ -32,6 +32,10 @@ struct RunOptions {
   /// it to be taken (so the same config gives the same metrics.csv), and the run's history lines
   /// are printed to stderr as they happen.
   bool headless = false;
+  /// Someone looks at the snapshots (the window, a headless recording): the family keeps the
+  /// views only panels show (latent traversals, the latent map) following training. run_headless
+  /// clears it when nothing records.
+  bool watched = true;
   /// Called when the run starts something slow (loading a dataset or a checkpoint) after saying
   /// so in its message: the window's trainer publishes a snapshot, so the user sees why it waits.
   std::function<void()> on_busy;

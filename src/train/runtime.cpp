@@ -1,5 +1,6 @@
 #include "train/runtime.h"
 
+#include <dlfcn.h>
 #include <malloc.h>
 
 #include <cstdlib>
@@ -22,6 +23,19 @@ int set_torch_threads(int threads) {
   int n = threads > 0 ? threads : (hw > 0 ? hw : 1);
   at::set_num_threads(n);
   return at::get_num_threads();
+}
+
+bool serial_torch_on_this_thread() {
+  // Looked up in the process, not linked: the OpenMP runtime is whichever LibTorch brought
+  // (Debian's libgomp, or the copy a pip wheel bundles), and there must be only one.
+  using SetThreads = void (*)(int);
+  static const auto set = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "omp_set_num_threads"));
+  if (!set) return false;
+  // ATen sets a thread's OpenMP count from its global one at the thread's first parallel
+  // operator: done now, so that it does not undo this.
+  at::internal::lazy_init_num_threads();
+  set(1);  // this thread's nthreads-var: its parallel regions get a team of one
+  return true;
 }
 
 bool cuda_available() {

@@ -12,6 +12,16 @@ void tune_allocator();
 /// Sets LibTorch's intra-op thread count (0 = every hardware thread) and returns what it uses.
 int set_torch_threads(int threads);
 
+/// Makes LibTorch's operators on the calling thread run serially (its OpenMP team is this thread
+/// alone), leaving every other thread's count as it is. For helper threads (the batch loader, the
+/// quality worker). A parallel region of theirs would start a second team of OpenMP workers, and
+/// libgomp, seeing more of its threads than cores, then has every worker in the process sleep
+/// after 100 polls instead of its spin count: the training step's workers sleep and wake between
+/// operators (measured on 2 cores: ~250 context switches per step instead of ~5, the DCGAN step
+/// ~15 % slower).
+/// Returns false where the OpenMP runtime LibTorch loaded has no omp_set_num_threads.
+bool serial_torch_on_this_thread();
+
 /// Where LibTorch runs, which BLAS it calls, thread counts and caps worth showing.
 RuntimeInfo runtime_info();
 

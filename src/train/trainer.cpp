@@ -131,9 +131,10 @@ void Trainer::stop() {
 
 namespace {
 
-Status run_headless_unguarded(const RunOptions& options, int64_t steps,
-                              const HeadlessObserver& observer, HeadlessFiles* files) {
-  Run run(options);
+Status run_headless_unguarded(RunOptions options, int64_t steps, const HeadlessObserver& observer,
+                              HeadlessFiles* files) {
+  options.watched = observer.every > 0 && observer.on_snapshot;  // a recording draws the panels
+  Run run(std::move(options));
   Status started = run.start();
   if (files) *files = {run.dir().path(), run.samples_file()};
   if (!started) return started;

@@ -2,11 +2,14 @@
 // for a key nobody announced, what the trainer waited, and stopping while a batch is being made.
 #include <gtest/gtest.h>
 
+#include <dlfcn.h>
+
 #include <atomic>
 #include <chrono>
 #include <thread>
 
 #include "train/batch_loader.h"
+#include "train/runtime.h"
 
 namespace genscope {
 namespace {
@@ -70,6 +73,44 @@ TEST(BatchLoader, WaitsForABatchBeingMadeAndStopsWhileMakingOne) {
     EXPECT_EQ(made.load(), 2);
   }  // destroyed while {0, 8} is being made: joins without a hang
   EXPECT_LE(made.load(), 3);
+}
+
+// How many threads LibTorch's parallel operators on the calling thread run on: OpenMP's count
+// for this thread (libgomp's, looked up as runtime.cpp does), read after an operator large
+// enough to run in parallel (ATen sets a thread's count at its first one).
+int team_size() {
+  (void)torch::ones({1 << 20}).mul(2.0).sum().item<float>();
+  using MaxThreads = int (*)();
+  static const auto max_threads = reinterpret_cast<MaxThreads>(dlsym(RTLD_DEFAULT, "omp_get_max_threads"));
+  return max_threads ? max_threads() : -1;
+}
+
+// A helper thread's operators run on it alone (a second OpenMP team would make libgomp throttle
+// the trainer's workers); the trainer's count stays. The control shows the test can fail: a
+// plain new thread gets ATen's count at its first operator.
+TEST(Runtime, HelperThreadsRunTorchSeriallyAndLeaveTheTrainersCount) {
+  set_torch_threads(2);
+  int plain = 0, helper = 0, loader_team = 0;
+  std::thread([&] { plain = team_size(); }).join();
+  std::thread([&] {
+    ASSERT_TRUE(serial_torch_on_this_thread());
+    helper = team_size();
+  }).join();
+  {
+    const auto caller = std::this_thread::get_id();
+    BatchLoader loader([&](const BatchKey& k) {
+      if (std::this_thread::get_id() != caller) loader_team = team_size();
+      return batch_of(k);
+    });
+    const BatchKey first{0, 0, 8, false}, second{0, 8, 8, false};
+    loader.take(first, second);
+    loader.take(second, std::nullopt);  // made on the loader's thread
+  }
+  EXPECT_EQ(plain, 2);
+  EXPECT_EQ(helper, 1);
+  EXPECT_EQ(loader_team, 1) << "the loader's batches are assembled serially";
+  EXPECT_EQ(at::get_num_threads(), 2);
+  EXPECT_EQ(team_size(), 2) << "the calling (trainer) thread keeps its two";
 }
 
 }  // namespace

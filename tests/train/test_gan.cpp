@@ -427,6 +427,22 @@ TEST(Families, ANewSessionNeverRepeatsAnImageVersionOfTheOldOne) {
   EXPECT_NE(slot.latent.version, latent_a);
 }
 
+// A run nobody watches (headless, no recording) leaves the latent views where they are; the
+// window's run has them follow training. Both still render the sample grid (samples.png).
+TEST(Families, AnUnwatchedRunSkipsTheViewsOnlyPanelsShow) {
+  for (const bool watched : {true, false}) {
+    auto s = make_session(small_params());
+    s->family().set_watched(watched);
+    Snapshot slot;
+    s->fill_snapshot(slot, true);
+    const uint64_t latent = slot.latent.version, samples = slot.samples_version;
+    for (int i = 0; i < 3; ++i) ASSERT_TRUE(s->step().stepped);
+    s->fill_snapshot(slot, true);
+    EXPECT_EQ(slot.latent.version != latent, watched) << "watched " << watched;
+    EXPECT_NE(slot.samples_version, samples) << "watched " << watched;
+  }
+}
+
 // Lockstep recording asks for a target step; asking twice (a re-send after a slow frame) trains
 // to it once, where two step counts would have added up to twice the steps.
 TEST(Session, StepToTheSameTargetTwiceTrainsToItOnce) {

@@ -118,6 +118,14 @@ TEST(QualityMetrics, NeedsLabelledSplits) {
   Status s = q.prepare();
   EXPECT_FALSE(s);
   EXPECT_NE(s.error().find("test split"), std::string::npos);
+
+  // An unlabelled set (a flat image folder) lacks labels, which is what the message says.
+  auto flat = load_dataset(test::write_squares_dataset(dir() + "/flat"));
+  ASSERT_TRUE(flat) << flat.error();
+  flat->train.labels.clear();
+  flat->train.class_names.clear();
+  EXPECT_FALSE(QualityMetrics::supported(*flat, &why));
+  EXPECT_NE(why.find("has no labels"), std::string::npos) << why;
 }
 
 // A session on the labelled data and metrics sharing one cache.

@@ -71,6 +71,9 @@ class Family {
   /// After a step whose values were finite: background work paced by steps (latent map chunks,
   /// the sample diversity). `step` counts the steps taken, this one included.
   virtual void after_step(const Params& /*params*/, int64_t /*step*/) {}
+  /// Whether anyone looks at the snapshots (a window, a recording). A run nobody watches (headless
+  /// without --record) skips the views only the panels show (latent traversals, the latent map).
+  virtual void set_watched(bool /*watched*/) {}
   /// When a family that has steps to take wants the next one (slow motion); nullopt: now.
   virtual std::optional<Clock::time_point> next_step_at() const { return std::nullopt; }
   /// The commands only some families take (latent selections, the 2D lab's view and single

@@ -11,7 +11,12 @@ nn::ConvTranspose2d up(int in, int out, int k, int s, int p) {
 nn::Conv2d down(int in, int out, int k, int s, int p) {
   return nn::Conv2d(nn::Conv2dOptions(in, out, k).stride(s).padding(p).bias(false));
 }
-nn::LeakyReLU lrelu() { return nn::LeakyReLU(nn::LeakyReLUOptions().negative_slope(0.2)); }
+// In place, as pytorch/examples' dcgan has them: no tensor of their own (what each layer before
+// them needs for its gradient is its input, never its output).
+nn::LeakyReLU lrelu() {
+  return nn::LeakyReLU(nn::LeakyReLUOptions().negative_slope(0.2).inplace(true));
+}
+nn::ReLU relu() { return nn::ReLU(nn::ReLUOptions().inplace(true)); }
 
 // DCGAN's initialisation: conv weights N(0, 0.02), batch-norm scale N(1, 0.02) and shift 0.
 void dcgan_init(nn::Module& m) {
@@ -93,22 +98,22 @@ DcganGeneratorImpl::DcganGeneratorImpl(const GanConfig& c) : latent_dim(c.latent
   if (c.image_size == 28) {
     seq->push_back(up(c.latent_dim, 4 * w, 4, 1, 0));
     seq->push_back(nn::BatchNorm2d(4 * w));
-    seq->push_back(nn::ReLU());
+    seq->push_back(relu());
     seq->push_back(up(4 * w, 2 * w, 3, 2, 1));
     seq->push_back(nn::BatchNorm2d(2 * w));
-    seq->push_back(nn::ReLU());
+    seq->push_back(relu());
     seq->push_back(up(2 * w, w, 4, 2, 1));
   } else {
     int m = c.image_size / 8;  // channels of the 4x4 block, in units of w
     seq->push_back(up(c.latent_dim, m * w, 4, 1, 0));
     for (int size = 4; size < c.image_size / 2; size *= 2, m /= 2) {
       seq->push_back(nn::BatchNorm2d(m * w));
-      seq->push_back(nn::ReLU());
+      seq->push_back(relu());
       seq->push_back(up(m * w, m / 2 * w, 4, 2, 1));
     }
   }
   seq->push_back(nn::BatchNorm2d(w));
-  seq->push_back(nn::ReLU());
+  seq->push_back(relu());
   seq->push_back(up(w, c.channels, 4, 2, 1));
   seq->push_back(nn::Tanh());
   net = register_module("net", seq);

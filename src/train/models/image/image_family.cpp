@@ -180,11 +180,11 @@ FamilyStep ImageFamily::step(const Params& params, int64_t steps_done) {
 }
 
 void ImageFamily::after_step(const Params& params, int64_t step) {
-  latent_tools_->advance_map(*model_, params, step, latent_);
+  if (watched_) latent_tools_->advance_map(*model_, params, step, latent_);
   // The latent views follow training at their own cadence, on the training thread's time (so the
   // sample grid's cadence measures the grid alone).
   const auto now = std::chrono::steady_clock::now();
-  if (latent_step_ != step &&
+  if (watched_ && latent_step_ != step &&
       latent_cadence_.due(std::chrono::duration<double>(now - latent_rendered_).count())) {
     render_latent(params, step);
     latent_cadence_.measured(std::chrono::duration<double>(latent_rendered_ - now).count());

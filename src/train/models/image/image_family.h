@@ -43,6 +43,7 @@ class ImageFamily : public Family {
   void set_live(const Params& params) override { model_->set_live(params); }
   FamilyStep step(const Params& params, int64_t steps_done) override;
   void after_step(const Params& params, int64_t step) override;
+  void set_watched(bool watched) override { watched_ = watched; }
   Result<CommandEffect> apply(const Command& command, int64_t step) override;
   const MetricSchema& schema() const override { return model_->schema(); }
   std::string description(const Params& params) const override;
@@ -91,6 +92,7 @@ class ImageFamily : public Family {
   void restart_loader();
 
   bool hflip_ = false;  // the hflip parameter at this step
+  bool watched_ = true;  // false: nobody sees the latent views, so they do not follow training
   ModelMaker make_;
   torch::Device device_;
   std::shared_ptr<const Dataset> data_;
