@@ -21,6 +21,8 @@ const char* family_label(ModelFamily family) {
       return "VAE/AE";
     case ModelFamily::kToy:
       return "the 2D lab";
+    case ModelFamily::kText:
+      return "text models";
   }
   return "?";
 }
@@ -33,17 +35,23 @@ using Rows = std::vector<ParamSpec>;
 void append_experiment_rows(Rows& rows) {
   const ParamSpec group[] = {
       {ParamId::kModel, "model", T::kChoice, 0, 0, 1, "",
-       {"dcgan", "mlp-gan", "vae", "beta-vae", "ae", "mlp-vae"}, A::kReset, false, "Experiment",
+       {"dcgan", "mlp-gan", "vae", "beta-vae", "ae", "mlp-vae", "char-rnn", "char-gru",
+        "char-lstm", "char-transformer"},
+       A::kReset, false, "Experiment",
        "dcgan / mlp-gan: GANs. vae: convolutional VAE; beta-vae: the same with beta = 4 unless "
-       "--beta is given; ae: deterministic autoencoder (no KL); mlp-vae: an MLP VAE. (A 2D "
-       "dataset always trains the 2D lab's MLP GAN.)", ParamScope::kImage},
+       "--beta is given; ae: deterministic autoencoder (no KL); mlp-vae: an MLP VAE. Text "
+       "(character-level language models): char-rnn (tanh recurrence), char-gru, char-lstm "
+       "(2 layers unless --layers is given), char-transformer (decoder-only, 4 layers; the "
+       "default for a text dataset). (A 2D dataset always trains the 2D lab's MLP GAN.)",
+       ParamScope::kImageText},
       {ParamId::kDataset, "dataset", T::kText, 0, 0, 0, "fashion-mnist", {}, A::kReset, false,
        "Experiment",
        "'fashion-mnist' (Debian's dataset-fashion-mnist), a directory of MNIST-format IDX files, "
        "CIFAR-10/100's binary files (cifar-10-batches-bin), a folder of images (PNG, JPEG, BMP, "
        "GIF, TGA, searched recursively; one sub-folder per class gives labels), 'emoji' (the "
        "3,647 colour glyphs of Debian's fonts-noto-color-emoji, labelled by Unicode emoji group), "
-       "or a 2D "
+       "text for the char-* models: 'fortunes' (Debian's fortunes package) or text:PATH (a UTF-8 "
+       "file, or a directory of .txt files), or a 2D "
        "distribution for the 2D GAN lab: ring8, grid25, gaussian, line, spiral, moons (custom: "
        "paint points in the 2D panel). A labelled set without a test split holds out every tenth "
        "image for the quality metrics."},
@@ -76,8 +84,9 @@ void append_model_rows(Rows& rows) {
        "Size of the noise vector z fed to the generator.", ParamScope::kImage},
       {ParamId::kWidth, "width", T::kInt, 32, 4, 512, "", {}, A::kReset, false, "Model",
        "Base channel count of the DCGAN (G and D use 1x, 2x, 4x it); the MLP scales its hidden "
-       "layers by width/32. The reference DCGAN uses 64; 32 trains ~3x faster on a CPU.",
-       ParamScope::kImage},
+       "layers by width/32. The reference DCGAN uses 64; 32 trains ~3x faster on a CPU. Text: "
+       "the hidden units per layer (the embedding's size too).",
+       ParamScope::kImageText, {{ModelFamily::kText, "128"}}},
       {ParamId::kLayersG, "layers_g", T::kInt, 2, 0, 6, "", {}, A::kReset, false, "Model",
        "2D lab: hidden layers of the generator MLP (0: one linear map).", ParamScope::kToy},
       {ParamId::kLayersD, "layers_d", T::kInt, 2, 0, 6, "", {}, A::kReset, false, "Model",
@@ -104,8 +113,10 @@ void append_model_rows(Rows& rows) {
 void append_optimizer_rows(Rows& rows) {
   const ParamSpec group[] = {
       {ParamId::kLrG, "lr_g", T::kFloat, 2e-4, 1e-6, 1e-1, "", {}, A::kLive, true, "Optimizer",
-       "Generator (GAN) or encoder+decoder (VAE/AE) learning rate (Adam; 2D lab: optimizer_g). "
-       "Changing it keeps the optimizer's state (moments, momentum)."},
+       "Generator (GAN) or encoder+decoder (VAE/AE) learning rate (Adam; 2D lab: optimizer_g; "
+       "text: the model's, AdamW, after warmup_steps). Changing it keeps the optimizer's state "
+       "(moments, momentum).",
+       ParamScope::kAll, {{ModelFamily::kText, "1e-3"}}},
       {ParamId::kLrD, "lr_d", T::kFloat, 2e-4, 1e-6, 1e-1, "", {}, A::kLive, true, "Optimizer",
        "Discriminator learning rate (Adam; 2D lab: optimizer_d). Changing it keeps the "
        "optimizer's state.",
@@ -118,9 +129,11 @@ void append_optimizer_rows(Rows& rows) {
        {"sgd", "momentum", "adam", "rmsprop"}, A::kReset, false, "Optimizer",
        "2D lab: discriminator optimizer (same choices as optimizer_g).", ParamScope::kToy},
       {ParamId::kBeta1, "beta1", T::kFloat, 0.5, 0.0, 0.999, "", {}, A::kLive, false, "Optimizer",
-       "Adam beta1 (momentum) for both networks. DCGAN uses 0.5.", ParamScope::kImage},
+       "Adam beta1 (momentum) for both networks. DCGAN uses 0.5.", ParamScope::kImageText,
+       {{ModelFamily::kText, "0.9"}}},
       {ParamId::kBeta2, "beta2", T::kFloat, 0.999, 0.0, 0.9999, "", {}, A::kLive, false,
-       "Optimizer", "Adam beta2 (second-moment decay) for both networks.", ParamScope::kImage},
+       "Optimizer", "Adam beta2 (second-moment decay) for both networks.", ParamScope::kImageText,
+       {{ModelFamily::kText, "0.99"}}},
   };
   rows.insert(rows.end(), std::begin(group), std::end(group));
 }
@@ -129,8 +142,9 @@ void append_optimizer_rows(Rows& rows) {
 void append_training_rows(Rows& rows) {
   const ParamSpec group[] = {
       {ParamId::kBatchSize, "batch_size", T::kInt, 64, 1, 1024, "", {}, A::kLive, false,
-       "Training", "Images (2D lab: points) per update, for real and for fake batches.",
-       ParamScope::kAll, {{ModelFamily::kToy, "256"}}},
+       "Training",
+       "Images (2D lab: points; text: sequences) per update, for real and for fake batches.",
+       ParamScope::kAll, {{ModelFamily::kToy, "256"}, {ModelFamily::kText, "12"}}},
       {ParamId::kHFlip, "hflip", T::kChoice, 0, 0, 1, "", {"off", "on"}, A::kLive, false,
        "Training",
        "Mirrors a random half of each batch of real images left to right (augmentation for "
@@ -181,10 +195,10 @@ void append_training_rows(Rows& rows) {
        {"constant", "linear", "cosine"}, A::kLive, false, "Training",
        "Learning-rate schedule of both networks over lr_schedule_steps: constant, linear decay "
        "to 0, or cosine decay to 0 (then it stays at 0). The Losses panel plots the factor.",
-       ParamScope::kImage},
+       ParamScope::kImageText},
       {ParamId::kLrScheduleSteps, "lr_schedule_steps", T::kInt, 20000, 1, 10000000, "", {},
        A::kLive, false, "Training", "Steps over which lr_schedule decays the learning rates.",
-       ParamScope::kImage},
+       ParamScope::kImageText},
   };
   rows.insert(rows.end(), std::begin(group), std::end(group));
 }
@@ -224,16 +238,58 @@ void append_vae_rows(Rows& rows) {
 void append_latent_tool_rows(Rows& rows) {
   const ParamSpec group[] = {
       {ParamId::kTraversalRange, "traversal_range", T::kFloat, 3.0, 0.1, 10.0, "", {}, A::kLive,
-       false, "Latent tools", "Traversals vary each latent dimension over [-range, +range]."},
+       false, "Latent tools", "Traversals vary each latent dimension over [-range, +range].", ParamScope::kImage},
       {ParamId::kTraversalSteps, "traversal_steps", T::kInt, 9, 3, 15, "", {}, A::kLive, false,
-       "Latent tools", "Images per traversal row."},
+       "Latent tools", "Images per traversal row.", ParamScope::kImage},
       {ParamId::kInterpSteps, "interp_steps", T::kInt, 10, 2, 32, "", {}, A::kLive, false,
-       "Latent tools", "Images in the interpolation strip, endpoints included."},
+       "Latent tools", "Images in the interpolation strip, endpoints included.", ParamScope::kImage},
       {ParamId::kInterpMode, "interp_mode", T::kChoice, 1, 0, 1, "", {"lerp", "slerp"}, A::kLive,
        false, "Latent tools",
-       "Straight line (lerp) or great circle (slerp, keeps Gaussian samples' typical norm)."},
+       "Straight line (lerp) or great circle (slerp, keeps Gaussian samples' typical norm).", ParamScope::kImage},
       {ParamId::kMapEvery, "map_every", T::kInt, 500, 50, 100000, "", {}, A::kLive, false,
-       "Latent tools", "Re-encode the test set for the 2D latent map every this many steps."},
+       "Latent tools", "Re-encode the test set for the 2D latent map every this many steps.", ParamScope::kImage},
+  };
+  rows.insert(rows.end(), std::begin(group), std::end(group));
+}
+
+// The Text group: the language models' shapes, regularisation and sampling.
+void append_text_rows(Rows& rows) {
+  constexpr auto kText = ParamScope::kText;
+  const ParamSpec group[] = {
+      {ParamId::kLayers, "layers", T::kInt, 4, 1, 12, "", {}, A::kReset, false, "Text",
+       "Recurrent layers (char-rnn/gru/lstm; 2 unless given) or Transformer blocks.", kText},
+      {ParamId::kHeads, "heads", T::kInt, 4, 1, 16, "", {}, A::kReset, false, "Text",
+       "char-transformer: attention heads per block (width must divide by it).", kText},
+      {ParamId::kContext, "context", T::kInt, 64, 4, 1024, "", {}, A::kReset, false, "Text",
+       "char-transformer: characters it sees at once (the position embeddings' count).", kText},
+      {ParamId::kBptt, "bptt", T::kInt, 64, 2, 1024, "", {}, A::kReset, false, "Text",
+       "char-rnn/gru/lstm: characters per truncated backpropagation through time; the hidden "
+       "state carries on to the next chunk of each batch row's stream.", kText},
+      {ParamId::kDropout, "dropout", T::kFloat, 0.0, 0.0, 0.9, "", {}, A::kLive, false, "Text",
+       "Dropout on the embeddings and between layers while training (0: off).", kText},
+      {ParamId::kGradClip, "grad_clip", T::kFloat, 1.0, 0.0, 100.0, "", {}, A::kLive, false,
+       "Text", "Clip the gradients' total norm to this before each update (0: off).", kText},
+      {ParamId::kWeightDecay, "weight_decay", T::kFloat, 0.1, 0.0, 1.0, "", {}, A::kLive, false,
+       "Text", "AdamW's decoupled weight decay of the weight matrices (not biases, norms).",
+       kText},
+      {ParamId::kWarmupSteps, "warmup_steps", T::kInt, 100, 0, 1000000, "", {}, A::kLive, false,
+       "Text", "Ramp the learning rate linearly from 0 over this many steps (0: none).", kText},
+      {ParamId::kValEvery, "val_every", T::kInt, 100, 0, 100000000, "", {}, A::kLive, false,
+       "Text",
+       "Measure the validation bits per character every this many steps (headless: and append "
+       "the prompt's continuation to samples.txt; 0: off).", kText},
+      {ParamId::kPrompt, "prompt", T::kText, 0, 0, 0, "", {}, A::kLive, false, "Text",
+       "What the samples continue (empty: the start of a validation passage). Characters the "
+       "vocabulary lacks are left out.", kText},
+      {ParamId::kTemperature, "temperature", T::kFloat, 0.8, 0.0, 2.0, "", {}, A::kLive, false,
+       "Text",
+       "Sampling temperature: the logits are divided by it (below 1: safer, above: wilder; 0: "
+       "always the likeliest character). The sampling seed is fixed, so a refresh shows what "
+       "training changed.", kText},
+      {ParamId::kTopK, "top_k", T::kInt, 0, 0, 1024, "", {}, A::kLive, false, "Text",
+       "Sample only among the k likeliest characters (0: all).", kText},
+      {ParamId::kSampleChars, "sample_chars", T::kInt, 300, 16, 4000, "", {}, A::kLive, false,
+       "Text", "Characters each sample generates after the prompt.", kText},
   };
   rows.insert(rows.end(), std::begin(group), std::end(group));
 }
@@ -351,6 +407,7 @@ std::array<ParamSpec, kParamCount> make_param_table() {
   append_lab_rows(rows);
   append_vae_rows(rows);
   append_latent_tool_rows(rows);
+  append_text_rows(rows);
   append_file_rows(rows);
   append_quality_rows(rows);
   append_record_rows(rows);

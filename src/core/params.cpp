@@ -16,8 +16,8 @@
 namespace genscope {
 namespace {
 
-constexpr int kFamilies = 3;
-static_assert(static_cast<int>(ModelFamily::kToy) == kFamilies - 1, "families index 0..2");
+constexpr int kFamilies = 4;
+static_assert(static_cast<int>(ModelFamily::kText) == kFamilies - 1, "families index 0..3");
 int family_index(ModelFamily family) { return static_cast<int>(family); }
 
 // Text as the user types it -> a value of `spec` (not range-checked).
@@ -81,13 +81,23 @@ std::string key_spelling(std::string_view s) {
 
 bool is_gan_model(const std::string& model) { return model == "dcgan" || model == "mlp-gan"; }
 
+bool is_text_model(const std::string& model) { return model.rfind("char-", 0) == 0; }
+
+bool is_text_dataset(const std::string& spec) {
+  const std::string_view s = trim(spec);
+  return s == "fortunes" || s.rfind("text:", 0) == 0;
+}
+
 ModelFamily model_family(const Params& params) {
-  if (parse_toy2d(std::string(trim(params.text(ParamId::kDataset))))) return ModelFamily::kToy;
-  return is_gan_model(params.choice(ParamId::kModel)) ? ModelFamily::kImageGan : ModelFamily::kVae;
+  const std::string dataset(trim(params.text(ParamId::kDataset)));
+  if (parse_toy2d(dataset)) return ModelFamily::kToy;
+  const std::string model = params.choice(ParamId::kModel);
+  if (is_text_model(model) || is_text_dataset(dataset)) return ModelFamily::kText;
+  return is_gan_model(model) ? ModelFamily::kImageGan : ModelFamily::kVae;
 }
 
 bool param_applies(const ParamSpec& spec, ModelFamily family) {
-  const unsigned bit = family == ModelFamily::kImageGan ? 1u : family == ModelFamily::kVae ? 2u : 4u;
+  const unsigned bit = 1u << static_cast<unsigned>(family);
   return (static_cast<unsigned>(spec.scope) & bit) != 0;
 }
 

@@ -61,6 +61,19 @@ enum class ParamId : int {
   kInterpSteps,
   kInterpMode,
   kMapEvery,
+  kLayers,
+  kHeads,
+  kContext,
+  kBptt,
+  kDropout,
+  kGradClip,
+  kWeightDecay,
+  kWarmupSteps,
+  kValEvery,
+  kPrompt,
+  kTemperature,
+  kTopK,
+  kSampleChars,
   kCheckpointPath,
   kCheckpointEvery,
   kRunsDir,
@@ -87,19 +100,22 @@ enum class ParamType { kFloat, kInt, kChoice, kText };
 /// (recording settings: the window uses them; training never sees an edit nor resets for one).
 enum class ParamApply { kLive, kReset, kApp };
 
-/// The three kinds of experiment: an image GAN (dcgan, mlp-gan), an image encoder/decoder model
-/// (vae, beta-vae, ae, mlp-vae), or the 2D GAN lab (a toy 2D dataset such as ring8).
-enum class ModelFamily { kImageGan, kVae, kToy };
+/// The four kinds of experiment: an image GAN (dcgan, mlp-gan), an image encoder/decoder model
+/// (vae, beta-vae, ae, mlp-vae), the 2D GAN lab (a toy 2D dataset such as ring8), or a
+/// character-level language model (char-rnn, char-gru, char-lstm, char-transformer on text).
+enum class ModelFamily { kImageGan, kVae, kToy, kText };
 
 /// Which model families a parameter matters to (the Controls panel hides the others). Bit flags:
-/// 1 image GAN, 2 VAE/AE, 4 2D lab.
+/// 1 image GAN, 2 VAE/AE, 4 2D lab, 8 text.
 enum class ParamScope : unsigned {
   kImageGan = 1,
   kVae = 2,
   kToy = 4,
+  kText = 8,
   kGan = 1 | 4,    // every GAN: image GANs and the 2D lab
   kImage = 1 | 2,  // every image model
-  kAll = 1 | 2 | 4,
+  kImageText = 1 | 2 | 8,  // image and text models (not the 2D lab)
+  kAll = 1 | 2 | 4 | 8,
 };
 
 /// A default one model family overrides: the value as a user would type it ("1e-3", "wgan_gp").
@@ -132,10 +148,15 @@ struct ParamSpec {
 
 /// Model family of a `model` choice name: GANs, or encoder/decoder models (VAE, beta-VAE, AE).
 bool is_gan_model(const std::string& model);
+/// True for the character-level language models (char-rnn, char-gru, char-lstm, char-transformer).
+bool is_text_model(const std::string& model);
+/// True when a dataset spec names text: "fortunes" or "text:PATH".
+bool is_text_dataset(const std::string& spec);
 
 class Params;
 /// The family `params` trains: kToy when its dataset names a 2D distribution (ring8, grid25,
-/// gaussian, line, spiral, moons, custom), else by the model choice.
+/// gaussian, line, spiral, moons, custom); kText when the model is a char-* model or the dataset
+/// is text (fortunes, text:PATH); else by the model choice.
 ModelFamily model_family(const Params& params);
 /// True when `spec` matters to `family` (its scope includes it).
 bool param_applies(const ParamSpec& spec, ModelFamily family);

@@ -14,6 +14,7 @@
 #include "core/metric_row.h"
 #include "core/params.h"
 #include "core/quality_view.h"
+#include "core/text_view.h"
 #include "core/toy_view.h"
 #include "util/image.h"
 
@@ -48,6 +49,7 @@ struct Snapshot {
   std::string model_name;
   bool is_gan = true;  // GAN panels (discriminator) or encoder/decoder panels (reconstructions, KL)
   bool is_toy = false; // the 2D GAN lab (a toy 2D dataset): its plot and mode panels
+  bool is_text = false; // a character-level language model: its text panels
   std::string dataset_name;
   int64_t dataset_size = 0;
   /// The real batches the trainer took from the data loader thread (image models): how many,
@@ -97,9 +99,12 @@ struct Snapshot {
   LatentViews latent;  // traversal, interpolation, explorer, reconstructions, KL per dim, map
   ToyView toy;         // the 2D lab's points, heatmap, arrows, manifold and mode metrics
   QualityView quality; // the metric classifier's scores of the generator (image models)
+  TextView text;       // a text model's samples, baselines and vocabulary
 
   /// True once the model's pictures are in: the sample grid, or the 2D lab's plot data.
-  bool has_images() const { return is_toy ? toy.version != 0 : !samples.empty(); }
+  bool has_images() const {
+    return is_toy ? toy.version != 0 : is_text ? text.version != 0 : !samples.empty();
+  }
 };
 
 }  // namespace genscope

@@ -115,7 +115,7 @@ std::vector<std::string> class_names_for(const std::string& spec, const std::str
 
 // The names a dataset spec may be besides a path.
 std::vector<std::string> dataset_names() {
-  std::vector<std::string> names = {"fashion-mnist", "emoji"};
+  std::vector<std::string> names = {"fashion-mnist", "emoji", "fortunes"};
   for (const std::string& n : toy2d_names()) names.push_back(n);
   return names;
 }
@@ -126,6 +126,12 @@ Status check_dataset_spec(const std::string& spec) {
   const std::vector<std::string> names = dataset_names();
   if (std::find(names.begin(), names.end(), spec) != names.end()) return {};
   std::error_code ec;
+  if (spec.rfind("text:", 0) == 0) {
+    const std::string path = spec.substr(5);
+    if (path.empty()) return Error{"dataset text: needs a path (text:FILE or text:DIRECTORY)"};
+    if (!fs::exists(path, ec)) return Error{"text file " + path + ": not found"};
+    return {};
+  }
   if (!spec.empty() && fs::exists(spec, ec)) return {};
   const bool path_like =
       spec.find('/') != std::string::npos || spec.rfind(".", 0) == 0 || spec.rfind("~", 0) == 0;
@@ -144,7 +150,7 @@ Status check_dataset_spec(const std::string& spec) {
   return Error{"unknown dataset '" + spec + "': not a directory here, nor one of " +
                join_names(names) +
                " (or the path of a folder of images, of CIFAR binary batches or of MNIST-format "
-               "IDX files)"};
+               "IDX files, or text:PATH for a text file)"};
 }
 
 namespace {

@@ -119,8 +119,9 @@ WidgetInput edit_control(const ParamSpec& spec, const std::string& id, ParamEdit
       return int_control(spec, id, edit, typing);
     case ParamType::kChoice: {
       int index = static_cast<int>(edit.value.number);
-      if (ImGui::Combo(id.c_str(), &index, spec.choices.data(),
-                       static_cast<int>(spec.choices.size()))) {
+      // Every choice in view (ImGui's default shows 8, then scrolls).
+      const int count = static_cast<int>(spec.choices.size());
+      if (ImGui::Combo(id.c_str(), &index, spec.choices.data(), count, count)) {
         edit.value.number = index;
         input.changed = input.immediate = true;
       }

@@ -408,6 +408,7 @@ TickOutcome Run::tick() {
       r.watch_alarms(step.row);
       r.periodic_checkpoint();
       r.hold_row(step.row);
+      r.append_family_text();
     }
   } catch (const std::exception& e) {
     r.session->apply(Command::of(Command::Kind::kPause));
@@ -426,11 +427,16 @@ Status Run::finish() {
     r.take_quality_results();
   }
   if (r.session && !r.dir.empty()) {
+    r.session->family().finish(r.session->params(), r.step());
+    r.append_family_text();
     ImageRGBA grid;
     r.session->render_samples(grid);
     const std::string image = r.dir.file(samples_file());
-    if (auto s = write_png_rgba(image, grid.width, grid.height, grid.pixels.data(), grid.width * 4);
-        !s) {
+    if (grid.empty()) {
+      // a family whose samples are text wrote them above
+    } else if (auto s = write_png_rgba(image, grid.width, grid.height, grid.pixels.data(),
+                                       grid.width * 4);
+               !s) {
       r.note_file_error(s.error());
     }
   }

@@ -2,6 +2,7 @@
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
+#include <fstream>
 
 #include "record/checkpoint_file.h"
 #include "train/run_impl.h"
@@ -90,6 +91,17 @@ void Run::Impl::write_events(bool all) {
     wrote = true;
   }
   if (wrote) events_file.flush();
+}
+
+void Run::Impl::append_family_text() {
+  if (!session) return;
+  std::string name;
+  const std::string text = session->family().take_file_text(name);
+  if (text.empty() || dir.empty()) return;
+  std::ofstream file(dir.file(name), std::ios::app);
+  file << text;
+  file.flush();
+  if (!file) note_file_error(dir.file(name) + ": cannot write");
 }
 
 void Run::Impl::open_files(const std::string& path, bool continues) {

@@ -122,6 +122,8 @@ struct Run::Impl {
   // ---- metrics.csv ---------------------------------------------------------------------------
 
   void hold_row(MetricRow row);
+  /// Appends what the family has for its text files (samples.txt) to the run directory.
+  void append_family_text();
 
   // Writes the rows no evaluation still has to fill in (every row with `all`).
   void flush_rows(bool all);

@@ -140,6 +140,11 @@ void save_optimizer(StateWriter& w, const std::string& key, const torch::optim::
         w.write(k + ".exp_avg", a->exp_avg());
         w.write(k + ".exp_avg_sq", a->exp_avg_sq());
         if (a->max_exp_avg_sq().defined()) w.write(k + ".max_exp_avg_sq", a->max_exp_avg_sq());
+      } else if (const auto* aw = dynamic_cast<const torch::optim::AdamWParamState*>(state)) {
+        w.write_int(k + ".step", aw->step());
+        w.write(k + ".exp_avg", aw->exp_avg());
+        w.write(k + ".exp_avg_sq", aw->exp_avg_sq());
+        if (aw->max_exp_avg_sq().defined()) w.write(k + ".max_exp_avg_sq", aw->max_exp_avg_sq());
       } else if (const auto* s = dynamic_cast<const torch::optim::SGDParamState*>(state)) {
         if (s->momentum_buffer().defined()) w.write(k + ".momentum_buffer", s->momentum_buffer());
       } else if (const auto* m = dynamic_cast<const torch::optim::RMSpropParamState*>(state)) {
@@ -166,6 +171,14 @@ void load_optimizer(StateReader& r, const std::string& key, torch::optim::Optimi
       if (dynamic_cast<torch::optim::Adam*>(&opt)) {
         if (!r.has(k + ".step")) continue;
         auto a = std::make_unique<torch::optim::AdamParamState>();
+        a->step(r.read_int(k + ".step"));
+        a->exp_avg(like(k + ".exp_avg", p));
+        a->exp_avg_sq(like(k + ".exp_avg_sq", p));
+        if (r.has(k + ".max_exp_avg_sq")) a->max_exp_avg_sq(like(k + ".max_exp_avg_sq", p));
+        state = std::move(a);
+      } else if (dynamic_cast<torch::optim::AdamW*>(&opt)) {
+        if (!r.has(k + ".step")) continue;
+        auto a = std::make_unique<torch::optim::AdamWParamState>();
         a->step(r.read_int(k + ".step"));
         a->exp_avg(like(k + ".exp_avg", p));
         a->exp_avg_sq(like(k + ".exp_avg_sq", p));

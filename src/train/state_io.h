@@ -54,7 +54,7 @@ class StateReader {
 void save_module(StateWriter& w, const std::string& key, const torch::nn::Module& module);
 /// Reads what save_module wrote into a module of the same architecture.
 void load_module(StateReader& r, const std::string& key, torch::nn::Module& module);
-/// The per-parameter state of an Adam, SGD or RMSprop optimizer (moments, momentum buffers,
+/// The per-parameter state of an Adam, AdamW, SGD or RMSprop optimizer (moments, momentum buffers,
 /// step counts), parameter by parameter in group order.
 void save_optimizer(StateWriter& w, const std::string& key, const torch::optim::Optimizer& opt);
 void load_optimizer(StateReader& r, const std::string& key, torch::optim::Optimizer& opt);

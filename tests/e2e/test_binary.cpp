@@ -72,6 +72,38 @@ TEST(E2E, HeadlessWritesMetricsAndSamples) {
   EXPECT_EQ(png->width, 8 * 28 + 9 * 2);
 }
 
+// A text file the test writes: a headless char-lstm writes train/val bits per character to
+// metrics.csv and the fixed-seed continuation at every validation to samples.txt.
+TEST(E2E, HeadlessTextModelWritesSamplesTxt) {
+  const std::string dir = per_process("e2e_text");
+  fs::create_directories(dir);
+  {
+    std::ofstream f(dir + "/corpus.txt");
+    for (int i = 0; i < 300; ++i) f << "the cat sat on the mat. a dog ran.\n";
+  }
+  const std::string out = dir + "/run";
+  fs::remove_all(out);
+  RunResult r = run("--headless --steps 20 --model char-lstm --dataset text:" + dir +
+                    "/corpus.txt --width 16 --bptt 16 --val-every 10 --sample-chars 40 "
+                    "--prompt 'the ' --out " + out);
+  ASSERT_EQ(r.code, 0) << r.output;
+  EXPECT_NE(r.output.find("samples.txt"), std::string::npos) << r.output;
+  std::ifstream csv(out + "/metrics.csv");
+  std::string header;
+  std::getline(csv, header);
+  EXPECT_EQ(header, "step,epoch,wall_s,train_bpc,val_bpc,grad_norm,lr");
+  const std::string samples = test::read_text(out + "/samples.txt");
+  EXPECT_NE(samples.find("## step 10: val "), std::string::npos) << samples;
+  EXPECT_NE(samples.find("## step 20: val "), std::string::npos) << samples;
+  EXPECT_NE(samples.find("\nthe"), std::string::npos) << samples;  // each continues the prompt
+  EXPECT_FALSE(fs::exists(out + "/samples.png"));
+  // Text and an image model clash: one line naming both.
+  RunResult clash = run("--headless --steps 2 --model dcgan --dataset text:" + dir +
+                        "/corpus.txt --out " + dir + "/clash");
+  EXPECT_NE(clash.code, 0);
+  EXPECT_NE(clash.output.find("model dcgan trains on images"), std::string::npos) << clash.output;
+}
+
 // A folder of colour PNGs in two class folders (plus one corrupt file): a headless DCGAN at
 // 32x32x3 writes finite metrics and a colour sample grid, and names the file it skipped.
 TEST(E2E, HeadlessTrainsOnAFolderOfColourImages) {

@@ -56,10 +56,12 @@ class ParamWidgetTest : public ::testing::Test {
     Params p;
     if (family == ModelFamily::kToy) p.set(ParamId::kDataset, {0, "ring8"});
     if (family == ModelFamily::kVae) p.set_from_string(ParamId::kModel, "vae");
+    if (family == ModelFamily::kText) p.set_from_string(ParamId::kModel, "char-transformer");
     snapshot_ = Snapshot{};
     snapshot_.running = true;
     snapshot_.is_toy = family == ModelFamily::kToy;
-    snapshot_.is_gan = family != ModelFamily::kVae;
+    snapshot_.is_text = family == ModelFamily::kText;
+    snapshot_.is_gan = family != ModelFamily::kVae && family != ModelFamily::kText;
     snapshot_.params = snapshot_.pending = p;
     snapshot_.commands_done = done_;
     view_->update_snapshot(snapshot_);
@@ -359,11 +361,12 @@ TEST_P(EveryFamily, EveryParameterWorksByDragClickAndTyping) {
 
 INSTANTIATE_TEST_SUITE_P(Families, EveryFamily,
                          ::testing::Values(ModelFamily::kImageGan, ModelFamily::kVae,
-                                           ModelFamily::kToy),
+                                           ModelFamily::kToy, ModelFamily::kText),
                          [](const ::testing::TestParamInfo<ModelFamily>& info) {
                            return info.param == ModelFamily::kImageGan ? std::string("ImageGan")
                                   : info.param == ModelFamily::kVae    ? std::string("Vae")
-                                                                       : std::string("Toy");
+                                  : info.param == ModelFamily::kToy    ? std::string("Toy")
+                                                                       : std::string("Text");
                          });
 
 TEST_F(ParamWidgetTest, HoveringAParameterShowsTheTablesHelp) {

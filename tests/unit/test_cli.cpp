@@ -140,7 +140,7 @@ TEST(CliSuggest, MistypedChoiceNamesTheNearestValueAndTheList) {
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error(),
             "--model: unknown value 'dcgna' (did you mean dcgan?); choose one of: dcgan, mlp-gan, "
-            "vae, beta-vae, ae, mlp-vae");
+            "vae, beta-vae, ae, mlp-vae, char-rnn, char-gru, char-lstm, char-transformer");
   r = parse_cli({"--loss", "wasserstein"});
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error(),
@@ -168,7 +168,7 @@ TEST(CliSuggest, UnknownDatasetIsRejectedBeforeAnythingLoads) {
   r = parse_cli({"--dataset", "qwertyuiop"});
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.error().find("unknown dataset 'qwertyuiop': not a directory here, nor one of "
-                           "fashion-mnist, emoji, ring8"),
+                           "fashion-mnist, emoji, fortunes, ring8"),
             std::string::npos)
       << r.error();
   // Known names and existing directories pass; a resumed run ignores the flag's dataset.
@@ -268,7 +268,8 @@ TEST(CliHelp, ListsEveryChoiceAndPreset) {
     for (const char* c : spec.choices) list += (list.empty() ? "" : ", ") + std::string(c);
     EXPECT_NE(flat.find("(one of: " + list + ")"), std::string::npos) << spec.key;
   }
-  EXPECT_NE(flat.find("(one of: dcgan, mlp-gan, vae, beta-vae, ae, mlp-vae)"), std::string::npos);
+  EXPECT_NE(flat.find("(one of: dcgan, mlp-gan, vae, beta-vae, ae, mlp-vae, char-rnn, char-gru, char-lstm, "
+                      "char-transformer)"), std::string::npos);
   const auto presets = list_presets();
   ASSERT_FALSE(presets.empty()) << preset_dir();
   for (const PresetInfo& p : presets) {
@@ -309,7 +310,8 @@ TEST(CliHelp, PrintConfigNamesChoicesAndRangesAndRoundTrips) {
   p.set(ParamId::kLrG, {3e-4, ""});
   const std::string text = to_config_text(p);
   const std::string flat = unwrapped(text);
-  EXPECT_NE(flat.find("One of: dcgan, mlp-gan, vae, beta-vae, ae, mlp-vae."), std::string::npos);
+  EXPECT_NE(flat.find("One of: dcgan, mlp-gan, vae, beta-vae, ae, mlp-vae, char-rnn, char-gru, char-lstm, "
+                      "char-transformer."), std::string::npos);
   EXPECT_NE(flat.find("One of: relu, leaky_relu, tanh, elu."), std::string::npos);
   EXPECT_NE(flat.find("Range [1e-06, 0.1]."), std::string::npos);
   for (const std::string& line : lines_of(text)) EXPECT_LE(line.size(), kHelpWidth) << line;

@@ -150,7 +150,9 @@ std::string run_state_text(View& view) {
 }
 
 ModelFamily snapshot_family(const Snapshot& snap) {
-  return snap.is_toy ? ModelFamily::kToy : snap.is_gan ? ModelFamily::kImageGan : ModelFamily::kVae;
+  if (snap.is_toy) return ModelFamily::kToy;
+  if (snap.is_text) return ModelFamily::kText;
+  return snap.is_gan ? ModelFamily::kImageGan : ModelFamily::kVae;
 }
 
 float button_width(const char* label) {

@@ -2,6 +2,7 @@
 #include "train/models/family.h"
 
 #include "train/models/gan/gan_family.h"
+#include "train/models/text/text_family.h"
 #include "train/models/toy/toy_family.h"
 #include "train/models/vae/vae_family.h"
 
@@ -12,6 +13,7 @@ const std::vector<FamilyInfo>& families() {
       gan_family(),  // DCGAN and MLP GAN on images
       vae_family(),  // VAE, beta-VAE, AE and MLP VAE on images
       toy_family(),  // the 2D GAN lab
+      text_family(), // character-level language models on text
   };
   return list;
 }

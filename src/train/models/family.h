@@ -86,8 +86,14 @@ class Family {
   virtual std::string description(const Params& params) const = 0;
   /// The sample image a finished run leaves in its directory ("samples.png").
   virtual std::string samples_file() const { return "samples.png"; }
-  /// Renders that image.
+  /// Renders that image (left empty by a family whose samples are text).
   virtual void render_samples(ImageRGBA& out) = 0;
+  /// Text to append to a file of the run directory (a text model's samples.txt) since the last
+  /// call; `file` receives the file's name. Empty: nothing to write.
+  virtual std::string take_file_text(std::string& /*file*/) { return {}; }
+  /// The run ends (headless at its last step, or the window closes): a last entry for those
+  /// files.
+  virtual void finish(const Params& /*params*/, int64_t /*step*/) {}
   /// Everything but the session's common fields: names, data, images, views, gradients...
   /// `with_images` asks for fresh images (they cost a forward pass); `step` is the session's.
   virtual void fill_snapshot(Snapshot& out, const Params& params, bool with_images,
