@@ -127,6 +127,30 @@ void load_module(StateReader& r, const std::string& key, torch::nn::Module& modu
   for (auto& b : module.named_buffers(/*recurse=*/true)) r.read_into(key + "." + b.key(), b.value());
 }
 
+namespace {
+
+// Adam's and AdamW's per-parameter state (the same fields under two types).
+template <class State>
+void write_adam_state(StateWriter& w, const std::string& k, const State& a) {
+  w.write_int(k + ".step", a.step());
+  w.write(k + ".exp_avg", a.exp_avg());
+  w.write(k + ".exp_avg_sq", a.exp_avg_sq());
+  if (a.max_exp_avg_sq().defined()) w.write(k + ".max_exp_avg_sq", a.max_exp_avg_sq());
+}
+
+template <class State>
+std::unique_ptr<State> read_adam_state(StateReader& r, const std::string& k, const torch::Tensor& p) {
+  const std::vector<int64_t> shape(p.sizes().begin(), p.sizes().end());
+  auto a = std::make_unique<State>();
+  a->step(r.read_int(k + ".step"));
+  a->exp_avg(r.read(k + ".exp_avg", p.scalar_type(), shape));
+  a->exp_avg_sq(r.read(k + ".exp_avg_sq", p.scalar_type(), shape));
+  if (r.has(k + ".max_exp_avg_sq")) a->max_exp_avg_sq(r.read(k + ".max_exp_avg_sq", p.scalar_type(), shape));
+  return a;
+}
+
+}  // namespace
+
 void save_optimizer(StateWriter& w, const std::string& key, const torch::optim::Optimizer& opt) {
   int index = 0;
   for (const auto& group : opt.param_groups()) {
@@ -136,15 +160,9 @@ void save_optimizer(StateWriter& w, const std::string& key, const torch::optim::
       if (it == opt.state().end()) continue;  // no step taken yet
       const auto* state = it->second.get();
       if (const auto* a = dynamic_cast<const torch::optim::AdamParamState*>(state)) {
-        w.write_int(k + ".step", a->step());
-        w.write(k + ".exp_avg", a->exp_avg());
-        w.write(k + ".exp_avg_sq", a->exp_avg_sq());
-        if (a->max_exp_avg_sq().defined()) w.write(k + ".max_exp_avg_sq", a->max_exp_avg_sq());
+        write_adam_state(w, k, *a);
       } else if (const auto* aw = dynamic_cast<const torch::optim::AdamWParamState*>(state)) {
-        w.write_int(k + ".step", aw->step());
-        w.write(k + ".exp_avg", aw->exp_avg());
-        w.write(k + ".exp_avg_sq", aw->exp_avg_sq());
-        if (aw->max_exp_avg_sq().defined()) w.write(k + ".max_exp_avg_sq", aw->max_exp_avg_sq());
+        write_adam_state(w, k, *aw);
       } else if (const auto* s = dynamic_cast<const torch::optim::SGDParamState*>(state)) {
         if (s->momentum_buffer().defined()) w.write(k + ".momentum_buffer", s->momentum_buffer());
       } else if (const auto* m = dynamic_cast<const torch::optim::RMSpropParamState*>(state)) {
@@ -170,20 +188,10 @@ void load_optimizer(StateReader& r, const std::string& key, torch::optim::Optimi
       std::unique_ptr<torch::optim::OptimizerParamState> state;
       if (dynamic_cast<torch::optim::Adam*>(&opt)) {
         if (!r.has(k + ".step")) continue;
-        auto a = std::make_unique<torch::optim::AdamParamState>();
-        a->step(r.read_int(k + ".step"));
-        a->exp_avg(like(k + ".exp_avg", p));
-        a->exp_avg_sq(like(k + ".exp_avg_sq", p));
-        if (r.has(k + ".max_exp_avg_sq")) a->max_exp_avg_sq(like(k + ".max_exp_avg_sq", p));
-        state = std::move(a);
+        state = read_adam_state<torch::optim::AdamParamState>(r, k, p);
       } else if (dynamic_cast<torch::optim::AdamW*>(&opt)) {
         if (!r.has(k + ".step")) continue;
-        auto a = std::make_unique<torch::optim::AdamWParamState>();
-        a->step(r.read_int(k + ".step"));
-        a->exp_avg(like(k + ".exp_avg", p));
-        a->exp_avg_sq(like(k + ".exp_avg_sq", p));
-        if (r.has(k + ".max_exp_avg_sq")) a->max_exp_avg_sq(like(k + ".max_exp_avg_sq", p));
-        state = std::move(a);
+        state = read_adam_state<torch::optim::AdamWParamState>(r, k, p);
       } else if (dynamic_cast<torch::optim::SGD*>(&opt)) {
         if (!r.has(k + ".momentum_buffer")) continue;
         auto s = std::make_unique<torch::optim::SGDParamState>();
