@@ -150,6 +150,8 @@ struct ParamSpec {
 bool is_gan_model(const std::string& model);
 /// True for the character-level language models (char-rnn, char-gru, char-lstm, char-transformer).
 bool is_text_model(const std::string& model);
+/// The model a text dataset trains when none is chosen.
+inline constexpr const char* kDefaultTextModel = "char-transformer";
 /// True when a dataset spec names text: "fortunes" or "text:PATH".
 bool is_text_dataset(const std::string& spec);
 

@@ -34,8 +34,10 @@ std::string RunDirectory::default_name(const Params& params, std::time_t start) 
   localtime_r(&start, &t);
   char when[32];
   std::strftime(when, sizeof when, "%Y%m%d-%H%M%S", &t);
-  const std::string model =
-      model_family(params) == ModelFamily::kToy ? "gan2d" : params.choice(ParamId::kModel);
+  const ModelFamily family = model_family(params);
+  std::string model = family == ModelFamily::kToy ? "gan2d" : params.choice(ParamId::kModel);
+  // A text dataset with no model chosen trains the default text model (its family settles it).
+  if (family == ModelFamily::kText && !is_text_model(model)) model = kDefaultTextModel;
   fs::path data(params.text(ParamId::kDataset));
   while (!data.empty() && data.filename().empty()) data = data.parent_path();  // "dir/"
   return std::string(when) + "-" + model + "-" + file_name_part(data.filename().string());

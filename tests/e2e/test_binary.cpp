@@ -563,7 +563,8 @@ TEST(E2E, HelpListsChoicesAndPresetsInReadableLines) {
   ASSERT_EQ(r.code, 0) << r.output;
   const std::string flat = unwrapped(r.output);
   EXPECT_NE(flat.find("--model dcgan"), std::string::npos) << r.output;
-  EXPECT_NE(flat.find("(one of: dcgan, mlp-gan, vae, beta-vae, ae, mlp-vae)"), std::string::npos)
+  EXPECT_NE(flat.find("(one of: dcgan, mlp-gan, vae, beta-vae, ae, mlp-vae, char-rnn, char-gru, "
+                      "char-lstm, char-transformer)"), std::string::npos)
       << r.output;
   EXPECT_NE(flat.find("(one of: non_saturating, minimax, least_squares, hinge, wgan_gp)"),
             std::string::npos)
@@ -590,7 +591,8 @@ TEST(E2E, NearMissesSuggestTheNameAndExitWithTwo) {
   EXPECT_EQ(r.code, 2);
   EXPECT_EQ(r.output,
             "genscope: --model: unknown value 'dcgna' (did you mean dcgan?); choose one of: "
-            "dcgan, mlp-gan, vae, beta-vae, ae, mlp-vae\n");
+            "dcgan, mlp-gan, vae, beta-vae, ae, mlp-vae, char-rnn, char-gru, char-lstm, "
+            "char-transformer\n");
   r = run("--dataset ring");
   EXPECT_EQ(r.code, 2);
   EXPECT_EQ(r.output, "genscope: --dataset: unknown dataset 'ring' (did you mean ring8?)\n");

@@ -32,6 +32,11 @@ TEST(RunDirectory, DefaultNameIsTimeModelAndDataset) {
   ASSERT_TRUE(p.set_from_string(ParamId::kDataset, "/data/my digits/").ok());
   ASSERT_TRUE(p.set_from_string(ParamId::kModel, "vae").ok());
   EXPECT_EQ(RunDirectory::default_name(p, noon()), "20261201-123456-vae-my-digits");
+  Params text;  // a text dataset and no model: the text family's default model
+  ASSERT_TRUE(text.set_from_string(ParamId::kDataset, "fortunes").ok());
+  EXPECT_EQ(RunDirectory::default_name(text, noon()), "20261201-123456-char-transformer-fortunes");
+  ASSERT_TRUE(text.set_from_string(ParamId::kModel, "char-lstm").ok());
+  EXPECT_EQ(RunDirectory::default_name(text, noon()), "20261201-123456-char-lstm-fortunes");
 }
 
 TEST(RunDirectory, ChoosesOutThenTheCheckpointsRunThenANewNumberedOne) {

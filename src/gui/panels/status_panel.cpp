@@ -55,12 +55,16 @@ void data_row(const Snapshot& s) {
   }
 }
 
-// "fashion-mnist, 60000 images", "ring8 (2D distribution)", or "-" before a dataset is loaded.
+// "fashion-mnist, 60000 images", "ring8 (2D distribution)", "fortunes, 2313954 characters (113
+// distinct)", or "-" before a dataset is loaded.
 std::string dataset_text(const Snapshot& s) {
-  return s.dataset_name.empty() ? "-"
-         : s.is_toy             ? s.dataset_name + " (2D distribution)"
-                                : strformat("%s, %lld images", s.dataset_name.c_str(),
-                                            static_cast<long long>(s.dataset_size));
+  if (s.dataset_name.empty()) return "-";
+  if (s.is_toy) return s.dataset_name + " (2D distribution)";
+  if (s.is_text) {
+    return strformat("%s, %lld characters (%zu distinct)", s.dataset_name.c_str(),
+                     static_cast<long long>(s.dataset_size), s.text.vocab.size());
+  }
+  return strformat("%s, %lld images", s.dataset_name.c_str(), static_cast<long long>(s.dataset_size));
 }
 
 // The message that needs attention (an error, a warning), and for a run that diverged the

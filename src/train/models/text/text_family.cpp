@@ -27,7 +27,7 @@ Status settle_text_params(Params& params) {
       return Error{"model " + model + " trains on images; dataset " + dataset +
                    " is text (use --model char-transformer, char-lstm, char-gru or char-rnn)"};
     }
-    params.set_from_string(ParamId::kModel, "char-transformer");
+    params.set_from_string(ParamId::kModel, kDefaultTextModel);
   }
   if (!is_text_dataset(dataset)) {
     if (params.is_set(ParamId::kDataset)) {
