@@ -431,13 +431,12 @@ Status Run::finish() {
     r.append_family_text();
     ImageRGBA grid;
     r.session->render_samples(grid);
-    const std::string image = r.dir.file(samples_file());
-    if (grid.empty()) {
-      // a family whose samples are text wrote them above
-    } else if (auto s = write_png_rgba(image, grid.width, grid.height, grid.pixels.data(),
-                                       grid.width * 4);
-               !s) {
-      r.note_file_error(s.error());
+    if (!grid.empty()) {  // a family whose samples are text wrote them above
+      const std::string image = r.dir.file(samples_file());
+      if (auto s = write_png_rgba(image, grid.width, grid.height, grid.pixels.data(), grid.width * 4);
+          !s) {
+        r.note_file_error(s.error());
+      }
     }
   }
   r.close_files();

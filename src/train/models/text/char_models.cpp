@@ -22,7 +22,7 @@ namespace {
 // Embedding -> RNN / GRU / LSTM layers -> linear read-out.
 class RecurrentCharModel : public CharModel {
  public:
-  explicit RecurrentCharModel(const CharModelConfig& c) : kind_(c.kind), layers_(c.layers) {
+  explicit RecurrentCharModel(const CharModelConfig& c) : layers_(c.layers) {
     embed_ = register_module("embed", torch::nn::Embedding(c.vocab, c.width));
     const double between = c.layers > 1 ? c.dropout : 0.0;
     if (c.kind == "char-lstm") {
@@ -83,7 +83,6 @@ class RecurrentCharModel : public CharModel {
   int max_length() const override { return 0; }
 
  private:
-  std::string kind_;
   int layers_;
   double dropout_ = 0.0;
   torch::nn::Embedding embed_{nullptr};

@@ -69,6 +69,10 @@ void TextFamily::reset(const Params& params, const FamilyInputs& /*inputs*/) {
     if (!corpus) throw std::runtime_error(corpus.error());
     corpus_ = std::make_shared<const TextCorpus>(std::move(*corpus));
     corpus_spec_ = spec;
+    std::vector<uint16_t> all = corpus_->train;
+    all.insert(all.end(), corpus_->val.begin(), corpus_->val.end());
+    unigram_bits_ = unigram_entropy_bits(all, corpus_->vocab_size());
+    bigram_bits_ = bigram_entropy_bits(all, corpus_->vocab_size());
   }
   try {
     lm_ = std::make_unique<TextLm>(corpus_, params, torch::kCPU);
@@ -80,10 +84,8 @@ void TextFamily::reset(const Params& params, const FamilyInputs& /*inputs*/) {
     view_.vocab.push_back(utf8(c));
     view_.vocab_class.push_back(static_cast<uint8_t>(char_class(c)));
   }
-  std::vector<uint16_t> all = corpus_->train;
-  all.insert(all.end(), corpus_->val.begin(), corpus_->val.end());
-  view_.unigram_bits = unigram_entropy_bits(all, corpus_->vocab_size());
-  view_.bigram_bits = bigram_entropy_bits(all, corpus_->vocab_size());
+  view_.unigram_bits = unigram_bits_;
+  view_.bigram_bits = bigram_bits_;
   view_.train_chars = static_cast<int64_t>(corpus_->train.size());
   view_.val_chars = static_cast<int64_t>(corpus_->val.size());
   train_s_ = refresh_total_s_ = since_refresh_s_ = 0.0;

@@ -43,11 +43,11 @@ class TextFamily : public Family {
   void refresh_samples(const Params& params, int64_t step);
 
  private:
-  using Clock = std::chrono::steady_clock;
   void log_sample(int64_t step);
 
   std::string corpus_spec_;
   std::shared_ptr<const TextCorpus> corpus_;
+  double unigram_bits_ = 0.0, bigram_bits_ = 0.0;  // the corpus's baselines (TextView)
   std::unique_ptr<TextLm> lm_;
   TextView view_;
   bool watched_ = true;

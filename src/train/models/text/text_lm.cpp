@@ -67,6 +67,8 @@ TextLm::TextLm(std::shared_ptr<const TextCorpus> corpus, const Params& params, t
   opt_ = std::make_unique<torch::optim::AdamW>(groups, torch::optim::AdamWOptions());
   train_ids_ = torch::tensor(std::vector<int64_t>(corpus_->train.begin(), corpus_->train.end()),
                              torch::kLong);
+  val_ids_ = torch::tensor(std::vector<int64_t>(corpus_->val.begin(), corpus_->val.end()),
+                           torch::kLong);
   length_ = model_->recurrent() ? params.integer(ParamId::kBptt) : params.integer(ParamId::kContext);
   if (train_ids_.numel() < length_ + 2) {
     throw std::invalid_argument("the training text has fewer characters than one sequence of " +
@@ -155,8 +157,7 @@ TextStepResult TextLm::step(int64_t step) {
 double TextLm::validate() {
   torch::NoGradGuard no_grad;
   model_->eval();
-  const torch::Tensor val = torch::tensor(
-      std::vector<int64_t>(corpus_->val.begin(), corpus_->val.end()), torch::kLong);
+  const torch::Tensor& val = val_ids_;
   const int64_t n = std::min<int64_t>(kValChars, val.numel() - 1);
   // Recurrent: 8 passages of n / 8 characters, each from a zero state; the Transformer: windows
   // of its context. Either way spread evenly over the split.

@@ -4,7 +4,6 @@
 // recurrent models on batch_size parallel streams of the text, bptt characters a step, their
 // hidden state carried from one chunk to the next (truncated backpropagation through time).
 #include <memory>
-#include <optional>
 #include <random>
 
 #include "core/grad_stats.h"
@@ -57,8 +56,6 @@ class TextLm {
   torch::Tensor window_batch(int64_t step, torch::Tensor& targets);
   torch::Tensor stream_batch(torch::Tensor& targets);
   void apply_lr(double lr);
-  /// The next-character distribution after `context` (temperature 1), as float probabilities.
-  torch::Tensor next_distribution(std::vector<uint16_t>& context, CharState& state, bool& fresh);
 
   std::shared_ptr<const TextCorpus> corpus_;
   Params params_;
@@ -66,6 +63,7 @@ class TextLm {
   std::shared_ptr<CharModel> model_;
   std::unique_ptr<torch::optim::AdamW> opt_;
   torch::Tensor train_ids_;  // the train split as int64 [N]
+  torch::Tensor val_ids_;    // the validation split as int64 [N]
   int batch_ = 0, length_ = 0;
   int64_t position_ = 0;  // recurrent: where each stream's next chunk starts, within the stream
   CharState state_;       // recurrent: the streams' hidden state
