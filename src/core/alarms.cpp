@@ -1,5 +1,6 @@
 #include "core/alarms.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "util/strings.h"
@@ -14,10 +15,33 @@ const char* alarm_name(AlarmKind kind) {
       return "D overpowering G";
     case AlarmKind::kNonFinite:
       return "NaN/inf";
+    case AlarmKind::kExplodingGradient:
+      return "exploding gradient";
   }
   return "?";
 }
 
+
+void AlarmMonitor::add_grad_norm(int64_t step, double norm) {
+  if (!std::isfinite(norm)) return;  // the NaN/inf alarm's business
+  const int kept = static_cast<int>(grad_norms_.size());
+  if (kept >= settings_.grad_warmup) {
+    grad_scratch_.assign(grad_norms_.begin(), grad_norms_.end());
+    const auto mid = grad_scratch_.begin() + kept / 2;
+    std::nth_element(grad_scratch_.begin(), mid, grad_scratch_.end());
+    const double median = *mid;
+    if (median > 0.0 && norm > settings_.max_grad_ratio * median) {
+      raise(AlarmKind::kExplodingGradient, step,
+            strformat("gradient norm %.3g is %.0fx its median of the last %d steps (%.3g): "
+                      "lower the learning rate or clip harder",
+                      norm, norm / median, kept, median));
+    } else if (norm < settings_.grad_rearm * median) {
+      active_[int(AlarmKind::kExplodingGradient)] = false;
+    }
+  }
+  grad_norms_.push_back(static_cast<float>(norm));
+  while (static_cast<int>(grad_norms_.size()) > settings_.grad_window) grad_norms_.pop_front();
+}
 
 bool alarm_saves_checkpoint(const AlarmEvent& e) { return e.kind != AlarmKind::kNonFinite; }
 
@@ -38,12 +62,13 @@ void AlarmMonitor::add_row(const MetricRow& row, const MetricSchema& names, int 
     return;
   }
   active_[int(AlarmKind::kNonFinite)] = false;
-  if (!d_is_probability) return;
   int g = -1, f = -1;
   for (int i = 0; i < int(names.size()) && i < row.count; ++i) {
     if (names[i] == "loss_g") g = i;
     if (names[i] == "d_fake") f = i;
+    if (names[i] == "grad_norm" && row.measured(i)) add_grad_norm(row.step, row.values[i]);
   }
+  if (!d_is_probability) return;
   if (g < 0 || f < 0) return;
   window_.push_back({row.step, row.values[g], row.values[f]});
   while (!window_.empty() && window_.front().step <= row.step - settings_.overpower_window) {
@@ -131,6 +156,7 @@ void AlarmMonitor::reset_run() {
   last_diversity_ = last_modes_ = last_entropy_ = -1;
   all_modes_step_ = -1;
   window_.clear();
+  grad_norms_.clear();
 }
 
 std::vector<AlarmEvent> AlarmMonitor::take_new() {

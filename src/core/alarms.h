@@ -13,9 +13,9 @@
 namespace genscope {
 
 /// What went wrong.
-enum class AlarmKind { kCollapse, kDOverpowering, kNonFinite };
-inline constexpr int kAlarmKinds = 3;
-/// "mode collapse", "D overpowering G", "NaN/inf".
+enum class AlarmKind { kCollapse, kDOverpowering, kNonFinite, kExplodingGradient };
+inline constexpr int kAlarmKinds = 4;
+/// "mode collapse", "D overpowering G", "NaN/inf", "exploding gradient".
 const char* alarm_name(AlarmKind kind);
 
 struct AlarmEvent;
@@ -50,6 +50,13 @@ struct AlarmSettings {
   // above twice the threshold.
   double max_d_fake = 0.05;
   int overpower_window = 200;  // steps
+  // Exploding gradient (a metric column named grad_norm, the norm before clipping): above this
+  // many times its median over the last grad_window steps (once grad_warmup steps are in);
+  // re-armed when it is back under grad_rearm times that median.
+  double max_grad_ratio = 10.0;
+  double grad_rearm = 3.0;
+  int grad_window = 200;
+  int grad_warmup = 50;
 };
 
 /// Watches a run and raises each alarm once per episode (it re-arms when the condition clears;
@@ -72,6 +79,8 @@ class AlarmMonitor {
   /// counts towards the collapse alarm once every mode has been covered, or after
   /// mode_warmup_per_mode * total steps.
   void add_modes(int64_t step, int covered, int total);
+  /// A step's gradient norm (before clipping): feeds the exploding-gradient check.
+  void add_grad_norm(int64_t step, double norm);
   /// Forgets the run (a reset); the log and the mutes stay.
   void reset_run();
 
@@ -102,6 +111,8 @@ class AlarmMonitor {
     float loss_g, d_fake;
   };
   std::deque<GRow> window_;  // the last overpower_window steps
+  std::deque<float> grad_norms_;  // the last grad_window gradient norms
+  std::vector<float> grad_scratch_;
   std::vector<AlarmEvent> log_;
   std::size_t taken_ = 0;
 };

@@ -38,7 +38,9 @@ std::string RunDirectory::default_name(const Params& params, std::time_t start) 
   std::string model = family == ModelFamily::kToy ? "gan2d" : params.choice(ParamId::kModel);
   // A text dataset with no model chosen trains the default text model (its family settles it).
   if (family == ModelFamily::kText && !is_text_model(model)) model = kDefaultTextModel;
-  fs::path data(params.text(ParamId::kDataset));
+  // And a text model with no text dataset chosen trains on fortunes.
+  const std::string dataset = params.text(ParamId::kDataset);
+  fs::path data(family == ModelFamily::kText && !is_text_dataset(dataset) ? "fortunes" : dataset);
   while (!data.empty() && data.filename().empty()) data = data.parent_path();  // "dir/"
   return std::string(when) + "-" + model + "-" + file_name_part(data.filename().string());
 }

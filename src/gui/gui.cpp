@@ -35,6 +35,7 @@ const ImWchar kGlyphRanges[] = {
     0x2010, 0x2044,  // dashes, quotes, ellipsis
     0x2190, 0x21FF,  // arrows
     0x2212, 0x2212,  // minus
+    0xFFFD, 0xFFFD,  // the replacement character (text models' rare characters)
     0};
 
 // The font atlas's texture id when no renderer uploads it: no texture has this id (the stub

@@ -66,6 +66,25 @@ bool View::paused_or_pausing() const {
   return snapshot_ && snapshot_->paused;
 }
 
+void TextHistory::offer(const TextSample& sampled, const TextSample& greedy) {
+  if (sampled.step < 0) return;
+  if (!entries.empty() && sampled.step < entries.back().sampled.step) entries.clear();
+  if (!entries.empty() && sampled.step == entries.back().sampled.step) {
+    entries.back() = {sampled, greedy};  // a refresh at the same step (a new prompt)
+    return;
+  }
+  if (entries.size() >= kCapacity) {
+    std::vector<Entry> kept;
+    kept.reserve(kCapacity);
+    const std::size_t half = entries.size() / 2;
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+      if (i >= half || i % 2 == 0) kept.push_back(std::move(entries[i]));
+    }
+    entries.swap(kept);
+  }
+  entries.push_back({sampled, greedy});
+}
+
 void View::update_snapshot(const Snapshot& snapshot) {
   const bool new_run = snapshot.run_id != last_run_id_;
   last_run_id_ = snapshot.run_id;
@@ -83,6 +102,10 @@ void View::update_snapshot(const Snapshot& snapshot) {
       snapshot.samples_version != textures_.version(TextureSlot::kSamples)) {
     textures_.update(TextureSlot::kSamples, snapshot.samples_version, snapshot.samples);
     history_.history.offer(snapshot.samples_step, snapshot.wall_s, snapshot.samples);
+  }
+  if (snapshot.is_text && (snapshot.text.version != text_version_ || new_run)) {
+    text_version_ = snapshot.text.version;
+    history_.text.offer(snapshot.text.sampled, snapshot.text.greedy);
   }
   textures_.update(TextureSlot::kReal, snapshot.real_version, snapshot.real);
   textures_.update(TextureSlot::kNearest, snapshot.nearest_version, snapshot.nearest);
@@ -116,6 +139,33 @@ const TextureRef& View::map_image_texture(int64_t index) {
   }
   map_image_map_ = map, map_image_index_ = index;
   return textures_.update(TextureSlot::kMapImage, ++texture_key_, map_image_);
+}
+
+const TextureRef& View::text_hidden_texture() {
+  const TextureRef& current = textures_.get(TextureSlot::kTextHidden);
+  if (!snapshot_ || !snapshot_->text.inside || snapshot_->text.inside == hidden_inside_) return current;
+  hidden_inside_ = snapshot_->text.inside;
+  return textures_.update(TextureSlot::kTextHidden, ++texture_key_, hidden_image(*hidden_inside_));
+}
+
+const TextureRef& View::text_attention_texture(int layer, int head) {
+  const TextureRef& current = textures_.get(TextureSlot::kTextAttention);
+  if (!snapshot_ || !snapshot_->text.inside) return current;
+  if (snapshot_->text.inside == attention_inside_ && layer == attention_layer_ && head == attention_head_) {
+    return current;
+  }
+  attention_inside_ = snapshot_->text.inside;
+  attention_layer_ = layer, attention_head_ = head;
+  return textures_.update(TextureSlot::kTextAttention, ++texture_key_,
+                          attention_image(*attention_inside_, layer, head));
+}
+
+const TextureRef& View::text_attention_grid_texture() {
+  const TextureRef& current = textures_.get(TextureSlot::kTextAttentionGrid);
+  if (!snapshot_ || !snapshot_->text.inside || snapshot_->text.inside == grid_inside_) return current;
+  grid_inside_ = snapshot_->text.inside;
+  return textures_.update(TextureSlot::kTextAttentionGrid, ++texture_key_,
+                          attention_grid_image(*grid_inside_, kAttentionGridGap));
 }
 
 void View::send_latent() {

@@ -51,9 +51,22 @@ struct RecorderUi {
   RecordSettings settings() const { return RecordSettings(values); }
 };
 
+/// A text model's samples kept by step (the Samples panel's history slider for text).
+struct TextHistory {
+  struct Entry {
+    TextSample sampled, greedy;
+  };
+  static constexpr std::size_t kCapacity = 256;
+  std::vector<Entry> entries;  // oldest first, one per step
+  /// Keeps the pair when its step is new (a step going back, a reset, starts over); when full,
+  /// every other entry of the older half goes, so old steps thin out and new ones stay dense.
+  void offer(const TextSample& sampled, const TextSample& greedy);
+};
+
 /// The sample history and the scrubber's state.
 struct HistoryUi {
   SampleHistory history;
+  TextHistory text;            // text models: their samples by step
   bool live = true;            // false: the Samples panel shows history entry `index`
   int index = 0;
   std::string export_path = "genscope-history.mp4";
@@ -118,6 +131,13 @@ class View {
   /// Image `index` of the latent map's encoded set, uploaded on demand into one small texture
   /// (re-uploaded only when the index or the map changes). Empty (0x0) when there is none.
   const TextureRef& map_image_texture(int64_t index);
+  /// Text models: the Inside panel's hidden units x positions heatmap (uploaded when the inside
+  /// view changes) and one head's attention map (uploaded when it or the head changes).
+  const TextureRef& text_hidden_texture();
+  const TextureRef& text_attention_texture(int layer, int head);
+  /// Every layer's and head's attention map tiled (attention_grid_image, kAttentionGridGap).
+  const TextureRef& text_attention_grid_texture();
+  static constexpr int kAttentionGridGap = 4;
   /// Every texture the panels draw (for tests: what was uploaded, and how often).
   const TextureCache& textures() const { return textures_; }
 
@@ -187,6 +207,9 @@ class View {
   CommandQueue& commands_;
   const Snapshot* snapshot_ = nullptr;
   TextureCache textures_;
+  std::shared_ptr<const TextInside> hidden_inside_, attention_inside_, grid_inside_;  // what the textures show
+  int attention_layer_ = -1, attention_head_ = -1;
+  uint64_t text_version_ = 0;  // the text view offered to the history last
   uint64_t texture_key_ = 0;  // versions for images the snapshot does not number (map, history)
   std::shared_ptr<const LatentMap> manifold_map_;  // held so a new map never reuses its address
   std::shared_ptr<const LatentMap> map_image_map_;  // the map and index kMapImage holds

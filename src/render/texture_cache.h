@@ -64,6 +64,9 @@ enum class TextureSlot {
   kMapImage,         // one image of the latent map's encoded set
   kHistory,          // a sample-history entry (the scrubber)
   kNearest,          // the training images nearest to the sample grid's tiles
+  kTextHidden,       // a text model's hidden units x positions heatmap
+  kTextAttention,    // one attention head's map over the passage
+  kTextAttentionGrid,  // every layer's and head's map, tiled
   kCount
 };
 

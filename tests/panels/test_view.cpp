@@ -46,3 +46,31 @@ TEST(ViewRows, RowsFollowTheirOwnRunsSchema) {
   EXPECT_EQ(view.series("recon")->size(), 3u);
   EXPECT_EQ(view.series("kl")->size(), 3u);
 }
+
+TEST(TextHistory, KeepsOneEntryPerStepAndThinsTheOldHalfWhenFull) {
+  TextHistory h;
+  TextSample s, g;
+  for (int64_t step = 1; step <= int64_t(TextHistory::kCapacity); ++step) {
+    s.step = g.step = step * 10;
+    h.offer(s, g);
+  }
+  ASSERT_EQ(h.entries.size(), TextHistory::kCapacity);
+  s.step = 10 * int64_t(TextHistory::kCapacity);  // a refresh at the same step replaces it
+  s.prompt = "new prompt";
+  h.offer(s, g);
+  ASSERT_EQ(h.entries.size(), TextHistory::kCapacity);
+  EXPECT_EQ(h.entries.back().sampled.prompt, "new prompt");
+  s.step = g.step = 10 * int64_t(TextHistory::kCapacity) + 10;
+  h.offer(s, g);
+  // Every other entry of the older half went; the newer half and the newest stayed.
+  EXPECT_EQ(h.entries.size(), TextHistory::kCapacity * 3 / 4 + 1);
+  EXPECT_EQ(h.entries[0].sampled.step, 10);
+  EXPECT_EQ(h.entries[1].sampled.step, 30);
+  EXPECT_EQ(h.entries.back().sampled.step, s.step);
+  for (std::size_t i = 1; i < h.entries.size(); ++i) {
+    ASSERT_LT(h.entries[i - 1].sampled.step, h.entries[i].sampled.step);
+  }
+  s.step = 5;  // a step going back (a reset) starts over
+  h.offer(s, g);
+  EXPECT_EQ(h.entries.size(), 1u);
+}

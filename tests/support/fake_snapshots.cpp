@@ -65,7 +65,97 @@ void fill_histograms(LayerHistograms& h, int64_t step) {
   }
 }
 
+// A text model's view: a 30-character vocabulary, a prompt and its continuations with
+// probabilities that cycle, the top-10 candidates, a Transformer's attention (2 layers, 2 heads)
+// and embeddings laid out on a circle.
+void fill_text(TextView& t, int64_t step) {
+  const std::string chars = "\n !.Tacdeghilmnorstuwy";
+  for (char c : chars) t.vocab.push_back(std::string(1, c));
+  for (const std::string& c : t.vocab) {
+    const char a = c[0];
+    t.vocab_class.push_back(std::string("aeiou").find(a) != std::string::npos ? 0
+                            : (a >= 'a' && a <= 'z') || a == 'T'            ? 1
+                            : a == ' ' || a == '\n'                          ? 4
+                                                                             : 3);
+  }
+  const auto id = [&](char c) { return static_cast<uint16_t>(chars.find(c)); };
+  const std::string text = "the cat sat on the mat.\nThe dog ran to the cat.";
+  for (TextSample* sample : {&t.sampled, &t.greedy}) {
+    sample->prompt = "The ";
+    sample->step = step;
+    sample->temperature = sample == &t.sampled ? 0.8 : 0.0;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+      sample->ids.push_back(id(text[i]));
+      const float p = 0.05f + 0.9f * float((i * 7) % 10) / 9.0f;
+      sample->prob.push_back(p);
+      std::array<uint16_t, kTextTopCandidates> top{};
+      std::array<float, kTextTopCandidates> top_p{};
+      top[0] = id(text[i]);
+      top_p[0] = p;
+      for (int j = 1; j < kTextTopCandidates; ++j) {
+        top[j] = static_cast<uint16_t>((top[0] + j) % chars.size());
+        top_p[j] = (1.0f - p) / float(1 << j);
+      }
+      sample->top_ids.push_back(top);
+      sample->top_prob.push_back(top_p);
+    }
+  }
+  t.version = 7;
+  t.unigram_bits = 4.79;
+  t.bigram_bits = 3.74;
+  t.train_chars = 2313954;
+  t.val_chars = 254781;
+  t.refresh_s = 0.012;
+  t.refresh_share = 0.031;
+  auto inside = std::make_shared<TextInside>();
+  inside->step = step;
+  for (char c : std::string("\tThe cat said \"no\".\nA dog ran.")) {
+    inside->passage.push_back(c == '\t' || c == '"' || c == 'A' ? id(' ') : id(c));
+  }
+  const std::size_t n = inside->passage.size();
+  inside->layers = inside->heads = 2;
+  for (int l = 0; l < 2; ++l) {
+    for (int h = 0; h < 2; ++h) {
+      for (std::size_t q = 0; q < n; ++q) {  // head (l, h) looks (l + h) characters back
+        const std::size_t at = q >= std::size_t(l + h) ? q - (l + h) : 0;
+        for (std::size_t k = 0; k < n; ++k) inside->attention.push_back(k == at ? 1.0f : 0.0f);
+      }
+    }
+  }
+  t.inside = inside;
+  auto embedding = std::make_shared<TextEmbedding>();
+  embedding->step = step;
+  for (std::size_t i = 0; i < t.vocab.size(); ++i) {
+    embedding->xy.push_back(std::cos(i * 0.3f) * (1 + t.vocab_class[i]));
+    embedding->xy.push_back(std::sin(i * 0.3f) * (1 + t.vocab_class[i]));
+  }
+  embedding->explained = {0.31, 0.12};
+  t.embedding = embedding;
+}
+
 }  // namespace
+
+void make_recurrent_text(Snapshot& snapshot) {
+  snapshot.params.set_from_string(ParamId::kModel, "char-lstm");
+  snapshot.pending = snapshot.params;
+  snapshot.model_name = "char-lstm";
+  auto inside = std::make_shared<TextInside>(*snapshot.text.inside);
+  inside->layers = inside->heads = 0;
+  inside->attention.clear();
+  inside->units = 8;
+  const std::size_t n = inside->passage.size();
+  // Unit 5 follows the position in the line; the others wander.
+  int column = 0;
+  for (int u = 0; u < 8; ++u) {
+    column = 0;
+    for (std::size_t t = 0; t < n; ++t) {
+      const bool line_break = snapshot.text.vocab[inside->passage[t]] == "\n";
+      inside->hidden.push_back(u == 5 ? std::tanh(column * 0.1f) : 0.5f * std::sin(t * 0.7f + u * 1.3f));
+      column = line_break ? 0 : column + 1;
+    }
+  }
+  snapshot.text.inside = inside;
+}
 
 Snapshot fake_snapshot(ModelFamily family, int64_t step) {
   Snapshot s;
@@ -82,13 +172,18 @@ Snapshot fake_snapshot(ModelFamily family, int64_t step) {
                "workers spin 10000 polls, then sleep (genscope's choice)"};
   s.samples_hz = 8.0;
   s.is_toy = family == ModelFamily::kToy;
-  s.is_gan = family != ModelFamily::kVae;
+  s.is_text = family == ModelFamily::kText;
+  s.is_gan = family != ModelFamily::kVae && family != ModelFamily::kText;
   s.run_dir = family == ModelFamily::kToy    ? "runs/20261201-101010-gan2d-ring8"
               : family == ModelFamily::kVae ? "runs/20261201-101010-vae-fashion-mnist"
                                             : "runs/20261201-101010-dcgan-fashion-mnist";
   Params p;
   if (family == ModelFamily::kToy) p.set(ParamId::kDataset, {0, "ring8"});
   if (family == ModelFamily::kVae) p.set_from_string(ParamId::kModel, "vae");
+  if (family == ModelFamily::kText) {
+    p.set_from_string(ParamId::kModel, "char-transformer");
+    p.set_from_string(ParamId::kDataset, "fortunes");
+  }
   s.params = s.pending = p;
   s.message_level = MessageLevel::kInfo;
   s.message = family == ModelFamily::kToy ? "2D GAN lab on ring8" : "training dcgan on Fashion-MNIST";
@@ -142,6 +237,17 @@ Snapshot fake_snapshot(ModelFamily family, int64_t step) {
     t.loss_name = "non_saturating";
     t.optimizer_g = t.optimizer_d = "adam";
     s.metric_names = {"loss_d", "loss_g", "d_real", "d_fake", "modes_covered", "hq_percent", "kl", "js"};
+    return s;
+  }
+  if (family == ModelFamily::kText) {
+    s.run_dir = "runs/20261201-101010-char-transformer-fortunes";
+    s.model_name = "char-transformer";
+    s.dataset_name = "fortunes";
+    s.dataset_size = 2313954;
+    s.message = "training char-transformer on fortunes";
+    s.grads = {{"LM tokens", 0.3f}, {"LM block0.qkv", 0.2f}, {"LM block1.fc", 0.1f}};
+    fill_text(s.text, step);
+    s.metric_names = {"train_bpc", "val_bpc", "grad_norm", "lr"};
     return s;
   }
   s.dataset_name = "Fashion-MNIST";

@@ -17,6 +17,10 @@ Snapshot fake_snapshot(ModelFamily family, int64_t step = 600);
 /// points, arrows, a 2x2 manifold and two modes (for panel tests that check what is drawn).
 void make_small_toy(Snapshot& snapshot);
 
+/// Makes a text snapshot (fake_snapshot(kText): a Transformer's attention) a char-lstm one: 8
+/// hidden units over the passage, unit 5 following the position in the line.
+void make_recurrent_text(Snapshot& snapshot);
+
 /// `count` metric rows for `snapshot`'s schema, steps 1..count, values that wander like losses.
 std::vector<MetricRow> fake_rows(const Snapshot& snapshot, int count);
 

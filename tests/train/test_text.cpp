@@ -107,6 +107,30 @@ TEST(CharModels, ChangingALaterCharacterNeverChangesAnEarlierLogit) {
   EXPECT_EQ(causal_mask(3, torch::kCPU).to(torch::kInt).sum().item<int>(), 3);  // (0,1) (0,2) (1,2)
 }
 
+TEST(CharModels, DecodingWithTheCacheGivesTheFullForwardsLogits) {
+  for (const char* kind : {"char-transformer", "char-lstm"}) {
+    CharModelConfig c;
+    c.kind = kind;
+    c.vocab = 20;
+    c.width = 16;
+    c.layers = 2;
+    c.heads = 4;
+    c.context = 16;
+    torch::manual_seed(5);
+    auto model = make_char_model(c);
+    model->eval();
+    torch::NoGradGuard no_grad;
+    const torch::Tensor tokens = torch::randint(0, 20, {2, 16}, torch::kLong);
+    const torch::Tensor full = model->forward(tokens, nullptr);
+    // A prompt of 5 in one call, then one character at a time.
+    DecodeCache cache;
+    std::vector<torch::Tensor> parts = {model->decode(tokens.slice(1, 0, 5), cache)};
+    for (int t = 5; t < 16; ++t) parts.push_back(model->decode(tokens.slice(1, t, t + 1), cache));
+    EXPECT_EQ(cache.length, 16) << kind;
+    EXPECT_TRUE(torch::allclose(torch::cat(parts, 1), full, 1e-4, 1e-5)) << kind;
+  }
+}
+
 TEST(TextLm, AUniformModelScoresLog2OfTheVocabulary) {
   auto corpus = small_corpus();
   TextLm lm(corpus, text_params("char-lstm"), torch::kCPU);
@@ -143,6 +167,47 @@ TEST(TextLm, TemperatureTowardsZeroIsArgmaxAndTopKStaysInTheTopK) {
     const TextSample again = lm.sample(prompt, 200, 2.0, 3, 11);
     EXPECT_EQ(hot.ids, again.ids);
     EXPECT_EQ(hot.prompt, "the ");
+    // Decoded together as one batch, each sample is what it is alone (past the context too).
+    const std::vector<TextSample> both = lm.sample_batch(prompt, 200, {{2.0, 3}, {0.0, 0}}, 11);
+    EXPECT_EQ(both[0].ids, hot.ids) << kind;
+    EXPECT_EQ(both[1].ids, lm.sample(prompt, 200, 0.0, 0, 11).ids) << kind;
+    for (std::size_t i = 0; i < hot.prob.size(); ++i) EXPECT_NEAR(both[0].prob[i], hot.prob[i], 1e-5);
+  }
+}
+
+TEST(TextLm, InsideViewsHaveOneValuePerUnitOrHeadAndPosition) {
+  auto corpus = small_corpus();
+  for (const char* kind : {"char-transformer", "char-lstm"}) {
+    TextLm lm(corpus, text_params(kind), torch::kCPU);
+    const std::vector<uint16_t> passage = lm.inside_passage();
+    ASSERT_EQ(passage.size(), std::string(kind) == "char-transformer" ? 32u : 200u) << kind;
+    const TextInside in = lm.inside(passage);
+    if (std::string(kind) == "char-lstm") {
+      EXPECT_EQ(in.units, 32);
+      ASSERT_EQ(in.hidden.size(), 32u * passage.size());
+      for (float v : in.hidden) ASSERT_LE(std::fabs(v), 1.0f);  // tanh outputs
+    } else {
+      EXPECT_EQ(in.layers, 2);
+      EXPECT_EQ(in.heads, 2);
+      ASSERT_EQ(in.attention.size(), 2u * 2 * 32 * 32);
+      for (std::size_t q = 0; q < 32; ++q) {  // every row sums to 1 over the keys it may see
+        const float* row = in.attention_row(1, 1, q);
+        double sum = 0;
+        for (std::size_t k = 0; k < 32; ++k) {
+          sum += row[k];
+          if (k > q) EXPECT_EQ(row[k], 0.0f);
+        }
+        EXPECT_NEAR(sum, 1.0, 1e-5);
+      }
+    }
+    // PCA: the two components are uncorrelated and the first explains the most.
+    const TextEmbedding e = lm.embedding_pca();
+    ASSERT_EQ(e.xy.size(), 2u * corpus->vocab_size());
+    EXPECT_GE(e.explained[0], e.explained[1]);
+    EXPECT_GT(e.explained[1], 0.0);
+    double xy = 0;
+    for (std::size_t i = 0; i < e.xy.size(); i += 2) xy += double(e.xy[i]) * e.xy[i + 1];
+    EXPECT_NEAR(xy, 0.0, 1e-3);
   }
 }
 

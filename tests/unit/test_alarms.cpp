@@ -128,3 +128,37 @@ TEST(Alarms, ModeCollapseWaitsForFullCoverageOrAWarmUpPerMode) {
   for (int64_t s = 610; s <= 700; s += 10) reset.add_modes(s, 1, 8);
   EXPECT_TRUE(reset.log().empty());
 }
+
+TEST(Alarms, AGradientNormTenTimesItsMedianIsAnExplodingGradientOncePerEpisode) {
+  AlarmMonitor m;
+  const MetricSchema text{"train_bpc", "val_bpc", "grad_norm", "lr"};
+  const auto text_row = [](int64_t step, float norm) {
+    MetricRow r;
+    r.step = step;
+    r.count = 4;
+    r.values = {2.0f, 2.1f, norm, 1e-3f};
+    return r;
+  };
+  m.add_row(text_row(1, 80.0f), text, 1, false);  // before the warm-up: no median to speak of
+  for (int64_t s = 2; s <= 100; ++s) m.add_row(text_row(s, 1.0f + 0.1f * (s % 5)), text, 1, false);
+  EXPECT_TRUE(m.log().empty());
+  m.add_row(text_row(101, 9.0f), text, 1, false);  // 7.5x the median of ~1.2: not yet
+  EXPECT_TRUE(m.log().empty());
+  m.add_row(text_row(102, 40.0f), text, 1, false);
+  ASSERT_EQ(m.log().size(), 1u);
+  EXPECT_EQ(m.log()[0].kind, AlarmKind::kExplodingGradient);
+  EXPECT_EQ(m.log()[0].step, 102);
+  EXPECT_NE(m.log()[0].text.find("gradient norm 40 is 33x its median"), std::string::npos) << m.log()[0].text;
+  EXPECT_TRUE(alarm_saves_checkpoint(m.log()[0]));
+  m.add_row(text_row(103, 50.0f), text, 1, false);  // the same episode
+  EXPECT_EQ(m.log().size(), 1u);
+  m.add_row(text_row(104, 1.2f), text, 1, false);  // back to normal: re-armed
+  m.add_row(text_row(105, 60.0f), text, 1, false);
+  EXPECT_EQ(m.log().size(), 2u);
+  EXPECT_STREQ(alarm_name(AlarmKind::kExplodingGradient), "exploding gradient");
+  // A row whose grad_norm was not measured, or a NaN (the NaN alarm's), feeds nothing.
+  MetricRow unmeasured = text_row(106, 500.0f);
+  unmeasured.unmeasured = 1u << 2;
+  m.add_row(unmeasured, text, 1, false);
+  EXPECT_EQ(m.log().size(), 2u);
+}

@@ -37,6 +37,9 @@ TEST(RunDirectory, DefaultNameIsTimeModelAndDataset) {
   EXPECT_EQ(RunDirectory::default_name(text, noon()), "20261201-123456-char-transformer-fortunes");
   ASSERT_TRUE(text.set_from_string(ParamId::kModel, "char-lstm").ok());
   EXPECT_EQ(RunDirectory::default_name(text, noon()), "20261201-123456-char-lstm-fortunes");
+  Params lstm;  // a text model and no dataset: fortunes, not the image default
+  ASSERT_TRUE(lstm.set_from_string(ParamId::kModel, "char-lstm").ok());
+  EXPECT_EQ(RunDirectory::default_name(lstm, noon()), "20261201-123456-char-lstm-fortunes");
 }
 
 TEST(RunDirectory, ChoosesOutThenTheCheckpointsRunThenANewNumberedOne) {

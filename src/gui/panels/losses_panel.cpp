@@ -88,6 +88,47 @@ void draw_vae(View& view, const LinePlotOptions& plot) {
   draw_lr_strip(view, plot, strip);
 }
 
+// A flat line at `value` over the steps of `over` (rebuilt only when its ends move).
+void flat_line(MetricSeries& line, const MetricSeries& over, double value) {
+  const double a = over.step(0), b = over.step(over.size() - 1);
+  if (line.size() == 2 && line.step(0) == a && line.step(1) == b && line.raw(0) == float(value)) return;
+  line.clear();
+  line.push(a, static_cast<float>(value));
+  line.push(b == a ? a + 1 : b, static_cast<float>(value));
+}
+
+}  // namespace
+
+// Text models: train and validation bits per character against the corpus's unigram and bigram
+// entropies (what a model that learned no more than those would score).
+void LossesPanel::draw_text(View& view) {
+  const MetricSeries* train = view.series("train_bpc");
+  if (!train || train->empty()) {
+    ImGui::TextDisabled("no steps yet");
+    return;
+  }
+  const TextView& t = view.snapshot().text;
+  flat_line(unigram_line, *train, t.unigram_bits);
+  flat_line(bigram_line, *train, t.bigram_bits);
+  const std::string caption = strformat(
+      "bits per character; flat lines: the corpus's unigram (%.2f) and bigram (%.2f) entropy",
+      t.unigram_bits, t.bigram_bits);
+  ImGui::TextDisabled("%s", fit_text(caption, ImGui::GetContentRegionAvail().x).c_str());
+  if (ImGui::IsItemHovered()) {
+    ImGui::SetTooltip("A model that knew only how often each character comes scores the unigram "
+                      "line; one that knew only which character follows which, the bigram line.");
+  }
+  const PlotLine lines[] = {{"train bpc", train, kBlue},
+                            {"val bpc", view.series("val_bpc"), kOrange},
+                            {"unigram", &unigram_line, IM_COL32(170, 170, 170, 255)},
+                            {"bigram", &bigram_line, kGreen}};
+  LinePlotOptions options = plot;
+  options.height = std::max(ui_px(80), ImGui::GetContentRegionAvail().y - 4);
+  line_plot("##text_losses", lines, 4, options);
+}
+
+namespace {
+
 // Blue (small) to yellow (large) for log gradient norms.
 ImU32 grad_color(float t) {
   t = std::clamp(t, 0.0f, 1.0f);
@@ -274,6 +315,11 @@ void LossesPanel::draw(View& view, const PanelSlot& area) {
   ImGui::SameLine();
   ImGui::Checkbox("raw", &plot.show_raw);
   plot.marker_step = history_marker_step(view);
+  if (view.has_snapshot() && view.snapshot().is_text) {
+    draw_text(view);
+    ImGui::End();
+    return;
+  }
   if (view.has_snapshot() && !view.snapshot().is_gan) {
     draw_vae(view, plot);
     ImGui::End();

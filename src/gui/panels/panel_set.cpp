@@ -14,6 +14,8 @@ namespace {
 
 // The panels' own titles (their draw() begins these windows unless a slot renames them).
 constexpr const char* kToyLossesTitle = "Losses###Losses (2D lab)";
+constexpr const char* kTextSamplesTitle = "Samples###Samples (text)";
+constexpr const char* kTextLossesTitle = "Losses###Losses (text)";
 
 struct Shortcut {
   const char* keys;
@@ -51,6 +53,9 @@ constexpr PanelHelp kPanelHelp[] = {
     {"2D GAN", "real and generated points, D's heatmap, G's gradients and manifold; paint"},
     {"Modes", "which modes the generator covers and how well"},
     {"Mode metrics", "modes covered, high-quality share, KL and JS over iterations"},
+    {"Inside", "text models: hidden units over a passage and units ranked by feature "
+               "(recurrent), or attention per layer and head (Transformer)"},
+    {"Embeddings", "text models: the character embeddings' first two principal components"},
 };
 
 bool same_rect(const ImRect& a, const ImRect& b) {
@@ -89,6 +94,8 @@ PanelLayout::PanelLayout(float x0, float y0, float w, float h, float em) {
   toy_modes = r(toy_mid, 0, w, std::round(h * 0.28f));
   toy_losses = r(toy_mid, std::round(h * 0.28f), w, std::round(h * 0.57f));
   toy_metrics = r(toy_mid, std::round(h * 0.57f), w, h);
+  text_inside = r(mid, 0, w, std::round(h * 0.62f));
+  text_embeddings = r(mid, std::round(h * 0.62f), w, h);
 }
 
 std::vector<PanelEntry> panel_entries(ModelFamily family, bool gan, const PanelLayout& l) {
@@ -99,6 +106,13 @@ std::vector<PanelEntry> panel_entries(ModelFamily family, bool gan, const PanelL
     out.push_back({"Modes", "Modes", l.toy_modes});
     out.push_back({"Losses", kToyLossesTitle, l.toy_losses});
     out.push_back({"Mode metrics", "Mode metrics", l.toy_metrics});
+    return out;
+  }
+  if (family == ModelFamily::kText) {
+    out.push_back({"Samples", kTextSamplesTitle, l.samples});
+    out.push_back({"Losses", kTextLossesTitle, l.losses});
+    out.push_back({"Inside", "Inside", l.text_inside});
+    out.push_back({"Embeddings", "Embeddings", l.text_embeddings});
     return out;
   }
   out.push_back({"Samples", "Samples", l.samples});
@@ -257,7 +271,8 @@ void PanelSet::draw_help(View& view, ImVec2 size) {
 void PanelSet::draw_panel(View& view, const std::string& id, const PanelSlot& slot) {
   if (id == "Status") status.draw(view, slot);
   if (id == "Controls") controls.draw(view, slot);
-  if (id == "Samples") samples.draw(view, slot);
+  const bool text = view.has_snapshot() && view.snapshot().is_text;
+  if (id == "Samples") text ? text_samples.draw(view, slot) : samples.draw(view, slot);
   if (id == "Losses") losses.draw(view, slot);
   if (id == "Latent") latent.draw(view, slot);
   if (id == "Quality") quality.draw(view, slot);
@@ -266,6 +281,8 @@ void PanelSet::draw_panel(View& view, const std::string& id, const PanelSlot& sl
   if (id == "2D GAN") toy.draw(view, slot);
   if (id == "Modes") modes.draw(view, slot);
   if (id == "Mode metrics") mode_metrics.draw(view, slot);
+  if (id == "Inside") text_inside.draw(view, slot);
+  if (id == "Embeddings") text_embeddings.draw(view, slot);
 }
 
 void PanelSet::draw_entry(View& view, const PanelEntry& e, const Placement& p,
@@ -376,11 +393,12 @@ void PanelSet::note_record_regions(View& view, ModelFamily family, bool gan, ImV
       a.Add(b);
     }
   };
-  const bool toy = family == ModelFamily::kToy;
+  const bool toy = family == ModelFamily::kToy, text = family == ModelFamily::kText;
   ImRect plots;
-  add(plots, window_rect(toy ? kToyLossesTitle : "Losses"));
-  add(plots, window_rect(toy ? "Mode metrics" : gan ? "Discriminator" : "Latent map"));
-  view.set_panel_rect(RecordRegion::kSamples, ui_rect(window_rect(toy ? "2D GAN" : "Samples")));
+  add(plots, window_rect(toy ? kToyLossesTitle : text ? kTextLossesTitle : "Losses"));
+  add(plots, window_rect(toy ? "Mode metrics" : text ? "Embeddings" : gan ? "Discriminator" : "Latent map"));
+  view.set_panel_rect(RecordRegion::kSamples,
+                      ui_rect(window_rect(toy ? "2D GAN" : text ? kTextSamplesTitle : "Samples")));
   view.set_panel_rect(RecordRegion::kPlots, ui_rect(plots));
 }
 

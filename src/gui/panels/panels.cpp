@@ -19,8 +19,26 @@ bool begin_panel(const char* title, const PanelSlot& slot) {
   return false;
 }
 
+std::string shown_char(const std::string& c, bool dot_space) {
+  if (c == "\n") return "\xE2\x86\xB5";
+  if (c == "\t") return "\xE2\x86\x92";
+  if (c == " ") return dot_space ? "\xC2\xB7" : " ";
+  const unsigned char a = c.empty() ? 0 : static_cast<unsigned char>(c[0]);
+  if (c.size() == 1 && (a < 0x20 || a == 0x7F)) return a == 0x7F ? "^?" : std::string("^") + char('@' + a);
+  if (c.size() == 2 && a == 0xC2 && static_cast<unsigned char>(c[1]) < 0xA0) {  // U+0080..U+009F
+    char buf[8];
+    std::snprintf(buf, sizeof buf, "\\x%02x", static_cast<unsigned char>(c[1]));
+    return buf;
+  }
+  return c;
+}
+
 double history_marker_step(View& view) {
   const HistoryUi& h = view.history();
+  if (!h.live && !h.text.entries.empty()) {  // a text model's samples
+    const std::size_t i = std::min<std::size_t>(std::max(h.index, 0), h.text.entries.size() - 1);
+    return double(h.text.entries[i].sampled.step);
+  }
   if (h.live || h.history.empty()) return -1.0;
   const std::size_t i = std::min<std::size_t>(std::max(h.index, 0), h.history.size() - 1);
   return double(h.history.at(i).step);
@@ -84,11 +102,11 @@ float shared_item_width(const char* const* labels, int count, float extra) {
   return std::max(ui_px(40), (ImGui::GetContentRegionAvail().x - taken) / std::max(count, 1));
 }
 
-void live_param_widget(View& view, ParamId id, ParamEdit& edit) {
+void live_param_widget(View& view, ParamId id, ParamEdit& edit, ParamLabel label) {
   const ParamSpec& spec = param_spec(id);
   ImGui::PushID(static_cast<int>(id));
   const Snapshot& snap = view.snapshot();
-  if (param_widget(spec, snap.pending.value(id), snap.commands_done, edit)) {
+  if (param_widget(spec, snap.pending.value(id), snap.commands_done, edit, label)) {
     param_sent(edit, view.send(Command::set(id, edit.value)));
   }
   ImGui::PopID();

@@ -77,7 +77,9 @@ struct LossesPanel {
   bool open_histograms = false;  // select it next frame
   HistogramsTab histograms;
   LinePlotOptions plot;
+  MetricSeries unigram_line{4}, bigram_line{4};  // text models' reference lines
   void draw(View& view, const PanelSlot& area);
+  void draw_text(View& view);
 };
 
 /// The "Latent" window: tabs for the traversal grid, the interpolation strip (with playback) and
@@ -136,7 +138,8 @@ inline ImTextureID texture_id(const TextureRef& texture) {
 
 /// A live parameter's widget (from the table) synced to the snapshot while idle; an edit sends
 /// Command::set. `edit` is the panel's state of that widget.
-void live_param_widget(View& view, ParamId id, ParamEdit& edit);
+void live_param_widget(View& view, ParamId id, ParamEdit& edit,
+                       ParamLabel label = ParamLabel::kRight);
 
 /// Puts the next item on the current line when `width` more pixels fit there, else on the next
 /// line: rows of buttons and checkboxes wrap in a narrow panel instead of being cut off.
@@ -265,6 +268,68 @@ struct QualityPanel {
   void draw(View& view, const PanelSlot& area);
 };
 
+/// How a text pane tints each generated character.
+enum class TextTint { kProbability, kSurprisal };
+/// The tint of a character the model gave probability `p`: red (unlikely) through yellow to green
+/// (likely); kSurprisal: clear (0 bits) to strong red (8 bits and more).
+ImU32 text_tint(TextTint tint, float p);
+
+/// One character of a tinted text pane.
+struct TintedChar {
+  std::string text;  // the character (UTF-8); a line break is drawn as ↵ and breaks the line
+  ImU32 tint = 0;    // its background (0: none)
+  ImU32 color = 0;   // its glyph's colour (0: the text colour)
+  int index = -1;    // what the pane reports when it is hovered (-1: not hoverable)
+};
+/// Draws `chars` in a bordered child window of `size`, wrapped between words at its width.
+/// Returns the hovered character's index, or -1.
+int draw_tinted_chars(const char* id, const std::vector<TintedChar>& chars, ImVec2 size);
+/// How a text model's character is drawn: a line break as ↵, a tab as →, a space as · when
+/// `dot_space` (else as itself), a control character as ^G or \x85; others as themselves.
+std::string shown_char(const std::string& c, bool dot_space = false);
+/// The characters of UTF-8 `text`, one string each.
+std::vector<std::string> utf8_chars(const std::string& text);
+
+/// Text models' Samples panel: the prompt, temperature and top-k (applied at the next refresh),
+/// the tint toggle, the history slider (past samples by step), the fixed-seed continuation and
+/// the greedy one, each generated character tinted by its probability or surprisal; hovering one
+/// shows the ten likeliest characters at that point as bars.
+struct TextSamplesPanel {
+  ParamEdit prompt_edit, temperature_edit, top_k_edit;
+  TextTint tint = TextTint::kProbability;
+  int hovered_sampled = -1, hovered_greedy = -1;  // the characters under the mouse last frame
+  void draw(View& view, const PanelSlot& area);
+  void draw_history(View& view);
+  /// The sample the panes show: the live one, or the history entry scrubbed to.
+  const TextSample* shown(View& view, bool greedy) const;
+};
+
+/// Text models' Inside panel. Recurrent models: the top layer's units x positions over a
+/// validation passage as a heatmap, a unit selector colouring the passage by that unit, and
+/// "Rank units" listing the units by how strongly they follow simple features (inside quotes,
+/// position in line, ...). The Transformer: a layer and head picker, that head's attention map,
+/// and the passage where hovering a character tints where it looks.
+struct TextInsidePanel {
+  int unit = 0;
+  int layer = 0, head = 0;
+  int query = -1;  // the Transformer: the passage character whose attention is shown (-1: last)
+  std::vector<UnitCorrelation> ranking;  // the last "Rank units"
+  int64_t ranked_step = -1;              // the step it was computed at
+  int hovered = -1;                      // the passage character under the mouse last frame
+  void draw(View& view, const PanelSlot& area);
+  void draw_recurrent(View& view, const TextInside& inside);
+  void draw_attention(View& view, const TextInside& inside);
+  void draw_all_heads(View& view, const TextInside& inside);
+};
+
+/// Text models' Embeddings panel: every character's embedding on its first two principal
+/// components, drawn as the character, coloured by class (vowel, consonant, digit, punctuation,
+/// space, other); refreshed every val_every steps.
+struct TextEmbeddingsPanel {
+  ScatterResult result;
+  void draw(View& view, const PanelSlot& area);
+};
+
 /// Bars of each class's share of the last evaluation's generated images (in the class colours),
 /// a white tick at the test split's share, class names on the left; a tooltip per class.
 void draw_class_histogram(const char* id, const QualityView& q, ImVec2 size);
@@ -276,6 +341,7 @@ void draw_class_histogram(const char* id, const QualityView& q, ImVec2 size);
 struct PanelLayout {
   ImRect status, controls, samples, losses, latent, quality, bottom_right;
   ImRect toy_plot, toy_modes, toy_losses, toy_metrics;
+  ImRect text_inside, text_embeddings;  // text models: the right column
   PanelLayout(float x0, float y0, float w, float h, float em = 14.0f);
 };
 
@@ -306,6 +372,9 @@ struct PanelSet {
   ModesPanel modes;
   ModeMetricsPanel mode_metrics;
   QualityPanel quality;
+  TextSamplesPanel text_samples;
+  TextInsidePanel text_inside;
+  TextEmbeddingsPanel text_embeddings;
 
   LayoutSettings* layout = nullptr;  // the layout file's settings (Gui::layout()); null: own
   Gui* gui = nullptr;                // for the View menu's UI scale and saving; may be null

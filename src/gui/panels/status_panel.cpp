@@ -67,6 +67,27 @@ std::string dataset_text(const Snapshot& s) {
   return strformat("%s, %lld images", s.dataset_name.c_str(), static_cast<long long>(s.dataset_size));
 }
 
+// A text model's vocabulary: every character it knows, in id order (line break, tab and space
+// shown as symbols), wrapped to the column.
+void vocabulary_row(const TextView& t) {
+  std::string all;
+  for (const std::string& c : t.vocab) {
+    all += shown_char(c, true);
+  }
+  ImGui::TableNextRow();
+  ImGui::TableSetColumnIndex(0);
+  ImGui::TextDisabled("vocabulary");
+  ImGui::TableSetColumnIndex(1);
+  ImGui::PushTextWrapPos(0.0f);
+  ImGui::TextUnformatted(all.c_str());  // ImGui wraps it anywhere: it has no spaces
+  ImGui::PopTextWrapPos();
+  probe_item("vocabulary");
+  if (ImGui::IsItemHovered()) {
+    ImGui::SetTooltip("%zu characters in id order (\xE2\x86\xB5 line break, \xE2\x86\x92 tab, "
+                      "\xC2\xB7 space)", t.vocab.size());
+  }
+}
+
 // The message that needs attention (an error, a warning), and for a run that diverged the
 // button that rolls back to its last checkpoint (where it was drawn goes to `rollback_rect`).
 void draw_problem(View& view, const Snapshot& s, ImRect& rollback_rect) {
@@ -238,7 +259,9 @@ void StatusPanel::draw_status(View& view) {
     } else {
       epoch_row(s);
     }
-    row("speed", strformat("%.2f steps/s, %.0f samples/s", s.steps_per_sec, s.samples_per_sec));
+    row("speed", strformat("%.2f steps/s, %.0f %s/s", s.steps_per_sec, s.samples_per_sec,
+                           s.is_text ? "characters" : "samples"));
+    if (s.is_text && !s.text.vocab.empty()) vocabulary_row(s.text);
     if (s.data_batches > 0) data_row(s);
     row("frame", strformat("%.0f fps, %.1f ms (p99 %.1f), grid %.1f/s", f.fps, f.frame_ms,
                            f.frame_p99_ms, s.samples_hz));

@@ -71,6 +71,11 @@ class RecurrentCharModel : public CharModel {
     return head_->forward(out);
   }
 
+  torch::Tensor decode(const torch::Tensor& tokens, DecodeCache& cache) override {
+    cache.length += tokens.size(1);
+    return forward(tokens, &cache.state, nullptr);
+  }
+
   bool recurrent() const override { return true; }
   void set_dropout(double p) override {
     dropout_ = p;
@@ -121,6 +126,27 @@ class Block : public torch::nn::Module {
     return h + F::dropout(m, drop);
   }
 
+  // The same for `x` [B, T, C] at positions offset..offset+T-1, attending also to the keys and
+  // values cached for the positions before (which it extends).
+  torch::Tensor decode(const torch::Tensor& x, torch::Tensor& keys, torch::Tensor& values, int64_t offset) {
+    const int64_t b = x.size(0), t = x.size(1), c = x.size(2), d = c / heads_;
+    std::vector<torch::Tensor> qkv = qkv_->forward(ln1_->forward(x)).split(c, 2);
+    const auto heads = [&](const torch::Tensor& m) { return m.view({b, t, heads_, d}).transpose(1, 2); };
+    const torch::Tensor q = heads(qkv[0]);
+    keys = keys.defined() ? torch::cat({keys, heads(qkv[1])}, 2) : heads(qkv[1]);
+    values = values.defined() ? torch::cat({values, heads(qkv[2])}, 2) : heads(qkv[2]);
+    torch::Tensor att = torch::matmul(q, keys.transpose(-2, -1)) * (1.0 / std::sqrt(double(d)));
+    if (t > 1) {  // query i (position offset + i) sees keys up to offset + i
+      const torch::Tensor mask =
+          torch::ones({t, offset + t}, torch::TensorOptions().dtype(torch::kBool).device(x.device())).triu(offset + 1);
+      att = att.masked_fill(mask, -std::numeric_limits<float>::infinity());
+    }
+    att = torch::softmax(att, -1);
+    torch::Tensor y = torch::matmul(att, values).transpose(1, 2).contiguous().view({b, t, c});
+    torch::Tensor h = x + proj_->forward(y);
+    return h + fc_proj_->forward(torch::gelu(fc_->forward(ln2_->forward(h))));
+  }
+
   torch::nn::Linear& out_projections(int i) { return i == 0 ? proj_ : fc_proj_; }
 
  private:
@@ -161,6 +187,22 @@ class TransformerCharModel : public CharModel {
       x = blocks_[i]->forward(x, mask, dropout_, internals ? &internals->attention[i] : nullptr);
     }
     return F::linear(ln_->forward(x), tokens_->weight);  // read-out tied to the embedding
+  }
+
+  torch::Tensor decode(const torch::Tensor& tokens, DecodeCache& cache) override {
+    const int64_t t = tokens.size(1), offset = cache.length;
+    if (offset + t > context_) {
+      throw std::invalid_argument("decoding past the context " + std::to_string(context_));
+    }
+    const torch::Tensor pos = torch::arange(offset, offset + t, torch::TensorOptions().dtype(torch::kLong).device(tokens.device()));
+    torch::Tensor x = tokens_->forward(tokens) + positions_->forward(pos);
+    cache.keys.resize(blocks_.size());
+    cache.values.resize(blocks_.size());
+    for (std::size_t i = 0; i < blocks_.size(); ++i) {
+      x = blocks_[i]->decode(x, cache.keys[i], cache.values[i], offset);
+    }
+    cache.length = offset + t;
+    return F::linear(ln_->forward(x), tokens_->weight);
   }
 
   bool recurrent() const override { return false; }

@@ -30,6 +30,14 @@ struct CharState {
   CharState detached() const;
 };
 
+/// What incremental decoding keeps between calls: the recurrent state, or the Transformer's keys
+/// and values per block ([B, heads, length, width / heads]).
+struct DecodeCache {
+  CharState state;
+  std::vector<torch::Tensor> keys, values;
+  int64_t length = 0;  // positions read so far
+};
+
 /// What the inside-the-model views read after a forward pass that asked for it.
 struct CharInternals {
   torch::Tensor hidden;     // recurrent: the top layer's outputs [B, T, width]
@@ -44,6 +52,10 @@ class CharModel : public torch::nn::Module {
   /// the views show.
   virtual torch::Tensor forward(const torch::Tensor& tokens, CharState* state,
                                 CharInternals* internals = nullptr) = 0;
+  /// Incremental decoding (no gradients, eval mode): reads `tokens` [B, T] after the
+  /// `cache.length` positions the cache holds and returns their logits [B, T, vocab], as a full
+  /// forward over everything read would. The Transformer needs cache.length + T <= context.
+  virtual torch::Tensor decode(const torch::Tensor& tokens, DecodeCache& cache) = 0;
   virtual bool recurrent() const = 0;
   /// Dropout while training (live).
   virtual void set_dropout(double p) = 0;

@@ -109,7 +109,11 @@ FamilyStep TextFamily::step(const Params& params, int64_t steps_done) {
   out.row.push(static_cast<float>(r.lr));
   out.finite_columns = 1;
   const double took = std::chrono::duration<double>(Clock::now() - start).count();
-  train_s_ += took;
+  // The share is measured over about the last minute (both totals decay by e every 60 s of
+  // training): what the refreshes cost now, not while the thread count was being tuned.
+  const double decay = std::exp(-took / 60.0);
+  train_s_ = train_s_ * decay + took;
+  refresh_total_s_ *= decay;
   since_refresh_s_ += took;
   if (validated) {  // samples.txt gets the continuation at every validation
     refresh_samples(params, steps_done + 1);
@@ -131,10 +135,24 @@ void TextFamily::refresh_samples(const Params& params, int64_t step) {
   const std::vector<uint16_t> prompt = lm_->prompt_ids(params.text(ParamId::kPrompt));
   const int chars = params.integer(ParamId::kSampleChars);
   const uint64_t seed = sample_seed(params);
-  view_.sampled = lm_->sample(prompt, chars, params.number(ParamId::kTemperature),
-                              params.integer(ParamId::kTopK), seed);
-  view_.greedy = lm_->sample(prompt, chars, 0.0, 0, seed);
+  std::vector<TextSample> both = lm_->sample_batch(
+      prompt, chars,
+      {SampleSettings{params.number(ParamId::kTemperature), params.integer(ParamId::kTopK)},
+       SampleSettings{0.0, 0}},
+      seed);
+  view_.sampled = std::move(both[0]);
+  view_.greedy = std::move(both[1]);
   view_.sampled.step = view_.greedy.step = step;
+  auto inside = std::make_shared<TextInside>(lm_->inside(lm_->inside_passage()));
+  inside->step = step;
+  view_.inside = std::move(inside);
+  // The embedding map moves slowly: every val_every steps (and once at the start).
+  const int every = std::max(1, params.integer(ParamId::kValEvery));
+  if (!view_.embedding || step - view_.embedding->step >= every || step < view_.embedding->step) {
+    auto embedding = std::make_shared<TextEmbedding>(lm_->embedding_pca());
+    embedding->step = step;
+    view_.embedding = std::move(embedding);
+  }
   ++view_.version;
   view_.refresh_s = std::chrono::duration<double>(Clock::now() - start).count();
   refresh_total_s_ += view_.refresh_s;

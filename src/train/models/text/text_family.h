@@ -13,9 +13,6 @@ namespace genscope {
 /// The text models' registry entry (families.cpp).
 FamilyInfo text_family();
 
-/// The share of training time the window's sample refreshes may take.
-inline constexpr double kTextRefreshShare = 0.05;
-
 class TextFamily : public Family {
  public:
   void reset(const Params& params, const FamilyInputs& inputs) override;
@@ -51,8 +48,8 @@ class TextFamily : public Family {
   std::unique_ptr<TextLm> lm_;
   TextView view_;
   bool watched_ = true;
-  double train_s_ = 0.0;          // training time since the start
-  double refresh_total_s_ = 0.0;  // sample refreshes' time since the start
+  double train_s_ = 0.0;          // training time, decayed over about a minute
+  double refresh_total_s_ = 0.0;  // sample refreshes' time, decayed alike
   double since_refresh_s_ = 0.0;  // training time since the last refresh
   double last_val_ = 0.0;         // the last validation's bits per character (NaN: none yet)
   int64_t logged_step_ = -1;      // the last step samples.txt has

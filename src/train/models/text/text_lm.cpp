@@ -11,6 +11,8 @@
 namespace genscope {
 namespace {
 
+constexpr std::size_t kInsideChars = 200;  // the inside views' passage
+
 constexpr double kLn2 = 0.69314718055994530942;
 constexpr int64_t kValChars = 8192;  // characters the validation loss is measured on
 
@@ -199,75 +201,156 @@ std::vector<uint16_t> TextLm::prompt_ids(const std::string& text) const {
   return std::vector<uint16_t>(val.begin(), val.begin() + static_cast<std::ptrdiff_t>(end));
 }
 
+namespace {
+
+// Draws the next character from one row of logits at `settings`, noting the ten likeliest
+// candidates and the drawn character's probability (temperature 1, all characters) in `out`.
+int64_t pick_next(const float* raw, int64_t vocab, const SampleSettings& settings,
+                  std::mt19937_64& rng, std::vector<int32_t>& order, TextSample& out) {
+  const int k = settings.top_k > 0 ? std::min<int>(settings.top_k, static_cast<int>(vocab))
+                                   : static_cast<int>(vocab);
+  order.resize(static_cast<std::size_t>(vocab));
+  std::iota(order.begin(), order.end(), 0);
+  const auto likelier = [&](int32_t a, int32_t b) { return raw[a] > raw[b] || (raw[a] == raw[b] && a < b); };
+  const int keep = std::max(k, static_cast<int>(std::min<int64_t>(kTextTopCandidates, vocab)));
+  std::partial_sort(order.begin(), order.begin() + keep, order.end(), likelier);
+  // The softmax at temperature 1, relative to the largest logit.
+  double total = 0.0;
+  for (int64_t j = 0; j < vocab; ++j) total += std::exp(double(raw[j]) - raw[order[0]]);
+  const auto prob = [&](int64_t id) { return static_cast<float>(std::exp(double(raw[id]) - raw[order[0]]) / total); };
+  int64_t next = order[0];
+  if (settings.temperature > 0.0) {
+    // Softmax of logits / temperature over the k likeliest, drawn by the inverse CDF.
+    std::vector<double> weight(static_cast<std::size_t>(k));
+    double sum = 0.0;
+    for (int j = 0; j < k; ++j) {
+      weight[j] = std::exp((double(raw[order[j]]) - raw[order[0]]) / settings.temperature);
+      sum += weight[j];
+    }
+    const double u = std::uniform_real_distribution<double>(0.0, 1.0)(rng) * sum;
+    double acc = 0.0;
+    for (int j = 0; j < k; ++j) {
+      acc += weight[j];
+      next = order[j];
+      if (u < acc) break;
+    }
+  }
+  std::array<uint16_t, kTextTopCandidates> ids{};
+  std::array<float, kTextTopCandidates> ps{};
+  for (int64_t j = 0; j < std::min<int64_t>(kTextTopCandidates, vocab); ++j) {
+    ids[j] = static_cast<uint16_t>(order[j]);
+    ps[j] = prob(order[j]);
+  }
+  out.top_ids.push_back(ids);
+  out.top_prob.push_back(ps);
+  out.ids.push_back(static_cast<uint16_t>(next));
+  out.prob.push_back(prob(next));
+  return next;
+}
+
+}  // namespace
+
 TextSample TextLm::sample(const std::vector<uint16_t>& prompt, int chars, double temperature,
                           int top_k, uint64_t seed) {
+  return sample_batch(prompt, chars, {SampleSettings{temperature, top_k}}, seed)[0];
+}
+
+std::vector<TextSample> TextLm::sample_batch(const std::vector<uint16_t>& prompt, int chars,
+                                             const std::vector<SampleSettings>& settings,
+                                             uint64_t seed) {
   torch::NoGradGuard no_grad;
   model_->eval();
-  TextSample out;
-  out.temperature = temperature;
-  out.top_k = top_k;
-  out.prompt = corpus_text(*corpus_, prompt);
-  std::mt19937_64 rng(seed);
-  std::uniform_real_distribution<double> uniform(0.0, 1.0);
-  std::vector<int64_t> context(prompt.begin(), prompt.end());
-  if (context.empty()) context.push_back(0);
-  CharState state;
-  std::size_t fed = 0;  // recurrent: characters of `context` the state has read
+  const std::size_t n = settings.size();
+  std::vector<TextSample> out(n);
+  std::vector<std::mt19937_64> rngs(n, std::mt19937_64(seed));
+  for (std::size_t b = 0; b < n; ++b) {
+    out[b].temperature = settings[b].temperature;
+    out[b].top_k = settings[b].top_k;
+    out[b].prompt = corpus_text(*corpus_, prompt);
+  }
+  std::vector<int64_t> start(prompt.begin(), prompt.end());
+  if (start.empty()) start.push_back(0);
+  std::vector<std::vector<int64_t>> context(n, start);
   const int64_t max_len = model_->max_length();
+  // The Transformer decodes with a key/value cache; when it is full it starts again from the
+  // last three quarters of its context, so every character is drawn seeing 48 to 64 before it.
+  const int64_t keep = std::max<int64_t>(1, max_len * 3 / 4);
   const int64_t vocab = corpus_->vocab_size();
-  const int k = top_k > 0 ? std::min<int>(top_k, static_cast<int>(vocab)) : static_cast<int>(vocab);
+  DecodeCache cache;
+  const auto feed = [&](std::size_t from) {  // every sequence's characters from `from` on
+    std::vector<int64_t> ids;
+    for (const auto& c : context) ids.insert(ids.end(), c.begin() + static_cast<std::ptrdiff_t>(from), c.end());
+    const int64_t t = static_cast<int64_t>(context[0].size() - from);
+    const torch::Tensor input = torch::tensor(ids, torch::kLong).view({static_cast<int64_t>(n), t});
+    return model_->decode(input.to(device_), cache).select(1, -1).to(torch::kCPU, torch::kFloat).contiguous();
+  };
+  torch::Tensor logits = feed(max_len > 0 && int64_t(start.size()) > max_len ? start.size() - max_len : 0);
+  std::vector<int32_t> order;
   for (int i = 0; i < chars; ++i) {
-    torch::Tensor input;
-    if (model_->recurrent()) {
-      input = torch::tensor(std::vector<int64_t>(context.begin() + static_cast<std::ptrdiff_t>(fed),
-                                                 context.end()), torch::kLong);
-      fed = context.size();
+    for (std::size_t b = 0; b < n; ++b) {
+      context[b].push_back(pick_next(logits[b].data_ptr<float>(), vocab, settings[b], rngs[b], order, out[b]));
+    }
+    if (i + 1 == chars) break;
+    const std::size_t size = context[0].size();
+    if (max_len > 0 && cache.length + 1 > max_len) {
+      cache = DecodeCache{};
+      logits = feed(size - static_cast<std::size_t>(std::min<int64_t>(keep, int64_t(size))));
     } else {
-      const std::size_t from = max_len > 0 && int64_t(context.size()) > max_len ? context.size() - max_len : 0;
-      input = torch::tensor(std::vector<int64_t>(context.begin() + static_cast<std::ptrdiff_t>(from),
-                                                 context.end()), torch::kLong);
+      logits = feed(size - 1);
     }
-    const torch::Tensor logits =
-        model_->forward(input.unsqueeze(0).to(device_), model_->recurrent() ? &state : nullptr)
-            .select(1, -1).squeeze(0).to(torch::kCPU, torch::kFloat);
-    const torch::Tensor probs_t = torch::softmax(logits, 0).contiguous();
-    const float* probs = probs_t.data_ptr<float>();
-    const float* raw = logits.data_ptr<float>();
-    std::vector<int32_t> order(static_cast<std::size_t>(vocab));
-    std::iota(order.begin(), order.end(), 0);
-    const auto likelier = [&](int32_t a, int32_t b) { return raw[a] > raw[b] || (raw[a] == raw[b] && a < b); };
-    const int keep = std::max(k, static_cast<int>(std::min<int64_t>(kTextTopCandidates, vocab)));
-    std::partial_sort(order.begin(), order.begin() + keep, order.end(), likelier);
-    int64_t next = order[0];
-    if (temperature > 0.0) {
-      // Softmax of logits / temperature over the k likeliest, drawn by the inverse CDF.
-      std::vector<double> weight(static_cast<std::size_t>(k));
-      double total = 0.0;
-      for (int j = 0; j < k; ++j) {
-        weight[j] = std::exp((double(raw[order[j]]) - raw[order[0]]) / temperature);
-        total += weight[j];
-      }
-      const double u = uniform(rng) * total;
-      double acc = 0.0;
-      for (int j = 0; j < k; ++j) {
-        acc += weight[j];
-        next = order[j];
-        if (u < acc) break;
-      }
-    }
-    std::array<uint16_t, kTextTopCandidates> ids{};
-    std::array<float, kTextTopCandidates> ps{};
-    for (int64_t j = 0; j < std::min<int64_t>(kTextTopCandidates, vocab); ++j) {
-      ids[j] = static_cast<uint16_t>(order[j]);
-      ps[j] = probs[order[j]];
-    }
-    out.top_ids.push_back(ids);
-    out.top_prob.push_back(ps);
-    out.ids.push_back(static_cast<uint16_t>(next));
-    out.prob.push_back(probs[next]);
-    context.push_back(next);
   }
   model_->train();
+  return out;
+}
+
+std::vector<uint16_t> TextLm::inside_passage() const {
+  const int64_t max_len = model_->max_length();
+  std::size_t n = std::min<std::size_t>(kInsideChars, corpus_->val.size());
+  if (max_len > 0) n = std::min<std::size_t>(n, static_cast<std::size_t>(max_len));
+  return std::vector<uint16_t>(corpus_->val.begin(), corpus_->val.begin() + static_cast<std::ptrdiff_t>(n));
+}
+
+TextInside TextLm::inside(const std::vector<uint16_t>& passage) {
+  TextInside out;
+  out.passage = passage;
+  if (passage.empty()) return out;
+  torch::NoGradGuard no_grad;
+  model_->eval();
+  const torch::Tensor input =
+      torch::tensor(std::vector<int64_t>(passage.begin(), passage.end()), torch::kLong).unsqueeze(0);
+  CharInternals internals;
+  CharState state;
+  model_->forward(input.to(device_), model_->recurrent() ? &state : nullptr, &internals);
+  model_->train();
+  if (internals.hidden.defined()) {  // [1, T, units] -> unit-major
+    const torch::Tensor h = internals.hidden.squeeze(0).t().contiguous().to(torch::kCPU, torch::kFloat);
+    out.units = static_cast<int>(h.size(0));
+    out.hidden.assign(h.data_ptr<float>(), h.data_ptr<float>() + h.numel());
+  }
+  if (!internals.attention.empty()) {  // per block [1, heads, T, T]
+    out.layers = static_cast<int>(internals.attention.size());
+    out.heads = static_cast<int>(internals.attention[0].size(1));
+    const torch::Tensor all = torch::cat(internals.attention, 0).contiguous().to(torch::kCPU, torch::kFloat);
+    out.attention.assign(all.data_ptr<float>(), all.data_ptr<float>() + all.numel());
+  }
+  return out;
+}
+
+TextEmbedding TextLm::embedding_pca() {
+  torch::NoGradGuard no_grad;
+  TextEmbedding out;
+  const torch::Tensor e = model_->embedding().detach().to(torch::kCPU, torch::kDouble);
+  const torch::Tensor centered = e - e.mean(0, true);
+  // The right singular vectors are the principal directions; the squared singular values their
+  // variances.
+  const auto [u, s, vh] = torch::linalg_svd(centered, /*full_matrices=*/false);
+  const int64_t k = std::min<int64_t>(2, s.size(0));
+  const torch::Tensor xy = torch::zeros({e.size(0), 2}, torch::kDouble);
+  xy.narrow(1, 0, k).copy_(centered.matmul(vh.narrow(0, 0, k).t()));
+  const torch::Tensor xy_f = xy.to(torch::kFloat).contiguous();
+  out.xy.assign(xy_f.data_ptr<float>(), xy_f.data_ptr<float>() + xy_f.numel());
+  const double total = s.pow(2).sum().item<double>();
+  for (int64_t i = 0; i < k && total > 0.0; ++i) out.explained[i] = s[i].pow(2).item<double>() / total;
   return out;
 }
 

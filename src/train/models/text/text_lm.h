@@ -22,6 +22,12 @@ struct TextStepResult {
   double lr = 0.0;         // the learning rate the update used
 };
 
+/// How one sample is drawn.
+struct SampleSettings {
+  double temperature = 1.0;  // 0: always the likeliest
+  int top_k = 0;             // among the k likeliest (0: all)
+};
+
 /// The learning rate at `step` (0-based): lr_g times the linear warm-up and the schedule.
 double text_learning_rate(const Params& params, int64_t step);
 
@@ -40,6 +46,17 @@ class TextLm {
   /// drawing with `seed` at `temperature` (0: the likeliest) among the `top_k` likeliest (0: all).
   TextSample sample(const std::vector<uint16_t>& prompt, int chars, double temperature, int top_k,
                     uint64_t seed);
+  /// The passage the inside views read: the validation split's first 200 characters (the
+  /// Transformer: its context, if shorter).
+  std::vector<uint16_t> inside_passage() const;
+  /// The top layer's outputs (recurrent) or every attention map (Transformer) over `passage`.
+  TextInside inside(const std::vector<uint16_t>& passage);
+  /// The token embeddings' first two principal components.
+  TextEmbedding embedding_pca();
+  /// The same continuation once per entry of `settings`, decoded together as one batch; each
+  /// draws from its own generator seeded with `seed`.
+  std::vector<TextSample> sample_batch(const std::vector<uint16_t>& prompt, int chars,
+                                       const std::vector<SampleSettings>& settings, uint64_t seed);
   /// The ids a prompt text gives (its characters the vocabulary has), or the default prompt.
   std::vector<uint16_t> prompt_ids(const std::string& text) const;
 
