@@ -179,7 +179,8 @@ Status Params::set(ParamId id, const ParamValue& v) {
   if (auto s = validate_param(spec, v); !s) return s;
   auto& slot = values_[static_cast<int>(id)];
   if (spec.type == ParamType::kText) {
-    slot.text = std::string(trim(v.text));
+    // A prompt is kept as typed: "The " and "The" continue differently.
+    slot.text = id == ParamId::kPrompt ? v.text : std::string(trim(v.text));
   } else {
     slot.number = v.number;
   }

@@ -8,6 +8,7 @@
 #include <cfloat>
 #include <cmath>
 
+#include "gui/plot.h"  // fit_text
 #include "gui/probe.h"
 #include "util/strings.h"
 
@@ -119,11 +120,21 @@ WidgetInput edit_control(const ParamSpec& spec, const std::string& id, ParamEdit
       return int_control(spec, id, edit, typing);
     case ParamType::kChoice: {
       int index = static_cast<int>(edit.value.number);
-      // Every choice in view (ImGui's default shows 8, then scrolls).
+      // The value cut with ".." when the frame is too narrow for it (ImGui would clip it), and
+      // every choice in view (ImGui's default shows 8, then scrolls; this, up to 20).
       const int count = static_cast<int>(spec.choices.size());
-      if (ImGui::Combo(id.c_str(), &index, spec.choices.data(), count, count)) {
-        edit.value.number = index;
-        input.changed = input.immediate = true;
+      const char* current = index >= 0 && index < count ? spec.choices[index] : "";
+      const float room = ImGui::CalcItemWidth() - ImGui::GetFrameHeight() -
+                         2.0f * ImGui::GetStyle().FramePadding.x;
+      if (ImGui::BeginCombo(id.c_str(), fit_text(current, room).c_str(), ImGuiComboFlags_HeightLargest)) {
+        for (int i = 0; i < count; ++i) {
+          if (ImGui::Selectable(spec.choices[i], i == index) && i != index) {
+            edit.value.number = i;
+            input.changed = input.immediate = true;
+          }
+          if (i == index) ImGui::SetItemDefaultFocus();
+        }
+        ImGui::EndCombo();
       }
       break;
     }

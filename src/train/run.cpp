@@ -97,6 +97,7 @@ void Run::Impl::load_checkpoint(const std::string& path, bool rollback) {
   session->family().set_watched(options.watched);
   for (ParamId id : kRunFileSettings) session->apply(Command::set(id, keep.value(id)));
   requested = session->pending();
+  apply_threads();  // the checkpoint's family may want another count than the run had
   custom_points = session->custom_points();
   if (was_paused) session->apply(Command::of(Command::Kind::kPause));
   alarms.reset_run();

@@ -471,3 +471,31 @@ TEST(Checkpoints, SigkillDuringSavesLeavesOnlyWholeCheckpoints) {
   }
   EXPECT_NE(read_text(out + "/events.log").find("of a killed save"), std::string::npos);
 }
+
+// A text model records like any other: the Samples panel, offscreen, its characters tinted (red
+// to green backgrounds show in the frames) as the samples refresh.
+TEST(Recording, ATextModelsSamplesPanelRecordsWithItsTintedCharacters) {
+  const std::string dir = temp_dir();
+  const std::string corpus = dir + "/corpus.txt";
+  {
+    std::ofstream f(corpus);
+    for (int i = 0; i < 300; ++i) f << "the cat sat on the mat. a dog ran.\n";
+  }
+  const std::string video = dir + "/T.mp4";
+  RunResult r = run("--headless --steps 20 --model char-lstm --dataset text:" + corpus +
+                        " --width 16 --bptt 16 --sample-chars 60 --record " + video +
+                        " --record-region samples --record-steps-per-frame 5 --out " + dir + "/text",
+                    "env -u DISPLAY -u WAYLAND_DISPLAY");
+  ASSERT_EQ(r.code, 0) << r.output;
+  auto decoded = test::decode_video(video, /*keep_frames=*/true);
+  ASSERT_TRUE(decoded.ok()) << decoded.error();
+  EXPECT_EQ(decoded->frame_count, 5);
+  EXPECT_EQ(frame_steps(video), every(5, 5));
+  const ImageRGBA& last = decoded->frames.back();
+  int tinted = 0;  // the tint over the dark theme: reddish (unlikely) or greenish (likely)
+  for (std::size_t p = 0; p + 3 < last.pixels.size(); p += 4) {
+    const int red = last.pixels[p], green = last.pixels[p + 1], blue = last.pixels[p + 2];
+    tinted += (red > blue + 40 || green > blue + 40) && red + green > 120;
+  }
+  EXPECT_GT(tinted, 500) << "no tinted characters in the recorded Samples panel";
+}

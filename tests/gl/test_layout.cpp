@@ -42,7 +42,7 @@ class Layout : public ::testing::TestWithParam<std::tuple<ModelFamily, Size>> {
 };
 
 std::string family_name(ModelFamily f) {
-  return f == ModelFamily::kImageGan ? "Gan" : f == ModelFamily::kVae ? "Vae" : "Toy";
+  return f == ModelFamily::kImageGan ? "Gan" : f == ModelFamily::kVae ? "Vae" : f == ModelFamily::kText ? "Text" : "Toy";
 }
 
 }  // namespace
@@ -73,7 +73,7 @@ TEST_P(Layout, NothingOverlapsOrIsCut) {
       ASSERT_NE(w, nullptr) << e.title;
       EXPECT_EQ(w->ScrollMax.y, 0.0f) << e.title << " needs scrolling at " << size.w << "x" << size.h;
     }
-    if (family != ModelFamily::kToy) {
+    if (family != ModelFamily::kToy && family != ModelFamily::kText) {
       const ProbedItem grid = ui_->item(family == ModelFamily::kVae
                                             ? "Samples/Decoded prior (fixed z)"
                                             : "Samples/Generated (fixed noise)");
@@ -86,7 +86,7 @@ TEST_P(Layout, NothingOverlapsOrIsCut) {
 INSTANTIATE_TEST_SUITE_P(
     Sizes, Layout,
     ::testing::Combine(::testing::Values(ModelFamily::kImageGan, ModelFamily::kVae,
-                                         ModelFamily::kToy),
+                                         ModelFamily::kToy, ModelFamily::kText),
                        ::testing::Values(Size{1024, 600, 1}, Size{1280, 720, 1},
                                          Size{1920, 1080, 0}, Size{2560, 1440, 0},
                                          Size{3840, 2160, 0}, Size{1280, 720, 1.5f},

@@ -241,7 +241,7 @@ TEST_F(TextPanels, EmbeddingsStatusAndAlarmsSpeakText) {
   EXPECT_NE(text("Embeddings").find("consonant"), std::string::npos);
   const std::string status = text("Status");
   EXPECT_NE(status.find("characters/s"), std::string::npos) << status;
-  EXPECT_NE(status.find("!.Tacdeghilmnorstuwy"), std::string::npos) << status;
+  EXPECT_NE(status.find("22: ↵·!.Tacdeghilmnorstuwy"), std::string::npos) << status;
   panels_->status.open_alarms_tab = true;
   ui_->frames(2);
   EXPECT_NE(text("Status").find("exploding gradient"), std::string::npos) << text("Status");

@@ -211,7 +211,19 @@ TEST(Config, AnyTextValueRoundTripsExactly) {
     ASSERT_TRUE(s.ok()) << v << ": " << s.error();
     EXPECT_EQ(read.text(ParamId::kDataset), v);
   }
+  // A text model's prompt keeps its spaces ("The " continues differently from "The"); other
+  // text values are trimmed.
+  for (const std::string v : {"The ", "  indented", "\tOnce upon a time "}) {
+    Params p;
+    ASSERT_TRUE(p.set(ParamId::kPrompt, {0.0, v}).ok());
+    EXPECT_EQ(p.text(ParamId::kPrompt), v);
+    Params read;
+    ASSERT_TRUE(parse_config_text(to_config_text(p), "test", read).ok());
+    EXPECT_EQ(read.text(ParamId::kPrompt), v);
+  }
   Params p;
+  ASSERT_TRUE(p.set(ParamId::kDataset, {0.0, " mnist "}).ok());
+  EXPECT_EQ(p.text(ParamId::kDataset), "mnist");
   EXPECT_TRUE(parse_config_text("dataset = \"a#b\"  # a comment\n", "t", p).ok());
   EXPECT_EQ(p.text(ParamId::kDataset), "a#b");
   EXPECT_TRUE(parse_config_text("dataset = mnist  # a comment\n", "t", p).ok());

@@ -94,13 +94,18 @@ PanelLayout::PanelLayout(float x0, float y0, float w, float h, float em) {
   toy_modes = r(toy_mid, 0, w, std::round(h * 0.28f));
   toy_losses = r(toy_mid, std::round(h * 0.28f), w, std::round(h * 0.57f));
   toy_metrics = r(toy_mid, std::round(h * 0.57f), w, h);
+  // Text: Status has a vocabulary row and longer run names, so a little more height.
+  const float text_status_h = std::round(h * 0.42f);
+  text_status = r(0, 0, left, text_status_h);
+  text_controls = r(0, text_status_h, left, h);
   text_inside = r(mid, 0, w, std::round(h * 0.62f));
   text_embeddings = r(mid, std::round(h * 0.62f), w, h);
 }
 
 std::vector<PanelEntry> panel_entries(ModelFamily family, bool gan, const PanelLayout& l) {
-  std::vector<PanelEntry> out = {{"Status", "Status", l.status},
-                                 {"Controls", "Controls", l.controls}};
+  const bool text = family == ModelFamily::kText;
+  std::vector<PanelEntry> out = {{"Status", "Status", text ? l.text_status : l.status},
+                                 {"Controls", "Controls", text ? l.text_controls : l.controls}};
   if (family == ModelFamily::kToy) {
     out.push_back({"2D GAN", "2D GAN", l.toy_plot});
     out.push_back({"Modes", "Modes", l.toy_modes});
@@ -108,7 +113,7 @@ std::vector<PanelEntry> panel_entries(ModelFamily family, bool gan, const PanelL
     out.push_back({"Mode metrics", "Mode metrics", l.toy_metrics});
     return out;
   }
-  if (family == ModelFamily::kText) {
+  if (text) {
     out.push_back({"Samples", kTextSamplesTitle, l.samples});
     out.push_back({"Losses", kTextLossesTitle, l.losses});
     out.push_back({"Inside", "Inside", l.text_inside});

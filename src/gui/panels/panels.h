@@ -341,6 +341,7 @@ void draw_class_histogram(const char* id, const QualityView& q, ImVec2 size);
 struct PanelLayout {
   ImRect status, controls, samples, losses, latent, quality, bottom_right;
   ImRect toy_plot, toy_modes, toy_losses, toy_metrics;
+  ImRect text_status, text_controls;    // text models: the left column
   ImRect text_inside, text_embeddings;  // text models: the right column
   PanelLayout(float x0, float y0, float w, float h, float em = 14.0f);
 };

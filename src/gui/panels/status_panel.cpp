@@ -55,14 +55,13 @@ void data_row(const Snapshot& s) {
   }
 }
 
-// "fashion-mnist, 60000 images", "ring8 (2D distribution)", "fortunes, 2313954 characters (113
-// distinct)", or "-" before a dataset is loaded.
+// "fashion-mnist, 60000 images", "ring8 (2D distribution)", "fortunes", or "-" before a dataset
+// is loaded.
 std::string dataset_text(const Snapshot& s) {
   if (s.dataset_name.empty()) return "-";
   if (s.is_toy) return s.dataset_name + " (2D distribution)";
   if (s.is_text) {
-    return strformat("%s, %lld characters (%zu distinct)", s.dataset_name.c_str(),
-                     static_cast<long long>(s.dataset_size), s.text.vocab.size());
+    return s.dataset_name;  // its size and characters: the vocabulary row
   }
   return strformat("%s, %lld images", s.dataset_name.c_str(), static_cast<long long>(s.dataset_size));
 }
@@ -70,7 +69,7 @@ std::string dataset_text(const Snapshot& s) {
 // A text model's vocabulary: every character it knows, in id order (line break, tab and space
 // shown as symbols), wrapped to the column.
 void vocabulary_row(const TextView& t) {
-  std::string all;
+  std::string all = std::to_string(t.vocab.size()) + ": ";
   for (const std::string& c : t.vocab) {
     all += shown_char(c, true);
   }
@@ -78,13 +77,18 @@ void vocabulary_row(const TextView& t) {
   ImGui::TableSetColumnIndex(0);
   ImGui::TextDisabled("vocabulary");
   ImGui::TableSetColumnIndex(1);
-  ImGui::PushTextWrapPos(0.0f);
-  ImGui::TextUnformatted(all.c_str());  // ImGui wraps it anywhere: it has no spaces
-  ImGui::PopTextWrapPos();
+  // One line (the panel is short); hovering it shows them all.
+  ImGui::TextUnformatted(fit_text(all, ImGui::GetContentRegionAvail().x).c_str());
   probe_item("vocabulary");
   if (ImGui::IsItemHovered()) {
-    ImGui::SetTooltip("%zu characters in id order (\xE2\x86\xB5 line break, \xE2\x86\x92 tab, "
-                      "\xC2\xB7 space)", t.vocab.size());
+    ImGui::BeginTooltip();
+    ImGui::Text("%.2fM characters to train on, %.2fM to validate on; %zu distinct, in id order\n"
+                "(\xE2\x86\xB5 line break, \xE2\x86\x92 tab, \xC2\xB7 space):",
+                t.train_chars / 1e6, t.val_chars / 1e6, t.vocab.size());
+    ImGui::PushTextWrapPos(ImGui::GetFontSize() * 30.0f);
+    ImGui::TextUnformatted(all.c_str());  // ImGui breaks it anywhere: it has no spaces
+    ImGui::PopTextWrapPos();
+    ImGui::EndTooltip();
   }
 }
 

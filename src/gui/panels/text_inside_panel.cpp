@@ -234,7 +234,11 @@ void TextEmbeddingsPanel::draw(View& view, const PanelSlot& area) {
     const std::string& c = t->vocab[i];
     const std::string shown = shown_char(c, true);
     const ImVec2 p = result.to_screen(e->xy[2 * i], e->xy[2 * i + 1]);
-    draw->AddText(ImVec2(p.x + 3, p.y - ImGui::GetTextLineHeight() * 0.5f),
+    // Right of the point, or left of it near the right edge; inside the plot vertically.
+    const ImVec2 size = ImGui::CalcTextSize(shown.c_str());
+    const float x = p.x + 3 + size.x > result.plot_max.x ? p.x - 3 - size.x : p.x + 3;
+    const float y = std::clamp(p.y - size.y * 0.5f, result.plot_min.y, result.plot_max.y - size.y);
+    draw->AddText(ImVec2(x, y),
                   label_color(i < t->vocab_class.size() ? t->vocab_class[i] : 5), shown.c_str());
   }
   draw->PopClipRect();

@@ -49,8 +49,10 @@ float lay_out(std::vector<PaneChar>& chars, float width) {
       }
       if (x + word > width && word <= width) x = 0.0f, y += line;
     }
-    if (x > 0.0f && x + w > width) x = 0.0f, y += line;
-    c.rect = ImRect(x, y, x + w, y + line);
+    // A line break's mark is left out where it does not fit; other characters go on.
+    if (x > 0.0f && x + w > width && !c.breaks) x = 0.0f, y += line;
+    if (c.breaks && x + w > width) c.shown.clear();
+    c.rect = ImRect(x, y, x + (c.shown.empty() ? 0.0f : w), y + line);
     x += w;
     if (c.breaks) x = 0.0f, y += line;
   }
@@ -187,7 +189,7 @@ void TextSamplesPanel::draw_history(View& view) {
   HistoryUi& h = view.history();
   const std::vector<TextHistory::Entry>& entries = h.text.entries;
   if (entries.size() < 2) {
-    ImGui::TextDisabled("history: the samples of every refresh are kept here by step");
+    text_wrapped_disabled("history: the samples of every refresh are kept here by step");
     return;
   }
   const int last = static_cast<int>(entries.size()) - 1;
