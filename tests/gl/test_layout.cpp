@@ -282,3 +282,52 @@ TEST(PlotAxes, StepsAreWholeNumbersAndAShortPlotHasNoOverlappingLabels) {
     }
   }
 }
+
+// A text model's Samples panel on screen: its characters sit on red-to-green tints, and hovering
+// one draws the bar chart of the ten likeliest characters (the drawn one in orange). The
+// screenshot is the one to look at.
+TEST(TextSamplesOnScreen, CharactersAreTintedAndHoverDrawsTheCandidateBars) {
+  UiHarness ui(1280, 720, 1.0f);
+  if (!ui.ok()) GTEST_SKIP() << ui.error();
+  CommandQueue queue;
+  View view(queue);
+  PanelSet panels;
+  Snapshot snap = test::fake_snapshot(ModelFamily::kText);
+  view.update_snapshot(snap);
+  view.add_rows(test::fake_rows(snap, 200), snap.metric_names);
+  ui.draw = [&] { panels.draw(view, ImGui::GetIO().DisplaySize); };
+  ui.frames(3);
+  const auto count = [](const std::vector<uint8_t>& px, auto pred) {
+    int n = 0;
+    for (std::size_t p = 0; p + 3 < px.size(); p += 4) n += pred(px[p], px[p + 1], px[p + 2]);
+    return n;
+  };
+  // The tints over the dark theme: reddish (probability 0.05) and greenish (0.95) backgrounds.
+  const auto reddish = [](int r, int g, int b) { return r > g + 40 && r > b + 40 && r > 90; };
+  const auto greenish = [](int r, int g, int b) { return g > r + 30 && g > b + 30 && g > 90; };
+  const auto orange = [](int r, int g, int b) { return r > 230 && g > 150 && g < 190 && b < 90; };
+  std::vector<uint8_t> before = ui.pixels();
+  ASSERT_FALSE(before.empty());
+  EXPECT_GT(count(before, reddish), 300);
+  EXPECT_GT(count(before, greenish), 300);
+  const int orange_before = count(before, orange);
+  // Hover the 'c' of "cat" in the sampled pane.
+  const ProbedItem pane = ui.item("Samples###Samples (text)/##sampled");
+  ImVec2 at(-1, -1);
+  const std::vector<test::FrameGlyph>& g = ui.glyphs();
+  for (std::size_t i = 0; i + 2 < g.size(); ++i) {
+    if (g[i].codepoint == 'c' && g[i + 1].codepoint == 'a' && g[i + 2].codepoint == 't' &&
+        g[i].rect.Min.x >= pane.min.x && g[i].rect.Max.y <= pane.max.y && g[i].rect.Min.y >= pane.min.y) {
+      at = g[i].rect.GetCenter();
+      break;
+    }
+  }
+  ASSERT_GE(at.x, 0.0f);
+  ui.move(at);
+  ui.frames(2);
+  ASSERT_TRUE(ui.has("##Tooltip_00/candidate 0"));
+  const std::vector<uint8_t> after = ui.pixels();
+  EXPECT_GT(count(after, orange), orange_before + 200) << "the drawn character's bar";
+  if (const char* dir = std::getenv("GENSCOPE_SCREENSHOT_DIR")) ui.screenshot(std::string(dir) + "/text-samples-hover.png");
+  ui.screenshot(std::string(GENSCOPE_TEST_TMP) + "/text_samples_hover.png");
+}

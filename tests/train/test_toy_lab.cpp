@@ -280,6 +280,7 @@ TEST(ToyLab, HeadlessRunWritesModeColumnsAndAScatterPng) {
 // them: every mode of the ring within 1,000 iterations for seeds 1-3, and held.
 TEST(ToyLab, TheDefaultsCoverTheRingWithin1000Iterations) {
   namespace fs = std::filesystem;
+  int all_late = 0, all_full = 0;
   for (int seed : {1, 2, 3}) {
     const std::string dir = std::string(GENSCOPE_TEST_TMP) + "/toy_defaults_" +
                             std::to_string(getpid()) + "_" + std::to_string(seed);
@@ -315,10 +316,14 @@ TEST(ToyLab, TheDefaultsCoverTheRingWithin1000Iterations) {
     std::cout << "[ToyLab] ring8 defaults, seed " << seed << ": 8/8 first at iteration " << first
               << "; 8/8 in " << full_late << " of the " << late
               << " evaluations after iteration 500\n";
-    // Measured 90, 98 and 94 % (then 100 % from 1,000 to 2,000 for each seed).
-    EXPECT_GE(full_late, 0.85 * late) << "seed " << seed;
+    // Measured 90, 98 and 94 % (then 100 % from 1,000 to 2,000 for each seed); on another CPU
+    // of the same kind, whose kernels round differently, 84, 96 and 94 %. A run that loses the
+    // ring for good is far below either bound.
+    EXPECT_GE(full_late, 0.75 * late) << "seed " << seed;
+    all_late += late, all_full += full_late;
     fs::remove_all(dir);
   }
+  EXPECT_GE(all_full, 0.85 * all_late) << "8/8 in " << all_full << " of " << all_late;
 }
 
 // An alarm in a headless run saves its checkpoint in the run's directory (checkpoints/
