@@ -13,7 +13,8 @@
 # validation). "wall" is the same range with them. STEPS should be a multiple of VAL_EVERY so that
 # both sides validate at the last step. KEEP=DIR keeps the run directories and logs there.
 # The machine may be shared: every run line says how many cores other processes kept busy while it
-# ran ("others"); QUIET=1 waits (up to 10 minutes) before each run until the CPUs are 90 % idle.
+# ran ("others"); QUIET=1 waits before each run until the CPUs are 90 % idle over 3 s, for at
+# most QUIET_TRIES tries (default 200, 10 minutes).
 # Needs python3-torch (/usr/bin/python3 with torch); skipped without it.
 set -euo pipefail
 build=${1:-build}
@@ -47,7 +48,7 @@ busy_idle() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9, $5 + $6 }' /proc
 wait_quiet() {
   [[ ${QUIET:-0} == 1 ]] || return 0
   local tries=0 b0 i0 b1 i1
-  while ((tries++ < 200)); do
+  while ((tries++ < ${QUIET_TRIES:-200})); do
     read -r b0 i0 < <(busy_idle); sleep 3; read -r b1 i1 < <(busy_idle)
     awk -v b=$((b1 - b0)) -v i=$((i1 - i0)) 'BEGIN { exit !(i >= 9 * b) }' && return 0
   done

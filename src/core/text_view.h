@@ -14,6 +14,12 @@ namespace genscope {
 /// The share of training time the window's sample refreshes may take.
 inline constexpr double kTextRefreshShare = 0.05;
 
+/// Whether another sample refresh, costing `next_s`, keeps the refreshes' time (`refreshes_s`)
+/// within kTextRefreshShare of the training time (`train_s`) they share.
+inline bool text_refresh_fits(double refreshes_s, double next_s, double train_s) {
+  return refreshes_s + next_s <= kTextRefreshShare * train_s;
+}
+
 /// The bytes of the UTF-8 character that begins with `lead` (1 for a stray continuation byte).
 inline std::size_t utf8_char_bytes(unsigned char lead) {
   return lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;

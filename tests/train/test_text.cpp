@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 
 #include "core/params.h"
 #include "data/text_corpus.h"
@@ -273,4 +275,32 @@ TEST(TextFamily, SettlesTheMissingHalfAndRejectsAClash) {
   auto r2 = info.create(img, FamilyInputs{});
   ASSERT_FALSE(r2.ok());
   EXPECT_NE(r2.error().find("model dcgan trains on images"), std::string::npos) << r2.error();
+}
+
+TEST(TextFamily, WatchedSamplesRefreshWithinFivePercentOfTheTrainingTime) {
+  auto corpus_dir = std::string(GENSCOPE_TEST_TMP) + "/text_pacing";
+  std::filesystem::create_directories(corpus_dir);
+  {
+    std::ofstream f(corpus_dir + "/c.txt");
+    for (int i = 0; i < 400; ++i) f << "the cat sat on the mat. a dog ran to the cat.\n";
+  }
+  Params p = text_params("char-gru", 32);
+  ASSERT_TRUE(p.set_from_string(ParamId::kDataset, "text:" + corpus_dir + "/c.txt").ok());
+  p.set(ParamId::kValEvery, {0, ""});  // no validations: only the window's refreshes
+  p.set(ParamId::kSampleChars, {200, ""});
+  TextFamily family;
+  family.reset(p, FamilyInputs{});
+  family.set_watched(true);
+  uint64_t versions = 0, last = 0;
+  for (int64_t s = 0; s < 400; ++s) {
+    family.step(p, s);
+    family.after_step(p, s + 1);
+    if (family.view().version != last) ++versions, last = family.view().version;
+  }
+  const TextView& v = family.view();
+  EXPECT_GT(versions, 2u) << "the samples refreshed";
+  // Each refresh waits until it fits in 5 % (with the first, which comes at once); a refresh
+  // that costs more than the one before may overshoot a little.
+  EXPECT_LE(v.refresh_share, kTextRefreshShare * 1.5) << v.refresh_share;
+  EXPECT_GT(v.refresh_s, 0.0);
 }

@@ -87,3 +87,12 @@ TEST(TextView, HeatmapAndAttentionImagesHaveAPixelPerValue) {
   EXPECT_EQ(grid.pixels[(2 * grid.width + 4) * 4], attention_color(1.0f)[0]);  // head 1, row 2, key 0
   EXPECT_GT(attention_color(0.04f)[0], attention_color(0.0f)[0] + 40) << "a weak weight still shows";
 }
+
+TEST(TextView, ARefreshFitsWhileTheRefreshesStayWithinFivePercent) {
+  EXPECT_TRUE(text_refresh_fits(0.0, 0.1, 2.0));    // 0.1 s of 2 s: exactly 5 %
+  EXPECT_FALSE(text_refresh_fits(0.0, 0.1, 1.9));
+  EXPECT_FALSE(text_refresh_fits(0.4, 0.2, 10.0));  // 0.6 of 10: 6 %
+  EXPECT_TRUE(text_refresh_fits(0.3, 0.2, 10.0));
+  // Refreshes that come anyway (samples.txt's, at each validation) leave less room.
+  EXPECT_FALSE(text_refresh_fits(0.45, 0.1, 10.0));
+}

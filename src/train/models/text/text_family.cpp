@@ -88,7 +88,7 @@ void TextFamily::reset(const Params& params, const FamilyInputs& /*inputs*/) {
   view_.bigram_bits = bigram_bits_;
   view_.train_chars = static_cast<int64_t>(corpus_->train.size());
   view_.val_chars = static_cast<int64_t>(corpus_->val.size());
-  train_s_ = refresh_total_s_ = since_refresh_s_ = 0.0;
+  train_s_ = refresh_total_s_ = 0.0;
   last_val_ = std::numeric_limits<double>::quiet_NaN();
   logged_step_ = -1;
   file_text_.clear();
@@ -114,7 +114,6 @@ FamilyStep TextFamily::step(const Params& params, int64_t steps_done) {
   const double decay = std::exp(-took / 60.0);
   train_s_ = train_s_ * decay + took;
   refresh_total_s_ *= decay;
-  since_refresh_s_ += took;
   if (validated) {  // samples.txt gets the continuation at every validation
     refresh_samples(params, steps_done + 1);
     log_sample(steps_done + 1);
@@ -124,9 +123,10 @@ FamilyStep TextFamily::step(const Params& params, int64_t steps_done) {
 
 void TextFamily::after_step(const Params& params, int64_t step) {
   if (!watched_) return;
-  // Refresh when the last refresh's cost is at most kTextRefreshShare of the time since.
-  const bool due = view_.version == 0 ||
-                   since_refresh_s_ * kTextRefreshShare >= view_.refresh_s * (1.0 - kTextRefreshShare);
+  // Refresh when one more (costing what the last did) keeps the refreshes' share of the last
+  // minute within kTextRefreshShare. The refreshes every validation makes for samples.txt count
+  // too, so the window's own fill the rest of the budget rather than adding to it.
+  const bool due = view_.version == 0 || text_refresh_fits(refresh_total_s_, view_.refresh_s, train_s_);
   if (due) refresh_samples(params, step);
 }
 
@@ -156,7 +156,6 @@ void TextFamily::refresh_samples(const Params& params, int64_t step) {
   ++view_.version;
   view_.refresh_s = std::chrono::duration<double>(Clock::now() - start).count();
   refresh_total_s_ += view_.refresh_s;
-  since_refresh_s_ = 0.0;
   view_.refresh_share = train_s_ > 0.0 ? refresh_total_s_ / train_s_ : 0.0;
 }
 

@@ -50,7 +50,6 @@ class TextFamily : public Family {
   bool watched_ = true;
   double train_s_ = 0.0;          // training time, decayed over about a minute
   double refresh_total_s_ = 0.0;  // sample refreshes' time, decayed alike
-  double since_refresh_s_ = 0.0;  // training time since the last refresh
   double last_val_ = 0.0;         // the last validation's bits per character (NaN: none yet)
   int64_t logged_step_ = -1;      // the last step samples.txt has
   std::string file_text_;         // samples.txt entries not yet written
