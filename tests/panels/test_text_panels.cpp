@@ -3,6 +3,8 @@
 // Losses in bits per character with the unigram and bigram lines, the Inside panel (attention
 // layer and head, hovering the passage; the recurrent heatmap's Rank units), Embeddings, the
 // vocabulary in Status and the exploding-gradient alarm's mute. No GL and no display.
+#define GLFW_INCLUDE_NONE
+#include <GLFW/glfw3.h>
 #include <gtest/gtest.h>
 
 #include "gui/panels/panels.h"
@@ -245,4 +247,12 @@ TEST_F(TextPanels, EmbeddingsStatusAndAlarmsSpeakText) {
   panels_->status.open_alarms_tab = true;
   ui_->frames(2);
   EXPECT_NE(text("Status").find("exploding gradient"), std::string::npos) << text("Status");
+  // F1's overlay describes the text panels.
+  ui_->key(GLFW_KEY_F1);
+  ui_->frames(2);
+  const std::string help = text("Shortcuts and panels");
+  EXPECT_NE(help.find("the ten likeliest"), std::string::npos) << help;
+  EXPECT_NE(help.find("unigram and bigram"), std::string::npos) << help;
+  EXPECT_NE(help.find("principal components"), std::string::npos) << help;
+  EXPECT_EQ(help.find("Discriminator"), std::string::npos) << help;
 }

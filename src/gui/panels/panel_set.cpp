@@ -53,10 +53,35 @@ constexpr PanelHelp kPanelHelp[] = {
     {"2D GAN", "real and generated points, D's heatmap, G's gradients and manifold; paint"},
     {"Modes", "which modes the generator covers and how well"},
     {"Mode metrics", "modes covered, high-quality share, KL and JS over iterations"},
-    {"Inside", "text models: hidden units over a passage and units ranked by feature "
-               "(recurrent), or attention per layer and head (Transformer)"},
-    {"Embeddings", "text models: the character embeddings' first two principal components"},
 };
+
+// The text models' own panels, and Samples and Losses as they are for text; the rest as above.
+constexpr PanelHelp kTextPanelHelp[] = {
+    {"Status", "step, speed in characters/s, the vocabulary (hover: all of it), device and threads; "
+               "tabs Record, Alarms and History"},
+    {"Controls", "every hyperparameter: live ones apply between two steps, * ones reset "
+                 "training with new weights"},
+    {"Samples", "the prompt continued with a fixed seed and greedily, each character tinted by "
+                "its probability or surprisal; hover one for the ten likeliest; history slider"},
+    {"Losses", "train and validation bits per character against the unigram and bigram "
+               "entropies; Gradients and Histograms tabs"},
+    {"Inside", "hidden units over a passage and units ranked by feature (recurrent), or "
+               "attention per layer and head (Transformer)"},
+    {"Embeddings", "the character embeddings' first two principal components, by class"},
+};
+
+// What the overlay says about panel `id` in `family`'s window (nullptr: nothing).
+const char* panel_help(ModelFamily family, const char* id) {
+  if (family == ModelFamily::kText) {
+    for (const PanelHelp& h : kTextPanelHelp) {
+      if (std::strcmp(h.id, id) == 0) return h.text;
+    }
+  }
+  for (const PanelHelp& h : kPanelHelp) {
+    if (std::strcmp(h.id, id) == 0) return h.text;
+  }
+  return nullptr;
+}
 
 bool same_rect(const ImRect& a, const ImRect& b) {
   return std::fabs(a.Min.x - b.Min.x) < 1.0f && std::fabs(a.Min.y - b.Min.y) < 1.0f &&
@@ -256,14 +281,13 @@ void PanelSet::draw_help(View& view, ImVec2 size) {
       ImGui::TableSetupColumn("panel", ImGuiTableColumnFlags_WidthFixed);
       ImGui::TableSetupColumn("what", ImGuiTableColumnFlags_WidthStretch);
       for (const PanelEntry& e : panel_entries(family, gan, dummy)) {
-        for (const PanelHelp& h : kPanelHelp) {
-          if (std::strcmp(h.id, e.id) != 0) continue;
-          ImGui::TableNextRow();
-          ImGui::TableSetColumnIndex(0);
-          ImGui::TextUnformatted(e.id);
-          ImGui::TableSetColumnIndex(1);
-          ImGui::TextWrapped("%s", h.text);
-        }
+        const char* help = panel_help(family, e.id);
+        if (!help) continue;
+        ImGui::TableNextRow();
+        ImGui::TableSetColumnIndex(0);
+        ImGui::TextUnformatted(e.id);
+        ImGui::TableSetColumnIndex(1);
+        ImGui::TextWrapped("%s", help);
       }
       ImGui::EndTable();
     }
