@@ -139,8 +139,11 @@ WidgetInput edit_control(const ParamSpec& spec, const std::string& id, ParamEdit
       break;
     }
     case ParamType::kText:
-      // Training's text rows (a dataset) apply on Enter; the window's (a path) as typed.
-      if (ImGui::InputText(id.c_str(), &edit.text,
+      // Training's text rows (a dataset) apply on Enter; the window's (a path) as typed. An
+      // empty prompt says what it stands for.
+      if (ImGui::InputTextWithHint(id.c_str(),
+                           spec.id == ParamId::kPrompt ? "the start of a validation passage" : "",
+                           &edit.text,
                            spec.apply == ParamApply::kApp ? ImGuiInputTextFlags_None
                                                           : ImGuiInputTextFlags_EnterReturnsTrue)) {
         edit.value.text = edit.text;

@@ -95,6 +95,7 @@ TEST_F(TextPanels, SamplesShowThePromptAndBothContinuations) {
   EXPECT_NE(s.find("The the cat sat on the mat."), std::string::npos) << s;
   EXPECT_NE(s.find("greedy: always the likeliest character"), std::string::npos) << s;
   EXPECT_NE(s.find("refresh 12 ms, 3.1 %"), std::string::npos) << s;
+  EXPECT_NE(s.find("the start of a validation passage"), std::string::npos) << "the empty prompt's hint";
 }
 
 TEST_F(TextPanels, HoveringACharacterShowsTheTenLikeliestAsBars) {

@@ -27,6 +27,20 @@ std::shared_ptr<const TextCorpus> small_corpus() {
   return std::make_shared<const TextCorpus>(make_text_corpus(train, val));
 }
 
+// A 2-layer model of width 16 over 20 characters (the Transformer: 4 heads, context 16), its
+// weights drawn from `seed`.
+std::shared_ptr<CharModel> tiny_model(const std::string& kind, uint64_t seed) {
+  CharModelConfig c;
+  c.kind = kind;
+  c.vocab = 20;
+  c.width = 16;
+  c.layers = 2;
+  c.heads = 4;
+  c.context = 16;
+  torch::manual_seed(seed);
+  return make_char_model(c);
+}
+
 Params text_params(const std::string& model, int width = 32) {
   Params p;
   EXPECT_TRUE(p.set_from_string(ParamId::kModel, model).ok());
@@ -88,15 +102,7 @@ TEST(CharModels, VanillaRnnIsTheTextbookRecurrenceOverTwoSteps) {
 
 TEST(CharModels, ChangingALaterCharacterNeverChangesAnEarlierLogit) {
   for (const char* kind : {"char-transformer", "char-lstm", "char-gru", "char-rnn"}) {
-    CharModelConfig c;
-    c.kind = kind;
-    c.vocab = 20;
-    c.width = 16;
-    c.layers = 2;
-    c.heads = 4;
-    c.context = 16;
-    torch::manual_seed(3);
-    auto model = make_char_model(c);
+    auto model = tiny_model(kind, 3);
     model->eval();
     torch::NoGradGuard no_grad;
     torch::Tensor a = torch::randint(0, 20, {1, 16}, torch::kLong);
@@ -111,15 +117,7 @@ TEST(CharModels, ChangingALaterCharacterNeverChangesAnEarlierLogit) {
 
 TEST(CharModels, DecodingWithTheCacheGivesTheFullForwardsLogits) {
   for (const char* kind : {"char-transformer", "char-lstm"}) {
-    CharModelConfig c;
-    c.kind = kind;
-    c.vocab = 20;
-    c.width = 16;
-    c.layers = 2;
-    c.heads = 4;
-    c.context = 16;
-    torch::manual_seed(5);
-    auto model = make_char_model(c);
+    auto model = tiny_model(kind, 5);
     model->eval();
     torch::NoGradGuard no_grad;
     const torch::Tensor tokens = torch::randint(0, 20, {2, 16}, torch::kLong);

@@ -186,8 +186,8 @@ const MetricSchema& TextFamily::schema() const { return kTextSchema; }
 
 std::string TextFamily::description(const Params& params) const {
   return "training " + params.choice(ParamId::kModel) + " on " + corpus_->name +
-         strformat(" (%d characters, %lld to train on)", corpus_->vocab_size(),
-                   static_cast<long long>(corpus_->train.size()));
+         strformat(" (%d distinct characters, %.2fM to train on)", corpus_->vocab_size(),
+                   corpus_->train.size() / 1e6);
 }
 
 void TextFamily::fill_snapshot(Snapshot& out, const Params& params, bool /*with_images*/,
