@@ -33,6 +33,13 @@ std::string shown_char(const std::string& c, bool dot_space) {
   return c;
 }
 
+std::string quoted_char(const std::string& c) {
+  if (c == "\n") return "line break";
+  if (c == "\t") return "tab";
+  if (c == " ") return "space";
+  return "'" + shown_char(c) + "'";
+}
+
 double history_marker_step(View& view) {
   const HistoryUi& h = view.history();
   if (!h.live && !h.text.entries.empty()) {  // a text model's samples

@@ -287,6 +287,8 @@ int draw_tinted_chars(const char* id, const std::vector<TintedChar>& chars, ImVe
 /// How a text model's character is drawn: a line break as ↵, a tab as →, a space as · when
 /// `dot_space` (else as itself), a control character as ^G or \x85; others as themselves.
 std::string shown_char(const std::string& c, bool dot_space = false);
+/// A character as a tooltip names it: "line break", "tab", "space", or 'c' (shown_char's form).
+std::string quoted_char(const std::string& c);
 /// The characters of UTF-8 `text`, one string each.
 std::vector<std::string> utf8_chars(const std::string& text);
 

@@ -14,13 +14,9 @@ namespace {
 
 ImU32 im_color(const std::array<uint8_t, 4>& c, int alpha) { return IM_COL32(c[0], c[1], c[2], alpha); }
 
-// A character as the tooltips quote it.
+// A character as the tooltips quote it, by its id.
 std::string char_label(const std::vector<std::string>& vocab, uint16_t id) {
-  const std::string c = id < vocab.size() ? vocab[id] : "?";
-  if (c == "\n") return "line break";
-  if (c == " ") return "space";
-  if (c == "\t") return "tab";
-  return "'" + shown_char(c) + "'";
+  return quoted_char(id < vocab.size() ? vocab[id] : "?");
 }
 
 // The passage as tinted characters (no tint yet), each reporting its position.

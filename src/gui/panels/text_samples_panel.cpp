@@ -59,19 +59,11 @@ float lay_out(std::vector<PaneChar>& chars, float width) {
   return y + line;
 }
 
-// A character's text as a tooltip quotes it.
-std::string quoted(const std::string& ch) {
-  if (ch == "\n") return "line break";
-  if (ch == "\t") return "tab";
-  if (ch == " ") return "space";
-  return "'" + shown_char(ch) + "'";
-}
-
 // The hovered character's numbers and its distribution's ten likeliest characters as bars.
 void draw_candidates(const TextSample& s, int i, const std::vector<std::string>& vocab) {
   const auto name = [&](uint16_t id) { return id < vocab.size() ? vocab[id] : std::string("?"); };
   ImGui::BeginTooltip();
-  ImGui::Text("%s: p = %.3f, %.2f bits (step %lld)", quoted(name(s.ids[i])).c_str(), s.prob[i],
+  ImGui::Text("%s: p = %.3f, %.2f bits (step %lld)", quoted_char(name(s.ids[i])).c_str(), s.prob[i],
               s.surprisal(i), static_cast<long long>(s.step));
   ImGui::TextDisabled("the ten likeliest next characters here (temperature 1):");
   const float label_w = ImGui::CalcTextSize("line break").x + ui_px(8);
@@ -81,7 +73,7 @@ void draw_candidates(const TextSample& s, int i, const std::vector<std::string>&
     const float p = s.top_prob[i][j];
     if (j > 0 && p <= 0.0f) break;
     const bool chosen = s.top_ids[i][j] == s.ids[i];
-    ImGui::TextUnformatted(quoted(name(s.top_ids[i][j])).c_str());
+    ImGui::TextUnformatted(quoted_char(name(s.top_ids[i][j])).c_str());
     ImGui::SameLine(label_w);
     const ImVec2 at = ImGui::GetCursorScreenPos();
     ImGui::Dummy(ImVec2(bar_w, h));
