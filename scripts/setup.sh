@@ -5,7 +5,8 @@ packages=(g++ cmake make pkg-config libglfw3-dev python3-glad libimgui-dev libav
   libavformat-dev libswscale-dev libavutil-dev zlib1g-dev libstb-dev libtorch-dev libgtest-dev
   xvfb xauth dataset-fashion-mnist libopenblas0-openmp ffmpeg ccache libegl-dev libegl-mesa0
   fonts-dejavu-core universal-ctags nlohmann-json3-dev libx11-dev libbenchmark-dev
-  libfreetype-dev libharfbuzz-dev fonts-noto-color-emoji unicode-data fortunes)
+  libfreetype-dev libharfbuzz-dev fonts-noto-color-emoji unicode-data fortunes libprotobuf-dev
+  protobuf-compiler)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

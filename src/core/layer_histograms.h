@@ -16,9 +16,12 @@ struct LayerHistogram {
   float lo = 0.0f, hi = 0.0f;  // the range the bins cover: the values' min and max
   std::vector<float> share;    // fraction of the values in each equal bin over [lo, hi]
   std::array<float, 5> quantiles{};  // min, 16 %, median, 84 %, max
+  int64_t count = 0;                 // finite values binned
+  double sum = 0.0, sum_squares = 0.0;  // of those values (TensorBoard's histograms keep them)
   bool operator==(const LayerHistogram& o) const {
     return name == o.name && activation == o.activation && lo == o.lo && hi == o.hi &&
-           share == o.share && quantiles == o.quantiles;
+           share == o.share && quantiles == o.quantiles && count == o.count && sum == o.sum &&
+           sum_squares == o.sum_squares;
   }
 };
 

@@ -309,6 +309,15 @@ void append_file_rows(Rows& rows) {
        "Where a run without --out makes its run directory, <start time>-<model>-<dataset>/ "
        "(config.cfg, metrics.csv, events.log, checkpoints/, recordings), at the start and at "
        "each reset (a reset is a new run)."},
+      {ParamId::kTensorboard, "tensorboard", T::kChoice, 0, 0, 1, "", {"on", "off"}, A::kLive,
+       false, "Files",
+       "Also write TensorBoard event files (events.out.tfevents.<time>.<host> in the run "
+       "directory): every metric column as a scalar, the samples every tb_image_every steps, the "
+       "layer histograms every hist_every steps, so `tensorboard --logdir runs` shows the runs."},
+      {ParamId::kTbImageEvery, "tb_image_every", T::kInt, 500, 0, 100000000, "", {}, A::kLive,
+       false, "Files",
+       "Put the sample grid into the TensorBoard event file every this many steps (0: never).",
+       ParamScope::kImage},
   };
   rows.insert(rows.end(), std::begin(group), std::end(group));
 }

@@ -77,6 +77,8 @@ enum class ParamId : int {
   kCheckpointPath,
   kCheckpointEvery,
   kRunsDir,
+  kTensorboard,
+  kTbImageEvery,
   kEvalEvery,
   kEvalSamples,
   kHistEvery,

@@ -29,6 +29,16 @@ Error system_error(const std::string& path, const char* what) {
 
 }  // namespace
 
+std::vector<uint8_t> encode_png_rgba(int w, int h, const uint8_t* rgba, int stride_bytes) {
+  if (stride_bytes == 0) stride_bytes = w * 4;
+  std::vector<uint8_t> encoded;
+  if (w <= 0 || h <= 0 || rgba == nullptr || std::abs(stride_bytes) < w * 4) return encoded;
+  if (stbi_write_png_to_func(append_bytes, &encoded, w, h, 4, rgba, stride_bytes) == 0) {
+    encoded.clear();
+  }
+  return encoded;
+}
+
 Status write_png_rgba(const std::string& path, int w, int h, const uint8_t* rgba,
                       int stride_bytes) {
   if (stride_bytes == 0) stride_bytes = w * 4;
@@ -36,10 +46,8 @@ Status write_png_rgba(const std::string& path, int w, int h, const uint8_t* rgba
     return Error{path + ": invalid image " + std::to_string(w) + "x" + std::to_string(h) +
                  " stride " + std::to_string(stride_bytes)};
   }
-  std::vector<uint8_t> encoded;
-  if (stbi_write_png_to_func(append_bytes, &encoded, w, h, 4, rgba, stride_bytes) == 0) {
-    return Error{path + ": PNG encoding failed"};
-  }
+  const std::vector<uint8_t> encoded = encode_png_rgba(w, h, rgba, stride_bytes);
+  if (encoded.empty()) return Error{path + ": PNG encoding failed"};
   const std::string tmp = path + ".tmp";
   std::unique_ptr<std::FILE, FileCloser> file(std::fopen(tmp.c_str(), "wb"));
   if (!file) return system_error(path, ("cannot create " + tmp).c_str());

@@ -15,6 +15,10 @@ namespace genscope {
 /// Errors name the path and the system's reason (missing directory, not writable, ...).
 Status write_png_rgba(const std::string& path, int w, int h, const uint8_t* rgba, int stride_bytes);
 
+/// Encodes RGBA8 pixels (rows `stride_bytes` apart, 0 = width*4) as PNG bytes in memory; empty
+/// when the image is invalid or encoding fails.
+std::vector<uint8_t> encode_png_rgba(int w, int h, const uint8_t* rgba, int stride_bytes);
+
 /// Reads a PNG (or any format stb_image knows) as RGBA8; errors name the path.
 Result<ImageRGBA> read_png_rgba(const std::string& path);
 

@@ -29,7 +29,8 @@ bool same_data(const Params& a, const Params& b) {
 // The settings of a run's outputs, not its training (where files go, what is measured and how
 // often): `--resume x.ckpt --eval-every 0` evaluates nothing, whatever the checkpoint had.
 constexpr ParamId kRunFileSettings[] = {ParamId::kCheckpointPath, ParamId::kCheckpointEvery,
-                                        ParamId::kRunsDir,        ParamId::kEvalEvery,
+                                        ParamId::kRunsDir,        ParamId::kTensorboard,
+                                        ParamId::kTbImageEvery,   ParamId::kEvalEvery,
                                         ParamId::kEvalSamples,    ParamId::kHistEvery};
 
 // The quality view of a run without a worker: off, or why there are no metrics.
@@ -409,6 +410,7 @@ TickOutcome Run::tick() {
       r.watch_alarms(step.row);
       r.periodic_checkpoint();
       r.hold_row(step.row);
+      r.tb_after_step(step.row.step);
       r.append_family_text();
     }
   } catch (const std::exception& e) {

@@ -143,10 +143,16 @@ void Run::Impl::open_files(const std::string& path, bool continues) {
     return open_files(RunDirectory::choose(requested, "", "", std::time(nullptr)), continues);
   }
   csv.emplace(std::move(*opened));
+  tb_columns = columns;
+  sync_tensorboard();
 }
 
 void Run::Impl::close_files() {
   flush_rows(true);
+  if (tb) {
+    if (auto s = tb->close(); !s) note_file_error(s.error());
+    tb.reset();
+  }
   if (csv) {
     if (auto s = csv->close(); !s) note_file_error(s.error());
     csv.reset();
@@ -186,6 +192,7 @@ void Run::Impl::flush_rows(bool all) {
   while (!held.empty() && (all || awaiting.empty() || held.front().step < awaiting.front())) {
     if (csv) {
       if (auto s = csv->write(held.front()); !s) note_file_error(s.error());
+      tb_row(held.front());
     }
     held.pop_front();
   }

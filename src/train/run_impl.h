@@ -3,6 +3,7 @@
 // commands, sessions, ticks), run_files.cpp (the history, the run directory, metrics.csv) and
 // run_quality.cpp (quality evaluations, alarms and the checkpoints they trigger).
 #include <chrono>
+#include <cmath>
 #include <deque>
 #include <fstream>
 #include <memory>
@@ -14,6 +15,7 @@
 #include "core/events.h"
 #include "core/run_dir.h"
 #include "record/metrics_csv.h"
+#include "record/tensorboard_writer.h"
 #include "train/quality_worker.h"
 #include "train/run.h"
 #include "core/thread_tuner.h"
@@ -58,6 +60,14 @@ struct Run::Impl {
   std::optional<MetricsCsvWriter> csv;
   int quality_column = -1;  // index of fid in a row, -1 without quality columns
   std::deque<MetricRow> held;
+
+  // TensorBoard's event file beside metrics.csv (tensorboard = on): the same rows as scalars,
+  // the samples every tb_image_every steps, the histograms whenever they are sampled.
+  std::optional<TensorBoardWriter> tb;
+  MetricSchema tb_columns;
+  double tb_wall_offset = NAN;  // Unix time of a row's wall_s 0 (set by the first row written)
+  uint64_t tb_histograms = 0;   // the version of the histograms written last
+  Clock::time_point tb_flushed{};
 
   AlarmMonitor alarms;
 
@@ -127,6 +137,16 @@ struct Run::Impl {
 
   // Writes the rows no evaluation still has to fill in (every row with `all`).
   void flush_rows(bool all);
+
+  // ---- TensorBoard ---------------------------------------------------------------------------
+
+  // Opens or closes the event file as the tensorboard parameter says.
+  void sync_tensorboard();
+  void tb_write(const std::string& event);
+  // One metrics.csv row, quality cells filled in, as scalars.
+  void tb_row(const MetricRow& row);
+  // After a step: the sample grid when due, new histograms, a flush every few seconds.
+  void tb_after_step(int64_t step);
 
   // ---- quality -------------------------------------------------------------------------------
 

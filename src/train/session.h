@@ -53,6 +53,8 @@ class TrainingSession {
 
   /// The family's sample image (the grid of fixed-noise samples; the 2D lab's scatter plot).
   void render_samples(ImageRGBA& out) { family_->render_samples(out); }
+  /// The newest layer histograms (every hist_every steps; version changes with each sample).
+  const LayerHistograms& histograms() const { return histograms_; }
 
   /// Names of the metric columns this model reports.
   const MetricSchema& metric_names() const { return family_->schema(); }

@@ -52,6 +52,10 @@ LayerHistogram tensor_histogram(const torch::Tensor& values, std::string name, b
   if (finite.numel() == 0) return h;
   h.lo = finite.min().item<float>();
   h.hi = finite.max().item<float>();
+  h.count = finite.numel();
+  const torch::Tensor wide = finite.to(torch::kDouble);
+  h.sum = wide.sum().item<double>();
+  h.sum_squares = wide.square().sum().item<double>();
   const float hi = h.hi > h.lo ? h.hi : h.lo + 1e-6f;
   const torch::Tensor counts = torch::histc(finite, bins, h.lo, hi).div(double(finite.numel()));
   h.share.assign(counts.data_ptr<float>(), counts.data_ptr<float>() + counts.numel());
