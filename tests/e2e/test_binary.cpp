@@ -17,6 +17,8 @@
 #include <sstream>
 
 #include "record/png.h"
+#include "record/tfrecord.h"
+#include "src/record/proto/tensorboard_event.pb.h"
 #include "support/test_files.h"
 #include "core/toy_view.h"
 
@@ -47,11 +49,49 @@ bool have_display() { return std::getenv("DISPLAY") != nullptr; }
 
 }  // namespace
 
+// The run's TensorBoard event file holds every metrics.csv row's loss_d at its step, and the
+// sample grid as a PNG image.
+static void expect_tensorboard_matches_csv(const std::string& out, int rows) {
+  std::string events;
+  for (const auto& entry : fs::directory_iterator(out)) {
+    if (entry.path().filename().string().rfind("events.out.tfevents.", 0) == 0) {
+      events = entry.path().string();
+    }
+  }
+  ASSERT_FALSE(events.empty()) << "no events.out.tfevents.* in " << out;
+  auto records = tfrecord_records(test::read_text(events), events);
+  ASSERT_TRUE(records) << records.error();
+  std::ifstream csv(out + "/metrics.csv");
+  std::string line;
+  std::getline(csv, line);
+  std::vector<double> loss_d;
+  while (std::getline(csv, line)) loss_d.push_back(std::stod(split(line)[3]));
+  int scalars = 0, images = 0;
+  for (const std::string& record : *records) {
+    tensorboard::Event e;
+    ASSERT_TRUE(e.ParseFromString(record));
+    for (const auto& v : e.summary().value()) {
+      if (v.tag() == "loss_d") {
+        ASSERT_GE(e.step(), 1);
+        ASSERT_LE(e.step(), int64_t(loss_d.size()));
+        EXPECT_NEAR(v.simple_value(), loss_d[e.step() - 1], 1e-4 * std::abs(loss_d[e.step() - 1]) + 1e-6);
+        ++scalars;
+      }
+      if (!v.has_image()) continue;
+      ++images;
+      EXPECT_EQ(v.image().encoded_image_string().substr(1, 3), "PNG");
+    }
+  }
+  EXPECT_EQ(scalars, rows);
+  EXPECT_GE(images, 1);
+}
+
 TEST(E2E, HeadlessWritesMetricsAndSamples) {
   std::string data = write_dataset();
   std::string out = std::string(GENSCOPE_TEST_TMP) + "/e2e_headless";
   fs::remove_all(out);
-  RunResult r = run("--headless --steps 50 --dataset " + data + " --width 8 --out " + out);
+  RunResult r = run("--headless --steps 50 --tb-image-every 25 --dataset " + data +
+                    " --width 8 --out " + out);
   ASSERT_EQ(r.code, 0) << r.output;
   std::ifstream csv(out + "/metrics.csv");
   std::string header;
@@ -70,6 +110,7 @@ TEST(E2E, HeadlessWritesMetricsAndSamples) {
   auto png = read_png_rgba(out + "/samples.png");
   ASSERT_TRUE(png.ok()) << png.error();
   EXPECT_EQ(png->width, 8 * 28 + 9 * 2);
+  expect_tensorboard_matches_csv(out, 50);
 }
 
 // A text file the test writes: a headless char-lstm writes train/val bits per character to
