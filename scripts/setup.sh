@@ -7,6 +7,8 @@ packages=(g++ cmake make pkg-config libglfw3-dev python3-glad libimgui-dev libav
   fonts-dejavu-core universal-ctags nlohmann-json3-dev libx11-dev libbenchmark-dev
   libfreetype-dev libharfbuzz-dev fonts-noto-color-emoji unicode-data fortunes libprotobuf-dev
   protobuf-compiler)
+# `setup.sh tests`: also what only the tests use (Python's torch runs the README's export snippet).
+[ "${1:-}" = tests ] && packages+=(python3-torch)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

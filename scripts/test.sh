@@ -3,7 +3,7 @@
 # under Xvfb with Mesa's software renderer).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh
+scripts/setup.sh tests
 scripts/build.sh -DGENSCOPE_BUILD_TESTS=ON
 cd build
 xvfb-run -a -s "-screen 0 1280x720x24" ctest --output-on-failure -j2

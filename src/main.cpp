@@ -147,6 +147,7 @@ int main(int argc, char** argv) {
   run.resume = cli->resume;
   run.out = cli->out_dir;
   run.dir = run_dir.path();
+  run.export_generator = cli->export_generator;
   // The Record rows (--record-*, config). A bare record_path names a file in the run directory;
   // the window resolves it when a recording starts (a reset moves to a new run directory).
   genscope::RecordSettings record(cli->params);

@@ -51,6 +51,10 @@ const std::vector<ModeFlag>& mode_flags() {
          "record the window to PATH (.mp4 or .gif) from the start, as the --record-* settings "
          "below say; with --headless, render offscreen (no display needed). Finished on exit, "
          "Ctrl+C or when --record-frames or --record-seconds is reached"},
+        {"--export-generator", "PATH",
+         "with --headless: after the last step, write the generator for PyTorch to "
+         "PATH.safetensors and PATH.json (a bare name goes into the run directory; README: "
+         "Export for Python; in the window: File > Export generator)"},
         {"--config", "FILE",
          "read 'key = value' lines (keys as below, e.g. lr_g = 1e-4); later "
          "flags override them"},
@@ -160,6 +164,10 @@ std::string mode_problem(const std::string& flag, const CliOptions& o) {
                     "PATH, or drop --headless to open a window)";
     }
   } else {
+    if (flag == "--export-generator") {
+      return "--export-generator only applies with --headless (in the window: File > Export "
+             "generator)";
+    }
     if (flag == "--steps") {
       return strformat(
           "--steps only applies with --headless (add --headless to train %lld steps "
@@ -300,6 +308,8 @@ Status apply_mode_flag(const std::string& flag, FlagValue& value, CliOptions& o,
     }
   } else if (flag == "--resume") {
     status = value.path(o.resume);
+  } else if (flag == "--export-generator") {
+    status = value.path(o.export_generator);
   } else if (flag == "--preset") {
     status = value.text(text);  // applied before the other flags
   } else if (flag == "--config") {

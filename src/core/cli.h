@@ -26,6 +26,7 @@ struct CliOptions {
   float ui_scale = 0.0f;         // --ui-scale: fonts and spacing; 0: automatic
   double seconds = 0.0;          // --seconds: benchmark phase length (genscope-bench only)
   bool record = false;           // --record PATH given: record from the start to record_path
+  std::string export_generator;  // --export-generator PATH: after the last headless step
   std::vector<std::string> flags;  // every flag given, in order, spelled as --help shows it
 };
 

@@ -33,6 +33,8 @@ struct Command {
     kRollBack,             // load the checkpoint at value.text after a divergence (the same,
                            // reported as a roll back)
     kMuteAlarm,            // mute (count 1) or unmute (count 0) the alarm kind `param_index`
+    kExportGenerator,      // write the generator for Python to value.text (empty:
+                           // RunDirectory::generator_export(step))
   };
   Kind kind = Kind::kPause;
   uint64_t seq = 0;  // set by CommandQueue::push: 1, 2, 3... in push order

@@ -92,4 +92,8 @@ std::string RunDirectory::alarm_checkpoint(int64_t step) const {
   return file(strformat("checkpoints/alarm-step%lld.ckpt", static_cast<long long>(step)));
 }
 
+std::string RunDirectory::generator_export(int64_t step) const {
+  return file(strformat("generator-step%lld.safetensors", static_cast<long long>(step)));
+}
+
 }  // namespace genscope

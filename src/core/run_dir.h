@@ -42,6 +42,8 @@ class RunDirectory {
   std::string checkpoint(const Params& params, int64_t step) const;
   /// checkpoints/alarm-stepN.ckpt: the run as it was after an alarm at `step`.
   std::string alarm_checkpoint(int64_t step) const;
+  /// generator-stepN.safetensors: where Export generator writes at `step` (and its .json beside).
+  std::string generator_export(int64_t step) const;
   /// A file of the run: `name` inside the folder (an absolute `name` stays as it is).
   std::string file(const std::string& name) const;
   /// Where a file the user named goes: a bare file name ("rec.mp4") into the run directory, a

@@ -256,6 +256,9 @@ void Run::Impl::handle(const Command& c) {
     case K::kLoadCheckpoint:
     case K::kRollBack:
       return handle_files(c);
+    case K::kExportGenerator:
+      export_generator(c.value.text);
+      return;
     case K::kMuteAlarm:
       if (c.param_index >= 0 && c.param_index < kAlarmKinds) {
         alarms.set_muted(static_cast<AlarmKind>(c.param_index), c.count != 0);
@@ -422,6 +425,8 @@ TickOutcome Run::tick() {
 }
 
 bool Run::fill(Snapshot& out, bool with_images) { return impl_->fill(out, with_images); }
+
+Status Run::export_generator(const std::string& path) { return impl_->export_generator(path); }
 
 Status Run::finish() {
   Impl& r = *impl_;

@@ -39,6 +39,8 @@ struct RunOptions {
   /// Called when the run starts something slow (loading a dataset or a checkpoint) after saying
   /// so in its message: the window's trainer publishes a snapshot, so the user sees why it waits.
   std::function<void()> on_busy;
+  /// Headless: export the generator here after the last step (--export-generator; "": do not).
+  std::string export_generator;
 };
 
 /// What one tick did.
@@ -78,6 +80,10 @@ class Run {
   /// failed part-way: `out` is then not a complete snapshot and must not be published (the
   /// failure is the run's message, shown by the next complete one).
   bool fill(Snapshot& out, bool with_images);
+  /// Writes the generator for Python (generator_export.h) to `path`: a bare name into the run
+  /// directory, "" for RunDirectory::generator_export(step()); says so in the message. Errors:
+  /// nothing trained yet, a family with no generator (text, the 2D lab), a diverged run, a file.
+  Status export_generator(const std::string& path);
   /// Ends the run's files: waits for an evaluation in flight when headless, writes the rows
   /// held for it, the last history lines and the sample image (samples.png, for the 2D lab
   /// scatter.png). Returns the first file error of the run.

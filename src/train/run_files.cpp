@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "record/checkpoint_file.h"
+#include "train/generator_export.h"
 #include "train/run_impl.h"
 #include "util/strings.h"
 
@@ -197,6 +198,37 @@ void Run::Impl::flush_rows(bool all) {
     held.pop_front();
   }
   if (all) awaiting.clear();
+}
+
+// Exports a copy of the model, so the live one's batch-norm statistics and RNG stay as they are.
+Status Run::Impl::export_generator(const std::string& requested) {
+  const auto fail = [&](std::string why) -> Status {
+    message(MessageLevel::kError, "Export generator: " + why);
+    return Error{std::move(why)};
+  };
+  if (!session) return fail("no model yet");
+  if (session->diverged()) return fail("the run has diverged (NaN weights): roll back first");
+  const std::string path = requested.empty() ? dir.generator_export(step()) : dir.output(requested);
+  try {
+    std::unique_ptr<Model> model = session->family().model_copy();
+    if (!model) {
+      return fail("the " + session->params().to_string(ParamId::kModel) +
+                  " has no generator to export (image GANs, VAEs and AEs have)");
+    }
+    std::error_code ec;
+    const auto parent = std::filesystem::path(path).parent_path();
+    if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+    if (Status s = genscope::export_generator(*model, session->params(), step(), path); !s) {
+      return fail(s.error());
+    }
+  } catch (const std::exception& e) {
+    return fail(first_line(e.what()));
+  }
+  const ExportPaths paths = export_paths(path);
+  message(MessageLevel::kInfo, strformat("exported the generator to %s and %s (step %lld)",
+                                         paths.weights.c_str(), paths.architecture.c_str(),
+                                         static_cast<long long>(step())));
+  return {};
 }
 
 }  // namespace genscope

@@ -222,6 +222,7 @@ Status TrainingSession::apply(const Command& command) {
     case Command::Kind::kMuteAlarm:
     case Command::Kind::kLoadCheckpoint:
     case Command::Kind::kRollBack:
+    case Command::Kind::kExportGenerator:
       return {};
   }
   return {};

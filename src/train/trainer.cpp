@@ -134,6 +134,7 @@ namespace {
 Status run_headless_unguarded(RunOptions options, int64_t steps, const HeadlessObserver& observer,
                               HeadlessFiles* files) {
   options.watched = observer.every > 0 && observer.on_snapshot;  // a recording draws the panels
+  const std::string export_path = options.export_generator;
   Run run(std::move(options));
   Status started = run.start();
   if (files) *files = {run.dir().path(), run.samples_file()};
@@ -163,8 +164,11 @@ Status run_headless_unguarded(RunOptions options, int64_t steps, const HeadlessO
   }
   const bool stopped = !run.wants_step();
   const std::string why = run.message();
+  Status exported;
+  if (!export_path.empty() && !stopped) exported = run.export_generator(export_path);
   if (Status s = run.finish(); !s) return s;
   if (stopped) return Error{why};
+  if (!exported) return Error{"--export-generator: " + exported.error()};
   if (interrupted()) {
     return Error{strformat("interrupted at step %lld; metrics.csv and %s are complete",
                            static_cast<long long>(run.step()), run.samples_file().c_str())};

@@ -299,6 +299,30 @@ TEST_F(Interaction, TheRunMenuPausesAndTheViewMenuHidesPanels) {
   EXPECT_TRUE(ImGui::FindWindowByName("Latent")->Active);
 }
 
+// File > Export generator asks the run for an export of an image model; a text model has no
+// generator: the item is greyed out, says why when hovered, and sends nothing.
+TEST_F(Interaction, TheFileMenuExportsTheGeneratorOfImageModelsOnly) {
+  open(ModelFamily::kImageGan);
+  ui_->click(ui_->center("##MainMenuBar/File"));
+  ASSERT_TRUE(ui_->has("##Menu_00/File/Export generator")) << ui_->window_text("##Menu_00");
+  ui_->click(ui_->center("##Menu_00/File/Export generator"));
+  std::vector<Command> c = sent();
+  ASSERT_EQ(count(c, Command::Kind::kExportGenerator), 1);
+  EXPECT_EQ(c.back().value.text, "") << "the run directory's generator-stepN name";
+  ui_->click(ui_->center("##MainMenuBar/File"));
+  ui_->click(ui_->center("##Menu_00/File/Save checkpoint"));
+  EXPECT_EQ(count(sent(), Command::Kind::kSaveCheckpoint), 1);
+
+  open(ModelFamily::kText);
+  ui_->click(ui_->center("##MainMenuBar/File"));
+  ui_->move(ui_->center("##Menu_00/File/Export generator"));
+  ui_->frames(2);
+  EXPECT_NE(ui_->window_text("##Tooltip_00").find("Only image models have a generator"),
+            std::string::npos);
+  ui_->click(ui_->center("##Menu_00/File/Export generator"));
+  EXPECT_EQ(count(sent(), Command::Kind::kExportGenerator), 0);
+}
+
 TEST_F(Interaction, TheLayoutFollowsTheWindowUntilAPanelIsMovedAndResetBringsItBack) {
   open(ModelFamily::kImageGan);
   const ImRect before = ImGui::FindWindowByName("Samples")->Rect();

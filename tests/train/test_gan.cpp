@@ -7,6 +7,7 @@
 
 #include "data/idx.h"
 #include "train/family_access.h"
+#include "train/tiny_data.h"
 #include "train/metric_classifier.h"
 #include "train/models/gan/gan.h"
 #include "train/models/vae/vae.h"
@@ -17,32 +18,8 @@ using namespace genscope;
 
 namespace {
 
-// 256 28x28 images of bright squares at varying places: small, structured, made in the test.
-std::shared_ptr<const Dataset> tiny_dataset() {
-  auto d = std::make_shared<Dataset>();
-  d->name = "squares";
-  ImageSet& s = d->train;
-  s.count = 256;
-  s.height = s.width = 28;
-  s.source = "memory";
-  s.pixels.assign(size_t(s.count) * 28 * 28, 0);
-  for (int n = 0; n < s.count; ++n) {
-    int x0 = 2 + n % 14, y0 = 2 + (n / 14) % 14;
-    for (int y = y0; y < y0 + 10; ++y) {
-      for (int x = x0; x < x0 + 10; ++x) s.pixels[size_t(n) * 784 + y * 28 + x] = 255;
-    }
-  }
-  return d;
-}
-
-Params small_params(const char* model = "dcgan") {
-  Params p;
-  p.set_from_string(ParamId::kModel, model);
-  p.set(ParamId::kWidth, {8, ""});
-  p.set(ParamId::kLatentDim, {16, ""});
-  p.set(ParamId::kBatchSize, {16, ""});
-  return p;
-}
+using test::small_params;
+using test::tiny_dataset;
 
 std::unique_ptr<TrainingSession> make_session(const Params& p) {
   auto s = TrainingSession::create(p, tiny_dataset());

@@ -179,18 +179,39 @@ void PanelSet::handle_shortcuts(View& view) {
   }
 }
 
+// Checkpoints, and the generator for Python users (image models only: text models and the 2D
+// lab have none).
+void PanelSet::draw_file_menu(View& view, ModelFamily family) {
+  if (ImGui::BeginMenu("File")) {
+    if (ImGui::MenuItem("Save checkpoint", "Ctrl+S"))
+      view.send(Command::of(Command::Kind::kSaveCheckpoint));
+    probe_item("File/Save checkpoint");
+    if (ImGui::MenuItem("Load checkpoint")) view.send(Command::of(Command::Kind::kLoadCheckpoint));
+    ImGui::Separator();
+    const bool images = family == ModelFamily::kImageGan || family == ModelFamily::kVae;
+    if (ImGui::MenuItem("Export generator", nullptr, false, images)) {
+      view.send(Command::of(Command::Kind::kExportGenerator));
+    }
+    probe_item("File/Export generator");
+    if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) {
+      ImGui::SetTooltip(images ? "Writes generator-stepN.safetensors and .json into the run "
+                                 "directory,\nfor PyTorch (README: Export for Python)"
+                               : "Only image models have a generator to export");
+    }
+    ImGui::EndMenu();
+  }
+  probe_item("File");
+}
+
 float PanelSet::draw_menu(View& view, ModelFamily family, bool gan) {
   if (!ImGui::BeginMainMenuBar()) return 0.0f;
   const float height = ImGui::GetWindowSize().y;
+  draw_file_menu(view, family);
   if (ImGui::BeginMenu("Run")) {
     const bool paused = view.paused_or_pausing();
     if (ImGui::MenuItem(paused ? "Resume" : "Pause", "Space")) view.request_pause(!paused);
     if (ImGui::MenuItem("Step", ".")) view.send(Command::of(Command::Kind::kStep, controls.step_count));
     if (ImGui::MenuItem("Reset")) view.send(Command::of(Command::Kind::kReset));
-    ImGui::Separator();
-    if (ImGui::MenuItem("Save checkpoint", "Ctrl+S"))
-      view.send(Command::of(Command::Kind::kSaveCheckpoint));
-    if (ImGui::MenuItem("Load checkpoint")) view.send(Command::of(Command::Kind::kLoadCheckpoint));
     ImGui::Separator();
     if (ImGui::MenuItem(view.recorder().status.active ? "Stop recording" : "Record", "R")) {
       view.ask(AppRequest::kToggleRecording);

@@ -392,6 +392,7 @@ struct PanelSet {
   void handle_shortcuts(View& view);
   /// The menu bar; returns its height.
   float draw_menu(View& view, ModelFamily family, bool gan);
+  void draw_file_menu(View& view, ModelFamily family);
   /// The shortcuts and panels overlay.
   void draw_help(View& view, ImVec2 size);
 

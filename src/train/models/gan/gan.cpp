@@ -460,6 +460,22 @@ std::vector<std::pair<std::string, torch::Tensor>> Gan::named_parameters() {
   return out;
 }
 
+GeneratorNet Gan::generator_net() {
+  torch::NoGradGuard no_grad;
+  const bool ema = use_ema();
+  calibrate_batch_norm(ema);
+  GeneratorNet out;
+  if (config_.convolutional) {
+    out.net = (ema ? ema_dc_ : dc_g_)->net;
+    out.architecture = "dcgan-generator";
+    out.input_shape = {config_.latent_dim, 1, 1};
+  } else {
+    out.net = (ema ? ema_mlp_ : mlp_g_)->net;
+    out.architecture = "mlp-generator";
+  }
+  return out;
+}
+
 std::vector<LayerGrad> Gan::grad_norms() const {
   std::vector<LayerGrad> out = g_grads_;
   out.insert(out.end(), d_grads_.begin(), d_grads_.end());

@@ -114,6 +114,7 @@ class Gan : public Model {
   std::vector<torch::Tensor> parameters() override;
   std::vector<std::pair<std::string, torch::Tensor>> named_parameters() override;
   std::vector<LayerGrad> grad_norms() const override;
+  GeneratorNet generator_net() override;
   void layer_histograms(int bins, std::vector<LayerHistogram>& out) override;
   void save(StateWriter& w) override;
   void load(StateReader& r) override;

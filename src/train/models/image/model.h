@@ -22,6 +22,14 @@ struct StepValues {
   std::array<float, MetricRow::kMaxValues> values{};
 };
 
+/// The network that turns latent codes into images, as decode() runs it (generator_export.h).
+struct GeneratorNet {
+  torch::nn::Sequential net{nullptr};  // null: the model has nothing to export
+  std::string architecture;            // "dcgan", "mlp-gan", "conv-vae"...
+  std::vector<int64_t> input_shape;    // what one code is viewed as before `net` ({latent, 1, 1})
+  bool sigmoid_output = false;  // decode() is sigmoid(net) rescaled to [-1, 1] (a VAE's decoder)
+};
+
 /// A trainable generative model with a latent space.
 class Model {
  public:
@@ -56,6 +64,9 @@ class Model {
   virtual void layer_histograms(int bins, std::vector<LayerHistogram>& out) = 0;
   /// Every parameter with a readable name ("G net.0.weight", "encoder body.3.bias").
   virtual std::vector<std::pair<std::string, torch::Tensor>> named_parameters() = 0;
+  /// The generator, made ready to run in eval mode the way decode() runs it (a GAN's batch norm
+  /// statistics calibrated as generate() does), for export_generator().
+  virtual GeneratorNet generator_net() = 0;
   /// Writes the networks (parameters and buffers) and the optimizers' state.
   virtual void save(StateWriter& w) = 0;
   /// Reads what save() wrote into networks of the same architecture; throws on a mismatch

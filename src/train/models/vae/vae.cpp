@@ -189,6 +189,14 @@ std::vector<std::pair<std::string, torch::Tensor>> Vae::named_parameters() {
   return out;
 }
 
+GeneratorNet Vae::generator_net() {
+  GeneratorNet out;
+  out.net = decoder_->net;
+  out.architecture = config_.convolutional ? "conv-decoder" : "mlp-decoder";
+  out.sigmoid_output = true;
+  return out;
+}
+
 void Vae::save(StateWriter& w) {
   save_module(w, "encoder", *encoder_);
   save_module(w, "decoder", *decoder_);

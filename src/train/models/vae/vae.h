@@ -56,6 +56,7 @@ class Vae : public Model {
   std::vector<float> kl_per_dim() const override { return kl_per_dim_; }
   std::vector<torch::Tensor> parameters() override;
   std::vector<std::pair<std::string, torch::Tensor>> named_parameters() override;
+  GeneratorNet generator_net() override;
   std::vector<LayerGrad> grad_norms() const override { return grads_; }
   void layer_histograms(int bins, std::vector<LayerHistogram>& out) override;
   void save(StateWriter& w) override;
