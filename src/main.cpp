@@ -73,6 +73,14 @@ int run_headless_cli(const genscope::CliOptions& cli, genscope::RunOptions run,
   }
   std::printf("trained %lld steps; wrote %s/metrics.csv and %s/%s\n", cli.steps,
               used.dir.c_str(), used.dir.c_str(), used.samples.c_str());
+  if (!used.exported.empty()) {
+    std::printf("exported the generator to %s (its layers in the .json beside it)\n",
+                used.exported.c_str());
+  }
+  for (size_t i = 0; i < used.branches.size(); ++i) {
+    std::printf("forked at step %lld with %s: wrote %s\n", cli.fork_at, cli.forks[i].c_str(),
+                used.branches[i].c_str());
+  }
   return 0;
 }
 
@@ -148,6 +156,8 @@ int main(int argc, char** argv) {
   run.out = cli->out_dir;
   run.dir = run_dir.path();
   run.export_generator = cli->export_generator;
+  run.fork_at = cli->fork_at;
+  run.forks = cli->forks;
   // The Record rows (--record-*, config). A bare record_path names a file in the run directory;
   // the window resolves it when a recording starts (a reset moves to a new run directory).
   genscope::RecordSettings record(cli->params);

@@ -55,6 +55,13 @@ const std::vector<ModeFlag>& mode_flags() {
          "with --headless: after the last step, write the generator for PyTorch to "
          "PATH.safetensors and PATH.json (a bare name goes into the run directory; README: "
          "Export for Python; in the window: File > Export generator)"},
+        {"--fork-at", "STEP",
+         "with --headless and --fork: train to STEP, save the run there, then train the run and "
+         "each branch in turn to the last step, each in a run directory of its own (the branch's "
+         "config.cfg names its parent = DIR@STEP)"},
+        {"--fork", "EDITS",
+         "with --fork-at: one branch with these edits, key=value[,key=value...] (e.g. "
+         "lr_d=1e-4 or loss=hinge; any parameter, weights kept); up to 3 --fork"},
         {"--config", "FILE",
          "read 'key = value' lines (keys as below, e.g. lr_g = 1e-4); later "
          "flags override them"},
@@ -164,6 +171,9 @@ std::string mode_problem(const std::string& flag, const CliOptions& o) {
                     "PATH, or drop --headless to open a window)";
     }
   } else {
+    if (flag == "--fork-at" || flag == "--fork") {
+      return flag + " only applies with --headless (add --headless --steps N)";
+    }
     if (flag == "--export-generator") {
       return "--export-generator only applies with --headless (in the window: File > Export "
              "generator)";
@@ -310,6 +320,10 @@ Status apply_mode_flag(const std::string& flag, FlagValue& value, CliOptions& o,
     status = value.path(o.resume);
   } else if (flag == "--export-generator") {
     status = value.path(o.export_generator);
+  } else if (flag == "--fork-at") {
+    if ((status = value.whole(0, 1e12, d))) o.fork_at = static_cast<long long>(d);
+  } else if (flag == "--fork") {
+    if ((status = value.text(text))) o.forks.push_back(text);
   } else if (flag == "--preset") {
     status = value.text(text);  // applied before the other flags
   } else if (flag == "--config") {
@@ -403,6 +417,31 @@ Result<CliOptions> parse_cli(const std::vector<std::string>& args) {
   return o;
 }
 
+// The fork flags: both or neither, a few branches, edits that apply to this run's parameters.
+static Status check_forks(const CliOptions& o) {
+  if (o.fork_at < 0 && o.forks.empty()) return {};
+  if (o.fork_at < 0) return Error{"--fork needs --fork-at STEP (the step to branch at)"};
+  if (o.forks.empty()) {
+    return Error{"--fork-at needs at least one --fork EDITS (e.g. --fork lr_d=1e-4)"};
+  }
+  if (int(o.forks.size()) > kMaxForks) {
+    return Error{strformat("--fork: at most %d branches (%zu given)", kMaxForks, o.forks.size())};
+  }
+  if (o.steps > 0 && o.fork_at > o.steps && o.resume.empty()) {
+    return Error{strformat("--fork-at %lld: after the last step (--steps %lld)", o.fork_at,
+                           o.steps)};
+  }
+  if (o.record) {
+    return Error{"--fork-at: a recording shows one run (record a branch with --resume of its "
+                 "checkpoint)"};
+  }
+  for (const std::string& edits : o.forks) {
+    Params p = o.params;
+    if (Status s = apply_edits(p, edits); !s) return Error{"--fork " + edits + ": " + s.error()};
+  }
+  return {};
+}
+
 Status check_mode_flags(const CliOptions& options) {
   for (const std::string& flag : options.flags) {
     if (std::string problem = mode_problem(flag, options); !problem.empty()) return Error{problem};
@@ -410,7 +449,7 @@ Status check_mode_flags(const CliOptions& options) {
   if (options.headless && options.steps <= 0) {
     return Error{"--headless needs --steps N (how many steps to train)"};
   }
-  return {};
+  return check_forks(options);
 }
 
 std::string cli_help() {

@@ -27,6 +27,8 @@ struct CliOptions {
   double seconds = 0.0;          // --seconds: benchmark phase length (genscope-bench only)
   bool record = false;           // --record PATH given: record from the start to record_path
   std::string export_generator;  // --export-generator PATH: after the last headless step
+  long long fork_at = -1;        // --fork-at STEP: headless, branch the run at this step
+  std::vector<std::string> forks;  // --fork EDITS, one per branch ("lr_d=1e-4,loss=hinge")
   std::vector<std::string> flags;  // every flag given, in order, spelled as --help shows it
 };
 
@@ -40,7 +42,12 @@ Result<CliOptions> parse_cli(const std::vector<std::string>& args);
 /// --headless needs --steps), --frames and --screenshot-step need --screenshot, --record-* need
 /// --record, --seconds belongs to genscope-bench. Errors say what to add, e.g. "--steps only
 /// applies with --headless (add --headless to train 100 steps with no window)".
+/// --fork-at and --fork need each other and --headless, at most kMaxForks branches, and each
+/// branch's edits must apply (the key and value are checked here, before training).
 Status check_mode_flags(const CliOptions& options);
+
+/// The most branches one fork trains beside its parent.
+inline constexpr int kMaxForks = 3;
 
 /// Every flag the command line accepts (run modes, then the parameter table's), spelled "--x-y".
 std::vector<std::string> cli_flags();

@@ -320,6 +320,7 @@ Status parse_config_text(const std::string& text, const std::string& source, Par
     if (body.empty()) continue;
     if (eq == std::string_view::npos || hash < eq) return fail("expected 'key = value'");
     std::string key(trim(body.substr(0, eq)));
+    if (key == kParentKey) continue;  // lineage (config_parent), not a parameter
     const ParamSpec* spec = find_param(key);
     if (!spec) {
       std::vector<std::string> keys;
@@ -379,6 +380,55 @@ std::string to_config_text(const Params& params) {
     out << spec.key << " = " << config_value(params.to_string(spec.id)) << "\n";
   }
   return out.str();
+}
+
+std::string config_parent_line(const std::string& parent) {
+  return "# The run this one was forked from, and the step it was forked at (not a parameter).\n" +
+         std::string(kParentKey) + " = " + config_value(parent) + "\n";
+}
+
+std::string config_parent(const std::string& text) {
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) {
+    std::string_view body = trim(line);
+    const auto eq = body.find('=');
+    if (body.empty() || body.front() == '#' || eq == std::string_view::npos) continue;
+    if (trim(body.substr(0, eq)) != kParentKey) continue;
+    std::string_view raw = trim(body.substr(eq + 1)), rest;
+    if (!raw.empty() && raw.front() == '"') {
+      auto quoted = quoted_value(raw, rest);
+      return quoted ? *quoted : std::string();
+    }
+    return std::string(trim(raw.substr(0, raw.find('#'))));
+  }
+  return {};
+}
+
+Status apply_edits(Params& params, const std::string& edits) {
+  std::string_view rest = edits;
+  if (trim(rest).empty()) return Error{"no edit: expected key=value, e.g. lr_d=1e-4"};
+  while (!rest.empty()) {
+    const auto comma = rest.find(',');
+    const std::string_view pair = trim(rest.substr(0, comma));
+    rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+    const auto eq = pair.find('=');
+    if (eq == std::string_view::npos) {
+      return Error{"'" + std::string(pair) + "': expected key=value, e.g. lr_d=1e-4"};
+    }
+    const std::string key(trim(pair.substr(0, eq)));
+    const ParamSpec* spec = find_param(key);
+    if (!spec) {
+      std::vector<std::string> keys;
+      for (const auto& row : param_table()) keys.push_back(row.key);
+      return Error{strformat("'%s': unknown key '%s'%s", std::string(pair).c_str(), key.c_str(),
+                             did_you_mean(key_spelling(key), keys).c_str())};
+    }
+    if (auto s = params.set_from_string(spec->id, trim(pair.substr(eq + 1))); !s) {
+      return Error{"'" + std::string(pair) + "': " + s.error()};
+    }
+  }
+  return {};
 }
 
 }  // namespace genscope

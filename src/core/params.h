@@ -251,4 +251,16 @@ Status parse_config_text(const std::string& text, const std::string& source, Par
 /// Writes every parameter as `key = value` with its help as a comment; config files round-trip.
 std::string to_config_text(const Params& params);
 
+/// A forked run's config.cfg starts with `parent = "DIR@STEP"`: the run it branched from and the
+/// step. Lineage, not a parameter: parse_config_text skips it, config_parent() reads it back.
+inline constexpr const char* kParentKey = "parent";
+/// The `parent = ...` line (with its comment) for `parent`.
+std::string config_parent_line(const std::string& parent);
+/// The parent a config text names, "" when none.
+std::string config_parent(const std::string& text);
+
+/// Applies `edits`, "key=value" pairs separated by commas ("lr_d=1e-4,loss=hinge"), to `params`.
+/// Errors name the pair and the key (unknown keys get a "did you mean").
+Status apply_edits(Params& params, const std::string& edits);
+
 }  // namespace genscope

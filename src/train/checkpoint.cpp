@@ -22,8 +22,9 @@ Status save_checkpoint(TrainingSession& session, const std::string& path,
   return {};
 }
 
-Result<std::unique_ptr<TrainingSession>> open_checkpoint(const std::string& path,
-                                                         const DatasetLoader& load) {
+Result<std::unique_ptr<TrainingSession>> open_checkpoint(
+    const std::string& path, const DatasetLoader& load,
+    const std::function<Status(Params&)>& edit) {
   // Building a session seeds the global generators: a file that fails to load leaves the running
   // session's random stream as it was.
   GlobalRngRestore rng(cuda_available() ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU));
@@ -35,6 +36,9 @@ Result<std::unique_ptr<TrainingSession>> open_checkpoint(const std::string& path
   Params params;
   if (auto s = parse_config_text(file->config_text, "checkpoint " + path, params); !s)
     return Error{s.error()};
+  if (edit) {
+    if (auto s = edit(params); !s) return Error{s.error()};
+  }
   std::shared_ptr<const Dataset> data;
   if (family_info(params).uses_dataset) {
     auto loaded = load(params);
@@ -48,6 +52,8 @@ Result<std::unique_ptr<TrainingSession>> open_checkpoint(const std::string& path
   if (auto s = (*session)->restore_state(std::move(file->payload)); !s) {
     return Error{"checkpoint " + path + ": " + s.error()};
   }
+  // The optimizers' saved settings give way to the edited ones.
+  if (edit) (*session)->family().set_live((*session)->params());
   (*session)->note_checkpoint(path, (*session)->step_count());
   rng.keep();
   return std::move(*session);

@@ -25,8 +25,11 @@ Status save_checkpoint(TrainingSession& session, const std::string& path,
 
 /// Reads a checkpoint and builds the session it describes, in the state it was saved in.
 /// Errors (a missing, truncated, corrupt or foreign file, a dataset that no longer loads or no
-/// longer fits) name the path; nothing else is touched.
-Result<std::unique_ptr<TrainingSession>> open_checkpoint(const std::string& path,
-                                                         const DatasetLoader& load);
+/// longer fits) name the path; nothing else is touched. `edit` (a fork's) changes the saved
+/// parameters before the model is built; the state then loads into that model (an edit that
+/// changes its shapes is an error) and the live settings are the edited ones.
+Result<std::unique_ptr<TrainingSession>> open_checkpoint(
+    const std::string& path, const DatasetLoader& load,
+    const std::function<Status(Params&)>& edit = {});
 
 }  // namespace genscope

@@ -81,12 +81,19 @@ Result<std::shared_ptr<const Dataset>> Run::Impl::load_data(const Params& params
 void Run::Impl::load_checkpoint(const std::string& path, bool rollback) {
   message(MessageLevel::kInfo, "loading checkpoint " + path);
   if (options.on_busy) options.on_busy();
-  auto loaded = open_checkpoint(path, [this](const Params& wanted) {
-    if (session && session->data() && same_data(session->params(), wanted)) {
-      return Result<std::shared_ptr<const Dataset>>(session->data());
-    }
-    return load_data(wanted);
-  });
+  // A branch of a fork is the parent's checkpoint with its edits, once, at the start.
+  const bool fork = dir.empty() && !options.fork_edits.empty();
+  std::function<Status(Params&)> edit;
+  if (fork) edit = [this](Params& p) { return apply_edits(p, options.fork_edits); };
+  auto loaded = open_checkpoint(
+      path,
+      [this](const Params& wanted) {
+        if (session && session->data() && same_data(session->params(), wanted)) {
+          return Result<std::shared_ptr<const Dataset>>(session->data());
+        }
+        return load_data(wanted);
+      },
+      edit);
   if (!loaded) {
     message(MessageLevel::kError, loaded.error() + (session ? " (kept the current run)" : ""));
     return;
@@ -115,6 +122,12 @@ void Run::Impl::load_checkpoint(const std::string& path, bool rollback) {
     if (target.empty()) target = dir.path();
   }
   open_files(target, /*continues=*/true);
+  if (fork) {
+    session->set_message(MessageLevel::kInfo,
+                         strformat("forked %s with %s", options.parent.c_str(),
+                                   options.fork_edits.c_str()));
+    return;
+  }
   session->set_message(MessageLevel::kInfo,
                        strformat(rollback ? "rolled back to step %2$lld (%1$s)"
                                           : "resumed %s at step %lld",
@@ -427,6 +440,15 @@ TickOutcome Run::tick() {
 bool Run::fill(Snapshot& out, bool with_images) { return impl_->fill(out, with_images); }
 
 Status Run::export_generator(const std::string& path) { return impl_->export_generator(path); }
+
+Result<std::string> Run::save_checkpoint_now() {
+  Impl& r = *impl_;
+  if (!r.session) return Error{"nothing to save yet"};
+  if (r.session->diverged()) return Error{"the run has diverged (NaN weights)"};
+  const std::string path = r.dir.checkpoint(r.session->params(), r.step());
+  if (!r.save_to(path, "saved checkpoint ")) return Error{r.file_error};
+  return path;
+}
 
 Status Run::finish() {
   Impl& r = *impl_;

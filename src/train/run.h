@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/command_queue.h"
 #include "core/params.h"
@@ -41,6 +42,15 @@ struct RunOptions {
   std::function<void()> on_busy;
   /// Headless: export the generator here after the last step (--export-generator; "": do not).
   std::string export_generator;
+  /// Headless: train to fork_at, then the run and one branch per entry of `forks` (run_headless;
+  /// --fork-at, --fork) in turn; -1: no fork.
+  int64_t fork_at = -1;
+  std::vector<std::string> forks;
+  /// A branch: `resume` is its parent's checkpoint at the fork step, and these edits
+  /// ("key=value,...", apply_edits) change its parameters before its model is built; the weights,
+  /// optimizer state, data order and random stream stay the parent's. config.cfg names `parent`.
+  std::string fork_edits;
+  std::string parent;  // "DIR@STEP": the run this one was forked from, and the step
 };
 
 /// What one tick did.
@@ -84,6 +94,8 @@ class Run {
   /// directory, "" for RunDirectory::generator_export(step()); says so in the message. Errors:
   /// nothing trained yet, a family with no generator (text, the 2D lab), a diverged run, a file.
   Status export_generator(const std::string& path);
+  /// Saves a checkpoint now, where Save puts it (RunDirectory::checkpoint); returns its path.
+  Result<std::string> save_checkpoint_now();
   /// Ends the run's files: waits for an evaluation in flight when headless, writes the rows
   /// held for it, the last history lines and the sample image (samples.png, for the 2D lab
   /// scatter.png). Returns the first file error of the run.

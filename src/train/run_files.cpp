@@ -120,7 +120,14 @@ void Run::Impl::open_files(const std::string& path, bool continues) {
     }
   }
   const Params& in_force = session ? session->params() : requested;
-  if (auto s = write_file_atomic(dir.config(), to_config_text(in_force)); !s) {
+  // A branch keeps naming its parent when it is resumed or its settings change.
+  std::string parent = options.parent;
+  if (parent.empty() && continues) {
+    if (auto old = read_file_bytes(dir.config())) parent = config_parent(*old);
+  }
+  std::string config = to_config_text(in_force);
+  if (!parent.empty()) config = config_parent_line(parent) + config;
+  if (auto s = write_file_atomic(dir.config(), config); !s) {
     return note_file_error("config.cfg: " + s.error());
   }
   events_file.open(dir.events(), std::ios::app);

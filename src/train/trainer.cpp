@@ -4,6 +4,8 @@
 #include <thread>
 
 #include "core/refresh.h"
+#include "train/generator_export.h"
+#include "train/headless_fork.h"
 #include "train/run.h"
 #include "util/interrupt.h"
 #include "util/strings.h"
@@ -169,6 +171,9 @@ Status run_headless_unguarded(RunOptions options, int64_t steps, const HeadlessO
   if (Status s = run.finish(); !s) return s;
   if (stopped) return Error{why};
   if (!exported) return Error{"--export-generator: " + exported.error()};
+  if (files && !export_path.empty()) {
+    files->exported = export_paths(run.dir().output(export_path)).weights;
+  }
   if (interrupted()) {
     return Error{strformat("interrupted at step %lld; metrics.csv and %s are complete",
                            static_cast<long long>(run.step()), run.samples_file().c_str())};
@@ -181,7 +186,22 @@ Status run_headless_unguarded(RunOptions options, int64_t steps, const HeadlessO
 Status run_headless(const RunOptions& options, int64_t steps, const HeadlessObserver& observer,
                     HeadlessFiles* files) {
   try {
-    return run_headless_unguarded(options, steps, observer, files);
+    if (options.fork_at < 0) return run_headless_unguarded(options, steps, observer, files);
+    if (observer.every > 0) {
+      return Error{"--fork-at: a recording shows one run (record a branch with --resume of its "
+                   "checkpoint)"};
+    }
+    ForkFiles fork;
+    Status s = run_headless_fork(options, steps, fork);
+    if (files && !fork.dirs.empty()) {
+      *files = {fork.dirs[0], fork.samples};
+      files->branches.assign(fork.dirs.begin() + 1, fork.dirs.end());
+      if (!fork.exported.empty()) files->exported = fork.exported[0];
+      if (fork.exported.size() > 1) {
+        files->branches_exported.assign(fork.exported.begin() + 1, fork.exported.end());
+      }
+    }
+    return s;
   } catch (const std::exception& e) {  // e.g. out of GPU memory: an error, not std::terminate
     return Error{std::string("training failed: ") + first_line(e.what())};
   }

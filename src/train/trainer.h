@@ -4,6 +4,8 @@
 // on the calling thread with no window. This header is torch-free.
 #include <functional>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "core/metric_stream.h"
 #include "core/params.h"
@@ -48,6 +50,9 @@ struct HeadlessObserver {
 struct HeadlessFiles {
   std::string dir;
   std::string samples;  // "samples.png"; the 2D lab's "scatter.png"
+  std::string exported;  // the generator's weights file when --export-generator wrote it
+  /// A fork's (options.fork_at): each branch's run directory, and generator when exported.
+  std::vector<std::string> branches, branches_exported;
 };
 
 /// Trains `steps` steps of the Run `options` describes on the calling thread with no window

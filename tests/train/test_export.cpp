@@ -114,11 +114,13 @@ TEST(ExportGenerator, HeadlessWritesIntoTheRunDirectoryAndATextModelSaysWhyNot) 
   RunOptions o{test::small_params(), "", out};
   o.headless = true;
   o.export_generator = "gen";
-  ASSERT_TRUE(run_headless(o, 2).ok());
+  HeadlessFiles files;
+  ASSERT_TRUE(run_headless(o, 2, {}, &files).ok());
+  EXPECT_EQ(files.exported, out + "/gen.safetensors");
   EXPECT_TRUE(fs::exists(out + "/gen.safetensors"));
   EXPECT_TRUE(fs::exists(out + "/gen.json"));
-  EXPECT_NE(test::read_text(out + "/events.log").find("exported the generator to " + out + "/gen.safetensors"),
-            std::string::npos);
+  const std::string said = "exported the generator to " + out + "/gen.safetensors";
+  EXPECT_NE(test::read_text(out + "/events.log").find(said), std::string::npos);
 
   Params text;
   ASSERT_TRUE(text.set_from_string(ParamId::kModel, "char-rnn").ok());

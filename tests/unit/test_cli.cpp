@@ -210,6 +210,51 @@ TEST(CliSuggest, ConfigFileKeysAndDatasetsNameFileAndLine) {
             "config " + data + ": dataset: unknown dataset 'grid' (did you mean grid25?)");
 }
 
+TEST(CliModes, ForkFlagsNeedEachOtherAndEditsThatApply) {
+  const auto problem = [](std::vector<std::string> args) {
+    args.insert(args.begin(), {"--headless", "--steps", "100"});
+    auto r = parse_cli(args);
+    if (!r.ok()) return "parse: " + r.error();
+    Status s = check_mode_flags(*r);
+    return s.ok() ? std::string("ok") : s.error();
+  };
+  EXPECT_EQ(problem({"--fork-at", "50", "--fork", "lr_d=1e-4", "--fork", "loss=hinge,lr_g=1e-3"}),
+            "ok");
+  auto r = parse_cli({"--headless", "--steps", "9", "--fork-at", "5", "--fork", "lr_d=1e-4",
+                      "--fork", "loss=hinge"});
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->fork_at, 5);
+  EXPECT_EQ(r->forks, (std::vector<std::string>{"lr_d=1e-4", "loss=hinge"}));
+  EXPECT_EQ(problem({"--fork", "lr_d=1e-4"}),
+            "--fork needs --fork-at STEP (the step to branch at)");
+  EXPECT_EQ(problem({"--fork-at", "50"}),
+            "--fork-at needs at least one --fork EDITS (e.g. --fork lr_d=1e-4)");
+  EXPECT_EQ(problem({"--fork-at", "500", "--fork", "lr_d=1e-4"}),
+            "--fork-at 500: after the last step (--steps 100)");
+  EXPECT_EQ(problem({"--fork-at", "5", "--fork", "lr_d=1", "--fork", "lr_d=2", "--fork",
+                     "lr_d=3", "--fork", "lr_d=4"}),
+            "--fork: at most 3 branches (4 given)");
+  EXPECT_EQ(problem({"--fork-at", "5", "--fork", "lrd=1e-4"}),
+            "--fork lrd=1e-4: 'lrd=1e-4': unknown key 'lrd' (did you mean lr_d?)");
+  EXPECT_EQ(problem({"--fork-at", "5", "--fork", "lr_d"}),
+            "--fork lr_d: 'lr_d': expected key=value, e.g. lr_d=1e-4");
+  const std::string hing = problem({"--fork-at", "5", "--fork", "loss=hing"});
+  EXPECT_EQ(hing.rfind("--fork loss=hing: 'loss=hing': loss: unknown value 'hing'", 0), 0u) << hing;
+  auto window = parse_cli({"--fork-at", "5", "--fork", "lr_d=1e-4"});
+  ASSERT_TRUE(window.ok());
+  EXPECT_EQ(check_mode_flags(*window).error(),
+            "--fork-at only applies with --headless (add --headless --steps N)");
+}
+
+TEST(CliModes, ConfigParentLinesAreLineageNotParameters) {
+  const std::string text = config_parent_line("runs/a b@2000") + "lr_d = 1e-4\n";
+  EXPECT_EQ(config_parent(text), "runs/a b@2000");
+  Params p;
+  ASSERT_TRUE(parse_config_text(text, "config x", p).ok());
+  EXPECT_EQ(p.number(ParamId::kLrD), 1e-4);
+  EXPECT_EQ(config_parent("lr_d = 1e-4\n# parent = x\n"), "");
+}
+
 TEST(CliModes, RunOnlyFlagsWithoutTheirModeSayWhatToAdd) {
   const auto problem = [](const std::vector<std::string>& args) {
     auto r = parse_cli(args);

@@ -1,0 +1,31 @@
+#pragma once
+// A headless fork (--fork-at STEP --fork EDITS...): the run trains to STEP and saves itself
+// there; each branch starts from that checkpoint with its edits in a run directory of its own;
+// then the run and its branches take one step each in turn to the last step. Each keeps its own
+// share of LibTorch's global random stream, so a branch with no edit repeats its parent exactly
+// and a difference is caused by the edit.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "train/run.h"
+#include "util/result.h"
+
+namespace genscope {
+
+/// Where a branch of the run in `parent_dir` goes: "<parent_dir>-fork<index>-<edits as a name>",
+/// numbered ("-2"...) when that exists already.
+std::string branch_dir(const std::string& parent_dir, int index, const std::string& edits);
+
+/// What a fork wrote: the parent's directory first, then each branch's.
+struct ForkFiles {
+  std::vector<std::string> dirs;
+  std::string samples;                // the sample image's name in each (Run::samples_file)
+  std::vector<std::string> exported;  // the generator of each, when options.export_generator
+};
+
+/// Trains `options` (whose fork_at and forks are set) for `steps` steps from its start, forked
+/// as above. Errors name the branch ("--fork lr_d=1e-4: ...").
+Status run_headless_fork(RunOptions options, int64_t steps, ForkFiles& files);
+
+}  // namespace genscope

@@ -1,0 +1,134 @@
+// Forking a run (--fork-at, --fork): the parent trains as if it had not been forked, a branch
+// with no real edit repeats it step for step (determinism on the CPU), a branch with an edit
+// differs from the fork step on only, and each branch's config.cfg names its parent.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <map>
+
+#include "core/params.h"
+#include "support/test_files.h"
+#include "train/headless_fork.h"
+#include "train/trainer.h"
+
+using namespace genscope;
+namespace fs = std::filesystem;
+
+namespace {
+
+const bool kCleanup = test::remove_when_all_pass("fork");
+
+std::string dir() { return test::process_dir("fork"); }
+
+Params small() {
+  static const std::string squares = test::write_squares_dataset(dir() + "/squares");
+  Params p;
+  using S = std::string;
+  for (auto [id, value] : {std::pair{ParamId::kDataset, squares}, {ParamId::kWidth, S("8")},
+                           {ParamId::kLatentDim, S("8")}, {ParamId::kBatchSize, S("16")},
+                           {ParamId::kSeed, S("7")}, {ParamId::kEvalEvery, S("0")},
+                           {ParamId::kTensorboard, S("off")}}) {
+    EXPECT_TRUE(p.set_from_string(id, value).ok());
+  }
+  return p;
+}
+
+RunOptions forked(const std::string& out, int64_t at, std::vector<std::string> forks) {
+  RunOptions o{small(), "", out};
+  o.headless = true;
+  o.fork_at = at;
+  o.forks = std::move(forks);
+  return o;
+}
+
+// metrics.csv's rows without wall time, by step (the first cell).
+std::map<std::string, std::string> rows_by_step(const std::string& run) {
+  std::map<std::string, std::string> rows;
+  const auto lines = test::rows_without_time(run + "/metrics.csv");
+  for (size_t i = 1; i < lines.size(); ++i) rows[test::split(lines[i]).front()] = lines[i];
+  return rows;
+}
+
+TEST(Fork, TheParentIsUntouchedAndABranchWithTheSameValueRepeatsIt) {
+  const std::string plain = dir() + "/plain", out = dir() + "/same";
+  RunOptions o{small(), "", plain};
+  o.headless = true;
+  ASSERT_TRUE(run_headless(o, 8).ok());
+  const std::string same_lr = "lr_d=" + small().to_string(ParamId::kLrD);
+  HeadlessFiles files;
+  Status s = run_headless(forked(out, 3, {same_lr}), 8, {}, &files);
+  ASSERT_TRUE(s.ok()) << s.error();
+  ASSERT_EQ(files.branches.size(), 1u);
+  EXPECT_EQ(files.dir, out);
+  EXPECT_EQ(files.branches[0], out + "-fork1-lr_d-" + small().to_string(ParamId::kLrD));
+  // The parent trains exactly as the run that was not forked: the branch took nothing from it.
+  EXPECT_EQ(test::rows_without_time(out + "/metrics.csv"),
+            test::rows_without_time(plain + "/metrics.csv"));
+  // The branch holds steps 4..8, each the same as the parent's.
+  const auto parent = rows_by_step(out), branch = rows_by_step(files.branches[0]);
+  ASSERT_EQ(branch.size(), 5u);
+  EXPECT_EQ(branch.begin()->first, "4");
+  for (const auto& [step, row] : branch) EXPECT_EQ(row, parent.at(step)) << "step " << step;
+  EXPECT_TRUE(fs::exists(out + "/checkpoints/step-3.ckpt"));
+}
+
+TEST(Fork, AnEditChangesTheBranchFromTheForkStepOnAndItsConfigNamesTheParent) {
+  const std::string out = dir() + "/edit";
+  HeadlessFiles files;
+  Status s = run_headless(forked(out, 4, {"lr_d=0.02", "loss=hinge,lr_g=1e-3"}), 9, {}, &files);
+  ASSERT_TRUE(s.ok()) << s.error();
+  ASSERT_EQ(files.branches.size(), 2u);
+  EXPECT_EQ(files.branches[1], out + "-fork2-loss-hinge+lr_g-1e-3");
+  const auto parent = rows_by_step(out);
+  ASSERT_EQ(parent.size(), 9u);
+  for (const std::string& branch_dir : files.branches) {
+    const auto branch = rows_by_step(branch_dir);
+    ASSERT_EQ(branch.size(), 5u) << branch_dir;
+    int differing = 0;
+    for (const auto& [step, row] : branch) differing += row != parent.at(step);
+    EXPECT_GE(differing, 4) << branch_dir;  // the first step's D loss may still be the parent's
+
+    const std::string config = test::read_text(branch_dir + "/config.cfg");
+    EXPECT_EQ(config_parent(config), out + "@4");
+    Params p;
+    ASSERT_TRUE(parse_config_text(config, branch_dir, p).ok());  // the parent line is skipped
+    EXPECT_EQ(p.to_string(ParamId::kSeed), "7");
+    EXPECT_NE(test::read_text(branch_dir + "/events.log").find("forked " + out + "@4 with"),
+              std::string::npos);
+  }
+  Params first;
+  ASSERT_TRUE(load_config(files.branches[0] + "/config.cfg", first).ok());
+  EXPECT_EQ(first.number(ParamId::kLrD), 0.02);
+  Params second;
+  ASSERT_TRUE(load_config(files.branches[1] + "/config.cfg", second).ok());
+  EXPECT_EQ(second.choice(ParamId::kLoss), "hinge");
+  EXPECT_EQ(second.number(ParamId::kLrG), 1e-3);
+  EXPECT_EQ(config_parent(test::read_text(out + "/config.cfg")), "");
+}
+
+TEST(Fork, AnEditThatChangesTheModelsShapesIsAClearErrorBeforeTheBranchesTrain) {
+  const std::string out = dir() + "/shapes";
+  Status s = run_headless(forked(out, 2, {"latent_dim=32"}), 6);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.error().find("--fork latent_dim=32: "), std::string::npos) << s.error();
+  EXPECT_NE(s.error().find("does not fit"), std::string::npos) << s.error();
+  EXPECT_EQ(rows_by_step(out).size(), 2u);  // the parent stopped at the fork: nothing lost
+  EXPECT_TRUE(fs::exists(out + "/checkpoints/step-2.ckpt"));
+}
+
+TEST(Fork, AForkStepOutsideTheRunIsAnError) {
+  Status s = run_headless(forked(dir() + "/late", 20, {"lr_d=1e-4"}), 5);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.error().find("--fork-at 20: outside the run's steps 0..5"), std::string::npos)
+      << s.error();
+}
+
+TEST(Fork, BranchDirectoriesAreNamedByTheirEditsAndNeverReused) {
+  const std::string parent = dir() + "/names";
+  EXPECT_EQ(branch_dir(parent, 1, "lr_d=1e-4"), parent + "-fork1-lr_d-1e-4");
+  EXPECT_EQ(branch_dir(parent, 3, "dataset=/a b"), parent + "-fork3-dataset--a-b");
+  fs::create_directories(parent + "-fork1-lr_d-1e-4");
+  EXPECT_EQ(branch_dir(parent, 1, "lr_d=1e-4"), parent + "-fork1-lr_d-1e-4-2");
+}
+
+}  // namespace
