@@ -437,7 +437,9 @@ static Status check_forks(const CliOptions& o) {
   }
   for (const std::string& edits : o.forks) {
     Params p = o.params;
-    if (Status s = apply_edits(p, edits); !s) return Error{"--fork " + edits + ": " + s.error()};
+    if (Status s = apply_fork_edits(p, edits); !s) {
+      return Error{"--fork " + edits + ": " + s.error()};
+    }
   }
   return {};
 }

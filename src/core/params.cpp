@@ -405,6 +405,16 @@ std::string config_parent(const std::string& text) {
   return {};
 }
 
+Status apply_fork_edits(Params& params, const std::string& edits) {
+  const double seed = params.number(ParamId::kSeed);
+  if (Status s = apply_edits(params, edits); !s) return s;
+  if (params.number(ParamId::kSeed) != seed) {
+    return Error{"a branch continues its parent's random stream from the fork, so its seed "
+                 "cannot change (the seed starts new runs)"};
+  }
+  return {};
+}
+
 Status apply_edits(Params& params, const std::string& edits) {
   std::string_view rest = edits;
   if (trim(rest).empty()) return Error{"no edit: expected key=value, e.g. lr_d=1e-4"};

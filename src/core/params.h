@@ -262,5 +262,8 @@ std::string config_parent(const std::string& text);
 /// Applies `edits`, "key=value" pairs separated by commas ("lr_d=1e-4,loss=hinge"), to `params`.
 /// Errors name the pair and the key (unknown keys get a "did you mean").
 Status apply_edits(Params& params, const std::string& edits);
+/// apply_edits for a branch of a fork, which continues its parent's random stream: an edit of
+/// the seed is an error that says so.
+Status apply_fork_edits(Params& params, const std::string& edits);
 
 }  // namespace genscope

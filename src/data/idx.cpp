@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <memory>
 
+#include "util/c_file.h"
 #include "util/strings.h"
 
 namespace genscope {
@@ -22,11 +23,6 @@ struct GzCloser {
   void operator()(gzFile_s* f) const { gzclose(f); }
 };
 using GzFile = std::unique_ptr<gzFile_s, GzCloser>;
-
-struct FileCloser {
-  void operator()(FILE* f) const { std::fclose(f); }
-};
-using CFile = std::unique_ptr<FILE, FileCloser>;
 
 bool is_gz_path(const std::string& path) {
   return path.size() >= 3 && path.compare(path.size() - 3, 3, ".gz") == 0;

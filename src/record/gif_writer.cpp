@@ -8,6 +8,7 @@
 #include <cstring>
 #include <memory>
 
+#include "util/c_file.h"
 #include "util/strings.h"
 
 namespace genscope {
@@ -288,10 +289,6 @@ void put16(std::vector<uint8_t>& out, int v) {
   out.push_back(static_cast<uint8_t>((v >> 8) & 0xff));
 }
 
-struct FileCloser {
-  void operator()(std::FILE* file) const { std::fclose(file); }
-};
-
 // Why `frames` and `settings` cannot make a GIF (`where` names the file), if they cannot: no
 // frames, sizes that differ or do not fit 16 bits, a wrong pixel count, settings out of range.
 Status check_frames(const std::string& where, const std::vector<ImageRGBA>& frames,
@@ -385,7 +382,7 @@ Status write_gif(const std::string& path, const std::vector<ImageRGBA>& frames,
   const int min_code_size = std::max(2, table_bits);
 
   const std::string tmp = path + ".tmp";
-  std::unique_ptr<std::FILE, FileCloser> file(std::fopen(tmp.c_str(), "wb"));
+  CFile file(std::fopen(tmp.c_str(), "wb"));
   if (!file) return Error{where + "cannot create " + tmp + ": " + std::strerror(errno)};
   auto fail_write = [&]() -> Status {
     Error error{where + "cannot write " + tmp + ": " + std::strerror(errno)};

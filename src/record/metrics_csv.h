@@ -6,6 +6,7 @@
 #include <string>
 
 #include "core/metric_row.h"
+#include "util/c_file.h"
 #include "util/result.h"
 
 namespace genscope {
@@ -24,11 +25,8 @@ class MetricsCsvWriter {
   Status close();
 
  private:
-  struct FileCloser {
-    void operator()(std::FILE* f) const { std::fclose(f); }
-  };
   std::string path_;
-  std::unique_ptr<std::FILE, FileCloser> file_;
+  CFile file_;
 };
 
 }  // namespace genscope

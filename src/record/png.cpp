@@ -9,6 +9,8 @@
 #include <cstring>
 #include <memory>
 
+#include "util/c_file.h"
+
 namespace genscope {
 
 namespace {
@@ -18,10 +20,6 @@ void append_bytes(void* context, void* data, int size) {
   const auto* bytes = static_cast<const uint8_t*>(data);
   out->insert(out->end(), bytes, bytes + size);
 }
-
-struct FileCloser {
-  void operator()(std::FILE* file) const { std::fclose(file); }
-};
 
 Error system_error(const std::string& path, const char* what) {
   return Error{path + ": " + what + ": " + std::strerror(errno)};
@@ -49,7 +47,7 @@ Status write_png_rgba(const std::string& path, int w, int h, const uint8_t* rgba
   const std::vector<uint8_t> encoded = encode_png_rgba(w, h, rgba, stride_bytes);
   if (encoded.empty()) return Error{path + ": PNG encoding failed"};
   const std::string tmp = path + ".tmp";
-  std::unique_ptr<std::FILE, FileCloser> file(std::fopen(tmp.c_str(), "wb"));
+  CFile file(std::fopen(tmp.c_str(), "wb"));
   if (!file) return system_error(path, ("cannot create " + tmp).c_str());
   const bool written = std::fwrite(encoded.data(), 1, encoded.size(), file.get()) == encoded.size();
   if (!written || std::fflush(file.get()) != 0 || std::fclose(file.release()) != 0) {

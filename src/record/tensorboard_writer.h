@@ -11,6 +11,7 @@
 
 #include "core/layer_histograms.h"
 #include "core/metric_row.h"
+#include "util/c_file.h"
 #include "util/image.h"
 #include "util/result.h"
 
@@ -50,11 +51,8 @@ class TensorBoardWriter {
   const std::string& path() const { return path_; }
 
  private:
-  struct FileCloser {
-    void operator()(std::FILE* f) const { std::fclose(f); }
-  };
   std::string path_;
-  std::unique_ptr<std::FILE, FileCloser> file_;
+  CFile file_;
 };
 
 }  // namespace genscope

@@ -84,7 +84,7 @@ void Run::Impl::load_checkpoint(const std::string& path, bool rollback) {
   // A branch of a fork is the parent's checkpoint with its edits, once, at the start.
   const bool fork = dir.empty() && !options.fork_edits.empty();
   std::function<Status(Params&)> edit;
-  if (fork) edit = [this](Params& p) { return apply_edits(p, options.fork_edits); };
+  if (fork) edit = [this](Params& p) { return apply_fork_edits(p, options.fork_edits); };
   auto loaded = open_checkpoint(
       path,
       [this](const Params& wanted) {

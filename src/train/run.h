@@ -47,8 +47,9 @@ struct RunOptions {
   int64_t fork_at = -1;
   std::vector<std::string> forks;
   /// A branch: `resume` is its parent's checkpoint at the fork step, and these edits
-  /// ("key=value,...", apply_edits) change its parameters before its model is built; the weights,
-  /// optimizer state, data order and random stream stay the parent's. config.cfg names `parent`.
+  /// ("key=value,...", apply_fork_edits) change its parameters before its model is built; the
+  /// weights, optimizer state, data order and random stream stay the parent's. config.cfg names
+  /// `parent`.
   std::string fork_edits;
   std::string parent;  // "DIR@STEP": the run this one was forked from, and the step
 };

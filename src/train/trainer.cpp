@@ -139,7 +139,10 @@ Status run_headless_unguarded(RunOptions options, int64_t steps, const HeadlessO
   const std::string export_path = options.export_generator;
   Run run(std::move(options));
   Status started = run.start();
-  if (files) *files = {run.dir().path(), run.samples_file()};
+  if (files) {
+    files->dir = run.dir().path();
+    files->samples = run.samples_file();
+  }
   if (!started) return started;
   std::vector<MetricRow> rows;  // since the observer's last call
   const auto observe = [&]() -> Status {
@@ -194,7 +197,8 @@ Status run_headless(const RunOptions& options, int64_t steps, const HeadlessObse
     ForkFiles fork;
     Status s = run_headless_fork(options, steps, fork);
     if (files && !fork.dirs.empty()) {
-      *files = {fork.dirs[0], fork.samples};
+      files->dir = fork.dirs[0];
+      files->samples = fork.samples;
       files->branches.assign(fork.dirs.begin() + 1, fork.dirs.end());
       if (!fork.exported.empty()) files->exported = fork.exported[0];
       if (fork.exported.size() > 1) {

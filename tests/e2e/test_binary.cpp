@@ -492,6 +492,38 @@ TEST(E2E, AHeadlessRunKeepsEverythingInItsRunDirectoryAndItsConfigReproducesIt) 
   fs::remove_all(scratch);
 }
 
+// --fork-at: the parent and a branch beside it, the branch's config naming its parent, and that
+// config usable as --config (its parent line is lineage, skipped).
+TEST(E2E, AHeadlessForkWritesTheParentAndABranchThatNamesIt) {
+  const std::string scratch = per_process("e2e_fork");
+  fs::remove_all(scratch);
+  fs::create_directories(scratch);
+  RunResult r = test::run_genscope(
+      "--headless --dataset ring8 --steps 60 --fork-at 30 --fork lr_d=1e-3 --out run",
+      scratch + ".log", "", scratch);
+  ASSERT_EQ(r.code, 0) << r.output;
+  const std::string branch = "run-fork1-lr_d-1e-3";
+  EXPECT_EQ(test::names_in(scratch), (std::vector<std::string>{"run", branch}));
+  EXPECT_NE(r.output.find("forked at step 30 with lr_d=1e-3: wrote run-fork1-lr_d-1e-3"),
+            std::string::npos) << r.output;
+  EXPECT_EQ(test::missing(test::names_in(scratch + "/" + branch),
+                          {"config.cfg", "events.log", "metrics.csv", "scatter.png"}),
+            std::vector<std::string>{});
+  EXPECT_TRUE(fs::exists(scratch + "/run/checkpoints/step-30.ckpt"));
+  const std::string config = test::read_text(scratch + "/" + branch + "/config.cfg");
+  EXPECT_NE(config.find("\nparent = run@30\n"), std::string::npos) << config.substr(0, 300);
+  EXPECT_NE(config.find("\nlr_d = 0.001\n"), std::string::npos);
+  const auto rows = test::rows_without_time(scratch + "/" + branch + "/metrics.csv");
+  ASSERT_EQ(rows.size(), 31u);  // the header and steps 31..60
+  EXPECT_EQ(rows[1].rfind("31,", 0), 0u) << rows[1];
+  EXPECT_EQ(test::rows_without_time(scratch + "/run/metrics.csv").size(), 61u);
+  RunResult again = test::run_genscope(
+      "--headless --steps 5 --config " + branch + "/config.cfg --out again", scratch + "-again.log",
+      "", scratch);
+  EXPECT_EQ(again.code, 0) << again.output;
+  fs::remove_all(scratch);
+}
+
 TEST(E2E, AWindowRunKeepsEverythingInItsRunDirectory) {
   if (!have_display()) GTEST_SKIP() << "no DISPLAY: run under xvfb-run";
   const std::string scratch = per_process("e2e_window_scratch");

@@ -240,6 +240,9 @@ TEST(CliModes, ForkFlagsNeedEachOtherAndEditsThatApply) {
             "--fork lr_d: 'lr_d': expected key=value, e.g. lr_d=1e-4");
   const std::string hing = problem({"--fork-at", "5", "--fork", "loss=hing"});
   EXPECT_EQ(hing.rfind("--fork loss=hing: 'loss=hing': loss: unknown value 'hing'", 0), 0u) << hing;
+  EXPECT_EQ(problem({"--fork-at", "5", "--fork", "lr_d=1e-4,seed=9"}),
+            "--fork lr_d=1e-4,seed=9: a branch continues its parent's random stream from the "
+            "fork, so its seed cannot change (the seed starts new runs)");
   auto window = parse_cli({"--fork-at", "5", "--fork", "lr_d=1e-4"});
   ASSERT_TRUE(window.ok());
   EXPECT_EQ(check_mode_flags(*window).error(),
