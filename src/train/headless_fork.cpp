@@ -1,9 +1,9 @@
 #include "train/headless_fork.h"
 
+#include <cctype>
 #include <filesystem>
 #include <memory>
 
-#include "train/generator_export.h"
 #include "train/rng.h"
 #include "train/runtime.h"
 #include "util/interrupt.h"
@@ -16,6 +16,7 @@ namespace {
 // One run of the fork, with its own share of LibTorch's global generators: they are swapped in
 // around its steps, so the runs' random streams do not depend on how their steps interleave.
 struct Member {
+  Member(std::unique_ptr<Run> r, std::string n) : run(std::move(r)), name(std::move(n)) {}
   std::unique_ptr<Run> run;
   std::string name;  // how errors name it: "the parent", "--fork lr_d=1e-4"
   std::vector<std::pair<torch::Device, torch::Tensor>> rng;
@@ -38,7 +39,7 @@ void use_rng(const Member& m) {
   for (const auto& [device, state] : m.rng) set_generator_state(device, state);
 }
 
-// Takes `m`'s steps until `until` (or until it stops wanting one): false when it failed.
+// Takes `m`'s steps until `until` (one step when `one_step`); a failure ends `m` with its error.
 void train_until(Member& m, int64_t until, bool one_step) {
   use_rng(m);
   const int64_t from = m.run->step();
@@ -64,7 +65,7 @@ void train_until(Member& m, int64_t until, bool one_step) {
 
 // Exports (when asked) and closes every member's files; the first error of all.
 Status finish_all(std::vector<Member>& members, const std::string& export_path,
-                  ForkFiles& files) {
+                  HeadlessFiles& files) {
   Status first;
   const auto note = [&](const std::string& e) {
     if (first && !e.empty()) first = Error{e};
@@ -72,11 +73,9 @@ Status finish_all(std::vector<Member>& members, const std::string& export_path,
   for (Member& m : members) {
     note(m.error);
     if (!export_path.empty() && m.error.empty() && m.run->has_session()) {
-      if (Status s = m.run->export_generator(export_path); !s) {
-        note(m.name + ": --export-generator: " + s.error());
-      } else {
-        files.exported.push_back(export_paths(m.run->dir().output(export_path)).weights);
-      }
+      auto exported = m.run->export_generator(export_path);
+      if (!exported) note(m.name + ": --export-generator: " + exported.error());
+      if (exported && &m == &members.front()) files.exported = *exported;
     }
     if (Status s = m.run->finish(); !s) note(m.name + ": " + s.error());
   }
@@ -103,7 +102,7 @@ std::string branch_dir(const std::string& parent_dir, int index, const std::stri
   return dir;
 }
 
-Status run_headless_fork(RunOptions options, int64_t steps, ForkFiles& files) {
+Status run_headless_fork(RunOptions options, int64_t steps, HeadlessFiles& files) {
   const int64_t fork_at = options.fork_at;
   const std::vector<std::string> forks = std::move(options.forks);
   const std::string export_path = std::move(options.export_generator);
@@ -113,10 +112,10 @@ Status run_headless_fork(RunOptions options, int64_t steps, ForkFiles& files) {
   options.watched = false;
 
   std::vector<Member> members;
-  members.push_back({std::make_unique<Run>(options), "the parent"});
+  members.emplace_back(std::make_unique<Run>(options), "the parent");
   Run& parent = *members[0].run;
   Status started = parent.start();
-  files.dirs.push_back(parent.dir().path());
+  files.dir = parent.dir().path();
   files.samples = parent.samples_file();
   if (!started) return started;
   const int64_t first = parent.step(), end = first + steps;
@@ -150,9 +149,9 @@ Status run_headless_fork(RunOptions options, int64_t steps, ForkFiles& files) {
     b.fork_edits = forks[i];
     b.parent = parent_name;
     (void)apply_edits(b.params, forks[i]);  // its run-file settings too (start() checks the edits)
-    Member m{std::make_unique<Run>(std::move(b)), "--fork " + forks[i]};
+    Member m(std::make_unique<Run>(std::move(b)), "--fork " + forks[i]);
     Status s = m.run->start();
-    files.dirs.push_back(m.run->dir().path());
+    files.branches.push_back(m.run->dir().path());
     if (!s) m.error = m.name + ": " + s.error();
     keep_rng(m);
     m.active = s.ok() && m.run->step() < end;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "train/run.h"
+#include "train/trainer.h"
 #include "util/result.h"
 
 namespace genscope {
@@ -17,15 +18,10 @@ namespace genscope {
 /// numbered ("-2"...) when that exists already.
 std::string branch_dir(const std::string& parent_dir, int index, const std::string& edits);
 
-/// What a fork wrote: the parent's directory first, then each branch's.
-struct ForkFiles {
-  std::vector<std::string> dirs;
-  std::string samples;                // the sample image's name in each (Run::samples_file)
-  std::vector<std::string> exported;  // the generator of each, when options.export_generator
-};
-
 /// Trains `options` (whose fork_at and forks are set) for `steps` steps from its start, forked
-/// as above. Errors name the branch ("--fork lr_d=1e-4: ...").
-Status run_headless_fork(RunOptions options, int64_t steps, ForkFiles& files);
+/// as above; `files` gets the parent's directory, sample image and exported generator, and each
+/// branch's directory (which the branches export into too). Errors name the branch
+/// ("--fork lr_d=1e-4: ...").
+Status run_headless_fork(RunOptions options, int64_t steps, HeadlessFiles& files);
 
 }  // namespace genscope

@@ -270,7 +270,7 @@ void Run::Impl::handle(const Command& c) {
     case K::kRollBack:
       return handle_files(c);
     case K::kExportGenerator:
-      export_generator(c.value.text);
+      (void)export_generator(c.value.text);  // the run's message says what happened
       return;
     case K::kMuteAlarm:
       if (c.param_index >= 0 && c.param_index < kAlarmKinds) {
@@ -439,7 +439,9 @@ TickOutcome Run::tick() {
 
 bool Run::fill(Snapshot& out, bool with_images) { return impl_->fill(out, with_images); }
 
-Status Run::export_generator(const std::string& path) { return impl_->export_generator(path); }
+Result<std::string> Run::export_generator(const std::string& path) {
+  return impl_->export_generator(path);
+}
 
 Result<std::string> Run::save_checkpoint_now() {
   Impl& r = *impl_;

@@ -94,7 +94,8 @@ class Run {
   /// Writes the generator for Python (generator_export.h) to `path`: a bare name into the run
   /// directory, "" for RunDirectory::generator_export(step()); says so in the message. Errors:
   /// nothing trained yet, a family with no generator (text, the 2D lab), a diverged run, a file.
-  Status export_generator(const std::string& path);
+  /// Returns the weights file written (its .json beside it).
+  Result<std::string> export_generator(const std::string& path);
   /// Saves a checkpoint now, where Save puts it (RunDirectory::checkpoint); returns its path.
   Result<std::string> save_checkpoint_now();
   /// Ends the run's files: waits for an evaluation in flight when headless, writes the rows

@@ -208,8 +208,8 @@ void Run::Impl::flush_rows(bool all) {
 }
 
 // Exports a copy of the model, so the live one's batch-norm statistics and RNG stay as they are.
-Status Run::Impl::export_generator(const std::string& requested) {
-  const auto fail = [&](std::string why) -> Status {
+Result<std::string> Run::Impl::export_generator(const std::string& requested) {
+  const auto fail = [&](std::string why) -> Result<std::string> {
     message(MessageLevel::kError, "Export generator: " + why);
     return Error{std::move(why)};
   };
@@ -235,7 +235,7 @@ Status Run::Impl::export_generator(const std::string& requested) {
   message(MessageLevel::kInfo, strformat("exported the generator to %s and %s (step %lld)",
                                          paths.weights.c_str(), paths.architecture.c_str(),
                                          static_cast<long long>(step())));
-  return {};
+  return paths.weights;
 }
 
 }  // namespace genscope

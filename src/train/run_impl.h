@@ -173,7 +173,7 @@ struct Run::Impl {
   void build_session();
   void handle(const Command& c);
   void handle_files(const Command& c);
-  Status export_generator(const std::string& path);
+  Result<std::string> export_generator(const std::string& path);
   void save_diverged();
   bool handle_paint(const Command& c);
   bool fill(Snapshot& s, bool with_images);

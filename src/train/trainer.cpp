@@ -4,7 +4,6 @@
 #include <thread>
 
 #include "core/refresh.h"
-#include "train/generator_export.h"
 #include "train/headless_fork.h"
 #include "train/run.h"
 #include "util/interrupt.h"
@@ -169,14 +168,12 @@ Status run_headless_unguarded(RunOptions options, int64_t steps, const HeadlessO
   }
   const bool stopped = !run.wants_step();
   const std::string why = run.message();
-  Status exported;
+  Result<std::string> exported = std::string();
   if (!export_path.empty() && !stopped) exported = run.export_generator(export_path);
   if (Status s = run.finish(); !s) return s;
   if (stopped) return Error{why};
   if (!exported) return Error{"--export-generator: " + exported.error()};
-  if (files && !export_path.empty()) {
-    files->exported = export_paths(run.dir().output(export_path)).weights;
-  }
+  if (files) files->exported = *exported;
   if (interrupted()) {
     return Error{strformat("interrupted at step %lld; metrics.csv and %s are complete",
                            static_cast<long long>(run.step()), run.samples_file().c_str())};
@@ -194,17 +191,9 @@ Status run_headless(const RunOptions& options, int64_t steps, const HeadlessObse
       return Error{"--fork-at: a recording shows one run (record a branch with --resume of its "
                    "checkpoint)"};
     }
-    ForkFiles fork;
+    HeadlessFiles fork;
     Status s = run_headless_fork(options, steps, fork);
-    if (files && !fork.dirs.empty()) {
-      files->dir = fork.dirs[0];
-      files->samples = fork.samples;
-      files->branches.assign(fork.dirs.begin() + 1, fork.dirs.end());
-      if (!fork.exported.empty()) files->exported = fork.exported[0];
-      if (fork.exported.size() > 1) {
-        files->branches_exported.assign(fork.exported.begin() + 1, fork.exported.end());
-      }
-    }
+    if (files) *files = std::move(fork);
     return s;
   } catch (const std::exception& e) {  // e.g. out of GPU memory: an error, not std::terminate
     return Error{std::string("training failed: ") + first_line(e.what())};

@@ -51,8 +51,8 @@ struct HeadlessFiles {
   std::string dir;
   std::string samples;  // "samples.png"; the 2D lab's "scatter.png"
   std::string exported;  // the generator's weights file when --export-generator wrote it
-  /// A fork's (options.fork_at): each branch's run directory, and generator when exported.
-  std::vector<std::string> branches, branches_exported;
+  /// A fork's (options.fork_at): each branch's run directory.
+  std::vector<std::string> branches;
 };
 
 /// Trains `steps` steps of the Run `options` describes on the calling thread with no window

@@ -25,7 +25,7 @@ struct StepValues {
 /// The network that turns latent codes into images, as decode() runs it (generator_export.h).
 struct GeneratorNet {
   torch::nn::Sequential net{nullptr};  // null: the model has nothing to export
-  std::string architecture;            // "dcgan", "mlp-gan", "conv-vae"...
+  std::string architecture;            // "dcgan-generator", "mlp-generator", "conv-decoder"...
   std::vector<int64_t> input_shape;    // what one code is viewed as before `net` ({latent, 1, 1})
   bool sigmoid_output = false;  // decode() is sigmoid(net) rescaled to [-1, 1] (a VAE's decoder)
 };
