@@ -105,6 +105,7 @@ int run_window(const genscope::CliOptions& cli, genscope::RunOptions run,
   options.record_at_start = cli.record;
   options.exit_after_record = cli.record && record.frame_limit() > 0;
   options.run_dir = run.dir;
+  options.compare = cli.compare;
   // A lockstep recording starts from step 0: the trainer waits for the App's step commands.
   if (cli.record && record.lockstep()) {
     link.commands.push(genscope::Command::of(genscope::Command::Kind::kPause));

@@ -161,6 +161,7 @@ FrameLoop::FrameLoop(TrainerLink& link, const AppOptions& options, AppReport& re
       view_(link.commands) {
   panels_.layout = &gui_.layout();
   panels_.gui = &gui_;
+  panels_.compare = options.compare;
   scripted_shot_ = !options.screenshot_path.empty();
   record_pending_ = options.record_at_start;
   panels_.status.open_record_tab = options.record_at_start;  // show what is being recorded

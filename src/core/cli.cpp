@@ -1,6 +1,7 @@
 #include "core/cli.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <cmath>
 #include <cctype>
 #include <sstream>
@@ -62,6 +63,9 @@ const std::vector<ModeFlag>& mode_flags() {
         {"--fork", "EDITS",
          "with --fork-at: one branch with these edits, key=value[,key=value...] (e.g. "
          "lr_d=1e-4 or loss=hinge; any parameter, weights kept); up to 3 --fork"},
+        {"--compare", "DIR...",
+         "open the Runs window with these run directories ticked: their curves overlaid on the "
+         "plots (also View > Runs)"},
         {"--config", "FILE",
          "read 'key = value' lines (keys as below, e.g. lr_g = 1e-4); later "
          "flags override them"},
@@ -166,6 +170,10 @@ std::string mode_problem(const std::string& flag, const CliOptions& o) {
     if (flag == "--frames" || flag == "--screenshot-step") {
       return flag + " only applies to the window's --screenshot: drop --headless";
     }
+    if (flag == "--compare") {
+      return "--compare needs the window: drop --headless (or compare the run directories' "
+             "metrics.csv, or `tensorboard --logdir runs`)";
+    }
     if ((flag == "--window-size" || flag == "--ui-scale") && !o.record) {
       return flag + " with --headless only applies to --record's offscreen frames (add --record "
                     "PATH, or drop --headless to open a window)";
@@ -261,6 +269,19 @@ class FlagValue {
     return {};
   }
 
+  // One or more paths: the value and the arguments after it up to the next flag (a shell's
+  // `runs/*`), each appended to `out`.
+  Status paths(std::vector<std::string>& out) {
+    std::string first;
+    if (auto s = path(first); !s) return s;
+    out.push_back(first);
+    while (!has_inline_ && i_ + 1 < args_.size() && !args_[i_ + 1].empty() &&
+           args_[i_ + 1][0] != '-') {
+      out.push_back(args_[++i_]);
+    }
+    return {};
+  }
+
  private:
   const std::vector<std::string>& args_;
   size_t& i_;
@@ -324,6 +345,8 @@ Status apply_mode_flag(const std::string& flag, FlagValue& value, CliOptions& o,
     if ((status = value.whole(0, 1e12, d))) o.fork_at = static_cast<long long>(d);
   } else if (flag == "--fork") {
     if ((status = value.text(text))) o.forks.push_back(text);
+  } else if (flag == "--compare") {
+    status = value.paths(o.compare);
   } else if (flag == "--preset") {
     status = value.text(text);  // applied before the other flags
   } else if (flag == "--config") {
@@ -386,6 +409,12 @@ Status apply_arg(const std::vector<std::string>& args, size_t& i, CliOptions& o,
 Status check_parsed(const CliOptions& o, const std::string& dataset_source) {
   if (o.record) {
     if (auto s = RecordSettings(o.params).validate(); !s) return Error{"--record: " + s.error()};
+  }
+  for (const std::string& dir : o.compare) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(std::filesystem::path(dir) / "config.cfg", ec)) {
+      return Error{"--compare " + dir + ": not a run directory (it has no config.cfg)"};
+    }
   }
   // A resumed run trains on its checkpoint's dataset, whatever the flags name.
   if (o.resume.empty()) {

@@ -29,6 +29,7 @@ struct CliOptions {
   std::string export_generator;  // --export-generator PATH: after the last headless step
   long long fork_at = -1;        // --fork-at STEP: headless, branch the run at this step
   std::vector<std::string> forks;  // --fork EDITS, one per branch ("lr_d=1e-4,loss=hinge")
+  std::vector<std::string> compare;  // --compare DIR...: run directories the Runs window ticks
   std::vector<std::string> flags;  // every flag given, in order, spelled as --help shows it
 };
 

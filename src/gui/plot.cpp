@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cfloat>
 #include <cmath>
+#include <string>
 #include <cstdio>
 
 #include "gui/plot_parts.h"
@@ -202,14 +203,28 @@ void draw_axes(const PlotFrame& frame, const Axes& axes, const AxisFormat& forma
   draw->AddRect(axes.min, axes.max, ImGui::GetColorU32(ImGuiCol_Border));
 }
 
-void draw_legend_entry(ImDrawList* draw, ImVec2& cursor, const char* label, ImU32 color) {
-  if (!label) return;
+bool draw_legend_entry(ImDrawList* draw, ImVec2& cursor, const char* label, ImU32 color,
+                       float right) {
+  if (!label) return false;
   const float font = ImGui::GetFontSize();
   const float side = 0.7f * font;
+  const float room = right - (cursor.x + side + kPad);
+  std::string text = label;
+  if (ImGui::CalcTextSize(label).x > room) {  // shortened to what fits, with an ellipsis
+    const char* const ellipsis = "\xE2\x80\xA6";
+    while (!text.empty() && ImGui::CalcTextSize((text + ellipsis).c_str()).x > room) {
+      do text.pop_back();
+      while (!text.empty() && (static_cast<unsigned char>(text.back()) & 0xC0) == 0x80);
+      if (!text.empty() && static_cast<unsigned char>(text.back()) >= 0xC0) text.pop_back();
+    }
+    if (text.empty()) return false;
+    text += ellipsis;
+  }
   const ImVec2 square(cursor.x, cursor.y + 0.5f * (font - side));
   draw->AddRectFilled(square, ImVec2(square.x + side, square.y + side), color);
-  draw->AddText(ImVec2(cursor.x + side + kPad, cursor.y), ImGui::GetColorU32(ImGuiCol_Text), label);
-  cursor.x += side + 4.0f * kPad + ImGui::CalcTextSize(label).x;
+  draw->AddText(ImVec2(cursor.x + side + kPad, cursor.y), ImGui::GetColorU32(ImGuiCol_Text), text.c_str());
+  cursor.x += side + 4.0f * kPad + ImGui::CalcTextSize(text.c_str()).x;
+  return true;
 }
 
 void draw_centered_text(const PlotFrame& frame, const char* text) {

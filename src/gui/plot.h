@@ -13,9 +13,11 @@ namespace genscope {
 
 /// One line of a line_plot: a labelled series drawn in one color.
 struct PlotLine {
-  const char* label;
+  const char* label;             // the hover tooltip's name (and the legend's, by default)
   const MetricSeries* series;
   ImU32 color;
+  const char* legend = nullptr;  // the legend's name when not the label; "": not in the legend
+  bool beneath = false;          // drawn under the other lines (a compared run's, under the live)
 };
 
 /// How line_plot draws; a panel keeps one per plot and may bind its fields to widgets.
@@ -30,6 +32,7 @@ struct LinePlotOptions {
   double marker_step = -1.0;       // >= 0: a vertical marker at this step (the scrubbed history)
   bool log_y = false;              // log10 y axis (values <= 0 are left out); the plot's
                                    // right-click menu flips it per plot
+  bool x_seconds = false;          // x is wall time in seconds (the tooltip says "t = 12.5 s")
 };
 
 /// The lines' kept raw values as CSV: a header "step,<label>,..." and one row per step that any
@@ -37,7 +40,8 @@ struct LinePlotOptions {
 std::string plot_csv(const PlotLine* lines, int count);
 
 /// Draws `count` series against their steps, with axes, ticks, a legend and a hover tooltip
-/// giving each series' value at the step under the mouse. x fits the union of the kept steps;
+/// giving each series' value at the step under the mouse ("-" for a line whose steps end before
+/// it or begin after it, as a compared run's may). x fits the union of the kept steps;
 /// y fits the finite visible values with 5% padding unless options.fixed_y. Each line is
 /// decimated to at most two points per pixel column (the column's min and max, exactly those a
 /// scan of every point finds), read from the series' min/max pyramids: O(columns log n), so a

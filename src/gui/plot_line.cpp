@@ -99,18 +99,23 @@ bool draws_raw(const LinePlotOptions& options, const MetricSeries& series) {
 }
 
 // The lines in the order they are drawn: the raw values faintly (1 px, kRawAlpha), then the
-// smoothed lines over them. fn(series, which values, color, pen width).
+// smoothed lines over them; the lines drawn beneath (compared runs) before the others in each.
+// fn(series, which values, color, pen width).
 template <class Fn>
 void for_each_stroke(const PlotLine* lines, int count, const LinePlotOptions& options, Fn fn) {
-  for (int i = 0; i < count; ++i) {
-    const MetricSeries* series = lines[i].series;
-    if (series && draws_raw(options, *series)) {
-      fn(*series, SeriesValues::kRaw, scale_alpha(lines[i].color, kRawAlpha), 1.0f);
+  for (const bool beneath : {true, false}) {
+    for (int i = 0; i < count; ++i) {
+      const MetricSeries* series = lines[i].series;
+      if (series && lines[i].beneath == beneath && draws_raw(options, *series)) {
+        fn(*series, SeriesValues::kRaw, scale_alpha(lines[i].color, kRawAlpha), 1.0f);
+      }
     }
   }
-  for (int i = 0; i < count; ++i) {
-    if (lines[i].series) {
-      fn(*lines[i].series, SeriesValues::kSmoothed, lines[i].color, options.thickness);
+  for (const bool beneath : {true, false}) {
+    for (int i = 0; i < count; ++i) {
+      if (lines[i].series && lines[i].beneath == beneath) {
+        fn(*lines[i].series, SeriesValues::kSmoothed, lines[i].color, options.thickness);
+      }
     }
   }
 }
@@ -227,11 +232,21 @@ double hovered_step(const PlotLine* lines, int count, double target) {
 void line_tooltip(const PlotLine* lines, int count, double step, const LinePlotOptions& options) {
   char value[kLabelSize], raw[kLabelSize];
   ImGui::BeginTooltip();
-  ImGui::Text("step %.10g", step);
+  if (options.x_seconds) {
+    ImGui::Text("t = %.1f s", step);
+  } else {
+    ImGui::Text("step %.10g", step);
+  }
   for (int i = 0; i < count; ++i) {
     const MetricSeries* series = lines[i].series;
     if (!series || series->empty()) continue;
     const std::size_t j = series->nearest(step);
+    if (step < series->step(0) || step > series->step(series->size() - 1)) {
+      ImGui::TextColored(ImColor(lines[i].color), "%s", lines[i].label ? lines[i].label : "");
+      ImGui::SameLine();
+      ImGui::TextDisabled("-");
+      continue;
+    }
     format_value(value, series->smoothed(j), options.y_format);
     ImGui::TextColored(ImColor(lines[i].color), "%s", lines[i].label ? lines[i].label : "");
     ImGui::SameLine();
@@ -410,7 +425,12 @@ void line_plot(const char* id, const PlotLine* lines, int count, const LinePlotO
   draw->PopClipRect();
 
   ImVec2 cursor(axes.min.x, frame.min.y + kPad);
-  for (int i = 0; i < count; ++i) draw_legend_entry(draw, cursor, lines[i].label, lines[i].color);
+  for (int i = 0; i < count; ++i) {
+    const char* legend = lines[i].legend ? lines[i].legend : lines[i].label;
+    if (legend && *legend && !draw_legend_entry(draw, cursor, legend, lines[i].color, frame.max.x - kPad)) {
+      break;  // no room left (the tooltip names every line)
+    }
+  }
   draw->PopClipRect();
   if (hovering) line_tooltip(lines, count, step, options);
 }

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cfloat>
 #include <cmath>
 #include <limits>
 
@@ -108,8 +109,11 @@ Axes layout_axes(const PlotFrame& frame, double x_lo, double x_hi, double y_lo, 
 /// The grid, the ticks and their labels, and the plot area's border.
 void draw_axes(const PlotFrame& frame, const Axes& axes, const AxisFormat& format);
 
-/// Draws one legend entry (a colored square and its label) at `cursor` and advances it.
-void draw_legend_entry(ImDrawList* draw, ImVec2& cursor, const char* label, ImU32 color);
+/// Draws one legend entry (a colored square and its label) at `cursor` and advances it; a label
+/// that would pass `right` is shortened with an ellipsis. False (nothing drawn) when not even one
+/// character fits.
+bool draw_legend_entry(ImDrawList* draw, ImVec2& cursor, const char* label, ImU32 color,
+                       float right = FLT_MAX);
 
 /// `text` in the middle of the frame, grayed (e.g. "no data").
 void draw_centered_text(const PlotFrame& frame, const char* text);

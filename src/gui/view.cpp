@@ -196,8 +196,10 @@ void View::add_rows(const std::vector<MetricRow>& rows, const MetricSchema& name
   for (const MetricRow& row : ready) {
     if (row.step <= last_step_) {
       for (auto& s : series_) s.clear();
+      compare_.clear_live_time();
     }
     last_step_ = row.step;
+    compare_.add_live_time(static_cast<double>(row.step), row.wall_s);
     for (int i = 0; i < row.count && i < static_cast<int>(series_.size()); ++i) {
       series_[i].push(static_cast<double>(row.step), row.values[i]);
     }
@@ -211,8 +213,32 @@ const MetricSeries* View::series(const std::string& name) const {
   return nullptr;
 }
 
+std::string View::series_name(const MetricSeries* series) const {
+  for (size_t i = 0; i < names_.size() && i < series_.size(); ++i) {
+    if (&series_[i] == series) return names_[i];
+  }
+  return "";
+}
+
+std::vector<PlotLine> View::plot_lines(const PlotLine* lines, int count, LinePlotOptions& options,
+                                       const char* const* metrics_of) {
+  options.x_seconds = false;
+  if (compare_.entries().empty()) return std::vector<PlotLine>(lines, lines + count);
+  std::vector<std::string> metrics;
+  for (int i = 0; i < count; ++i) {
+    metrics.push_back(metrics_of ? std::string(metrics_of[i] ? metrics_of[i] : "")
+                                 : series_name(lines[i].series));
+  }
+  if (compare_.align() == RunAlign::kWallTime) {
+    options.x_seconds = true;
+    if (options.marker_step >= 0.0) options.marker_step = compare_.live_time(options.marker_step);
+  }
+  return compare_.lines(lines, count, metrics);
+}
+
 void View::set_smoothing(float weight) {
   smoothing_ = weight;
+  compare_.set_smoothing(weight);
   for (auto& s : series_) s.set_smoothing(weight);
 }
 

@@ -13,6 +13,7 @@
 #include "render/texture_cache.h"
 #include "core/command_queue.h"
 #include "core/snapshot.h"
+#include "gui/run_compare.h"
 #include "util/series.h"
 
 namespace genscope {
@@ -104,8 +105,18 @@ class View {
   bool has_snapshot() const { return snapshot_ != nullptr; }
   /// The series named `name`, or nullptr before the model reports it.
   const MetricSeries* series(const std::string& name) const;
-  /// Sets the EMA smoothing weight of every series.
+  /// The metric whose series `series` is ("" when it is none of the run's).
+  std::string series_name(const MetricSeries* series) const;
+  /// Sets the EMA smoothing weight of every series (the compared runs' too).
   void set_smoothing(float weight);
+  /// The past runs ticked in the Runs panel, overlaid on the plots.
+  RunCompare& compare() { return compare_; }
+  /// What a plot of the live run's `lines` draws: with runs ticked, their lines of the same
+  /// metrics too, and with wall-time alignment every line over seconds (`options` then has
+  /// x_seconds, and its marker_step becomes the marker's time). `metrics` names each line's
+  /// metrics.csv column where its series is not the View's (nullptr: series_name()).
+  std::vector<PlotLine> plot_lines(const PlotLine* lines, int count, LinePlotOptions& options,
+                                   const char* const* metrics = nullptr);
   /// The smoothing weight series start with (the Losses panel's slider starts there too).
   static constexpr float kDefaultSmoothing = 0.6f;
 
@@ -124,6 +135,10 @@ class View {
   }
   /// The explorer's decoded image.
   const TextureRef& explorer_texture() const { return textures_.get(TextureSlot::kExplorer); }
+  /// A past run's sample grid (the Runs panel), uploaded when `key` changes.
+  const TextureRef& run_samples_texture(uint64_t key, const ImageRGBA& image) {
+    return textures_.update(TextureSlot::kRunSamples, key, image);
+  }
   /// The 2D lab's discriminator heatmap (linear filtering), from the snapshot's toy view.
   const TextureRef& toy_heat_texture() const { return textures_.get(TextureSlot::kToyHeat); }
   /// The latent map's decoded 2D manifold (2D latents only).
@@ -223,6 +238,7 @@ class View {
   std::vector<MetricRow> waiting_rows_;  // of a run whose snapshot has not arrived yet
   uint64_t last_run_id_ = 0;             // the run of the snapshot taken last
   float smoothing_ = kDefaultSmoothing;
+  RunCompare compare_;
   FrameStats frame_;
   std::deque<LogLine> log_;
   uint64_t log_version_ = 0;

@@ -75,4 +75,18 @@ Result<ImageRGBA> read_png_rgba(const std::string& path) {
   return image;
 }
 
+Result<ImageRGBA> decode_png_rgba(const std::string& bytes, const std::string& what) {
+  int w = 0, h = 0, channels = 0;
+  std::unique_ptr<stbi_uc, void (*)(void*)> data(
+      stbi_load_from_memory(reinterpret_cast<const stbi_uc*>(bytes.data()), int(bytes.size()), &w,
+                            &h, &channels, 4),
+      stbi_image_free);
+  if (!data) return Error{what + ": cannot decode image: " + stbi_failure_reason()};
+  ImageRGBA image;
+  image.width = w;
+  image.height = h;
+  image.pixels.assign(data.get(), data.get() + static_cast<size_t>(w) * h * 4);
+  return image;
+}
+
 }  // namespace genscope

@@ -22,4 +22,8 @@ std::vector<uint8_t> encode_png_rgba(int w, int h, const uint8_t* rgba, int stri
 /// Reads a PNG (or any format stb_image knows) as RGBA8; errors name the path.
 Result<ImageRGBA> read_png_rgba(const std::string& path);
 
+/// Decodes an encoded image (PNG, or any format stb_image knows) in memory as RGBA8; errors name
+/// `what`.
+Result<ImageRGBA> decode_png_rgba(const std::string& bytes, const std::string& what);
+
 }  // namespace genscope

@@ -69,6 +69,19 @@ std::string tb_image_event(const std::string& tag, int64_t step, double wall_tim
   return e.SerializeAsString();
 }
 
+bool tb_event_image(const std::string& event, const std::string& tag, int64_t& step,
+                    std::string& png) {
+  tensorboard::Event e;
+  if (!e.ParseFromString(event) || !e.has_summary()) return false;
+  for (const tensorboard::Summary::Value& v : e.summary().value()) {
+    if (v.tag() != tag || !v.has_image()) continue;
+    step = e.step();
+    png = v.image().encoded_image_string();
+    return true;
+  }
+  return false;
+}
+
 std::string tb_histogram_event(int64_t step, double wall_time,
                                const std::vector<LayerHistogram>& layers) {
   tensorboard::Event e = event_at(step, wall_time);

@@ -26,6 +26,10 @@ std::string tb_scalar_event(int64_t step, double wall_time, const MetricSchema& 
 /// The serialized Event of an image (encoded as PNG, colorspace RGBA); empty if it cannot be.
 std::string tb_image_event(const std::string& tag, int64_t step, double wall_time,
                            const ImageRGBA& image);
+/// Reads an image back: true when serialized Event `event` holds an image tagged `tag`, whose
+/// step and encoded bytes (PNG) it then gives.
+bool tb_event_image(const std::string& event, const std::string& tag, int64_t& step,
+                    std::string& png);
 /// The serialized Event of layer histograms, one value per layer, tag "hist/<layer name>",
 /// buckets at the layer's equal bins (counts = share × count).
 std::string tb_histogram_event(int64_t step, double wall_time,

@@ -59,6 +59,12 @@ std::string tfrecord_frame(std::string_view data) {
 
 Result<std::vector<std::string>> tfrecord_records(std::string_view bytes, const std::string& what) {
   std::vector<std::string> records;
+  if (auto s = tfrecord_read(bytes, what, records); !s) return Error{s.error()};
+  return records;
+}
+
+Status tfrecord_read(std::string_view bytes, const std::string& what,
+                     std::vector<std::string>& records) {
   std::size_t at = 0;
   while (at < bytes.size()) {
     const auto bad = [&](const char* how) {
@@ -77,7 +83,7 @@ Result<std::vector<std::string>> tfrecord_records(std::string_view bytes, const 
     records.emplace_back(data);
     at += 16 + length;
   }
-  return records;
+  return {};
 }
 
 }  // namespace genscope

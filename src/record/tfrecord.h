@@ -24,5 +24,9 @@ std::string tfrecord_frame(std::string_view data);
 /// The records of a TFRecord file's bytes, every CRC checked. Errors say which record is bad
 /// and how (a truncated record, a wrong length or data CRC), naming `what` (the file).
 Result<std::vector<std::string>> tfrecord_records(std::string_view bytes, const std::string& what);
+/// tfrecord_records appending to `records` as it reads: on an error, `records` holds the good
+/// records before the bad one (a file still being written ends in a cut record).
+Status tfrecord_read(std::string_view bytes, const std::string& what,
+                     std::vector<std::string>& records);
 
 }  // namespace genscope

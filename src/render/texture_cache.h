@@ -67,6 +67,7 @@ enum class TextureSlot {
   kTextHidden,       // a text model's hidden units x positions heatmap
   kTextAttention,    // one attention head's map over the passage
   kTextAttentionGrid,  // every layer's and head's map, tiled
+  kRunSamples,       // a past run's sample grid (the Runs panel)
   kCount
 };
 

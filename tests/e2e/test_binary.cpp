@@ -524,6 +524,44 @@ TEST(E2E, AHeadlessForkWritesTheParentAndABranchThatNamesIt) {
   fs::remove_all(scratch);
 }
 
+// --compare opens the Runs window with the parent and the branch of a headless fork ticked:
+// their curves are drawn over the live run's in the Mode metrics plots, in the first two
+// compared runs' colours, and the window writes only its own run directory.
+TEST(E2E, CompareOverlaysTheGivenRunsOnTheWindowsPlots) {
+  if (!have_display()) GTEST_SKIP() << "no DISPLAY: run under xvfb-run";
+  const std::string scratch = per_process("e2e_compare");
+  fs::remove_all(scratch);
+  fs::create_directories(scratch);
+  RunResult fork = test::run_genscope(
+      "--headless --dataset ring8 --steps 60 --fork-at 30 --fork lr_d=1e-3 --out run",
+      scratch + ".log", "", scratch);
+  ASSERT_EQ(fork.code, 0) << fork.output;
+  const std::string branch = "run-fork1-lr_d-1e-3";
+  RunResult r = test::run_genscope("--dataset ring8 --compare run " + branch +
+                                       " --out live --screenshot shot.png --screenshot-step 40 "
+                                       "--frames 3",
+                                   scratch + "-window.log", "", scratch);
+  ASSERT_EQ(r.code, 0) << r.output;
+  EXPECT_EQ(test::names_in(scratch), (std::vector<std::string>{"live", "run", branch}));
+  auto png = read_png_rgba(scratch + "/live/shot.png");
+  ASSERT_TRUE(png.ok()) << png.error();
+  // Mode metrics fills the right column's lower part (x > 870, y > 420 at 1280x720).
+  const auto near = [](const uint8_t* p, int r, int g, int b) {
+    return std::abs(p[0] - r) + std::abs(p[1] - g) + std::abs(p[2] - b) <= 24;
+  };
+  int first = 0, second = 0;
+  for (int y = 420; y < png->height; ++y) {
+    for (int x = 870; x < png->width; ++x) {
+      const uint8_t* p = &png->pixels[(size_t(y) * png->width + x) * 4];
+      first += near(p, 176, 122, 220);   // compare_color(0): the parent
+      second += near(p, 70, 200, 200);   // compare_color(1): the branch
+    }
+  }
+  EXPECT_GT(first, 100) << "the parent's lines";
+  EXPECT_GT(second, 100) << "the branch's lines";
+  fs::remove_all(scratch);
+}
+
 TEST(E2E, AWindowRunKeepsEverythingInItsRunDirectory) {
   if (!have_display()) GTEST_SKIP() << "no DISPLAY: run under xvfb-run";
   const std::string scratch = per_process("e2e_window_scratch");

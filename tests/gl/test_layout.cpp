@@ -4,10 +4,13 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <filesystem>
 
 #include "gui/panels/panels.h"
 #include "gui/plot.h"
+#include "support/fake_runs.h"
 #include "support/fake_snapshots.h"
+#include "support/test_files.h"
 #include "support/ui_harness.h"
 
 using namespace genscope;
@@ -331,3 +334,67 @@ TEST(TextSamplesOnScreen, CharactersAreTintedAndHoverDrawsTheCandidateBars) {
   if (const char* dir = std::getenv("GENSCOPE_SCREENSHOT_DIR")) ui.screenshot(std::string(dir) + "/text-samples-hover.png");
   ui.screenshot(std::string(GENSCOPE_TEST_TMP) + "/text_samples_hover.png");
 }
+
+// The Runs window with two past runs ticked and one clicked: its sample grid (all red here) is
+// drawn beside the parameters it differs in, nothing overlaps or is cut, at the smallest and a
+// large window. The screenshots are the ones to look at.
+class RunsOnScreen : public ::testing::TestWithParam<Size> {};
+
+TEST_P(RunsOnScreen, ASelectedRunShowsItsGridAndDiffWithNothingCut) {
+  const Size size = GetParam();
+  namespace fs = std::filesystem;
+  const std::string root = std::string(GENSCOPE_TEST_TMP) + "/runs_on_screen_" + std::to_string(size.w);
+  fs::remove_all(root);
+  const std::string a = test::fake_run(root, "20261201-100000-dcgan-mnist", "dataset=mnist", 300, 0.9f);
+  const std::string b =
+      test::fake_run(root, "20261201-110000-dcgan-mnist", "dataset=mnist,lr_d=1e-4,loss=hinge", 150, 0.3f);
+  test::fake_sample_events(b, {{130, 130}, {130, 130}}, {100, 150}, {220, 30, 30});
+  const float scale = size.scale > 0 ? size.scale : auto_ui_scale(1.0f, float(size.w), float(size.h));
+  UiHarness ui(size.w, size.h, scale);
+  if (!ui.ok()) GTEST_SKIP() << ui.error();
+  CommandQueue queue;
+  View view(queue);
+  PanelSet panels;
+  Snapshot snap = test::fake_snapshot(ModelFamily::kImageGan, 200);
+  ASSERT_TRUE(snap.params.set(ParamId::kRunsDir, {0.0, root}));
+  ASSERT_TRUE(snap.params.set(ParamId::kDataset, {0.0, "mnist"}));
+  view.update_snapshot(snap);
+  view.add_rows(test::fake_rows(snap, 200), snap.metric_names);
+  panels.compare = {a, b};
+  ui.draw = [&] { panels.draw(view, ImGui::GetIO().DisplaySize); };
+  ui.frames(3);
+  std::string row;
+  for (const ProbedItem& i : ui.probe().items()) {
+    if (i.name.find("run/20261201-110000-dcgan-mnist") != std::string::npos) row = i.name;
+  }
+  ASSERT_FALSE(row.empty());
+  ui.click(ui.center(row));
+  ui.frames(3);
+  const ImGuiWindow* w = ImGui::FindWindowByName("Runs");
+  ASSERT_NE(w, nullptr);
+  const std::vector<uint8_t> px = ui.pixels();
+  ASSERT_FALSE(px.empty());
+  int red = 0;
+  for (int y = int(w->Pos.y); y < int(w->Pos.y + w->Size.y) && y < size.h; ++y) {
+    for (int x = int(w->Pos.x); x < int(w->Pos.x + w->Size.x) && x < size.w; ++x) {
+      const uint8_t* p = &px[(size_t(y) * size.w + x) * 4];
+      red += p[0] > 200 && p[1] < 60 && p[2] < 60;
+    }
+  }
+  EXPECT_GT(red, 100 * 100) << "the clicked run's grid, drawn at least near its pixels";
+  EXPECT_NE(ui.own_text("Runs").find("loss"), std::string::npos) << "its diff table";
+  if (const char* dir = std::getenv("GENSCOPE_SCREENSHOT_DIR")) {
+    ui.screenshot(std::string(dir) + "/runs-" + std::to_string(size.w) + "x" + std::to_string(size.h) + ".png");
+  }
+  const std::vector<std::string> problems = ui.layout_problems();
+  std::string all;
+  for (const std::string& p : problems) all += "\n  " + p;
+  EXPECT_TRUE(problems.empty()) << problems.size() << " layout problems:" << all;
+  fs::remove_all(root);
+}
+
+INSTANTIATE_TEST_SUITE_P(Sizes, RunsOnScreen,
+                         ::testing::Values(Size{1024, 600, 1}, Size{1920, 1080, 0}),
+                         [](const auto& info) {
+                           return std::to_string(info.param.w) + "x" + std::to_string(info.param.h);
+                         });

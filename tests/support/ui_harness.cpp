@@ -34,6 +34,9 @@ extern "C" bool __wrap__ZN5ImGui7ItemAddERK6ImRectjPS1_i(const ImRect& bb, ImGui
     item.window = w->Name;
     item.window_clip = w->ClipRect;
     item.visible = visible;
+    item.scrolls_x = w->ScrollbarX;
+    const ImGuiTable* table = GImGui->CurrentTable;
+    item.table_header = table && (table->RowFlags & ImGuiTableRowFlags_Headers);
     g_items->push_back(std::move(item));
   }
   return visible;
@@ -142,6 +145,10 @@ void UiHarness::frame() {
     glViewport(0, 0, 64, 64);
     glClearColor(0, 0, 0, 1);
     glClear(GL_COLOR_BUFFER_BIT);
+  }
+  scroll_x_clips_.clear();
+  for (ImGuiWindow* w : ImGui::GetCurrentContext()->Windows) {
+    if (w->Active && w->ScrollbarX) scroll_x_clips_.push_back(w->InnerClipRect);
   }
   gui_->end_frame();
   collect_glyphs();
@@ -358,6 +365,7 @@ void UiHarness::collect_glyphs() {
           fg.clip = clip;
           fg.cut = cut;
           fg.list = l;
+          fg.draw_list = list;
           glyphs_.push_back(fg);
         }
         k += 6;
@@ -389,6 +397,28 @@ std::string UiHarness::text_in(const ImRect& rect) const {
     const ImVec2 c = g.rect.GetCenter();
     if (rect.Contains(c) && g.clip.Contains(c)) in.push_back(&g);
   }
+  return text_of(in);
+}
+
+std::string UiHarness::own_text(const std::string& window) const {
+  const ImGuiWindow* target = ImGui::FindWindowByName(window.c_str());
+  if (!target) return "";
+  std::vector<const ImDrawList*> lists;
+  for (ImGuiWindow* w : ImGui::GetCurrentContext()->Windows) {
+    if (w->Active && (w == target || w->RootWindow == target)) lists.push_back(w->DrawList);
+  }
+  std::vector<const FrameGlyph*> in;
+  for (const FrameGlyph& g : glyphs_) {
+    if (g.clip.Contains(g.rect.GetCenter()) &&
+        std::find(lists.begin(), lists.end(), g.draw_list) != lists.end()) {
+      in.push_back(&g);
+    }
+  }
+  return text_of(in);
+}
+
+std::string UiHarness::text_of(const std::vector<const FrameGlyph*>& glyphs) const {
+  std::vector<const FrameGlyph*> in = glyphs;
   const float line = ImGui::GetFontSize();
   sort_lines(in, false);
   std::string out;
@@ -471,7 +501,8 @@ std::vector<std::string> UiHarness::layout_problems() const {
     // Separators (1 pixel high) span the whole window on purpose.
     if (!a.visible || a.rect.GetWidth() <= 0 || a.rect.GetHeight() <= 1.5f) continue;
     // (Wrapped text may report a pixel more than its wrap width: its glyphs are checked below.)
-    if (a.rect.Max.x > a.window_clip.Max.x + 1.5f || a.rect.Min.x < a.window_clip.Min.x - 1.5f) {
+    const bool outside = a.rect.Max.x > a.window_clip.Max.x + 1.5f || a.rect.Min.x < a.window_clip.Min.x - 1.5f;
+    if (outside && !a.scrolls_x && !a.table_header) {
       out.push_back(a.window + ": an item " + describe(a.rect) + " sticks out of its window " +
                     describe(a.window_clip) + ": \"" + text_in(a.rect) + "\"");
     }
@@ -495,7 +526,10 @@ std::vector<std::string> UiHarness::layout_problems() const {
                           g.rect.Max.x > g.clip.Max.x + tolerance;
     const bool inside_vertically = g.rect.Min.y >= g.clip.Min.y - tolerance &&
                                    g.rect.Max.y <= g.clip.Max.y + tolerance;
-    if ((sideways || g.cut) && inside_vertically) {
+    // (Text cut at the side of a window that scrolls sideways can be scrolled into view.)
+    const bool scrolls = std::any_of(scroll_x_clips_.begin(), scroll_x_clips_.end(),
+                                     [&](const ImRect& r) { return contains(r, g.clip); });
+    if ((sideways || g.cut) && inside_vertically && !scrolls) {
       // Name the text around the cut glyph: its line, in the same clip rectangle.
       std::vector<const FrameGlyph*> line;
       for (const FrameGlyph& o : glyphs_) {

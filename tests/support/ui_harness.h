@@ -34,6 +34,9 @@ struct FrameItem {
   std::string window;      // the window's name (child windows have their own)
   ImRect window_clip;      // the part of the window items may be drawn in
   bool visible = false;    // ItemAdd returned true: not clipped away
+  bool scrolls_x = false;  // its window has a horizontal scrollbar: what sticks out is reachable
+  bool table_header = false;  // a table's header cell: its rect is the cell's background, which
+                              // ImGui lets pass the clip by the cell padding
 };
 
 /// One glyph drawn in a frame.
@@ -45,6 +48,7 @@ struct FrameGlyph {
   ImRect clip;      // its draw command's clip rectangle
   bool cut = false; // the quad is a cut part of the glyph (CPU clipping)
   int list = 0;     // index of its draw list
+  const ImDrawList* draw_list = nullptr;  // that draw list (a window's, or a layer's)
 };
 
 /// Whether a UiHarness renders its frames with OpenGL.
@@ -136,6 +140,9 @@ class UiHarness {
   std::string text_in(const ImRect& rect) const;
   /// All text of the window named `window` (its whole rectangle).
   std::string window_text(const std::string& window) const;
+  /// The text the window named `window` and its child windows drew, not the windows it
+  /// overlaps.
+  std::string own_text(const std::string& window) const;
   /// Where `text` is drawn (the first place, searching line by line; popups first), or an
   /// empty rect. `whole_line`: only a line that is exactly `text` (a combo's option).
   ImRect find_text(const std::string& text, bool whole_line = false) const;
@@ -160,6 +167,9 @@ class UiHarness {
   WidgetProbe probe_;
   std::vector<FrameItem> items_;
   std::vector<FrameGlyph> glyphs_;
+  std::vector<ImRect> scroll_x_clips_;  // the clip rectangles of windows that scroll sideways
+  // `glyphs` as text, line by line, gaps as spaces.
+  std::string text_of(const std::vector<const FrameGlyph*>& glyphs) const;
   ImVec2 mouse_{-1e5f, -1e5f};
   bool down_[3] = {false, false, false};
   float wheel_ = 0.0f;

@@ -249,6 +249,33 @@ TEST(CliModes, ForkFlagsNeedEachOtherAndEditsThatApply) {
             "--fork-at only applies with --headless (add --headless --steps N)");
 }
 
+TEST(CliModes, CompareTakesRunDirectoriesUpToTheNextFlag) {
+  const std::string root = std::string(GENSCOPE_TEST_TMP) + "/cli_compare";
+  fs::create_directories(root + "/a");
+  fs::create_directories(root + "/b");
+  fs::create_directories(root + "/not-a-run");
+  std::ofstream(root + "/a/config.cfg") << "lr_d = 1e-4\n";
+  std::ofstream(root + "/b/config.cfg") << "lr_d = 2e-4\n";
+  // A shell's `runs/*` gives several arguments: all up to the next flag are runs.
+  auto r = parse_cli({"--compare", root + "/a", root + "/b", "--lr-d", "1e-3"});
+  ASSERT_TRUE(r.ok()) << r.error();
+  EXPECT_EQ(r->compare, (std::vector<std::string>{root + "/a", root + "/b"}));
+  EXPECT_EQ(r->params.number(ParamId::kLrD), 1e-3);
+  EXPECT_TRUE(check_mode_flags(*r).ok());
+  auto inline_value = parse_cli({"--compare=" + root + "/a", "--compare", root + "/b"});
+  ASSERT_TRUE(inline_value.ok()) << inline_value.error();
+  EXPECT_EQ(inline_value->compare.size(), 2u);
+
+  auto bad = parse_cli({"--compare", root + "/a", root + "/not-a-run"});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error(), "--compare " + root + "/not-a-run: not a run directory (it has no config.cfg)");
+  auto headless = parse_cli({"--headless", "--steps", "5", "--compare", root + "/a"});
+  ASSERT_TRUE(headless.ok()) << headless.error();
+  EXPECT_EQ(check_mode_flags(*headless).error().rfind("--compare needs the window: drop --headless", 0),
+            0u)
+      << check_mode_flags(*headless).error();
+}
+
 TEST(CliModes, ConfigParentLinesAreLineageNotParameters) {
   const std::string text = config_parent_line("runs/a b@2000") + "lr_d = 1e-4\n";
   EXPECT_EQ(config_parent(text), "runs/a b@2000");

@@ -13,12 +13,12 @@ constexpr ImU32 kOrange = IM_COL32(255, 140, 60, 255);
 constexpr ImU32 kGreen = IM_COL32(110, 200, 120, 255);
 
 // One cell of the VAE table: a caption and a line plot filling the cell.
-void plot_cell(const char* id, const char* caption, const PlotLine* lines, int count,
+void plot_cell(View& view, const char* id, const char* caption, const PlotLine* lines, int count,
                LinePlotOptions options, float height) {
   ImGui::TextDisabled("%s", fit_text(caption, ImGui::GetContentRegionAvail().x).c_str());
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", caption);
   options.height = std::max(ui_px(50), height - ImGui::GetTextLineHeightWithSpacing());
-  line_plot(id, lines, count, options);
+  metric_plot(view, id, lines, count, options);
 }
 
 // The height the learning-rate strip takes under the losses (0 with a constant rate).
@@ -39,7 +39,7 @@ void draw_lr_strip(View& view, LinePlotOptions plot, float height) {
                 p.choice(ParamId::kLrSchedule).c_str(), p.integer(ParamId::kLrScheduleSteps));
   const PlotLine line{"lr factor", view.series("lr_scale"), kGreen};
   plot.fixed_y = true, plot.y_min = 0.0, plot.y_max = 1.05, plot.show_raw = false;
-  plot_cell("##lr_scale", caption.c_str(), &line, 1, plot, height - 4);
+  plot_cell(view, "##lr_scale", caption.c_str(), &line, 1, plot, height - 4);
 }
 
 // Reconstruction, KL, ELBO and KL per dimension in a 2x2 table.
@@ -58,18 +58,18 @@ void draw_vae(View& view, const LinePlotOptions& plot) {
   if (!ImGui::BeginTable("##vae_losses", 2, ImGuiTableFlags_SizingStretchSame)) return;
   ImGui::TableNextColumn();
   const PlotLine recon_line{"recon", recon, kBlue};
-  plot_cell("##recon", "reconstruction (nats / image)", &recon_line, 1, plot, cell);
+  plot_cell(view, "##recon", "reconstruction (nats / image)", &recon_line, 1, plot, cell);
   ImGui::TableNextColumn();
   const PlotLine kl_lines[] = {{"KL", view.series("kl"), kOrange},
                                {"beta * KL", view.series("beta_kl"), kGreen}};
   if (autoencoder) {
     ImGui::TextDisabled("%s", fit_text("autoencoder: no KL term", ImGui::GetContentRegionAvail().x).c_str());
   } else {
-    plot_cell("##kl", "KL(q(z|x) || p(z)), nats", kl_lines, 2, plot, cell);
+    plot_cell(view, "##kl", "KL(q(z|x) || p(z)), nats", kl_lines, 2, plot, cell);
   }
   ImGui::TableNextColumn();
   const PlotLine elbo_line{"ELBO", view.series("elbo"), kGreen};
-  plot_cell("##elbo", autoencoder ? "-reconstruction (nats)" : "ELBO (nats / image, up)",
+  plot_cell(view, "##elbo", autoencoder ? "-reconstruction (nats)" : "ELBO (nats / image, up)",
             &elbo_line, 1, plot, cell);
   ImGui::TableNextColumn();
   if (autoencoder) {
@@ -124,7 +124,7 @@ void LossesPanel::draw_text(View& view) {
                             {"bigram", &bigram_line, kGreen}};
   LinePlotOptions options = plot;
   options.height = std::max(ui_px(80), ImGui::GetContentRegionAvail().y - 4);
-  line_plot("##text_losses", lines, 4, options);
+  metric_plot(view, "##text_losses", lines, 4, options);
 }
 
 namespace {
@@ -333,7 +333,7 @@ void LossesPanel::draw(View& view, const PanelSlot& area) {
     PlotLine lines[] = {{"D loss", d, kBlue}, {"G loss", g, kOrange}};
     const float strip = lr_strip_height(view);
     plot.height = std::max(ui_px(80), ImGui::GetContentRegionAvail().y - 4 - strip);
-    line_plot("##losses", lines, 2, plot);
+    metric_plot(view, "##losses", lines, 2, plot);
     draw_lr_strip(view, plot, strip);
   }
   ImGui::End();

@@ -50,6 +50,7 @@ constexpr PanelHelp kPanelHelp[] = {
     {"Quality", "classifier-FID, IS analogue, class entropy and histogram every eval_every"},
     {"Discriminator", "mean D(x) and D(G(z)) over steps and this batch's score histogram"},
     {"Latent map", "the test set encoded in 2D, coloured by class; click sends to the explorer"},
+    {"Runs", "View > Runs: past runs; tick to overlay their curves, click for samples, rename, trash"},
     {"2D GAN", "real and generated points, D's heatmap, G's gradients and manifold; paint"},
     {"Modes", "which modes the generator covers and how well"},
     {"Mode metrics", "modes covered, high-quality share, KL and JS over iterations"},
@@ -233,6 +234,10 @@ float PanelSet::draw_menu(View& view, ModelFamily family, bool gan) {
       probe_item(std::string("View/") + e.id);
     }
     ImGui::Separator();
+    ImGui::MenuItem("Runs", nullptr, &show_runs);
+    probe_item("View/Runs");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Past runs: compare their curves and samples with this one");
+    ImGui::Separator();
     if (ImGui::MenuItem("Reset layout")) reset_layout = true;
     probe_item("View/Reset layout");
     if (gui && ImGui::BeginMenu("UI scale")) {
@@ -310,6 +315,11 @@ void PanelSet::draw_help(View& view, ImVec2 size) {
         ImGui::TableSetColumnIndex(1);
         ImGui::TextWrapped("%s", help);
       }
+      ImGui::TableNextRow();
+      ImGui::TableSetColumnIndex(0);
+      ImGui::TextUnformatted("Runs");
+      ImGui::TableSetColumnIndex(1);
+      ImGui::TextWrapped("%s", panel_help(family, "Runs"));
       ImGui::EndTable();
     }
     ImGui::Spacing();
@@ -428,7 +438,22 @@ void PanelSet::draw(View& view, ImVec2 size) {
   last_em_ = em;
   last_family_ = family;
   note_record_regions(view, family, snap.is_gan, size);
+  draw_runs(view, defaults);
   draw_help(view, size);
+}
+
+// The Runs window: over Samples and Latent the first time (the plots below stay in sight).
+void PanelSet::draw_runs(View& view, const PanelLayout& defaults) {
+  for (const std::string& dir : compare) runs.compare(view, dir);
+  if (!compare.empty()) {
+    show_runs = true;
+    ImGui::SetNextWindowFocus();  // opened by --compare: in front of the panels it covers
+  }
+  compare.clear();
+  if (!show_runs) return;
+  PanelSlot slot(ImRect(defaults.samples.Min, ImVec2(defaults.latent.Max.x, defaults.samples.Max.y)));
+  slot.open = &show_runs;
+  runs.draw(view, slot);
 }
 
 // Where the recordable regions are now (panels can be moved and resized).

@@ -189,4 +189,10 @@ float checkbox_width(const char* label) {
          ImGui::CalcTextSize(label, nullptr, true).x;
 }
 
+void metric_plot(View& view, const char* id, const PlotLine* lines, int count,
+                 LinePlotOptions options, const char* const* metrics) {
+  const std::vector<PlotLine> all = view.plot_lines(lines, count, options, metrics);
+  line_plot(id, all.data(), static_cast<int>(all.size()), options);
+}
+
 }  // namespace genscope

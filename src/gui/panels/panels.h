@@ -13,6 +13,7 @@
 #include "gui/param_widgets.h"
 #include "gui/plot.h"
 #include "gui/view.h"
+#include "record/run_list.h"
 
 namespace genscope {
 
@@ -25,6 +26,45 @@ struct PanelSlot {
   bool keep_collapsed = false;          // with Always: keep a collapsed panel collapsed
   PanelSlot() = default;
   PanelSlot(const ImRect& r) : rect(r) {}  // NOLINT: a bare rectangle places it the first time
+};
+
+/// The Runs window: the runs under the runs directory, the live one first (name, model, dataset,
+/// steps, start, the main metrics' last values, the parameters that differ from the live run's).
+/// Ticking a run overlays its curves on every plot of the same metric (View::compare), aligned by
+/// step or wall time; selecting one shows its sample grid at the live (or scrubbed) step from its
+/// event file, and renames, tags or moves it to the trash (runs/.trash).
+struct RunsPanel {
+  std::vector<RunSummary> runs;     // as listed last (the live run left out)
+  std::vector<std::string> errors;  // run folders that could not be read
+  std::vector<std::string> extra;   // folders to list wherever they are (--compare)
+  std::string listed_dir;           // the runs directory listed
+  double listed_at = -1e9;          // when (ImGui time): the list is read again every few seconds
+  bool refresh = true;              // read the list again next frame
+  std::string selected;             // the run whose details show ("": none)
+  std::string message;              // the last action's outcome or error
+  bool message_error = false;
+  std::vector<RunImage> images;     // the selected run's sample grids, by step
+  std::string images_of;            // whose they are
+  int image_pick = -1;              // the slider's pick; -1: the live (or scrubbed) step
+  int image_shown = -1;             // the image the texture holds
+  uint64_t image_key = 0;
+  ImageRGBA image;                  // the grid shown, decoded
+  std::string image_error;
+  char name_field[128] = "";
+  char tags_field[256] = "";
+  std::string fields_of;            // the run the fields were filled from
+  void draw(View& view, const PanelSlot& area);
+  /// Ticks `dir` (--compare): it is listed and overlaid from the first frame on.
+  void compare(View& view, const std::string& dir);
+
+ private:
+  void list(View& view);
+  void draw_table(View& view, float height);
+  void draw_row(View& view, const RunSummary& run, const std::vector<ParamDiff>& diff);
+  void draw_details(View& view, const RunSummary& run);
+  void draw_samples(View& view, const RunSummary& run);
+  void act(View& view, const RunSummary& run, int action);
+  void say(std::string text, bool error);
 };
 
 /// Pause/resume, single step, reset, and one widget per parameter of the table.
@@ -140,6 +180,12 @@ inline ImTextureID texture_id(const TextureRef& texture) {
 /// Command::set. `edit` is the panel's state of that widget.
 void live_param_widget(View& view, ParamId id, ParamEdit& edit,
                        ParamLabel label = ParamLabel::kRight);
+
+/// line_plot of the live run's `lines` and, with runs ticked in the Runs panel, their lines of
+/// the same metrics (View::plot_lines: aligned by step or wall time). `metrics` names each line's
+/// metrics.csv column where the series is the panel's own (nullptr: the View's series' names).
+void metric_plot(View& view, const char* id, const PlotLine* lines, int count,
+                 LinePlotOptions options, const char* const* metrics = nullptr);
 
 /// Puts the next item on the current line when `width` more pixels fit there, else on the next
 /// line: rows of buttons and checkboxes wrap in a narrow panel instead of being cut off.
@@ -378,6 +424,9 @@ struct PanelSet {
   TextSamplesPanel text_samples;
   TextInsidePanel text_inside;
   TextEmbeddingsPanel text_embeddings;
+  RunsPanel runs;
+  bool show_runs = false;            // the Runs window (View > Runs, --compare)
+  std::vector<std::string> compare;  // runs to tick at the first frame (--compare), then cleared
 
   LayoutSettings* layout = nullptr;  // the layout file's settings (Gui::layout()); null: own
   Gui* gui = nullptr;                // for the View menu's UI scale and saving; may be null
@@ -395,6 +444,8 @@ struct PanelSet {
   void draw_file_menu(View& view, ModelFamily family);
   /// The shortcuts and panels overlay.
   void draw_help(View& view, ImVec2 size);
+  /// The Runs window (when shown), ticking the runs of `compare` first.
+  void draw_runs(View& view, const PanelLayout& defaults);
 
  private:
   struct Placement {

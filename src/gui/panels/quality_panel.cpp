@@ -138,7 +138,8 @@ void draw_plots(QualityPanel& panel, View& view, const QualityView& q, bool comp
       one_plot ? ImGui::GetContentRegionAvail().y : std::max(ui_px(40), height * 0.6f - 2.0f);
   const PlotLine fid_lines[] = {{"FID", &panel.fid, kFidColor},
                                 {"floor", &panel.floor, kFloorColor}};
-  if (!one_plot || !panel.show_is) line_plot("##fid", fid_lines, 2, panel.fid_plot);
+  static const char* const kFidMetrics[] = {"fid", nullptr};
+  if (!one_plot || !panel.show_is) metric_plot(view, "##fid", fid_lines, 2, panel.fid_plot, kFidMetrics);
   panel.is_plot.height = std::max(ui_px(30), ImGui::GetContentRegionAvail().y);
   panel.is_plot.show_raw = false;
   panel.is_plot.y_format = "%.1f";
@@ -146,7 +147,8 @@ void draw_plots(QualityPanel& panel, View& view, const QualityView& q, bool comp
   const PlotLine is_lines[] = {{"IS", &panel.is_score, kIsColor},
                                {"train IS", &panel.is_real, kFloorColor},
                                {"entropy", &panel.entropy, kEntropyColor}};
-  if (!one_plot || panel.show_is) line_plot("##is_plot", is_lines, 3, panel.is_plot);
+  static const char* const kIsMetrics[] = {"is_score", nullptr, "class_entropy"};
+  if (!one_plot || panel.show_is) metric_plot(view, "##is_plot", is_lines, 3, panel.is_plot, kIsMetrics);
   ImGui::EndChild();
   ImGui::SameLine();
   ImGui::BeginChild("##classes", ImVec2(0, height), false, ImGuiWindowFlags_NoScrollbar);

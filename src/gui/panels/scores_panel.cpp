@@ -34,7 +34,7 @@ void ScoresPanel::draw(View& view, const PanelSlot& area) {
   ImGui::TextDisabled("%s", fit_text(means, ImGui::GetContentRegionAvail().x).c_str());
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", means);
   plot.height = std::max(ui_px(40), ImGui::GetContentRegionAvail().y);
-  line_plot("##scores", lines, 2, plot);
+  metric_plot(view, "##scores", lines, 2, plot);
   ImGui::EndChild();
   if (side_by_side) ImGui::SameLine();
   const Snapshot& snap = view.snapshot();

@@ -492,17 +492,17 @@ void ModeMetricsPanel::draw(View& view, const PanelSlot& area) {
     o.fixed_y = true, o.y_min = -0.03 * t.modes_total, o.y_max = 1.06 * t.modes_total;
     o.y_format = "%.0f", o.height = h;
     const PlotLine line{"modes", modes, kGreen};
-    line_plot("##modes", &line, 1, o);
+    metric_plot(view, "##modes", &line, 1, o);
     ImGui::TextDisabled("high-quality samples (%%)");
     o.y_min = -3.0, o.y_max = 106.0;
     const PlotLine hq_line{"HQ %", hq, kBlue};
-    line_plot("##hq", &hq_line, 1, o);
+    metric_plot(view, "##hq", &hq_line, 1, o);
   }
   ImGui::TextDisabled("KL(real || generated) and JS, nats");
   LinePlotOptions o = plot;
   o.height = h;
   const PlotLine lines[] = {{"KL", kl, kOrange}, {"JS", js, kBlue}};
-  line_plot("##div", lines, 2, o);
+  metric_plot(view, "##div", lines, 2, o);
   ImGui::End();
 }
 
