@@ -57,9 +57,9 @@ const std::vector<ModeFlag>& mode_flags() {
          "PATH.safetensors and PATH.json (a bare name goes into the run directory; README: "
          "Export for Python; in the window: File > Export generator)"},
         {"--fork-at", "STEP",
-         "with --headless and --fork: train to STEP, save the run there, then train the run and "
-         "each branch in turn to the last step, each in a run directory of its own (the branch's "
-         "config.cfg names its parent = DIR@STEP)"},
+         "with --fork: train to STEP, save the run there, then train the run and each branch in "
+         "turn (headless: to the last step; the window: as Fork here at STEP would), each in a "
+         "run directory of its own (the branch's config.cfg names its parent = DIR@STEP)"},
         {"--fork", "EDITS",
          "with --fork-at: one branch with these edits, key=value[,key=value...] (e.g. "
          "lr_d=1e-4 or loss=hinge; any parameter, weights kept); up to 3 --fork"},
@@ -179,9 +179,6 @@ std::string mode_problem(const std::string& flag, const CliOptions& o) {
                     "PATH, or drop --headless to open a window)";
     }
   } else {
-    if (flag == "--fork-at" || flag == "--fork") {
-      return flag + " only applies with --headless (add --headless --steps N)";
-    }
     if (flag == "--export-generator") {
       return "--export-generator only applies with --headless (in the window: File > Export "
              "generator)";
@@ -460,7 +457,7 @@ static Status check_forks(const CliOptions& o) {
     return Error{strformat("--fork-at %lld: after the last step (--steps %lld)", o.fork_at,
                            o.steps)};
   }
-  if (o.record) {
+  if (o.record && o.headless) {
     return Error{"--fork-at: a recording shows one run (record a branch with --resume of its "
                  "checkpoint)"};
   }

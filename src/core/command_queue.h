@@ -35,6 +35,12 @@ struct Command {
     kMuteAlarm,            // mute (count 1) or unmute (count 0) the alarm kind `param_index`
     kExportGenerator,      // write the generator for Python to value.text (empty:
                            // RunDirectory::generator_export(step))
+    // A fork in the window (Trainer): the run shown is saved and a branch starts from it with
+    // the edits in value.text ("key=value,..."), in a run directory of its own; the runs then
+    // train in turn. Every other command goes to the run shown.
+    kFork,
+    kShowRun,   // show (and command) the fork's run number `count` (0: the first)
+    kCloseRun,  // end the fork's run number `count` (not the first); its directory stays
   };
   Kind kind = Kind::kPause;
   uint64_t seq = 0;  // set by CommandQueue::push: 1, 2, 3... in push order
@@ -66,6 +72,11 @@ struct Command {
   static Command mute_alarm(int kind, bool muted) {
     Command c = of(Kind::kMuteAlarm, muted ? 1 : 0);
     c.param_index = kind;
+    return c;
+  }
+  static Command fork(std::string edits) {
+    Command c = of(Kind::kFork);
+    c.value.text = std::move(edits);
     return c;
   }
   static Command toy_update(bool generator) { return of(Kind::kToyUpdate, generator ? 1 : 0); }

@@ -33,6 +33,19 @@ struct RuntimeInfo {
 };
 
 /// One immutable view of the trainer's state.
+/// One run of a fork in the window: the first run, or a branch of it (Command::kFork).
+struct ForkRun {
+  std::string dir;       // its run directory
+  std::string edits;     // what its fork changed ("" for the first run)
+  std::string parent;    // "DIR@STEP" it was forked from ("" for the first run)
+  int64_t step = 0;
+  bool training = false; // it takes steps (not paused, not failed)
+  std::string message;   // its last error or notice
+  ImageRGBA samples;     // its sample grid for the same fixed noise
+  int64_t samples_step = 0;
+  uint64_t samples_version = 0;
+};
+
 struct Snapshot {
   uint64_t version = 0;  // increases with every publish
   uint64_t run_id = 0;   // the run these metric names and rows belong to (MetricRow::run)
@@ -74,6 +87,10 @@ struct Snapshot {
   Params params;        // the values in force
   Params pending;       // values edited but waiting for a reset (needs-reset parameters)
   MetricSchema metric_names;
+  /// A fork (Command::kFork): every run training in turn, the first run first; `fork_shown` is
+  /// the one this snapshot is about (its controls, status and metric rows). Empty: no fork.
+  std::vector<ForkRun> fork;
+  int fork_shown = 0;
 
   ImageRGBA samples;  // generator grid for the fixed noise batch
   int64_t samples_step = 0;

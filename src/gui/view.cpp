@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "record/run_list.h"
+
 namespace genscope {
 
 View::View(CommandQueue& commands, std::unique_ptr<TextureBackend> textures)
@@ -89,7 +91,17 @@ void View::update_snapshot(const Snapshot& snapshot) {
   const bool new_run = snapshot.run_id != last_run_id_;
   last_run_id_ = snapshot.run_id;
   snapshot_ = &snapshot;
+  if (!snapshot.fork.empty() && snapshot.running && !live_dir_.empty() &&
+      snapshot.run_dir != live_dir_) {
+    load_live_series(snapshot);
+  }
+  if (snapshot.running) live_dir_ = snapshot.run_dir;
   if (new_run && !waiting_rows_.empty()) add_rows({}, snapshot.metric_names);
+  for (size_t i = 0; i < snapshot.fork.size() && int(i) < kForkSlots; ++i) {
+    const ForkRun& f = snapshot.fork[i];
+    textures_.update(static_cast<TextureSlot>(static_cast<int>(TextureSlot::kFork0) + int(i)),
+                     f.samples_version, f.samples);
+  }
   merge_events(snapshot.events);
   if (snapshot.running) gradients_.add(snapshot.step, snapshot.grads);
   if (snapshot.running) histograms_.add(snapshot.histograms);
@@ -194,6 +206,7 @@ void View::add_rows(const std::vector<MetricRow>& rows, const MetricSchema& name
     last_step_ = -1;
   }
   for (const MetricRow& row : ready) {
+    if (row.run == skip_run_ && row.step <= skip_through_) continue;  // loaded from its file
     if (row.step <= last_step_) {
       for (auto& s : series_) s.clear();
       compare_.clear_live_time();
@@ -204,6 +217,28 @@ void View::add_rows(const std::vector<MetricRow>& rows, const MetricSchema& name
       series_[i].push(static_cast<double>(row.step), row.values[i]);
     }
   }
+}
+
+void View::load_live_series(const Snapshot& snapshot) {
+  if (snapshot.metric_names != names_) add_rows({}, snapshot.metric_names);
+  for (auto& s : series_) s.clear();
+  compare_.clear_live_time();
+  history_.history.clear();
+  last_step_ = -1;
+  auto curves = read_run_curves(snapshot.run_dir);
+  if (!curves) return;  // no rows yet: the live ones fill the plots
+  for (size_t i = 0; i < names_.size() && i < series_.size(); ++i) {
+    const RunCurve* c = curves->find(names_[i]);
+    if (!c) continue;
+    for (size_t k = 0; k < c->step.size(); ++k) series_[i].push(c->step[k], c->value[k]);
+  }
+  if (!curves->columns.empty()) {
+    const RunCurve& first = curves->columns.front();
+    for (size_t k = 0; k < first.step.size(); ++k) compare_.add_live_time(first.step[k], first.wall[k]);
+  }
+  last_step_ = curves->last_step;
+  skip_run_ = snapshot.run_id;
+  skip_through_ = curves->last_step;
 }
 
 const MetricSeries* View::series(const std::string& name) const {

@@ -1,6 +1,7 @@
 #pragma once
 // View: what every panel reads each frame (the newest snapshot, plotted series, textures, frame
 // timing) and the one way panels act (pushing Commands). Panels never touch trainer state.
+#include <algorithm>
 #include <array>
 #include <deque>
 #include <memory>
@@ -139,6 +140,12 @@ class View {
   const TextureRef& run_samples_texture(uint64_t key, const ImageRGBA& image) {
     return textures_.update(TextureSlot::kRunSamples, key, image);
   }
+  /// The sample grid of the fork's run `index` (Snapshot::fork; at most four).
+  const TextureRef& fork_texture(int index) const {
+    return textures_.get(static_cast<TextureSlot>(static_cast<int>(TextureSlot::kFork0) +
+                                                  std::clamp(index, 0, kForkSlots - 1)));
+  }
+  static constexpr int kForkSlots = 4;
   /// The 2D lab's discriminator heatmap (linear filtering), from the snapshot's toy view.
   const TextureRef& toy_heat_texture() const { return textures_.get(TextureSlot::kToyHeat); }
   /// The latent map's decoded 2D manifold (2D latents only).
@@ -236,6 +243,12 @@ class View {
   std::vector<MetricSeries> series_;
   int64_t last_step_ = -1;
   std::vector<MetricRow> waiting_rows_;  // of a run whose snapshot has not arrived yet
+  // The fork's run shown last: when another is shown, the plots load its curves from its
+  // metrics.csv (its parent's up to the fork), and its rows up to there are not added again.
+  std::string live_dir_;
+  uint64_t skip_run_ = 0;
+  int64_t skip_through_ = -1;
+  void load_live_series(const Snapshot& snapshot);
   uint64_t last_run_id_ = 0;             // the run of the snapshot taken last
   float smoothing_ = kDefaultSmoothing;
   RunCompare compare_;

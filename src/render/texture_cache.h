@@ -68,6 +68,10 @@ enum class TextureSlot {
   kTextAttention,    // one attention head's map over the passage
   kTextAttentionGrid,  // every layer's and head's map, tiled
   kRunSamples,       // a past run's sample grid (the Runs panel)
+  kFork0,            // a fork's runs' sample grids, side by side in the Samples panel
+  kFork1,
+  kFork2,
+  kFork3,
   kCount
 };
 

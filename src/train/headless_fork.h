@@ -14,10 +14,6 @@
 
 namespace genscope {
 
-/// Where a branch of the run in `parent_dir` goes: "<parent_dir>-fork<index>-<edits as a name>",
-/// numbered ("-2"...) when that exists already.
-std::string branch_dir(const std::string& parent_dir, int index, const std::string& edits);
-
 /// Trains `options` (whose fork_at and forks are set) for `steps` steps from its start, forked
 /// as above; `files` gets the parent's directory, sample image and exported generator, and each
 /// branch's directory (which the branches export into too). Errors name the branch

@@ -272,6 +272,10 @@ void Run::Impl::handle(const Command& c) {
     case K::kExportGenerator:
       (void)export_generator(c.value.text);  // the run's message says what happened
       return;
+    case K::kFork:  // the window's Trainer: a Run alone has no fork
+    case K::kShowRun:
+    case K::kCloseRun:
+      return;
     case K::kMuteAlarm:
       if (c.param_index >= 0 && c.param_index < kAlarmKinds) {
         alarms.set_muted(static_cast<AlarmKind>(c.param_index), c.count != 0);
@@ -438,6 +442,16 @@ TickOutcome Run::tick() {
 }
 
 bool Run::fill(Snapshot& out, bool with_images) { return impl_->fill(out, with_images); }
+
+bool Run::render_samples(ImageRGBA& out) {
+  if (!impl_->session) return false;
+  try {
+    impl_->session->render_samples(out);
+  } catch (const std::exception&) {  // e.g. out of GPU memory: no grid this time
+    return false;
+  }
+  return !out.empty();
+}
 
 Result<std::string> Run::export_generator(const std::string& path) {
   return impl_->export_generator(path);

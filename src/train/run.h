@@ -91,6 +91,9 @@ class Run {
   /// failed part-way: `out` is then not a complete snapshot and must not be published (the
   /// failure is the run's message, shown by the next complete one).
   bool fill(Snapshot& out, bool with_images);
+  /// Renders only the sample grid for the fixed noise (a fork's other runs); false when there is
+  /// none (no session yet, a family whose samples are text).
+  bool render_samples(ImageRGBA& out);
   /// Writes the generator for Python (generator_export.h) to `path`: a bare name into the run
   /// directory, "" for RunDirectory::generator_export(step()); says so in the message. Errors:
   /// nothing trained yet, a family with no generator (text, the 2D lab), a diverged run, a file.

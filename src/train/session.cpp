@@ -223,6 +223,9 @@ Status TrainingSession::apply(const Command& command) {
     case Command::Kind::kLoadCheckpoint:
     case Command::Kind::kRollBack:
     case Command::Kind::kExportGenerator:
+    case Command::Kind::kFork:  // the window's Trainer does these
+    case Command::Kind::kShowRun:
+    case Command::Kind::kCloseRun:
       return {};
   }
   return {};

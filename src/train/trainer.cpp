@@ -1,9 +1,11 @@
 #include "train/trainer.h"
 
 #include <chrono>
+#include <cstdio>
 #include <thread>
 
 #include "core/refresh.h"
+#include "train/fork_member.h"
 #include "train/headless_fork.h"
 #include "train/run.h"
 #include "util/interrupt.h"
@@ -15,18 +17,59 @@ namespace {
 using Clock = std::chrono::steady_clock;
 constexpr auto kPublishInterval = std::chrono::milliseconds(250);  // status text between rows
 constexpr auto kQualityRefresh = std::chrono::milliseconds(250);
+constexpr size_t kMaxForkRuns = 4;  // a fork's first run and up to three branches
 
 }  // namespace
 
 struct Trainer::Impl {
   TrainerLink& link;
-  Run run;
+  RunOptions base;  // how the first run started: its branches' run-file settings
+  // The run the window started, then the branches forked from it or from each other
+  // (Command::kFork): they take one step each in turn, each with its own random stream.
+  std::vector<ForkMember> members;
+  size_t shown = 0;        // the run the snapshots show and the commands go to
+  int forks_made = 0;      // numbers the branches' directories
+  std::string fork_error;  // why the last fork failed (shown until the next command)
+  // Each run's last sample grid, for the snapshots that carry no new images.
+  struct Grid {
+    ImageRGBA image;
+    int64_t step = 0;
+    uint64_t version = 0;
+  };
+  std::vector<Grid> grids;
+  uint64_t grid_versions = 0;
   std::thread thread;
   Clock::time_point last_publish{}, last_samples{};
   uint64_t commands_done = 0;  // the last command handled
   SampleCadence cadence;       // how often the window gets a new sample grid
 
-  Impl(TrainerLink& l, RunOptions options) : link(l), run(with_busy_hook(std::move(options))) {}
+  // --fork-at STEP --fork EDITS in the window: Fork here with each, once at STEP.
+  int64_t fork_at = -1;
+  std::vector<std::string> fork_at_edits;
+
+  Impl(TrainerLink& l, RunOptions options) : link(l), base(with_busy_hook(std::move(options))) {
+    fork_at = base.fork_at;
+    fork_at_edits = std::move(base.forks);
+    base.fork_at = -1;
+    base.forks.clear();
+    members.emplace_back(std::make_unique<Run>(base), "the run");
+  }
+
+  void fork_when_due() {
+    if (fork_at < 0 || members[0].run->step() < fork_at || !members[0].run->has_session()) return;
+    fork_at = -1;
+    const size_t was = shown;
+    if (forked()) members[was].keep_rng(), members[0].use_rng();  // fork() takes the global state
+    shown = 0;
+    for (const std::string& edits : fork_at_edits) fork(edits);
+    shown = was;
+    if (forked()) members[0].keep_rng(), members[shown].use_rng();
+    if (!fork_error.empty()) std::fprintf(stderr, "genscope: --fork-at: %s\n", fork_error.c_str());
+    publish(true);
+  }
+
+  Run& run() { return *members[shown].run; }
+  bool forked() const { return members.size() > 1; }
 
   RunOptions with_busy_hook(RunOptions options) {
     options.on_busy = [this] { publish(false); };
@@ -38,20 +81,128 @@ struct Trainer::Impl {
     Snapshot& s = link.snapshots.write_slot();
     // Only complete snapshots are published: a failed fill is tried again without new images
     // (what failed is then the run's message); when that fails too, the window keeps the last.
-    if (!run.fill(s, with_images) && !run.fill(s, false)) return;
+    if (!run().fill(s, with_images) && !run().fill(s, false)) return;
     s.commands_done = commands_done;
     s.samples_hz = cadence.hz();
+    fill_fork(s, with_images);
+    if (!fork_error.empty()) {
+      s.message_level = MessageLevel::kError;
+      s.message = fork_error;
+    }
     link.snapshots.publish();
     last_publish = Clock::now();
     if (!with_images) return;
     last_samples = last_publish;
     // What the grid cost sets when the next one is due (training steps only: a paused run's
     // grids are rendered on demand).
-    if (run.wants_step()) cadence.measured(std::chrono::duration<double>(last_publish - start).count());
+    if (run().wants_step()) cadence.measured(std::chrono::duration<double>(last_publish - start).count());
+  }
+
+  // Every run of a fork, with its sample grid (rendered anew with `with_images`).
+  void fill_fork(Snapshot& s, bool with_images) {
+    s.fork_shown = int(shown);
+    if (!forked()) {
+      s.fork.clear();
+      return;
+    }
+    grids.resize(members.size());
+    s.fork.resize(members.size());
+    for (size_t i = 0; i < members.size(); ++i) {
+      Run& r = *members[i].run;
+      ForkRun& f = s.fork[i];
+      f.dir = r.dir().path();
+      f.edits = members[i].edits;
+      f.parent = members[i].parent;
+      f.step = r.step();
+      f.training = r.wants_step();
+      f.message = r.message();
+      Grid& g = grids[i];
+      if (with_images) {
+        if (i == shown) {
+          g.image = s.samples, g.step = s.samples_step;
+          g.version = ++grid_versions;
+        } else if (g.step != r.step() || g.image.empty()) {
+          ImageRGBA image;  // the fixed noise: no random numbers drawn
+          if (r.render_samples(image)) {
+            g.image = std::move(image), g.step = r.step();
+            g.version = ++grid_versions;
+          }
+        }
+      }
+      f.samples = g.image;
+      f.samples_step = g.step;
+      f.samples_version = g.version;
+    }
   }
 
   bool samples_due(Clock::time_point now) const {
     return cadence.due(std::chrono::duration<double>(now - last_samples).count());
+  }
+
+  // Fork here: saves the run shown and starts a branch of it with `edits`, training when it
+  // trains. The branch has the run's random stream from this step on.
+  void fork(const std::string& edits) {
+    const auto fail = [&](const std::string& why) { fork_error = "Fork: " + why; };
+    if (members.size() >= kMaxForkRuns) {
+      return fail(strformat("at most %zu branches train at once (close one first)", kMaxForkRuns - 1));
+    }
+    Run& source = run();
+    if (!source.has_session()) return fail("the run has not started");
+    auto checkpoint = source.save_checkpoint_now();
+    if (!checkpoint) return fail(checkpoint.error());
+    ForkMember& from = members[shown];
+    from.keep_rng();  // the random stream now, for the branch and for the run itself
+    RunOptions b = branch_options(base, source.dir().path(), source.step(), *checkpoint,
+                                  forks_made + 1, edits);
+    ForkMember m(std::make_unique<Run>(with_busy_hook(b)), "fork " + edits);
+    m.edits = edits;
+    m.parent = b.parent;
+    Status started = m.run->start();
+    if (!started) {
+      from.use_rng();
+      return fail(started.error());
+    }
+    ++forks_made;
+    m.keep_rng();
+    from.use_rng();
+    if (source.wants_step()) m.run->handle(Command::of(Command::Kind::kResume));
+    members.push_back(std::move(m));
+  }
+
+  // Ends the fork's run `index` (not the first): its files are closed, its directory stays.
+  void close(int64_t index) {
+    if (index <= 0 || index >= int64_t(members.size())) return;
+    (void)members[size_t(index)].run->finish();
+    members.erase(members.begin() + index);
+    if (grids.size() > size_t(index)) grids.erase(grids.begin() + index);
+    if (shown == size_t(index)) {
+      shown = 0;
+    } else if (shown > size_t(index)) {
+      --shown;
+    }
+    members[shown].use_rng();
+  }
+
+  void handle(const Command& c) {
+    using K = Command::Kind;
+    switch (c.kind) {
+      case K::kFork:
+        return fork(c.value.text);
+      case K::kShowRun:
+        if (c.count >= 0 && c.count < int64_t(members.size())) {
+          if (forked()) members[shown].keep_rng();
+          shown = size_t(c.count);
+          if (forked()) members[shown].use_rng();
+        }
+        return;
+      case K::kCloseRun:
+        return close(c.count);
+      case K::kStop:
+        for (ForkMember& m : members) m.run->handle(c);
+        return;
+      default:
+        return run().handle(c);
+    }
   }
 
   // Handles the queued commands; true when there were any.
@@ -59,7 +210,8 @@ struct Trainer::Impl {
     commands.clear();  // drain() appends: each command is handled once
     link.commands.drain(commands);
     for (const Command& c : commands) {
-      run.handle(c);
+      fork_error.clear();
+      handle(c);
       commands_done = std::max(commands_done, c.seq);
     }
     return !commands.empty();
@@ -69,9 +221,9 @@ struct Trainer::Impl {
   // the quality worker's progress meanwhile. Returns true when it woke only for that progress.
   bool idle(bool quality_refresh) {
     publish(!quality_refresh);
-    if (auto wake = run.wake_at()) {
+    if (auto wake = run().wake_at()) {
       link.commands.wait_for_commands_until(*wake);
-    } else if (run.quality_working()) {
+    } else if (run().quality_working()) {
       link.commands.wait_for_commands_until(Clock::now() + kQualityRefresh);
       return true;
     } else {
@@ -80,28 +232,51 @@ struct Trainer::Impl {
     return false;
   }
 
+  // One step of each run that wants one (the shown run's row goes to the window); the others
+  // take the evaluations that finished and write their settled history. False when none stepped.
+  bool step_all() {
+    bool any = false;
+    const size_t shown_now = shown;
+    for (size_t i = 0; i < members.size(); ++i) {
+      ForkMember& m = members[i];
+      const bool wants = m.run->wants_step();
+      any |= wants;
+      if (!wants) {
+        m.run->tick();  // no step
+        continue;
+      }
+      if (forked()) m.use_rng();
+      const TickOutcome outcome = m.run->tick();
+      if (forked()) m.keep_rng();
+      if (outcome.stepped && i == shown_now) link.metrics.push(outcome.row);
+    }
+    if (forked()) members[shown].use_rng();
+    return any;
+  }
+
   void loop() {
-    (void)run.start();  // a run that cannot start says why in its message; the window stays
+    (void)run().start();  // a run that cannot start says why in its message; the window stays
     publish(true);
     std::vector<Command> commands;
     bool quality_refresh = false;  // the idle loop woke only to show the quality worker's progress
-    while (!run.stop_requested()) {
+    while (!members[0].run->stop_requested()) {
       if (handle_commands(commands)) {
-        publish(!run.has_session() || run.step() == 0);
+        publish(!run().has_session() || run().step() == 0 || forked());
         quality_refresh = false;
       }
-      if (run.stop_requested()) break;
-      if (!run.wants_step()) {
-        run.tick();  // no step: takes the evaluations that finished, writes settled history
+      if (members[0].run->stop_requested()) break;
+      fork_when_due();
+      if (!step_all()) {
         quality_refresh = idle(quality_refresh);
         continue;
       }
-      if (TickOutcome outcome = run.tick(); outcome.stepped) link.metrics.push(outcome.row);
       const auto now = Clock::now();
-      const bool images = samples_due(now) || !run.wants_step();
+      // (A paused run alone renders its grids on demand; paused beside training branches, at
+      // the cadence.)
+      const bool images = samples_due(now) || (!run().wants_step() && !forked());
       if (images || now - last_publish >= kPublishInterval) publish(images);
     }
-    (void)run.finish();
+    for (ForkMember& m : members) (void)m.run->finish();
   }
 };
 

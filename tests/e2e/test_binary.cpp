@@ -20,6 +20,7 @@
 #include "record/tfrecord.h"
 #include "src/record/proto/tensorboard_event.pb.h"
 #include "support/test_files.h"
+#include "core/params.h"
 #include "core/toy_view.h"
 
 using namespace genscope;
@@ -560,6 +561,43 @@ TEST(E2E, CompareOverlaysTheGivenRunsOnTheWindowsPlots) {
   EXPECT_GT(first, 100) << "the parent's lines";
   EXPECT_GT(second, 100) << "the branch's lines";
   fs::remove_all(scratch);
+}
+
+// --fork-at in the window: Fork here at that step. The branch trains beside the run, the Samples
+// panel shows both grids (the shown one framed) and the plots overlay the branch.
+TEST(E2E, AWindowForkTrainsTheBranchBesideTheRunAndShowsBoth) {
+  if (!have_display()) GTEST_SKIP() << "no DISPLAY: run under xvfb-run";
+  const std::string data = write_dataset();
+  const std::string scratch = per_process("e2e_window_fork");
+  fs::remove_all(scratch);
+  fs::create_directories(scratch);
+  RunResult r = test::run_genscope("--dataset " + data +
+                                       " --width 8 --out run --fork-at 10 --fork lr_d=0.02 "
+                                       "--screenshot shot.png --screenshot-step 150 --frames 3",
+                                   scratch + ".log", "", scratch);
+  ASSERT_EQ(r.code, 0) << r.output;
+  const std::string branch = "run-fork1-lr_d-0.02";
+  EXPECT_EQ(test::names_in(scratch), (std::vector<std::string>{"run", branch}));
+  EXPECT_EQ(config_parent(test::read_text(scratch + "/" + branch + "/config.cfg")), "run@10");
+  const auto rows = test::rows_without_time(scratch + "/" + branch + "/metrics.csv");
+  ASSERT_GE(rows.size(), 100u) << "the branch trained beside the run";
+  EXPECT_EQ(test::split(rows[1]).front(), "11");
+  auto png = read_png_rgba(scratch + "/run/shot.png");
+  ASSERT_TRUE(png.ok()) << png.error();
+  const auto near = [](const uint8_t* p, int r, int g, int b) {
+    return std::abs(p[0] - r) + std::abs(p[1] - g) + std::abs(p[2] - b) <= 24;
+  };
+  int frame = 0, overlay = 0;  // the Samples panel is x 335..860, y 60..410 at 1280x720; Losses below
+  for (int y = 60; y < png->height; ++y) {
+    for (int x = 335; x < 860; ++x) {
+      const uint8_t* p = &png->pixels[(size_t(y) * png->width + x) * 4];
+      if (y < 410) frame += near(p, 15, 135, 250);  // ImGuiCol_ButtonActive: the shown run's frame
+      if (y >= 480) overlay += near(p, 176, 122, 220);  // compare_color(0): the branch
+    }
+  }
+  EXPECT_GT(frame, 300) << "the shown run's grid is framed beside the branch's";
+  EXPECT_GT(overlay, 100) << "the branch's curves";
+  if (!HasFailure()) fs::remove_all(scratch);
 }
 
 TEST(E2E, AWindowRunKeepsEverythingInItsRunDirectory) {

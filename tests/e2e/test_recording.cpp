@@ -481,7 +481,7 @@ TEST(Recording, ATextModelsSamplesPanelRecordsWithItsTintedCharacters) {
     std::ofstream f(corpus);
     for (int i = 0; i < 300; ++i) f << "the cat sat on the mat. a dog ran.\n";
   }
-  const std::string video = dir + "/T.mp4";
+  const std::string video = dir + "/text-samples.mp4";  // (T.mp4 is SigtermFinalisesTheFile's)
   RunResult r = run("--headless --steps 20 --model char-lstm --dataset text:" + corpus +
                         " --width 16 --bptt 16 --sample-chars 60 --record " + video +
                         " --record-region samples --record-steps-per-frame 5 --out " + dir + "/text",

@@ -1,6 +1,8 @@
 // The window's layout at every size a user has: no two widgets of a panel overlap, nothing sticks
 // out of its panel sideways, no text is cut, and images are never drawn smaller than their
 // pixels when there is room. Drawn with every picture and plot filled in.
+#define GLFW_INCLUDE_NONE
+#include <GLFW/glfw3.h>
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -44,6 +46,13 @@ class Layout : public ::testing::TestWithParam<std::tuple<ModelFamily, Size>> {
   PanelSet panels_;
 };
 
+// Layout problems, one per line, for a failure message.
+std::string listed(const std::vector<std::string>& problems) {
+  std::string all;
+  for (const std::string& p : problems) all += "\n  " + p;
+  return all;
+}
+
 std::string family_name(ModelFamily f) {
   return f == ModelFamily::kImageGan ? "Gan" : f == ModelFamily::kVae ? "Vae" : f == ModelFamily::kText ? "Text" : "Toy";
 }
@@ -62,10 +71,8 @@ TEST_P(Layout, NothingOverlapsOrIsCut) {
   ASSERT_GT(ui_->items().size(), 100u) << "the ItemAdd wrap recorded no items";
   ASSERT_GT(ui_->glyphs().size(), 500u) << "no glyphs were read back";
   const std::vector<std::string> problems = ui_->layout_problems();
-  std::string all;
-  for (const std::string& p : problems) all += "\n  " + p;
   EXPECT_TRUE(problems.empty()) << problems.size() << " layout problems at " << size.w << "x"
-                                << size.h << ":" << all;
+                                << size.h << ":" << listed(problems);
   // From 1280x720 up, every panel but Controls (a long list) shows all it has without
   // scrolling, and the sample grids are drawn at least at their pixels.
   if (size.w >= 1280 && size.scale <= 1.0f) {
@@ -196,9 +203,7 @@ TEST_P(LayoutStates, NothingOverlapsOrIsCut) {
   }
   ASSERT_GT(ui.items().size(), 100u) << "the ItemAdd wrap recorded no items";
   const std::vector<std::string> problems = ui.layout_problems();
-  std::string all;
-  for (const std::string& p : problems) all += "\n  " + p;
-  EXPECT_TRUE(problems.empty()) << problems.size() << " layout problems:" << all;
+  EXPECT_TRUE(problems.empty()) << problems.size() << " layout problems:" << listed(problems);
   if (size.w >= 1280 && state != State::kHistory && state != State::kRecording &&
       state != State::kAlarms) {
     for (const char* panel : {"Quality", "Discriminator", "Samples", "Losses"}) {
@@ -387,13 +392,89 @@ TEST_P(RunsOnScreen, ASelectedRunShowsItsGridAndDiffWithNothingCut) {
     ui.screenshot(std::string(dir) + "/runs-" + std::to_string(size.w) + "x" + std::to_string(size.h) + ".png");
   }
   const std::vector<std::string> problems = ui.layout_problems();
-  std::string all;
-  for (const std::string& p : problems) all += "\n  " + p;
-  EXPECT_TRUE(problems.empty()) << problems.size() << " layout problems:" << all;
+  EXPECT_TRUE(problems.empty()) << problems.size() << " layout problems:" << listed(problems);
   fs::remove_all(root);
 }
 
 INSTANTIATE_TEST_SUITE_P(Sizes, RunsOnScreen,
+                         ::testing::Values(Size{1024, 600, 1}, Size{1920, 1080, 0}),
+                         [](const auto& info) {
+                           return std::to_string(info.param.w) + "x" + std::to_string(info.param.h);
+                         });
+
+// A fork of three runs on screen: their grids (red, green and blue here) side by side in the
+// Samples panel, the shown one framed, and the fork dialog over them with an edit typed; nothing
+// overlaps or is cut, at the smallest and a large window. The screenshots are the ones to look at.
+class ForkOnScreen : public ::testing::TestWithParam<Size> {};
+
+TEST_P(ForkOnScreen, TheGridsSitSideBySideAndTheDialogFits) {
+  const Size size = GetParam();
+  const float scale = size.scale > 0 ? size.scale : auto_ui_scale(1.0f, float(size.w), float(size.h));
+  UiHarness ui(size.w, size.h, scale);
+  if (!ui.ok()) GTEST_SKIP() << ui.error();
+  CommandQueue queue;
+  View view(queue);
+  PanelSet panels;
+  Snapshot snap = test::fake_snapshot(ModelFamily::kImageGan, 300);
+  const uint8_t colors[3][3] = {{220, 30, 30}, {30, 200, 30}, {40, 60, 230}};
+  const char* edits[3] = {"", "lr_d=1e-4", "loss=hinge,lr_g=1e-3"};
+  for (int i = 0; i < 3; ++i) {
+    ForkRun f;
+    f.dir = "runs/20261201-100000-dcgan-mnist" + std::string(i ? "-fork" + std::to_string(i) : "");
+    f.edits = edits[i];
+    f.step = 300;
+    f.training = i != 2;
+    f.samples = snap.samples;
+    for (size_t p = 0; p < f.samples.pixels.size(); p += 4) {
+      for (int c = 0; c < 3; ++c) f.samples.pixels[p + c] = colors[i][c];
+    }
+    f.samples_version = 1000 + i;
+    snap.fork.push_back(f);
+  }
+  snap.run_dir = snap.fork[0].dir;
+  view.update_snapshot(snap);
+  view.add_rows(test::fake_rows(snap, 300), snap.metric_names);
+  ui.draw = [&] { panels.draw(view, ImGui::GetIO().DisplaySize); };
+  ui.frames(3);
+  const ImGuiWindow* samples = ImGui::FindWindowByName("Samples");
+  ASSERT_NE(samples, nullptr);
+  std::vector<uint8_t> px = ui.pixels();
+  ASSERT_FALSE(px.empty());
+  float left[3] = {1e9f, 1e9f, 1e9f};
+  int count[3] = {0, 0, 0};
+  for (int y = int(samples->Pos.y); y < int(samples->Pos.y + samples->Size.y) && y < size.h; ++y) {
+    for (int x = int(samples->Pos.x); x < int(samples->Pos.x + samples->Size.x) && x < size.w; ++x) {
+      const uint8_t* p = &px[(size_t(y) * size.w + x) * 4];
+      for (int i = 0; i < 3; ++i) {
+        if (std::abs(p[0] - colors[i][0]) + std::abs(p[1] - colors[i][1]) + std::abs(p[2] - colors[i][2]) < 30) {
+          ++count[i];
+          left[i] = std::min(left[i], float(x));
+        }
+      }
+    }
+  }
+  for (int i = 0; i < 3; ++i) EXPECT_GT(count[i], 60 * 60) << "run " << i << "'s grid";
+  EXPECT_LT(left[0], left[1]);
+  EXPECT_LT(left[1], left[2]);
+  if (const char* dir = std::getenv("GENSCOPE_SCREENSHOT_DIR")) {
+    ui.screenshot(std::string(dir) + "/fork-" + std::to_string(size.w) + ".png");
+  }
+  std::vector<std::string> problems = ui.layout_problems();
+  EXPECT_TRUE(problems.empty()) << problems.size() << " layout problems:" << listed(problems);
+
+  ui.key(GLFW_KEY_F);
+  ui.type("lr_d=1e-4, loss=hinge");
+  ui.frames(2);
+  ASSERT_NE(ImGui::FindWindowByName("Fork here###fork"), nullptr);
+  if (const char* dir = std::getenv("GENSCOPE_SCREENSHOT_DIR")) {
+    ui.screenshot(std::string(dir) + "/fork-dialog-" + std::to_string(size.w) + ".png");
+  }
+  problems = ui.layout_problems();
+  EXPECT_TRUE(problems.empty()) << problems.size() << " layout problems with the dialog:"
+                                << listed(problems);
+}
+
+INSTANTIATE_TEST_SUITE_P(Sizes, ForkOnScreen,
                          ::testing::Values(Size{1024, 600, 1}, Size{1920, 1080, 0}),
                          [](const auto& info) {
                            return std::to_string(info.param.w) + "x" + std::to_string(info.param.h);

@@ -3,11 +3,7 @@
 // resumes are confirmed, and every snapshot says which commands were handled.
 #include <gtest/gtest.h>
 
-#include <chrono>
-#include <condition_variable>
-#include <mutex>
-
-#include "train/trainer.h"
+#include "support/trainer_harness.h"
 
 using namespace genscope;
 
@@ -17,56 +13,20 @@ namespace {
 class TrainerEvents : public ::testing::Test {
  protected:
   void SetUp() override {
-    link_.snapshots.set_on_publish([this] {
-      std::lock_guard<std::mutex> lock(mutex_);
-      ++published_;
-      cv_.notify_all();
-    });
-    Params p;
-    p.set(ParamId::kDataset, {0, "ring8"});
+    RunOptions o;
+    o.params.set(ParamId::kDataset, {0, "ring8"});
     // Its run directories (a reset makes a new one) go under the test's scratch folder.
-    p.set(ParamId::kRunsDir, {0, std::string(GENSCOPE_TEST_TMP) + "/events_runs"});
-    trainer_ = std::make_unique<Trainer>(link_, p);
-    trainer_->start();
-    wait_for([](const Snapshot& s) { return s.running; });
+    o.params.set(ParamId::kRunsDir, {0, std::string(GENSCOPE_TEST_TMP) + "/events_runs"});
+    trainer_.start(std::move(o));
   }
-  void TearDown() override { trainer_.reset(); }
+  void TearDown() override { trainer_.stop(); }
 
-  // Waits (on the publish notification, at most 60 s) until `done` holds for the newest
-  // snapshot, and returns it.
-  template <class Pred>
-  Snapshot wait_for(Pred done) {
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    while (true) {
-      if (link_.snapshots.update() || !seen_) {
-        seen_ = true;
-        snapshot_ = link_.snapshots.read();
-        if (done(snapshot_)) return snapshot_;
-      }
-      std::unique_lock<std::mutex> lock(mutex_);
-      const uint64_t before = published_;
-      if (!cv_.wait_until(lock, deadline, [&] { return published_ != before; })) {
-        ADD_FAILURE() << "the trainer did not publish what was waited for";
-        return snapshot_;
-      }
-    }
-  }
-  // Sends `c` and waits until the trainer handled it.
-  Snapshot handled(Command c) {
-    const uint64_t seq = link_.commands.push(std::move(c));
-    return wait_for([seq](const Snapshot& s) { return s.commands_done >= seq; });
-  }
+  Snapshot handled(Command c) { return trainer_.handled(std::move(c)); }
   static const RunEvent* newest(const Snapshot& s) {
     return s.events.empty() ? nullptr : &s.events.back();
   }
 
-  TrainerLink link_;
-  std::unique_ptr<Trainer> trainer_;
-  std::mutex mutex_;
-  std::condition_variable cv_;
-  uint64_t published_ = 0;
-  bool seen_ = false;
-  Snapshot snapshot_;
+  test::TrainerHarness trainer_;
 };
 
 }  // namespace

@@ -8,6 +8,8 @@
 
 #include "core/params.h"
 #include "support/test_files.h"
+#include "support/trainer_harness.h"
+#include "train/fork_member.h"
 #include "train/headless_fork.h"
 #include "train/trainer.h"
 
@@ -129,6 +131,76 @@ TEST(Fork, BranchDirectoriesAreNamedByTheirEditsAndNeverReused) {
   EXPECT_EQ(branch_dir(parent, 3, "dataset=/a b"), parent + "-fork3-dataset--a-b");
   fs::create_directories(parent + "-fork1-lr_d-1e-4");
   EXPECT_EQ(branch_dir(parent, 1, "lr_d=1e-4"), parent + "-fork1-lr_d-1e-4-2");
+}
+
+// The window's trainer: commands in, snapshots out.
+class WindowFork : public ::testing::Test {
+ protected:
+  void start(const std::string& out) { trainer_.start(RunOptions{small(), "", out}); }
+  void TearDown() override { trainer_.stop(); }
+  template <class Pred>
+  Snapshot wait_for(Pred done) { return trainer_.wait_for(done); }
+  Snapshot handled(Command c) { return trainer_.handled(std::move(c)); }
+
+  test::TrainerHarness trainer_;
+};
+
+TEST_F(WindowFork, BranchesTrainInTurnAndOneWithTheSameValueRepeatsTheRun) {
+  const std::string out = dir() + "/window";
+  start(out);
+  Snapshot s = handled(Command::of(Command::Kind::kPause));
+  const int64_t at = s.step + 2;
+  handled(Command::of(Command::Kind::kStepTo, at));
+  s = wait_for([&](const Snapshot& x) { return x.step == at && x.paused; });
+  const std::string same = "lr_d=" + small().to_string(ParamId::kLrD);
+  s = handled(Command::fork(same));
+  ASSERT_EQ(s.fork.size(), 2u) << s.message;
+  s = handled(Command::fork("lr_d=0.02"));
+  ASSERT_EQ(s.fork.size(), 3u) << s.message;
+  EXPECT_EQ(s.fork_shown, 0);
+  EXPECT_EQ(s.fork[1].dir, out + "-fork1-" + same.substr(0, 4) + "-" + small().to_string(ParamId::kLrD));
+  EXPECT_EQ(s.fork[2].parent, out + "@" + std::to_string(at));
+  EXPECT_FALSE(s.fork[1].training) << "a paused run's branch waits too";
+  EXPECT_FALSE(s.fork[1].samples.empty()) << "each run's grid for the fixed noise";
+  // A bad edit is an error naming it; nothing starts.
+  s = handled(Command::fork("lrd=1"));
+  EXPECT_EQ(s.fork.size(), 3u);
+  EXPECT_NE(s.message.find("Fork: "), std::string::npos) << s.message;
+  EXPECT_NE(s.message.find("did you mean lr_d?"), std::string::npos) << s.message;
+
+  // Commands go to the run shown: each is resumed, and they train in turn.
+  handled(Command::of(Command::Kind::kResume));
+  s = handled(Command::of(Command::Kind::kShowRun, 1));
+  EXPECT_EQ(s.run_dir, s.fork[1].dir);
+  handled(Command::of(Command::Kind::kResume));
+  handled(Command::of(Command::Kind::kShowRun, 2));
+  s = handled(Command::of(Command::Kind::kResume));
+  EXPECT_EQ(s.params.number(ParamId::kLrD), 0.02);
+  s = wait_for([&](const Snapshot& x) {
+    return x.fork.size() == 3 && x.fork[0].step >= at + 6 && x.fork[1].step >= at + 6 &&
+           x.fork[2].step >= at + 6;
+  });
+  EXPECT_TRUE(s.fork[0].training && s.fork[1].training);
+  // Closing a branch keeps its directory; the others go on.
+  const std::string edited = s.fork[2].dir;
+  s = handled(Command::of(Command::Kind::kCloseRun, 2));
+  ASSERT_EQ(s.fork.size(), 2u);
+  EXPECT_EQ(s.fork_shown, 0);
+  EXPECT_TRUE(fs::exists(edited + "/metrics.csv"));
+  trainer_.stop();  // ends every run's files
+
+  const auto parent = rows_by_step(out), branch = rows_by_step(s.fork[1].dir),
+             other = rows_by_step(edited);
+  ASSERT_GE(branch.size(), 6u);
+  EXPECT_EQ(branch.count(std::to_string(at + 1)), 1u) << "the step after the fork";
+  EXPECT_EQ(branch.count(std::to_string(at)), 0u) << "the fork step is the parent's";
+  for (const auto& [step, row] : branch) {
+    if (parent.count(step)) EXPECT_EQ(row, parent.at(step)) << "step " << step;
+  }
+  int differing = 0;
+  for (const auto& [step, row] : other) differing += parent.count(step) && row != parent.at(step);
+  EXPECT_GE(differing, 5);
+  EXPECT_EQ(config_parent(test::read_text(edited + "/config.cfg")), out + "@" + std::to_string(at));
 }
 
 }  // namespace

@@ -18,7 +18,7 @@ std::string row_label(const ParamSpec& spec) {
 
 // Pause/Resume, Step, Reset (highlighted while edits wait for it), the step count, and the
 // list of edits that wait.
-void draw_run_buttons(View& view, const Snapshot& snap, int& step_count) {
+void draw_run_buttons(View& view, const Snapshot& snap, int& step_count, bool& fork_clicked) {
   const ImGuiStyle& style = ImGui::GetStyle();
   const float third = (ImGui::GetContentRegionAvail().x - 2 * style.ItemSpacing.x) / 3.0f;
   const bool paused = view.paused_or_pausing();
@@ -44,6 +44,27 @@ void draw_run_buttons(View& view, const Snapshot& snap, int& step_count) {
   ImGui::InputInt("steps per Step", &step_count);
   probe_item("steps per Step", third);
   step_count = std::clamp(step_count, 1, 100000);
+  // Beside the step count when it fits ("Fork" in a narrow panel), else on a line of its own.
+  const auto button_w = [&](const char* text) {
+    return ImGui::CalcTextSize(text).x + 2 * style.FramePadding.x;
+  };
+  ImGui::SameLine(0.0f, style.ItemSpacing.x);
+  float fork_w = ImGui::GetContentRegionAvail().x;
+  if (fork_w < button_w("Fork")) {
+    ImGui::NewLine();
+    fork_w = ImGui::GetContentRegionAvail().x;
+  }
+  ImGui::BeginDisabled(!snap.running);
+  if (ImGui::Button(fork_w >= button_w("Fork here") ? "Fork here###fork" : "Fork###fork",
+                    ImVec2(fork_w, 0))) {
+    fork_clicked = true;
+  }
+  ImGui::EndDisabled();
+  probe_item("Fork here");
+  if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) {
+    ImGui::SetTooltip("Branch this run at this step with an edit; both then train in turn and\n"
+                      "every plot overlays them (F).");
+  }
 
   if (!waiting.empty()) {
     std::string list;
@@ -161,7 +182,7 @@ void ControlsPanel::draw(View& view, const PanelSlot& area) {
     return;
   }
   const Snapshot& snap = view.snapshot();
-  draw_run_buttons(view, snap, step_count);
+  draw_run_buttons(view, snap, step_count, fork_clicked);
   draw_param_tables(view, snap, edits);
   ImGui::TextDisabled("* resets training (new weights)");
   draw_checkpoint_buttons(view, snap);

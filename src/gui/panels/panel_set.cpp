@@ -26,6 +26,7 @@ constexpr Shortcut kShortcuts[] = {
     {".", "train one step (the Step button's count), then pause"},
     {"Ctrl+S", "save a checkpoint (the checkpoint path in Controls)"},
     {"R", "start / stop recording (the Record tab's settings)"},
+    {"F", "fork here: branch the run with an edit; both then train in turn"},
     {"F12", "save a screenshot of the window (PNG in the run directory)"},
     {"F1 or ?", "this overlay; Esc closes it"},
     {"Ctrl+click", "type a value into a slider; Enter applies it, Esc cancels"},
@@ -43,7 +44,8 @@ constexpr PanelHelp kPanelHelp[] = {
     {"Controls", "every hyperparameter: live ones apply between two steps, * ones reset "
                  "training with new weights"},
     {"Samples", "the generator on fixed noise beside real images (VAE: decoded prior, test "
-                "images and reconstructions); the history slider scrubs back"},
+                "images and reconstructions); the history slider scrubs back; after Fork here, "
+                "every run's grid side by side (click one to show and command it)"},
     {"Losses", "losses per step with EMA smoothing; every step is kept up to 2^20 a metric, "
                "then older ones are thinned (min and max kept); Gradients and Histograms tabs"},
     {"Latent", "traversal, interpolation and explorer tabs: what each latent direction does"},
@@ -178,6 +180,7 @@ void PanelSet::handle_shortcuts(View& view) {
     view.ask(AppRequest::kToggleRecording);
     status.open_record_tab = true;
   }
+  if (pressed(GLFW_KEY_F) && view.has_snapshot() && view.snapshot().running) fork_dialog.open();
 }
 
 // Checkpoints, and the generator for Python users (image models only: text models and the 2D
@@ -213,6 +216,10 @@ float PanelSet::draw_menu(View& view, ModelFamily family, bool gan) {
     if (ImGui::MenuItem(paused ? "Resume" : "Pause", "Space")) view.request_pause(!paused);
     if (ImGui::MenuItem("Step", ".")) view.send(Command::of(Command::Kind::kStep, controls.step_count));
     if (ImGui::MenuItem("Reset")) view.send(Command::of(Command::Kind::kReset));
+    if (ImGui::MenuItem("Fork here...", "F", false, view.has_snapshot() && view.snapshot().running)) {
+      fork_dialog.open();
+    }
+    probe_item("Run/Fork here...");
     ImGui::Separator();
     if (ImGui::MenuItem(view.recorder().status.active ? "Stop recording" : "Record", "R")) {
       view.ask(AppRequest::kToggleRecording);
@@ -438,7 +445,11 @@ void PanelSet::draw(View& view, ImVec2 size) {
   last_em_ = em;
   last_family_ = family;
   note_record_regions(view, family, snap.is_gan, size);
+  runs.follow_fork(view);
   draw_runs(view, defaults);
+  if (controls.fork_clicked) fork_dialog.open();
+  controls.fork_clicked = false;
+  fork_dialog.draw(view);
   draw_help(view, size);
 }
 

@@ -56,6 +56,12 @@ struct RunsPanel {
   void draw(View& view, const PanelSlot& area);
   /// Ticks `dir` (--compare): it is listed and overlaid from the first frame on.
   void compare(View& view, const std::string& dir);
+  /// Every frame, open or not: a fork's runs other than the one shown are ticked and read again
+  /// while they grow (every second, or less often when reading takes long); the one shown is
+  /// the live lines.
+  void follow_fork(View& view);
+  std::vector<std::string> fork_ticked;  // the fork's runs follow_fork ticked
+  double fork_read_at = -1e9, fork_read_every = 1.0;
 
  private:
   void list(View& view);
@@ -71,8 +77,24 @@ struct RunsPanel {
 struct ControlsPanel {
   std::array<ParamEdit, kParamCount> edits{};  // widget values; synced from the snapshot when idle
   int step_count = 1;
+  bool fork_clicked = false;  // "Fork here" was clicked this frame (PanelSet opens the dialog)
   void draw(View& view, const PanelSlot& area);
 };
+
+/// Fork here (Controls, Run menu, F): a modal dialog for the branch's edits ("key=value, ..."),
+/// checked as they are typed (what they change, or why not), with a parameter picker; Fork
+/// sends Command::kFork.
+struct ForkDialog {
+  char edits[256] = "";
+  bool open_requested = false;  // opens at the next draw
+  bool focus_field = false;
+  void open() { open_requested = true; }
+  void draw(View& view);
+};
+
+/// How the Samples panel and the dialog name the fork's run `index`: a branch by its edits, the
+/// first run by its directory's short name.
+std::string fork_run_name(const Snapshot& snap, std::size_t index);
 
 /// Whether the Controls panel shows `spec` for `family`: rows scoped to other model families, the
 /// "Latent tools" rows (edited in the Latent windows) and the app's Record rows (the Record tab)
@@ -91,6 +113,9 @@ struct SamplesPanel {
   void draw_options(View& view, bool gan);
   /// "EMA of G" (with g_ema on): sets ema_samples.
   void draw_ema_toggle(View& view);
+  /// A fork (Snapshot::fork): its runs' grids side by side, named by their edits; a click shows
+  /// that run (Command::kShowRun), x closes a branch (kCloseRun).
+  void draw_fork(View& view, ImVec2 avail);
   ParamEdit ema_edit;  // ema_samples, as the checkbox shows and sends it
 };
 
@@ -425,6 +450,7 @@ struct PanelSet {
   TextInsidePanel text_inside;
   TextEmbeddingsPanel text_embeddings;
   RunsPanel runs;
+  ForkDialog fork_dialog;
   bool show_runs = false;            // the Runs window (View > Runs, --compare)
   std::vector<std::string> compare;  // runs to tick at the first frame (--compare), then cleared
 

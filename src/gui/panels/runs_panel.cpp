@@ -1,6 +1,7 @@
 // The Runs window: past runs beside the live one, ticked to overlay their curves, and a selected
 // run's details (its sample grid, the parameters it differs in, rename, tags, trash).
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
@@ -93,6 +94,35 @@ void RunsPanel::compare(View& view, const std::string& dir) {
   const std::string name = summary ? summary->name : fs::path(dir).filename().string();
   if (auto s = view.compare().tick(dir, name); !s) say(s.error(), true);
   refresh = true;
+}
+
+void RunsPanel::follow_fork(View& view) {
+  if (!view.has_snapshot()) return;
+  const Snapshot& snap = view.snapshot();
+  // The run shown draws the live lines: no overlay of it too (ticked again once another shows).
+  const auto shown = std::find(fork_ticked.begin(), fork_ticked.end(), snap.run_dir);
+  if (shown != fork_ticked.end()) {
+    view.compare().untick(*shown);
+    fork_ticked.erase(shown);
+  }
+  const double now = ImGui::GetTime();
+  const bool due = now - fork_read_at >= fork_read_every;
+  const auto started = std::chrono::steady_clock::now();
+  bool read = false;
+  for (size_t i = 0; i < snap.fork.size(); ++i) {
+    const std::string& dir = snap.fork[i].dir;
+    if (int(i) == snap.fork_shown) continue;
+    const bool known = std::find(fork_ticked.begin(), fork_ticked.end(), dir) != fork_ticked.end();
+    if (known && (!due || !view.compare().ticked(dir))) continue;  // (unticked by hand: left so)
+    if (view.compare().tick(dir, fork_run_name(snap, i)) && !known) fork_ticked.push_back(dir);
+    read = true;  // (a branch with no rows yet is tried again next time)
+  }
+  if (due) {
+    const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    fork_read_at = now;
+    fork_read_every = std::max(1.0, 20.0 * took);
+  }
+  if (read && !due) refresh = true;  // a new branch: listed at once
 }
 
 void RunsPanel::list(View& view) {

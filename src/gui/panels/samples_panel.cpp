@@ -290,6 +290,11 @@ void SamplesPanel::draw(View& view, const PanelSlot& area) {
   const bool has_snapshot = view.has_snapshot();
   HistoryUi& hist = view.history();
   const bool scrubbing = !hist.live && !hist.history.empty();
+  if (has_snapshot && view.snapshot().fork.size() > 1 && !scrubbing) {
+    draw_fork(view, avail);
+    ImGui::End();
+    return;
+  }
   if (scrubbing) hist.index = std::clamp<int>(hist.index, 0, int(hist.history.size()) - 1);
   const int64_t step = scrubbing            ? hist.history.at(hist.index).step
                        : has_snapshot ? view.snapshot().samples_step
