@@ -147,28 +147,33 @@ Status TrainingSession::paint(const Command& command) {
   return {};
 }
 
+// An edit: live values apply at once, needs-reset ones wait in pending_; a change is a history
+// line.
+Status TrainingSession::apply_edit(const Command& command) {
+  const ParamSpec& spec = param_spec(command.param);
+  const std::string from = format_param_value(spec, pending_.value(command.param));
+  if (auto s = pending_.set(command.param, command.value); !s) return s;
+  const std::string to = format_param_value(spec, pending_.value(command.param));
+  if (message_is_input_error_) set_message(MessageLevel::kNone, "");
+  // The model is touched only for a value that changed (resuming re-applies the run's
+  // file settings; an optimizer's state stays as it was).
+  const bool changed = params_.value(command.param) != pending_.value(command.param);
+  if (spec.apply == ParamApply::kLive && changed) {
+    params_.set(command.param, command.value);
+    family_->set_live(params_);
+  }
+  const bool waits = spec.apply == ParamApply::kReset &&
+                     pending_.value(command.param) != params_.value(command.param);
+  if (from != to) push_event(RunEvent::edit(
+      command.param, from, to, step_, waits,
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count()));
+  return {};
+}
+
 Status TrainingSession::apply(const Command& command) {
   switch (command.kind) {
-    case Command::Kind::kSetParam: {
-      const ParamSpec& spec = param_spec(command.param);
-      const std::string from = format_param_value(spec, pending_.value(command.param));
-      if (auto s = pending_.set(command.param, command.value); !s) return s;
-      const std::string to = format_param_value(spec, pending_.value(command.param));
-      if (message_is_input_error_) set_message(MessageLevel::kNone, "");
-      // The model is touched only for a value that changed (resuming re-applies the run's
-      // file settings; an optimizer's state stays as it was).
-      const bool changed = params_.value(command.param) != pending_.value(command.param);
-      if (spec.apply == ParamApply::kLive && changed) {
-        params_.set(command.param, command.value);
-        family_->set_live(params_);
-      }
-      const bool waits = spec.apply == ParamApply::kReset &&
-                         pending_.value(command.param) != params_.value(command.param);
-      if (from != to) push_event(RunEvent::edit(
-          command.param, from, to, step_, waits,
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count()));
-      return {};
-    }
+    case Command::Kind::kSetParam:
+      return apply_edit(command);
     case Command::Kind::kPause:
       if (!paused_ || steps_left_ > 0) {
         push_event(RunEvent::message(MessageLevel::kInfo, "paused", step_));

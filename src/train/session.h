@@ -127,6 +127,7 @@ class TrainingSession {
   void sample_histograms();  // every hist_every steps
   void update_rate();
   Status paint(const Command& command);
+  Status apply_edit(const Command& command);
   void push_event(RunEvent e);
 
   Params params_;   // in force
