@@ -175,6 +175,19 @@ TEST_F(ForkPanel, AForksRunsShowSideBySideAndTheOnesNotShownAreOverlaid) {
   ASSERT_EQ(c.size(), 1u);
   EXPECT_EQ(c[0].kind, Command::Kind::kCloseRun);
   EXPECT_EQ(c[0].count, 1);
+  // Controls lists the fork's runs too (every family has Controls; not every one this grid).
+  EXPECT_NE(ui_->own_text("Controls").find("the fork's runs"), std::string::npos);
+  ui_->click(ui_->center("Controls/fork run 1"));
+  c = sent();
+  ASSERT_EQ(c.size(), 1u);
+  EXPECT_EQ(c[0].kind, Command::Kind::kShowRun);
+  EXPECT_EQ(c[0].count, 1);
+  ui_->click(ui_->center("Controls/fork run 0"));
+  EXPECT_TRUE(sent().empty()) << "the run shown already";
+  ui_->click(ui_->center("Controls/close fork run 1"));
+  c = sent();
+  ASSERT_EQ(c.size(), 1u);
+  EXPECT_EQ(c[0].kind, Command::Kind::kCloseRun);
 
   // The trainer shows the branch: its curves become the live lines (loaded from its file, with
   // the first run's up to the fork) and the first run is overlaid instead.

@@ -73,6 +73,7 @@ void draw_run_buttons(View& view, const Snapshot& snap, int& step_count, bool& f
     ImGui::TextColored(kPendingColor, "Reset to apply: %s", list.c_str());
     ImGui::PopTextWrapPos();
   }
+  draw_fork_runs(view);
 }
 
 // One row of a group's table: the name (orange while its edit waits for a reset) and the

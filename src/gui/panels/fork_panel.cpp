@@ -143,6 +143,38 @@ void ForkDialog::draw(View& view) {
   ImGui::EndPopup();
 }
 
+void draw_fork_runs(View& view) {
+  if (!view.has_snapshot() || view.snapshot().fork.size() < 2) return;
+  const Snapshot& snap = view.snapshot();
+  ImGui::PushTextWrapPos(0.0f);
+  ImGui::TextDisabled("the fork's runs (pick: show and command it)");
+  ImGui::PopTextWrapPos();
+  const float close_w = ImGui::GetFrameHeight();
+  for (size_t i = 0; i < snap.fork.size(); ++i) {
+    ImGui::PushID(int(i));
+    const std::string name = fork_run_name(snap, i);
+    const float room = ImGui::GetContentRegionAvail().x - close_w - ImGui::GetFrameHeight() -
+                       3 * ImGui::GetStyle().ItemSpacing.x;
+    const std::string label = strformat("%s  (step %lld)", name.c_str(),
+                                         static_cast<long long>(snap.fork[i].step));
+    if (ImGui::RadioButton(fit_text(label, room).c_str(), int(i) == snap.fork_shown) &&
+        int(i) != snap.fork_shown) {
+      view.send(Command::of(Command::Kind::kShowRun, int64_t(i)));
+    }
+    probe_item("fork run " + std::to_string(i));
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", snap.fork[i].dir.c_str());
+    if (i > 0) {
+      ImGui::SameLine(ImGui::GetWindowContentRegionMax().x - close_w);
+      if (ImGui::Button("x", ImVec2(close_w, 0))) {
+        view.send(Command::of(Command::Kind::kCloseRun, int64_t(i)));
+      }
+      probe_item("close fork run " + std::to_string(i));
+      if (ImGui::IsItemHovered()) ImGui::SetTooltip("Stop this branch (its run directory stays)");
+    }
+    ImGui::PopID();
+  }
+}
+
 void SamplesPanel::draw_fork(View& view, ImVec2 avail) {
   const Snapshot& snap = view.snapshot();
   const int n = std::min<int>(int(snap.fork.size()), View::kForkSlots);

@@ -92,6 +92,10 @@ struct ForkDialog {
   void draw(View& view);
 };
 
+/// Controls, after a fork (every family): one line per run of the fork, the shown one picked; a
+/// pick shows that run (Command::kShowRun), x closes a branch (kCloseRun).
+void draw_fork_runs(View& view);
+
 /// How the Samples panel and the dialog name the fork's run `index`: a branch by its edits, the
 /// first run by its directory's short name.
 std::string fork_run_name(const Snapshot& snap, std::size_t index);
