@@ -1,4 +1,5 @@
 #include "core/cli.h"
+#include "core/snapshot.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -450,8 +451,9 @@ static Status check_forks(const CliOptions& o) {
   if (o.forks.empty()) {
     return Error{"--fork-at needs at least one --fork EDITS (e.g. --fork lr_d=1e-4)"};
   }
-  if (int(o.forks.size()) > kMaxForks) {
-    return Error{strformat("--fork: at most %d branches (%zu given)", kMaxForks, o.forks.size())};
+  if (int(o.forks.size()) > kMaxForkBranches) {
+    return Error{strformat("--fork: at most %d branches (%zu given)", kMaxForkBranches,
+                           o.forks.size())};
   }
   if (o.steps > 0 && o.fork_at > o.steps && o.resume.empty()) {
     return Error{strformat("--fork-at %lld: after the last step (--steps %lld)", o.fork_at,

@@ -43,12 +43,11 @@ Result<CliOptions> parse_cli(const std::vector<std::string>& args);
 /// --headless needs --steps), --frames and --screenshot-step need --screenshot, --record-* need
 /// --record, --seconds belongs to genscope-bench. Errors say what to add, e.g. "--steps only
 /// applies with --headless (add --headless to train 100 steps with no window)".
-/// --fork-at and --fork need each other and --headless, at most kMaxForks branches, and each
+/// --fork-at and --fork need each other and --headless, at most kMaxForkBranches (snapshot.h) branches, and each
 /// branch's edits must apply (the key and value are checked here, before training).
 Status check_mode_flags(const CliOptions& options);
 
 /// The most branches one fork trains beside its parent.
-inline constexpr int kMaxForks = 3;
 
 /// Every flag the command line accepts (run modes, then the parameter table's), spelled "--x-y".
 std::vector<std::string> cli_flags();

@@ -33,6 +33,9 @@ struct RuntimeInfo {
 };
 
 /// One immutable view of the trainer's state.
+/// A fork trains its first run and at most this many branches (the window and --fork alike).
+inline constexpr int kMaxForkBranches = 3;
+
 /// One run of a fork in the window: the first run, or a branch of it (Command::kFork).
 struct ForkRun {
   std::string dir;       // its run directory

@@ -145,7 +145,7 @@ class View {
     return textures_.get(static_cast<TextureSlot>(static_cast<int>(TextureSlot::kFork0) +
                                                   std::clamp(index, 0, kForkSlots - 1)));
   }
-  static constexpr int kForkSlots = 4;
+  static constexpr int kForkSlots = kMaxForkBranches + 1;
   /// The 2D lab's discriminator heatmap (linear filtering), from the snapshot's toy view.
   const TextureRef& toy_heat_texture() const { return textures_.get(TextureSlot::kToyHeat); }
   /// The latent map's decoded 2D manifold (2D latents only).

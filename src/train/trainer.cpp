@@ -17,7 +17,6 @@ namespace {
 using Clock = std::chrono::steady_clock;
 constexpr auto kPublishInterval = std::chrono::milliseconds(250);  // status text between rows
 constexpr auto kQualityRefresh = std::chrono::milliseconds(250);
-constexpr size_t kMaxForkRuns = 4;  // a fork's first run and up to three branches
 
 }  // namespace
 
@@ -143,8 +142,8 @@ struct Trainer::Impl {
   // trains. The branch has the run's random stream from this step on.
   void fork(const std::string& edits) {
     const auto fail = [&](const std::string& why) { fork_error = "Fork: " + why; };
-    if (members.size() >= kMaxForkRuns) {
-      return fail(strformat("at most %zu branches train at once (close one first)", kMaxForkRuns - 1));
+    if (members.size() > size_t(kMaxForkBranches)) {
+      return fail(strformat("at most %d branches train at once (close one first)", kMaxForkBranches));
     }
     Run& source = run();
     if (!source.has_session()) return fail("the run has not started");

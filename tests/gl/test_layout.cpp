@@ -25,11 +25,15 @@ struct Size {
   float scale;  // 0: automatic, as the window picks it
 };
 
+// The UI scale a window of `size` gets.
+float scale_of(Size size) {
+  return size.scale > 0 ? size.scale : auto_ui_scale(1.0f, float(size.w), float(size.h));
+}
+
 class Layout : public ::testing::TestWithParam<std::tuple<ModelFamily, Size>> {
  protected:
   void draw_all(ModelFamily family, Size size) {
-    const float scale = size.scale > 0 ? size.scale : auto_ui_scale(1.0f, float(size.w), float(size.h));
-    ui_ = std::make_unique<UiHarness>(size.w, size.h, scale);
+    ui_ = std::make_unique<UiHarness>(size.w, size.h, scale_of(size));
     if (!ui_->ok()) GTEST_SKIP() << ui_->error();
     view_ = std::make_unique<View>(queue_);
     snapshot_ = test::fake_snapshot(family);
@@ -354,8 +358,7 @@ TEST_P(RunsOnScreen, ASelectedRunShowsItsGridAndDiffWithNothingCut) {
   const std::string b =
       test::fake_run(root, "20261201-110000-dcgan-mnist", "dataset=mnist,lr_d=1e-4,loss=hinge", 150, 0.3f);
   test::fake_sample_events(b, {{130, 130}, {130, 130}}, {100, 150}, {220, 30, 30});
-  const float scale = size.scale > 0 ? size.scale : auto_ui_scale(1.0f, float(size.w), float(size.h));
-  UiHarness ui(size.w, size.h, scale);
+  UiHarness ui(size.w, size.h, scale_of(size));
   if (!ui.ok()) GTEST_SKIP() << ui.error();
   CommandQueue queue;
   View view(queue);
@@ -409,8 +412,7 @@ class ForkOnScreen : public ::testing::TestWithParam<Size> {};
 
 TEST_P(ForkOnScreen, TheGridsSitSideBySideAndTheDialogFits) {
   const Size size = GetParam();
-  const float scale = size.scale > 0 ? size.scale : auto_ui_scale(1.0f, float(size.w), float(size.h));
-  UiHarness ui(size.w, size.h, scale);
+  UiHarness ui(size.w, size.h, scale_of(size));
   if (!ui.ok()) GTEST_SKIP() << ui.error();
   CommandQueue queue;
   View view(queue);

@@ -44,6 +44,12 @@ class ForkPanel : public ::testing::Test {
     queue_.drain(out);
     return out;
   }
+  // The one command sent since the last call (none or several: a failure, and an empty kStop).
+  Command one_sent() {
+    std::vector<Command> c = sent();
+    EXPECT_EQ(c.size(), 1u);
+    return c.size() == 1 ? c[0] : Command::of(Command::Kind::kStop);
+  }
   std::string dialog(const std::string& item) const { return std::string(kDialog) + "/" + item; }
   bool dialog_open() const {
     const ImGuiWindow* w = ImGui::FindWindowByName(kDialog);
@@ -86,10 +92,9 @@ TEST_F(ForkPanel, TheDialogChecksTheEditsAsTypedAndForkSendsThem) {
   ui_->click(ui_->center(dialog("edits")));
   ui_->replace_text("loss=hinge");
   ui_->frames(2);
-  const std::vector<Command> c = sent();
-  ASSERT_EQ(c.size(), 1u);
-  EXPECT_EQ(c[0].kind, Command::Kind::kFork);
-  EXPECT_EQ(c[0].value.text, "loss=hinge");
+  const Command c = one_sent();
+  EXPECT_EQ(c.kind, Command::Kind::kFork);
+  EXPECT_EQ(c.value.text, "loss=hinge");
   EXPECT_FALSE(dialog_open());
 }
 
@@ -114,10 +119,9 @@ TEST_F(ForkPanel, ThePickerAddsAParameterAndForkSendsTheEdits) {
       << ui_->own_text(kDialog);
   ui_->click(ui_->center(dialog("Fork")));
   ui_->frames(2);
-  const std::vector<Command> c = sent();
-  ASSERT_EQ(c.size(), 1u);
-  EXPECT_EQ(c[0].kind, Command::Kind::kFork);
-  EXPECT_EQ(c[0].value.text, "lr_d=1e-4, loss=non_saturating");
+  const Command c = one_sent();
+  EXPECT_EQ(c.kind, Command::Kind::kFork);
+  EXPECT_EQ(c.value.text, "lr_d=1e-4, loss=non_saturating");
   EXPECT_FALSE(dialog_open());
   // The Run menu opens it too; Esc closes it and sends nothing.
   ui_->click(ui_->center("##MainMenuBar/Run"));
@@ -166,28 +170,24 @@ TEST_F(ForkPanel, AForksRunsShowSideBySideAndTheOnesNotShownAreOverlaid) {
   EXPECT_NE(ui_->own_text("Losses").find("lr_d=1e-4"), std::string::npos) << ui_->own_text("Losses");
 
   ui_->click(ui_->center("Samples/fork grid 1"));
-  std::vector<Command> c = sent();
-  ASSERT_EQ(c.size(), 1u);
-  EXPECT_EQ(c[0].kind, Command::Kind::kShowRun);
-  EXPECT_EQ(c[0].count, 1);
+  Command c = one_sent();
+  EXPECT_EQ(c.kind, Command::Kind::kShowRun);
+  EXPECT_EQ(c.count, 1);
   ui_->click(ui_->center("Samples/close lr_d=1e-4"));
-  c = sent();
-  ASSERT_EQ(c.size(), 1u);
-  EXPECT_EQ(c[0].kind, Command::Kind::kCloseRun);
-  EXPECT_EQ(c[0].count, 1);
+  c = one_sent();
+  EXPECT_EQ(c.kind, Command::Kind::kCloseRun);
+  EXPECT_EQ(c.count, 1);
   // Controls lists the fork's runs too (every family has Controls; not every one this grid).
   EXPECT_NE(ui_->own_text("Controls").find("the fork's runs"), std::string::npos);
   ui_->click(ui_->center("Controls/fork run 1"));
-  c = sent();
-  ASSERT_EQ(c.size(), 1u);
-  EXPECT_EQ(c[0].kind, Command::Kind::kShowRun);
-  EXPECT_EQ(c[0].count, 1);
+  c = one_sent();
+  EXPECT_EQ(c.kind, Command::Kind::kShowRun);
+  EXPECT_EQ(c.count, 1);
   ui_->click(ui_->center("Controls/fork run 0"));
   EXPECT_TRUE(sent().empty()) << "the run shown already";
   ui_->click(ui_->center("Controls/close fork run 1"));
-  c = sent();
-  ASSERT_EQ(c.size(), 1u);
-  EXPECT_EQ(c[0].kind, Command::Kind::kCloseRun);
+  c = one_sent();
+  EXPECT_EQ(c.kind, Command::Kind::kCloseRun);
 
   // The trainer shows the branch: its curves become the live lines (loaded from its file, with
   // the first run's up to the fork) and the first run is overlaid instead.

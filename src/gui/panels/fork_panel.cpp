@@ -15,7 +15,6 @@ namespace genscope {
 namespace {
 
 constexpr const char* kForkPopup = "Fork here###fork";
-constexpr int kMaxForkRuns = View::kForkSlots;  // the first run and up to three branches
 const ImVec4 kErrorColor(1.0f, 0.45f, 0.4f, 1.0f);
 const ImVec4 kChangeColor(0.6f, 0.85f, 0.6f, 1.0f);
 
@@ -74,7 +73,7 @@ bool check_edits(const Snapshot& snap, const char* edits) {
   const int runs = std::max<int>(1, int(snap.fork.size()));
   std::string change;
   const Status valid = describe_edits(snap.params, edits, change);
-  const bool full = runs >= kMaxForkRuns;
+  const bool full = runs > kMaxForkBranches;
   ImGui::PushTextWrapPos(0.0f);
   if (full) {
     ImGui::TextColored(kErrorColor, "%d runs train already (the most): close a branch first "
