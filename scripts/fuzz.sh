@@ -9,7 +9,8 @@ cd "$(dirname "$0")/.."
 seconds=${1:-20}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(fuzz_idx fuzz_mnist_folder fuzz_config fuzz_cli fuzz_checkpoint)
+[ ${#targets[@]} -gt 0 ] ||
+  targets=(fuzz_idx fuzz_mnist_folder fuzz_config fuzz_cli fuzz_checkpoint fuzz_wire)
 if ! command -v clang++ >/dev/null; then
   echo "fuzz: clang++ is not installed; skipped"
   exit 0

@@ -1,9 +1,12 @@
 // genscope: parse arguments, then run the window (App + Trainer thread) or the headless runner.
 #include <algorithm>
+#include <cctype>
+#include <chrono>
 #include <ctime>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
+#include <thread>
 #include <string>
 #include <vector>
 
@@ -15,6 +18,9 @@
 #include "core/run_dir.h"
 #include "core/thread_policy.h"
 #include "gui/gui.h"
+#include "net/remote_client.h"
+#include "net/remote_server.h"
+#include "net/zmq_util.h"
 #include "train/runtime.h"
 #include "train/trainer.h"
 #include "util/interrupt.h"
@@ -84,15 +90,8 @@ int run_headless_cli(const genscope::CliOptions& cli, genscope::RunOptions run,
   return 0;
 }
 
-// The window: the App on this thread, the Trainer on its own.
-int run_window(const genscope::CliOptions& cli, genscope::RunOptions run,
-               const genscope::RecordSettings& record) {
-  // No display is reported before anything slow (LibTorch, the trainer thread) starts.
-  if (auto display = genscope::probe_display(); !display) {
-    std::fprintf(stderr, "genscope: %s\n", display.error().c_str());
-    return 2;
-  }
-  genscope::TrainerLink link;
+// The window's options from the command line; `dir`: the run directory (or the viewer's).
+genscope::AppOptions app_options(const genscope::CliOptions& cli, const std::string& dir) {
   genscope::AppOptions options;
   options.window.width = cli.window_width;
   options.window.height = cli.window_height;
@@ -103,9 +102,22 @@ int run_window(const genscope::CliOptions& cli, genscope::RunOptions run,
   options.screenshot_step = cli.screenshot_step;
   options.record = cli.params;
   options.record_at_start = cli.record;
-  options.exit_after_record = cli.record && record.frame_limit() > 0;
-  options.run_dir = run.dir;
+  options.exit_after_record = cli.record && genscope::RecordSettings(cli.params).frame_limit() > 0;
+  options.run_dir = dir;
   options.compare = cli.compare;
+  return options;
+}
+
+// The window: the App on this thread, the Trainer on its own.
+int run_window(const genscope::CliOptions& cli, genscope::RunOptions run,
+               const genscope::RecordSettings& record) {
+  // No display is reported before anything slow (LibTorch, the trainer thread) starts.
+  if (auto display = genscope::probe_display(); !display) {
+    std::fprintf(stderr, "genscope: %s\n", display.error().c_str());
+    return 2;
+  }
+  genscope::TrainerLink link;
+  genscope::AppOptions options = app_options(cli, run.dir);
   // A lockstep recording starts from step 0: the trainer waits for the App's step commands.
   if (cli.record && record.lockstep()) {
     link.commands.push(genscope::Command::of(genscope::Command::Kind::kPause));
@@ -120,6 +132,81 @@ int run_window(const genscope::CliOptions& cli, genscope::RunOptions run,
     std::printf("%s\n", report.recording_summary.c_str());
   }
   return code;
+}
+
+
+// --serve: the Trainer on its thread, the server on its own, no window; Ctrl+C ends both.
+int run_serve(const genscope::CliOptions& cli, genscope::RunOptions run) {
+  genscope::TrainerLink link;
+  genscope::net::ServeOptions options;
+  options.listen = cli.listen;
+  options.token = cli.token;
+  auto server = genscope::net::RemoteServer::start(link, options);
+  if (!server) {
+    std::fprintf(stderr, "genscope: %s\n", server.error().c_str());
+    return 2;
+  }
+  const std::string address = (*server)->address();
+  if (auto bound = genscope::net::parse_endpoint(address, "--listen"); bound && !bound->loopback()) {
+    std::printf("note: listening on %s, beyond this machine: anyone who reaches it and holds the "
+                "token can watch and steer this run (the token travels in clear: prefer "
+                "127.0.0.1 and an SSH tunnel)\n",
+                address.c_str());
+  }
+  run.headless = true;  // every core trains, and there is nobody to look first
+  const std::string dir = run.dir;
+  genscope::Trainer trainer(link, std::move(run));
+  trainer.start();
+  std::printf("serving %s on %s\ntoken: %s\nview it with: genscope --connect %s --token %s\n",
+              dir.c_str(), address.c_str(), (*server)->token().c_str(), address.c_str(),
+              (*server)->token().c_str());
+  std::fflush(stdout);
+  while (!genscope::interrupted()) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  trainer.stop();
+  const genscope::net::ServeStats stats = (*server)->stats();
+  std::printf("served %lld viewer(s): %lld snapshots (%.1f MB), %lld rows, %lld commands\n",
+              static_cast<long long>(stats.viewers_seen),
+              static_cast<long long>(stats.snapshots_sent), stats.snapshot_bytes / 1e6,
+              static_cast<long long>(stats.rows_sent), static_cast<long long>(stats.commands));
+  return 0;
+}
+
+// --connect: the App on this thread, fed by a RemoteClient instead of a Trainer.
+int run_connect(const genscope::CliOptions& cli, const std::string& dir) {
+  if (auto display = genscope::probe_display(); !display) {
+    std::fprintf(stderr, "genscope: %s\n", display.error().c_str());
+    return 2;
+  }
+  genscope::TrainerLink link;
+  genscope::net::ConnectOptions connect;
+  connect.address = cli.connect;
+  connect.token = cli.token;
+  auto client = genscope::net::RemoteClient::start(link, connect);
+  if (!client) {
+    std::fprintf(stderr, "genscope: %s\n", client.error().c_str());
+    return 2;
+  }
+  genscope::AppOptions options = app_options(cli, dir);
+  genscope::App app(link, options);
+  int code = app.run();
+  const genscope::AppReport& report = app.report();
+  if (!report.recording_summary.empty() && report.recording_ok) {
+    std::printf("%s\n", report.recording_summary.c_str());
+  }
+  const std::string error = (*client)->stats().error;
+  if (!error.empty()) {
+    std::fprintf(stderr, "genscope: %s\n", error.c_str());
+    return code == 0 ? 1 : code;
+  }
+  return code;
+}
+
+// Where a viewer keeps what it makes (screenshots, recordings): its own folder in runs_dir.
+std::string viewer_dir(const genscope::CliOptions& cli) {
+  std::string name = genscope::RunDirectory::default_name(cli.params, std::time(nullptr));
+  name = name.substr(0, std::min<size_t>(name.size(), 15)) + "-view-";
+  for (char c : cli.connect) name += std::isalnum(static_cast<unsigned char>(c)) ? c : '-';
+  return (std::filesystem::path(cli.params.text(genscope::ParamId::kRunsDir)) / name).string();
 }
 
 }  // namespace
@@ -146,6 +233,13 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "genscope: %s\n", modes.error().c_str());
     return 2;
   }
+  if (!cli->connect.empty()) {
+    const std::string dir = viewer_dir(*cli);
+    if (!cli->screenshot_path.empty()) {
+      cli->screenshot_path = genscope::RunDirectory(dir).output(cli->screenshot_path);
+    }
+    return run_connect(*cli, dir);
+  }
   if (!resume_readable(cli->resume)) return 2;
   // The run directory, chosen now: what the window or the recorder write goes there too.
   const genscope::RunDirectory run_dir(genscope::RunDirectory::choose(
@@ -163,6 +257,7 @@ int main(int argc, char** argv) {
   // the window resolves it when a recording starts (a reset moves to a new run directory).
   genscope::RecordSettings record(cli->params);
   if (cli->headless) record.path = run_dir.output(record.path);
+  if (cli->serve) return run_serve(*cli, std::move(run));
   return cli->headless ? run_headless_cli(*cli, std::move(run), record)
                        : run_window(*cli, std::move(run), record);
 }

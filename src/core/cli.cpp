@@ -67,6 +67,16 @@ const std::vector<ModeFlag>& mode_flags() {
         {"--compare", "DIR...",
          "open the Runs window with these run directories ticked: their curves overlaid on the "
          "plots (also View > Runs)"},
+        {"--serve", "",
+         "train with no window (no display needed) and serve the run to viewers on other "
+         "machines (--connect); prints the address and the access token; Ctrl+C ends it"},
+        {"--listen", "HOST:PORT",
+         "with --serve: where to listen (default 127.0.0.1:7777, this machine only: reach it "
+         "from elsewhere through an SSH tunnel, README: Remote viewing)"},
+        {"--connect", "HOST:PORT",
+         "open the window on a run that genscope --serve trains elsewhere (needs --token)"},
+        {"--token", "T",
+         "with --connect: the token --serve printed; with --serve: use T instead of a random one"},
         {"--config", "FILE",
          "read 'key = value' lines (keys as below, e.g. lr_g = 1e-4); later "
          "flags override them"},
@@ -157,12 +167,47 @@ void put_param_row(std::ostringstream& out, const ParamSpec& spec, const Params&
   put_row(out, cli_flag(spec) + " " + (shown.empty() ? "PATH" : shown), text);
 }
 
+// Why `flag` does not fit --serve or --connect, or "" when it does.
+std::string remote_problem(const std::string& flag, const CliOptions& o) {
+  if ((flag == "--listen") && !o.serve) return "--listen only applies with --serve";
+  if (flag == "--token" && !o.serve && o.connect.empty()) {
+    return "--token only applies with --serve or --connect";
+  }
+  if (o.serve) {
+    if (!o.connect.empty()) return "--serve and --connect: a process serves a run or views one";
+    static const char* kWindowOnly[] = {"--headless", "--steps", "--screenshot", "--frames",
+                                        "--screenshot-step", "--record", "--compare",
+                                        "--window-size", "--ui-scale", "--export-generator"};
+    for (const char* f : kWindowOnly) {
+      if (flag == f) {
+        return flag + " does not apply with --serve (it trains until Ctrl+C, with no window; " +
+               "a viewer's window screenshots and records)";
+      }
+    }
+  }
+  if (o.connect.empty() || flag == "--connect" || flag == "--token") return {};
+  static const char* kViewerFlags[] = {"--screenshot", "--frames", "--screenshot-step",
+                                       "--window-size", "--ui-scale", "--record", "--compare",
+                                       "--help", "--print-config"};
+  for (const char* f : kViewerFlags) {
+    if (flag == f) return {};
+  }
+  for (const ParamSpec& spec : param_table()) {
+    if (cli_flag(spec) == flag && (!is_training_param(spec) || spec.id == ParamId::kRunsDir)) {
+      return {};
+    }
+  }
+  return flag + " does not apply with --connect: the server's run has its own (change "
+                "parameters in the window's Controls, or give them to genscope --serve)";
+}
+
 // Why `flag` does not fit the mode `o` asks for, or "" when it does.
 std::string mode_problem(const std::string& flag, const CliOptions& o) {
   if (flag == "--seconds") {
     return "--seconds only applies to genscope-bench (its phase length); to end a recording "
            "after S seconds use --record-seconds S";
   }
+  if (std::string problem = remote_problem(flag, o); !problem.empty()) return problem;
   if (o.headless) {
     if (flag == "--screenshot") {
       return "--screenshot needs the window: drop --headless (a headless run writes samples.png "
@@ -345,6 +390,14 @@ Status apply_mode_flag(const std::string& flag, FlagValue& value, CliOptions& o,
     if ((status = value.text(text))) o.forks.push_back(text);
   } else if (flag == "--compare") {
     status = value.paths(o.compare);
+  } else if (flag == "--serve") {
+    o.serve = true;
+  } else if (flag == "--listen") {
+    if ((status = value.text(text))) o.listen = text;
+  } else if (flag == "--connect") {
+    if ((status = value.text(text))) o.connect = text;
+  } else if (flag == "--token") {
+    if ((status = value.text(text))) o.token = text;
   } else if (flag == "--preset") {
     status = value.text(text);  // applied before the other flags
   } else if (flag == "--config") {
@@ -475,6 +528,9 @@ static Status check_forks(const CliOptions& o) {
 Status check_mode_flags(const CliOptions& options) {
   for (const std::string& flag : options.flags) {
     if (std::string problem = mode_problem(flag, options); !problem.empty()) return Error{problem};
+  }
+  if (!options.connect.empty() && options.token.empty()) {
+    return Error{"--connect needs --token T (the token genscope --serve printed)"};
   }
   if (options.headless && options.steps <= 0) {
     return Error{"--headless needs --steps N (how many steps to train)"};

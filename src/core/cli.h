@@ -30,6 +30,10 @@ struct CliOptions {
   long long fork_at = -1;        // --fork-at STEP: headless, branch the run at this step
   std::vector<std::string> forks;  // --fork EDITS, one per branch ("lr_d=1e-4,loss=hinge")
   std::vector<std::string> compare;  // --compare DIR...: run directories the Runs window ticks
+  bool serve = false;             // --serve: train with no window and serve remote viewers
+  std::string listen = "127.0.0.1:7777";  // --listen HOST:PORT: where --serve listens
+  std::string connect;            // --connect HOST:PORT: open the window on a --serve run
+  std::string token;              // --token T: --serve's access token (default: a random one)
   std::vector<std::string> flags;  // every flag given, in order, spelled as --help shows it
 };
 

@@ -18,6 +18,7 @@
 #include <sstream>
 #include <thread>
 
+#include "support/child.h"
 #include "support/test_files.h"
 #include "support/video_decode.h"
 
@@ -26,6 +27,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
+using test::Child;
+using test::poll_until;
 using Clock = std::chrono::steady_clock;
 
 using test::read_text;
@@ -94,80 +97,9 @@ int lines_containing(const std::string& text, const std::string& needle) {
   return n;
 }
 
-// genscope started in the background with its own pid (for signals), output into a log.
-struct Child {
-  pid_t pid = -1;
-  std::string log;
-
-  ~Child() {
-    if (pid > 0) {  // a failed assertion left it running
-      kill(pid, SIGKILL);
-      waitpid(pid, nullptr, 0);
-    }
-  }
-
-  static Child start(const std::vector<std::string>& args, const std::string& log) {
-    Child c;
-    c.log = log;
-    // Run directories it does not name with --out go under the test's scratch folder.
-    std::vector<std::string> argv_s{GENSCOPE_BINARY, "--runs-dir", temp_dir() + "/runs"};
-    argv_s.insert(argv_s.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (auto& a : argv_s) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    c.pid = fork();
-    if (c.pid == 0) {
-      int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      if (fd >= 0) {
-        dup2(fd, 1);
-        dup2(fd, 2);
-        close(fd);
-      }
-      execv(argv[0], argv.data());
-      _exit(127);
-    }
-    return c;
-  }
-
-  bool running() {
-    if (pid <= 0) return false;
-    int status = 0;
-    if (waitpid(pid, &status, WNOHANG) == pid) {
-      pid = -1;
-      exit_status = status;
-      return false;
-    }
-    return true;
-  }
-
-  // Waits up to `timeout_s` for the exit; returns the wait status (-1 on timeout: then killed).
-  int wait(double timeout_s) {
-    const auto deadline = Clock::now() + std::chrono::duration<double>(timeout_s);
-    while (running()) {
-      if (Clock::now() > deadline) {
-        kill(pid, SIGKILL);
-        waitpid(pid, nullptr, 0);
-        pid = -1;
-        return -1;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    return exit_status;
-  }
-
-  int exit_status = -1;
-};
-
-// Polls `ready` every 50 ms for up to `timeout_s` while the child runs; true once it holds.
-template <typename F>
-bool poll_until(Child& child, double timeout_s, F ready) {
-  const auto deadline = Clock::now() + std::chrono::duration<double>(timeout_s);
-  while (Clock::now() < deadline) {
-    if (ready()) return true;
-    if (!child.running()) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return false;
+// genscope in the background, its run directories under this test's scratch folder.
+Child start_child(const std::vector<std::string>& args, const std::string& log) {
+  return Child::start(args, log, temp_dir() + "/runs");
 }
 
 struct GifSize {
@@ -289,7 +221,7 @@ TEST(Recording, SigtermFinalisesTheFile) {
   const std::string dir = temp_dir();
   const std::string data = write_dataset();
   const std::string video = dir + "/T.mp4";
-  Child child = Child::start({"--dataset", data, "--width", "8", "--window-size", "640x360",
+  Child child = start_child({"--dataset", data, "--width", "8", "--window-size", "640x360",
                               "--record", video, "--record-steps-per-frame", "0", "--record-fps",
                               "10"},
                              dir + "/term.log");
@@ -328,7 +260,7 @@ TEST(Recording, SigkillLeavesDecodableFragments) {
   const std::string dir = temp_dir();
   const std::string data = write_dataset();
   const std::string video = dir + "/K.mp4";
-  Child child = Child::start({"--dataset", data, "--width", "8", "--window-size", "640x360",
+  Child child = start_child({"--dataset", data, "--width", "8", "--window-size", "640x360",
                               "--record", video, "--record-steps-per-frame", "0", "--record-fps",
                               "10"},
                              dir + "/kill.log");
@@ -410,7 +342,7 @@ TEST(Recording, SigkillLeavesAGifWithEveryFrameWrittenSoFar) {
   const std::string dir = temp_dir();
   const std::string data = write_dataset();
   const std::string gif = dir + "/killed-gif.gif";  // its own frames.csv (K.mp4 has K.frames.csv)
-  Child child = Child::start({"--dataset", data, "--width", "8", "--window-size", "640x360",
+  Child child = start_child({"--dataset", data, "--width", "8", "--window-size", "640x360",
                               "--record", gif, "--record-scale", "0.25",
                               "--record-steps-per-frame", "1"},
                              dir + "/kill-gif.log");
@@ -433,7 +365,7 @@ TEST(Checkpoints, SigkillDuringSavesLeavesOnlyWholeCheckpoints) {
   const std::string dir = temp_dir();
   const std::string data = write_dataset();
   const std::string out = dir + "/killed-run";
-  Child child = Child::start({"--headless", "--steps", "100000", "--dataset", data, "--width", "8",
+  Child child = start_child({"--headless", "--steps", "100000", "--dataset", data, "--width", "8",
                               "--batch-size", "16", "--eval-every", "0", "--checkpoint-every", "1",
                               "--out", out},
                              dir + "/kill-ckpt.log");
