@@ -6,7 +6,7 @@ packages=(g++ cmake make pkg-config libglfw3-dev python3-glad libimgui-dev libav
   xvfb xauth dataset-fashion-mnist libopenblas0-openmp ffmpeg ccache libegl-dev libegl-mesa0
   fonts-dejavu-core universal-ctags nlohmann-json3-dev libx11-dev libbenchmark-dev
   libfreetype-dev libharfbuzz-dev fonts-noto-color-emoji unicode-data fortunes libprotobuf-dev
-  protobuf-compiler libzmq3-dev cppzmq-dev)
+  protobuf-compiler libzmq3-dev cppzmq-dev libgloo-dev)
 # `setup.sh tests`: also what only the tests use (Python's torch runs the README's export snippet).
 [ "${1:-}" = tests ] && packages+=(python3-torch)
 missing=()

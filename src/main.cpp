@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <memory>
 #include <thread>
+
+#include <unistd.h>
 #include <string>
 #include <vector>
 
@@ -21,6 +23,7 @@
 #include "net/remote_client.h"
 #include "net/remote_server.h"
 #include "net/zmq_util.h"
+#include "train/distributed.h"
 #include "train/runtime.h"
 #include "train/trainer.h"
 #include "util/interrupt.h"
@@ -83,6 +86,7 @@ int run_headless_cli(const genscope::CliOptions& cli, genscope::RunOptions run,
     std::printf("exported the generator to %s (its layers in the .json beside it)\n",
                 used.exported.c_str());
   }
+  for (const std::string& line : used.ranks) std::printf("%s\n", line.c_str());
   for (size_t i = 0; i < used.branches.size(); ++i) {
     std::printf("forked at step %lld with %s: wrote %s\n", cli.fork_at, cli.forks[i].c_str(),
                 used.branches[i].c_str());
@@ -146,8 +150,15 @@ int run_serve(const genscope::CliOptions& cli, genscope::RunOptions run) {
     std::fprintf(stderr, "genscope: %s\n", server.error().c_str());
     return 2;
   }
-  const std::string address = (*server)->address();
-  if (auto bound = genscope::net::parse_endpoint(address, "--listen"); bound && !bound->loopback()) {
+  std::string address = (*server)->address();
+  auto bound = genscope::net::parse_endpoint(address, "--listen");
+  if (bound && (bound->host == "0.0.0.0" || bound->host == "[::]" || bound->host == "*")) {
+    char host[256] = {0};  // every interface: a viewer elsewhere names this machine
+    if (gethostname(host, sizeof host - 1) == 0 && host[0]) {
+      address = std::string(host) + ":" + std::to_string(bound->port);
+    }
+  }
+  if (bound && !bound->loopback()) {
     std::printf("note: listening on %s, beyond this machine: anyone who reaches it and holds the "
                 "token can watch and steer this run (the token travels in clear: prefer "
                 "127.0.0.1 and an SSH tunnel)\n",
@@ -164,7 +175,8 @@ int run_serve(const genscope::CliOptions& cli, genscope::RunOptions run) {
   while (!genscope::interrupted()) std::this_thread::sleep_for(std::chrono::milliseconds(50));
   trainer.stop();
   const genscope::net::ServeStats stats = (*server)->stats();
-  std::printf("served %lld viewer(s): %lld snapshots (%.1f MB), %lld rows, %lld commands\n",
+  std::printf("served %lld viewer connection(s): %lld snapshots (%.1f MB), %lld rows, %lld "
+              "commands\n",
               static_cast<long long>(stats.viewers_seen),
               static_cast<long long>(stats.snapshots_sent), stats.snapshot_bytes / 1e6,
               static_cast<long long>(stats.rows_sent), static_cast<long long>(stats.commands));
@@ -187,6 +199,13 @@ int run_connect(const genscope::CliOptions& cli, const std::string& dir) {
     return 2;
   }
   genscope::AppOptions options = app_options(cli, dir);
+  options.viewer = true;
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) {
+    std::fprintf(stderr, "genscope: cannot create %s: %s\n", dir.c_str(), ec.message().c_str());
+    return 2;
+  }
   genscope::App app(link, options);
   int code = app.run();
   const genscope::AppReport& report = app.report();
@@ -199,6 +218,55 @@ int run_connect(const genscope::CliOptions& cli, const std::string& dir) {
     return code == 0 ? 1 : code;
   }
   return code;
+}
+
+// Data-parallel: the ranks meet (torchrun's variables, or the flags); rank 0 keeps the run
+// directory, the others train into DIR/rank-N with no checkpoints or quality metrics of their
+// own. Returns 0 to go on, else the exit code (the error said).
+int join_ranks(const genscope::CliOptions& cli, genscope::RunOptions& run) {
+  auto env = genscope::distributed_from_env();
+  if (!env) {
+    std::fprintf(stderr, "genscope: %s\n", env.error().c_str());
+    return 2;
+  }
+  genscope::DistributedOptions o = *env;
+  if (cli.world_size > 0) o.world = cli.world_size;
+  if (cli.rank >= 0) o.rank = cli.rank;
+  if (!cli.master_addr.empty()) o.master_addr = cli.master_addr;
+  if (cli.master_port > 0) o.master_port = cli.master_port;
+  const char* problem =
+      o.world == 1 ? (cli.rank > 0 ? "--rank needs --world-size N (or WORLD_SIZE)" : nullptr)
+      : o.rank >= o.world ? "the rank must be below the world size"
+      : !cli.headless && !cli.serve
+          ? "data-parallel ranks train with --headless --steps N or --serve (every rank)"
+      : cli.fork_at >= 0 ? "--fork-at trains one process (fork a data-parallel run's checkpoint)"
+      : cli.record ? "--record draws one process's window: record a viewer instead"
+                    : nullptr;
+  if (problem) {
+    std::fprintf(stderr, "genscope: rank %d of %d: %s\n", o.rank, o.world, problem);
+    return 2;
+  }
+  if (o.world == 1) return 0;
+  auto group = genscope::ProcessGroup::join(o);
+  if (!group) {
+    std::fprintf(stderr, "genscope: %s\n", group.error().c_str());
+    return 1;
+  }
+  run.dir = (*group)->share("run_dir", run.dir);
+  if (o.rank > 0) {
+    run.dir += "/rank-" + std::to_string(o.rank);
+    run.out = run.dir;
+    run.export_generator.clear();
+    for (auto [id, off] : {std::pair{genscope::ParamId::kEvalEvery, "0"},
+                           {genscope::ParamId::kCheckpointEvery, "0"},
+                           {genscope::ParamId::kTensorboard, "off"}}) {
+      run.params.set_from_string(id, off);
+    }
+  }
+  std::fprintf(stderr, "genscope: rank %d of %d joined %s:%d; training into %s\n", o.rank,
+               o.world, o.master_addr.c_str(), o.master_port, run.dir.c_str());
+  run.group = std::move(*group);
+  return 0;
 }
 
 // Where a viewer keeps what it makes (screenshots, recordings): its own folder in runs_dir.
@@ -257,6 +325,13 @@ int main(int argc, char** argv) {
   // the window resolves it when a recording starts (a reset moves to a new run directory).
   genscope::RecordSettings record(cli->params);
   if (cli->headless) record.path = run_dir.output(record.path);
+  if (int code = join_ranks(*cli, run); code != 0) return code;
+  if (cli->serve && run.group && run.group->rank() > 0) {
+    run.headless = true;
+    auto followed = genscope::run_rank_follower(run);
+    if (!followed) std::fprintf(stderr, "genscope: %s\n", followed.error().c_str());
+    return followed ? 0 : 1;
+  }
   if (cli->serve) return run_serve(*cli, std::move(run));
   return cli->headless ? run_headless_cli(*cli, std::move(run), record)
                        : run_window(*cli, std::move(run), record);

@@ -28,6 +28,9 @@ struct AppOptions {
   float ui_scale = 0.0f;        // fonts and spacing; 0: the monitor's scale (and the View menu's)
   std::string run_dir;          // the first run directory (later ones come in snapshots)
   std::vector<std::string> compare;  // run directories the Runs window opens ticked (--compare)
+  /// The window views a run served elsewhere (--connect): run_dir is the viewer's own folder
+  /// and takes what the window writes; the snapshots' run directory is the server's.
+  bool viewer = false;
   std::string layout_path;      // the layout file (empty: none); scripted screenshots use none
   /// > 0: fills the plots with this many synthetic rows (steps -N..-1) before the run's first
   /// row, as a long run's history would (benchmarks).

@@ -72,10 +72,8 @@ GuiOptions gui_options(const AppOptions& options) {
 // Where a file the window writes by a bare name goes: the current run's directory.
 std::string output_path(const View& view, const std::string& first_run_dir,
                         const std::string& name) {
-  const std::string& dir =
-      view.has_snapshot() && !view.snapshot().run_dir.empty() ? view.snapshot().run_dir
-                                                              : first_run_dir;
-  return RunDirectory(dir).output(name);
+  const std::string dir = view.files_dir();
+  return RunDirectory(dir.empty() ? first_run_dir : dir).output(name);
 }
 
 std::string timestamped_screenshot_name(const View& view, const std::string& first_run_dir) {
@@ -166,6 +164,7 @@ FrameLoop::FrameLoop(TrainerLink& link, const AppOptions& options, AppReport& re
   record_pending_ = options.record_at_start;
   panels_.status.open_record_tab = options.record_at_start;  // show what is being recorded
   view_.recorder().values = options.record;
+  if (options.viewer) view_.set_files_dir(options.run_dir);
   start_ = fps_mark_ = Clock::now();
   last_frame_ = start_ - std::chrono::seconds(1);
 }

@@ -10,7 +10,7 @@ Status RecordingController::start(View& view, PixelRect region, double now_s) {
   RecorderUi& ui = view.recorder();
   RecordSettings settings = ui.settings();
   // A bare file name goes into the run's directory.
-  if (view.has_snapshot()) settings.path = RunDirectory(view.snapshot().run_dir).output(settings.path);
+  if (view.has_snapshot()) settings.path = RunDirectory(view.files_dir()).output(settings.path);
   const Status started = recorder_.start(settings, region, now_s);
   const std::string& used = recorder_.settings().path;
   ui.message = !started              ? started.error()

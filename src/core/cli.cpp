@@ -1,4 +1,5 @@
 #include "core/cli.h"
+#include "core/cli_modes.h"
 #include "core/snapshot.h"
 
 #include <algorithm>
@@ -77,6 +78,13 @@ const std::vector<ModeFlag>& mode_flags() {
          "open the window on a run that genscope --serve trains elsewhere (needs --token)"},
         {"--token", "T",
          "with --connect: the token --serve printed; with --serve: use T instead of a random one"},
+        {"--rank", "R",
+         "data-parallel training: this process's rank, 0..N-1 (or RANK, as torchrun sets it; "
+         "README: Data-parallel training)"},
+        {"--world-size", "N", "data-parallel training: how many ranks (or WORLD_SIZE)"},
+        {"--master-addr", "HOST", "where rank 0 listens for the others (or MASTER_ADDR; default "
+                                  "127.0.0.1)"},
+        {"--master-port", "PORT", "rank 0's port (or MASTER_PORT; default 29500)"},
         {"--config", "FILE",
          "read 'key = value' lines (keys as below, e.g. lr_g = 1e-4); later "
          "flags override them"},
@@ -165,40 +173,6 @@ void put_param_row(std::ostringstream& out, const ParamSpec& spec, const Params&
   if (spec.apply == ParamApply::kReset) text += " (reset)";
   const std::string shown = defaults.to_string(spec.id);
   put_row(out, cli_flag(spec) + " " + (shown.empty() ? "PATH" : shown), text);
-}
-
-// Why `flag` does not fit --serve or --connect, or "" when it does.
-std::string remote_problem(const std::string& flag, const CliOptions& o) {
-  if ((flag == "--listen") && !o.serve) return "--listen only applies with --serve";
-  if (flag == "--token" && !o.serve && o.connect.empty()) {
-    return "--token only applies with --serve or --connect";
-  }
-  if (o.serve) {
-    if (!o.connect.empty()) return "--serve and --connect: a process serves a run or views one";
-    static const char* kWindowOnly[] = {"--headless", "--steps", "--screenshot", "--frames",
-                                        "--screenshot-step", "--record", "--compare",
-                                        "--window-size", "--ui-scale", "--export-generator"};
-    for (const char* f : kWindowOnly) {
-      if (flag == f) {
-        return flag + " does not apply with --serve (it trains until Ctrl+C, with no window; " +
-               "a viewer's window screenshots and records)";
-      }
-    }
-  }
-  if (o.connect.empty() || flag == "--connect" || flag == "--token") return {};
-  static const char* kViewerFlags[] = {"--screenshot", "--frames", "--screenshot-step",
-                                       "--window-size", "--ui-scale", "--record", "--compare",
-                                       "--help", "--print-config"};
-  for (const char* f : kViewerFlags) {
-    if (flag == f) return {};
-  }
-  for (const ParamSpec& spec : param_table()) {
-    if (cli_flag(spec) == flag && (!is_training_param(spec) || spec.id == ParamId::kRunsDir)) {
-      return {};
-    }
-  }
-  return flag + " does not apply with --connect: the server's run has its own (change "
-                "parameters in the window's Controls, or give them to genscope --serve)";
 }
 
 // Why `flag` does not fit the mode `o` asks for, or "" when it does.
@@ -398,6 +372,14 @@ Status apply_mode_flag(const std::string& flag, FlagValue& value, CliOptions& o,
     if ((status = value.text(text))) o.connect = text;
   } else if (flag == "--token") {
     if ((status = value.text(text))) o.token = text;
+  } else if (flag == "--rank") {
+    if ((status = value.whole(0, 4095, d))) o.rank = static_cast<int>(d);
+  } else if (flag == "--world-size") {
+    if ((status = value.whole(1, 4096, d))) o.world_size = static_cast<int>(d);
+  } else if (flag == "--master-addr") {
+    if ((status = value.text(text))) o.master_addr = text;
+  } else if (flag == "--master-port") {
+    if ((status = value.whole(1, 65535, d))) o.master_port = static_cast<int>(d);
   } else if (flag == "--preset") {
     status = value.text(text);  // applied before the other flags
   } else if (flag == "--config") {

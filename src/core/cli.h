@@ -34,6 +34,11 @@ struct CliOptions {
   std::string listen = "127.0.0.1:7777";  // --listen HOST:PORT: where --serve listens
   std::string connect;            // --connect HOST:PORT: open the window on a --serve run
   std::string token;              // --token T: --serve's access token (default: a random one)
+  // Data-parallel ranks; unset (-1, 0, "") ones come from torchrun's variables (RANK...).
+  int rank = -1;                  // --rank R
+  int world_size = 0;             // --world-size N
+  std::string master_addr;        // --master-addr HOST
+  int master_port = 0;            // --master-port PORT
   std::vector<std::string> flags;  // every flag given, in order, spelled as --help shows it
 };
 

@@ -30,6 +30,8 @@ struct RuntimeInfo {
   std::string notes;        // caps worth knowing, e.g. OPENBLAS_CORETYPE=Haswell
   std::string thread_reason;  // why that many (choose_threads), e.g. "every core (2): headless"
   std::string omp_wait;       // how OpenMP workers wait between parallel regions
+  int world = 1;              // data-parallel ranks training this run (train/distributed.h)
+  std::vector<std::string> ranks;  // each rank's steps/s and all-reduce share, rank 0 first
 };
 
 /// One immutable view of the trainer's state.

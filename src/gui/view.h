@@ -104,6 +104,14 @@ class View {
 
   const Snapshot& snapshot() const { return *snapshot_; }
   bool has_snapshot() const { return snapshot_ != nullptr; }
+  /// Where files the window writes by a bare name go (screenshots, recordings, exports): the
+  /// run's directory, or the folder set_files_dir() gave (a viewer of a run served elsewhere,
+  /// whose run directory is on the server). "": none known yet.
+  std::string files_dir() const {
+    if (!files_dir_.empty()) return files_dir_;
+    return has_snapshot() ? snapshot().run_dir : std::string();
+  }
+  void set_files_dir(std::string dir) { files_dir_ = std::move(dir); }
   /// The series named `name`, or nullptr before the model reports it.
   const MetricSeries* series(const std::string& name) const;
   /// The metric whose series `series` is ("" when it is none of the run's).
@@ -228,6 +236,7 @@ class View {
  private:
   CommandQueue& commands_;
   const Snapshot* snapshot_ = nullptr;
+  std::string files_dir_;  // set_files_dir()
   TextureCache textures_;
   std::shared_ptr<const TextInside> hidden_inside_, attention_inside_, grid_inside_;  // what the textures show
   int attention_layer_ = -1, attention_head_ = -1;

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <deque>
+#include <thread>
 #include <vector>
 
 #include "net/snapshot_wire.h"
@@ -49,6 +50,8 @@ struct RemoteClient::Impl {
   State state = State::kConnecting;
 
   Snapshot current;           // every section as last received
+  uint64_t snapshot_version = 0;  // the server's, of the last snapshot on this connection
+  uint64_t last_sent_seq = 0;     // the viewer's last command sent
   uint64_t server_id = 0;
   int64_t rows_received = 0;  // of the server's history
   uint64_t server_done = 0;   // the server's commands_done
@@ -58,11 +61,19 @@ struct RemoteClient::Impl {
   std::vector<MetricRow> rows;
   Clock::time_point heard = Clock::now();
   Clock::time_point hello_at{};
+  Clock::time_point spoke{};             // the last message sent (a heartbeat every second)
+  Clock::time_point started = Clock::now();
+  bool ever_connected = false;
+  bool said_unreachable = false;
 
   mutable std::mutex mutex;
   ConnectStats stats;
 
   void loop();
+  void turn();
+  void reopen(const std::string& why);
+  void unreachable();
+  void on_welcome(const remote::Welcome& welcome);
   void open_socket();
   void say_hello();
   void receive(const zmq::message_t& payload);
@@ -116,54 +127,92 @@ void RemoteClient::Impl::open_socket() {
   socket->set(zmq::sockopt::immediate, 1);  // nothing queues for a connection not yet made
   socket->set(zmq::sockopt::reconnect_ivl, 200);
   socket->set(zmq::sockopt::reconnect_ivl_max, 2000);
+  socket->set(zmq::sockopt::heartbeat_ivl, 1000);  // libzmq's liveness counts any traffic
+  socket->set(zmq::sockopt::heartbeat_timeout, 10000);
+  socket->set(zmq::sockopt::ipv6, endpoint.host.find(':') != std::string::npos);
   monitor = std::make_unique<SocketMonitor>(
       context, *socket,
       ZMQ_EVENT_HANDSHAKE_FAILED_AUTH | ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL |
-          ZMQ_EVENT_HANDSHAKE_SUCCEEDED | ZMQ_EVENT_DISCONNECTED,
+          ZMQ_EVENT_HANDSHAKE_SUCCEEDED | ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL |
+          ZMQ_EVENT_DISCONNECTED,
       "client");
   socket->connect(endpoint.tcp());
   state = State::kConnecting;
   hello_at = {};
+  snapshot_version = 0;
 }
 
 void RemoteClient::Impl::loop() {
   while (!stop) {
-    std::array<zmq::pollitem_t, 2> items{{{socket->handle(), 0, ZMQ_POLLIN, 0},
-                                          {monitor->socket().handle(), 0, ZMQ_POLLIN, 0}}};
     try {
-      zmq::poll(items.data(), items.size(), std::chrono::milliseconds(2));
-      while (auto event = monitor->next()) {
-        if (event->event == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH) {
-          refused(endpoint.text() + " refused this viewer's token (--token)");
-        } else if (event->event == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL) {
-          refused(endpoint.text() + " is not a genscope server (" +
-                  handshake_error_text(event->event, event->value) + ")");
-        } else if (event->event == ZMQ_EVENT_DISCONNECTED && state == State::kConnected) {
-          lost("the server closed the connection");
-        }
-      }
-      for (int i = 0; i < 64 && state != State::kRefused; ++i) {
-        zmq::message_t message;
-        if (!socket->recv(message, zmq::recv_flags::dontwait)) break;
-        receive(message);
-      }
-      if (state == State::kRefused) {
-        std::vector<Command> dropped;
-        link.commands.drain(dropped);
-        continue;
-      }
-      send_commands();
-      if (state == State::kConnecting && seconds_since(hello_at) > options.hello_every_s) {
-        say_hello();
-      }
-      if (state == State::kConnected && seconds_since(heard) > options.silence_s) {
-        lost("no word from the server for " + std::to_string(int(options.silence_s)) + " s");
-      }
+      turn();
     } catch (const zmq::error_t& e) {
       if (e.num() == ETERM) return;
-      lost(std::string("socket error: ") + e.what());
+      if (e.num() != EINTR) reopen(std::string("socket error: ") + e.what());
+    } catch (const std::exception& e) {
+      reopen(std::string("viewer error: ") + e.what());
     }
   }
+}
+
+// After a failure: says so and connects again (a failure there is tried again next turn).
+void RemoteClient::Impl::reopen(const std::string& why) {
+  try {
+    lost(why);
+  } catch (const std::exception&) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+}
+
+void RemoteClient::Impl::turn() {
+  if (!socket) open_socket();
+  std::array<zmq::pollitem_t, 2> items{{{socket->handle(), 0, ZMQ_POLLIN, 0},
+                                        {monitor->socket().handle(), 0, ZMQ_POLLIN, 0}}};
+  zmq::poll(items.data(), items.size(), std::chrono::milliseconds(2));
+  while (auto event = monitor->next()) {
+    if (event->event == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH) {
+      refused(endpoint.text() + " refused this viewer's token (--token)");
+    } else if (event->event == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL) {
+      refused(endpoint.text() + " is not a genscope server (" +
+              handshake_error_text(event->event, event->value) + ")");
+    } else if (event->event == ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL) {
+      return lost("the handshake failed: is " + endpoint.text() + " a genscope server?");
+    } else if (event->event == ZMQ_EVENT_DISCONNECTED && state == State::kConnected) {
+      return lost("the server closed the connection");
+    }
+  }
+  for (int i = 0; i < 64 && state != State::kRefused; ++i) {
+    zmq::message_t message;
+    if (!socket->recv(message, zmq::recv_flags::dontwait)) break;
+    receive(message);
+  }
+  if (state == State::kRefused) {
+    std::vector<Command> dropped;
+    link.commands.drain(dropped);
+    return;
+  }
+  send_commands();
+  if (state == State::kConnecting) {
+    if (seconds_since(hello_at) > options.hello_every_s) say_hello();
+    if (!ever_connected && !said_unreachable && seconds_since(started) > options.connect_s) {
+      unreachable();
+    }
+  } else if (seconds_since(heard) > options.silence_s) {
+    lost("no word from the server for " + std::to_string(int(options.silence_s)) + " s");
+  } else if (seconds_since(spoke) > 1.0) {
+    ack();  // the heartbeat: the server forgets a viewer that stays quiet
+  }
+}
+
+// Nothing answered for options.connect_s: an error the window shows (a scripted screenshot
+// takes it and exits), while connecting goes on.
+void RemoteClient::Impl::unreachable() {
+  said_unreachable = true;
+  const std::string why = "no genscope server answers at " + endpoint.text() + " (is genscope "
+                          "--serve running there, and an SSH tunnel up?): still trying";
+  publish(MessageLevel::kError, why);
+  std::lock_guard<std::mutex> lock(mutex);
+  stats.error = why;
 }
 
 void RemoteClient::Impl::say_hello() {
@@ -179,7 +228,9 @@ void RemoteClient::Impl::say_hello() {
 bool RemoteClient::Impl::send(remote::Envelope& envelope) {
   envelope.set_protocol(kProtocolVersion);
   std::string data = envelope.SerializeAsString();
-  return socket->send(zmq::buffer(data), zmq::send_flags::dontwait).has_value();
+  const bool sent = socket->send(zmq::buffer(data), zmq::send_flags::dontwait).has_value();
+  if (sent) spoke = Clock::now();
+  return sent;
 }
 
 void RemoteClient::Impl::receive(const zmq::message_t& payload) {
@@ -198,20 +249,38 @@ void RemoteClient::Impl::receive(const zmq::message_t& payload) {
     stats.bytes += static_cast<int64_t>(payload.size());
   }
   if (envelope.has_refusal()) return refused(endpoint.text() + ": " + envelope.refusal().reason());
-  if (envelope.has_welcome()) {
-    const remote::Welcome& welcome = envelope.welcome();
-    if (welcome.server_id() != server_id) rows_received = 0;
-    server_id = welcome.server_id();
-    rows_received = static_cast<int64_t>(welcome.rows_from());
-    state = State::kConnected;
-    std::lock_guard<std::mutex> lock(mutex);
-    stats.connected = true;
+  if (envelope.has_say_hello()) {  // the server forgot this viewer: greet it again
+    state = State::kConnecting;
+    hello_at = {};
+    snapshot_version = 0;
     return;
   }
+  if (envelope.has_welcome()) return on_welcome(envelope.welcome());
   if (state != State::kConnected) return;
   if (envelope.has_snapshot()) on_snapshot(envelope.snapshot());
   if (envelope.has_rows()) on_rows(envelope.rows());
   if (envelope.has_queued()) on_queued(envelope.queued());
+}
+
+void RemoteClient::Impl::on_welcome(const remote::Welcome& welcome) {
+  if (state == State::kConnected) return;  // the answer to a hello repeated while waiting
+  if (server_id != 0 && welcome.server_id() != server_id) {
+    // Another server (restarted): its run, its rows, its command numbers. Commands sent to the
+    // old one count as done; the window starts its plots over with the new run's rows.
+    current = Snapshot{};
+    current.running = false;
+    queued.clear();
+    local_done = last_sent_seq;
+  }
+  server_id = welcome.server_id();
+  rows_received = static_cast<int64_t>(welcome.rows_from());
+  snapshot_version = 0;
+  state = State::kConnected;
+  ever_connected = true;
+  std::lock_guard<std::mutex> lock(mutex);
+  stats.connected = true;
+  if (said_unreachable) stats.error.clear();
+  said_unreachable = false;
 }
 
 void RemoteClient::Impl::on_snapshot(const remote::SnapshotUpdate& update) {
@@ -242,7 +311,7 @@ void RemoteClient::Impl::on_snapshot(const remote::SnapshotUpdate& update) {
     local_done = queued.front().first;
     queued.pop_front();
   }
-  current.version = update.version();
+  snapshot_version = update.version();
   publish(MessageLevel::kNone, "");
   {
     std::lock_guard<std::mutex> lock(mutex);
@@ -282,13 +351,14 @@ void RemoteClient::Impl::send_commands() {
     envelope.mutable_command()->set_viewer_seq(outbox[sent].seq);
     envelope.mutable_command()->set_command(encode_command(outbox[sent]));
     if (!send(envelope)) break;
+    last_sent_seq = outbox[sent].seq;
   }
   outbox.erase(outbox.begin(), outbox.begin() + static_cast<long>(sent));
 }
 
 void RemoteClient::Impl::ack() {
   remote::Envelope envelope;
-  envelope.mutable_ack()->set_snapshot_version(current.version);
+  envelope.mutable_ack()->set_snapshot_version(snapshot_version);
   envelope.mutable_ack()->set_rows_received(static_cast<uint64_t>(rows_received));
   send(envelope);
 }
@@ -306,8 +376,10 @@ void RemoteClient::Impl::publish(MessageLevel level, const std::string& message)
 
 void RemoteClient::Impl::lost(const std::string& why) {
   if (state == State::kRefused) return;
-  publish(MessageLevel::kWarning, "lost the connection to " + endpoint.text() + " (" + why +
-                                      "): reconnecting...");
+  if (ever_connected) {  // before the first welcome, "connecting..." (or unreachable()) says it
+    publish(MessageLevel::kWarning, "lost the connection to " + endpoint.text() + " (" + why +
+                                        "): reconnecting...");
+  }
   {
     std::lock_guard<std::mutex> lock(mutex);
     stats.connected = false;

@@ -21,8 +21,10 @@ struct ConnectOptions {
   std::string address;           // HOST:PORT
   std::string token;
   std::string viewer;            // who this is, for the server's log (default: user@host)
-  double silence_s = 3.0;        // no word from the server this long: reconnect
+  double silence_s = 30.0;       // no whole message from the server this long: reconnect
+                                 // (libzmq's heartbeats notice a dead link within 10 s)
   double hello_every_s = 1.0;    // while waiting for a welcome
+  double connect_s = 10.0;       // never connected this long: say so (an error) and go on
 };
 
 /// How the connection stands (read from any thread).

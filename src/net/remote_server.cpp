@@ -27,6 +27,28 @@ namespace {
 using Clock = std::chrono::steady_clock;
 constexpr int kSections = static_cast<int>(Section::kCount);
 
+// Commands a run has not handled yet beyond which a viewer that sends more is dropped.
+constexpr uint64_t kMaxCommandsWaiting = 1024;
+
+// Why a viewer's command may not name its file ("" when it may): a viewer saves, loads and
+// exports by bare names in the run's directory, or a checkpoint the run lists (checkpoints/...),
+// never an absolute path or one that climbs out.
+std::string viewer_path_problem(const Command& c) {
+  using K = Command::Kind;
+  const bool names_file = c.kind == K::kSaveCheckpoint || c.kind == K::kLoadCheckpoint ||
+                          c.kind == K::kRollBack || c.kind == K::kExportGenerator;
+  const std::string& path = c.value.text;
+  if (!names_file || path.empty()) return {};
+  const bool bare = path.find('/') == std::string::npos;
+  const bool checkpoint = path.rfind("checkpoints/", 0) == 0 &&
+                          path.find('/', 12) == std::string::npos;
+  if (path.find("..") != std::string::npos || !(bare || checkpoint)) {
+    return "the path '" + path.substr(0, 200) + "' (a viewer names files in the run's directory "
+           "only)";
+  }
+  return {};
+}
+
 // Sections this large or larger travel compressed (images, the latent map, histograms).
 constexpr size_t kCompressFrom = 2048;
 
@@ -85,8 +107,12 @@ struct RemoteServer::Impl {
   std::shared_ptr<const ImageSet> encoded_images;  // whose kLatentImages bytes are cached
   std::shared_ptr<const LatentMap> encoded_map;
   std::map<std::string, Peer> peers;
-  int64_t refused_messages = 0;
-  std::deque<std::pair<int, std::string>> handshaking;  // accepted (fd, peer), not yet through  // bad messages, other protocol versions
+  int64_t refused_messages = 0;  // bad messages, other protocol versions, failed handshakes
+  uint64_t pushed_seq = 0;        // the last command pushed for a viewer
+  uint64_t commands_done = 0;     // the run's, from its newest snapshot
+  bool fresh = false;             // a snapshot not encoded yet (encoded when a viewer needs it)
+  Clock::time_point logged_closed{};  // handshake failures are logged at most once a second
+  std::deque<std::pair<int, std::string>> handshaking;  // accepted (fd, peer), not yet through
 
   mutable std::mutex mutex;  // guards stats and log_fn
   ServeStats stats;
@@ -140,13 +166,18 @@ Result<std::unique_ptr<RemoteServer>> RemoteServer::start(TrainerLink& link, Ser
     router.set(zmq::sockopt::sndhwm, 10000);
     router.set(zmq::sockopt::zap_domain, kZapDomain);
     router.set(zmq::sockopt::plain_server, 1);
+    router.set(zmq::sockopt::heartbeat_ivl, 1000);  // libzmq's own liveness, whatever is in flight
+    router.set(zmq::sockopt::heartbeat_timeout, 10000);
+    router.set(zmq::sockopt::ipv6, endpoint->host.find(':') != std::string::npos);
     impl.monitor = std::make_unique<SocketMonitor>(
         impl.context, router,
         ZMQ_EVENT_ACCEPTED | ZMQ_EVENT_DISCONNECTED | ZMQ_EVENT_HANDSHAKE_SUCCEEDED |
             ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL | ZMQ_EVENT_HANDSHAKE_FAILED_AUTH |
             ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL,
         "server");
-    router.bind(endpoint->tcp());
+    Endpoint bind = *endpoint;
+    if (bind.host == "localhost") bind.host = "127.0.0.1";  // libzmq binds addresses, not names
+    router.bind(bind.tcp());
     std::string bound = router.get(zmq::sockopt::last_endpoint);
     server->address_ = bound.substr(bound.find("//") + 2);
   } catch (const zmq::error_t& e) {
@@ -206,14 +237,23 @@ void RemoteServer::Impl::loop() {
       });
     } catch (const zmq::error_t& e) {
       if (e.num() == ETERM) return;
-      log(std::string("socket error: ") + e.what());
+      if (e.num() != EINTR) log(std::string("socket error: ") + e.what());
+    } catch (const std::exception& e) {  // e.g. out of memory: the run trains on
+      log(std::string("serving failed for a moment: ") + e.what());
     }
   }
 }
 
 void RemoteServer::Impl::take_link() {
   if (link.metrics.drain(drained) > 0) history.insert(history.end(), drained.begin(), drained.end());
-  if (link.snapshots.update()) encode(link.snapshots.read());
+  if (link.snapshots.update()) {
+    fresh = true;
+    commands_done = link.snapshots.read().commands_done;
+  }
+  if (fresh && !peers.empty()) {  // nobody watching: nothing to encode
+    encode(link.snapshots.read());
+    fresh = false;
+  }
 }
 
 void RemoteServer::Impl::encode(const Snapshot& snap) {
@@ -278,15 +318,22 @@ void RemoteServer::Impl::watch_events() {
                                 [&](const auto& h) { return h.first == fd; });
       if (found == handshaking.end()) continue;
       ++refused_messages;
-      log("closed a connection from " + found->second +
-          " that did not complete ZeroMQ's handshake (not a genscope viewer, or garbage)");
+      if (seconds_since(logged_closed) >= 1.0) {
+        logged_closed = Clock::now();
+        log("closed a connection from " + found->second +
+            " that did not complete ZeroMQ's handshake (not a genscope viewer, or garbage)");
+      }
       handshaking.erase(found);
     } else {  // a failed handshake (its value is the reason); the connection closes next
-      ++refused_messages;
       std::string from = handshaking.empty() ? "a peer" : handshaking.front().second;
       if (!handshaking.empty()) handshaking.pop_front();
-      log("closed a connection from " + from + ": " +
-          handshake_error_text(event->event, event->value));
+      if (event->event == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH) continue;  // the ZAP handler said it
+      ++refused_messages;
+      if (seconds_since(logged_closed) >= 1.0) {
+        logged_closed = Clock::now();
+        log("closed a connection from " + from + ": " +
+            handshake_error_text(event->event, event->value));
+      }
     }
   }
 }
@@ -303,18 +350,25 @@ void RemoteServer::Impl::receive(const std::string& id, const zmq::message_t& pa
                           ", this server speaks " + std::to_string(kProtocolVersion) +
                           ": use the same genscope version on both sides");
   }
-  if (envelope.has_hello()) return hello(id, envelope.hello());
-  if (found == peers.end()) return refuse(id, "a viewer spoke before its hello");
+  if (envelope.has_hello()) {
+    if (found != peers.end()) return;  // a repeated hello (it was waiting for the welcome)
+    return hello(id, envelope.hello());
+  }
+  if (found == peers.end()) {  // forgotten after a silence, or a server that restarted
+    remote::Envelope again;
+    again.set_protocol(kProtocolVersion);
+    again.set_say_hello(true);
+    send(id, again);
+    return;
+  }
   Peer& peer = found->second;
   peer.heard = Clock::now();
-  if (envelope.has_ack()) {
+  if (envelope.has_ack()) {  // what it acknowledges beyond what it was sent counts for nothing
     const remote::Ack& ack = envelope.ack();
-    if (ack.rows_received() > static_cast<uint64_t>(peer.rows_sent) ||
-        ack.snapshot_version() > peer.sent_version) {
-      return refuse(id, who + " acknowledged what it was never sent");
-    }
-    peer.rows_acked = std::max<int64_t>(peer.rows_acked, static_cast<int64_t>(ack.rows_received()));
-    peer.acked_version = std::max(peer.acked_version, ack.snapshot_version());
+    const int64_t rows = static_cast<int64_t>(
+        std::min<uint64_t>(ack.rows_received(), static_cast<uint64_t>(peer.rows_sent)));
+    peer.rows_acked = std::max(peer.rows_acked, rows);
+    if (ack.snapshot_version() == peer.sent_version) peer.acked_version = peer.sent_version;
   } else if (envelope.has_command()) {
     command(id, peer, envelope.command());
   } else if (!envelope.has_heartbeat()) {
@@ -352,7 +406,14 @@ void RemoteServer::Impl::command(const std::string& id, Peer& peer,
   if (decoded->kind == Command::Kind::kStop) {
     return refuse(id, peer.name + " asked the server to stop: a viewer cannot stop it");
   }
-  uint64_t seq = link.commands.push(std::move(*decoded));
+  if (std::string why = viewer_path_problem(*decoded); !why.empty()) {
+    return refuse(id, peer.name + " sent a command with " + why);
+  }
+  if (pushed_seq > commands_done + kMaxCommandsWaiting) {
+    return refuse(id, peer.name + " sent more commands than the run takes (" +
+                          std::to_string(kMaxCommandsWaiting) + " waiting)");
+  }
+  uint64_t seq = pushed_seq = link.commands.push(std::move(*decoded));
   remote::Envelope envelope;
   envelope.set_protocol(kProtocolVersion);
   envelope.mutable_queued()->set_viewer_seq(request.viewer_seq());

@@ -23,8 +23,8 @@ namespace genscope::net {
 struct ServeOptions {
   std::string listen = "127.0.0.1:7777";  // HOST:PORT; port 0 picks a free one
   std::string token;                     // empty: a random one
-  int64_t row_window = 20000;            // rows in flight per viewer before it acknowledges
-  int64_t rows_per_batch = 5000;
+  int64_t row_window = 6000;             // rows in flight per viewer before it acknowledges
+  int64_t rows_per_batch = 2000;         // (about 100 KB: a slow link still hears heartbeats)
   double max_snapshot_hz = 60.0;         // per viewer
   double heartbeat_s = 0.5;              // a quiet viewer still hears from the server this often
   double viewer_timeout_s = 15.0;        // a viewer silent this long is forgotten
@@ -33,7 +33,7 @@ struct ServeOptions {
 /// What a server has done so far (read from any thread).
 struct ServeStats {
   int64_t viewers = 0;           // connected now
-  int64_t viewers_seen = 0;      // Hellos answered
+  int64_t viewers_seen = 0;      // connections answered (a reconnection counts again)
   int64_t refused = 0;           // wrong tokens, bad messages, other protocol versions
   int64_t snapshots_sent = 0;
   int64_t snapshot_bytes = 0;    // bytes of SnapshotUpdate messages

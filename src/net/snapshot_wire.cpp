@@ -280,11 +280,23 @@ void put_runtime(const RuntimeInfo& r, wire::RuntimeInfo* w) {
   w->set_notes(r.notes);
   w->set_thread_reason(r.thread_reason);
   w->set_omp_wait(r.omp_wait);
+  w->set_world(r.world);
+  put_strings(r.ranks, w->mutable_ranks());
 }
 
-RuntimeInfo get_runtime(const wire::RuntimeInfo& w) {
-  return {w.device(), w.blas(),          w.threads(), w.hardware_threads(),
-          w.notes(),  w.thread_reason(), w.omp_wait()};
+RuntimeInfo get_runtime(const wire::RuntimeInfo& w, Checker& c) {
+  RuntimeInfo r;
+  r.device = w.device();
+  r.blas = w.blas();
+  r.threads = w.threads();
+  r.hardware_threads = w.hardware_threads();
+  r.notes = w.notes();
+  r.thread_reason = w.thread_reason();
+  r.omp_wait = w.omp_wait();
+  c.in_range("runtime.world", w.world(), 0, 4096);
+  r.world = w.world();
+  r.ranks = get_strings(w.ranks(), "runtime.ranks", 4096, c);  // one line per rank
+  return r;
 }
 
 // The fork runs (without images), metric names, D scores, nearest distances and gradients.
@@ -395,7 +407,7 @@ void get_core_scalars(const wire::Core& m, Snapshot& s, Checker& c) {
   s.data_batches = m.data_batches();
   s.data_ready = m.data_ready();
   s.data_waited_s = m.data_waited_s();
-  s.runtime = get_runtime(m.runtime());
+  s.runtime = get_runtime(m.runtime(), c);
   s.message_level = c.enum_of<MessageLevel>("message_level", m.message_level(), kMessageLevels);
   s.message = m.message();
   s.loading = m.loading();

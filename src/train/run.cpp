@@ -4,11 +4,13 @@
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
+#include <stdexcept>
 #include <thread>
 
 #include "core/thread_policy.h"
 #include "record/png.h"
 #include "train/checkpoint.h"
+#include "train/distributed.h"
 #include "train/quality.h"
 #include "train/run_impl.h"
 #include "util/strings.h"
@@ -103,6 +105,9 @@ void Run::Impl::load_checkpoint(const std::string& path, bool rollback) {
   collect_events();
   session = std::move(*loaded);
   session->family().set_watched(options.watched);
+  if (auto s = session->family().set_distributed(options.group); !s) {
+    throw std::runtime_error(s.error());
+  }
   for (ParamId id : kRunFileSettings) session->apply(Command::set(id, keep.value(id)));
   requested = session->pending();
   apply_threads();  // the checkpoint's family may want another count than the run had
@@ -200,6 +205,9 @@ void Run::Impl::build_session() {
   collect_events();
   session = std::move(*created);
   session->family().set_watched(options.watched);
+  if (auto s = session->family().set_distributed(options.group); !s) {
+    throw std::runtime_error(s.error());
+  }
   if (was_paused) session->apply(Command::of(Command::Kind::kPause));
   alarms.reset_run();
   start_new_run_files(dir.empty() ? 0 : steps_trained);
@@ -408,8 +416,27 @@ std::optional<std::chrono::steady_clock::time_point> Run::wake_at() const {
 
 bool Run::quality_working() const { return impl_->quality && impl_->quality->working(); }
 
+// Every 2 s: this rank's steps/s and all-reduce share since the last report, for rank 0's
+// Status panel (and rank 0 reads every rank's).
+void Run::Impl::report_rank() {
+  if (!options.group) return;
+  const auto now = Clock::now();
+  const double dt = std::chrono::duration<double>(now - rank_reported).count();
+  if (dt < 2.0) return;
+  const DistributedStats d = options.group->stats();
+  if (rank_reported != Clock::time_point{}) {
+    options.group->report(strformat("rank %d: %.1f steps/s, %.0f %% in all-reduce",
+                                    options.group->rank(), (step() - rank_step) / dt,
+                                    100.0 * (d.allreduce_s - rank_allreduce_s) / dt));
+  }
+  rank_reported = now, rank_allreduce_s = d.allreduce_s, rank_step = step();
+  runtime.world = options.group->world();
+  if (options.group->rank() == 0) runtime.ranks = options.group->reports(/*wait=*/false);
+}
+
 TickOutcome Run::tick() {
   Impl& r = *impl_;
+  r.report_rank();
   TickOutcome out;
   if (!r.session || !r.session->wants_step()) {
     r.take_quality_results();

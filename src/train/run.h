@@ -21,6 +21,8 @@
 
 namespace genscope {
 
+class ProcessGroup;
+
 /// How a run starts and what it is for.
 struct RunOptions {
   Params params;
@@ -52,6 +54,9 @@ struct RunOptions {
   /// `parent`.
   std::string fork_edits;
   std::string parent;  // "DIR@STEP": the run this one was forked from, and the step
+  /// Data-parallel training: this process's rank of the group (train/distributed.h); null:
+  /// one process. Every rank runs the same Run; rank 0's directory is the run's.
+  std::shared_ptr<ProcessGroup> group;
 };
 
 /// What one tick did.

@@ -37,6 +37,10 @@ struct Run::Impl {
   std::string file_error;
   bool stop_requested = false;
   RuntimeInfo runtime;
+  // Data-parallel: this rank's line for rank 0's Status, every 2 s (report_rank).
+  Clock::time_point rank_reported{};
+  double rank_allreduce_s = 0.0;
+  int64_t rank_step = 0;
   std::optional<ThreadTuner> tuner;  // a windowed CPU run with threads = 0: measured counts
   MessageLevel idle_level = MessageLevel::kNone;  // messages while there is no session
   std::string idle_message;
@@ -155,6 +159,7 @@ struct Run::Impl {
   // Offers the worker a copy of the model when an evaluation is due (or was, while it was busy).
   // Headless, training waits for the worker, so evaluations happen at exactly their steps.
   void offer_evaluation(bool non_finite);
+  void report_rank();
 
   // Takes the worker's new evaluations: into their rows of metrics.csv and the alarms.
   void take_quality_results();

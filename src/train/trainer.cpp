@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "core/refresh.h"
+#include "train/distributed.h"
 #include "train/fork_member.h"
 #include "train/headless_fork.h"
 #include "train/run.h"
@@ -42,6 +43,10 @@ struct Trainer::Impl {
   uint64_t commands_done = 0;  // the last command handled
   SampleCadence cadence;       // how often the window gets a new sample grid
 
+  // Data-parallel (--serve on rank 0): the commands handled, for the other ranks each turn.
+  ProcessGroup* group = nullptr;
+  std::vector<Command> forwarded;
+
   // --fork-at STEP --fork EDITS in the window: Fork here with each, once at STEP.
   int64_t fork_at = -1;
   std::vector<std::string> fork_at_edits;
@@ -52,6 +57,22 @@ struct Trainer::Impl {
     base.fork_at = -1;
     base.forks.clear();
     members.emplace_back(std::make_unique<Run>(base), "the run");
+    group = base.group.get();
+  }
+
+  // Data-parallel: this turn's commands (and a stop) to the other ranks, which take the same
+  // steps. A rank that is gone stops training here with the reason; the run stays shown.
+  void exchange_with_ranks(bool stop) {
+    if (!group) return;
+    try {
+      group->exchange(forwarded, stop);
+    } catch (const std::exception& e) {
+      group = nullptr;
+      run().handle(Command::of(Command::Kind::kPause));
+      fork_error = std::string(e.what()) + ": training stopped";
+      publish(false);
+    }
+    forwarded.clear();
   }
 
   void fork_when_due() {
@@ -184,6 +205,12 @@ struct Trainer::Impl {
 
   void handle(const Command& c) {
     using K = Command::Kind;
+    const bool fork_command = c.kind == K::kFork || c.kind == K::kShowRun || c.kind == K::kCloseRun;
+    if (base.group && fork_command) {
+      fork_error = "Fork: a data-parallel run does not fork (fork its checkpoint in one process)";
+      return;
+    }
+    if (group) forwarded.push_back(c);
     switch (c.kind) {
       case K::kFork:
         return fork(c.value.text);
@@ -220,6 +247,10 @@ struct Trainer::Impl {
   // the quality worker's progress meanwhile. Returns true when it woke only for that progress.
   bool idle(bool quality_refresh) {
     publish(!quality_refresh);
+    if (group) {  // the other ranks wait for this rank's word: give it every second
+      link.commands.wait_for_commands_until(Clock::now() + std::chrono::seconds(1));
+      return false;
+    }
     if (auto wake = run().wake_at()) {
       link.commands.wait_for_commands_until(*wake);
     } else if (run().quality_working()) {
@@ -264,6 +295,7 @@ struct Trainer::Impl {
         quality_refresh = false;
       }
       if (members[0].run->stop_requested()) break;
+      exchange_with_ranks(false);
       fork_when_due();
       if (!step_all()) {
         quality_refresh = idle(quality_refresh);
@@ -275,6 +307,7 @@ struct Trainer::Impl {
       const bool images = samples_due(now) || (!run().wants_step() && !forked());
       if (images || now - last_publish >= kPublishInterval) publish(images);
     }
+    exchange_with_ranks(true);
     for (ForkMember& m : members) (void)m.run->finish();
   }
 };
@@ -306,10 +339,30 @@ void Trainer::stop() {
 
 namespace {
 
+// Data-parallel: every rank takes the same steps, and rank 0 says when they stop (Ctrl+C there).
+bool go_on(ProcessGroup* group) {
+  if (!group) return !interrupted();
+  std::vector<Command> none;
+  return group->exchange(none, group->rank() == 0 && interrupted());
+}
+
+// After a data-parallel run: this rank's line for rank 0, and (rank 0) every rank's.
+std::vector<std::string> rank_reports(ProcessGroup& group, int64_t steps, double seconds) {
+  const DistributedStats d = group.stats();
+  group.report(strformat("rank %d: %.2f steps/s, %.1f %% of the time in all-reduce (%.2f ms per "
+                         "step, %.1f MB per step)",
+                         group.rank(), steps / std::max(seconds, 1e-9),
+                         100.0 * d.allreduce_s / std::max(seconds, 1e-9),
+                         1e3 * d.allreduce_s / std::max<int64_t>(steps, 1),
+                         d.bytes / 1e6 / std::max<int64_t>(steps, 1)));
+  return group.rank() == 0 ? group.reports() : std::vector<std::string>{};
+}
+
 Status run_headless_unguarded(RunOptions options, int64_t steps, const HeadlessObserver& observer,
                               HeadlessFiles* files) {
   options.watched = observer.every > 0 && observer.on_snapshot;  // a recording draws the panels
   const std::string export_path = options.export_generator;
+  const std::shared_ptr<ProcessGroup> shared_group = options.group;
   Run run(std::move(options));
   Status started = run.start();
   if (files) {
@@ -327,7 +380,10 @@ Status run_headless_unguarded(RunOptions options, int64_t steps, const HeadlessO
     return s;
   };
   if (auto s = observe(); !s) return s;
-  for (int64_t i = 0; i < steps && !interrupted(); ++i) {
+  ProcessGroup* group = shared_group.get();
+  const auto began = std::chrono::steady_clock::now();
+  const int64_t first_step = run.step();
+  for (int64_t i = 0; i < steps && go_on(group); ++i) {
     if (!run.wants_step()) break;  // a failed step paused it
     TickOutcome outcome = run.tick();
     if (!run.file_error().empty()) return Error{run.file_error()};
@@ -339,6 +395,11 @@ Status run_headless_unguarded(RunOptions options, int64_t steps, const HeadlessO
       }
     }
     if (outcome.non_finite) break;
+  }
+  if (group && files) {
+    files->ranks = rank_reports(*group, run.step() - first_step,
+                                std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                                              began).count());
   }
   const bool stopped = !run.wants_step();
   const std::string why = run.message();
@@ -356,6 +417,28 @@ Status run_headless_unguarded(RunOptions options, int64_t steps, const HeadlessO
 }
 
 }  // namespace
+
+Status run_rank_follower(const RunOptions& options) {
+  if (!options.group || options.group->rank() == 0) return Error{"not a follower rank"};
+  try {
+    Run run(options);
+    Status started = run.start();
+    std::vector<Command> commands;
+    while (options.group->exchange(commands, false)) {
+      for (const Command& c : commands) {
+        using K = Command::Kind;
+        // Files a user asked for are rank 0's; every rank takes every other command.
+        if (c.kind != K::kSaveCheckpoint && c.kind != K::kExportGenerator) run.handle(c);
+      }
+      if (run.stop_requested()) break;
+      run.tick();
+    }
+    (void)run.finish();
+    return started;
+  } catch (const std::exception& e) {
+    return Error{std::string("training failed: ") + first_line(e.what())};
+  }
+}
 
 Status run_headless(const RunOptions& options, int64_t steps, const HeadlessObserver& observer,
                     HeadlessFiles* files) {

@@ -53,6 +53,8 @@ struct HeadlessFiles {
   std::string exported;  // the generator's weights file when --export-generator wrote it
   /// A fork's (options.fork_at): each branch's run directory.
   std::vector<std::string> branches;
+  /// Data-parallel (options.group), on rank 0: each rank's steps/s and all-reduce share.
+  std::vector<std::string> ranks;
 };
 
 /// Trains `steps` steps of the Run `options` describes on the calling thread with no window
@@ -61,6 +63,10 @@ struct HeadlessFiles {
 /// on failure, or when training stopped early (a NaN loss, Ctrl+C).
 Status run_headless(const RunOptions& options, int64_t steps, const HeadlessObserver& observer = {},
                     HeadlessFiles* files = nullptr);
+/// A data-parallel rank other than 0 beside a served run (--serve on every rank): trains the
+/// same Run, taking rank 0's commands each turn (train/distributed.h), until rank 0 stops. Its
+/// files go to options.dir; it writes no checkpoint a user asks for (rank 0 does).
+Status run_rank_follower(const RunOptions& options);
 /// The same with headless options: `out_dir` is the run directory ("" chooses one).
 Status run_headless(const Params& params, int64_t steps, const std::string& out_dir,
                     const HeadlessObserver& observer = {}, const std::string& resume_path = {});

@@ -82,7 +82,7 @@ TEST(Remote, AViewersWindowShowsTheServersRunAndTheServerGoesOn) {
   ASSERT_TRUE(WIFEXITED(status)) << test::read_text(server.log);
   EXPECT_EQ(WEXITSTATUS(status), 0) << test::read_text(server.log);
   const std::string log = test::read_text(server.log);
-  EXPECT_NE(log.find("served 1 viewer(s)"), std::string::npos) << log;
+  EXPECT_NE(log.find("served 1 viewer connection(s)"), std::string::npos) << log;
   EXPECT_NE(log.find("wrong token"), std::string::npos) << log;
 }
 

@@ -22,67 +22,17 @@
 #include "src/net/proto/remote.pb.h"
 #include "support/fake_snapshots.h"
 #include "support/link_reader.h"
+#include "support/remote_fixture.h"
 
 namespace genscope::net {
 namespace {
 
 using namespace std::chrono_literals;
 using test::LinkReader;
-
-// The run's side: publishes snapshots and rows into the server's link.
-struct FakeRun {
-  TrainerLink link;
-  void publish(const Snapshot& s) {
-    link.snapshots.write_slot() = s;
-    link.snapshots.publish();
-  }
-  void push(const std::vector<MetricRow>& rows) {
-    for (const MetricRow& r : rows) link.metrics.push(r);
-  }
-  std::vector<Command> commands() {
-    std::vector<Command> out;
-    link.commands.drain(out);
-    return out;
-  }
-};
-
-struct Logged {
-  std::mutex mutex;
-  std::vector<std::string> lines;
-  std::function<void(const std::string&)> fn() {
-    return [this](const std::string& line) {
-      std::lock_guard<std::mutex> lock(mutex);
-      lines.push_back(line);
-    };
-  }
-  bool has(const std::string& part) {
-    std::lock_guard<std::mutex> lock(mutex);
-    for (const std::string& l : lines) {
-      if (l.find(part) != std::string::npos) return true;
-    }
-    return false;
-  }
-};
-
-std::unique_ptr<RemoteServer> serve(FakeRun& run, Logged* log = nullptr, ServeOptions o = {}) {
-  o.listen = "127.0.0.1:0";
-  if (o.token.empty()) o.token = "secret-token";
-  auto server = RemoteServer::start(run.link, o);
-  EXPECT_TRUE(server.ok()) << server.error();
-  if (log) (*server)->set_log(log->fn());
-  return std::move(*server);
-}
-
-std::unique_ptr<RemoteClient> view(LinkReader& reader, const RemoteServer& server,
-                                   std::string token = "secret-token") {
-  ConnectOptions o;
-  o.address = server.address();
-  o.token = std::move(token);
-  o.viewer = "test-viewer";
-  auto client = RemoteClient::start(reader.link, o);
-  EXPECT_TRUE(client.ok()) << client.error();
-  return std::move(*client);
-}
+using test::FakeRun;
+using test::Logged;
+using test::serve;
+using test::view;
 
 void expect_same_snapshot(const Snapshot& a, const Snapshot& b) {
   for (int i = 0; i < static_cast<int>(Section::kCount); ++i) {

@@ -280,7 +280,9 @@ void SamplesPanel::draw(View& view, const PanelSlot& area) {
     ImGui::TextColored(snap.message_level == MessageLevel::kError ? ImVec4(1.0f, 0.35f, 0.3f, 1.0f)
                                                                   : ImVec4(0.7f, 0.8f, 0.9f, 1.0f),
                        "%s", snap.message.empty() ? "starting..." : snap.message.c_str());
-    ImGui::TextDisabled("Fix what it names (in Controls, or on the command line) and press Reset.");
+    if (!snap.run_dir.empty()) {  // a run that could not start (not a viewer still connecting)
+      ImGui::TextDisabled("Fix what it names (in Controls, or on the command line) and press Reset.");
+    }
     ImGui::PopTextWrapPos();
     ImGui::End();
     return;

@@ -285,6 +285,13 @@ void StatusPanel::draw_status(View& view) {
                         "programs use the CPU); a number always wins.\nOpenMP: %s",
                         s.runtime.omp_wait.c_str());
     }
+    if (s.runtime.world > 1) {
+      std::string lines = strformat("%d ranks, data-parallel (gradients all-reduced)",
+                                    s.runtime.world);
+      for (const std::string& r : s.runtime.ranks) lines += "\n" + r;
+      row("ranks", lines);
+      probe_item("ranks");
+    }
     ImGui::EndTable();
   }
   if (!s.runtime.notes.empty()) {

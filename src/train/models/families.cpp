@@ -1,6 +1,7 @@
 // The model families genscope trains: one line each (see family.h for what a family provides).
 #include "train/models/family.h"
 
+#include "train/distributed.h"
 #include "train/models/gan/gan_family.h"
 #include "train/models/text/text_family.h"
 #include "train/models/toy/toy_family.h"
@@ -24,6 +25,12 @@ const FamilyInfo& family_info(const Params& params) {
     if (f.kind == kind) return f;
   }
   return families().front();  // every ModelFamily has a line above
+}
+
+Status Family::set_distributed(std::shared_ptr<ProcessGroup> group) {
+  if (!group || group->world() == 1) return {};
+  return Error{"data-parallel training (WORLD_SIZE > 1) covers the image models (GAN, VAE/AE); "
+               "this model trains in one process"};
 }
 
 }  // namespace genscope

@@ -33,8 +33,11 @@
 #include "data/dataset.h"
 #include "train/models/image/model.h"  // Model: what quality metrics score
 #include "train/torch_pch.h"
+#include "util/result.h"
 
 namespace genscope {
+
+class ProcessGroup;
 
 /// What a family is built from besides the parameters.
 struct FamilyInputs {
@@ -71,6 +74,10 @@ class Family {
   /// After a step whose values were finite: background work paced by steps (latent map chunks,
   /// the sample diversity). `step` counts the steps taken, this one included.
   virtual void after_step(const Params& /*params*/, int64_t /*step*/) {}
+  /// Trains as one rank of `group` (data-parallel, train/distributed.h): shards its data and
+  /// averages its gradients over the ranks, now and after every reset. Families that cannot
+  /// (the 2D lab, text models) say so.
+  virtual Status set_distributed(std::shared_ptr<ProcessGroup> group);
   /// Whether anyone looks at the snapshots (a window, a recording). A run nobody watches (headless
   /// without --record) skips the views only the panels show (latent traversals, the latent map).
   virtual void set_watched(bool /*watched*/) {}

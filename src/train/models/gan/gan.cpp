@@ -258,6 +258,7 @@ DStepResult Gan::d_step(const torch::Tensor& real, const torch::Tensor& fake) {
   if (config_.loss == kWganGp) loss = loss + optim_.gp_lambda * gradient_penalty(real, fake.detach());
   if (r1) loss = loss + 0.5 * optim_.r1_gamma * r1_penalty(real_in, real_logits);
   loss.backward();
+  average_gradients(*d_module_);
   d_grads_.clear();
   append_grad_norms(*d_module_, "D", d_grads_);
   opt_d_->step();
@@ -293,6 +294,7 @@ float Gan::g_step(const torch::Tensor& fake_with_grad) {
       loss = torch::binary_cross_entropy_with_logits(f, torch::ones_like(f));
   }
   loss.backward();
+  average_gradients(*g_module_);
   g_grads_.clear();
   append_grad_norms(*g_module_, "G", g_grads_);
   opt_g_->step();
@@ -411,8 +413,9 @@ StepValues Gan::train_step(const BatchFn& next_batch, const Params& params, int6
   int64_t batch = params.integer(ParamId::kBatchSize);
   int d_steps = params.integer(ParamId::kDSteps);
   DStepResult d;
-  for (int i = 0; i + 1 < d_steps; ++i) d = d_step(next_batch(batch), fake(noise(batch), false));
-  torch::Tensor fakes = fake(noise(batch), true);
+  const auto draw = [&] { return shard_randn(batch, {config_.latent_dim}, torch::TensorOptions().device(device_)); };
+  for (int i = 0; i + 1 < d_steps; ++i) d = d_step(next_batch(batch), fake(draw(), false));
+  torch::Tensor fakes = fake(draw(), true);
   const torch::Tensor real = next_batch(batch);
   d = d_step(real, fakes);
   last_real_ = real.slice(0, 0, 64);

@@ -1,5 +1,7 @@
 #include "train/models/image/image_family.h"
 
+#include "train/distributed.h"
+
 #include "train/metric_classifier.h"
 #include "train/quality.h"
 #include "train/rng.h"
@@ -75,6 +77,7 @@ void ImageFamily::reset(const Params& params, const FamilyInputs& inputs) {
   torch::manual_seed(static_cast<uint64_t>(params.integer(ParamId::kSeed)));
   const ImageSet& train = data_->train;
   model_ = make_(params, train.channels, train.height, device_);
+  model_->set_data_parallel(data_parallel());
   fixed_noise_ = torch::randn({kSampleGridCount, model_->latent_dim()},
                               torch::TensorOptions().device(device_));
   latent_tools_ = std::make_unique<LatentTools>(
@@ -147,23 +150,51 @@ void ImageFamily::restart_loader() {
   loader_ = std::make_unique<BatchLoader>([this](const BatchKey& key) { return assemble(key); });
 }
 
+Status ImageFamily::set_distributed(std::shared_ptr<ProcessGroup> group) {
+  group_ = std::move(group);
+  rank_ = group_ ? group_->rank() : 0;
+  world_ = group_ ? group_->world() : 1;
+  if (data_ && data_->train.count < world_) {
+    return Error{strformat("%d ranks: the dataset has only %lld images", world_,
+                           static_cast<long long>(data_->train.count))};
+  }
+  if (model_) model_->set_data_parallel(data_parallel());
+  return {};
+}
+
+DataParallel ImageFamily::data_parallel() const {
+  DataParallel dp;
+  dp.rank = rank_;
+  dp.world = world_;
+  if (group_ && world_ > 1) {
+    dp.average_gradients = [group = group_](torch::nn::Module& m) { group->average_gradients(m); };
+  }
+  return dp;
+}
+
 torch::Tensor ImageFamily::next_batch(int64_t n) {
   const int64_t total = data_->train.count;
-  n = std::min(n, total);
+  n = std::min(n, total / world_);
+  const int64_t all = n * world_;  // the combined batch of every rank
   // A batch that would run past the epoch's end starts the next epoch (the rest is dropped).
   const auto place = [&](int64_t epoch, int64_t cursor) {
-    return cursor + n > total ? BatchKey{epoch + 1, 0, n, hflip_} : BatchKey{epoch, cursor, n, hflip_};
+    return cursor + all > total ? BatchKey{epoch + 1, 0, n, hflip_}
+                                : BatchKey{epoch, cursor, n, hflip_};
+  };
+  const auto mine = [&](BatchKey k) {
+    k.cursor += rank_ * n;
+    return k;
   };
   const BatchKey key = place(epoch_, cursor_);
-  const BatchKey next = place(key.epoch, key.cursor + n);
-  torch::Tensor batch = loader_->take(key, next);
+  const BatchKey next = place(key.epoch, key.cursor + all);
+  torch::Tensor batch = loader_->take(mine(key), mine(next));
   if (key.epoch != epoch_) {
     epoch_ = key.epoch;
     order_ = order_for(epoch_);
     std::lock_guard<std::mutex> lock(orders_mutex_);
     orders_.erase(orders_.begin(), orders_.lower_bound(epoch_));
   }
-  cursor_ = key.cursor + n;
+  cursor_ = key.cursor + all;
   return batch;
 }
 

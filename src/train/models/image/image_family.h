@@ -44,6 +44,7 @@ class ImageFamily : public Family {
   FamilyStep step(const Params& params, int64_t steps_done) override;
   void after_step(const Params& params, int64_t step) override;
   void set_watched(bool watched) override { watched_ = watched; }
+  Status set_distributed(std::shared_ptr<ProcessGroup> group) override;
   Result<CommandEffect> apply(const Command& command, int64_t step) override;
   const MetricSchema& schema() const override { return model_->schema(); }
   std::string description(const Params& params) const override;
@@ -91,6 +92,12 @@ class ImageFamily : public Family {
   // A new loader over the current data and order_ (reset, load).
   void restart_loader();
 
+  // The model's view of data-parallel training (group_: null for one process).
+  DataParallel data_parallel() const;
+
+  std::shared_ptr<ProcessGroup> group_;
+  int rank_ = 0, world_ = 1;  // each step's batch is rows [rank * n, (rank + 1) * n) of
+                              // world * n consecutive ones of the epoch's order
   bool hflip_ = false;  // the hflip parameter at this step
   bool watched_ = true;  // false: nobody sees the latent views, so they do not follow training
   ModelMaker make_;

@@ -30,10 +30,22 @@ struct GeneratorNet {
   bool sigmoid_output = false;  // decode() is sigmoid(net) rescaled to [-1, 1] (a VAE's decoder)
 };
 
+/// Data-parallel training (train/distributed.h): this rank's place, and what averages a
+/// network's gradients over the ranks after each backward pass.
+struct DataParallel {
+  int rank = 0;
+  int world = 1;
+  std::function<void(torch::nn::Module&)> average_gradients;  // null: one process
+};
+
 /// A trainable generative model with a latent space.
 class Model {
  public:
   virtual ~Model() = default;
+  /// Trains as one rank of `dp.world`: gradients averaged after every backward pass, and the
+  /// random draws of a training step (noise, a VAE's sampling) this rank's slice of the draws
+  /// one process would make for the combined batch, so N ranks train as one process would.
+  void set_data_parallel(DataParallel dp) { dp_ = std::move(dp); }
   /// Names of the values train_step reports.
   virtual const MetricSchema& schema() const = 0;
   /// One optimisation step; `step` counts steps taken before this one.
@@ -72,6 +84,20 @@ class Model {
   /// Reads what save() wrote into networks of the same architecture; throws on a mismatch
   /// (StateReader names the tensor).
   virtual void load(StateReader& r) = 0;
+
+ protected:
+  /// N(0, 1) draws of shape {n, dims...}: this rank's rows of the draw for world * n rows.
+  torch::Tensor shard_randn(int64_t n, std::vector<int64_t> dims, const torch::TensorOptions& o) const {
+    dims.insert(dims.begin(), n * dp_.world);
+    torch::Tensor all = torch::randn(dims, o);
+    return dp_.world == 1 ? all : all.slice(0, dp_.rank * n, (dp_.rank + 1) * n);
+  }
+  /// After a backward pass: `module`'s gradients, averaged over the ranks.
+  void average_gradients(torch::nn::Module& module) const {
+    if (dp_.average_gradients) dp_.average_gradients(module);
+  }
+
+  DataParallel dp_;
 };
 
 /// The learning-rate factor of `schedule` ("constant", "linear", "cosine") after `step` of

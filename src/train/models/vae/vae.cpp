@@ -111,7 +111,7 @@ VaeLoss Vae::loss(const torch::Tensor& images, bool bce) {
   torch::Tensor z = mu;
   VaeLoss out;
   if (config_.variational) {
-    z = mu + torch::randn_like(mu) * torch::exp(0.5 * logvar);
+    z = mu + shard_randn(mu.size(0), {mu.size(1)}, mu.options()) * torch::exp(0.5 * logvar);
     torch::Tensor kl_terms = -0.5 * (1 + logvar - mu.pow(2) - logvar.exp());  // [N, D]
     out.kl_per_dim = kl_terms.mean(0);
     out.kl = out.kl_per_dim.sum();
@@ -144,6 +144,8 @@ StepValues Vae::train_step(const BatchFn& next_batch, const Params& params, int6
   }
   opt_->zero_grad();
   (l.recon + weight * l.kl).backward();
+  average_gradients(*encoder_);
+  average_gradients(*decoder_);
   grads_.clear();
   append_grad_norms(*encoder_, "encoder", grads_);
   append_grad_norms(*decoder_, "decoder", grads_);

@@ -1,0 +1,79 @@
+#pragma once
+// Data-parallel training across processes and machines with LibTorch's own c10d (the engine of
+// PyTorch's DistributedDataParallel): ranks meet through a c10d::TCPStore at MASTER_ADDR:
+// MASTER_PORT, then all-reduce their gradients with ProcessGroupGloo (CPU) every update, so every
+// rank holds the same weights. Launched as torchrun launches processes: MASTER_ADDR,
+// MASTER_PORT, RANK, WORLD_SIZE, LOCAL_RANK (or the same as flags).
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/command_queue.h"
+#include "util/result.h"
+
+namespace torch::nn {
+class Module;
+}
+
+namespace genscope {
+
+/// Where this process stands among the ranks of one run.
+struct DistributedOptions {
+  int rank = 0;
+  int world = 1;
+  int local_rank = 0;
+  std::string master_addr = "127.0.0.1";
+  int master_port = 29500;
+  /// A collective (an all-reduce, the rendezvous) waits this long for every rank, then fails.
+  double timeout_s = 300.0;
+  bool enabled() const { return world > 1; }
+};
+
+/// Reads torchrun's variables through `env` (std::getenv by default). None set: one process.
+/// Errors name the variable and its value ("RANK=3: must be below WORLD_SIZE=2").
+Result<DistributedOptions> distributed_from_env(
+    const std::function<const char*(const char*)>& env = nullptr);
+
+/// What this rank spent on communication.
+struct DistributedStats {
+  int64_t allreduces = 0;
+  double allreduce_s = 0.0;  // time inside all-reduce calls, waiting for the others included
+  int64_t bytes = 0;         // gradient bytes this rank contributed
+};
+
+/// One rank's membership of the group. Not thread-safe: the training thread uses it.
+class ProcessGroup {
+ public:
+  /// Meets the other ranks (rank 0 hosts the TCPStore) within options.timeout_s.
+  static Result<std::shared_ptr<ProcessGroup>> join(const DistributedOptions& options);
+  ~ProcessGroup();
+
+  int rank() const;
+  int world() const;
+  /// Replaces every parameter gradient of `module` by its mean over all ranks (one flattened
+  /// all-reduce). Throws std::runtime_error naming the ranks when a rank is gone or too slow.
+  void average_gradients(torch::nn::Module& module);
+  /// Rank 0's `bytes` on every rank (the run's commands each tick). Throws as above.
+  void broadcast(std::string& bytes);
+  /// The control plane: rank 0's `commands` and whether it stops go to every rank (rank 0
+  /// passes what it handled; the others receive them in `commands`). False: stop.
+  bool exchange(std::vector<Command>& commands, bool stop);
+  DistributedStats stats() const;
+  /// Rank 0's `value` of `key` on every rank (rank 0 sets it, the others wait for it).
+  std::string share(const std::string& key, const std::string& value);
+  /// Publishes this rank's line for rank 0's Status ("rank 1: 4.1 steps/s, 12 % in all-reduce").
+  void report(const std::string& line);
+  /// Every rank's last report, rank 0 first; `wait`: for each rank's first one (up to the
+  /// timeout), else "no report yet" for a rank that has not reported.
+  std::vector<std::string> reports(bool wait = true);
+
+  struct Impl;
+
+ private:
+  ProcessGroup() = default;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace genscope

@@ -1,0 +1,176 @@
+// Data-parallel training as torchrun would launch it: ranks of the genscope binary on loopback,
+// meeting through c10d's TCPStore and all-reducing with ProcessGroupGloo. Two ranks with half
+// the batch each train to the same weights as one process with the whole batch (the classic DDP
+// equivalence test: an MLP GAN, whose layers have no batch statistics), a killed rank ends the
+// other with an error, and a two-rank checkpoint resumes in one process.
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+
+#include "record/checkpoint_file.h"
+#include "record/tensor_file.h"
+#include "support/child.h"
+#include "support/test_files.h"
+
+using namespace genscope;
+namespace fs = std::filesystem;
+
+namespace {
+
+[[maybe_unused]] const bool kCleanup = test::remove_when_all_pass("distributed");
+std::string temp_dir() { return test::process_dir("distributed"); }
+
+// A port nobody listens on now (the kernel's pick for a socket bound to port 0).
+int free_port() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in sa{};
+  sa.sin_family = AF_INET;
+  sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa);
+  socklen_t len = sizeof sa;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&sa), &len);
+  ::close(fd);
+  return ntohs(sa.sin_port);
+}
+
+std::vector<std::string> training(const std::string& data, int batch, int steps) {
+  return {"--headless", "--steps", std::to_string(steps), "--dataset", data, "--model", "mlp-gan",
+          "--width", "32", "--threads", "1", "--eval-every", "0", "--seed", "5",
+          "--batch-size", std::to_string(batch), "--checkpoint-every", std::to_string(steps),
+          "--tensorboard", "off"};
+}
+
+std::vector<std::string> with(std::vector<std::string> args, std::vector<std::string> more) {
+  args.insert(args.end(), more.begin(), more.end());
+  return args;
+}
+
+// The float tensors of a checkpoint's training state, by name.
+std::map<std::string, std::vector<float>> weights(const std::string& path) {
+  std::map<std::string, std::vector<float>> out;
+  auto bytes = read_file_bytes(path);
+  EXPECT_TRUE(bytes.ok()) << bytes.error();
+  if (!bytes) return out;
+  auto ckpt = decode_checkpoint(*bytes, path);
+  EXPECT_TRUE(ckpt.ok()) << ckpt.error();
+  if (!ckpt) return out;
+  auto state = decode_tensor_file(ckpt->payload, path);
+  EXPECT_TRUE(state.ok()) << state.error();
+  if (!state) return out;
+  for (const auto& [name, t] : state->tensors) {
+    if (t.dtype != DType::kF32) continue;
+    std::vector<float> v(t.bytes.size() / sizeof(float));
+    std::memcpy(v.data(), t.bytes.data(), v.size() * sizeof(float));
+    out[name] = std::move(v);
+  }
+  return out;
+}
+
+// Starts rank `rank` of `world` meeting at `port`.
+test::Child rank(int r, int world, int port, const std::vector<std::string>& args,
+                 const std::string& log) {
+  return test::Child::start(with(args, {"--rank", std::to_string(r), "--world-size",
+                                        std::to_string(world), "--master-port",
+                                        std::to_string(port)}),
+                            log, temp_dir() + "/runs");
+}
+
+TEST(DataParallel, TwoRanksTrainAsOneProcessWithTheCombinedBatch) {
+  const std::string dir = temp_dir();
+  const std::string data = test::write_squares_dataset(dir + "/squares");
+  const int steps = 20;
+  test::Child one = test::Child::start(with(training(data, 32, steps), {"--out", dir + "/one"}),
+                                       dir + "/one.log", dir + "/runs");
+  ASSERT_EQ(one.wait(300), 0) << test::read_text(one.log);
+  const int port = free_port();
+  const auto args = with(training(data, 16, steps), {"--out", dir + "/two"});
+  test::Child r1 = rank(1, 2, port, args, dir + "/r1.log");
+  test::Child r0 = rank(0, 2, port, args, dir + "/r0.log");
+  ASSERT_EQ(r0.wait(300), 0) << test::read_text(r0.log) << test::read_text(r1.log);
+  ASSERT_EQ(r1.wait(60), 0) << test::read_text(r1.log);
+  const std::string report = test::read_text(r0.log);
+  EXPECT_NE(report.find("rank 0: "), std::string::npos) << report;
+  EXPECT_NE(report.find("rank 1: "), std::string::npos) << report;
+  EXPECT_NE(report.find("% of the time in all-reduce"), std::string::npos) << report;
+  // Rank 0 owns the run directory; rank 1 keeps its own rows beside, and no checkpoint.
+  EXPECT_TRUE(fs::exists(dir + "/two/metrics.csv"));
+  EXPECT_TRUE(fs::exists(dir + "/two/rank-1/metrics.csv"));
+  EXPECT_FALSE(fs::exists(dir + "/two/rank-1/checkpoints/step-20.ckpt"));
+
+  const std::string name = "/checkpoints/step-" + std::to_string(steps) + ".ckpt";
+  const auto single = weights(dir + "/one" + name), parallel = weights(dir + "/two" + name);
+  ASSERT_FALSE(single.empty());
+  ASSERT_EQ(single.size(), parallel.size());
+  double worst = 0.0;
+  size_t values = 0;
+  for (const auto& [tensor, a] : single) {
+    ASSERT_EQ(parallel.count(tensor), 1u) << tensor;
+    const std::vector<float>& b = parallel.at(tensor);
+    ASSERT_EQ(a.size(), b.size()) << tensor;
+    for (size_t i = 0; i < a.size(); ++i) {
+      worst = std::max(worst, std::fabs(double(a[i]) - double(b[i])) / (1.0 + std::fabs(a[i])));
+    }
+    values += a.size();
+  }
+  RecordProperty("largest_relative_difference", std::to_string(worst));
+  std::printf("%zu values, largest relative difference %.3g\n", values, worst);
+  EXPECT_GT(values, 10000u);
+  EXPECT_LT(worst, 1e-4) << "the largest relative difference of " << values << " values";
+
+  // The two-rank checkpoint resumes in one process and trains on from its step.
+  test::Child resumed = test::Child::start(
+      {"--headless", "--steps", "5", "--resume", dir + "/two" + name, "--out", dir + "/resumed",
+       "--threads", "1"},
+      dir + "/resumed.log", dir + "/runs");
+  ASSERT_EQ(resumed.wait(300), 0) << test::read_text(resumed.log);
+  const std::string rows = test::read_text(dir + "/resumed/metrics.csv");
+  EXPECT_NE(rows.find("\n25,"), std::string::npos) << rows;
+}
+
+TEST(DataParallel, AKilledRankEndsTheOtherWithAClearError) {
+  const std::string dir = temp_dir();
+  const std::string data = test::write_squares_dataset(dir + "/squares");
+  const int port = free_port();
+  const auto args = with(training(data, 16, 1000000), {"--out", dir + "/killed"});
+  test::Child r1 = rank(1, 2, port, args, dir + "/k1.log");
+  test::Child r0 = rank(0, 2, port, args, dir + "/k0.log");
+  ASSERT_TRUE(test::poll_until(r0, 120, [&] {
+    return test::read_text(dir + "/killed/metrics.csv").find("\n10,") != std::string::npos;
+  })) << test::read_text(r0.log);
+  ASSERT_EQ(kill(r1.pid, SIGKILL), 0);
+  const int status = r0.wait(120);
+  ASSERT_NE(status, -1) << "rank 0 did not stop within 120 s of rank 1's death";
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 1);
+  const std::string log = test::read_text(r0.log);
+  EXPECT_NE(log.find("rank 0 of 2: "), std::string::npos) << log;
+  EXPECT_NE(log.find("failed"), std::string::npos) << log;
+}
+
+TEST(DataParallel, ARankOutOfRangeOrAnotherFamilyIsAClearError) {
+  const std::string dir = temp_dir();
+  const std::string data = test::write_squares_dataset(dir + "/squares");
+  test::Child bad = test::Child::start(with(training(data, 16, 5), {"--rank", "2", "--world-size",
+                                                                     "2"}),
+                                       dir + "/bad.log", dir + "/runs");
+  ASSERT_EQ(bad.wait(60) >> 8, 2);
+  EXPECT_NE(test::read_text(bad.log).find("the rank must be below the world size"),
+            std::string::npos)
+      << test::read_text(bad.log);
+  const int port = free_port();
+  const std::vector<std::string> toy = {"--headless", "--steps", "5", "--dataset", "ring8",
+                                        "--out", dir + "/toy"};
+  test::Child t1 = rank(1, 2, port, toy, dir + "/t1.log");
+  test::Child t0 = rank(0, 2, port, toy, dir + "/t0.log");
+  EXPECT_NE(t0.wait(120), 0);
+  t1.wait(120);
+  EXPECT_NE(test::read_text(t0.log).find("covers the image models"), std::string::npos)
+      << test::read_text(t0.log);
+}
+
+}  // namespace
