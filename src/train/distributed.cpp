@@ -209,17 +209,17 @@ bool ProcessGroup::exchange(std::vector<Command>& commands, bool stop) {
 
 DistributedStats ProcessGroup::stats() const { return impl_->stats; }
 
-void ProcessGroup::report(const std::string& line) {
-  impl_->store->set("report/" + std::to_string(rank()),
+void ProcessGroup::report(const std::string& line, bool last) {
+  impl_->store->set((last ? "summary/" : "report/") + std::to_string(rank()),
                     std::vector<uint8_t>(line.begin(), line.end()));
 }
 
-std::vector<std::string> ProcessGroup::reports(bool wait) {
+std::vector<std::string> ProcessGroup::reports(bool last) {
   std::vector<std::string> out;
   for (int r = 0; r < world(); ++r) {
-    const std::string key = "report/" + std::to_string(r);
+    const std::string key = (last ? "summary/" : "report/") + std::to_string(r);
     try {
-      if (wait) {
+      if (last) {
         impl_->store->wait({key}, to_ms(impl_->options.timeout_s));
       } else if (!impl_->store->check({key})) {
         out.push_back(strformat("rank %d: no report yet", r));

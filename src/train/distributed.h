@@ -63,11 +63,12 @@ class ProcessGroup {
   DistributedStats stats() const;
   /// Rank 0's `value` of `key` on every rank (rank 0 sets it, the others wait for it).
   std::string share(const std::string& key, const std::string& value);
-  /// Publishes this rank's line for rank 0's Status ("rank 1: 4.1 steps/s, 12 % in all-reduce").
-  void report(const std::string& line);
-  /// Every rank's last report, rank 0 first; `wait`: for each rank's first one (up to the
-  /// timeout), else "no report yet" for a rank that has not reported.
-  std::vector<std::string> reports(bool wait = true);
+  /// Publishes this rank's line for rank 0's Status ("rank 1: 4.1 steps/s, 12 % in all-reduce"),
+  /// or (`last`) its summary at the end of the run.
+  void report(const std::string& line, bool last = false);
+  /// Every rank's line, rank 0 first: `last`: the summaries, waiting for each (up to the
+  /// timeout); else the latest lines, "no report yet" for a rank that has not reported.
+  std::vector<std::string> reports(bool last);
 
   struct Impl;
 

@@ -431,7 +431,7 @@ void Run::Impl::report_rank() {
   }
   rank_reported = now, rank_allreduce_s = d.allreduce_s, rank_step = step();
   runtime.world = options.group->world();
-  if (options.group->rank() == 0) runtime.ranks = options.group->reports(/*wait=*/false);
+  if (options.group->rank() == 0) runtime.ranks = options.group->reports(/*last=*/false);
 }
 
 TickOutcome Run::tick() {

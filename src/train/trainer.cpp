@@ -354,8 +354,9 @@ std::vector<std::string> rank_reports(ProcessGroup& group, int64_t steps, double
                          group.rank(), steps / std::max(seconds, 1e-9),
                          100.0 * d.allreduce_s / std::max(seconds, 1e-9),
                          1e3 * d.allreduce_s / std::max<int64_t>(steps, 1),
-                         d.bytes / 1e6 / std::max<int64_t>(steps, 1)));
-  return group.rank() == 0 ? group.reports() : std::vector<std::string>{};
+                         d.bytes / 1e6 / std::max<int64_t>(steps, 1)),
+               /*last=*/true);
+  return group.rank() == 0 ? group.reports(/*last=*/true) : std::vector<std::string>{};
 }
 
 Status run_headless_unguarded(RunOptions options, int64_t steps, const HeadlessObserver& observer,

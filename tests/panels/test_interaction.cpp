@@ -556,6 +556,24 @@ TEST_F(Interaction, StatusSaysWhatThreadsGenscopeChoseAndHowOftenSamplesRefresh)
       << ui_->window_text("Status");
 }
 
+TEST_F(Interaction, StatusNamesADataParallelRunsRanksWithTheirRates) {
+  open(ModelFamily::kImageGan);
+  EXPECT_EQ(ui_->window_text("Status").find("data-parallel"), std::string::npos)
+      << "one process: no ranks row";
+  handled([](Snapshot& s) {
+    s.runtime.world = 2;
+    s.runtime.ranks = {"rank 0: 21.1 steps/s, 14 % in all-reduce",
+                       "rank 1: 21.4 steps/s, 13 % in all-reduce"};
+  });
+  // The row is at the panel's end: the wheel scrolls down to it, as a hand would.
+  const ImRect status = ImGui::FindWindowByName("Status")->Rect();
+  for (int i = 0; i < 5; ++i) ui_->wheel(status.GetCenter(), -5.0f);
+  ui_->frames(2);
+  const std::string text = ui_->window_text("Status");
+  EXPECT_NE(text.find("2 ranks, data-parallel"), std::string::npos) << text;
+  EXPECT_NE(text.find("rank 1: 21.4 steps/s, 13 % in all-reduce"), std::string::npos) << text;
+}
+
 TEST_F(Interaction, TheEmaCheckboxSwitchesTheSamplesBetweenTheAverageAndG) {
   open(ModelFamily::kImageGan);
   EXPECT_FALSE(ui_->has("Samples/EMA of G")) << "no average while g_ema is 0";

@@ -11,6 +11,9 @@
 
 #include "net/remote_client.h"
 #include "net/remote_server.h"
+#include "net/zmq_util.h"
+
+#include <zmq.hpp>
 #include "support/link_reader.h"
 
 namespace genscope::test {
@@ -73,6 +76,19 @@ inline std::unique_ptr<RemoteClient> view(LinkReader& reader, const RemoteServer
   auto client = RemoteClient::start(reader.link, o);
   EXPECT_TRUE(client.ok()) << client.error();
   return std::move(*client);
+}
+
+/// A raw viewer's socket (a test playing a hostile or a slow peer), with the token, connected
+/// to `address`; `recv_timeout_ms` bounds each receive (-1: none).
+inline zmq::socket_t raw_viewer(zmq::context_t& context, const std::string& address,
+                                int recv_timeout_ms = -1) {
+  zmq::socket_t peer(context, zmq::socket_type::dealer);
+  peer.set(zmq::sockopt::plain_username, net::kPlainUser);
+  peer.set(zmq::sockopt::plain_password, "secret-token");
+  peer.set(zmq::sockopt::linger, 0);
+  peer.set(zmq::sockopt::rcvtimeo, recv_timeout_ms);
+  peer.connect("tcp://" + address);
+  return peer;
 }
 
 }  // namespace genscope::test

@@ -8,6 +8,7 @@
 #include <memory>
 #include <mutex>
 
+#include "support/test_files.h"
 #include "train/trainer.h"
 
 namespace genscope::test {
@@ -62,5 +63,20 @@ class TrainerHarness {
   bool seen_ = false;
   Snapshot snapshot_;
 };
+
+/// A small, fast image GAN on the squares dataset written into `squares_dir` (seed 7, width 8,
+/// latent 8, batch 16, no quality metrics, no TensorBoard), for trainer tests.
+inline Params small_gan_params(const std::string& squares_dir) {
+  const std::string squares = write_squares_dataset(squares_dir);
+  Params p;
+  using S = std::string;
+  for (auto [id, value] : {std::pair{ParamId::kDataset, squares}, {ParamId::kWidth, S("8")},
+                           {ParamId::kLatentDim, S("8")}, {ParamId::kBatchSize, S("16")},
+                           {ParamId::kSeed, S("7")}, {ParamId::kEvalEvery, S("0")},
+                           {ParamId::kTensorboard, S("off")}}) {
+    EXPECT_TRUE(p.set_from_string(id, value).ok());
+  }
+  return p;
+}
 
 }  // namespace genscope::test

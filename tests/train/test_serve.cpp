@@ -9,6 +9,7 @@
 #include "net/remote_server.h"
 #include "support/link_reader.h"
 #include "support/test_files.h"
+#include "support/trainer_harness.h"
 #include "train/trainer.h"
 
 using namespace genscope;
@@ -20,16 +21,8 @@ const bool kCleanup = test::remove_when_all_pass("serve");
 std::string dir() { return test::process_dir("serve"); }
 
 Params small() {
-  static const std::string squares = test::write_squares_dataset(dir() + "/squares");
-  Params p;
-  using S = std::string;
-  for (auto [id, value] : {std::pair{ParamId::kDataset, squares}, {ParamId::kWidth, S("8")},
-                           {ParamId::kLatentDim, S("8")}, {ParamId::kBatchSize, S("16")},
-                           {ParamId::kSeed, S("7")}, {ParamId::kEvalEvery, S("0")},
-                           {ParamId::kTensorboard, S("off")}}) {
-    EXPECT_TRUE(p.set_from_string(id, value).ok());
-  }
-  return p;
+  static const Params params = test::small_gan_params(dir() + "/squares");
+  return params;
 }
 
 TEST(Serve, AViewerWatchesARealRunAndItsEditChangesTheServersParameter) {

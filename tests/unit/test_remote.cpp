@@ -173,12 +173,7 @@ TEST(RemoteViewer, GarbageAndBadMessagesAreRejectedAndServingGoesOn) {
   EXPECT_TRUE(server_closes_after(server->address(), garbage));
   // ZeroMQ with the token, but messages that are not ours, or bad commands.
   zmq::context_t context;
-  zmq::socket_t peer(context, zmq::socket_type::dealer);
-  peer.set(zmq::sockopt::plain_username, kPlainUser);
-  peer.set(zmq::sockopt::plain_password, "secret-token");
-  peer.set(zmq::sockopt::linger, 0);
-  peer.set(zmq::sockopt::rcvtimeo, 5000);
-  peer.connect("tcp://" + server->address());
+  zmq::socket_t peer = test::raw_viewer(context, server->address(), 5000);
   peer.send(zmq::buffer(garbage), zmq::send_flags::none);
   zmq::message_t reply;
   ASSERT_TRUE(peer.recv(reply));
@@ -227,11 +222,7 @@ TEST(RemoteViewer, ASlowViewerNeverHoldsTheServerBack) {
   auto server = serve(run, nullptr, options);
   // A viewer that says hello and then never acknowledges anything.
   zmq::context_t context;
-  zmq::socket_t slow(context, zmq::socket_type::dealer);
-  slow.set(zmq::sockopt::plain_username, kPlainUser);
-  slow.set(zmq::sockopt::plain_password, "secret-token");
-  slow.set(zmq::sockopt::linger, 0);
-  slow.connect("tcp://" + server->address());
+  zmq::socket_t slow = test::raw_viewer(context, server->address());
   remote::Envelope hello;
   hello.set_protocol(kProtocolVersion);
   hello.mutable_hello()->set_viewer("slow");

@@ -108,12 +108,7 @@ TEST(RemoteRecovery, AHelloRepeatedBeforeItsWelcomeIsAnsweredOnce) {
   run.publish(snap);
   auto server = test::serve(run);
   zmq::context_t context;
-  zmq::socket_t peer(context, zmq::socket_type::dealer);
-  peer.set(zmq::sockopt::plain_username, kPlainUser);
-  peer.set(zmq::sockopt::plain_password, "secret-token");
-  peer.set(zmq::sockopt::linger, 0);
-  peer.set(zmq::sockopt::rcvtimeo, 500);
-  peer.connect("tcp://" + server->address());
+  zmq::socket_t peer = test::raw_viewer(context, server->address(), 500);
   remote::Envelope hello;
   hello.set_protocol(kProtocolVersion);
   hello.mutable_hello()->set_viewer("slow link");
