@@ -234,8 +234,10 @@ int join_ranks(const genscope::CliOptions& cli, genscope::RunOptions& run) {
   if (cli.rank >= 0) o.rank = cli.rank;
   if (!cli.master_addr.empty()) o.master_addr = cli.master_addr;
   if (cli.master_port > 0) o.master_port = cli.master_port;
+  const bool rank_given = cli.rank >= 0 || std::getenv("RANK") != nullptr;
   const char* problem =
       o.world == 1 ? (cli.rank > 0 ? "--rank needs --world-size N (or WORLD_SIZE)" : nullptr)
+      : !rank_given ? "--world-size needs --rank R (or RANK): each process its own"
       : o.rank >= o.world ? "the rank must be below the world size"
       : !cli.headless && !cli.serve
           ? "data-parallel ranks train with --headless --steps N or --serve (every rank)"
@@ -253,7 +255,16 @@ int join_ranks(const genscope::CliOptions& cli, genscope::RunOptions& run) {
     return 1;
   }
   run.dir = (*group)->share("run_dir", run.dir);
+  // Ranks on one machine share its cores (torchrun's LOCAL_WORLD_SIZE, else all on loopback).
+  const char* local = std::getenv("LOCAL_WORLD_SIZE");
+  const int here = local ? std::max(1, std::atoi(local))
+                         : (o.master_addr == "127.0.0.1" || o.master_addr == "localhost" ? o.world : 1);
+  if (run.params.integer(genscope::ParamId::kThreads) == 0 && here > 1) {
+    const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    run.params.set_from_string(genscope::ParamId::kThreads, std::to_string(std::max(1, cores / here)));
+  }
   if (o.rank > 0) {
+    run.watched = false;  // nobody looks at a follower's views
     run.dir += "/rank-" + std::to_string(o.rank);
     run.out = run.dir;
     run.export_generator.clear();

@@ -4,6 +4,12 @@
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
 
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <charconv>
 #include <cstdlib>
 #include <stdexcept>
@@ -37,6 +43,33 @@ std::chrono::milliseconds to_ms(double seconds) {
   return std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000.0));
 }
 
+// This machine's address on the route to MASTER_ADDR (Gloo listens there for the other
+// ranks): 127.0.0.1 on one machine; a name that resolves to 127.0.1.1 (Debian's /etc/hosts)
+// would be unreachable from another.
+std::string local_address_towards(const DistributedOptions& o) {
+  if (o.master_addr == "127.0.0.1" || o.master_addr == "localhost") return "127.0.0.1";
+  addrinfo hints{}, *found = nullptr;
+  hints.ai_family = AF_INET;
+  hints.ai_socktype = SOCK_DGRAM;
+  if (getaddrinfo(o.master_addr.c_str(), std::to_string(o.master_port).c_str(), &hints, &found) != 0 ||
+      !found) {
+    return o.master_addr;
+  }
+  std::string local = o.master_addr;
+  int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
+  sockaddr_in me{};
+  socklen_t len = sizeof me;
+  char text[INET_ADDRSTRLEN] = {0};
+  if (fd >= 0 && ::connect(fd, found->ai_addr, found->ai_addrlen) == 0 &&
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&me), &len) == 0 &&
+      inet_ntop(AF_INET, &me.sin_addr, text, sizeof text)) {
+    local = text;  // a UDP connect sends nothing: it only picks the route
+  }
+  if (fd >= 0) ::close(fd);
+  freeaddrinfo(found);
+  return local;
+}
+
 }  // namespace
 
 Result<DistributedOptions> distributed_from_env(
@@ -53,6 +86,9 @@ Result<DistributedOptions> distributed_from_env(
     return Error{s.error()};
   }
   if (const char* addr = env("MASTER_ADDR"); addr && *addr) o.master_addr = addr;
+  if (!has_world && has_rank) {
+    return Error{"RANK is set but WORLD_SIZE is not (how many ranks train together?)"};
+  }
   if (!has_world || o.world == 1) return o;
   if (!has_rank) {
     return Error{strformat("WORLD_SIZE=%d but RANK is not set (each process needs its rank, 0 "
@@ -99,11 +135,15 @@ Result<std::shared_ptr<ProcessGroup>> ProcessGroup::join(const DistributedOption
     store.timeout = to_ms(options.timeout_s);
     auto tcp = c10::make_intrusive<c10d::TCPStore>(options.master_addr, store);
     impl.store = c10::make_intrusive<c10d::PrefixStore>("genscope", tcp);
+    if (impl.store->add("claim/rank-" + std::to_string(options.rank), 1) != 1) {
+      return Error{strformat("rank %d of %d: another process at %s:%d is rank %d already (give "
+                             "each process its own RANK)",
+                             options.rank, options.world, options.master_addr.c_str(),
+                             options.master_port, options.rank)};
+    }
     auto gloo = c10d::ProcessGroupGloo::Options::create(to_ms(options.timeout_s));
-    const bool loopback = options.master_addr == "127.0.0.1" || options.master_addr == "localhost";
-    gloo->devices.push_back(loopback
-                                ? c10d::ProcessGroupGloo::createDeviceForHostname("127.0.0.1")
-                                : c10d::ProcessGroupGloo::createDefaultDevice());
+    gloo->devices.push_back(
+        c10d::ProcessGroupGloo::createDeviceForHostname(local_address_towards(options)));
     gloo->threads = 1;
     impl.group = c10::make_intrusive<c10d::ProcessGroupGloo>(impl.store, options.rank,
                                                             options.world, gloo);
@@ -205,6 +245,22 @@ bool ProcessGroup::exchange(std::vector<Command>& commands, bool stop) {
     at += size;
   }
   return !stopped;
+}
+
+bool ProcessGroup::agree(bool ok, int64_t step) {
+  // One MIN all-reduce of (ok, step, -step): every rank's ok, the lowest and the highest step.
+  std::vector<torch::Tensor> t{torch::tensor({int64_t(ok), step, -step}, torch::kLong)};
+  c10d::AllreduceOptions min;
+  min.reduceOp = c10d::ReduceOp::MIN;
+  impl_->run("the ranks' agreement", [&] { return impl_->group->allreduce(t, min); });
+  const int64_t lowest = t[0][1].item<int64_t>(), highest = -t[0][2].item<int64_t>();
+  if (lowest != highest) {
+    throw std::runtime_error(strformat(
+        "the ranks went apart: they are at steps %lld to %lld (a command or a file one rank "
+        "could not take)",
+        static_cast<long long>(lowest), static_cast<long long>(highest)));
+  }
+  return t[0][0].item<int64_t>() == 1;
 }
 
 DistributedStats ProcessGroup::stats() const { return impl_->stats; }

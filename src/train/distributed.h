@@ -26,8 +26,9 @@ struct DistributedOptions {
   int local_rank = 0;
   std::string master_addr = "127.0.0.1";
   int master_port = 29500;
-  /// A collective (an all-reduce, the rendezvous) waits this long for every rank, then fails.
-  double timeout_s = 300.0;
+  /// A collective (an all-reduce, the rendezvous) waits this long for every rank, then fails
+  /// (rank 0's quality evaluations and dataset loads happen while the others wait).
+  double timeout_s = 900.0;
   bool enabled() const { return world > 1; }
 };
 
@@ -60,6 +61,10 @@ class ProcessGroup {
   /// The control plane: rank 0's `commands` and whether it stops go to every rank (rank 0
   /// passes what it handled; the others receive them in `commands`). False: stop.
   bool exchange(std::vector<Command>& commands, bool stop);
+  /// Every rank's `ok` and `step`, agreed: true only when every rank's `ok` is (so when one rank
+  /// cannot step, none does, and a rank that ends ends them all). Throws when the ranks are at
+  /// different steps (their runs went apart).
+  bool agree(bool ok, int64_t step);
   DistributedStats stats() const;
   /// Rank 0's `value` of `key` on every rank (rank 0 sets it, the others wait for it).
   std::string share(const std::string& key, const std::string& value);

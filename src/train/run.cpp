@@ -35,6 +35,17 @@ constexpr ParamId kRunFileSettings[] = {ParamId::kCheckpointPath, ParamId::kChec
                                         ParamId::kTbImageEvery,   ParamId::kEvalEvery,
                                         ParamId::kEvalSamples,    ParamId::kHistEvery};
 
+}  // namespace
+
+bool is_run_file_setting(ParamId id) {
+  for (ParamId f : kRunFileSettings) {
+    if (f == id) return true;
+  }
+  return false;
+}
+
+namespace {
+
 // The quality view of a run without a worker: off, or why there are no metrics.
 QualityView quality_off(const TrainingSession* session) {
   QualityView v;
@@ -100,14 +111,15 @@ void Run::Impl::load_checkpoint(const std::string& path, bool rollback) {
     message(MessageLevel::kError, loaded.error() + (session ? " (kept the current run)" : ""));
     return;
   }
+  if (auto s = (*loaded)->family().set_distributed(options.group); !s) {
+    message(MessageLevel::kError, s.error() + (session ? " (kept the current run)" : ""));
+    return;
+  }
   const bool was_paused = session ? session->paused() : !options.headless;  // the window: look first
   const Params keep = requested;
   collect_events();
   session = std::move(*loaded);
   session->family().set_watched(options.watched);
-  if (auto s = session->family().set_distributed(options.group); !s) {
-    throw std::runtime_error(s.error());
-  }
   for (ParamId id : kRunFileSettings) session->apply(Command::set(id, keep.value(id)));
   requested = session->pending();
   apply_threads();  // the checkpoint's family may want another count than the run had
@@ -200,14 +212,15 @@ void Run::Impl::build_session() {
     message(MessageLevel::kError, created.error() + (session ? " (kept the current run)" : ""));
     return;
   }
+  if (auto s = (*created)->family().set_distributed(options.group); !s) {
+    message(MessageLevel::kError, s.error() + (session ? " (kept the current run)" : ""));
+    return;
+  }
   const bool was_paused = session && session->paused();
   const int64_t steps_trained = step();
   collect_events();
   session = std::move(*created);
   session->family().set_watched(options.watched);
-  if (auto s = session->family().set_distributed(options.group); !s) {
-    throw std::runtime_error(s.error());
-  }
   if (was_paused) session->apply(Command::of(Command::Kind::kPause));
   alarms.reset_run();
   start_new_run_files(dir.empty() ? 0 : steps_trained);
@@ -521,6 +534,14 @@ int64_t Run::step() const { return impl_->step(); }
 
 std::string Run::message() const {
   return impl_->session ? impl_->session->message() : impl_->idle_message;
+}
+
+void Run::leave_group() {
+  Impl& r = *impl_;
+  if (r.session) (void)r.session->family().set_distributed(nullptr);
+  r.options.group.reset();
+  r.runtime.world = 1;
+  r.runtime.ranks.clear();
 }
 
 bool Run::has_session() const { return impl_->session != nullptr; }

@@ -59,6 +59,10 @@ struct RunOptions {
   std::shared_ptr<ProcessGroup> group;
 };
 
+/// True for the settings of a run's outputs rather than its training (checkpoint_every,
+/// eval_every, tensorboard...): they stay the run's own across loads, and rank 0's only.
+bool is_run_file_setting(ParamId id);
+
 /// What one tick did.
 struct TickOutcome {
   bool stepped = false;     // a training step was taken (`row` is its row)
@@ -110,6 +114,9 @@ class Run {
   /// held for it, the last history lines and the sample image (samples.png, for the 2D lab
   /// scatter.png). Returns the first file error of the run.
   Status finish();
+
+  /// Data-parallel: trains on as one process after the group failed (a rank gone).
+  void leave_group();
 
   bool has_session() const;
   int64_t step() const;

@@ -62,17 +62,25 @@ struct Trainer::Impl {
 
   // Data-parallel: this turn's commands (and a stop) to the other ranks, which take the same
   // steps. A rank that is gone stops training here with the reason; the run stays shown.
+  // Then every rank steps only when all can (a NaN or a failed step on one pauses them all).
   void exchange_with_ranks(bool stop) {
     if (!group) return;
     try {
       group->exchange(forwarded, stop);
+      forwarded.clear();
+      if (stop) return;
+      if (!group->agree(run().wants_step(), run().step()) && run().wants_step()) {
+        run().handle(Command::of(Command::Kind::kPause));
+        fork_error = "another rank cannot step (a NaN or a failed step there): paused";
+      }
     } catch (const std::exception& e) {
       group = nullptr;
+      forwarded.clear();
+      run().leave_group();
       run().handle(Command::of(Command::Kind::kPause));
-      fork_error = std::string(e.what()) + ": training stopped";
+      fork_error = std::string(e.what()) + ": paused; this run now trains as one process";
       publish(false);
     }
-    forwarded.clear();
   }
 
   void fork_when_due() {
@@ -206,8 +214,13 @@ struct Trainer::Impl {
   void handle(const Command& c) {
     using K = Command::Kind;
     const bool fork_command = c.kind == K::kFork || c.kind == K::kShowRun || c.kind == K::kCloseRun;
-    if (base.group && fork_command) {
+    if (group && fork_command) {
       fork_error = "Fork: a data-parallel run does not fork (fork its checkpoint in one process)";
+      return;
+    }
+    if (group && (c.kind == K::kLoadCheckpoint || c.kind == K::kRollBack)) {
+      fork_error = "a data-parallel run loads a checkpoint only at its start: start every rank "
+                   "with --resume";
       return;
     }
     if (group) forwarded.push_back(c);
@@ -285,7 +298,21 @@ struct Trainer::Impl {
   }
 
   void loop() {
-    (void)run().start();  // a run that cannot start says why in its message; the window stays
+    const Status started = run().start();  // a run that cannot start says why; the window stays
+    if (group) {
+      try {
+        if (!group->agree(started.ok(), 0) && started) {
+          fork_error = "another rank could not start (its terminal says why)";
+        }
+      } catch (const std::exception& e) {
+        fork_error = e.what();
+      }
+      if (!fork_error.empty()) {
+        group = nullptr;
+        run().leave_group();
+        run().handle(Command::of(Command::Kind::kPause));
+      }
+    }
     publish(true);
     std::vector<Command> commands;
     bool quality_refresh = false;  // the idle loop woke only to show the quality worker's progress
@@ -340,10 +367,9 @@ void Trainer::stop() {
 namespace {
 
 // Data-parallel: every rank takes the same steps, and rank 0 says when they stop (Ctrl+C there).
-bool go_on(ProcessGroup* group) {
-  if (!group) return !interrupted();
-  std::vector<Command> none;
-  return group->exchange(none, group->rank() == 0 && interrupted());
+bool go_on(ProcessGroup* group, bool ok, int64_t step) {
+  ok = ok && !interrupted();
+  return group ? group->agree(ok, step) : ok;
 }
 
 // After a data-parallel run: this rank's line for rank 0, and (rank 0) every rank's.
@@ -370,6 +396,9 @@ Status run_headless_unguarded(RunOptions options, int64_t steps, const HeadlessO
     files->dir = run.dir().path();
     files->samples = run.samples_file();
   }
+  if (shared_group && !shared_group->agree(started.ok(), 0) && started) {
+    return Error{"another rank could not start (its terminal says why)"};
+  }
   if (!started) return started;
   std::vector<MetricRow> rows;  // since the observer's last call
   const auto observe = [&]() -> Status {
@@ -384,10 +413,10 @@ Status run_headless_unguarded(RunOptions options, int64_t steps, const HeadlessO
   ProcessGroup* group = shared_group.get();
   const auto began = std::chrono::steady_clock::now();
   const int64_t first_step = run.step();
-  for (int64_t i = 0; i < steps && go_on(group); ++i) {
-    if (!run.wants_step()) break;  // a failed step paused it
+  // Every rank goes on while all can: steps left, a step that did not fail or pause it, files.
+  int64_t i = 0;
+  for (; go_on(group, i < steps && run.wants_step() && run.file_error().empty(), run.step()); ++i) {
     TickOutcome outcome = run.tick();
-    if (!run.file_error().empty()) return Error{run.file_error()};
     if (!outcome.stepped) continue;
     if (observer.every > 0) {
       rows.push_back(outcome.row);
@@ -395,8 +424,8 @@ Status run_headless_unguarded(RunOptions options, int64_t steps, const HeadlessO
         if (auto s = observe(); !s) return s;
       }
     }
-    if (outcome.non_finite) break;
   }
+  if (!run.file_error().empty()) return Error{run.file_error()};
   if (group && files) {
     files->ranks = rank_reports(*group, run.step() - first_step,
                                 std::chrono::duration<double>(std::chrono::steady_clock::now() -
@@ -404,6 +433,11 @@ Status run_headless_unguarded(RunOptions options, int64_t steps, const HeadlessO
   }
   const bool stopped = !run.wants_step();
   const std::string why = run.message();
+  if (group && i < steps && !stopped && !interrupted()) {
+    (void)run.finish();
+    return Error{strformat("another rank stopped at step %lld (its terminal says why): stopped "
+                           "here too", static_cast<long long>(run.step()))};
+  }
   Result<std::string> exported = std::string();
   if (!export_path.empty() && !stopped) exported = run.export_generator(export_path);
   if (Status s = run.finish(); !s) return s;
@@ -424,14 +458,24 @@ Status run_rank_follower(const RunOptions& options) {
   try {
     Run run(options);
     Status started = run.start();
+    ProcessGroup& group = *options.group;
+    if (!group.agree(started.ok(), 0)) {
+      return started ? Error{"another rank could not start (its terminal says why)"} : started;
+    }
     std::vector<Command> commands;
-    while (options.group->exchange(commands, false)) {
+    while (group.exchange(commands, false)) {
       for (const Command& c : commands) {
+        // Files a user asked for and the run's file settings are rank 0's; every rank takes
+        // every other command.
         using K = Command::Kind;
-        // Files a user asked for are rank 0's; every rank takes every other command.
-        if (c.kind != K::kSaveCheckpoint && c.kind != K::kExportGenerator) run.handle(c);
+        const bool files = c.kind == K::kSaveCheckpoint || c.kind == K::kExportGenerator ||
+                           (c.kind == K::kSetParam && is_run_file_setting(c.param));
+        if (!files) run.handle(c);
       }
       if (run.stop_requested()) break;
+      if (!group.agree(run.wants_step(), run.step()) && run.wants_step()) {
+        run.handle(Command::of(Command::Kind::kPause));  // another rank cannot step
+      }
       run.tick();
     }
     (void)run.finish();

@@ -86,15 +86,16 @@ test::Child rank(int r, int world, int port, const std::vector<std::string>& arg
 
 // Trains `model` 20 steps in one process (batch 32) and as two ranks (16 each) from the same
 // seed; expects the same weights and optimizer state. Returns the two-rank checkpoint.
-std::string expect_ranks_train_as_one(const std::string& model) {
-  const std::string dir = temp_dir() + "/" + model;
+std::string expect_ranks_train_as_one(const std::string& model,
+                                      const std::vector<std::string>& more = {}) {
+  const std::string dir = temp_dir() + "/" + model + (more.empty() ? "" : "-" + more.back());
   const std::string data = test::write_squares_dataset(dir + "/squares");
   const int steps = 20;
-  test::Child one = test::Child::start(with(training(data, 32, steps, model), {"--out", dir + "/one"}),
+  test::Child one = test::Child::start(with(with(training(data, 32, steps, model), more), {"--out", dir + "/one"}),
                                        dir + "/one.log", dir + "/runs");
   EXPECT_EQ(one.wait(300), 0) << test::read_text(one.log);
   const int port = free_port();
-  const auto args = with(training(data, 16, steps, model), {"--out", dir + "/two"});
+  const auto args = with(with(training(data, 16, steps, model), more), {"--out", dir + "/two"});
   test::Child r1 = rank(1, 2, port, args, dir + "/r1.log");
   test::Child r0 = rank(0, 2, port, args, dir + "/r0.log");
   EXPECT_EQ(r0.wait(300), 0) << test::read_text(r0.log) << test::read_text(r1.log);
@@ -147,6 +148,11 @@ TEST(DataParallel, TwoRanksTrainAsOneProcessWithTheCombinedBatch) {
 }
 
 TEST(DataParallel, TwoVaeRanksTrainAsOneProcess) { expect_ranks_train_as_one("vae"); }
+
+// Mirroring and WGAN-GP's interpolation draws are sharded too.
+TEST(DataParallel, TwoRanksWithFlipsAndAGradientPenaltyTrainAsOneProcess) {
+  expect_ranks_train_as_one("mlp-gan", {"--hflip", "on", "--loss", "wgan_gp"});
+}
 
 TEST(DataParallel, AKilledRankEndsTheOtherWithAClearError) {
   const std::string dir = temp_dir();
@@ -229,6 +235,22 @@ TEST(DataParallel, ServedRanksTakeAViewersCommandsTogetherAndStopTogether) {
   ASSERT_EQ(kill(r0.pid, SIGINT), 0);
   EXPECT_EQ(r0.wait(120), 0) << test::read_text(r0.log);
   EXPECT_EQ(r1.wait(120), 0) << test::read_text(r1.log);
+}
+
+TEST(DataParallel, RanksStopTogetherWhenOneHasNoStepsLeft) {
+  const std::string dir = temp_dir();
+  const std::string data = test::write_squares_dataset(dir + "/squares");
+  const int port = free_port();
+  test::Child r1 = rank(1, 2, port, with(training(data, 16, 30), {"--out", dir + "/uneven"}),
+                        dir + "/u1.log");
+  test::Child r0 = rank(0, 2, port, with(training(data, 16, 10), {"--out", dir + "/uneven"}),
+                        dir + "/u0.log");
+  EXPECT_EQ(r0.wait(120), 0) << test::read_text(r0.log);
+  const int status = r1.wait(120);
+  ASSERT_TRUE(WIFEXITED(status)) << test::read_text(r1.log);
+  EXPECT_EQ(WEXITSTATUS(status), 1);
+  EXPECT_NE(test::read_text(r1.log).find("another rank stopped at step 10"), std::string::npos)
+      << test::read_text(r1.log);
 }
 
 TEST(DataParallel, ARankOutOfRangeOrAnotherFamilyIsAClearError) {

@@ -233,7 +233,7 @@ torch::Tensor Gan::gradient_penalty(const torch::Tensor& real, const torch::Tens
   const int64_t n = std::min(real.size(0), fake.size(0));
   std::vector<int64_t> shape(size_t(real.dim()), 1);
   shape[0] = n;
-  const torch::Tensor eps = torch::rand(shape, real.options());
+  const torch::Tensor eps = shard_rand(n, {shape.begin() + 1, shape.end()}, real.options());
   torch::Tensor between =
       (eps * real.slice(0, 0, n) + (1 - eps) * fake.slice(0, 0, n)).detach().requires_grad_(true);
   const torch::Tensor out = run_d(between);

@@ -132,9 +132,13 @@ torch::Tensor ImageFamily::assemble(const BatchKey& key) {
   const torch::Tensor idx = order_for(key.epoch).slice(0, key.cursor, key.cursor + key.size);
   torch::Tensor batch = images_u8_.index_select(0, idx);
   if (key.hflip) {  // each image mirrored with probability 1/2, drawn from the key
-    const int64_t where[2] = {key.epoch, key.cursor};
+    // Drawn for the combined batch of every rank (this rank's rows of it), as one process would.
+    const int64_t where[2] = {key.epoch, key.cursor - rank_ * key.size};
     at::Generator gen = at::detail::createCPUGenerator(hash_bytes(where, sizeof where, ~data_seed_));
-    const torch::Tensor mirrored = torch::rand({key.size, 1, 1, 1}, gen).lt(0.5).to(device_);
+    const torch::Tensor mirrored = torch::rand({key.size * world_, 1, 1, 1}, gen)
+                                       .slice(0, rank_ * key.size, (rank_ + 1) * key.size)
+                                       .lt(0.5)
+                                       .to(device_);
     batch = torch::where(mirrored, batch.flip({3}), batch);
   }
   return unit_range(batch);

@@ -92,6 +92,12 @@ class Model {
     torch::Tensor all = torch::randn(dims, o);
     return dp_.world == 1 ? all : all.slice(0, dp_.rank * n, (dp_.rank + 1) * n);
   }
+  /// U(0, 1) draws, sharded as shard_randn.
+  torch::Tensor shard_rand(int64_t n, std::vector<int64_t> dims, const torch::TensorOptions& o) const {
+    dims.insert(dims.begin(), n * dp_.world);
+    torch::Tensor all = torch::rand(dims, o);
+    return dp_.world == 1 ? all : all.slice(0, dp_.rank * n, (dp_.rank + 1) * n);
+  }
   /// After a backward pass: `module`'s gradients, averaged over the ranks.
   void average_gradients(torch::nn::Module& module) const {
     if (dp_.average_gradients) dp_.average_gradients(module);
