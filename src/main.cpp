@@ -249,6 +249,14 @@ int join_ranks(const genscope::CliOptions& cli, genscope::RunOptions& run) {
     return 2;
   }
   if (o.world == 1) return 0;
+  // Each rank its own GPU, as torchrun's LOCAL_RANK means: set before CUDA is first asked.
+  auto gpu = genscope::gpu_for_local_rank(o.local_rank, std::getenv("CUDA_VISIBLE_DEVICES"));
+  if (!gpu) {
+    std::fprintf(stderr, "genscope: rank %d of %d: %s\n", o.rank, o.world, gpu.error().c_str());
+    return 2;
+  }
+  setenv("CUDA_VISIBLE_DEVICES", gpu->c_str(), 1);
+  o.cuda = genscope::cuda_available();
   auto group = genscope::ProcessGroup::join(o);
   if (!group) {
     std::fprintf(stderr, "genscope: %s\n", group.error().c_str());
@@ -274,8 +282,17 @@ int join_ranks(const genscope::CliOptions& cli, genscope::RunOptions& run) {
       run.params.set_from_string(id, off);
     }
   }
-  std::fprintf(stderr, "genscope: rank %d of %d joined %s:%d; training into %s\n", o.rank,
-               o.world, o.master_addr.c_str(), o.master_port, run.dir.c_str());
+  std::fprintf(stderr,
+               "genscope: rank %d of %d joined %s:%d; training on %s, all-reduce through %s, "
+               "into %s\n",
+               o.rank, o.world, o.master_addr.c_str(), o.master_port,
+               o.cuda ? ("GPU " + *gpu).c_str() : "CPU", (*group)->backend().c_str(),
+               run.dir.c_str());
+  if ((*group)->mixed_devices() && o.rank == 0) {
+    std::fprintf(stderr, "genscope: warning: some ranks train on a GPU and some on the CPU (one "
+                         "per rank on a machine: LOCAL_RANK picks it): their weights may part in "
+                         "the last bits\n");
+  }
   run.group = std::move(*group);
   return 0;
 }

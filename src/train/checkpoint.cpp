@@ -24,7 +24,7 @@ Status save_checkpoint(TrainingSession& session, const std::string& path,
 
 Result<std::unique_ptr<TrainingSession>> open_checkpoint(
     const std::string& path, const DatasetLoader& load,
-    const std::function<Status(Params&)>& edit) {
+    const std::function<Status(Params&)>& edit, int ranks, std::string* note) {
   // Building a session seeds the global generators: a file that fails to load leaves the running
   // session's random stream as it was.
   GlobalRngRestore rng(cuda_available() ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU));
@@ -39,15 +39,36 @@ Result<std::unique_ptr<TrainingSession>> open_checkpoint(
   if (edit) {
     if (auto s = edit(params); !s) return Error{s.error()};
   }
+  auto inputs = TrainingSession::checkpoint_inputs(file->payload);
+  if (!inputs) return Error{"checkpoint " + path + ": " + inputs.error()};
+  if (inputs->ranks != ranks) {
+    const int64_t batch = params.integer(ParamId::kBatchSize);
+    const int64_t all = batch * inputs->ranks;
+    const std::string by = inputs->ranks == 1
+                               ? strformat("one process of %lld", static_cast<long long>(batch))
+                               : strformat("%d ranks of %lld", inputs->ranks,
+                                           static_cast<long long>(batch));
+    std::string said;
+    if (all % ranks == 0 && params.set(ParamId::kBatchSize, {double(all / ranks), ""}).ok()) {
+      said = ranks == 1 ? strformat("trained by %s: this process takes all %lld", by.c_str(),
+                                    static_cast<long long>(all))
+                        : strformat("trained by %s: each of the %d ranks takes %lld", by.c_str(),
+                                    ranks, static_cast<long long>(all / ranks));
+    } else {
+      said = strformat("trained by %s: %d ranks cannot share %lld out evenly, so each takes %lld, "
+                       "%lld in all",
+                       by.c_str(), ranks, static_cast<long long>(all),
+                       static_cast<long long>(batch), static_cast<long long>(batch * ranks));
+    }
+    if (note) *note = said;
+  }
   std::shared_ptr<const Dataset> data;
   if (family_info(params).uses_dataset) {
     auto loaded = load(params);
     if (!loaded) return Error{"checkpoint " + path + ": " + loaded.error()};
     data = *loaded;
   }
-  auto custom = TrainingSession::checkpoint_custom_points(file->payload);
-  if (!custom) return Error{"checkpoint " + path + ": " + custom.error()};
-  auto session = TrainingSession::create(params, data, std::move(*custom));
+  auto session = TrainingSession::create(params, data, std::move(inputs->custom_points));
   if (!session) return Error{"checkpoint " + path + ": " + session.error()};
   if (auto s = (*session)->restore_state(std::move(file->payload)); !s) {
     return Error{"checkpoint " + path + ": " + s.error()};

@@ -28,8 +28,12 @@ Status save_checkpoint(TrainingSession& session, const std::string& path,
 /// longer fits) name the path; nothing else is touched. `edit` (a fork's) changes the saved
 /// parameters before the model is built; the state then loads into that model (an edit that
 /// changes its shapes is an error) and the live settings are the edited ones.
+/// A checkpoint of N data-parallel ranks of batch B opened by `ranks` M (1: one process) gives
+/// each rank B*N/M, so that the run goes on exactly as it would have (the ranks share out the
+/// same N*B rows and noise); `note` (if given) then says so, or, when N*B does not split over M,
+/// that each rank keeps B.
 Result<std::unique_ptr<TrainingSession>> open_checkpoint(
     const std::string& path, const DatasetLoader& load,
-    const std::function<Status(Params&)>& edit = {});
+    const std::function<Status(Params&)>& edit = {}, int ranks = 1, std::string* note = nullptr);
 
 }  // namespace genscope

@@ -15,6 +15,9 @@
 #include <stdexcept>
 
 #include "net/snapshot_wire.h"
+#ifdef GENSCOPE_HAVE_NCCL
+#include "train/nccl_group.h"
+#endif
 #include "train/torch_pch.h"
 #include "util/strings.h"
 
@@ -72,6 +75,24 @@ std::string local_address_towards(const DistributedOptions& o) {
 
 }  // namespace
 
+Result<std::string> gpu_for_local_rank(int local_rank, const char* visible) {
+  if (!visible) return std::to_string(local_rank);
+  std::vector<std::string> gpus;
+  for (std::string_view rest(visible); !rest.empty();) {
+    const size_t comma = rest.find(',');
+    std::string_view one = rest.substr(0, comma);
+    if (!one.empty()) gpus.emplace_back(one);
+    rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+  }
+  if (gpus.empty()) return std::string(visible);  // no GPU for any rank: CPU
+  if (local_rank >= static_cast<int>(gpus.size())) {
+    return Error{strformat("LOCAL_RANK=%d: CUDA_VISIBLE_DEVICES=%s lists %zu GPU%s (one per rank "
+                           "on this machine)",
+                           local_rank, visible, gpus.size(), gpus.size() == 1 ? "" : "s")};
+  }
+  return gpus[static_cast<size_t>(local_rank)];
+}
+
 Result<DistributedOptions> distributed_from_env(
     const std::function<const char*(const char*)>& env_fn) {
   auto env = env_fn ? env_fn : [](const char* name) -> const char* { return std::getenv(name); };
@@ -105,6 +126,10 @@ struct ProcessGroup::Impl {
   DistributedOptions options;
   c10::intrusive_ptr<c10d::Store> store;
   c10::intrusive_ptr<c10d::ProcessGroupGloo> group;
+#ifdef GENSCOPE_HAVE_NCCL
+  NcclAllreduce nccl;  // set when every rank trains on a GPU
+#endif
+  bool all_cuda = false, mixed = false;
   DistributedStats stats;
   int64_t reports = 0;
 
@@ -147,6 +172,20 @@ Result<std::shared_ptr<ProcessGroup>> ProcessGroup::join(const DistributedOption
     gloo->threads = 1;
     impl.group = c10::make_intrusive<c10d::ProcessGroupGloo>(impl.store, options.rank,
                                                             options.world, gloo);
+    // Which ranks train on a GPU: one MIN all-reduce of (cuda, -cuda) gives all and any.
+    std::vector<torch::Tensor> cuda{
+        torch::tensor({int64_t(options.cuda), -int64_t(options.cuda)}, torch::kLong)};
+    c10d::AllreduceOptions min;
+    min.reduceOp = c10d::ReduceOp::MIN;
+    impl.run("the device agreement", [&] { return impl.group->allreduce(cuda, min); });
+    impl.all_cuda = cuda[0][0].item<int64_t>() == 1;
+    impl.mixed = !impl.all_cuda && cuda[0][1].item<int64_t>() == -1;
+#ifdef GENSCOPE_HAVE_NCCL
+    if (impl.all_cuda) {
+      impl.nccl = make_nccl_allreduce(c10::make_intrusive<c10d::PrefixStore>("nccl", impl.store),
+                                      options.rank, options.world, to_ms(options.timeout_s));
+    }
+#endif
   } catch (const std::exception& e) {
     return Error{strformat("rank %d of %d: could not meet the other ranks at %s:%d within %.0f s "
                            "(%s)",
@@ -160,6 +199,15 @@ ProcessGroup::~ProcessGroup() = default;
 
 int ProcessGroup::rank() const { return impl_->options.rank; }
 int ProcessGroup::world() const { return impl_->options.world; }
+bool ProcessGroup::all_cuda() const { return impl_->all_cuda; }
+bool ProcessGroup::mixed_devices() const { return impl_->mixed; }
+
+std::string ProcessGroup::backend() const {
+#ifdef GENSCOPE_HAVE_NCCL
+  if (impl_->nccl) return "NCCL";
+#endif
+  return "Gloo";
+}
 
 void ProcessGroup::average_gradients(torch::nn::Module& module) {
   std::vector<torch::Tensor> grads;
@@ -173,8 +221,17 @@ void ProcessGroup::average_gradients(torch::nn::Module& module) {
     for (const torch::Tensor& g : grads) views.push_back(g.reshape({-1}));
     return views;
   }())};
-  impl_->run("the gradient all-reduce", [&] { return impl_->group->allreduce(flat); });
+#ifdef GENSCOPE_HAVE_NCCL
+  if (impl_->nccl && flat[0].is_cuda()) {
+    impl_->run("the gradient all-reduce (NCCL)", [&] { return impl_->nccl(flat); });
+  } else
+#endif
+  {
+    impl_->run("the gradient all-reduce", [&] { return impl_->group->allreduce(flat); });
+  }
   flat[0].div_(static_cast<double>(world()));
+  // NCCL's wait only orders this GPU's stream after it: the time counted is the all-reduce's.
+  if (flat[0].is_cuda()) torch::cuda::synchronize();
   int64_t offset = 0;
   for (torch::Tensor& g : grads) {
     const int64_t n = g.numel();

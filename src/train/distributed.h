@@ -1,9 +1,11 @@
 #pragma once
 // Data-parallel training across processes and machines with LibTorch's own c10d (the engine of
 // PyTorch's DistributedDataParallel): ranks meet through a c10d::TCPStore at MASTER_ADDR:
-// MASTER_PORT, then all-reduce their gradients with ProcessGroupGloo (CPU) every update, so every
-// rank holds the same weights. Launched as torchrun launches processes: MASTER_ADDR,
-// MASTER_PORT, RANK, WORLD_SIZE, LOCAL_RANK (or the same as flags).
+// MASTER_PORT, then all-reduce their gradients every update, so every rank holds the same
+// weights: with ProcessGroupNCCL when every rank trains on a GPU and the build has NCCL
+// (GENSCOPE_HAVE_NCCL), else with ProcessGroupGloo (which takes GPU tensors too). The control
+// plane (commands, agreement) is always Gloo's, on CPU tensors. Launched as torchrun launches
+// processes: MASTER_ADDR, MASTER_PORT, RANK, WORLD_SIZE, LOCAL_RANK (or the same as flags).
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -29,8 +31,15 @@ struct DistributedOptions {
   /// A collective (an all-reduce, the rendezvous) waits this long for every rank, then fails
   /// (rank 0's quality evaluations and dataset loads happen while the others wait).
   double timeout_s = 900.0;
+  /// This rank trains on a GPU (its gradients are CUDA tensors).
+  bool cuda = false;
   bool enabled() const { return world > 1; }
 };
+
+/// The CUDA_VISIBLE_DEVICES that gives a rank its own GPU, as torchrun's LOCAL_RANK means:
+/// entry `local_rank` of `visible` (the variable as set, nullptr: unset, every GPU by index).
+/// An empty `visible` (no GPU) stays empty. Error: LOCAL_RANK beyond the list.
+Result<std::string> gpu_for_local_rank(int local_rank, const char* visible);
 
 /// Reads torchrun's variables through `env` (std::getenv by default). None set: one process.
 /// Errors name the variable and its value ("RANK=3: must be below WORLD_SIZE=2").
@@ -53,6 +62,12 @@ class ProcessGroup {
 
   int rank() const;
   int world() const;
+  /// What all-reduces the gradients: "NCCL" or "Gloo".
+  std::string backend() const;
+  /// Every rank trains on a GPU / some do and some do not (their weights may part in the last
+  /// bits: a GPU's float sums are not a CPU's).
+  bool all_cuda() const;
+  bool mixed_devices() const;
   /// Replaces every parameter gradient of `module` by its mean over all ranks (one flattened
   /// all-reduce). Throws std::runtime_error naming the ranks when a rank is gone or too slow.
   void average_gradients(torch::nn::Module& module);

@@ -98,6 +98,7 @@ void Run::Impl::load_checkpoint(const std::string& path, bool rollback) {
   const bool fork = dir.empty() && !options.fork_edits.empty();
   std::function<Status(Params&)> edit;
   if (fork) edit = [this](Params& p) { return apply_fork_edits(p, options.fork_edits); };
+  std::string ranks_note;
   auto loaded = open_checkpoint(
       path,
       [this](const Params& wanted) {
@@ -106,7 +107,7 @@ void Run::Impl::load_checkpoint(const std::string& path, bool rollback) {
         }
         return load_data(wanted);
       },
-      edit);
+      edit, options.group ? options.group->world() : 1, &ranks_note);
   if (!loaded) {
     message(MessageLevel::kError, loaded.error() + (session ? " (kept the current run)" : ""));
     return;
@@ -148,7 +149,8 @@ void Run::Impl::load_checkpoint(const std::string& path, bool rollback) {
   session->set_message(MessageLevel::kInfo,
                        strformat(rollback ? "rolled back to step %2$lld (%1$s)"
                                           : "resumed %s at step %lld",
-                                 path.c_str(), static_cast<long long>(step())));
+                                 path.c_str(), static_cast<long long>(step())) +
+                           (ranks_note.empty() ? "" : " (" + ranks_note + ")"));
 }
 
 // Gives LibTorch the threads parameter's count, or when it is 0 genscope's choice, which a

@@ -252,12 +252,24 @@ Result<std::string> TrainingSession::save_state() {
   }
 }
 
-Result<std::vector<Point2>> TrainingSession::checkpoint_custom_points(const std::string& bytes) {
+Result<TrainingSession::CheckpointInputs> TrainingSession::checkpoint_inputs(
+    const std::string& bytes) {
   auto file = decode_tensor_file(bytes, "the training state");
   if (!file) return Error{file.error()};
-  std::vector<Point2> pts;
+  CheckpointInputs inputs;
+  if (auto r = file->tensors.find("ranks"); r != file->tensors.end()) {
+    const StoredTensor& t = r->second;
+    int64_t n = 0;
+    if (t.dtype != DType::kI64 || t.numel() != 1 || t.bytes.size() != sizeof n) {
+      return Error{"ranks is not one whole number"};
+    }
+    std::memcpy(&n, t.bytes.data(), sizeof n);
+    if (n < 1 || n > 4096) return Error{strformat("ranks = %lld: out of range", static_cast<long long>(n))};
+    inputs.ranks = static_cast<int>(n);
+  }
+  std::vector<Point2>& pts = inputs.custom_points;
   auto it = file->tensors.find("custom_points");
-  if (it == file->tensors.end()) return pts;
+  if (it == file->tensors.end()) return inputs;
   const StoredTensor& t = it->second;
   if (t.dtype != DType::kF32 || t.shape.size() != 1 || t.shape[0] % 2 != 0) {
     return Error{"custom_points is not a list of (x, y) float pairs"};
@@ -268,7 +280,7 @@ Result<std::vector<Point2>> TrainingSession::checkpoint_custom_points(const std:
     if (!std::isfinite(v[i]) || !std::isfinite(v[i + 1])) return Error{"custom_points: not finite"};
     pts.push_back({v[i], v[i + 1]});
   }
-  return pts;
+  return inputs;
 }
 
 Status TrainingSession::restore_state(std::string bytes) {

@@ -89,9 +89,13 @@ class TrainingSession {
   /// then continues exactly as it would have. On error the session is left as it was... except
   /// where a half-read archive already changed weights; the caller then discards the session.
   Status restore_state(std::string bytes);
-  /// The painted points a state holds (to build its session before restoring it); none when it
-  /// has none.
-  static Result<std::vector<Point2>> checkpoint_custom_points(const std::string& bytes);
+  /// What a state says before its session is built: the painted points it trains on (none when
+  /// it has none) and how many data-parallel ranks trained it (1: one process).
+  struct CheckpointInputs {
+    std::vector<Point2> custom_points;
+    int ranks = 1;
+  };
+  static Result<CheckpointInputs> checkpoint_inputs(const std::string& bytes);
   /// The painted points the session trains on (empty unless the 2D lab's "custom").
   const std::vector<Point2>& custom_points() const { return inputs_.custom_points; }
 

@@ -2,7 +2,7 @@
 // meeting through c10d's TCPStore and all-reducing with ProcessGroupGloo. Two ranks with half
 // the batch each train to the same weights as one process with the whole batch (the classic DDP
 // equivalence test: an MLP GAN, whose layers have no batch statistics), a killed rank ends the
-// other with an error, and a two-rank checkpoint resumes in one process.
+// other with an error, and a checkpoint resumes on another number of ranks.
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -84,6 +84,32 @@ test::Child rank(int r, int world, int port, const std::vector<std::string>& arg
                             log, temp_dir() + "/runs");
 }
 
+// Expects the two checkpoints to hold the same weights and optimizer state (to float
+// tolerance: the ranks' sums of half batches round otherwise than one whole batch's).
+void expect_same_weights(const std::string& a_path, const std::string& b_path,
+                         const std::string& what) {
+  const auto single = weights(a_path), parallel = weights(b_path);
+  EXPECT_FALSE(single.empty());
+  EXPECT_EQ(single.size(), parallel.size());
+  double worst = 0.0;
+  size_t values = 0;
+  for (const auto& [tensor, a] : single) {
+    if (parallel.count(tensor) == 0 || parallel.at(tensor).size() != a.size()) {
+      ADD_FAILURE() << tensor << ": not in " << b_path << ", or of another size";
+      continue;
+    }
+    const std::vector<float>& b = parallel.at(tensor);
+    for (size_t i = 0; i < a.size(); ++i) {
+      worst = std::max(worst, std::fabs(double(a[i]) - double(b[i])) / (1.0 + std::fabs(a[i])));
+    }
+    values += a.size();
+  }
+  ::testing::Test::RecordProperty("largest_relative_difference_" + what, std::to_string(worst));
+  std::printf("%s: %zu values, largest relative difference %.3g\n", what.c_str(), values, worst);
+  EXPECT_GT(values, 10000u);
+  EXPECT_LT(worst, 1e-4) << "the largest relative difference of " << values << " values";
+}
+
 // Trains `model` 20 steps in one process (batch 32) and as two ranks (16 each) from the same
 // seed; expects the same weights and optimizer state. Returns the two-rank checkpoint.
 std::string expect_ranks_train_as_one(const std::string& model,
@@ -104,47 +130,51 @@ std::string expect_ranks_train_as_one(const std::string& model,
   EXPECT_NE(report.find("rank 0: "), std::string::npos) << report;
   EXPECT_NE(report.find("rank 1: "), std::string::npos) << report;
   EXPECT_NE(report.find("% of the time in all-reduce"), std::string::npos) << report;
+  // Each rank says where it trains and what all-reduces its gradients (NCCL only on GPUs).
+  for (const std::string& log : {report, test::read_text(r1.log)}) {
+    const bool cpu = log.find("training on CPU, all-reduce through Gloo") != std::string::npos;
+    const bool gpu = log.find("training on GPU ") != std::string::npos;
+    EXPECT_TRUE(cpu || gpu) << log;
+  }
   // Rank 0 owns the run directory; rank 1 keeps its own rows beside, and no checkpoint.
   EXPECT_TRUE(fs::exists(dir + "/two/metrics.csv"));
   EXPECT_TRUE(fs::exists(dir + "/two/rank-1/metrics.csv"));
   EXPECT_FALSE(fs::exists(dir + "/two/rank-1/checkpoints/step-20.ckpt"));
 
   const std::string name = "/checkpoints/step-" + std::to_string(steps) + ".ckpt";
-  const auto single = weights(dir + "/one" + name), parallel = weights(dir + "/two" + name);
-  EXPECT_FALSE(single.empty());
-  EXPECT_EQ(single.size(), parallel.size());
-  double worst = 0.0;
-  size_t values = 0;
-  for (const auto& [tensor, a] : single) {
-    if (parallel.count(tensor) == 0 || parallel.at(tensor).size() != a.size()) {
-      ADD_FAILURE() << tensor << ": not in the two-rank checkpoint, or of another size";
-      continue;
-    }
-    const std::vector<float>& b = parallel.at(tensor);
-    for (size_t i = 0; i < a.size(); ++i) {
-      worst = std::max(worst, std::fabs(double(a[i]) - double(b[i])) / (1.0 + std::fabs(a[i])));
-    }
-    values += a.size();
-  }
-  ::testing::Test::RecordProperty("largest_relative_difference_" + model, std::to_string(worst));
-  std::printf("%s: %zu values, largest relative difference %.3g\n", model.c_str(), values, worst);
-  EXPECT_GT(values, 10000u);
-  EXPECT_LT(worst, 1e-4) << "the largest relative difference of " << values << " values";
-
+  expect_same_weights(dir + "/one" + name, dir + "/two" + name, model);
   return dir + "/two" + name;
 }
 
 TEST(DataParallel, TwoRanksTrainAsOneProcessWithTheCombinedBatch) {
   const std::string checkpoint = expect_ranks_train_as_one("mlp-gan");
   const std::string dir = temp_dir() + "/mlp-gan";
-  // The two-rank checkpoint resumes in one process and trains on from its step.
-  test::Child resumed = test::Child::start(
-      {"--headless", "--steps", "5", "--resume", checkpoint, "--out", dir + "/resumed",
-       "--threads", "1"},
-      dir + "/resumed.log", dir + "/runs");
-  ASSERT_EQ(resumed.wait(300), 0) << test::read_text(resumed.log);
-  const std::string rows = test::read_text(dir + "/resumed/metrics.csv");
-  EXPECT_NE(rows.find("\n25,"), std::string::npos) << rows;
+  // A checkpoint resumes on another number of ranks as the run would have gone on: the
+  // two-rank one (16 each) in one process, which takes all 32, and the one-process one (32) on
+  // two ranks, which take 16 each. Five steps on, both hold the same weights.
+  const std::vector<std::string> resume = {"--headless", "--steps", "5", "--threads", "1",
+                                           "--checkpoint-every", "5", "--tensorboard", "off"};
+  test::Child one = test::Child::start(
+      with(resume, {"--resume", checkpoint, "--out", dir + "/one-from-two"}),
+      dir + "/one-from-two.log", dir + "/runs");
+  ASSERT_EQ(one.wait(300), 0) << test::read_text(one.log);
+  const std::string said = test::read_text(dir + "/one-from-two/events.log");
+  EXPECT_NE(said.find("trained by 2 ranks of 16: this process takes all 32"), std::string::npos)
+      << said;
+  EXPECT_NE(test::read_text(dir + "/one-from-two/metrics.csv").find("\n25,"), std::string::npos);
+  const int port = free_port();
+  const auto args = with(resume, {"--resume", dir + "/one/checkpoints/step-20.ckpt", "--out",
+                                  dir + "/two-from-one"});
+  test::Child r1 = rank(1, 2, port, args, dir + "/two-from-one-1.log");
+  test::Child r0 = rank(0, 2, port, args, dir + "/two-from-one-0.log");
+  ASSERT_EQ(r0.wait(300), 0) << test::read_text(r0.log) << test::read_text(r1.log);
+  ASSERT_EQ(r1.wait(60), 0) << test::read_text(r1.log);
+  const std::string told = test::read_text(dir + "/two-from-one/events.log");
+  EXPECT_NE(told.find("trained by one process of 32: each of the 2 ranks takes 16"),
+            std::string::npos)
+      << told;
+  expect_same_weights(dir + "/one-from-two/checkpoints/step-25.ckpt",
+                      dir + "/two-from-one/checkpoints/step-25.ckpt", "resumed");
 }
 
 TEST(DataParallel, TwoVaeRanksTrainAsOneProcess) { expect_ranks_train_as_one("vae"); }

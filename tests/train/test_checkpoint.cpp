@@ -367,3 +367,28 @@ TEST(Checkpoint, AnOlderFormatIsRefusedSayingItIsFromAnOlderGenscope) {
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.error().find("a checkpoint of an older genscope"), std::string::npos) << r.error();
 }
+
+// A checkpoint opened by another number of ranks: each rank's batch keeps the sum (a one-process
+// checkpoint of 18 on 3 ranks: 6 each), or, when the sum does not split, each keeps the batch.
+TEST(Checkpoint, AnotherNumberOfRanksSharesOutTheSameBatch) {
+  Params p = params_for("mlp-gan", "squares");
+  ASSERT_TRUE(p.set_from_string(ParamId::kBatchSize, "18").ok());
+  auto s = make(p);
+  train(*s, 2);
+  const std::string path = dir() + "/ranks.ckpt";
+  ASSERT_TRUE(save_checkpoint(*s, path).ok());
+  std::string note;
+  auto same = open_checkpoint(path, loader(), {}, 1, &note);
+  ASSERT_TRUE(same.ok()) << same.error();
+  EXPECT_EQ((*same)->params().integer(ParamId::kBatchSize), 18);
+  EXPECT_EQ(note, "");
+  auto three = open_checkpoint(path, loader(), {}, 3, &note);
+  ASSERT_TRUE(three.ok()) << three.error();
+  EXPECT_EQ((*three)->params().integer(ParamId::kBatchSize), 6);
+  EXPECT_EQ(note, "trained by one process of 18: each of the 3 ranks takes 6");
+  auto four = open_checkpoint(path, loader(), {}, 4, &note);
+  ASSERT_TRUE(four.ok()) << four.error();
+  EXPECT_EQ((*four)->params().integer(ParamId::kBatchSize), 18);
+  EXPECT_EQ(note, "trained by one process of 18: 4 ranks cannot share 18 out evenly, so each "
+                  "takes 18, 72 in all");
+}

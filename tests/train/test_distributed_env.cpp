@@ -54,3 +54,21 @@ TEST(DistributedEnv, BadValuesNameTheVariable) {
 }
 
 }  // namespace
+
+namespace {
+
+// LOCAL_RANK picks each rank's GPU through CUDA_VISIBLE_DEVICES, before CUDA starts.
+TEST(DistributedEnv, LocalRankPicksItsGpu) {
+  EXPECT_EQ(*gpu_for_local_rank(0, nullptr), "0");
+  EXPECT_EQ(*gpu_for_local_rank(3, nullptr), "3");
+  EXPECT_EQ(*gpu_for_local_rank(1, "4,6"), "6");
+  EXPECT_EQ(*gpu_for_local_rank(0, "GPU-8a1f,GPU-77c2"), "GPU-8a1f");
+  EXPECT_EQ(*gpu_for_local_rank(1, "2,,5,"), "5");  // empty entries skipped
+  EXPECT_EQ(*gpu_for_local_rank(1, ""), "");         // no GPU for anyone: every rank on the CPU
+  auto beyond = gpu_for_local_rank(2, "0,1");
+  ASSERT_FALSE(beyond.ok());
+  EXPECT_EQ(beyond.error(),
+            "LOCAL_RANK=2: CUDA_VISIBLE_DEVICES=0,1 lists 2 GPUs (one per rank on this machine)");
+}
+
+}  // namespace

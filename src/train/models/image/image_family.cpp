@@ -360,10 +360,13 @@ void ImageFamily::save(StateWriter& w) {
   w.write("rng", generator_state(torch::kCPU));
   // On a GPU the noise and the data order are drawn from the device's generator.
   if (device_.is_cuda()) w.write("rng_device", generator_state(device_));
+  // The ranks that trained it: resumed on another count, each rank's batch keeps the sum.
+  if (world_ > 1) w.write_int("ranks", world_);
 }
 
 Status ImageFamily::load(StateReader& r) {
   model_->load(r);
+  if (r.has("ranks")) (void)r.read_int("ranks");  // read before the session was built
   const int64_t count = data_->train.count;
   epoch_ = r.read_int("epoch");
   cursor_ = r.read_int("cursor");
