@@ -193,6 +193,7 @@ int run_connect(const genscope::CliOptions& cli, const std::string& dir) {
   genscope::net::ConnectOptions connect;
   connect.address = cli.connect;
   connect.token = cli.token;
+  connect.say = [](const std::string& news) { std::fprintf(stderr, "genscope: %s\n", news.c_str()); };
   auto client = genscope::net::RemoteClient::start(link, connect);
   if (!client) {
     std::fprintf(stderr, "genscope: %s\n", client.error().c_str());
@@ -200,6 +201,7 @@ int run_connect(const genscope::CliOptions& cli, const std::string& dir) {
   }
   genscope::AppOptions options = app_options(cli, dir);
   options.viewer = true;
+  options.remote = cli.connect;
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) {
@@ -212,11 +214,9 @@ int run_connect(const genscope::CliOptions& cli, const std::string& dir) {
   if (!report.recording_summary.empty() && report.recording_ok) {
     std::printf("%s\n", report.recording_summary.c_str());
   }
+  std::filesystem::remove(dir, ec);  // only when empty: nothing was saved there
   const std::string error = (*client)->stats().error;
-  if (!error.empty()) {
-    std::fprintf(stderr, "genscope: %s\n", error.c_str());
-    return code == 0 ? 1 : code;
-  }
+  if (!error.empty()) return code == 0 ? 1 : code;  // the terminal heard it when it happened
   return code;
 }
 

@@ -31,6 +31,7 @@ struct AppOptions {
   /// The window views a run served elsewhere (--connect): run_dir is the viewer's own folder
   /// and takes what the window writes; the snapshots' run directory is the server's.
   bool viewer = false;
+  std::string remote;  // with viewer: the server's HOST:PORT, for the Status panel
   std::string layout_path;      // the layout file (empty: none); scripted screenshots use none
   /// > 0: fills the plots with this many synthetic rows (steps -N..-1) before the run's first
   /// row, as a long run's history would (benchmarks).

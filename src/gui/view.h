@@ -112,6 +112,9 @@ class View {
     return has_snapshot() ? snapshot().run_dir : std::string();
   }
   void set_files_dir(std::string dir) { files_dir_ = std::move(dir); }
+  /// The server this window views (--connect HOST:PORT); "": the run trains in this process.
+  const std::string& remote() const { return remote_; }
+  void set_remote(std::string address) { remote_ = std::move(address); }
   /// The series named `name`, or nullptr before the model reports it.
   const MetricSeries* series(const std::string& name) const;
   /// The metric whose series `series` is ("" when it is none of the run's).
@@ -237,6 +240,7 @@ class View {
   CommandQueue& commands_;
   const Snapshot* snapshot_ = nullptr;
   std::string files_dir_;  // set_files_dir()
+  std::string remote_;     // set_remote()
   TextureCache textures_;
   std::shared_ptr<const TextInside> hidden_inside_, attention_inside_, grid_inside_;  // what the textures show
   int attention_layer_ = -1, attention_head_ = -1;

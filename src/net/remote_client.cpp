@@ -92,6 +92,10 @@ Result<std::unique_ptr<RemoteClient>> RemoteClient::start(TrainerLink& link,
                                                           ConnectOptions options) {
   auto endpoint = parse_endpoint(options.address, "--connect");
   if (!endpoint) return Error{endpoint.error()};
+  if (endpoint->port == 0) {
+    return Error{"--connect '" + options.address + "': port 0 names no server (the port "
+                 "genscope --serve printed)"};
+  }
   if (options.viewer.empty()) options.viewer = default_viewer();
   std::unique_ptr<RemoteClient> client(new RemoteClient());
   client->impl_ = std::make_unique<Impl>(link, std::move(options), *endpoint);
@@ -211,6 +215,7 @@ void RemoteClient::Impl::unreachable() {
   const std::string why = "no genscope server answers at " + endpoint.text() + " (is genscope "
                           "--serve running there, and an SSH tunnel up?): still trying";
   publish(MessageLevel::kError, why);
+  if (options.say) options.say(why);
   std::lock_guard<std::mutex> lock(mutex);
   stats.error = why;
 }
@@ -276,6 +281,10 @@ void RemoteClient::Impl::on_welcome(const remote::Welcome& welcome) {
   rows_received = static_cast<int64_t>(welcome.rows_from());
   snapshot_version = 0;
   state = State::kConnected;
+  if (options.say) {
+    options.say((ever_connected ? "connected again to " : "connected to ") + endpoint.text() +
+                " (" + std::to_string(welcome.rows_total()) + " rows on the server)");
+  }
   ever_connected = true;
   std::lock_guard<std::mutex> lock(mutex);
   stats.connected = true;
@@ -377,8 +386,10 @@ void RemoteClient::Impl::publish(MessageLevel level, const std::string& message)
 void RemoteClient::Impl::lost(const std::string& why) {
   if (state == State::kRefused) return;
   if (ever_connected) {  // before the first welcome, "connecting..." (or unreachable()) says it
-    publish(MessageLevel::kWarning, "lost the connection to " + endpoint.text() + " (" + why +
-                                        "): reconnecting...");
+    const std::string said = "lost the connection to " + endpoint.text() + " (" + why +
+                             "): reconnecting...";
+    publish(MessageLevel::kWarning, said);
+    if (options.say && state == State::kConnected) options.say(said);
   }
   {
     std::lock_guard<std::mutex> lock(mutex);
@@ -392,6 +403,7 @@ void RemoteClient::Impl::refused(const std::string& why) {
   state = State::kRefused;
   current.running = false;
   publish(MessageLevel::kError, why);
+  if (options.say) options.say(why);
   std::lock_guard<std::mutex> lock(mutex);
   stats.connected = false;
   stats.error = why;

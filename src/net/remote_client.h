@@ -6,6 +6,7 @@
 // message ("reconnecting...") and resumed after the last row it holds.
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -25,6 +26,9 @@ struct ConnectOptions {
                                  // (libzmq's heartbeats notice a dead link within 10 s)
   double hello_every_s = 1.0;    // while waiting for a welcome
   double connect_s = 10.0;       // never connected this long: say so (an error) and go on
+  /// Where the connection's news goes besides the window (the terminal): connected, lost,
+  /// unreachable, refused. Called on the client's thread; none by default.
+  std::function<void(const std::string&)> say;
 };
 
 /// How the connection stands (read from any thread).

@@ -181,7 +181,8 @@ Result<std::unique_ptr<RemoteServer>> RemoteServer::start(TrainerLink& link, Ser
     std::string bound = router.get(zmq::sockopt::last_endpoint);
     server->address_ = bound.substr(bound.find("//") + 2);
   } catch (const zmq::error_t& e) {
-    return Error{"--listen " + endpoint->text() + ": " + e.what()};
+    return Error{"cannot listen on " + endpoint->text() + " (" + e.what() + "): another "
+                 "genscope --serve there? Choose another with --listen HOST:PORT"};
   }
   server->thread_ = std::thread([impl = server->impl_.get()] { impl->loop(); });
   return server;

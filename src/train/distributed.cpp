@@ -133,15 +133,27 @@ struct ProcessGroup::Impl {
   DistributedStats stats;
   int64_t reports = 0;
 
-  // Runs a collective and waits for it; a failure names this rank and what the others did.
+  std::string broken;  // the first collective's failure: every later one fails with it
+
+  // Runs a collective and waits for it; a failure names this rank, the other (of two) and
+  // whether it went away or kept silent past the timeout, then c10d's own words.
   void run(const char* what, const std::function<c10::intrusive_ptr<c10d::Work>()>& start) {
+    if (!broken.empty()) throw std::runtime_error(broken);
+    const auto began = Clock::now();
     try {
       c10::intrusive_ptr<c10d::Work> work = start();
       work->wait(to_ms(options.timeout_s));
     } catch (const std::exception& e) {
-      throw std::runtime_error(strformat(
-          "rank %d of %d: %s failed (%s): another rank stopped or fell more than %.0f s behind",
-          options.rank, options.world, what, first_line(e.what()).c_str(), options.timeout_s));
+      const double waited = std::chrono::duration<double>(Clock::now() - began).count();
+      const std::string other = options.world == 2 ? strformat("rank %d", 1 - options.rank)
+                                                   : std::string("another rank");
+      broken = strformat("rank %d of %d: %s failed: %s (%s)", options.rank, options.world, what,
+                         waited < options.timeout_s * 0.9
+                             ? (other + " is gone").c_str()
+                             : strformat("%s did not answer within %.0f s", other.c_str(),
+                                         options.timeout_s).c_str(),
+                         first_line(e.what()).c_str());
+      throw std::runtime_error(broken);
     }
   }
 };
@@ -151,6 +163,7 @@ Result<std::shared_ptr<ProcessGroup>> ProcessGroup::join(const DistributedOption
   pg->impl_ = std::make_unique<Impl>();
   Impl& impl = *pg->impl_;
   impl.options = options;
+  const auto began = Clock::now();
   try {
     c10d::TCPStoreOptions store;
     store.port = static_cast<uint16_t>(options.master_port);
@@ -187,10 +200,13 @@ Result<std::shared_ptr<ProcessGroup>> ProcessGroup::join(const DistributedOption
     }
 #endif
   } catch (const std::exception& e) {
-    return Error{strformat("rank %d of %d: could not meet the other ranks at %s:%d within %.0f s "
-                           "(%s)",
+    const double waited = std::chrono::duration<double>(Clock::now() - began).count();
+    return Error{strformat("rank %d of %d: could not meet the other ranks at %s:%d (%s after %.0f "
+                           "s of %.0f: %s)",
                            options.rank, options.world, options.master_addr.c_str(),
-                           options.master_port, options.timeout_s, first_line(e.what()).c_str())};
+                           options.master_port,
+                           waited < options.timeout_s * 0.9 ? "stopped" : "gave up", waited,
+                           options.timeout_s, first_line(e.what()).c_str())};
   }
   return pg;
 }

@@ -538,12 +538,23 @@ std::string Run::message() const {
   return impl_->session ? impl_->session->message() : impl_->idle_message;
 }
 
-void Run::leave_group() {
+std::string Run::leave_group() {
   Impl& r = *impl_;
+  const int world = r.options.group ? r.options.group->world() : 1;
   if (r.session) (void)r.session->family().set_distributed(nullptr);
   r.options.group.reset();
   r.runtime.world = 1;
   r.runtime.ranks.clear();
+  if (!r.session || world == 1) return "this run trains on as one process";
+  const int batch = r.session->params().integer(ParamId::kBatchSize);
+  Params whole = r.session->params();
+  if (!whole.set(ParamId::kBatchSize, {double(batch) * world, ""})) {
+    return strformat("this run trains on as one process, with a batch of %d (the %d ranks' %d "
+                     "is beyond batch_size's range)", batch, world, batch * world);
+  }
+  r.session->apply(Command::set(ParamId::kBatchSize, whole.value(ParamId::kBatchSize)));
+  r.requested = r.session->pending();
+  return strformat("this run trains on as one process, taking all %d of each batch", batch * world);
 }
 
 bool Run::has_session() const { return impl_->session != nullptr; }

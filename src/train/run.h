@@ -115,8 +115,10 @@ class Run {
   /// scatter.png). Returns the first file error of the run.
   Status finish();
 
-  /// Data-parallel: trains on as one process after the group failed (a rank gone).
-  void leave_group();
+  /// Data-parallel: trains on as one process after the group failed (a rank gone), taking the
+  /// whole batch the ranks shared (as the run would have gone on) when it is within range.
+  /// Returns what it did, for the run's message.
+  std::string leave_group();
 
   bool has_session() const;
   int64_t step() const;

@@ -46,6 +46,7 @@ struct Trainer::Impl {
   // Data-parallel (--serve on rank 0): the commands handled, for the other ranks each turn.
   ProcessGroup* group = nullptr;
   std::vector<Command> forwarded;
+  bool stepping_together = false;  // the last turn's agreement: every rank steps
 
   // --fork-at STEP --fork EDITS in the window: Fork here with each, once at STEP.
   int64_t fork_at = -1;
@@ -69,16 +70,24 @@ struct Trainer::Impl {
       group->exchange(forwarded, stop);
       forwarded.clear();
       if (stop) return;
-      if (!group->agree(run().wants_step(), run().step()) && run().wants_step()) {
+      stepping_together = group->agree(run().wants_step(), run().step());
+      if (!stepping_together && run().wants_step()) {
         run().handle(Command::of(Command::Kind::kPause));
         fork_error = "another rank cannot step (a NaN or a failed step there): paused";
       }
     } catch (const std::exception& e) {
+      // A rank is gone: rank 0 goes on alone, training if the ranks were (the step that found
+      // it out failed and paused the run), paused if they were.
       group = nullptr;
       forwarded.clear();
-      run().leave_group();
-      run().handle(Command::of(Command::Kind::kPause));
-      fork_error = std::string(e.what()) + ": paused; this run now trains as one process";
+      fork_error = std::string(e.what()) + ": " + run().leave_group();
+      if (stepping_together) {
+        run().handle(Command::of(Command::Kind::kResume));
+      } else {
+        run().handle(Command::of(Command::Kind::kPause));
+        fork_error += " (paused, as it was: Resume goes on)";
+      }
+      std::fprintf(stderr, "genscope: %s\n", fork_error.c_str());
       publish(false);
     }
   }
@@ -478,6 +487,8 @@ Status run_rank_follower(const RunOptions& options) {
       }
       run.tick();
     }
+    std::fprintf(stderr, "genscope: rank 0 stopped the run at step %lld: stopped here too\n",
+                 static_cast<long long>(run.step()));
     (void)run.finish();
     return started;
   } catch (const std::exception& e) {

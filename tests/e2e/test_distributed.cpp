@@ -201,7 +201,7 @@ TEST(DataParallel, AKilledRankEndsTheOtherWithAClearError) {
   EXPECT_EQ(WEXITSTATUS(status), 1);
   const std::string log = test::read_text(r0.log);
   EXPECT_NE(log.find("rank 0 of 2: "), std::string::npos) << log;
-  EXPECT_NE(log.find("failed"), std::string::npos) << log;
+  EXPECT_NE(log.find("failed: rank 1 is gone"), std::string::npos) << log;
 }
 
 // The word after `label` in `text` ("" when there is none).
@@ -261,10 +261,41 @@ TEST(DataParallel, ServedRanksTakeAViewersCommandsTogetherAndStopTogether) {
   EXPECT_NE(test::read_text(dir + "/served/rank-1/events.log").find("lr_d"), std::string::npos)
       << "rank 1 took the edit as rank 0 did";
 
-  // Ctrl+C on rank 0 ends both.
+  // Ctrl+C on rank 0 ends both; rank 1 says why it stopped.
   ASSERT_EQ(kill(r0.pid, SIGINT), 0);
   EXPECT_EQ(r0.wait(120), 0) << test::read_text(r0.log);
   EXPECT_EQ(r1.wait(120), 0) << test::read_text(r1.log);
+  EXPECT_NE(test::read_text(r1.log).find("rank 0 stopped the run at step "), std::string::npos)
+      << test::read_text(r1.log);
+}
+
+// A served rank 0 whose peer dies says so in its terminal and trains on alone, taking the whole
+// batch the two ranks shared.
+TEST(DataParallel, AServedRankZeroTrainsOnAloneWhenItsPeerDies) {
+  const std::string dir = temp_dir();
+  const std::string data = test::write_squares_dataset(dir + "/squares");
+  const int port = free_port();
+  const std::vector<std::string> args = {"--serve", "--listen", "127.0.0.1:0", "--dataset", data,
+                                         "--model", "mlp-gan", "--width", "16", "--threads", "1",
+                                         "--eval-every", "0", "--batch-size", "16",
+                                         "--out", dir + "/alone"};
+  test::Child r1 = rank(1, 2, port, args, dir + "/a1.log");
+  test::Child r0 = rank(0, 2, port, args, dir + "/a0.log");
+  const std::string rows = dir + "/alone/metrics.csv";
+  ASSERT_TRUE(test::poll_until(r0, 120, [&] { return lines_of(rows) > 10; }))
+      << test::read_text(r0.log);
+  ASSERT_EQ(kill(r1.pid, SIGKILL), 0);
+  ASSERT_TRUE(test::poll_until(r0, 60, [&] {
+    return test::read_text(r0.log).find("taking all 32 of each batch") != std::string::npos;
+  })) << test::read_text(r0.log);
+  const std::string said = test::read_text(r0.log);
+  EXPECT_NE(said.find("rank 0 of 2: "), std::string::npos) << said;
+  EXPECT_NE(said.find("rank 1 is gone"), std::string::npos) << said;
+  const size_t alone_at = lines_of(rows);
+  EXPECT_TRUE(test::poll_until(r0, 60, [&] { return lines_of(rows) > alone_at + 20; }))
+      << "rank 0 did not train on alone: " << test::read_text(r0.log);
+  ASSERT_EQ(kill(r0.pid, SIGINT), 0);
+  EXPECT_EQ(r0.wait(120), 0) << test::read_text(r0.log);
 }
 
 TEST(DataParallel, RanksStopTogetherWhenOneHasNoStepsLeft) {

@@ -574,6 +574,23 @@ TEST_F(Interaction, StatusNamesADataParallelRunsRanksWithTheirRates) {
   EXPECT_NE(text.find("rank 1: 21.4 steps/s, 13 % in all-reduce"), std::string::npos) << text;
 }
 
+// A viewer (--connect) names the server it views; hovering the row says where its files go.
+TEST_F(Interaction, AViewersStatusNamesTheServerItViews) {
+  open(ModelFamily::kImageGan);
+  EXPECT_FALSE(ui_->has("Status/served by")) << "a run of this process: no served-by row";
+  view_->set_remote("gpu-box:7777");
+  view_->set_files_dir("/home/me/runs/view-gpu-box-7777");
+  ui_->frames(2);
+  const std::string text = ui_->window_text("Status");
+  EXPECT_NE(text.find("gpu-box:7777 (this window views it)"), std::string::npos) << text;
+  ASSERT_TRUE(ui_->has("Status/served by"));
+  ui_->move(ui_->center("Status/served by"));
+  ui_->frames(2);
+  const std::string tip = ui_->window_text("##Tooltip_00");
+  EXPECT_NE(tip.find("into /home/me/runs/view-gpu-box-7777"), std::string::npos) << tip;
+  EXPECT_NE(tip.find("Ctrl+C on the server stops it"), std::string::npos) << tip;
+}
+
 TEST_F(Interaction, TheEmaCheckboxSwitchesTheSamplesBetweenTheAverageAndG) {
   open(ModelFamily::kImageGan);
   EXPECT_FALSE(ui_->has("Samples/EMA of G")) << "no average while g_ema is 0";
