@@ -267,10 +267,7 @@ int join_ranks(const genscope::CliOptions& cli, genscope::RunOptions& run) {
   const char* local = std::getenv("LOCAL_WORLD_SIZE");
   const int here = local ? std::max(1, std::atoi(local))
                          : (o.master_addr == "127.0.0.1" || o.master_addr == "localhost" ? o.world : 1);
-  if (run.params.integer(genscope::ParamId::kThreads) == 0 && here > 1) {
-    const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-    run.params.set_from_string(genscope::ParamId::kThreads, std::to_string(std::max(1, cores / here)));
-  }
+  run.ranks_here = here;
   if (o.rank > 0) {
     run.watched = false;  // nobody looks at a follower's views
     run.dir += "/rank-" + std::to_string(o.rank);

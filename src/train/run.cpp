@@ -159,7 +159,11 @@ void Run::Impl::apply_threads() {
   const int hardware = static_cast<int>(std::thread::hardware_concurrency());
   const int asked = requested.integer(ParamId::kThreads);
   const int family_default = family_info(requested).default_threads;
-  const ThreadChoice choice = choose_threads(asked, family_default, hardware, options.headless);
+  ThreadChoice choice = choose_threads(asked, family_default, hardware, options.headless);
+  if (asked == 0 && family_default == 0 && options.group && options.ranks_here > 1) {
+    choice = {std::max(1, hardware / options.ranks_here),
+              strformat("%d ranks share this machine's %d cores", options.ranks_here, hardware)};
+  }
   set_torch_threads(choice.threads);
   runtime = runtime_info();
   runtime.thread_reason = choice.reason;

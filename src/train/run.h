@@ -57,6 +57,8 @@ struct RunOptions {
   /// Data-parallel training: this process's rank of the group (train/distributed.h); null:
   /// one process. Every rank runs the same Run; rank 0's directory is the run's.
   std::shared_ptr<ProcessGroup> group;
+  /// Ranks sharing this machine: with threads = 0, each takes this many threads (0: every core).
+  int ranks_here = 0;
 };
 
 /// True for the settings of a run's outputs rather than its training (checkpoint_every,

@@ -286,6 +286,7 @@ struct StatusPanel {
   /// The Alarms tab: the log (newest first) and a mute checkbox per kind.
   void draw_alarms(View& view);
   void draw_run_dir(View& view, const std::string& dir);  // click to copy
+  void draw_remote(View& view);  // a viewer's: the server it views
   /// The History tab: every applied edit, reset, pause, save, load, recording... newest first.
   void draw_history(View& view);
   /// The panel with its tabs.

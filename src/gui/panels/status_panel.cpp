@@ -224,6 +224,17 @@ void StatusPanel::draw_run_dir(View& view, const std::string& dir) {
   }
 }
 
+// A viewer's row: the server it views, and (hovered) what that means.
+void StatusPanel::draw_remote(View& view) {
+  row("served by", view.remote() + " (this window views it)");
+  if (ImGui::IsItemHovered()) {
+    ImGui::SetTooltip("The run trains on the server (genscope --serve): edits and buttons go "
+                      "there as commands;\nscreenshots and recordings are made here, into "
+                      "%s.\nClosing this window leaves the run training; Ctrl+C on the "
+                      "server stops it.", view.files_dir().c_str());
+  }
+}
+
 void StatusPanel::draw_status(View& view) {
   const FrameStats& f = view.frame();
   rollback_rect = ImRect();
@@ -255,15 +266,7 @@ void StatusPanel::draw_status(View& view) {
     ImGui::TableSetupColumn("name", ImGuiTableColumnFlags_WidthFixed);
     ImGui::TableSetupColumn("value", ImGuiTableColumnFlags_WidthStretch);
     row("run", s.model_name.empty() ? std::string("-") : s.model_name + " on " + dataset_text(s));
-    if (!view.remote().empty()) {
-      row("served by", view.remote() + " (this window views it)");
-      if (ImGui::IsItemHovered()) {
-        ImGui::SetTooltip("The run trains on the server (genscope --serve): edits and buttons go "
-                          "there as commands;\nscreenshots and recordings are made here, into "
-                          "%s.\nClosing this window leaves the run training; Ctrl+C on the "
-                          "server stops it.", view.files_dir().c_str());
-      }
-    }
+    if (!view.remote().empty()) draw_remote(view);
     if (!s.run_dir.empty()) draw_run_dir(view, s.run_dir);  // high up: in sight in short panels
     row("state", strformat("%s, step %lld", state.c_str(), static_cast<long long>(s.step)));
     if (s.is_toy) {  // sampled, not read: no epochs
