@@ -185,10 +185,6 @@ int run_serve(const genscope::CliOptions& cli, genscope::RunOptions run) {
 
 // --connect: the App on this thread, fed by a RemoteClient instead of a Trainer.
 int run_connect(const genscope::CliOptions& cli, const std::string& dir) {
-  if (auto display = genscope::probe_display(); !display) {
-    std::fprintf(stderr, "genscope: %s\n", display.error().c_str());
-    return 2;
-  }
   genscope::TrainerLink link;
   genscope::net::ConnectOptions connect;
   connect.address = cli.connect;
@@ -197,6 +193,10 @@ int run_connect(const genscope::CliOptions& cli, const std::string& dir) {
   auto client = genscope::net::RemoteClient::start(link, connect);
   if (!client) {
     std::fprintf(stderr, "genscope: %s\n", client.error().c_str());
+    return 2;
+  }
+  if (auto display = genscope::probe_display(); !display) {  // after the address is checked
+    std::fprintf(stderr, "genscope: %s\n", display.error().c_str());
     return 2;
   }
   genscope::AppOptions options = app_options(cli, dir);

@@ -1,5 +1,6 @@
 #include "net/remote_client.h"
 
+#include <netdb.h>
 #include <unistd.h>
 #include <zmq_addon.hpp>
 
@@ -96,6 +97,16 @@ Result<std::unique_ptr<RemoteClient>> RemoteClient::start(TrainerLink& link,
     return Error{"--connect '" + options.address + "': port 0 names no server (the port "
                  "genscope --serve printed)"};
   }
+  // A name that does not resolve is said now (libzmq would retry it quietly for ever).
+  std::string host = endpoint->host;
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  addrinfo hints{}, *found = nullptr;
+  hints.ai_socktype = SOCK_STREAM;
+  if (const int rc = getaddrinfo(host.c_str(), nullptr, &hints, &found); rc != 0) {
+    return Error{"--connect '" + options.address + "': cannot find the host " + host + " (" +
+                 gai_strerror(rc) + ")"};
+  }
+  freeaddrinfo(found);
   if (options.viewer.empty()) options.viewer = default_viewer();
   std::unique_ptr<RemoteClient> client(new RemoteClient());
   client->impl_ = std::make_unique<Impl>(link, std::move(options), *endpoint);

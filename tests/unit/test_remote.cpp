@@ -122,6 +122,27 @@ TEST(RemoteViewer, ALateViewerGetsTheWholeHistoryFirstThenLiveRows) {
   EXPECT_EQ(server->stats().viewers, 2);
 }
 
+// Addresses that name no server are said at once, naming the flag, before any window opens.
+TEST(RemoteViewer, AnAddressThatNamesNoServerIsAClearErrorAtOnce) {
+  TrainerLink link;
+  ConnectOptions o;
+  o.token = "t";
+  o.address = "127.0.0.1:0";
+  auto zero = RemoteClient::start(link, o);
+  ASSERT_FALSE(zero.ok());
+  EXPECT_EQ(zero.error(), "--connect '127.0.0.1:0': port 0 names no server (the port genscope "
+                          "--serve printed)");
+  o.address = "nosuchhost.invalid:7777";  // .invalid never resolves (RFC 6761)
+  auto nowhere = RemoteClient::start(link, o);
+  ASSERT_FALSE(nowhere.ok());
+  EXPECT_EQ(nowhere.error().rfind("--connect 'nosuchhost.invalid:7777': cannot find the host "
+                                  "nosuchhost.invalid (", 0),
+            0u)
+      << nowhere.error();
+  o.address = "127.0.0.1:7";  // resolves: connecting goes on in the background
+  EXPECT_TRUE(RemoteClient::start(link, o).ok());
+}
+
 TEST(RemoteViewer, AWrongTokenIsRefusedAndTheServerGoesOnServing) {
   FakeRun run;
   run.publish(test::fake_snapshot(ModelFamily::kImageGan));

@@ -287,15 +287,18 @@ void StatusPanel::draw_status(View& view) {
                         "as that costs at most 5%% of its time: between 4 and 60 times a "
                         "second.");
     }
-    // One row of two lines (two rows would take a row's padding more in a short panel).
-    row("runs on", strformat("%s, %s\n%d of %d threads: %s", s.runtime.device.c_str(),
-                             s.runtime.blas.c_str(), s.runtime.threads, s.runtime.hardware_threads,
-                             s.runtime.thread_reason.c_str()));
-    if (ImGui::IsItemHovered()) {
-      ImGui::SetTooltip("LibTorch's threads. threads = 0 lets genscope choose (every core; with "
-                        "the window it measures\nwhich count trains faster while other "
-                        "programs use the CPU); a number always wins.\nOpenMP: %s",
-                        s.runtime.omp_wait.c_str());
+    // One row of two lines (two rows would take a row's padding more in a short panel); none
+    // before the run says where it runs (a viewer still connecting).
+    if (s.runtime.hardware_threads > 0) {
+      row("runs on", strformat("%s, %s\n%d of %d threads: %s", s.runtime.device.c_str(),
+                               s.runtime.blas.c_str(), s.runtime.threads,
+                               s.runtime.hardware_threads, s.runtime.thread_reason.c_str()));
+      if (ImGui::IsItemHovered()) {
+        ImGui::SetTooltip("LibTorch's threads. threads = 0 lets genscope choose (every core; "
+                          "with the window it measures\nwhich count trains faster while other "
+                          "programs use the CPU); a number always wins.\nOpenMP: %s",
+                          s.runtime.omp_wait.c_str());
+      }
     }
     if (s.runtime.world > 1) {
       std::string lines = strformat("%d ranks, data-parallel (gradients all-reduced)",
