@@ -232,6 +232,7 @@ int join_ranks(const genscope::CliOptions& cli, genscope::RunOptions& run) {
   genscope::DistributedOptions o = *env;
   if (cli.world_size > 0) o.world = cli.world_size;
   if (cli.rank >= 0) o.rank = cli.rank;
+  if (cli.rank >= 0 && !std::getenv("LOCAL_RANK")) o.local_rank = o.rank;  // as torchrun's would
   if (!cli.master_addr.empty()) o.master_addr = cli.master_addr;
   if (cli.master_port > 0) o.master_port = cli.master_port;
   const bool rank_given = cli.rank >= 0 || std::getenv("RANK") != nullptr;

@@ -54,6 +54,11 @@ Result<std::unique_ptr<TrainingSession>> open_checkpoint(
                                     static_cast<long long>(all))
                         : strformat("trained by %s: each of the %d ranks takes %lld", by.c_str(),
                                     ranks, static_cast<long long>(all / ranks));
+    } else if (all % ranks == 0) {  // beyond batch_size's range
+      said = strformat("trained by %s: %lld is more than batch_size takes, so %s %lld, %lld in all",
+                       by.c_str(), static_cast<long long>(all / ranks),
+                       ranks == 1 ? "this process takes" : "each rank takes",
+                       static_cast<long long>(batch), static_cast<long long>(batch * ranks));
     } else {
       said = strformat("trained by %s: %d ranks cannot share %lld out evenly, so each takes %lld, "
                        "%lld in all",

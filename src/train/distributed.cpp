@@ -137,19 +137,22 @@ struct ProcessGroup::Impl {
 
   // Runs a collective and waits for it; a failure names this rank, the other (of two) and
   // whether it went away or kept silent past the timeout, then c10d's own words.
-  void run(const char* what, const std::function<c10::intrusive_ptr<c10d::Work>()>& start) {
+  // `cuda`: the tensors are a GPU's, which then waits for the result too.
+  void run(const char* what, const std::function<c10::intrusive_ptr<c10d::Work>()>& start,
+           bool cuda = false) {
     if (!broken.empty()) throw std::runtime_error(broken);
     const auto began = Clock::now();
     try {
       c10::intrusive_ptr<c10d::Work> work = start();
       work->wait(to_ms(options.timeout_s));
+      if (cuda) torch::cuda::synchronize();
     } catch (const std::exception& e) {
       const double waited = std::chrono::duration<double>(Clock::now() - began).count();
       const std::string other = options.world == 2 ? strformat("rank %d", 1 - options.rank)
                                                    : std::string("another rank");
       broken = strformat("rank %d of %d: %s failed: %s (%s)", options.rank, options.world, what,
                          waited < options.timeout_s * 0.9
-                             ? (other + " is gone").c_str()
+                             ? (other + " is gone or cannot be reached").c_str()
                              : strformat("%s did not answer within %.0f s", other.c_str(),
                                          options.timeout_s).c_str(),
                          first_line(e.what()).c_str());
@@ -237,17 +240,16 @@ void ProcessGroup::average_gradients(torch::nn::Module& module) {
     for (const torch::Tensor& g : grads) views.push_back(g.reshape({-1}));
     return views;
   }())};
+  const bool cuda = flat[0].is_cuda();  // the time counted is then the GPU's too
 #ifdef GENSCOPE_HAVE_NCCL
-  if (impl_->nccl && flat[0].is_cuda()) {
-    impl_->run("the gradient all-reduce (NCCL)", [&] { return impl_->nccl(flat); });
+  if (impl_->nccl && cuda) {
+    impl_->run("the gradient all-reduce (NCCL)", [&] { return impl_->nccl(flat); }, true);
   } else
 #endif
   {
-    impl_->run("the gradient all-reduce", [&] { return impl_->group->allreduce(flat); });
+    impl_->run("the gradient all-reduce", [&] { return impl_->group->allreduce(flat); }, cuda);
   }
   flat[0].div_(static_cast<double>(world()));
-  // NCCL's wait only orders this GPU's stream after it: the time counted is the all-reduce's.
-  if (flat[0].is_cuda()) torch::cuda::synchronize();
   int64_t offset = 0;
   for (torch::Tensor& g : grads) {
     const int64_t n = g.numel();

@@ -547,6 +547,7 @@ std::string Run::leave_group() {
   const int world = r.options.group ? r.options.group->world() : 1;
   if (r.session) (void)r.session->family().set_distributed(nullptr);
   r.options.group.reset();
+  r.apply_threads();  // every core of this machine now (threads = 0)
   r.runtime.world = 1;
   r.runtime.ranks.clear();
   if (!r.session || world == 1) return "this run trains on as one process";

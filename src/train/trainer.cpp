@@ -1,5 +1,6 @@
 #include "train/trainer.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <thread>
@@ -68,28 +69,44 @@ struct Trainer::Impl {
     if (!group) return;
     try {
       group->exchange(forwarded, stop);
-      forwarded.clear();
-      if (stop) return;
+      if (stop) return forwarded.clear();
       stepping_together = group->agree(run().wants_step(), run().step());
+      forwarded.clear();
       if (!stepping_together && run().wants_step()) {
         run().handle(Command::of(Command::Kind::kPause));
         fork_error = "another rank cannot step (a NaN or a failed step there): paused";
       }
     } catch (const std::exception& e) {
       // A rank is gone: rank 0 goes on alone, training if the ranks were (the step that found
-      // it out failed and paused the run), paused if they were.
-      group = nullptr;
+      // it out failed and paused the run) and nobody paused or stepped it this turn.
+      using K = Command::Kind;
+      const bool paused_now = std::any_of(forwarded.begin(), forwarded.end(), [](const Command& c) {
+        return c.kind == K::kPause || c.kind == K::kStep || c.kind == K::kStepTo;
+      });
       forwarded.clear();
-      fork_error = std::string(e.what()) + ": " + run().leave_group();
-      if (stepping_together) {
-        run().handle(Command::of(Command::Kind::kResume));
-      } else {
-        run().handle(Command::of(Command::Kind::kPause));
-        fork_error += " (paused, as it was: Resume goes on)";
-      }
-      std::fprintf(stderr, "genscope: %s\n", fork_error.c_str());
-      publish(false);
+      if (stop) return (void)leave_group();  // stopping anyway: nothing to say or resume
+      go_alone(e.what(), stepping_together && !paused_now);
     }
+  }
+
+  // Data-parallel no more (the group failed): rank 0 trains on as one process, training
+  // (`train_on`) or paused, and says why in its terminal and its viewers' windows.
+  void go_alone(const std::string& why, bool train_on) {
+    fork_error = why + ": " + leave_group();
+    if (train_on) {
+      run().handle(Command::of(Command::Kind::kResume));
+    } else {
+      run().handle(Command::of(Command::Kind::kPause));
+      fork_error += " (paused: Resume goes on)";
+    }
+    std::fprintf(stderr, "genscope: %s\n", fork_error.c_str());
+    publish(false);
+  }
+
+  std::string leave_group() {
+    group = nullptr;
+    base.group.reset();  // forks made from now on are one process's too
+    return run().leave_group();
   }
 
   void fork_when_due() {
@@ -316,11 +333,7 @@ struct Trainer::Impl {
       } catch (const std::exception& e) {
         fork_error = e.what();
       }
-      if (!fork_error.empty()) {
-        group = nullptr;
-        run().leave_group();
-        run().handle(Command::of(Command::Kind::kPause));
-      }
+      if (!fork_error.empty()) go_alone(fork_error, false);
     }
     publish(true);
     std::vector<Command> commands;

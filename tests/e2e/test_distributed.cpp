@@ -296,6 +296,8 @@ TEST(DataParallel, AServedRankZeroTrainsOnAloneWhenItsPeerDies) {
       << "rank 0 did not train on alone: " << test::read_text(r0.log);
   ASSERT_EQ(kill(r0.pid, SIGINT), 0);
   EXPECT_EQ(r0.wait(120), 0) << test::read_text(r0.log);
+  const std::string history = test::read_text(dir + "/alone/events.log");  // complete now
+  EXPECT_NE(history.find("batch_size 16 → 32"), std::string::npos) << history;
 }
 
 TEST(DataParallel, RanksStopTogetherWhenOneHasNoStepsLeft) {
