@@ -164,7 +164,10 @@ FrameLoop::FrameLoop(TrainerLink& link, const AppOptions& options, AppReport& re
   record_pending_ = options.record_at_start;
   panels_.status.open_record_tab = options.record_at_start;  // show what is being recorded
   view_.recorder().values = options.record;
-  if (options.viewer) view_.set_files_dir(options.run_dir), view_.set_remote(options.remote);
+  if (options.viewer) {
+    view_.set_files_dir(options.run_dir);
+    view_.set_remote(options.remote);
+  }
   start_ = fps_mark_ = Clock::now();
   last_frame_ = start_ - std::chrono::seconds(1);
 }

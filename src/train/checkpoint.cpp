@@ -22,6 +22,17 @@ Status save_checkpoint(TrainingSession& session, const std::string& path,
   return {};
 }
 
+Result<int> batch_for_ranks(int batch, int from, int to) {
+  const int64_t all = int64_t(batch) * from;
+  if (all % to != 0) {
+    return Error{strformat("%d ranks cannot share %lld out evenly", to, static_cast<long long>(all))};
+  }
+  if (all / to > param_spec(ParamId::kBatchSize).max_value) {
+    return Error{strformat("%lld is more than batch_size takes", static_cast<long long>(all / to))};
+  }
+  return static_cast<int>(all / to);
+}
+
 Result<std::unique_ptr<TrainingSession>> open_checkpoint(
     const std::string& path, const DatasetLoader& load,
     const std::function<Status(Params&)>& edit, int ranks, std::string* note) {
@@ -42,28 +53,19 @@ Result<std::unique_ptr<TrainingSession>> open_checkpoint(
   auto inputs = TrainingSession::checkpoint_inputs(file->payload);
   if (!inputs) return Error{"checkpoint " + path + ": " + inputs.error()};
   if (inputs->ranks != ranks) {
-    const int64_t batch = params.integer(ParamId::kBatchSize);
-    const int64_t all = batch * inputs->ranks;
-    const std::string by = inputs->ranks == 1
-                               ? strformat("one process of %lld", static_cast<long long>(batch))
-                               : strformat("%d ranks of %lld", inputs->ranks,
-                                           static_cast<long long>(batch));
+    const int batch = params.integer(ParamId::kBatchSize);
+    const std::string by = inputs->ranks == 1 ? strformat("one process of %d", batch)
+                                              : strformat("%d ranks of %d", inputs->ranks, batch);
     std::string said;
-    if (all % ranks == 0 && params.set(ParamId::kBatchSize, {double(all / ranks), ""}).ok()) {
-      said = ranks == 1 ? strformat("trained by %s: this process takes all %lld", by.c_str(),
-                                    static_cast<long long>(all))
-                        : strformat("trained by %s: each of the %d ranks takes %lld", by.c_str(),
-                                    ranks, static_cast<long long>(all / ranks));
-    } else if (all % ranks == 0) {  // beyond batch_size's range
-      said = strformat("trained by %s: %lld is more than batch_size takes, so %s %lld, %lld in all",
-                       by.c_str(), static_cast<long long>(all / ranks),
-                       ranks == 1 ? "this process takes" : "each rank takes",
-                       static_cast<long long>(batch), static_cast<long long>(batch * ranks));
+    if (auto shared = batch_for_ranks(batch, inputs->ranks, ranks)) {
+      params.set(ParamId::kBatchSize, {double(*shared), ""});
+      said = ranks == 1 ? strformat("trained by %s: this process takes all %d", by.c_str(), *shared)
+                        : strformat("trained by %s: each of the %d ranks takes %d", by.c_str(),
+                                    ranks, *shared);
     } else {
-      said = strformat("trained by %s: %d ranks cannot share %lld out evenly, so each takes %lld, "
-                       "%lld in all",
-                       by.c_str(), ranks, static_cast<long long>(all),
-                       static_cast<long long>(batch), static_cast<long long>(batch * ranks));
+      said = strformat("trained by %s: %s, so %s %d, %lld in all", by.c_str(),
+                       shared.error().c_str(), ranks == 1 ? "this process takes" : "each takes",
+                       batch, static_cast<long long>(batch) * ranks);
     }
     if (note) *note = said;
   }

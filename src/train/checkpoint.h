@@ -23,6 +23,11 @@ using DatasetLoader = std::function<Result<std::shared_ptr<const Dataset>>(const
 Status save_checkpoint(TrainingSession& session, const std::string& path,
                        const std::function<void()>& before_rename = {});
 
+/// The batch each of `to` ranks takes to share out what `from` ranks of `batch` each took, so
+/// that the run goes on as it would have. Error (why not): the sum does not split evenly over
+/// `to`, or the share is beyond batch_size's range.
+Result<int> batch_for_ranks(int batch, int from, int to);
+
 /// Reads a checkpoint and builds the session it describes, in the state it was saved in.
 /// Errors (a missing, truncated, corrupt or foreign file, a dataset that no longer loads or no
 /// longer fits) name the path; nothing else is touched. `edit` (a fork's) changes the saved

@@ -98,9 +98,9 @@ Result<DistributedOptions> distributed_from_env(
   auto env = env_fn ? env_fn : [](const char* name) -> const char* { return std::getenv(name); };
   DistributedOptions o;
   bool has_world = false, has_rank = false, has_local = false, has_port = false;
-  if (auto s = read_int(env, "WORLD_SIZE", 1, 4096, o.world, has_world); !s) return Error{s.error()};
-  if (auto s = read_int(env, "RANK", 0, 4095, o.rank, has_rank); !s) return Error{s.error()};
-  if (auto s = read_int(env, "LOCAL_RANK", 0, 4095, o.local_rank, has_local); !s) {
+  if (auto s = read_int(env, "WORLD_SIZE", 1, kMaxRanks, o.world, has_world); !s) return Error{s.error()};
+  if (auto s = read_int(env, "RANK", 0, kMaxRanks - 1, o.rank, has_rank); !s) return Error{s.error()};
+  if (auto s = read_int(env, "LOCAL_RANK", 0, kMaxRanks - 1, o.local_rank, has_local); !s) {
     return Error{s.error()};
   }
   if (auto s = read_int(env, "MASTER_PORT", 1, 65535, o.master_port, has_port); !s) {
@@ -218,7 +218,6 @@ ProcessGroup::~ProcessGroup() = default;
 
 int ProcessGroup::rank() const { return impl_->options.rank; }
 int ProcessGroup::world() const { return impl_->options.world; }
-bool ProcessGroup::all_cuda() const { return impl_->all_cuda; }
 bool ProcessGroup::mixed_devices() const { return impl_->mixed; }
 
 std::string ProcessGroup::backend() const {

@@ -21,6 +21,9 @@ class Module;
 
 namespace genscope {
 
+/// The most ranks one run may have (WORLD_SIZE; a checkpoint's "ranks").
+inline constexpr int kMaxRanks = 4096;
+
 /// Where this process stands among the ranks of one run.
 struct DistributedOptions {
   int rank = 0;
@@ -64,9 +67,8 @@ class ProcessGroup {
   int world() const;
   /// What all-reduces the gradients: "NCCL" or "Gloo".
   std::string backend() const;
-  /// Every rank trains on a GPU / some do and some do not (their weights may part in the last
-  /// bits: a GPU's float sums are not a CPU's).
-  bool all_cuda() const;
+  /// Some ranks train on a GPU and some do not (their weights may part in the last bits: a
+  /// GPU's float sums are not a CPU's).
   bool mixed_devices() const;
   /// Replaces every parameter gradient of `module` by its mean over all ranks (one flattened
   /// all-reduce). Throws std::runtime_error naming the ranks when a rank is gone or too slow.

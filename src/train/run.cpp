@@ -552,14 +552,14 @@ std::string Run::leave_group() {
   r.runtime.ranks.clear();
   if (!r.session || world == 1) return "this run trains on as one process";
   const int batch = r.session->params().integer(ParamId::kBatchSize);
-  Params whole = r.session->params();
-  if (!whole.set(ParamId::kBatchSize, {double(batch) * world, ""})) {
-    return strformat("this run trains on as one process, with a batch of %d (the %d ranks' %d "
-                     "is beyond batch_size's range)", batch, world, batch * world);
+  auto whole = batch_for_ranks(batch, world, 1);
+  if (!whole) {
+    return strformat("this run trains on as one process, with a batch of %d (%s)", batch,
+                     whole.error().c_str());
   }
-  r.session->apply(Command::set(ParamId::kBatchSize, whole.value(ParamId::kBatchSize)));
+  r.session->apply(Command::set(ParamId::kBatchSize, {double(*whole), ""}));
   r.requested = r.session->pending();
-  return strformat("this run trains on as one process, taking all %d of each batch", batch * world);
+  return strformat("this run trains on as one process, taking all %d of each batch", *whole);
 }
 
 bool Run::has_session() const { return impl_->session != nullptr; }

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "record/tensor_file.h"
+#include "train/distributed.h"
 #include "train/models/image/model.h"
 #include "train/state_io.h"
 #include "util/strings.h"
@@ -257,14 +258,14 @@ Result<TrainingSession::CheckpointInputs> TrainingSession::checkpoint_inputs(
   auto file = decode_tensor_file(bytes, "the training state");
   if (!file) return Error{file.error()};
   CheckpointInputs inputs;
-  if (auto r = file->tensors.find("ranks"); r != file->tensors.end()) {
-    const StoredTensor& t = r->second;
+  if (StateReader state(*file, torch::kCPU); state.has("ranks")) {
     int64_t n = 0;
-    if (t.dtype != DType::kI64 || t.numel() != 1 || t.bytes.size() != sizeof n) {
-      return Error{"ranks is not one whole number"};
+    try {
+      n = state.read_int("ranks");
+    } catch (const std::exception& e) {
+      return Error{first_line(e.what())};
     }
-    std::memcpy(&n, t.bytes.data(), sizeof n);
-    if (n < 1 || n > 4096) return Error{strformat("ranks = %lld: out of range", static_cast<long long>(n))};
+    if (n < 1 || n > kMaxRanks) return Error{strformat("ranks = %lld: out of range", static_cast<long long>(n))};
     inputs.ranks = static_cast<int>(n);
   }
   std::vector<Point2>& pts = inputs.custom_points;

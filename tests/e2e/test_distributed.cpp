@@ -217,13 +217,17 @@ size_t lines_of(const std::string& path) {
   return static_cast<size_t>(std::count(text.begin(), text.end(), '\n'));
 }
 
+// Every rank --serve: a small MLP GAN on `data` into `out` (viewers on a port of the kernel's).
+std::vector<std::string> serving(const std::string& data, const std::string& out) {
+  return {"--serve", "--listen", "127.0.0.1:0", "--dataset", data, "--model", "mlp-gan",
+          "--width", "16", "--threads", "1", "--eval-every", "0", "--out", out};
+}
+
 TEST(DataParallel, ServedRanksTakeAViewersCommandsTogetherAndStopTogether) {
   const std::string dir = temp_dir();
   const std::string data = test::write_squares_dataset(dir + "/squares");
   const int port = free_port();
-  const std::vector<std::string> args = {"--serve", "--listen", "127.0.0.1:0", "--dataset", data,
-                                         "--model", "mlp-gan", "--width", "16", "--threads", "1",
-                                         "--eval-every", "0", "--out", dir + "/served"};
+  const std::vector<std::string> args = serving(data, dir + "/served");
   test::Child r1 = rank(1, 2, port, args, dir + "/s1.log");
   test::Child r0 = rank(0, 2, port, args, dir + "/s0.log");
   std::string address, token;
@@ -275,10 +279,7 @@ TEST(DataParallel, AServedRankZeroTrainsOnAloneWhenItsPeerDies) {
   const std::string dir = temp_dir();
   const std::string data = test::write_squares_dataset(dir + "/squares");
   const int port = free_port();
-  const std::vector<std::string> args = {"--serve", "--listen", "127.0.0.1:0", "--dataset", data,
-                                         "--model", "mlp-gan", "--width", "16", "--threads", "1",
-                                         "--eval-every", "0", "--batch-size", "16",
-                                         "--out", dir + "/alone"};
+  const auto args = with(serving(data, dir + "/alone"), {"--batch-size", "16"});
   test::Child r1 = rank(1, 2, port, args, dir + "/a1.log");
   test::Child r0 = rank(0, 2, port, args, dir + "/a0.log");
   const std::string rows = dir + "/alone/metrics.csv";

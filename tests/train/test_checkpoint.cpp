@@ -82,6 +82,16 @@ void train(TrainingSession& s, int n) {
   for (int i = 0; i < n; ++i) ASSERT_TRUE(s.step().stepped);
 }
 
+// A session of `p` trained `steps` steps and saved as dir()/`name`; `path` is the file's.
+std::unique_ptr<TrainingSession> saved(const Params& p, int steps, const std::string& name,
+                                       std::string& path) {
+  auto s = make(p);
+  train(*s, steps);
+  path = dir() + "/" + name;
+  EXPECT_TRUE(save_checkpoint(*s, path).ok());
+  return s;
+}
+
 // N steps, save, M more (straight through) vs load and M more: identical weights and metrics.
 void expect_exact_resume(const Params& p) {
   const std::string path = dir() + "/" + p.choice(ParamId::kModel) + "_" +
@@ -116,10 +126,8 @@ TEST(Checkpoint, ResumeIsExactForThe2DLab) { expect_exact_resume(params_for("dcg
 TEST(Checkpoint, KeepsParametersFixedNoiseAndAdamState) {
   Params p = params_for("dcgan", "squares");
   ASSERT_TRUE(p.set_from_string(ParamId::kLrD, "3e-4").ok());
-  auto s = make(p);
-  train(*s, 3);
-  const std::string path = dir() + "/params.ckpt";
-  ASSERT_TRUE(save_checkpoint(*s, path).ok());
+  std::string path;
+  auto s = saved(p, 3, "params.ckpt", path);
   auto r = open_checkpoint(path, loader());
   ASSERT_TRUE(r.ok()) << r.error();
   EXPECT_DOUBLE_EQ((*r)->params().number(ParamId::kLrD), 3e-4);
@@ -373,11 +381,8 @@ TEST(Checkpoint, AnOlderFormatIsRefusedSayingItIsFromAnOlderGenscope) {
 TEST(Checkpoint, AnotherNumberOfRanksSharesOutTheSameBatch) {
   Params p = params_for("mlp-gan", "squares");
   ASSERT_TRUE(p.set_from_string(ParamId::kBatchSize, "18").ok());
-  auto s = make(p);
-  train(*s, 2);
-  const std::string path = dir() + "/ranks.ckpt";
-  ASSERT_TRUE(save_checkpoint(*s, path).ok());
-  std::string note;
+  std::string path, note;
+  saved(p, 2, "ranks.ckpt", path);
   auto same = open_checkpoint(path, loader(), {}, 1, &note);
   ASSERT_TRUE(same.ok()) << same.error();
   EXPECT_EQ((*same)->params().integer(ParamId::kBatchSize), 18);
